@@ -1,0 +1,20 @@
+"""Tests: a real PostgreSQL and Redis, embedded unless DATABASE_URL/REDIS_URL are set."""
+
+import os
+
+from config import embedded
+
+if "DATABASE_URL" not in os.environ:
+    os.environ["DATABASE_URL"] = embedded.ensure_postgres("test-pg").replace("postgresql://", "postgres://")
+if "REDIS_URL" not in os.environ:
+    os.environ["REDIS_URL"] = embedded.ensure_redis("test-redis")
+os.environ.setdefault("SITE_SCHEME", "http")
+
+from .base import *  # noqa: E402,F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = str(embedded.STATE_DIR / "test-media")
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,13 @@
+"""URLs on the public site (<BASE_DOMAIN>): marketing, town signup, platform staff."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tenants.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"
+handler403 = "core.errors.forbidden"

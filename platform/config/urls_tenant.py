@@ -1,0 +1,37 @@
+"""URLs on a town's host (<slug>.<BASE_DOMAIN>). Every module is mounted here;
+its views answer 404 unless the town has it switched on."""
+
+from importlib import import_module
+
+from django.urls import include, path
+
+from core import views as core_views
+from core.access import module_urls
+from core.modules import all_modules
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("impressum/", core_views.impressum, name="impressum"),
+    path("datenschutz/", core_views.privacy, name="privacy"),
+    path("media/<path:path>", core_views.media, name="media"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("town.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+api_patterns: list = []
+for key, module in all_modules().items():
+    urls = import_module(f"{module.name}.urls")
+    prefix = key.replace("_", "-")
+    urlpatterns.append(path(f"{prefix}/", include((module_urls(key, urls.urlpatterns), urls.app_name))))
+    if module.spec.has_api:
+        api = import_module(f"{module.name}.api_urls")
+        api_patterns.append(
+            path(f"{prefix}/", include((module_urls(key, api.urlpatterns), f"{urls.app_name}-api")))
+        )
+
+urlpatterns.append(path("api/v1/", include(api_patterns)))
+
+handler404 = "core.errors.not_found"
+handler500 = "core.errors.server_error"
+handler403 = "core.errors.forbidden"

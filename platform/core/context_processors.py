@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+
+
+def town(request: HttpRequest) -> dict:
+    """Branding, contact person and navigation for every town page."""
+    if connection.schema_name == "public":
+        return {"is_public_site": True}
+    from core.nav import nav_for
+    from town.selectors import town_profile_get
+
+    return {
+        "is_public_site": False,
+        "town": town_profile_get(),
+        "tenant": getattr(request, "tenant", None),
+        "main_nav": nav_for(request),
+        "backoffice_nav": nav_for(request, backoffice=True),
+    }

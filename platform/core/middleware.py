@@ -1,0 +1,67 @@
+"""Request → town, with a cached host lookup; platform staff must use two-factor login."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpRequest, HttpResponseNotFound
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
+
+from tenants.selectors import tenant_for_host
+
+
+class CachedTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' middleware with the per-request domain query replaced by a cache hit.
+
+    The base domain itself is the public site and needs no row.
+    """
+
+    def process_request(self, request: HttpRequest):
+        connection.set_schema_to_public()
+        try:
+            hostname = remove_www(request.get_host().split(":")[0]).lower()
+        except DisallowedHost:
+            return HttpResponseNotFound()
+
+        if hostname == settings.BASE_DOMAIN:
+            request.tenant = connection.tenant
+            self.setup_url_routing(request, force_public=True)
+            return None
+
+        tenant = tenant_for_host(hostname)
+        if tenant is None or not tenant.is_active:
+            return self.no_tenant_found(request, hostname)
+
+        tenant.domain_url = hostname
+        request.tenant = tenant
+        connection.set_tenant(tenant)
+        self.setup_url_routing(request)
+        return None
+
+
+class StaffRequireMFAMiddleware:
+    """Platform staff work only on the public site, and only with TOTP enabled."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if (
+            connection.schema_name == "public"
+            and user is not None
+            and user.is_authenticated
+            and user.is_staff
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,112 @@
+"""The module contract: how a feature module declares itself to the platform.
+
+A module is a Django app under ``modules/<key>/`` whose AppConfig subclasses
+:class:`FeatureModule` and sets ``spec``. The platform finds it, mounts its
+URLs under ``/<key>/`` (and its API under ``/api/v1/<key>/``), shows its
+navigation and home widget, and lets each town switch it on and off.
+Read ``modules/README.md`` before writing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django import forms
+from django.apps import AppConfig, apps
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry in the town's main navigation or back-office menu."""
+
+    label: str
+    url_name: str  # namespaced, e.g. "news:article-list"
+    permission: str | None = None  # a role check name from core.access.ROLE_CHECKS, or "app.codename"
+    order: int = 100
+    backoffice: bool = False  # True: shown in the back-office menu instead of the site nav
+
+
+@dataclass(frozen=True)
+class HomeWidget:
+    """What a module contributes to a town's start page.
+
+    ``render(request)`` returns an HTML string (usually render_to_string of
+    the module's own template) or "" when it has nothing to show; it must
+    filter by the resident's Ortsgemeinde itself.
+    """
+
+    render: Callable[[HttpRequest], str]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SampleObject:
+    """How the isolation suite makes one object of this module in a town.
+
+    ``create()`` runs inside a town's schema and returns a dict of URL kwargs
+    (e.g. ``{"slug": "x"}``) that the module's detail routes accept.
+    """
+
+    create: Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    key: str  # stable identifier stored in the DB; equals the app label; never rename
+    name: str
+    description: str = ""
+    nav: Sequence[NavItem] = ()
+    permissions: Sequence[tuple[str, str]] = ()  # (codename, label), also on a model's Meta
+    settings_form: type[forms.Form] | None = None
+    home_widget: HomeWidget | None = None
+    requires: Sequence[str] = ()  # keys of modules that must be enabled first
+    staff_only: bool = False  # only platform staff may enable it
+    enabled_by_default: bool = False  # switched on for newly provisioned towns
+    has_api: bool = False  # the module ships an ``api_urls`` module
+    pillar: str = ""  # Kommunikation, Nahversorgung, Mobilität, Verwaltung, Beteiligung
+    sample_objects: Sequence[SampleObject] = field(default_factory=tuple)
+
+
+class FeatureModule(AppConfig):
+    spec: ClassVar[ModuleSpec]
+
+    # A module's apps.py sees two AppConfig subclasses (this one, imported,
+    # and its own); Django only picks its own automatically if this one says
+    # default = False.
+    default = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "spec" not in cls.__dict__:
+            raise ImproperlyConfigured(f"{cls.__qualname__} must define `spec`")
+        cls.default = cls.__dict__.get("default", True)
+
+    def installed(self, tenant: Any) -> None:
+        """Called inside the town's schema the first time the module is enabled there."""
+
+
+def all_modules() -> dict[str, FeatureModule]:
+    found = {app.spec.key: app for app in apps.get_app_configs() if isinstance(app, FeatureModule)}
+    return dict(sorted(found.items()))
+
+
+def get_module(key: str) -> FeatureModule:
+    try:
+        return all_modules()[key]
+    except KeyError:
+        raise LookupError(f"No feature module with key {key!r}") from None
+
+
+def module_of(obj: Any) -> FeatureModule | None:
+    """The feature module whose package defines `obj` (a function or class)."""
+    module_name = getattr(obj, "__module__", "") or ""
+    for module in all_modules().values():
+        if module_name == module.name or module_name.startswith(module.name + "."):
+            return module
+    return None

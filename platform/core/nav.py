@@ -1,0 +1,32 @@
+"""Navigation built from the enabled modules' declarations and the user's roles."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from core.access import user_passes
+from core.modules import NavItem, all_modules
+from tenants.selectors import tenant_enabled_modules
+
+
+def nav_for(request: HttpRequest, *, backoffice: bool = False) -> list[dict]:
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name == "public":
+        return []
+    enabled = tenant_enabled_modules(tenant=tenant)
+    items: list[NavItem] = [
+        item
+        for key, module in all_modules().items()
+        if key in enabled
+        for item in module.spec.nav
+        if item.backoffice == backoffice and user_passes(request.user, item.permission)
+    ]
+    result = []
+    for item in sorted(items, key=lambda i: (i.order, str(i.label))):
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        result.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
+    return result

@@ -1,0 +1,40 @@
+"""Periodic work fans out to every active town, one task per town (ISOLATION T8)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+
+from core.access import tenant_has_module
+
+
+@shared_task(name="core.fan_out")
+def fan_out(task_name: str, module_key: str | None = None) -> int:
+    """Enqueue `task_name` once in each active town (that has `module_key` enabled)."""
+    from config.celery import app
+    from tenants.models import Municipality
+
+    count = 0
+    for tenant in Municipality.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name()):
+        if module_key and not tenant_has_module(module_key, tenant=tenant, fresh=True):
+            continue
+        connection.set_tenant(tenant)
+        try:
+            app.send_task(task_name, headers={"_schema_name": tenant.schema_name})
+        finally:
+            connection.set_schema_to_public()
+        count += 1
+    return count
+
+
+def module_task_should_run(module_key: str) -> bool:
+    """Inside a town task: False when the town was disabled or the module switched off since enqueueing."""
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or tenant.schema_name == get_public_schema_name():
+        return False
+    from tenants.models import Municipality
+
+    if not Municipality.objects.filter(pk=tenant.pk, is_active=True).exists():
+        return False
+    return tenant_has_module(module_key, tenant=tenant, fresh=True)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from core.colours import readable_text_on
+
+register = template.Library()
+
+
+@register.simple_tag
+def brand_css(town) -> str:
+    """CSS variables for the town's colours (validated #RRGGBB values only)."""
+    primary = town.primary_colour
+    accent = town.accent_colour
+    return mark_safe(
+        ":root{"
+        f"--primary:{primary};--accent:{accent};"
+        f"--on-primary:{readable_text_on(primary)};--on-accent:{readable_text_on(accent)};"
+        "}"
+    )

@@ -1,0 +1,65 @@
+"""Town-wide pages that belong to no module: start page, legal pages, media files."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils._os import safe_join
+from django.views.decorators.http import require_GET
+
+from core.modules import all_modules
+from tenants.selectors import tenant_enabled_modules
+
+
+def unknown_town(request: HttpRequest) -> HttpResponse:
+    """No town lives on this host: a plain 404 that names nothing (ISOLATION T11)."""
+    return HttpResponseNotFound(render_to_string("core/unknown_town.html", request=None))
+
+
+def home_widgets(request: HttpRequest) -> list[str]:
+    enabled = tenant_enabled_modules(tenant=request.tenant)
+    widgets = [
+        module.spec.home_widget
+        for key, module in all_modules().items()
+        if key in enabled and module.spec.home_widget is not None
+    ]
+    rendered = (w.render(request) for w in sorted(widgets, key=lambda w: w.order))
+    return [html for html in rendered if html]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"widgets": home_widgets(request)})
+
+
+@require_GET
+def impressum(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal.html", {"kind": "impressum"})
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal.html", {"kind": "privacy"})
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> FileResponse:
+    """Serve an upload from the current town's own folder, never another's (ISOLATION T7)."""
+    root = Path(settings.MEDIA_ROOT) / connection.schema_name
+    try:
+        full = Path(safe_join(str(root), path))
+    except Exception:
+        raise Http404 from None
+    if not full.is_file():
+        raise Http404
+    content_type, _ = mimetypes.guess_type(str(full))
+    response = FileResponse(full.open("rb"), content_type=content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,156 @@
+"""A town's own data about itself: profile and branding, villages, organisations, roles."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #1d4ed8."))
+postal_codes_validator = RegexValidator(
+    r"^\d{5}(\s*,\s*\d{5})*$", _("Enter five-digit postal codes, separated by commas.")
+)
+
+
+class TownProfile(models.Model):
+    """The one row describing this town: name, branding, contact person, legal texts."""
+
+    name = models.CharField(_("name"), max_length=120)
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    logo = models.ImageField(_("logo or coat of arms"), upload_to="branding/", blank=True)
+    header_image = models.ImageField(_("header image"), upload_to="branding/", blank=True)
+    header_image_alt = models.CharField(_("header image description"), max_length=200, blank=True)
+    primary_colour = models.CharField(_("primary colour"), max_length=7, default="#1f5f8b", validators=[hex_colour])
+    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#8a4b08", validators=[hex_colour])
+
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_role = models.CharField(_("role of the contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_photo = models.ImageField(_("photo of the contact person"), upload_to="branding/", blank=True)
+    contact_hours = models.CharField(_("office hours"), max_length=200, blank=True)
+
+    impressum = models.TextField(_("legal notice (Impressum)"), blank=True)
+    privacy_policy = models.TextField(_("privacy policy (Datenschutzerklärung)"), blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("town profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ortsgemeinde(models.Model):
+    """A village inside the town (for a Verbandsgemeinde: its Ortsgemeinden)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    postal_codes = models.CharField(_("postal codes"), max_length=200, blank=True, validators=[postal_codes_validator])
+    logo = models.ImageField(_("logo or coat of arms"), upload_to="ortsgemeinden/", blank=True)
+
+    class Meta:
+        verbose_name = _("Ortsgemeinde")
+        verbose_name_plural = _("Ortsgemeinden")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    VEREIN = "verein", _("Club (Verein)")
+    FEUERWEHR = "feuerwehr", _("Fire brigade")
+    KIRCHE = "kirche", _("Parish")
+    SCHULE = "schule", _("School or Kita")
+    INITIATIVE = "initiative", _("Initiative")
+    BUSINESS = "business", _("Business")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """A Verein, fire brigade, parish, school, business...: a multiplier that publishes."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.VEREIN)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="organisations/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    ortsgemeinde = models.ForeignKey(
+        Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_approved = models.BooleanField(_("approved"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipRole(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+    MANAGER = "manager", _("Manager")
+
+
+class OrganisationMembership(models.Model):
+    """A person who may publish on behalf of an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=MembershipRole.choices, default=MembershipRole.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="uniq_membership")]
+
+
+class ResidentProfile(models.Model):
+    """Where a person lives: their Ortsgemeinde filters what the start page shows them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_profile")
+    ortsgemeinde = models.ForeignKey(
+        Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationRole(models.TextChoices):
+    EDITOR = "editor", _("Editor of an organisation")
+    MODERATOR = "moderator", _("Moderator")
+    ADMIN = "admin", _("Town administrator")
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to become editor, moderator or admin of this town.
+
+    The token is a random value stored in the town's own schema, so a link
+    from another town never matches (ISOLATION T4).
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=InvitationRole.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]

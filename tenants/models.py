@@ -1,0 +1,112 @@
+"""The public schema: municipalities, their domains, module switches and signups.
+
+Town tables never point here with a foreign key (they store ids), so a town's
+schema can later move to another database node as a whole.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class MunicipalityKind(models.TextChoices):
+    VERBANDSGEMEINDE = "verbandsgemeinde", _("Verbandsgemeinde")
+    STADT = "stadt", _("Stadt")
+    GEMEINDE = "gemeinde", _("Gemeinde")
+
+
+class Municipality(TenantMixin):
+    """A town on the platform: one PostgreSQL schema, one subdomain."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=MunicipalityKind.choices)
+    slug = models.SlugField(_("subdomain"), max_length=40, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Provisioning creates the schema itself, inside its own error handling.
+    auto_create_schema = False
+    auto_drop_schema = True
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def schema_name_for(slug: str) -> str:
+        # Slugs never contain "_", so this mapping is one-to-one.
+        return "t_" + slug.replace("-", "_")
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+
+class TenantModule(models.Model):
+    """A feature module's switch and validated settings for one town."""
+
+    tenant = models.ForeignKey(Municipality, related_name="modules", on_delete=models.CASCADE)
+    key = models.CharField(max_length=50)  # ModuleSpec.key
+    is_enabled = models.BooleanField(default=False)
+    config = models.JSONField(default=dict, blank=True)
+    installed_at = models.DateTimeField(null=True, blank=True)  # when installed() first ran
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="uniq_tenant_module")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}:{self.key}={'on' if self.is_enabled else 'off'}"
+
+
+class SignupStatus(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Waiting for e-mail confirmation")
+    QUEUED = "queued", _("Queued")
+    PROVISIONING = "provisioning", _("Setting up")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class TownSignup(models.Model):
+    """A municipality's self-signup, from the form to its provisioned town."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name of the municipality"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=MunicipalityKind.choices)
+    slug = models.SlugField(_("subdomain"), max_length=40)
+    admin_name = models.CharField(_("your name"), max_length=120)
+    admin_email = models.EmailField(_("e-mail address"))
+    admin_password_hash = models.CharField(max_length=256)
+    accepted_terms_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=30, choices=SignupStatus.choices, default=SignupStatus.AWAITING_CONFIRMATION)
+    progress = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    tenant_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one live signup per subdomain; a failed one frees the name.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=~models.Q(status="failed"),
+                name="uniq_live_signup_slug",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.slug})"

@@ -1,0 +1,23 @@
+"""Keep the cached host→town lookup in step with the domain and town rows."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tenants.models import Domain, Municipality, TenantModule
+from tenants.selectors import forget_enabled_modules, forget_tenant_lookup
+
+
+@receiver([post_save, post_delete], sender=Domain)
+def domain_changed(sender, instance: Domain, **kwargs) -> None:
+    forget_tenant_lookup(instance.domain)
+
+
+@receiver([post_save, post_delete], sender=Municipality)
+def municipality_changed(sender, instance: Municipality, **kwargs) -> None:
+    for domain in Domain.objects.filter(tenant_id=instance.pk).values_list("domain", flat=True):
+        forget_tenant_lookup(domain)
+
+
+@receiver([post_save, post_delete], sender=TenantModule)
+def module_switched(sender, instance: TenantModule, **kwargs) -> None:
+    forget_enabled_modules(instance.tenant_id)

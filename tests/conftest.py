@@ -1,0 +1,141 @@
+"""Shared fixtures: two towns whose data collide on pks, slugs and e-mails.
+
+Both towns are provisioned once per test session through the real
+provisioning service. Each test runs inside a transaction that is rolled
+back, and the cache (a real Redis) is flushed between tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+pytest_plugins = ["tests.fixtures_celery"]
+
+TOWN_A = {"slug": "altdorf", "name": "Verbandsgemeinde Altdorf", "kind": "verbandsgemeinde"}
+TOWN_B = {"slug": "bergdorf", "name": "Stadt Bergdorf", "kind": "stadt"}
+# Both towns' admins share the same e-mail address and password on purpose.
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "Rathaus-Passwort-2026"
+
+
+def host_of(town) -> str:
+    return f"{town.slug}.{settings.BASE_DOMAIN}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tenants.services import tenant_module_enable, town_create
+    from core.modules import all_modules
+
+    with django_db_blocker.unblock():
+        towns = []
+        for data in (TOWN_A, TOWN_B):
+            town = town_create(
+                admin_name="Anna Admin", admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD, **data
+            )
+            for key in all_modules():
+                tenant_module_enable(tenant=town, key=key, by_staff=True)
+            towns.append(town)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_and_schema():
+    cache.clear()
+    yield
+    connection.set_schema_to_public()
+    cache.clear()
+
+
+def _town(slug: str):
+    from tenants.models import Municipality
+
+    with schema_context("public"):
+        town = Municipality.objects.get(slug=slug)
+    town.domain_url = host_of(town)
+    return town
+
+
+@pytest.fixture
+def town_a(db):
+    return _town(TOWN_A["slug"])
+
+
+@pytest.fixture
+def town_b(db):
+    return _town(TOWN_B["slug"])
+
+
+@pytest.fixture
+def in_town_a(town_a):
+    """Run the test body inside town A's schema."""
+    connection.set_tenant(town_a)
+    yield town_a
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_town_b(town_b):
+    connection.set_tenant(town_b)
+    yield town_b
+    connection.set_schema_to_public()
+
+
+class TownClient(Client):
+    """A test client bound to one host; each request starts from the public schema like a real one."""
+
+    def __init__(self, host: str, **kwargs):
+        super().__init__(HTTP_HOST=host, **kwargs)
+        self.host = host
+
+    def request(self, **request):
+        previous = connection.tenant
+        try:
+            return super().request(**request)
+        finally:
+            connection.set_tenant(previous) if previous.schema_name != "public" else connection.set_schema_to_public()
+
+
+@pytest.fixture
+def client_a(town_a):
+    return TownClient(host_of(town_a))
+
+
+@pytest.fixture
+def client_b(town_b):
+    return TownClient(host_of(town_b))
+
+
+@pytest.fixture
+def public_client(db):
+    return TownClient(settings.BASE_DOMAIN)
+
+
+def admin_of(town):
+    from accounts.models import User
+
+    with schema_context(town.schema_name):
+        return User.objects.get(email=ADMIN_EMAIL)
+
+
+def logged_in_client(town, user) -> TownClient:
+    """A client signed in as `user` on `town`'s host (the session lives in the town's schema)."""
+    client = TownClient(host_of(town))
+    with schema_context(town.schema_name):
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client_a(town_a):
+    return logged_in_client(town_a, admin_of(town_a))
+
+
+@pytest.fixture
+def admin_client_b(town_b):
+    return logged_in_client(town_b, admin_of(town_b))
