@@ -29,8 +29,8 @@ def host_of(town) -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from tenants.services import tenant_module_enable, town_create
     from core.modules import all_modules
+    from tenants.services import tenant_module_enable, town_create
 
     with django_db_blocker.unblock():
         towns = []
