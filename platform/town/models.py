@@ -114,6 +114,9 @@ class OrganisationMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="uniq_membership")]
 
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
 
 class ResidentProfile(models.Model):
     """Where a person lives: their Ortsgemeinde filters what the start page shows them."""
@@ -122,6 +125,9 @@ class ResidentProfile(models.Model):
     ortsgemeinde = models.ForeignKey(
         Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.ortsgemeinde or '-'}"
 
 
 def _invitation_token() -> str:
@@ -154,3 +160,6 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role}"
