@@ -33,8 +33,6 @@ def _requirements_digest() -> str:
 
 def ensure_venv() -> None:
     """Create .venv and install the pinned requirements unless they're already in place."""
-    if sys.version_info < (3, 11):
-        sys.exit("Dorfkern needs Python 3.11 or newer.")
     marker = VENV / ".requirements.sha256"
     wanted = _requirements_digest()
     if marker.exists() and marker.read_text() == wanted and VENV_PYTHON.exists():
@@ -53,6 +51,8 @@ def in_venv() -> bool:
 
 
 def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this file is what a too-old Python runs first
+        sys.exit("Dorfkern needs Python 3.11 or newer.")
     command = argv[0] if argv else "help"
     if command not in {"run", "test"}:
         print(__doc__)
