@@ -91,6 +91,8 @@ class TownSignup(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=30, choices=SignupStatus.choices, default=SignupStatus.AWAITING_CONFIRMATION)
     progress = models.CharField(max_length=200, blank=True)
+    # Index into the status page's list of steps; the text above is for staff.
+    progress_step = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     tenant_id = models.BigIntegerField(null=True, blank=True)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Q
+from django.urls import reverse
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.models import Domain, Municipality, TenantModule
+from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 
 _TENANT_FIELDS = ("id", "schema_name", "name", "kind", "slug", "is_active")
 
@@ -81,3 +83,52 @@ def tenant_module_config(*, tenant: Municipality, key: str) -> dict:
 def tenant_primary_domain(*, tenant: Municipality) -> str | None:
     with schema_context(get_public_schema_name()):
         return Domain.objects.filter(tenant_id=tenant.pk, is_primary=True).values_list("domain", flat=True).first()
+
+
+def signup_get(signup_id) -> TownSignup | None:
+    with schema_context(get_public_schema_name()):
+        return TownSignup.objects.filter(pk=signup_id).first()
+
+
+def signup_slug_pending(slug: str) -> bool:
+    """A live (not failed) signup already asks for `slug`."""
+    with schema_context(get_public_schema_name()):
+        return TownSignup.objects.filter(slug=slug).exclude(status=SignupStatus.FAILED).exists()
+
+
+def signup_handover_url(*, signup: TownSignup) -> str | None:
+    """A fresh one-time sign-in link for the signup's admin on the new town's host, or None if not ready."""
+    from accounts.models import Role, User
+    from core.branding import site_url
+    from tenants.tokens import handover_token_make
+
+    if signup.status != SignupStatus.READY or signup.tenant_id is None:
+        return None
+    with schema_context(get_public_schema_name()):
+        tenant = Municipality.objects.filter(pk=signup.tenant_id, is_active=True).first()
+    if tenant is None:
+        return None
+    domain = tenant_primary_domain(tenant=tenant)
+    with schema_context(tenant.schema_name):
+        admin = User.objects.filter(email=signup.admin_email.lower(), role=Role.ADMIN, is_active=True).first()
+        if admin is None or domain is None:
+            return None
+        token = handover_token_make(schema_name=tenant.schema_name, user=admin)
+    path = reverse("handover", urlconf=settings.ROOT_URLCONF, kwargs={"token": token})
+    return site_url(domain, path)
+
+
+def town_list_for_staff() -> list[Municipality]:
+    """Every town with its number of enabled modules (public schema only: no town's own data)."""
+    with schema_context(get_public_schema_name()):
+        return list(
+            Municipality.objects.exclude(schema_name=get_public_schema_name())
+            .annotate(module_count=Count("modules", filter=Q(modules__is_enabled=True)))
+            .prefetch_related("domains")
+            .order_by("name")
+        )
+
+
+def signup_list_for_staff(*, limit: int = 200) -> list[TownSignup]:
+    with schema_context(get_public_schema_name()):
+        return list(TownSignup.objects.order_by("-created_at")[:limit])

@@ -6,15 +6,23 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context, schema_exists, tenant_context
+from django.utils.translation import gettext_lazy as _lazy
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists, tenant_context
 
+from core.branding import public_url
 from core.modules import all_modules, get_module
-from tenants.models import Domain, Municipality, TenantModule
+from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 from tenants.selectors import tenant_enabled_modules
+from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_check, signup_confirm_token_make
 from tenants.validators import subdomain_validate
 
 logger = logging.getLogger(__name__)
@@ -179,3 +187,203 @@ def tenant_module_configure(*, tenant: Municipality, key: str, data: dict) -> Te
         row.config = {k: v for k, v in form.cleaned_data.items()}
         row.save()
     return row
+
+
+# --- self-signup ------------------------------------------------------------
+# A signup row walks awaiting_confirmation → queued → provisioning → ready | failed.
+# The status page shows these steps; town_create's progress messages advance
+# the three in the middle.
+SIGNUP_STEPS = (
+    _lazy("Confirm your e-mail address"),
+    _lazy("Waiting for a free worker"),
+    _lazy("Registering the subdomain"),
+    _lazy("Creating the database for the town"),
+    _lazy("Setting up the administrator and the town profile"),
+    _lazy("Your town is ready"),
+)
+_STEP_QUEUED = 1
+_STEP_FIRST_PROVISIONING = 2
+_STEP_READY = len(SIGNUP_STEPS) - 1
+
+
+def _signup_slug_pending_error() -> ValidationError:
+    return ValidationError(
+        _("A registration for this subdomain is already in progress. Please check your e-mail inbox."),
+        code="pending",
+    )
+
+
+def town_signup_create(
+    *, name: str, kind: str, slug: str, admin_name: str, admin_email: str, password: str
+) -> TownSignup:
+    """Record a signup and mail the confirmation link; raises ValidationError and creates nothing on refusal.
+
+    Only a hash of the password is stored; it becomes the town admin's password as is.
+    """
+    subdomain_check_available(slug)
+    with transaction.atomic():
+        # An address never confirmed within the link's lifetime doesn't hold the name any longer.
+        TownSignup.objects.filter(
+            slug=slug,
+            status=SignupStatus.AWAITING_CONFIRMATION,
+            created_at__lt=timezone.now() - CONFIRM_MAX_AGE,
+        ).delete()
+        if TownSignup.objects.filter(slug=slug).exclude(status=SignupStatus.FAILED).exists():
+            raise _signup_slug_pending_error()
+        try:
+            with transaction.atomic():
+                signup = TownSignup.objects.create(
+                    name=name.strip(),
+                    kind=kind,
+                    slug=slug,
+                    admin_name=admin_name.strip(),
+                    admin_email=admin_email.strip().lower(),
+                    admin_password_hash=make_password(password),
+                    accepted_terms_at=timezone.now(),
+                )
+        except IntegrityError:
+            # Two submissions raced past the check above; the constraint let one win.
+            raise _signup_slug_pending_error() from None
+    signup_confirmation_send(signup=signup)
+    return signup
+
+
+def signup_confirmation_send(*, signup: TownSignup) -> bool:
+    """Mail the confirmation link. False when the mail server refused (the status page offers a resend)."""
+    token = signup_confirm_token_make(signup_id=str(signup.pk), email=signup.admin_email)
+    link = public_url(
+        reverse(
+            "tenants:signup-confirm",
+            urlconf=settings.PUBLIC_SCHEMA_URLCONF,
+            kwargs={"signup_id": signup.pk, "token": token},
+        )
+    )
+    context = {"signup": signup, "link": link, "hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600)}
+    subject = render_to_string("tenants/email/signup_confirm_subject.txt", context).strip()
+    body = render_to_string("tenants/email/signup_confirm.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [signup.admin_email])
+    except Exception:
+        logger.exception("could not send the confirmation mail for signup %s", signup.pk)
+        return False
+    return True
+
+
+def _signup_enqueue(signup_id) -> None:
+    from tenants.tasks import town_provision
+
+    # Provisioning runs in the public schema, whatever schema enqueued it.
+    town_provision.apply_async(args=[str(signup_id)], headers={"_schema_name": get_public_schema_name()})
+
+
+def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:
+    """Confirm the e-mail address and queue provisioning. Confirming twice is harmless."""
+    if not signup_confirm_token_check(signup_id=str(signup.pk), email=signup.admin_email, token=token):
+        raise ValidationError(
+            _("This confirmation link is invalid or has expired. Please register again."), code="invalid"
+        )
+    with schema_context(get_public_schema_name()), transaction.atomic():
+        row = TownSignup.objects.select_for_update().get(pk=signup.pk)
+        if row.status != SignupStatus.AWAITING_CONFIRMATION:
+            return row
+        row.confirmed_at = timezone.now()
+        row.status = SignupStatus.QUEUED
+        row.progress_step = _STEP_QUEUED
+        row.save(update_fields=["confirmed_at", "status", "progress_step", "updated_at"])
+        transaction.on_commit(lambda: _signup_enqueue(row.pk))
+    return row
+
+
+def town_signup_retry(*, signup: TownSignup) -> TownSignup:
+    """Queue a failed signup again; raises ValidationError for any other state."""
+    try:
+        with schema_context(get_public_schema_name()), transaction.atomic():
+            row = TownSignup.objects.select_for_update().get(pk=signup.pk)
+            if row.status != SignupStatus.FAILED:
+                raise ValidationError(_("Only a failed setup can be tried again."), code="state")
+            row.status = SignupStatus.QUEUED
+            row.error = ""
+            row.progress = ""
+            row.progress_step = _STEP_QUEUED
+            row.save(update_fields=["status", "error", "progress", "progress_step", "updated_at"])
+            transaction.on_commit(lambda: _signup_enqueue(row.pk))
+    except IntegrityError:
+        # While this one had failed, somebody else registered the same subdomain.
+        raise ValidationError(
+            _("Meanwhile somebody else has registered this subdomain. Please register with another one."),
+            code="taken",
+        ) from None
+    return row
+
+
+def town_signup_provision(*, signup_id: str) -> str:
+    """Provision the town of a confirmed signup; returns the final status.
+
+    Idempotent: only a QUEUED signup is claimed (atomically), so a second
+    delivery of the task, or one for a READY or running signup, does nothing.
+    """
+    with schema_context(get_public_schema_name()):
+        claimed = TownSignup.objects.filter(pk=signup_id, status=SignupStatus.QUEUED).update(
+            status=SignupStatus.PROVISIONING,
+            attempts=F("attempts") + 1,
+            progress="",
+            error="",
+            progress_step=_STEP_FIRST_PROVISIONING,
+            updated_at=timezone.now(),
+        )
+        signup = TownSignup.objects.filter(pk=signup_id).first()
+        if signup is None:
+            logger.warning("signup %s no longer exists; nothing to provision", signup_id)
+            return ""
+        if not claimed:
+            logger.info("signup %s is %s; not provisioning again", signup_id, signup.status)
+            return signup.status
+
+        step = iter(range(_STEP_FIRST_PROVISIONING, _STEP_READY + 1))
+
+        def on_progress(message: str) -> None:
+            # Called between steps that switch schemas; the row lives in public.
+            with schema_context(get_public_schema_name()):
+                TownSignup.objects.filter(pk=signup_id).update(
+                    progress=str(message)[:200], progress_step=next(step, _STEP_READY), updated_at=timezone.now()
+                )
+
+        try:
+            tenant = town_create(
+                name=signup.name,
+                kind=signup.kind,
+                slug=signup.slug,
+                admin_name=signup.admin_name,
+                admin_email=signup.admin_email,
+                admin_password_hash=signup.admin_password_hash,
+                on_progress=on_progress,
+            )
+        except ValidationError as exc:
+            error = " ".join(str(message) for message in exc.messages)
+        except Exception:
+            # town_create has logged the cause and removed everything it made.
+            error = str(
+                _("Setting up your town failed because of a technical problem. Nothing was kept; please try again.")
+            )
+        else:
+            TownSignup.objects.filter(pk=signup_id).update(
+                status=SignupStatus.READY,
+                tenant_id=tenant.pk,
+                progress_step=_STEP_READY,
+                updated_at=timezone.now(),
+            )
+            return SignupStatus.READY
+        TownSignup.objects.filter(pk=signup_id).update(
+            status=SignupStatus.FAILED, error=error, updated_at=timezone.now()
+        )
+        return SignupStatus.FAILED
+
+
+def town_set_active(*, tenant: Municipality, active: bool) -> Municipality:
+    """Switch a town's hosts on or off; the cached host lookup follows via tenants.receivers."""
+    with schema_context(get_public_schema_name()):
+        tenant = Municipality.objects.get(pk=tenant.pk)
+        if tenant.is_active != active:
+            tenant.is_active = active
+            tenant.save(update_fields=["is_active"])
+    return tenant

@@ -8,6 +8,7 @@ from django.urls import include, path
 from core import views as core_views
 from core.access import module_urls
 from core.modules import all_modules
+from tenants.handover import handover
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("media/<path:path>", core_views.media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("", include("town.urls")),
+    path("willkommen/<str:token>/", handover, name="handover"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

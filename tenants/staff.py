@@ -1,0 +1,82 @@
+"""Platform staff on the public site: the list of towns and signups, and the few actions staff take.
+
+Staff are the is_staff users of the public schema. They see only public-schema
+rows (towns, domains, module switches, signups), never a town's own data, and
+StaffRequireMFAMiddleware keeps them out until they have set up TOTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_tenants.utils import get_public_schema_name
+
+from tenants.models import Municipality
+from tenants.selectors import signup_get, signup_list_for_staff, town_list_for_staff
+from tenants.services import town_set_active, town_signup_retry
+
+
+def staff_required(view: Callable) -> Callable:
+    """Anonymous → login; signed in without is_staff → 403; only ever on the public site."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if connection.schema_name != get_public_schema_name():
+            raise Http404
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff or not request.user.is_active:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "tenants/staff/index.html",
+        {"towns": town_list_for_staff(), "signups": signup_list_for_staff()},
+    )
+
+
+@require_POST
+@staff_required
+def staff_town_active(request: HttpRequest, town_id: int) -> HttpResponse:
+    town = Municipality.objects.exclude(schema_name=get_public_schema_name()).filter(pk=town_id).first()
+    if town is None:
+        raise Http404
+    active = request.POST.get("active") == "1"
+    town = town_set_active(tenant=town, active=active)
+    if active:
+        messages.success(request, _("%(name)s is active again.") % {"name": town.name})
+    else:
+        messages.success(request, _("%(name)s is deactivated; its pages answer “not found”.") % {"name": town.name})
+    return redirect("tenants:staff")
+
+
+@require_POST
+@staff_required
+def staff_signup_retry(request: HttpRequest, signup_id) -> HttpResponse:
+    signup = signup_get(signup_id)
+    if signup is None:
+        raise Http404
+    try:
+        town_signup_retry(signup=signup)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Setting up %(name)s was queued again.") % {"name": signup.name})
+    return redirect("tenants:staff")
