@@ -1,21 +1,299 @@
-"""What `python3 dorfkern.py test` and `python3 dorfkern.py run` do inside the virtualenv."""
+"""What `python3 dorfkern.py test` and `python3 dorfkern.py run` do inside the virtualenv.
+
+`run` starts everything a town needs on one machine: PostgreSQL, Redis and
+Stripe (embedded stand-ins unless DATABASE_URL / REDIS_URL / STRIPE_API_BASE
+point at real ones), migrates, loads the demo town, then runs the web server,
+a Celery worker and Celery beat as child processes until Ctrl-C.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from config import embedded
+
 ROOT = Path(__file__).resolve().parents[2]
+PYTEST_NO_TESTS_COLLECTED = 5
+DEV_SETTINGS = "config.settings.dev"
+DEFAULT_DATABASE = "dorfkern"
 
 
 def run_tests(args: list[str]) -> int:
     """Run the whole test suite (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)."""
     os.chdir(ROOT)
     result = subprocess.run([sys.executable, "-m", "pytest", *args])
+    if result.returncode == PYTEST_NO_TESTS_COLLECTED:
+        # pytest calls "nothing collected" a distinct outcome; for CI it means
+        # the suite is missing or the selection is wrong, never a pass.
+        print("✗ pytest collected no tests: check the path or -k/-m selection.", file=sys.stderr)
     return result.returncode
 
 
+# --- run ----------------------------------------------------------------------
+
+
+def _parse_run_args(args: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python3 dorfkern.py run",
+        description="Run Dorfkern with a demo town. Data stays in .dorfkern/ between runs.",
+    )
+    parser.add_argument("--port", type=int, default=8000, help="web server port (default 8000)")
+    parser.add_argument("--no-demo", action="store_true", help="don't load the demo town")
+    parser.add_argument(
+        "--reset", action="store_true", help="delete all local data (.dorfkern/) first, after confirmation"
+    )
+    parser.add_argument("--yes", action="store_true", help="with --reset: don't ask")
+    return parser.parse_args(args)
+
+
+@dataclass
+class Child:
+    name: str
+    process: subprocess.Popen
+    log_path: Path | None = None
+
+
+@dataclass
+class Stack:
+    """Everything `run` started, so it can all be stopped again in reverse order."""
+
+    state_dir: Path
+    children: list[Child] = field(default_factory=list)
+    embedded_postgres: bool = False
+    embedded_redis: bool = False
+
+    def spawn(self, name: str, command: list[str], env: dict[str, str], log_to_file: bool = True) -> Child:
+        log_path = None
+        output = None
+        if log_to_file:
+            log_path = self.state_dir / "logs" / f"{name}.log"
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            output = log_path.open("ab")
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            # Own session: Ctrl-C reaches only this runner, which then stops the
+            # children in order (web first, the database last).
+            start_new_session=True,
+        )
+        if output:
+            output.close()
+        child = Child(name, process, log_path)
+        self.children.append(child)
+        return child
+
+    def adopt(self, name: str, process: subprocess.Popen) -> None:
+        self.children.append(Child(name, process))
+
+    def exited_child(self) -> Child | None:
+        return next((c for c in self.children if c.process.poll() is not None), None)
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            _terminate(child.process)
+        self.children.clear()
+        if self.embedded_redis:
+            embedded.stop_redis("redis")
+            self.embedded_redis = False
+        if self.embedded_postgres:
+            embedded.stop_postgres("pg")
+            self.embedded_postgres = False
+
+
+def _terminate(process: subprocess.Popen, timeout: float = 15) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _confirm_reset(state_dir: Path, assume_yes: bool) -> bool:
+    if not state_dir.exists():
+        return True
+    if not assume_yes:
+        answer = input(f"Delete {state_dir} with all local towns, users and mails? Type 'yes': ")
+        if answer.strip().lower() != "yes":
+            return False
+    shutil.rmtree(state_dir)
+    print(f"» deleted {state_dir}", flush=True)
+    return True
+
+
+def _services_env(stack: Stack, say: Callable[[str], None]) -> dict[str, str]:
+    """Start whatever the environment doesn't provide; return the variables every process needs."""
+    state = stack.state_dir
+    env = dict(os.environ)
+    if env.get("DATABASE_URL"):
+        say("using PostgreSQL from DATABASE_URL")
+        url = env["DATABASE_URL"]
+        name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+        if name:
+            # The server is real, the database may not be there yet.
+            embedded.database_create_if_missing(embedded.database_url_with_name(url, "postgres"), name)
+    else:
+        say(f"starting embedded PostgreSQL ({state / 'pg'})")
+        url = embedded.ensure_postgres("pg", database=DEFAULT_DATABASE)
+        stack.embedded_postgres = True
+        env["DATABASE_URL"] = url.replace("postgresql://", "postgres://")
+    if env.get("REDIS_URL"):
+        say("using Redis from REDIS_URL")
+    else:
+        say(f"starting embedded Redis ({state / 'redis.rdb'})")
+        env["REDIS_URL"] = embedded.ensure_redis("redis")
+        stack.embedded_redis = True
+    if env.get("STRIPE_API_BASE"):
+        say("using Stripe API at STRIPE_API_BASE")
+    else:
+        process, base = embedded.start_localstripe()
+        stack.adopt("localstripe", process)
+        env["STRIPE_API_BASE"] = base
+        say(f"started localstripe on {base}")
+    env.update(
+        DJANGO_SETTINGS_MODULE=DEV_SETTINGS,
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
+        PYTHONUNBUFFERED="1",
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(state / "mail"),
+        MEDIA_ROOT=str(state / "media"),
+        STATIC_ROOT=str(state / "static"),
+        DORFKERN_STATE_DIR=str(state),
+    )
+    env.setdefault("SITE_SCHEME", "http")
+    return env
+
+
+def _prepare_database(env: dict[str, str], load_demo: bool, say: Callable[[str], None]) -> None:
+    """Migrate the public schema and every town, then load the demo (in this process: saves a Django start)."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    say("migrating the public schema")
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    say("migrating the towns")
+    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    if load_demo:
+        say("loading the demo town (skipped when it is there already)")
+        call_command("load_demo", verbosity=1)
+    connections.close_all()
+
+
+def _banner(port: int, state_dir: Path, demo: bool, seconds: float, stack: Stack) -> str:
+    from django.conf import settings
+
+    base = settings.BASE_DOMAIN
+    lines = [
+        "",
+        f"Dorfkern is running (ready after {seconds:.1f} s). Stop with Ctrl-C.",
+        "",
+        f"  Public site (signup, platform staff)   http://{base}:{port}/",
+    ]
+    if demo:
+        from demo import data
+
+        lines += [
+            f"  Demo town {data.TOWN['name']:<28} http://{data.TOWN['slug']}.{base}:{port}/",
+            "",
+            f"  Demo logins (password for all: {data.PASSWORD})",
+        ]
+        for label, email, where in data.banner_logins():
+            lines.append(f"    {label:<38} {email:<44} {where}")
+        lines.append("    Platform staff must set up two-factor login (TOTP) on first sign-in.")
+    lines += [
+        "",
+        f"  Outgoing mail is written to            {state_dir / 'mail'}",
+        f"  Worker and beat logs                   {state_dir / 'logs'}",
+        f"  Data (kept between runs)               {state_dir}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def run_platform(args: list[str]) -> int:
-    raise SystemExit("`run` is being built: see the README")
+    """`python3 dorfkern.py run`: everything up, demo loaded, until Ctrl-C or SIGTERM."""
+    options = _parse_run_args(args)
+    os.chdir(ROOT)
+    state = embedded.STATE_DIR
+    if options.reset and not _confirm_reset(state, options.yes):
+        print("Nothing deleted.")
+        return 1
+    if not embedded.port_is_free(options.port):
+        print(f"✗ Port {options.port} is in use. Stop the other server or pick one with --port.", file=sys.stderr)
+        return 1
+    state.mkdir(parents=True, exist_ok=True)
+
+    def say(message: str) -> None:
+        print(f"» {message}", flush=True)
+
+    started = time.monotonic()
+    stack = Stack(state)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
+    try:
+        env = _services_env(stack, say)
+        env["SITE_PORT"] = str(options.port)
+        _prepare_database(env, load_demo=not options.no_demo, say=say)
+        python = sys.executable
+        say(f"starting web server on port {options.port}, Celery worker and beat")
+        stack.spawn("worker", [python, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
+                               "--concurrency", "2", "--loglevel", "INFO"], env)
+        stack.spawn("beat", [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+                             "--schedule", str(state / "celerybeat-schedule")], env)
+        # The web server's request log goes to the terminal, as developers expect.
+        web = stack.spawn("web", [python, "manage.py", "runserver", f"0.0.0.0:{options.port}", "--noreload"],
+                          env, log_to_file=False)
+        if not embedded.wait_for_port(options.port, timeout=60):
+            raise RuntimeError("the web server did not start; see the output above")
+        print(_banner(options.port, state, not options.no_demo, time.monotonic() - started, stack), flush=True)
+        while True:
+            failed = stack.exited_child()
+            if failed is not None:
+                _report_failure(failed, web)
+                return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\n» stopping web server, worker, beat and the embedded services ...", flush=True)
+        return 0
+    except Exception as error:  # noqa: BLE001 - a readable message beats a traceback for the person at the terminal
+        print(f"✗ {error}", file=sys.stderr)
+        return 1
+    finally:
+        # A second Ctrl-C must not leave orphans behind while stopping.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stack.stop()
+        print("» stopped.", flush=True)
+
+
+def _report_failure(child: Child, web: Child) -> None:
+    print(f"\n✗ {child.name} stopped unexpectedly (exit code {child.process.returncode}).", file=sys.stderr)
+    if child.log_path and child.log_path.exists():
+        tail = child.log_path.read_text(errors="replace").splitlines()[-25:]
+        print(f"  Last lines of {child.log_path}:", file=sys.stderr)
+        for line in tail:
+            print(f"    {line}", file=sys.stderr)

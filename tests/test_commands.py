@@ -1,0 +1,136 @@
+"""The two commands' helpers: the demo town `dorfkern.py run` loads, and `dorfkern.py test`'s exit codes."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.utils import schema_context, tenant_context
+
+from demo import data
+from demo.loader import demo_load, demo_town_get
+
+
+@pytest.fixture
+def demo_town(db):
+    """The demo loaded into the test database, removed again so other tests see only towns A and B."""
+    call_command("load_demo", verbosity=0)
+    town = demo_town_get()
+    yield town
+    # The test's transaction is rolled back anyway; dropping the town explicitly
+    # also holds if this ever runs with committed data (transactional tests).
+    town = demo_town_get()
+    if town is not None:
+        with connection.cursor() as cursor:
+            # DROP SCHEMA refuses while deferred FK checks of this transaction are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with schema_context("public"):
+            town.delete(force_drop=True)
+    assert demo_town_get() is None
+
+
+def test_demo_town_has_its_villages_people_and_news(demo_town):
+    from accounts.models import Role, User
+    from modules.news.models import Article, ArticleStatus
+    from tenants.selectors import tenant_enabled_modules
+    from town.models import Organisation, OrganisationMembership, Ortsgemeinde, ResidentProfile, TownProfile
+
+    # then: the town and all its modules
+    assert demo_town.name == data.TOWN["name"]
+    assert demo_town.schema_name == "t_betzdorf_gebhardshain"
+    from core.modules import all_modules
+
+    assert tenant_enabled_modules(tenant=demo_town, fresh=True) == set(all_modules())
+
+    with tenant_context(demo_town):
+        villages = dict(Ortsgemeinde.objects.values_list("slug", "postal_codes"))
+        assert len(villages) == len(data.ORTSGEMEINDEN) == 17
+        assert villages["betzdorf"] == "57518"
+        assert villages["malberg"] == "57629"
+
+        profile = TownProfile.objects.get()
+        assert profile.contact_name and profile.impressum.startswith("DEMO")
+        assert profile.privacy_policy.startswith("DEMO")
+
+        assert Organisation.objects.count() == len(data.ORGANISATIONS)
+
+        # every demo login works with the demo password and a confirmed address
+        admin = User.objects.get(email=data.ADMIN["email"])
+        assert admin.role == Role.ADMIN and admin.check_password(data.PASSWORD)
+        assert User.objects.get(email=data.email_of("moderation")).role == Role.MODERATOR
+        for local in data.PEOPLE:
+            user = User.objects.get(email=data.email_of(local))
+            assert user.check_password(data.PASSWORD)
+            assert user.emailaddress_set.get().verified
+        firefighter = User.objects.get(email=data.email_of("feuerwehr"))
+        assert OrganisationMembership.objects.filter(
+            user=firefighter, organisation__slug="feuerwehr-betzdorf"
+        ).exists()
+        residents_in = set(ResidentProfile.objects.values_list("ortsgemeinde__slug", flat=True))
+        assert {"betzdorf", "gebhardshain", "elkenroth", "steinebach-sieg"} <= residents_in
+
+        articles = Article.objects.all()
+        assert articles.count() == len(data.ARTICLES) == 12
+        assert articles.filter(status=ArticleStatus.SCHEDULED).count() == 1
+        assert articles.filter(organisation__isnull=True).exists()
+        assert articles.filter(organisation__slug="feuerwehr-betzdorf").exists()
+        assert articles.filter(ortsgemeinden__slug="elben").exists()
+        assert not any("<script" in body for body in articles.values_list("body", flat=True))
+
+    with schema_context("public"):
+        staff = User.objects.get(email=data.STAFF["email"])
+        assert staff.is_staff and staff.check_password(data.PASSWORD)
+
+
+def test_loading_the_demo_twice_adds_nothing(demo_town):
+    from accounts.models import User
+    from modules.news.models import Article
+    from town.models import Organisation, Ortsgemeinde
+
+    def counts() -> tuple[int, ...]:
+        with tenant_context(demo_town):
+            return (User.objects.count(), Ortsgemeinde.objects.count(), Organisation.objects.count(),
+                    Article.objects.count())
+
+    # given
+    before = counts()
+
+    # when
+    summary = demo_load()
+
+    # then
+    assert not summary.changed
+    assert counts() == before
+    assert demo_town_get().pk == demo_town.pk
+
+
+def test_demo_town_home_page_shows_its_news(demo_town):
+    from tests.conftest import TownClient
+
+    # when
+    response = TownClient(f"{data.TOWN['slug']}.localhost").get("/")
+
+    # then
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert data.TOWN["name"] in page
+    # the newest town-wide article, through the news module's home widget
+    assert "Bürgerbüro mit neuen Öffnungszeiten" in page
+    # the scheduled one is not out yet
+    assert "Abholung der Weihnachtsbäume" not in page
+
+
+def test_test_command_reports_an_empty_selection(tmp_path, capfd):
+    # pytest's "no tests collected" (exit code 5) must not pass for success in CI.
+    from config.devtools import PYTEST_NO_TESTS_COLLECTED, run_tests
+
+    # given: a test file without tests, outside the project's configuration
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_nothing.py").write_text("")
+
+    # when
+    code = run_tests(["-q", "-p", "no:django", "-c", str(tmp_path / "pytest.ini"), str(tmp_path)])
+
+    # then
+    assert code == PYTEST_NO_TESTS_COLLECTED
+    assert "collected no tests" in capfd.readouterr().err

@@ -1,0 +1,162 @@
+"""docker-compose.yml and the Dockerfile stay consistent with the code's entry points.
+
+No Docker engine runs here, so this checks what a `docker compose up` would
+rely on: the modules, management commands and options each service runs, the
+settings module and the environment variables the settings actually read.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands, load_command_class
+
+ROOT = Path(__file__).resolve().parents[1]
+SETTINGS_DIR = ROOT / "platform" / "config" / "settings"
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+# Read by Django / the container itself rather than through settings' env(...).
+NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    return (ROOT / "Dockerfile").read_text()
+
+
+def _command(service: dict) -> list[str]:
+    command = service["command"]
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def _settings_env_names() -> set[str]:
+    # env("NAME", ...), env.bool("NAME", ...), env.db_url("NAME", ...), ...
+    pattern = re.compile(r"""\benv(?:\.\w+)?\(\s*["'](\w+)["']""")
+    names: set[str] = set()
+    for name in ("base.py", "production.py"):
+        names |= set(pattern.findall((SETTINGS_DIR / name).read_text()))
+    return names
+
+
+def test_stack_has_the_production_services(compose):
+    services = compose["services"]
+    assert set(services) >= {"postgres", "redis", *APP_SERVICES}
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    for name in APP_SERVICES:
+        assert services[name]["build"] == ".", f"{name} must run the repository's own image"
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_settings_module_named_in_compose_and_dockerfile_exists(compose, dockerfile):
+    for name in APP_SERVICES:
+        module = compose["services"][name]["environment"]["DJANGO_SETTINGS_MODULE"]
+        assert module == "config.settings.production"
+        assert importlib.util.find_spec(module) is not None
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in dockerfile
+    # platform/ is a source root: without it on the path, `config` doesn't import.
+    assert "PYTHONPATH=/app:/app/platform" in dockerfile
+
+
+def test_web_runs_the_wsgi_application_with_gunicorn(compose, dockerfile):
+    command = _command(compose["services"]["web"])
+    assert command[0] == "gunicorn"
+    module_name, _, attribute = command[1].partition(":")
+    module = importlib.import_module(module_name)
+    assert callable(getattr(module, attribute or "application"))
+    # The image's default command is the same server.
+    assert f'CMD ["gunicorn", "{command[1]}"' in dockerfile
+
+
+@pytest.mark.parametrize("service, subcommand", [("worker", "worker"), ("beat", "beat")])
+def test_celery_services_use_the_project_app(compose, service, subcommand):
+    command = _command(compose["services"][service])
+    assert command[:4] == ["celery", "-A", "config", subcommand]
+    from celery import Celery
+
+    assert isinstance(importlib.import_module("config").celery_app, Celery)
+    # The options must exist in this Celery version: let its own parser judge them.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")])}
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "config", subcommand, *command[4:], "--help"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_beat_keeps_its_schedule_on_a_volume(compose):
+    beat = compose["services"]["beat"]
+    command = _command(beat)
+    schedule = command[command.index("--schedule") + 1]
+    mounts = [volume.split(":", 1)[1] for volume in beat["volumes"]]
+    assert any(schedule.startswith(mount + "/") for mount in mounts)
+
+
+def test_migrate_runs_real_management_commands(compose):
+    command = _command(compose["services"]["migrate"])
+    assert command[:2] == ["sh", "-c"]
+    steps = [shlex.split(step) for step in command[2].split("&&")]
+    assert [step[2] for step in steps] == ["migrate_schemas", "migrate_schemas"]
+    commands = get_commands()
+    for step in steps:
+        assert step[:2] == ["python", "manage.py"]
+        name, args = step[2], step[3:]
+        assert name in commands
+        parser = load_command_class(commands[name], name).create_parser("manage.py", name)
+        parser.parse_args(args)  # exits (fails the test) on an unknown option
+    assert "--shared" in steps[0], "the public schema must be migrated before the towns"
+    for name in ("web", "worker", "beat"):
+        condition = compose["services"][name]["depends_on"]["migrate"]["condition"]
+        assert condition == "service_completed_successfully"
+
+
+def test_app_environment_uses_only_variables_the_settings_read(compose):
+    read = _settings_env_names()
+    for name in APP_SERVICES:
+        unknown = set(compose["services"][name]["environment"]) - read - NOT_SETTINGS
+        assert not unknown, f"{name} sets variables no setting reads: {sorted(unknown)}"
+
+
+def test_every_required_setting_is_provided(compose):
+    # env("NAME") without a default fails at start-up when NAME is missing.
+    required = set()
+    for name in ("base.py", "production.py"):
+        required |= set(re.findall(r"""\benv(?:\.\w+)?\(\s*["'](\w+)["']\s*\)""", (SETTINGS_DIR / name).read_text()))
+    assert required, "production needs at least SECRET_KEY from the environment"
+    for name in APP_SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert required <= set(environment), f"{name} lacks {sorted(required - set(environment))}"
+        for key in ("DATABASE_URL", "REDIS_URL", "BASE_DOMAIN"):
+            assert key in environment
+        assert "@postgres:5432/" in environment["DATABASE_URL"]
+        assert environment["REDIS_URL"].startswith("redis://redis:6379/")
+
+
+def test_named_volumes_are_declared(compose):
+    declared = set(compose.get("volumes") or {})
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name} mounts undeclared volume {source}"
+
+
+def test_dev_runner_starts_the_same_entry_points():
+    # `dorfkern.py run` and compose must not drift apart: same Celery app, same migrations.
+    source = (ROOT / "platform" / "config" / "devtools.py").read_text()
+    assert '"celery", "-A", "config", "worker"' in source
+    assert '"celery", "-A", "config", "beat"' in source
+    assert '"migrate_schemas", shared=True' in source
