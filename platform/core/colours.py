@@ -32,3 +32,31 @@ def readable_text_on(background: str) -> str:
     if not _HEX.match(background or ""):
         return TEXT_LIGHT
     return max((TEXT_LIGHT, TEXT_DARK), key=lambda t: contrast_ratio(background, t))
+
+
+def _hex(rgb: tuple[float, float, float]) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def _mix(colour: str, towards: str, amount: float) -> str:
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(towards[i : i + 2], 16) for i in (1, 3, 5)]
+    return _hex(tuple(x + (y - x) * amount for x, y in zip(a, b, strict=True)))
+
+
+def darken_until_readable(colour: str, *, against: str = TEXT_LIGHT, minimum: float = AA_NORMAL_TEXT) -> str:
+    """The lightest shade of `colour` (mixed towards black) that reaches `minimum` against `against`.
+
+    Used to suggest a near colour when a town's choice is refused, so the
+    admin keeps the hue of the coat of arms instead of guessing.
+    """
+    for step in range(0, 101):
+        candidate = _mix(colour.lower(), "#000000", step / 100)
+        if contrast_ratio(candidate, against) >= minimum:
+            return candidate
+    return "#000000"
+
+
+def best_text_contrast(background: str) -> float:
+    """Contrast of the better of white and near-black text on `background`."""
+    return contrast_ratio(background, readable_text_on(background))

@@ -33,9 +33,23 @@ def home_widgets(request: HttpRequest) -> list[str]:
     return [html for html in rendered if html]
 
 
+def _needs_ortsgemeinde(request: HttpRequest) -> bool:
+    """A signed-in resident of a town with villages who has not chosen theirs yet."""
+    from town.models import Ortsgemeinde
+    from town.selectors import user_ortsgemeinde_id
+
+    user = request.user
+    if not user.is_authenticated or user_ortsgemeinde_id(user) is not None:
+        return False
+    return Ortsgemeinde.objects.exists()
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"widgets": home_widgets(request)})
+    return render(request, "core/home.html", {
+        "widgets": home_widgets(request),
+        "needs_ortsgemeinde": _needs_ortsgemeinde(request),
+    })
 
 
 @require_GET
@@ -52,6 +66,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def media(request: HttpRequest, path: str) -> FileResponse:
     """Serve an upload from the current town's own folder, never another's (ISOLATION T7)."""
     root = Path(settings.MEDIA_ROOT) / connection.schema_name
+    # The tenant storage builds URLs as /media/<schema>/<name>. A path naming
+    # another schema stays inside this town's folder and simply isn't found.
+    prefix = f"{connection.schema_name}/"
+    if path.startswith(prefix):
+        path = path[len(prefix):]
     try:
         full = Path(safe_join(str(root), path))
     except Exception:

@@ -31,3 +31,31 @@ def user_ortsgemeinde_id(user) -> int | None:
         return None
     profile = getattr(user, "resident_profile", None)
     return profile.ortsgemeinde_id if profile else None
+
+
+def ortsgemeinde_references(ortsgemeinde: Ortsgemeinde) -> list[dict]:
+    """What points at this village, found from the model graph so module content counts too.
+
+    Each entry: the referring model's plural name, how many rows, and what
+    deleting the village does to them ("unset", "delete", "untarget", "block").
+    Relations declared with related_name="+" are hidden from the usual list,
+    hence include_hidden.
+    """
+    from django.db import models
+
+    found = []
+    for relation in Ortsgemeinde._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        model = relation.related_model
+        if model._meta.auto_created:
+            continue  # the hidden through table of a many-to-many: counted via the relation itself
+        count = model._base_manager.filter(**{relation.field.name: ortsgemeinde}).count()
+        if not count:
+            continue
+        if relation.many_to_many:
+            effect = "untarget"
+        else:
+            effect = {models.SET_NULL: "unset", models.CASCADE: "delete"}.get(relation.on_delete, "block")
+        found.append({"label": model._meta.verbose_name_plural, "count": count, "effect": effect})
+    return found

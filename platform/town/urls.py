@@ -1,11 +1,28 @@
-from django.urls import path
+from django.urls import include, path
 
-from town import views
+from town import people_urls, views
 
 app_name = "town"
 urlpatterns = [
+    # PWA
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("icon-<int:size>.png", views.icon, name="icon"),
     path("sw.js", views.service_worker, name="service-worker"),
+    # back office: the town itself
     path("backoffice/", views.backoffice, name="backoffice"),
+    path("backoffice/profile/", views.backoffice_branding, name="backoffice-branding"),
+    path("backoffice/contact/", views.backoffice_contact, name="backoffice-contact"),
+    path("backoffice/legal/", views.backoffice_legal, name="backoffice-legal"),
+    # back office: Ortsgemeinden
+    path("backoffice/ortsgemeinden/", views.ortsgemeinde_list, name="ortsgemeinde-list"),
+    path("backoffice/ortsgemeinden/new/", views.ortsgemeinde_add, name="ortsgemeinde-add"),
+    path("backoffice/ortsgemeinden/slug/", views.ortsgemeinde_slug, name="ortsgemeinde-slug"),
+    path("backoffice/ortsgemeinden/<int:pk>/", views.ortsgemeinde_edit, name="ortsgemeinde-edit"),
+    path("backoffice/ortsgemeinden/<int:pk>/delete/", views.ortsgemeinde_remove, name="ortsgemeinde-delete"),
+    # back office: modules
+    path("backoffice/modules/", views.module_list, name="module-list"),
+    path("backoffice/modules/<slug:key>/toggle/", views.module_toggle, name="module-toggle"),
+    path("backoffice/modules/<slug:key>/settings/", views.module_settings, name="module-settings"),
+    # people, organisations, invitations, my account (people_urls.py)
+    path("", include(people_urls.urlpatterns)),
 ]

@@ -19,3 +19,11 @@ def brand_css(town) -> str:
         f"--on-primary:{readable_text_on(primary)};--on-accent:{readable_text_on(accent)};"
         "}"
     )
+
+
+@register.simple_tag
+def town_brand() -> dict:
+    """The current town's name, address, colours and contact person, for e-mail templates."""
+    from core.mail import town_mail_context
+
+    return town_mail_context()["brand"]

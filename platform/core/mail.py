@@ -1,0 +1,87 @@
+"""Branded e-mail for the current town: its name, colours, contact person and address.
+
+Works in a request and in a Celery task alike: everything comes from the
+town's schema and domain row, nothing from a request's Host header
+(ISOLATION T9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+from core.branding import current_town_name, sender_address, town_url
+from core.colours import readable_text_on
+
+
+def town_mail_context() -> dict[str, Any]:
+    """What the mail base templates show about the town (empty names on the public site)."""
+    if connection.schema_name == "public":
+        return {"brand": {"name": "Dorfkern", "url": town_url("/"), "primary": "#1f5f8b",
+                          "on_primary": "#ffffff", "logo_url": "", "contact": None}}
+    from town.selectors import town_profile_get
+
+    profile = town_profile_get()
+    contact = None
+    if profile.contact_name:
+        contact = {"name": profile.contact_name, "role": profile.contact_role, "email": profile.contact_email,
+                   "phone": profile.contact_phone, "hours": profile.contact_hours}
+    return {
+        "brand": {
+            "name": current_town_name(),
+            "url": town_url("/"),
+            "impressum_url": town_url("/impressum/"),
+            "privacy_url": town_url("/datenschutz/"),
+            "primary": profile.primary_colour,
+            "on_primary": readable_text_on(profile.primary_colour),
+            "accent": profile.accent_colour,
+            "logo_url": town_url(profile.logo.url) if profile.logo else "",
+            "contact": contact,
+        }
+    }
+
+
+def send_town_mail(
+    *,
+    to: str | Sequence[str],
+    subject: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    reply_to: Sequence[str] | None = None,
+) -> int:
+    """Render ``<template>.txt`` (and ``<template>.html`` if it exists) with the town's branding and send it.
+
+    The templates usually extend ``core/mail/base.txt`` / ``core/mail/base.html``.
+    Replies go to the town's contact person unless `reply_to` says otherwise.
+    Returns the number of messages sent (0 or 1).
+    """
+    recipients = [to] if isinstance(to, str) else list(to)
+    ctx = {**town_mail_context(), **(context or {})}
+    text = render_to_string(f"{template}.txt", ctx).strip()
+    try:
+        html: str | None = render_to_string(f"{template}.html", ctx)
+    except TemplateDoesNotExist:
+        html = None
+    name = ctx["brand"]["name"]
+    full_subject = " ".join(subject.split())
+    if name and not full_subject.startswith(f"[{name}]"):
+        full_subject = f"[{name}] {full_subject}"
+    contact = ctx["brand"].get("contact") or {}
+    if reply_to is None and contact.get("email"):
+        reply_to = [contact["email"]]
+    message = EmailMultiAlternatives(
+        subject=full_subject,
+        body=text,
+        from_email=sender_address(),
+        to=recipients,
+        reply_to=list(reply_to or []),
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()

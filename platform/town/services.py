@@ -1,0 +1,273 @@
+"""Writes to the town's own data: profile and branding, contact person, legal texts, Ortsgemeinden.
+
+Every function runs in the current town's schema (the request's or a task's);
+nothing here takes a tenant argument, so an admin can only ever change the
+town whose host they are on.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.db import connection, transaction
+from django.utils import formats
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.colours import AA_NORMAL_TEXT, TEXT_LIGHT, best_text_contrast, contrast_ratio, darken_until_readable
+from town.models import Ortsgemeinde, TownProfile
+
+# --- images -----------------------------------------------------------------
+
+# Pillow decodes these safely; SVG is left out on purpose (it can carry script).
+_OUTPUT_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
+_EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Refused before decoding: a tiny file can claim a huge canvas (a "decompression bomb").
+MAX_IMAGE_SIDE = 10_000
+MAX_IMAGE_PIXELS = 50_000_000
+
+
+def _ratio(value: float) -> str:
+    # Rounded down, so a refused 4.47:1 never reads as "4.5:1" next to "4.5:1 needed".
+    return formats.number_format(math.floor(value * 10) / 10, 1)
+
+
+def image_reencode(upload: File, *, max_side: int = 2400) -> ContentFile:
+    """A clean copy of an uploaded image, or ValidationError with a message for the uploader.
+
+    Checks it is a real PNG/JPEG/GIF/WebP within the size limits, applies the
+    EXIF rotation, scales it down to `max_side` and encodes it anew, which
+    drops EXIF (GPS position, camera serial), XMP and comments. The stored
+    name is random: an upload's own file name can carry personal data.
+    """
+    limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The image is %(size)s MB; at most %(limit)s MB are allowed.")
+            % {"size": formats.number_format(upload.size / 1024 / 1024, 1),
+               "limit": formats.number_format(limit / 1024 / 1024, 0)},
+            code="too_large",
+        )
+    upload.seek(0)
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise ValidationError(_("The image is larger than allowed."), code="too_large")
+    not_an_image = ValidationError(
+        _("This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP picture."), code="invalid_image"
+    )
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            kind = probe.format
+            width, height = probe.size
+            if kind not in _OUTPUT_FORMAT:
+                raise not_an_image
+            if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("The image is %(width)s × %(height)s pixels; at most %(max)s pixels per side are allowed.")
+                    % {"width": width, "height": height, "max": MAX_IMAGE_SIDE},
+                    code="too_big_dimensions",
+                )
+            probe.verify()
+        with Image.open(io.BytesIO(raw)) as source:
+            source.load()
+            image = ImageOps.exif_transpose(source)
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_an_image from None
+
+    out_format = _OUTPUT_FORMAT[kind]
+    image.thumbnail((max_side, max_side))
+    if out_format == "JPEG":
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")
+    buffer = io.BytesIO()
+    options: dict[str, Any] = {"quality": 85} if out_format in ("JPEG", "WEBP") else {"optimize": True}
+    # A new image object has no .info, so nothing of the original metadata is written.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    clean.save(buffer, format=out_format, **options)
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{_EXTENSION[out_format]}")
+
+
+def _delete_after_commit(storage: Any, name: str) -> None:
+    """Remove a replaced upload once the change is committed, in the schema (media folder) it belongs to."""
+    schema = connection.schema_name
+
+    def delete() -> None:
+        with schema_context(schema):
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+# --- branding ---------------------------------------------------------------
+
+
+def brand_colours_problems(*, primary: str, accent: str) -> dict[str, list[str]]:
+    """Why a colour pair fails WCAG AA (4.5:1), per field; empty when it passes.
+
+    The primary colour is the header background and the link colour on white;
+    the accent colour is the background of badges and highlights. Text on
+    either is white or near-black, whichever reads better.
+    """
+    problems: dict[str, list[str]] = {}
+    need = _ratio(AA_NORMAL_TEXT)
+    on_white = contrast_ratio(primary, TEXT_LIGHT)
+    if on_white < AA_NORMAL_TEXT:
+        problems.setdefault("primary_colour", []).append(
+            _("The primary colour reaches only %(ratio)s:1 on white (links); %(need)s:1 is needed. "
+              "A darker shade such as %(suggestion)s would pass.")
+            % {"ratio": _ratio(on_white), "need": need, "suggestion": darken_until_readable(primary)}
+        )
+    on_primary = best_text_contrast(primary)
+    if on_primary < AA_NORMAL_TEXT:
+        problems.setdefault("primary_colour", []).append(
+            _("Text on the primary colour reaches at most %(ratio)s:1; %(need)s:1 is needed.")
+            % {"ratio": _ratio(on_primary), "need": need}
+        )
+    on_accent = best_text_contrast(accent)
+    if on_accent < AA_NORMAL_TEXT:
+        problems.setdefault("accent_colour", []).append(
+            _("Text on the accent colour reaches at most %(ratio)s:1 with white or dark text; %(need)s:1 is needed. "
+              "A darker shade such as %(suggestion)s would pass.")
+            % {"ratio": _ratio(on_accent), "need": need, "suggestion": darken_until_readable(accent)}
+        )
+    return problems
+
+
+def town_profile_for_update() -> TownProfile:
+    """The profile row to edit (a fresh instance, never the cached one)."""
+    profile = TownProfile.objects.first()
+    if profile is None:
+        profile = TownProfile.objects.create(name=getattr(connection.tenant, "name", ""))
+    return profile
+
+
+_IMAGE_FIELDS = ("logo", "header_image", "contact_photo")
+_PROFILE_FIELDS = {
+    "name", "tagline", "logo", "header_image", "header_image_alt", "primary_colour", "accent_colour",
+    "contact_name", "contact_role", "contact_email", "contact_phone", "contact_photo", "contact_hours",
+    "impressum", "privacy_policy",
+}
+
+
+@transaction.atomic
+def town_profile_update(*, profile: TownProfile, **fields: Any) -> TownProfile:
+    """Change the town's profile; colours that fail contrast and bad values are refused, nothing saved.
+
+    Image fields take a File (replace), False or "" (remove) or None (keep). Files that
+    are replaced or removed are deleted from storage once the change is committed.
+    """
+    unknown = set(fields) - _PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown profile fields: {sorted(unknown)}")
+    previous = {name: getattr(TownProfile.objects.filter(pk=profile.pk).first(), name, None) for name in _IMAGE_FIELDS}
+    for name, value in fields.items():
+        if name in ("primary_colour", "accent_colour") and isinstance(value, str):
+            value = value.lower()
+        if name in _IMAGE_FIELDS:
+            if value is None:
+                continue  # no new upload: keep the current picture
+            value = value or ""
+        setattr(profile, name, value)
+    problems = brand_colours_problems(primary=profile.primary_colour, accent=profile.accent_colour)
+    profile.full_clean()
+    if problems:
+        raise ValidationError(problems)
+    if profile.header_image and not profile.header_image_alt.strip():
+        raise ValidationError(
+            {"header_image_alt": [_("Describe the header image for people who cannot see it.")]}
+        )
+    profile.save()
+    for name in _IMAGE_FIELDS:
+        old = previous.get(name)
+        new = getattr(profile, name)
+        if old and old.name and old.name != (new.name if new else ""):
+            _delete_after_commit(old.storage, old.name)
+    return profile
+
+
+# --- Ortsgemeinden ----------------------------------------------------------
+
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "Ss"})
+
+
+def german_slugify(value: str) -> str:
+    """slugify with German transliteration: "Rüdesheim an der Straße" → "ruedesheim-an-der-strasse"."""
+    return slugify(value.translate(_GERMAN))
+
+
+def ortsgemeinde_slug_suggest(name: str, *, exclude_pk: int | None = None) -> str:
+    """A free slug for `name`; "-2", "-3", ... when the plain one is taken."""
+    max_length = Ortsgemeinde._meta.get_field("slug").max_length
+    base = german_slugify(name)[:max_length].strip("-") or "ort"
+    others = Ortsgemeinde.objects.exclude(pk=exclude_pk).filter(slug__startswith=base)
+    taken = set(others.values_list("slug", flat=True))
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def postal_codes_normalise(value: str) -> str:
+    """ "57518 57520;57580" → "57518, 57520, 57580" (the model validates the result)."""
+    parts = [p for p in re.split(r"[\s,;]+", value or "") if p]
+    return ", ".join(dict.fromkeys(parts))
+
+
+def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> Ortsgemeinde:
+    old_logo = ""
+    if ortsgemeinde.pk:
+        old_logo = Ortsgemeinde.objects.filter(pk=ortsgemeinde.pk).values_list("logo", flat=True).first() or ""
+    for name, value in fields.items():
+        if name not in ("name", "slug", "postal_codes", "logo"):
+            raise TypeError(f"unknown Ortsgemeinde field: {name}")
+        if name == "postal_codes":
+            value = postal_codes_normalise(value)
+        if name == "logo":
+            if value is None:
+                continue
+            value = value or ""
+        if name == "name":
+            value = value.strip()
+        setattr(ortsgemeinde, name, value)
+    if not ortsgemeinde.slug:
+        ortsgemeinde.slug = ortsgemeinde_slug_suggest(ortsgemeinde.name, exclude_pk=ortsgemeinde.pk)
+    ortsgemeinde.full_clean()
+    ortsgemeinde.save()
+    if old_logo and old_logo != (ortsgemeinde.logo.name if ortsgemeinde.logo else ""):
+        _delete_after_commit(ortsgemeinde.logo.storage, old_logo)
+    return ortsgemeinde
+
+
+@transaction.atomic
+def ortsgemeinde_create(*, name: str, slug: str = "", postal_codes: str = "", logo: File | None = None) -> Ortsgemeinde:
+    return _ortsgemeinde_apply(Ortsgemeinde(), {"name": name, "slug": slug, "postal_codes": postal_codes, "logo": logo})
+
+
+@transaction.atomic
+def ortsgemeinde_update(*, ortsgemeinde: Ortsgemeinde, **fields: Any) -> Ortsgemeinde:
+    return _ortsgemeinde_apply(ortsgemeinde, fields)
+
+
+@transaction.atomic
+def ortsgemeinde_delete(*, ortsgemeinde: Ortsgemeinde) -> None:
+    """Delete a village; residents, organisations and content that pointed to it keep existing without it."""
+    logo = ortsgemeinde.logo.name if ortsgemeinde.logo else ""
+    storage = ortsgemeinde.logo.storage
+    ortsgemeinde.delete()
+    if logo:
+        _delete_after_commit(storage, logo)
