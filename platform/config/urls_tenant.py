@@ -17,6 +17,8 @@ urlpatterns = [
     path("media/<path:path>", core_views.media, name="media"),
     path("accounts/", include("allauth.urls")),
     path("", include("town.urls")),
+    # API tokens (/konto/api-tokens/), platform endpoints (/api/v1/town/ ...), /api/schema/, /api/docs/
+    path("", include("api.urls")),
     path("willkommen/<str:token>/", handover, name="handover"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -42,6 +42,7 @@ SHARED_APPS = [
     "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our own static files, no CDN
 ]
 
 
@@ -66,6 +67,7 @@ TENANT_APPS = [
     "allauth.account",
     "allauth.mfa",
     "town",
+    "api",
     *MODULE_APPS,
 ]
 
@@ -107,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.StaffRequireMFAMiddleware",
+    "api.middleware.ApiJsonErrorsMiddleware",
 ]
 
 TEMPLATES = [
@@ -243,8 +246,12 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_dorfkern")
 
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.TownAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: DRF takes the 401 challenge from the first class, so a bad token gets 401, not 403.
+        "api.authentication.TownTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -254,6 +261,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Die offene Schnittstelle einer Dorfkern-Gemeinde.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.enabled_modules_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_responses",
+    ],
+    # Self-hosted Swagger UI (drf-spectacular-sidecar): the platform runs without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True, "validatorUrl": None},
 }
 
 # --- logging: every line names the town (schema) it belongs to --------------
