@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+
+
+def _home_widget(request: HttpRequest) -> str:
+    from modules.news.views import home_widget
+
+    return home_widget(request)
+
+
+def _sample_article() -> dict[str, Any]:
+    """One published article in the current town, for the isolation suite."""
+    from accounts.models import Role, User
+    from modules.news.services import article_create, article_publish
+
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    article = article_create(
+        acting_user=admin,
+        title="Sitzung des Gemeinderats",
+        teaser="Die nächste Sitzung findet im Bürgerhaus statt.",
+        body="<p>Tagesordnung folgt.</p>",
+    )
+    article_publish(article=article, acting_user=admin)
+    return {"slug": article.slug}
+
+
+class NewsConfig(FeatureModule):
+    name = "modules.news"
+    label = "news"
+    verbose_name = _("News")
+
+    spec = ModuleSpec(
+        key="news",
+        name=_("News"),
+        description=_(
+            "Official news of the town and news of clubs, fire brigades, parishes and schools, "
+            "for the whole town or single Ortsgemeinden, with RSS and Atom feeds."
+        ),
+        nav=(
+            NavItem(_("News"), "news:article-list", order=10),
+            NavItem(_("News articles"), "news:article-manage", permission="editor", order=10, backoffice=True),
+            NavItem(_("News categories"), "news:category-manage", permission="town_admin", order=11, backoffice=True),
+        ),
+        home_widget=HomeWidget(render=_home_widget, order=10),
+        enabled_by_default=True,
+        has_api=True,
+        pillar="Kommunikation",
+        sample_objects=(SampleObject(create=_sample_article),),
+    )
+
+    def installed(self, tenant: Any) -> None:
+        from modules.news.services import categories_seed
+
+        categories_seed()

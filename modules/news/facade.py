@@ -1,0 +1,63 @@
+"""The news module's public face: the ONLY thing other modules and platform code import.
+
+Everything returned is a plain frozen dataclass, so callers never hold
+(or write through) news model instances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.branding import town_url
+from modules.news import selectors
+from modules.news.models import Article
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One visible article, as shown in a teaser list of another page."""
+
+    id: int
+    slug: str
+    title: str
+    teaser: str
+    url: str  # absolute, on the town's own domain
+    published_at: datetime | None
+    category: str  # category name, "" when none
+    organisation_id: int | None  # None: official news of the town
+    image_url: str  # absolute, "" when none
+    image_alt: str
+
+
+def _summary(article: Article) -> ArticleSummary:
+    return ArticleSummary(
+        id=article.pk,
+        slug=article.slug,
+        title=article.title,
+        teaser=article.teaser,
+        url=town_url(article.get_absolute_url()),
+        published_at=article.publish_at,
+        category=article.category.name if article.category_id else "",
+        organisation_id=article.organisation_id,
+        image_url=town_url(article.image.url) if article.image else "",
+        image_alt=article.image_alt,
+    )
+
+
+def latest_articles(*, ortsgemeinde_id: int | None = None, limit: int = 5) -> list[ArticleSummary]:
+    """The newest visible articles; with `ortsgemeinde_id`, only town-wide ones and that village's."""
+    qs = selectors.article_list_visible(ortsgemeinde_id=ortsgemeinde_id, with_targets=False)
+    return [_summary(a) for a in qs[:limit]]
+
+
+def articles_for_organisation(organisation_id: int, limit: int = 5) -> list[ArticleSummary]:
+    """The newest visible articles an organisation published (for its profile page)."""
+    qs = selectors.article_list_visible(organisation_id=organisation_id, with_targets=False)
+    return [_summary(a) for a in qs[:limit]]
+
+
+def search_articles(query: str, limit: int = 10) -> list[ArticleSummary]:
+    """Visible articles matching `query` (German stemming), best match first."""
+    qs = selectors.article_list_visible(search=query, with_targets=False)
+    return [_summary(a) for a in qs[:limit]]

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from modules.news.images import image_validate
+from modules.news.models import Article, Category
+from modules.news.services import organisations_writable_by
+from town.models import Ortsgemeinde
+
+
+class ArticleFilterForm(forms.Form):
+    """The search box and filters above the news list. Bad values are ignored, never an error page."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
+
+    ALL = "all"
+
+    def __init__(self, *args: Any, categories: list[Category], ortsgemeinden: list[Ortsgemeinde], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All categories"))] + [(c.slug, c.name) for c in categories]
+        self.fields["ortsgemeinde"].choices = [
+            ("", _("My Ortsgemeinde")),
+            (self.ALL, _("All Ortsgemeinden")),
+        ] + [(o.slug, o.name) for o in ortsgemeinden]
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. Feuerwehr")})
+
+
+class ArticleForm(forms.ModelForm):
+    """Writing an article. The organisation list only offers what the editor may publish for."""
+
+    class Meta:
+        model = Article
+        fields = ["title", "teaser", "body", "category", "organisation", "ortsgemeinden", "image", "image_alt"]
+        widgets = {
+            "teaser": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "ortsgemeinden": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "teaser": _("One or two sentences shown in lists and feeds."),
+            "body": _(
+                "Plain text (blank lines separate paragraphs) or simple HTML: paragraphs, headings h2/h3, "
+                "lists, bold, italic, quotes and links."
+            ),
+            "ortsgemeinden": _("Leave all unticked to address the whole town."),
+            "image_alt": _("Required with an image: what the picture shows, for people who cannot see it."),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        organisation = self.fields["organisation"]
+        organisation.queryset = organisations_writable_by(user).order_by("name")
+        if user.is_town_admin:
+            organisation.required = False
+            organisation.empty_label = _("Official news of the town")
+        else:
+            organisation.required = True
+            organisation.empty_label = None
+        self.fields["category"].empty_label = _("No category")
+        self.fields["ortsgemeinden"].queryset = Ortsgemeinde.objects.order_by("name")
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        # Only a new upload needs checking (False means "remove", an existing file is already clean).
+        if image and hasattr(image, "content_type"):
+            image_validate(image)
+        return image
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        image = data.get("image")
+        has_image = bool(image) if image is not None else bool(self.instance.image)
+        if has_image and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        return data
+
+
+class ArticlePublishForm(forms.Form):
+    """Publish now (empty date) or schedule for a date in the future."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+        help_text=_("Leave empty to publish now."),
+    )
+
+    def clean_publish_at(self):
+        value = self.cleaned_data.get("publish_at")
+        if value is not None and value < timezone.now() - timedelta(minutes=1):
+            raise forms.ValidationError(_("This time has passed. Leave the field empty to publish now."))
+        return value
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)

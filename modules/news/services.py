@@ -1,0 +1,331 @@
+"""Writes for news: every change to an article goes through here.
+
+Each service checks that `acting_user` may act for the article's
+organisation, sanitises the body, keeps the search index current and, when
+an article becomes visible, announces it with ``core.signals.content_published``
+(after the transaction commits, so listeners never see a rolled-back article).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import nh3
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from modules.news.images import image_prepare
+from modules.news.models import Article, ArticleStatus, Category
+from town.models import Organisation, Ortsgemeinde
+from town.people_selectors import organisations_publishable_by
+from town.people_services import user_can_publish_for
+
+# --- rich text --------------------------------------------------------------
+
+ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+_HAS_MARKUP = re.compile(r"<[a-zA-Z/!]")
+
+
+def body_sanitize(raw: str) -> str:
+    """The article body as safe HTML.
+
+    Only a small set of text tags survives; scripts and styles are dropped
+    with their content, every attribute but a link's href is removed (so no
+    event handlers or inline styles), links may only use http, https or
+    mailto, and each link gets rel="noopener noreferrer". Plain text (editors
+    often type or paste it) becomes paragraphs.
+    """
+    raw = (raw or "").strip()
+    if raw and not _HAS_MARKUP.search(raw):
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", raw.replace("\r\n", "\n")) if p.strip()]
+        raw = "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+# --- slugs --------------------------------------------------------------------
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+# Paths under /news/ and /api/v1/news/articles/ that an article slug must not shadow.
+RESERVED_SLUGS = frozenset({"feed", "manage", "categories", "api", "create"})
+
+
+def slug_for_title(title: str, *, exclude_pk: int | None = None) -> str:
+    """A unique slug with German transliteration ("Straßenfest in Möhren" -> "strassenfest-in-moehren")."""
+    base = slugify(title.translate(_TRANSLITERATION))[:200].strip("-") or "artikel"
+    candidate, number = base, 1
+    while candidate in RESERVED_SLUGS or Article.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+# --- who may write ------------------------------------------------------------
+
+
+def user_can_write_for(user: Any, organisation: Organisation | None) -> bool:
+    """Town admins write official news and for every organisation; editors only for their own ones."""
+    return user_can_publish_for(user, organisation)
+
+
+def organisations_writable_by(user: Any) -> QuerySet[Organisation]:
+    """The organisations `user` may publish for."""
+    return organisations_publishable_by(user)
+
+
+def _require_write(user: Any, organisation: Organisation | None) -> None:
+    if not user_can_write_for(user, organisation):
+        raise PermissionDenied(_("You may not publish news for this organisation."))
+
+
+# --- articles -------------------------------------------------------------------
+
+
+def _validate(article: Article) -> None:
+    errors: dict[str, str] = {}
+    if not article.title.strip():
+        errors["title"] = _("Please give the article a title.")
+    if article.image and not article.image_alt.strip():
+        errors["image_alt"] = _("Describe the image for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _search_index_update(article: Article) -> None:
+    Article.objects.filter(pk=article.pk).update(
+        search_vector=SearchVector("title", weight="A", config="german")
+        + SearchVector("teaser", weight="B", config="german")
+        + SearchVector("body", weight="C", config="german")
+    )
+
+
+def _announce(article: Article) -> None:
+    """Send content_published once the surrounding transaction has committed."""
+    from core.signals import content_published
+
+    tenant = connection.tenant
+    article_id = article.pk
+    ortsgemeinde_ids = sorted(article.ortsgemeinden.values_list("pk", flat=True))
+
+    def send() -> None:
+        content_published.send(
+            sender=tenant, kind="news.article", object_id=article_id, ortsgemeinde_ids=ortsgemeinde_ids
+        )
+
+    transaction.on_commit(send)
+
+
+_EDITABLE = ("title", "teaser", "body", "category", "organisation", "image", "image_alt")
+
+
+@transaction.atomic
+def article_create(
+    *,
+    acting_user: Any,
+    title: str,
+    teaser: str = "",
+    body: str = "",
+    category: Category | None = None,
+    organisation: Organisation | None = None,
+    ortsgemeinden: Iterable[Ortsgemeinde] = (),
+    image=None,
+    image_alt: str = "",
+) -> Article:
+    """Create a draft. Publish it with article_publish."""
+    _require_write(acting_user, organisation)
+    article = Article(
+        title=title.strip(),
+        teaser=teaser.strip(),
+        body=body_sanitize(body),
+        category=category,
+        organisation=organisation,
+        image_alt=image_alt.strip(),
+        created_by=acting_user,
+    )
+    if image:
+        article.image = image_prepare(image)
+    _validate(article)
+    article.slug = slug_for_title(article.title)
+    article.save()
+    article.ortsgemeinden.set(list(ortsgemeinden))
+    _search_index_update(article)
+    return article
+
+
+@transaction.atomic
+def article_update(*, article: Article, acting_user: Any, data: dict[str, Any]) -> Article:
+    """Change an article's content. `data` holds any of title, teaser, body, category,
+    organisation, ortsgemeinden, image (a file, or False to remove it) and image_alt.
+
+    The slug stays as it is, so links that were shared keep working.
+    """
+    _require_write(acting_user, article.organisation)
+    if "organisation" in data:
+        _require_write(acting_user, data["organisation"])
+    old_image_name = article.image.name if article.image else ""
+    for field in _EDITABLE:
+        if field not in data or field == "image":
+            continue
+        value = data[field]
+        if field == "body":
+            value = body_sanitize(value)
+        elif isinstance(value, str):
+            value = value.strip()
+        setattr(article, field, value)
+    if "image" in data:
+        if data["image"] is False:
+            article.image = None
+        elif data["image"]:
+            article.image = image_prepare(data["image"])
+    _validate(article)
+    article.save()
+    if "ortsgemeinden" in data:
+        article.ortsgemeinden.set(list(data["ortsgemeinden"]))
+    _search_index_update(article)
+    if old_image_name and old_image_name != (article.image.name if article.image else ""):
+        storage = Article._meta.get_field("image").storage
+        transaction.on_commit(lambda: storage.delete(old_image_name))
+    return article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, acting_user: Any, publish_at: datetime | None = None) -> Article:
+    """Publish now, or schedule for `publish_at` when that lies in the future."""
+    _require_write(acting_user, article.organisation)
+    now = timezone.now()
+    was_visible = article.is_visible
+    previous_status = article.status
+    if publish_at is not None and publish_at > now:
+        article.status = ArticleStatus.SCHEDULED
+        article.publish_at = publish_at
+    else:
+        article.status = ArticleStatus.PUBLISHED
+        # Re-publishing an already visible article keeps its original date.
+        if not was_visible or article.publish_at is None:
+            article.publish_at = now
+    article.save(update_fields=["status", "publish_at", "updated_at"])
+    # Announced on the step to "published" (a due scheduled article that the task has
+    # not flipped yet was not announced either).
+    if article.status == ArticleStatus.PUBLISHED and previous_status != ArticleStatus.PUBLISHED:
+        _announce(article)
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, acting_user: Any) -> Article:
+    """Back to draft: the article disappears from lists, feeds and the API."""
+    _require_write(acting_user, article.organisation)
+    article.status = ArticleStatus.DRAFT
+    article.save(update_fields=["status", "updated_at"])
+    return article
+
+
+@transaction.atomic
+def article_delete(*, article: Article, acting_user: Any) -> None:
+    _require_write(acting_user, article.organisation)
+    image_name = article.image.name if article.image else ""
+    article.delete()
+    if image_name:
+        storage = Article._meta.get_field("image").storage
+        transaction.on_commit(lambda: storage.delete(image_name))
+
+
+@transaction.atomic
+def article_publish_due(*, now: datetime | None = None) -> list[int]:
+    """Flip scheduled articles whose time has come to published; returns their ids.
+
+    Idempotent and safe to run concurrently: rows are locked (SKIP LOCKED),
+    and a second run finds nothing left to do.
+    """
+    now = now or timezone.now()
+    due = list(
+        Article.objects.select_for_update(skip_locked=True)
+        .filter(status=ArticleStatus.SCHEDULED, publish_at__lte=now)
+        .order_by("publish_at")
+    )
+    for article in due:
+        article.status = ArticleStatus.PUBLISHED
+        article.save(update_fields=["status", "updated_at"])
+        _announce(article)
+    return [article.pk for article in due]
+
+
+# --- categories -----------------------------------------------------------------
+
+DEFAULT_CATEGORIES = (
+    ("rathaus", "Rathaus"),
+    ("vereine", "Vereine"),
+    ("feuerwehr", "Feuerwehr"),
+    ("kirche", "Kirche"),
+    ("schule", "Schule und Kita"),
+    ("veranstaltungen", "Veranstaltungen"),
+)
+
+
+def categories_seed() -> None:
+    """Give a town the usual categories the first time news is switched on (names are German: they are data)."""
+    if Category.objects.exists():
+        return
+    Category.objects.bulk_create(
+        Category(slug=slug, name=name, position=index * 10) for index, (slug, name) in enumerate(DEFAULT_CATEGORIES)
+    )
+
+
+def _require_admin(user: Any) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.is_town_admin):
+        raise PermissionDenied(_("Only town administrators can change the categories."))
+
+
+@transaction.atomic
+def category_create(*, acting_user: Any, name: str) -> Category:
+    _require_admin(acting_user)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Please enter a name.")})
+    if Category.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("This category exists already.")})
+    base = slugify(name.translate(_TRANSLITERATION)) or "kategorie"
+    slug, number = base, 1
+    while Category.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    last = Category.objects.order_by("-position").values_list("position", flat=True).first() or 0
+    return Category.objects.create(name=name, slug=slug, position=last + 10)
+
+
+@transaction.atomic
+def category_rename(*, category: Category, acting_user: Any, name: str) -> Category:
+    _require_admin(acting_user)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Please enter a name.")})
+    if Category.objects.filter(name__iexact=name).exclude(pk=category.pk).exists():
+        raise ValidationError({"name": _("This category exists already.")})
+    category.name = name
+    category.save(update_fields=["name"])
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: Category, acting_user: Any) -> None:
+    """Delete a category; its articles stay, without a category."""
+    _require_admin(acting_user)
+    category.delete()

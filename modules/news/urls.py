@@ -1,0 +1,24 @@
+from django.urls import path
+
+from modules.news import views
+from modules.news.feeds import NewsAtomFeed, NewsRssFeed
+
+app_name = "news"
+urlpatterns = [
+    path("", views.article_list, name="article-list"),
+    path("feed/rss/", NewsRssFeed(), name="feed-rss"),
+    path("feed/atom/", NewsAtomFeed(), name="feed-atom"),
+    path("feed/<slug:ortsgemeinde>/rss/", NewsRssFeed(), name="feed-ortsgemeinde-rss"),
+    path("feed/<slug:ortsgemeinde>/atom/", NewsAtomFeed(), name="feed-ortsgemeinde-atom"),
+    path("manage/", views.article_manage, name="article-manage"),
+    path("manage/new/", views.article_create, name="article-create"),
+    path("manage/categories/", views.category_manage, name="category-manage"),
+    path("manage/categories/<int:pk>/rename/", views.category_rename, name="category-rename"),
+    path("manage/categories/<int:pk>/delete/", views.category_delete, name="category-delete"),
+    path("manage/<slug:slug>/edit/", views.article_edit, name="article-edit"),
+    path("manage/<slug:slug>/publish/", views.article_publish, name="article-publish"),
+    path("manage/<slug:slug>/unpublish/", views.article_unpublish, name="article-unpublish"),
+    path("manage/<slug:slug>/delete/", views.article_delete, name="article-delete"),
+    # Last: article slugs never take a reserved word (services.RESERVED_SLUGS).
+    path("<slug:slug>/", views.article_detail, name="article-detail"),
+]
