@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from api.pagination import DefaultPagination
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,39 +31,42 @@ class _NamedSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
-class ArticleOutputSerializer(serializers.Serializer):
-    class ImageSerializer(serializers.Serializer):
-        url = serializers.SerializerMethodField()
-        alt = serializers.CharField(source="image_alt")
+class _ImageSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="Absolute URL on the town's domain.")
+    alt = serializers.CharField(help_text="Text alternative of the picture.")
 
-        def get_url(self, article: Article) -> str:
-            return town_url(article.image.url)
 
+class _ArticleOutputSerializer(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
     teaser = serializers.CharField()
-    body = serializers.CharField()  # sanitised HTML
+    body = serializers.CharField(help_text="Sanitised HTML (p, h2, h3, ul, ol, li, strong, em, a, blockquote, br).")
     url = serializers.SerializerMethodField()
     status = serializers.CharField()
-    published_at = serializers.DateTimeField(source="publish_at")
+    published_at = serializers.DateTimeField(source="publish_at", allow_null=True)
     updated_at = serializers.DateTimeField()
-    official = serializers.BooleanField(source="is_official")
+    official = serializers.BooleanField(source="is_official", help_text="News of the town itself, not of a club.")
     category = _NamedSerializer(allow_null=True)
     organisation = _NamedSerializer(allow_null=True)
-    ortsgemeinden = _NamedSerializer(many=True)
+    ortsgemeinden = _NamedSerializer(many=True, help_text="Empty: the article is for the whole town.")
     image = serializers.SerializerMethodField()
 
+    def _origin(self) -> str:
+        # One lookup of the town's domain per response, not one per article.
+        context = self.context  # the root serializer's dict, shared by every item of a list
+        if "origin" not in context:
+            context["origin"] = town_url("")
+        return context["origin"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, article: Article) -> str:
-        return town_url(article.get_absolute_url())
+        return self._origin() + article.get_absolute_url()
 
+    @extend_schema_field(_ImageSerializer(allow_null=True))
     def get_image(self, article: Article) -> dict[str, str] | None:
-        return self.ImageSerializer(article).data if article.image else None
-
-
-class _Pagination(PageNumberPagination):
-    page_size = 20
-    max_page_size = 100
-    page_size_query_param = "page_size"
+        if not article.image:
+            return None
+        return {"url": self._origin() + article.image.url, "alt": article.image_alt}
 
 
 class _FilterSerializer(serializers.Serializer):
@@ -153,23 +157,44 @@ class _ArticleInputSerializer(serializers.Serializer):
 # --- endpoints ------------------------------------------------------------------------
 
 
+_TAGS = ["news"]
+
+
 class ArticleListApi(APIView):
     """Visible articles, newest first. Filters: ortsgemeinde, category, organisation (slugs), search."""
 
     permission_classes = [AllowAny]
-    OutputSerializer = ArticleOutputSerializer
 
+    class OutputSerializer(_ArticleOutputSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="news_articles_list",
+        parameters=[
+            OpenApiParameter("ortsgemeinde", str, description="Slug: town-wide articles plus this village's."),
+            OpenApiParameter("category", str, description="Slug of a category."),
+            OpenApiParameter("organisation", str, description="Slug of the publishing organisation."),
+            OpenApiParameter("search", str, description="Full-text search (German stemming)."),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=OutputSerializer(many=True),
+        tags=_TAGS,
+    )
     def get(self, request: Request) -> Response:
         qs = _list_queryset(request.query_params)
-        paginator = _Pagination()
+        paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
 class ArticleDetailApi(APIView):
     permission_classes = [AllowAny]
-    OutputSerializer = ArticleOutputSerializer
 
+    class OutputSerializer(_ArticleOutputSerializer):
+        pass
+
+    @extend_schema(operation_id="news_articles_retrieve", responses=OutputSerializer, tags=_TAGS)
     def get(self, request: Request, slug: str) -> Response:
         article = selectors.article_get_visible(slug=slug)
         if article is None:
@@ -177,12 +202,23 @@ class ArticleDetailApi(APIView):
         return Response(self.OutputSerializer(article).data)
 
 
+def _article_response(slug: str, status: int = 200) -> Response:
+    return Response(ArticleDetailApi.OutputSerializer(selectors.article_get(slug=slug)).data, status=status)
+
+
 class ArticleCreateApi(APIView):
-    """Create a draft (publish it with the publish endpoint)."""
+    """Create a draft (publish it with the publish endpoint). Town admins may leave out the
+    organisation (official news); editors must name one of their own."""
 
     permission_classes = [_EditorOnly]
-    InputSerializer = _ArticleInputSerializer
 
+    class InputSerializer(_ArticleInputSerializer):
+        pass
+
+    @extend_schema(
+        operation_id="news_articles_create", request=InputSerializer,
+        responses={201: ArticleDetailApi.OutputSerializer}, tags=_TAGS,
+    )
     def post(self, request: Request) -> Response:
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -190,7 +226,7 @@ class ArticleCreateApi(APIView):
             article = services.article_create(acting_user=request.user, **serializer.validated_data)
         except DjangoValidationError as error:
             _raise_validation(error)
-        return Response(ArticleOutputSerializer(selectors.article_get(slug=article.slug)).data, status=201)
+        return _article_response(article.slug, status=201)
 
 
 class ArticleUpdateApi(APIView):
@@ -201,6 +237,10 @@ class ArticleUpdateApi(APIView):
     class InputSerializer(_ArticleInputSerializer):
         pass
 
+    @extend_schema(
+        operation_id="news_articles_update", request=InputSerializer,
+        responses=ArticleDetailApi.OutputSerializer, tags=_TAGS,
+    )
     def post(self, request: Request, slug: str) -> Response:
         article = _article_for_editor(request, slug)
         serializer = self.InputSerializer(data=request.data, partial=True)
@@ -210,7 +250,7 @@ class ArticleUpdateApi(APIView):
             services.article_update(article=article, acting_user=request.user, data=data)
         except DjangoValidationError as error:
             _raise_validation(error)
-        return Response(ArticleOutputSerializer(selectors.article_get(slug=slug)).data)
+        return _article_response(slug)
 
 
 class ArticlePublishApi(APIView):
@@ -221,18 +261,28 @@ class ArticlePublishApi(APIView):
     class InputSerializer(serializers.Serializer):
         publish_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    @extend_schema(
+        operation_id="news_articles_publish", request=InputSerializer,
+        responses=ArticleDetailApi.OutputSerializer, tags=_TAGS,
+    )
     def post(self, request: Request, slug: str) -> Response:
         article = _article_for_editor(request, slug)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.article_publish(article=article, acting_user=request.user, **serializer.validated_data)
-        return Response(ArticleOutputSerializer(selectors.article_get(slug=slug)).data)
+        return _article_response(slug)
 
 
 class ArticleUnpublishApi(APIView):
+    """Back to draft: gone from lists, feeds and the API."""
+
     permission_classes = [_EditorOnly]
 
+    @extend_schema(
+        operation_id="news_articles_unpublish", request=None,
+        responses=ArticleDetailApi.OutputSerializer, tags=_TAGS,
+    )
     def post(self, request: Request, slug: str) -> Response:
         article = _article_for_editor(request, slug)
         services.article_unpublish(article=article, acting_user=request.user)
-        return Response(ArticleOutputSerializer(selectors.article_get(slug=slug)).data)
+        return _article_response(slug)

@@ -30,17 +30,22 @@ class ArticleSummary:
     image_alt: str
 
 
-def _summary(article: Article) -> ArticleSummary:
+def _summaries(articles) -> list[ArticleSummary]:
+    origin = town_url("")  # one domain lookup per call
+    return [_summary(article, origin) for article in articles]
+
+
+def _summary(article: Article, origin: str) -> ArticleSummary:
     return ArticleSummary(
         id=article.pk,
         slug=article.slug,
         title=article.title,
         teaser=article.teaser,
-        url=town_url(article.get_absolute_url()),
+        url=origin + article.get_absolute_url(),
         published_at=article.publish_at,
         category=article.category.name if article.category_id else "",
         organisation_id=article.organisation_id,
-        image_url=town_url(article.image.url) if article.image else "",
+        image_url=origin + article.image.url if article.image else "",
         image_alt=article.image_alt,
     )
 
@@ -48,16 +53,16 @@ def _summary(article: Article) -> ArticleSummary:
 def latest_articles(*, ortsgemeinde_id: int | None = None, limit: int = 5) -> list[ArticleSummary]:
     """The newest visible articles; with `ortsgemeinde_id`, only town-wide ones and that village's."""
     qs = selectors.article_list_visible(ortsgemeinde_id=ortsgemeinde_id, with_targets=False)
-    return [_summary(a) for a in qs[:limit]]
+    return _summaries(qs[:limit])
 
 
 def articles_for_organisation(organisation_id: int, limit: int = 5) -> list[ArticleSummary]:
     """The newest visible articles an organisation published (for its profile page)."""
     qs = selectors.article_list_visible(organisation_id=organisation_id, with_targets=False)
-    return [_summary(a) for a in qs[:limit]]
+    return _summaries(qs[:limit])
 
 
 def search_articles(query: str, limit: int = 10) -> list[ArticleSummary]:
     """Visible articles matching `query` (German stemming), best match first."""
     qs = selectors.article_list_visible(search=query, with_targets=False)
-    return [_summary(a) for a in qs[:limit]]
+    return _summaries(qs[:limit])

@@ -63,9 +63,15 @@ class _NewsFeed(Feed):
         return self.feed_url(obj)
 
     def items(self, obj: Ortsgemeinde | None) -> list[Article]:
-        return list(
+        articles = list(
             selectors.article_list_visible(ortsgemeinde_id=obj.pk if obj else None, with_targets=False)[:FEED_SIZE]
         )
+        # The town's address and name are looked up once per feed, not once per item.
+        origin, town = town_url(""), town_profile_get().name
+        for article in articles:
+            article.feed_link = origin + article.get_absolute_url()
+            article.feed_author = article.organisation.name if article.organisation_id else town
+        return articles
 
     def item_title(self, item: Article) -> str:
         return item.title
@@ -74,10 +80,10 @@ class _NewsFeed(Feed):
         return item.teaser or item.body
 
     def item_link(self, item: Article) -> str:
-        return town_url(item.get_absolute_url())
+        return item.feed_link
 
     def item_guid(self, item: Article) -> str:
-        return self.item_link(item)
+        return item.feed_link
 
     def item_pubdate(self, item: Article) -> datetime | None:
         return item.publish_at
@@ -86,7 +92,7 @@ class _NewsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Article) -> str:
-        return item.organisation.name if item.organisation_id else town_profile_get().name
+        return item.feed_author
 
     def item_categories(self, item: Article) -> list[str]:
         return [item.category.name] if item.category_id else []

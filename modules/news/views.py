@@ -103,6 +103,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if article is None or not services.user_can_write_for(request.user, article.organisation):
             raise Http404
         preview = True
+    json_ld = article_json_ld(article)
     return render(
         request,
         "news/article_detail.html",
@@ -110,8 +111,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "article": article,
             "preview": preview,
             "can_edit": services.user_can_write_for(request.user, article.organisation),
-            "json_ld": None if preview else _json_ld_script(article_json_ld(article)),
-            "canonical_url": town_url(article.get_absolute_url()),
+            "json_ld": None if preview else _json_ld_script(json_ld),
+            "canonical_url": json_ld["url"],
         },
     )
 
@@ -119,11 +120,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def article_json_ld(article: Article) -> dict[str, Any]:
     """schema.org NewsArticle data for search engines, with absolute URLs on the town's domain."""
     town = town_profile_get()
-    logo_url = town_url(town.logo.url) if town.logo else town_url(reverse("town:icon", args=[512]))
+    origin = town_url("")
+    logo_url = origin + (town.logo.url if town.logo else reverse("town:icon", args=[512]))
     publisher = {
         "@type": "Organization",
         "name": town.name,
-        "url": town_url("/"),
+        "url": origin + "/",
         "logo": {"@type": "ImageObject", "url": logo_url},
     }
     if article.organisation_id:
@@ -131,8 +133,8 @@ def article_json_ld(article: Article) -> dict[str, Any]:
         if article.organisation.website:
             author["url"] = article.organisation.website
     else:
-        author = {"@type": "Organization", "name": town.name, "url": town_url("/")}
-    url = town_url(article.get_absolute_url())
+        author = {"@type": "Organization", "name": town.name, "url": origin + "/"}
+    url = origin + article.get_absolute_url()
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -148,7 +150,7 @@ def article_json_ld(article: Article) -> dict[str, Any]:
     if article.teaser:
         data["description"] = article.teaser
     if article.image:
-        data["image"] = [town_url(article.image.url)]
+        data["image"] = [origin + article.image.url]
     if article.category_id:
         data["articleSection"] = article.category.name
     return data

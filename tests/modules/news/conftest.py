@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -88,3 +89,12 @@ def fire_editor(feuerwehr) -> User:
 @pytest.fixture
 def make_article(in_town_a) -> Callable[..., Article]:
     return article_make
+
+
+@pytest.fixture
+def stored_media():
+    """Paths of stored uploads to remove after the test (the rollback keeps files)."""
+    paths: list[str] = []
+    yield paths
+    for path in paths:
+        Path(path).unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""The news list, feeds, API and the town's start page cost a fixed number of queries, however many articles exist."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from modules.news.models import Category
+from tests.conftest import TownClient, host_of, logged_in_client
+from tests.modules.news.conftest import article_make, user_make
+
+# Measured (anonymous / signed-in resident). The budgets leave a little room for
+# platform changes but would catch any per-article query.
+BUDGETS = {"/": 10, "/news/": 10, "/news/feed/rss/": 10, "/api/v1/news/articles/": 10}
+
+
+def _articles(count: int, villages, organisation) -> None:
+    categories = list(Category.objects.all())
+    for number in range(count):
+        article_make(
+            title=f"Meldung {number}",
+            teaser="Kurz gesagt",
+            category=categories[number % len(categories)],
+            organisation=organisation if number % 2 else None,
+            ortsgemeinden=[villages["x"]] if number % 3 == 0 else [],
+        )
+
+
+def _count(client, path: str) -> int:
+    """SQL statements of one request, not counting django-tenants' `SET search_path` before each."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+
+
+@pytest.mark.parametrize("path", list(BUDGETS))
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_query_count_does_not_grow_with_the_number_of_articles(town_a, villages, feuerwehr, path, who, record_property):
+    # given
+    if who == "resident":
+        client = logged_in_client(town_a, user_make("x@example.org", ortsgemeinde=villages["x"]))
+    else:
+        client = TownClient(host_of(town_a))
+    _articles(5, villages, feuerwehr)
+    client.get(path)  # warm the caches (town lookup, profile, module switches) as in production
+    few = _count(client, path)
+
+    # when
+    _articles(25, villages, feuerwehr)
+    many = _count(client, path)
+
+    # then
+    record_property("queries", f"{path} {who}: {few} with 5 articles, {many} with 30")
+    print(f"{path} {who}: {few} queries with 5 articles, {many} with 30")
+    assert few == many
+    assert many <= BUDGETS[path]
