@@ -3,6 +3,7 @@
 
     python3 dorfkern.py run     set up and run the whole platform with a demo town
     python3 dorfkern.py test    run all tests
+    python3 dorfkern.py run --help    options: --port, --no-demo, --reset
 
 Both create .venv/ and install the pinned requirements on first use (again
 only when a requirements file changes), then re-run themselves inside it.

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +156,8 @@ def _services_env(stack: Stack, say: Callable[[str], None]) -> dict[str, str]:
             embedded.database_create_if_missing(embedded.database_url_with_name(url, "postgres"), name)
     else:
         say(f"starting embedded PostgreSQL ({state / 'pg'})")
+        # pgserver keeps its lock under the user's runtime dir; the fallback to /tmp is fine here.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         url = embedded.ensure_postgres("pg", database=DEFAULT_DATABASE)
         stack.embedded_postgres = True
         env["DATABASE_URL"] = url.replace("postgresql://", "postgres://")
@@ -204,7 +207,7 @@ def _prepare_database(env: dict[str, str], load_demo: bool, say: Callable[[str],
     connections.close_all()
 
 
-def _banner(port: int, state_dir: Path, demo: bool, seconds: float, stack: Stack) -> str:
+def _banner(port: int, state_dir: Path, demo: bool, seconds: float) -> str:
     from django.conf import settings
 
     base = settings.BASE_DOMAIN
@@ -218,7 +221,7 @@ def _banner(port: int, state_dir: Path, demo: bool, seconds: float, stack: Stack
         from demo import data
 
         lines += [
-            f"  Demo town {data.TOWN['name']:<28} http://{data.TOWN['slug']}.{base}:{port}/",
+            f"  {'Demo town ' + data.TOWN['slug']:<38} http://{data.TOWN['slug']}.{base}:{port}/",
             "",
             f"  Demo logins (password for all: {data.PASSWORD})",
         ]
@@ -253,6 +256,9 @@ def run_platform(args: list[str]) -> int:
 
     started = time.monotonic()
     stack = Stack(state)
+    # Python leaves SIGINT ignored when it started ignored (a background job of a
+    # script); Ctrl-C / kill -INT must stop the stack in every case.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     signal.signal(signal.SIGHUP, _raise_keyboard_interrupt)
     try:
@@ -266,15 +272,15 @@ def run_platform(args: list[str]) -> int:
         stack.spawn("beat", [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
                              "--schedule", str(state / "celerybeat-schedule")], env)
         # The web server's request log goes to the terminal, as developers expect.
-        web = stack.spawn("web", [python, "manage.py", "runserver", f"0.0.0.0:{options.port}", "--noreload"],
+        stack.spawn("web", [python, "manage.py", "runserver", f"0.0.0.0:{options.port}", "--noreload"],
                           env, log_to_file=False)
         if not embedded.wait_for_port(options.port, timeout=60):
             raise RuntimeError("the web server did not start; see the output above")
-        print(_banner(options.port, state, not options.no_demo, time.monotonic() - started, stack), flush=True)
+        print(_banner(options.port, state, not options.no_demo, time.monotonic() - started), flush=True)
         while True:
             failed = stack.exited_child()
             if failed is not None:
-                _report_failure(failed, web)
+                _report_failure(failed)
                 return 1
             time.sleep(0.5)
     except KeyboardInterrupt:
@@ -290,7 +296,7 @@ def run_platform(args: list[str]) -> int:
         print("» stopped.", flush=True)
 
 
-def _report_failure(child: Child, web: Child) -> None:
+def _report_failure(child: Child) -> None:
     print(f"\n✗ {child.name} stopped unexpectedly (exit code {child.process.returncode}).", file=sys.stderr)
     if child.log_path and child.log_path.exists():
         tail = child.log_path.read_text(errors="replace").splitlines()[-25:]
