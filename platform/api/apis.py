@@ -106,6 +106,8 @@ class OrtsgemeindeListApi(ConditionalGetMixin, APIView):
     """The villages (Ortsgemeinden) of the town."""
 
     permission_classes = [AllowAny]
+    # Declared on the class so drf-spectacular documents the paginated envelope and page parameters.
+    pagination_class = DefaultPagination
 
     class OutputSerializer(serializers.Serializer):
         slug = serializers.SlugField()
@@ -118,7 +120,7 @@ class OrtsgemeindeListApi(ConditionalGetMixin, APIView):
 
     @extend_schema(operation_id="ortsgemeinden_list", responses=OutputSerializer(many=True), tags=["town"])
     def get(self, request: Request) -> Response:
-        paginator = DefaultPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(ortsgemeinde_queryset(), request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
@@ -140,6 +142,8 @@ class OrganisationListApi(ConditionalGetMixin, APIView):
     """Approved organisations (Vereine, fire brigades, parishes, schools...), filterable by village."""
 
     permission_classes = [AllowAny]
+    # Declared on the class so drf-spectacular documents the paginated envelope and page parameters.
+    pagination_class = DefaultPagination
 
     class FilterSerializer(serializers.Serializer):
         ortsgemeinde = serializers.SlugField(
@@ -167,7 +171,7 @@ class OrganisationListApi(ConditionalGetMixin, APIView):
         qs = organisation_queryset(
             ortsgemeinde=filters.validated_data.get("ortsgemeinde"), kind=filters.validated_data.get("kind", "")
         )
-        paginator = DefaultPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 

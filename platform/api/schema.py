@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from rest_framework.settings import api_settings
 
 from tenants.selectors import tenant_enabled_modules
 
@@ -28,11 +29,13 @@ class TownTokenScheme(OpenApiAuthenticationExtension):
 
 
 class TownAutoSchema(AutoSchema):
-    """Names components of HackSoft-style nested serializers after their API class.
+    """drf-spectacular's AutoSchema, fitted to HackSoft-style ``XxxApi(APIView)`` classes.
 
-    Every ``XxxApi`` has its own ``OutputSerializer``; drf-spectacular would
-    name all of them "Output" and let them overwrite each other. Here
-    ``ArticleListApi.OutputSerializer`` becomes ``ArticleListOutput``.
+    - Every ``XxxApi`` has its own nested ``OutputSerializer``; drf-spectacular
+      would name all of them "Output" and let them overwrite each other. Here
+      ``ArticleListApi.OutputSerializer`` becomes ``ArticleListOutput``.
+    - A GET answering ``OutputSerializer(many=True)`` is documented as the
+      paginated envelope (count/next/previous/results) with page parameters.
     """
 
     def get_serializer_name(self, serializer: Any, direction: str) -> str:
@@ -44,6 +47,15 @@ class TownAutoSchema(AutoSchema):
         if outer.endswith("Api"):
             outer = outer[: -len("Api")]
         return outer + inner
+
+    def _get_paginator(self) -> Any:
+        # A plain APIView has no pagination_class; the platform's list APIs
+        # paginate with the default class (see api.pagination), so document
+        # them that way. A view opts out with ``pagination_class = None``.
+        if hasattr(self.view, "pagination_class"):
+            return super()._get_paginator()
+        default = api_settings.DEFAULT_PAGINATION_CLASS
+        return default() if default else None
 
 
 def enabled_modules_only(endpoints: list[tuple], **kwargs: Any) -> list[tuple]:
