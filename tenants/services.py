@@ -258,7 +258,12 @@ def signup_confirmation_send(*, signup: TownSignup) -> bool:
             kwargs={"signup_id": signup.pk, "token": token},
         )
     )
-    context = {"signup": signup, "link": link, "hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600)}
+    context = {
+        "signup": signup,
+        "link": link,
+        "address": f"{signup.slug}.{settings.BASE_DOMAIN}",
+        "hours": int(CONFIRM_MAX_AGE.total_seconds() // 3600),
+    }
     subject = render_to_string("tenants/email/signup_confirm_subject.txt", context).strip()
     body = render_to_string("tenants/email/signup_confirm.txt", context)
     try:

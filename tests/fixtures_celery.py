@@ -12,8 +12,8 @@ What you get: one in-process worker thread (pool "solo") consuming from the
 test Redis broker (settings.CELERY_BROKER_URL) with the project's own app
 (config.celery, tenant-schemas-celery included), so tasks travel through the
 broker, are deserialised and run in their tenant's schema exactly as in
-production. The worker is started once per test session on first use (about
-0.1 s) and stopped at the end of the session.
+production. The worker is started once per test session on first use and
+stopped at the end of the session; a test only pays for a queue purge.
 
 Why transaction=True: the worker runs in another thread with its own database
 connection. It only sees rows the test has committed, and on_commit()

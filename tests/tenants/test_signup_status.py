@@ -179,3 +179,8 @@ def test_resend_is_limited_to_once_a_minute(public_client, submitted):
 
 def test_unknown_signup_is_404(public_client):
     assert public_client.get("/registrieren/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+@pytest.mark.parametrize("token", ["%00", "x" * 3000, "a:b"])
+def test_odd_confirmation_tokens_get_the_friendly_page(public_client, submitted, token):
+    assert public_client.get(f"/registrieren/{submitted.pk}/bestaetigen/{token}/").status_code == 400
