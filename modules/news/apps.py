@@ -30,6 +30,21 @@ def _sample_article() -> dict[str, Any]:
     return {"slug": article.slug}
 
 
+def _sample_category() -> dict[str, Any]:
+    from modules.news.models import Category
+
+    category = Category.objects.create(name="Isolationsthema", slug="isolationsthema")
+    return {"pk": category.pk}
+
+
+def _sample_ortsgemeinde_feed() -> dict[str, Any]:
+    # The per-village feeds take an Ortsgemeinde slug; a village that exists only in this town.
+    from town.models import Ortsgemeinde
+
+    place = Ortsgemeinde.objects.create(name="Feeddorf", slug="feeddorf")
+    return {"ortsgemeinde": place.slug}
+
+
 class NewsConfig(FeatureModule):
     name = "modules.news"
     label = "news"
@@ -51,7 +66,11 @@ class NewsConfig(FeatureModule):
         enabled_by_default=True,
         has_api=True,
         pillar="Kommunikation",
-        sample_objects=(SampleObject(create=_sample_article),),
+        sample_objects=(
+            SampleObject(create=_sample_article),
+            SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
+            SampleObject(create=_sample_ortsgemeinde_feed),
+        ),
     )
 
     def installed(self, tenant: Any) -> None:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from modules.news import views
 from modules.news.feeds import NewsAtomFeed, NewsRssFeed
@@ -6,10 +7,11 @@ from modules.news.feeds import NewsAtomFeed, NewsRssFeed
 app_name = "news"
 urlpatterns = [
     path("", views.article_list, name="article-list"),
-    path("feed/rss/", NewsRssFeed(), name="feed-rss"),
-    path("feed/atom/", NewsAtomFeed(), name="feed-atom"),
-    path("feed/<slug:ortsgemeinde>/rss/", NewsRssFeed(), name="feed-ortsgemeinde-rss"),
-    path("feed/<slug:ortsgemeinde>/atom/", NewsAtomFeed(), name="feed-ortsgemeinde-atom"),
+    # Feeds are read-only: anything but GET/HEAD is 405.
+    path("feed/rss/", require_safe(NewsRssFeed()), name="feed-rss"),
+    path("feed/atom/", require_safe(NewsAtomFeed()), name="feed-atom"),
+    path("feed/<slug:ortsgemeinde>/rss/", require_safe(NewsRssFeed()), name="feed-ortsgemeinde-rss"),
+    path("feed/<slug:ortsgemeinde>/atom/", require_safe(NewsAtomFeed()), name="feed-ortsgemeinde-atom"),
     path("manage/", views.article_manage, name="article-manage"),
     path("manage/new/", views.article_create, name="article-create"),
     path("manage/categories/", views.category_manage, name="category-manage"),

@@ -49,11 +49,16 @@ class HomeWidget:
 class SampleObject:
     """How the isolation suite makes one object of this module in a town.
 
-    ``create()`` runs inside a town's schema and returns a dict of URL kwargs
-    (e.g. ``{"slug": "x"}``) that the module's detail routes accept.
+    ``create()`` runs inside a town's schema and returns the URL kwargs
+    (e.g. ``{"slug": "x"}``) that the module's routes take. It covers the
+    routes named in ``url_names`` or, when that is empty, every route of the
+    module (pages and API) whose parameters are all among the returned keys.
+    The suite (tests/isolation/test_routes.py) fails for any route with
+    parameters that no sample covers.
     """
 
     create: Callable[[], dict[str, Any]]
+    url_names: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

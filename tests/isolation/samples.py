@@ -1,0 +1,94 @@
+"""Sample objects for the platform's own routes (modules declare theirs on their ModuleSpec).
+
+Each entry: (route names it covers, a function that creates the object in the
+current town's schema and returns the URL kwargs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+
+def _ortsgemeinde() -> dict[str, Any]:
+    from town.models import Ortsgemeinde
+
+    place = Ortsgemeinde.objects.create(name="Isolationsdorf", slug="isolationsdorf", postal_codes="12345")
+    return {"pk": place.pk}
+
+
+def _organisation() -> dict[str, Any]:
+    from town.models import Organisation
+
+    organisation = Organisation.objects.create(name="Isolationsverein", slug="isolationsverein")
+    return {"slug": organisation.slug}
+
+
+def _membership() -> dict[str, Any]:
+    from accounts.models import User
+    from town.models import Organisation, OrganisationMembership
+
+    organisation = Organisation.objects.create(name="Mitgliederverein", slug="mitgliederverein")
+    user = User.objects.create_user(email="mitglied-isolation@example.org", name="Mitglied", password="x" * 12)
+    membership = OrganisationMembership.objects.create(organisation=organisation, user=user)
+    return {"slug": organisation.slug, "pk": membership.pk}
+
+
+def _person() -> dict[str, Any]:
+    from accounts.models import User
+
+    user = User.objects.create_user(email="person-isolation@example.org", name="Person", password="x" * 12)
+    return {"pk": user.pk}
+
+
+def _invitation() -> dict[str, Any]:
+    from town.models import Invitation
+
+    invitation = Invitation.objects.create(
+        email="eingeladen-isolation@example.org", role="moderator", expires_at=timezone.now() + timezone.timedelta(days=7)
+    )
+    return {"pk": invitation.pk}
+
+
+def _api_token() -> dict[str, Any]:
+    # The token belongs to the town's admin: the very user who tries it on the other town.
+    from accounts.models import Role, User
+    from api.services import api_token_create
+
+    admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    issued = api_token_create(user=admin, name="Isolation")
+    return {"token_id": issued.token.pk}
+
+
+PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
+    (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
+    (
+        (
+            "town:organisation",
+            "town:organisation-admin-edit",
+            "town:organisation-admin-delete",
+            "town:organisation-admin-members",
+            "api:organisation-detail",
+        ),
+        _organisation,
+    ),
+    (("town:organisation-admin-member-remove",), _membership),
+    (("town:person",), _person),
+    (("town:invitation-delete",), _invitation),
+    (("api:token-revoke",), _api_token),
+]
+
+# Routes whose parameter is not a town's object id, or is a secret token whose
+# cross-town rejection has its own test (ISOLATION T4/T7).
+EXEMPT: dict[str, str] = {
+    "media": "uploads: tests/isolation/test_files.py (T7)",
+    "account_confirm_email": "token link: tests/accounts (T4)",
+    "account_reset_password_from_key": "token link: tests/accounts (T4)",
+    "town:invitation": "token link: tests/town/test_people_invitations.py (T4)",
+    "handover": "token link: tests/tenants (T4)",
+    "town:icon": "an icon size, not an object",
+    "town:module-toggle": "a platform-wide module key, not a town's object",
+    "town:module-settings": "a platform-wide module key, not a town's object",
+}
