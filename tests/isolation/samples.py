@@ -47,15 +47,18 @@ def _invitation() -> dict[str, Any]:
     from town.models import Invitation
 
     invitation = Invitation.objects.create(
-        email="eingeladen-isolation@example.org", role="moderator", expires_at=timezone.now() + timezone.timedelta(days=7)
+        email="eingeladen-isolation@example.org",
+        role="moderator",
+        expires_at=timezone.now() + timezone.timedelta(days=7),
     )
     return {"pk": invitation.pk}
 
 
 def _api_token() -> dict[str, Any]:
     # The token belongs to the town's admin: the very user who tries it on the other town.
-    from accounts.models import Role, User
     from api.services import api_token_create
+
+    from accounts.models import Role, User
 
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
     issued = api_token_create(user=admin, name="Isolation")
