@@ -134,3 +134,22 @@ def test_test_command_reports_an_empty_selection(tmp_path, capfd):
     # then
     assert code == PYTEST_NO_TESTS_COLLECTED
     assert "collected no tests" in capfd.readouterr().err
+
+
+def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch):
+    # Importing `config` defaults DJANGO_SETTINGS_MODULE to the dev settings; the
+    # suite must still run against the test database, never the dev one.
+    from config.devtools import run_tests
+
+    # given
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_env.py").write_text(
+        "import os\n\ndef test_settings():\n    assert os.environ['DJANGO_SETTINGS_MODULE'] == 'config.settings.test'\n"
+    )
+
+    # when
+    code = run_tests(["-q", "-p", "no:django", "-c", str(tmp_path / "pytest.ini"), str(tmp_path)])
+
+    # then
+    assert code == 0

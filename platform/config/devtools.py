@@ -25,13 +25,19 @@ from config import embedded
 ROOT = Path(__file__).resolve().parents[2]
 PYTEST_NO_TESTS_COLLECTED = 5
 DEV_SETTINGS = "config.settings.dev"
+TEST_SETTINGS = "config.settings.test"
 DEFAULT_DATABASE = "dorfkern"
 
 
 def run_tests(args: list[str]) -> int:
     """Run the whole test suite (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)."""
     os.chdir(ROOT)
-    result = subprocess.run([sys.executable, "-m", "pytest", *args])
+    # Importing `config` (for this module) ran config/celery.py, which defaults
+    # DJANGO_SETTINGS_MODULE to the dev settings in os.environ; pytest-django
+    # prefers that variable over pytest.ini, so without this the tests would run
+    # against the dev database and Redis.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS}
+    result = subprocess.run([sys.executable, "-m", "pytest", *args], env=env)
     if result.returncode == PYTEST_NO_TESTS_COLLECTED:
         # pytest calls "nothing collected" a distinct outcome; for CI it means
         # the suite is missing or the selection is wrong, never a pass.
