@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
@@ -90,6 +93,20 @@ def signup_get(signup_id) -> TownSignup | None:
         return TownSignup.objects.filter(pk=signup_id).first()
 
 
+# Provisioning takes seconds; one still "running" after this long lost its worker
+# (a killed process can't run town_create's clean-up, and the redelivered task
+# won't claim a signup that is not queued).
+SIGNUP_STALE_AFTER = timedelta(minutes=30)
+
+
+def signup_is_stale(signup: TownSignup) -> bool:
+    return signup.status == SignupStatus.PROVISIONING and signup.updated_at < timezone.now() - SIGNUP_STALE_AFTER
+
+
+def signup_can_retry(signup: TownSignup) -> bool:
+    return signup.status == SignupStatus.FAILED or signup_is_stale(signup)
+
+
 def signup_slug_pending(slug: str) -> bool:
     """A live (not failed) signup already asks for `slug`."""
     with schema_context(get_public_schema_name()):
@@ -131,4 +148,7 @@ def town_list_for_staff() -> list[Municipality]:
 
 def signup_list_for_staff(*, limit: int = 200) -> list[TownSignup]:
     with schema_context(get_public_schema_name()):
-        return list(TownSignup.objects.order_by("-created_at")[:limit])
+        signups = list(TownSignup.objects.order_by("-created_at")[:limit])
+    for signup in signups:
+        signup.can_retry = signup_can_retry(signup)
+    return signups

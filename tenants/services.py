@@ -21,7 +21,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from core.branding import public_url
 from core.modules import all_modules, get_module
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
-from tenants.selectors import tenant_enabled_modules
+from tenants.selectors import signup_is_stale, tenant_enabled_modules
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_check, signup_confirm_token_make
 from tenants.validators import subdomain_validate
 
@@ -300,11 +300,14 @@ def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:
 
 
 def town_signup_retry(*, signup: TownSignup) -> TownSignup:
-    """Queue a failed signup again; raises ValidationError for any other state."""
+    """Queue a failed (or stale) signup again; raises ValidationError for any other state."""
     try:
         with schema_context(get_public_schema_name()), transaction.atomic():
             row = TownSignup.objects.select_for_update().get(pk=signup.pk)
-            if row.status != SignupStatus.FAILED:
+            if signup_is_stale(row):
+                # Whatever the lost worker left behind goes first, as after any failure (T18).
+                town_remove_partial(schema_name=Municipality.schema_name_for(row.slug), slug=row.slug)
+            elif row.status != SignupStatus.FAILED:
                 raise ValidationError(_("Only a failed setup can be tried again."), code="state")
             row.status = SignupStatus.QUEUED
             row.error = ""

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.branding import site_url
 from tenants.forms import TownSignupForm
 from tenants.models import SignupStatus, TownSignup
-from tenants.selectors import signup_get, signup_handover_url
+from tenants.selectors import signup_get, signup_handover_url, signup_is_stale
 from tenants.services import (
     SIGNUP_STEPS,
     signup_confirmation_send,
@@ -95,6 +95,7 @@ def _status_context(request: HttpRequest, signup: TownSignup) -> dict:
         "steps": steps,
         "owner": _owns(request, signup),
         "finished": signup.status in (SignupStatus.READY, SignupStatus.FAILED),
+        "stale": signup_is_stale(signup),
         "base_domain": settings.BASE_DOMAIN,
         "town_url": site_url(f"{signup.slug}.{settings.BASE_DOMAIN}", "/accounts/login/"),
     }

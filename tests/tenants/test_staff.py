@@ -155,3 +155,41 @@ def test_create_staff_user_refuses(email, password, message, db):
     with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("create_staff_user", email, password=password)
     assert User.objects.count() == 1
+
+
+def test_staff_retry_a_stale_signup_removes_what_the_lost_worker_left(staff_client, django_capture_on_commit_callbacks):
+    # given: a worker died after registering the subdomain, long ago
+    from django.utils import timezone
+
+    from tenants.models import Domain
+
+    signup = TownSignup.objects.create(
+        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
+        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.PROVISIONING,
+        attempts=1,
+    )
+    TownSignup.objects.filter(pk=signup.pk).update(updated_at=timezone.now() - timezone.timedelta(hours=1))
+    left = Municipality.objects.create(schema_name="t_neudorf", name="Neudorf", kind="gemeinde", slug="neudorf")
+    Domain.objects.create(domain="neudorf.localhost", tenant=left, is_primary=True)
+    assert "Try again" in staff_client.get("/staff/").content.decode()
+
+    # when
+    with django_capture_on_commit_callbacks() as callbacks:
+        staff_client.post(f"/staff/registrierungen/{signup.pk}/erneut/")
+
+    # then
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.QUEUED and len(callbacks) == 1
+    assert not Municipality.objects.filter(slug="neudorf").exists()
+    assert not Domain.objects.filter(domain="neudorf.localhost").exists()
+
+
+def test_a_signup_that_is_still_running_is_not_retried(staff_client):
+    signup = TownSignup.objects.create(
+        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
+        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.PROVISIONING,
+    )
+    response = staff_client.post(f"/staff/registrierungen/{signup.pk}/erneut/", follow=True)
+    assert "Only a failed setup can be tried again." in response.content.decode()
+    signup.refresh_from_db()
+    assert signup.status == SignupStatus.PROVISIONING
