@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.db import connection
+from django.urls import reverse
 
 
 class TownAccountAdapter(DefaultAccountAdapter):
@@ -28,3 +32,26 @@ class TownAccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    # Links in mails come from the town's domain row, not from the Host header
+    # of whatever request triggered the mail (ISOLATION T9).
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        from core.branding import town_url
+
+        return town_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        from core.branding import town_url
+
+        # allauth's own trick: reverse with placeholders, then put in the opaque key.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return town_url(path.replace("UID-KEY", quote(key)))
+
+
+class TownMFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        # The authenticator app shows which town the code is for; someone who
+        # helps run two towns would otherwise see two identical "Dorfkern" entries.
+        from core.branding import current_town_name
+
+        return current_town_name() or super().get_totp_issuer()

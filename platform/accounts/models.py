@@ -44,6 +44,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RESIDENT)
+    # When the person agreed to the town's privacy policy at signup; the town
+    # must be able to show that (GDPR Art. 7(1)).
+    privacy_accepted_at = models.DateTimeField(_("privacy policy accepted"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -169,6 +169,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dorfkern"
+# Signup on a town's host asks for name, Ortsgemeinde and consent to the privacy policy.
+ACCOUNT_FORMS = {"signup": "accounts.forms.ResidentSignupForm"}
+MFA_ADAPTER = "accounts.adapter.TownMFAAdapter"
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

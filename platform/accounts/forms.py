@@ -1,0 +1,97 @@
+"""Forms for residents' accounts: signup on a town's host and the "my account" page."""
+
+from __future__ import annotations
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from town.models import Ortsgemeinde
+
+INVITATION_SESSION_KEY = "dorfkern_invitation_token"
+
+
+def _ortsgemeinde_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Ortsgemeinde"),
+        queryset=Ortsgemeinde.objects.order_by("name"),
+        empty_label=_("– please choose –"),
+        help_text=_("News and dates from your village are shown first on your start page."),
+    )
+
+
+def _configure_ortsgemeinde(form: forms.Form) -> None:
+    # A town without Ortsgemeinden (a Stadt, a single Gemeinde) asks nothing;
+    # a Verbandsgemeinde needs to know where the person lives.
+    if Ortsgemeinde.objects.exists():
+        form.fields["ortsgemeinde"].required = True
+    else:
+        del form.fields["ortsgemeinde"]
+
+
+class ResidentSignupForm(SignupForm):
+    """allauth's signup form plus name, Ortsgemeinde and consent to the privacy policy."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    ortsgemeinde = _ortsgemeinde_field()
+    privacy_consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Please agree to the privacy policy to register.")},
+    )
+
+    field_order = ["name", "email", "ortsgemeinde", "password1", "password2", "privacy_consent"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _configure_ortsgemeinde(self)
+        from core.branding import current_town_name
+
+        self.fields["privacy_consent"].label = format_html(
+            str(_('I have read the <a href="{url}">privacy policy</a> of {town} and agree to it.')),
+            url=reverse("privacy"),
+            town=current_town_name(),
+        )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def custom_signup(self, request: HttpRequest, user: User) -> None:
+        from allauth.account.adapter import get_adapter
+
+        from accounts.services import resident_signup_complete
+
+        # An invitation link stashes the invited address as already verified.
+        # allauth would attach that address to whatever account is created
+        # next; only honour it when the person signs up with that very address.
+        stashed = request.session.get("account_verified_email")
+        if stashed and stashed.lower() != user.email.lower():
+            get_adapter(request).unstash_verified_email(request)
+        resident_signup_complete(
+            user=user,
+            ortsgemeinde=self.cleaned_data.get("ortsgemeinde"),
+            invitation_token=request.session.pop(INVITATION_SESSION_KEY, None),
+        )
+
+
+class AccountProfileForm(forms.Form):
+    """What a person may change about themselves on /konto/."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    ortsgemeinde = _ortsgemeinde_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _configure_ortsgemeinde(self)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name

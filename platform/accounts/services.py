@@ -1,0 +1,47 @@
+"""Writes about a person's own account in a town: signup completion, profile changes."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from town.models import Ortsgemeinde, ResidentProfile
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def resident_signup_complete(
+    *, user: User, ortsgemeinde: Ortsgemeinde | None, invitation_token: str | None = None
+) -> ResidentProfile:
+    """Finish a signup: record consent, remember where the person lives, redeem an invitation.
+
+    The invitation only counts when the new account's address is the invited
+    one; otherwise the account stays a plain resident account.
+    """
+    user.privacy_accepted_at = timezone.now()
+    user.save(update_fields=["privacy_accepted_at"])
+    profile, _created = ResidentProfile.objects.update_or_create(user=user, defaults={"ortsgemeinde": ortsgemeinde})
+    if invitation_token:
+        from town.people_selectors import invitation_get_by_token
+        from town.people_services import InvitationInvalid, invitation_accept
+
+        invitation = invitation_get_by_token(invitation_token)
+        if invitation is not None:
+            try:
+                invitation_accept(invitation=invitation, user=user)
+            except InvitationInvalid:
+                logger.info("invitation %s not redeemed at signup", invitation.pk)
+    return profile
+
+
+@transaction.atomic
+def account_profile_update(*, user: User, name: str, ortsgemeinde: Ortsgemeinde | None) -> User:
+    """A person changes their own name and Ortsgemeinde."""
+    user.name = name
+    user.save(update_fields=["name"])
+    ResidentProfile.objects.update_or_create(user=user, defaults={"ortsgemeinde": ortsgemeinde})
+    return user

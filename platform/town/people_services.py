@@ -1,0 +1,269 @@
+"""Writes about people in a town: roles, deactivation, invitations, organisations and members.
+
+Every function runs in the current town's schema; tokens and rows never
+leave it, so nothing here can touch another town (ISOLATION T4/T15).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from town.models import Invitation, InvitationRole, MembershipRole, Organisation, OrganisationMembership
+
+logger = logging.getLogger(__name__)
+
+INVITATION_VALID_DAYS = 7
+
+
+class InvitationInvalid(Exception):
+    """The invitation is used, expired or meant for somebody else."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- rights -------------------------------------------------------------------
+
+
+def user_can_publish_for(user: Any, organisation: Organisation | None) -> bool:
+    """May `user` publish on behalf of `organisation` (None: official town news)?
+
+    Admins publish official news and for every organisation; editors and
+    managers only for the organisations they are members of.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_town_admin:
+        return True
+    if organisation is None:
+        return False
+    return OrganisationMembership.objects.filter(user=user, organisation=organisation).exists()
+
+
+def user_can_manage_members(user: Any, organisation: Organisation) -> bool:
+    """Admins manage every organisation's members; managers those of their own."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_town_admin:
+        return True
+    return OrganisationMembership.objects.filter(
+        user=user, organisation=organisation, role=MembershipRole.MANAGER
+    ).exists()
+
+
+# --- roles --------------------------------------------------------------------
+
+
+def _lock_admins() -> int:
+    # Row locks on every active admin serialise two admins demoting each other
+    # at the same moment, which would otherwise leave the town without one.
+    return len(list(User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).values_list("pk")))
+
+
+@transaction.atomic
+def user_role_change(*, user: User, role: str, acting_user: User) -> User:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    if user.role == role:
+        return user
+    if user.role == Role.ADMIN and user.is_active and _lock_admins() <= 1:
+        raise ValidationError(
+            _("%(name)s is the last administrator of the town. Make someone else an administrator first.")
+            % {"name": user}
+        )
+    user.role = role
+    user.save(update_fields=["role"])
+    logger.info("user %s: role set to %s by %s", user.pk, role, acting_user.pk)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, acting_user: User) -> User:
+    """Block someone from signing in; their content and memberships stay."""
+    if user.pk == acting_user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if user.role == Role.ADMIN and user.is_active and _lock_admins() <= 1:
+        raise ValidationError(_("The last administrator of the town cannot be deactivated."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    logger.info("user %s deactivated by %s", user.pk, acting_user.pk)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, acting_user: User) -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    logger.info("user %s reactivated by %s", user.pk, acting_user.pk)
+    return user
+
+
+# --- invitations ----------------------------------------------------------------
+
+
+def invitation_url(invitation: Invitation) -> str:
+    from core.branding import town_url
+
+    return town_url(reverse("town:invitation", args=[invitation.token]))
+
+
+def invitation_send(*, invitation: Invitation) -> None:
+    from core.mail import send_town_mail
+
+    send_town_mail(
+        to=invitation.email,
+        subject=_("Your invitation as %(role)s") % {"role": invitation.get_role_display()},
+        template="town/people/invitation_email",
+        context={
+            "invitation": invitation,
+            "url": invitation_url(invitation),
+            "role_label": invitation.get_role_display(),
+            "inviter": invitation.invited_by,
+        },
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *, email: str, role: str, acting_user: User, organisation: Organisation | None = None
+) -> Invitation:
+    """Invite someone by e-mail to become editor of an organisation, moderator or admin."""
+    email = email.strip().lower()
+    if role not in InvitationRole.values:
+        raise ValidationError(_("Unknown role."))
+    if role == InvitationRole.EDITOR and organisation is None:
+        raise ValidationError(_("Choose the organisation the editor will write for."))
+    if role != InvitationRole.EDITOR:
+        organisation = None
+    # A fresh invitation replaces older open ones for the same thing, so only
+    # the newest link works.
+    Invitation.objects.filter(
+        email=email, role=role, organisation=organisation, accepted_at__isnull=True
+    ).delete()
+    invitation = Invitation.objects.create(
+        email=email,
+        role=role,
+        organisation=organisation,
+        invited_by=acting_user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
+    )
+    invitation_send(invitation=invitation)
+    return invitation
+
+
+def invitation_check(invitation: Invitation) -> None:
+    """Raise InvitationInvalid unless the invitation can still be accepted."""
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid("used")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid("expired")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
+    """Give `user` what the invitation offers. One time only, and only for the invited address."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation_check(invitation)
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationInvalid("other-address")
+    if invitation.role == InvitationRole.EDITOR and invitation.organisation is not None:
+        OrganisationMembership.objects.get_or_create(
+            organisation=invitation.organisation, user=user, defaults={"role": MembershipRole.EDITOR}
+        )
+    elif invitation.role == InvitationRole.MODERATOR:
+        # An admin who accepts a moderator invitation stays admin.
+        if user.role == Role.RESIDENT:
+            user.role = Role.MODERATOR
+            user.save(update_fields=["role"])
+    elif invitation.role == InvitationRole.ADMIN:
+        user.role = Role.ADMIN
+        user.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    logger.info("invitation %s accepted by user %s", invitation.pk, user.pk)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, acting_user: User) -> None:
+    logger.info("invitation %s revoked by %s", invitation.pk, acting_user.pk)
+    invitation.delete()
+
+
+# --- organisations --------------------------------------------------------------
+
+ORGANISATION_FIELDS = ("name", "slug", "kind", "description", "logo", "website", "email", "phone", "ortsgemeinde")
+
+
+@transaction.atomic
+def organisation_create(*, acting_user: User, **fields: Any) -> Organisation:
+    organisation = Organisation(**{key: value for key, value in fields.items() if key in ORGANISATION_FIELDS})
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, acting_user: User, **fields: Any) -> Organisation:
+    for key, value in fields.items():
+        if key in ORGANISATION_FIELDS:
+            setattr(organisation, key, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, acting_user: User) -> None:
+    logger.info("organisation %s deleted by %s", organisation.pk, acting_user.pk)
+    Invitation.objects.filter(organisation=organisation).delete()
+    organisation.delete()
+
+
+@transaction.atomic
+def organisation_member_add(
+    *, organisation: Organisation, email: str, role: str, acting_user: User
+) -> OrganisationMembership | Invitation:
+    """Add a person to an organisation, or invite them when they have no account yet.
+
+    Only admins may make someone a manager; managers add editors.
+    """
+    if role not in MembershipRole.values:
+        raise ValidationError(_("Unknown role."))
+    if role == MembershipRole.MANAGER and not acting_user.is_town_admin:
+        raise ValidationError(_("Only administrators can appoint managers."))
+    if not user_can_manage_members(acting_user, organisation):
+        raise ValidationError(_("You cannot manage the members of this organisation."))
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return invitation_create(
+            email=email, role=InvitationRole.EDITOR, organisation=organisation, acting_user=acting_user
+        )
+    membership, created = OrganisationMembership.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"role": role}
+    )
+    if not created and membership.role != role and acting_user.is_town_admin:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def organisation_member_remove(*, membership: OrganisationMembership, acting_user: User) -> None:
+    if not user_can_manage_members(acting_user, membership.organisation):
+        raise ValidationError(_("You cannot manage the members of this organisation."))
+    if membership.role == MembershipRole.MANAGER and not acting_user.is_town_admin:
+        raise ValidationError(_("Only administrators can remove managers."))
+    logger.info("membership %s removed by %s", membership.pk, acting_user.pk)
+    membership.delete()

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+import re
+
+
+def links_in(message) -> list[str]:
+    return re.findall(r"https?://\S+", message.body)
