@@ -1,10 +1,10 @@
 """Load the demo Verbandsgemeinde Betzdorf-Gebhardshain; running it again adds only what is missing.
 
 The town is provisioned through the same service as a real signup, and
-Ortsgemeinden, profile and news go through the town's and the news module's
-services, so the demo exercises the code paths a town hall uses. Only rows
-those services don't offer writes for yet (users, memberships) are created
-directly.
+profile, Ortsgemeinden, organisations, memberships and news go through the
+town's and the news module's services, so the demo exercises the code paths a
+town hall uses. Only the user rows themselves (allauth's signup form makes
+them in real life) and their confirmed e-mail addresses are created directly.
 """
 
 from __future__ import annotations
@@ -122,22 +122,22 @@ def _ortsgemeinden_ensure() -> int:
 
 
 def _organisations_ensure() -> int:
+    from accounts.models import User
     from town.models import Organisation, Ortsgemeinde
+    from town.people_services import organisation_create
 
+    admin = User.objects.get(email=data.ADMIN["email"])
     villages = {o.slug: o for o in Ortsgemeinde.objects.all()}
+    existing = set(Organisation.objects.values_list("slug", flat=True))
     created = 0
     for slug, (name, kind, village, description) in data.ORGANISATIONS.items():
-        _organisation, was_created = Organisation.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "ortsgemeinde": villages.get(village),
-                "description": description,
-                "email": f"{slug}@{data.DOMAIN}",
-            },
+        if slug in existing:
+            continue
+        organisation_create(
+            acting_user=admin, name=name, slug=slug, kind=kind, ortsgemeinde=villages.get(village),
+            description=description, email=f"{slug}@{data.DOMAIN}",
         )
-        created += was_created
+        created += 1
     return created
 
 
@@ -145,34 +145,38 @@ def _user_ensure(*, email: str, name: str, role: str, village_slug: str | None) 
     from allauth.account.models import EmailAddress
 
     from accounts.models import User
+    from accounts.services import resident_signup_complete
     from town.models import Ortsgemeinde, ResidentProfile
 
     user = User.objects.filter(email=email).first()
     created = user is None
     if created:
+        # What allauth's signup form does, minus the form: there is no service for it.
         user = User.objects.create_user(email=email, password=data.PASSWORD, name=name, role=role)
     # Demo logins work at once: the addresses count as confirmed.
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-    if village_slug:
-        ResidentProfile.objects.get_or_create(
-            user=user, defaults={"ortsgemeinde": Ortsgemeinde.objects.filter(slug=village_slug).first()}
-        )
+    if village_slug and not ResidentProfile.objects.filter(user=user).exists():
+        resident_signup_complete(user=user, ortsgemeinde=Ortsgemeinde.objects.filter(slug=village_slug).first())
     return user, created
 
 
 def _people_ensure() -> int:
+    from accounts.models import User
     from town.models import MembershipRole, Organisation, OrganisationMembership
+    from town.people_services import organisation_member_add
 
-    created = 0
     _user_ensure(email=data.ADMIN["email"], name=data.ADMIN["name"], role="admin", village_slug="betzdorf")
+    admin = User.objects.get(email=data.ADMIN["email"])
+    created = 0
     for local, (name, role, village, organisations) in data.PEOPLE.items():
         user, was_created = _user_ensure(email=data.email_of(local), name=name, role=role, village_slug=village)
         created += was_created
         for slug in organisations:
-            OrganisationMembership.objects.get_or_create(
-                organisation=Organisation.objects.get(slug=slug), user=user,
-                defaults={"role": MembershipRole.EDITOR},
-            )
+            organisation = Organisation.objects.get(slug=slug)
+            if not OrganisationMembership.objects.filter(organisation=organisation, user=user).exists():
+                organisation_member_add(
+                    organisation=organisation, email=user.email, role=MembershipRole.EDITOR, acting_user=admin
+                )
     return created
 
 
