@@ -3,6 +3,13 @@
 Both towns are provisioned once per test session through the real
 provisioning service. Each test runs inside a transaction that is rolled
 back, and the cache (a real Redis) is flushed between tests.
+
+Transactional tests (``django_db(transaction=True)``) end with Django's
+flush, which empties the tables on the connection's search_path. The
+override of ``_django_db_helper`` below returns the connection to the public
+schema first, so the flush never empties a town's schema; the public rows
+it does empty (towns, domains, module switches) are put back by
+``_ensure_town`` the next time a test asks for a town.
 """
 
 from __future__ import annotations
@@ -27,21 +34,46 @@ def host_of(town) -> str:
     return f"{town.slug}.{settings.BASE_DOMAIN}"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _ensure_town(data: dict):
+    """Town `data` with every module enabled: provisioned once, its public rows restored after a flush."""
+    from django_tenants.utils import schema_exists
+
     from core.modules import all_modules
+    from tenants.models import Domain, Municipality, TenantModule
     from tenants.services import tenant_module_enable, town_create
 
+    with schema_context("public"):
+        town = Municipality.objects.filter(slug=data["slug"]).first()
+        if town is None:
+            schema_name = Municipality.schema_name_for(data["slug"])
+            if schema_exists(schema_name):
+                town = Municipality.objects.create(schema_name=schema_name, **data)
+                Domain.objects.create(domain=f"{data['slug']}.{settings.BASE_DOMAIN}", tenant=town, is_primary=True)
+                TenantModule.objects.bulk_create(
+                    TenantModule(tenant=town, key=key, is_enabled=True) for key in all_modules()
+                )
+            else:
+                town = town_create(
+                    admin_name="Anna Admin", admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD, **data
+                )
+                for key in all_modules():
+                    tenant_module_enable(tenant=town, key=key, by_staff=True)
+    return town
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        towns = []
         for data in (TOWN_A, TOWN_B):
-            town = town_create(
-                admin_name="Anna Admin", admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD, **data
-            )
-            for key in all_modules():
-                tenant_module_enable(tenant=town, key=key, by_staff=True)
-            towns.append(town)
+            _ensure_town(data)
     yield
+
+
+@pytest.fixture
+def _django_db_helper(_django_db_helper):
+    # Torn down before pytest-django's own helper: a transactional test's flush runs in public.
+    yield _django_db_helper
+    connection.set_schema_to_public()
 
 
 @pytest.fixture(autouse=True)
@@ -53,10 +85,7 @@ def _fresh_cache_and_schema():
 
 
 def _town(slug: str):
-    from tenants.models import Municipality
-
-    with schema_context("public"):
-        town = Municipality.objects.get(slug=slug)
+    town = _ensure_town(next(data for data in (TOWN_A, TOWN_B) if data["slug"] == slug))
     town.domain_url = host_of(town)
     return town
 
