@@ -53,6 +53,7 @@ def test_town_profile_logo_url_is_absolute_on_the_towns_host(town_a, client_a):
     # then
     assert logo_url.startswith("http://altdorf.localhost/media/")
     assert logo_url.endswith(".png") and "wappen" in logo_url
+    assert client_a.get(logo_url.removeprefix("http://altdorf.localhost")).status_code == 200
 
 
 def test_each_town_answers_with_its_own_profile(client_a, client_b):
