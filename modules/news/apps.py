@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 
 
 def _home_widget(request: HttpRequest) -> str:
@@ -66,6 +66,8 @@ class NewsConfig(FeatureModule):
         enabled_by_default=True,
         has_api=True,
         pillar="Kommunikation",
+        # Scheduled articles whose time has come are published within a minute.
+        periodic_tasks=(PeriodicTask(task="news.publish_due", every_seconds=60),),
         sample_objects=(
             SampleObject(create=_sample_article),
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),

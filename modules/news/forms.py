@@ -13,23 +13,33 @@ from modules.news.services import organisations_writable_by
 from town.models import Ortsgemeinde
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class ArticleFilterForm(forms.Form):
     """The search box and filters above the news list. Bad values are ignored, never an error page."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=200,
+        widget=SearchInput(attrs={"placeholder": _("e.g. Feuerwehr")}),
+    )
     category = forms.ChoiceField(label=_("Category"), required=False)
     ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
 
     ALL = "all"
 
-    def __init__(self, *args: Any, categories: list[Category], ortsgemeinden: list[Ortsgemeinde], **kwargs: Any):
+    def __init__(
+        self, *args: Any, categories: list[Category], ortsgemeinden: list[Ortsgemeinde], has_home: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories"))] + [(c.slug, c.name) for c in categories]
-        self.fields["ortsgemeinde"].choices = [
-            ("", _("My Ortsgemeinde")),
-            (self.ALL, _("All Ortsgemeinden")),
-        ] + [(o.slug, o.name) for o in ortsgemeinden]
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. Feuerwehr")})
+        # Residents with a village start filtered to it; everyone else starts with all villages.
+        first = [("", _("My Ortsgemeinde")), (self.ALL, _("All Ortsgemeinden"))] if has_home else [
+            ("", _("All Ortsgemeinden"))
+        ]
+        self.fields["ortsgemeinde"].choices = first + [(o.slug, o.name) for o in ortsgemeinden]
 
 
 class ArticleForm(forms.ModelForm):

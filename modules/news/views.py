@@ -36,20 +36,19 @@ HOME_WIDGET_SIZE = 5
 def article_list(request: HttpRequest) -> HttpResponse:
     categories = selectors.category_list()
     ortsgemeinden = ortsgemeinde_list()
-    form = ArticleFilterForm(request.GET, categories=categories, ortsgemeinden=ortsgemeinden)
+    home_id = user_ortsgemeinde_id(request.user) if ortsgemeinden else None
+    form = ArticleFilterForm(
+        request.GET, categories=categories, ortsgemeinden=ortsgemeinden, has_home=home_id is not None
+    )
     form.is_valid()  # an unknown filter value is simply ignored; the valid ones still apply
     data = form.cleaned_data
 
     chosen = data.get("ortsgemeinde") or ""
     ortsgemeinde = next((o for o in ortsgemeinden if o.slug == chosen), None)
-    if ortsgemeinde is not None:
-        ortsgemeinde_id: int | None = ortsgemeinde.pk
-    elif chosen == ArticleFilterForm.ALL:
-        ortsgemeinde_id = None
-    else:
+    if ortsgemeinde is None and not chosen and home_id is not None:
         # No choice made: a resident sees their own village's news plus the town's.
-        ortsgemeinde_id = user_ortsgemeinde_id(request.user)
-        ortsgemeinde = next((o for o in ortsgemeinden if o.pk == ortsgemeinde_id), None)
+        ortsgemeinde = next((o for o in ortsgemeinden if o.pk == home_id), None)
+    ortsgemeinde_id = ortsgemeinde.pk if ortsgemeinde else None
 
     articles = selectors.article_list_visible(
         ortsgemeinde_id=ortsgemeinde_id, category_slug=data.get("category") or None, search=data.get("q") or None
