@@ -26,6 +26,15 @@ def organisations_of(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).distinct().order_by("name")
 
 
+def memberships_of(user: Any) -> QuerySet[OrganisationMembership]:
+    """The user's own memberships with their organisations, for the account page."""
+    if not getattr(user, "is_authenticated", False):
+        return OrganisationMembership.objects.none()
+    return OrganisationMembership.objects.filter(user=user).select_related("organisation").order_by(
+        "organisation__name"
+    )
+
+
 def organisations_publishable_by(user: Any) -> QuerySet[Organisation]:
     """Every organisation `user` may publish for: all for admins, their own for editors."""
     if getattr(user, "is_authenticated", False) and user.is_town_admin:

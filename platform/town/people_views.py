@@ -33,11 +33,11 @@ from town.people_selectors import (
     active_admin_count,
     invitation_get_by_token,
     invitation_list_open,
+    memberships_of,
     organisation_get_public,
     organisation_list_public,
     organisation_members,
     organisations_managed_by,
-    organisations_of,
     people_list,
 )
 from town.people_services import (
@@ -76,7 +76,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
     return render(request, "town/people/account.html", {
         "form": form,
-        "organisations": organisations_of(user),
+        "memberships": memberships_of(user),
         "mfa_enabled": is_mfa_enabled(user),
     })
 

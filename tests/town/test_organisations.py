@@ -295,3 +295,15 @@ def test_profile_page_has_no_news_section_when_news_is_off(town_a, client_a):
     assert page.status_code == 200
     assert page.context["news_enabled"] is False and page.context["news"] == []
     assert 'id="news-heading"' not in page.content.decode()
+
+
+def test_account_page_lists_memberships_and_links_managers_to_member_management(town_a):
+    with schema_context(town_a.schema_name):
+        club = OrganisationFactory(name="Musikverein Harmonie", slug="musikverein")
+        maria = MembershipFactory(organisation=club, role="manager").user
+        eddi = MembershipFactory(organisation=club, role="editor").user
+    manager_page = logged_in_client(town_a, maria).get("/konto/").content.decode()
+    editor_page = logged_in_client(town_a, eddi).get("/konto/").content.decode()
+    members_url = "/backoffice/organisationen/musikverein/members/"
+    assert "Musikverein Harmonie" in manager_page and members_url in manager_page
+    assert "Musikverein Harmonie" in editor_page and members_url not in editor_page
