@@ -13,13 +13,22 @@ from town.models import Ortsgemeinde, TownProfile
 from town.services import brand_colours_problems, image_reencode, ortsgemeinde_slug_suggest, postal_codes_normalise
 
 
+class ImageInput(forms.ClearableFileInput):
+    """A file input that shows the current picture as a thumbnail next to a "remove" checkbox."""
+
+    template_name = "town/backoffice/widgets/image_input.html"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"accept": "image/png,image/jpeg,image/gif,image/webp", **(attrs or {})})
+
+
 class CleanImageField(forms.FileField):
     """An image upload that comes out re-encoded (no metadata) and within size and dimension limits.
 
     Other apps may use it for their own pictures: ``CleanImageField(max_side=1600)``.
     """
 
-    widget = forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/gif,image/webp"})
+    widget = ImageInput
 
     def __init__(self, *args: Any, max_side: int = 2400, **kwargs: Any) -> None:
         self.max_side = max_side

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from town.models import Ortsgemeinde, TownProfile
 
@@ -33,6 +34,10 @@ def user_ortsgemeinde_id(user) -> int | None:
     return profile.ortsgemeinde_id if profile else None
 
 
+# How people read a referring model; models not named here use their verbose names.
+_REFERENCE_NAMES = {"town.residentprofile": (_("resident"), _("residents"))}
+
+
 def ortsgemeinde_references(ortsgemeinde: Ortsgemeinde) -> list[dict]:
     """What points at this village, found from the model graph so module content counts too.
 
@@ -57,5 +62,7 @@ def ortsgemeinde_references(ortsgemeinde: Ortsgemeinde) -> list[dict]:
             effect = "untarget"
         else:
             effect = {models.SET_NULL: "unset", models.CASCADE: "delete"}.get(relation.on_delete, "block")
-        found.append({"label": model._meta.verbose_name_plural, "count": count, "effect": effect})
+        singular, plural = _REFERENCE_NAMES.get(model._meta.label_lower, (model._meta.verbose_name,
+                                                                          model._meta.verbose_name_plural))
+        found.append({"label": singular if count == 1 else plural, "count": count, "effect": effect})
     return found

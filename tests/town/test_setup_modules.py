@@ -102,3 +102,32 @@ def test_a_module_without_settings_has_no_settings_page(admin_client_a):
     if news.spec.settings_form is not None:
         pytest.skip("news has settings now")
     assert admin_client_a.get("/backoffice/modules/news/settings/").status_code == 404
+
+
+def test_a_staff_only_module_cannot_be_switched_on_by_the_town(admin_client_a, town_a, monkeypatch):
+    # given: news is off and (in this test only) reserved for platform staff
+    admin_client_a.post("/backoffice/modules/news/toggle/", {"action": "disable"})
+    news = get_module("news")
+    monkeypatch.setattr(type(news), "spec", dataclasses.replace(news.spec, staff_only=True))
+
+    # then: no button, and a forged POST is refused with a message
+    page = admin_client_a.get("/backoffice/modules/").content.decode()
+    assert 'name="action" value="enable"' not in page
+    response = admin_client_a.post("/backoffice/modules/news/toggle/", {"action": "enable"}, follow=True)
+    assert 'class="message error"' in response.content.decode()
+    assert "news" not in tenant_enabled_modules(tenant=town_a, fresh=True)
+
+
+def test_a_module_whose_requirement_is_off_is_refused_with_the_missing_names(admin_client_a, town_a, monkeypatch):
+    # given: news is off and (in this test only) declares that it needs a module that is off: itself
+    admin_client_a.post("/backoffice/modules/news/toggle/", {"action": "disable"})
+    news = get_module("news")
+    monkeypatch.setattr(type(news), "spec", dataclasses.replace(news.spec, requires=("news",)))
+
+    # when
+    response = admin_client_a.post("/backoffice/modules/news/toggle/", {"action": "enable"}, follow=True)
+
+    # then
+    page = response.content.decode()
+    assert 'class="message error"' in page and f"{news.spec.name}" in page
+    assert "news" not in tenant_enabled_modules(tenant=town_a, fresh=True)

@@ -112,7 +112,7 @@ def test_deleting_a_used_ortsgemeinde_explains_the_consequences_and_keeps_reside
 
     # then: it says what happens, before anything happens
     assert 'role="alert"' in page
-    assert "2 resident profiles" in page and "1 organisation" in page
+    assert "2 residents" in page and "1 organisation " in page
     assert _in_a(town_a, lambda: Ortsgemeinde.objects.filter(pk=og.pk).exists())
 
     # when: confirmed
