@@ -46,6 +46,19 @@ class HomeWidget:
 
 
 @dataclass(frozen=True)
+class PeriodicTask:
+    """Work a module wants done regularly in every town that has it enabled.
+
+    Celery beat runs ``core.fan_out`` every ``every_seconds``, which enqueues
+    ``task`` once per active town with the module on; the task itself should
+    still begin with ``core.tasks.module_task_should_run(key)``.
+    """
+
+    task: str  # registered Celery task name, e.g. "news.publish_due"
+    every_seconds: float
+
+
+@dataclass(frozen=True)
 class SampleObject:
     """How the isolation suite makes one object of this module in a town.
 
@@ -76,6 +89,7 @@ class ModuleSpec:
     has_api: bool = False  # the module ships an ``api_urls`` module
     pillar: str = ""  # Kommunikation, Nahversorgung, Mobilität, Verwaltung, Beteiligung
     sample_objects: Sequence[SampleObject] = field(default_factory=tuple)
+    periodic_tasks: Sequence[PeriodicTask] = ()
 
 
 class FeatureModule(AppConfig):

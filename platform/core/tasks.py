@@ -38,3 +38,18 @@ def module_task_should_run(module_key: str) -> bool:
     if not Municipality.objects.filter(pk=tenant.pk, is_active=True).exists():
         return False
     return tenant_has_module(module_key, tenant=tenant, fresh=True)
+
+
+def module_beat_schedule() -> dict[str, dict]:
+    """Celery beat entries for every module's PeriodicTask, each fanned out per town."""
+    from core.modules import all_modules
+
+    return {
+        f"{key}:{periodic.task}": {
+            "task": "core.fan_out",
+            "schedule": periodic.every_seconds,
+            "args": (periodic.task, key),
+        }
+        for key, module in all_modules().items()
+        for periodic in module.spec.periodic_tasks
+    }

@@ -229,13 +229,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
-CELERY_BEAT_SCHEDULE: dict = {}  # filled by core.tasks.beat_schedule() in config.celery
-# news: publish scheduled articles whose time has come, once a minute in every town with news on.
-CELERY_BEAT_SCHEDULE["news-publish-due"] = {
-    "task": "core.fan_out",
-    "schedule": 60.0,
-    "args": ("news.publish_due", "news"),
-}
+# Platform-wide periodic work only; modules declare theirs as ModuleSpec.periodic_tasks
+# (added to the schedule by config.celery).
+CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
