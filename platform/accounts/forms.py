@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.forms import SignupForm
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -73,11 +74,13 @@ class ResidentSignupForm(SignupForm):
         stashed = request.session.get("account_verified_email")
         if stashed and stashed.lower() != user.email.lower():
             get_adapter(request).unstash_verified_email(request)
-        resident_signup_complete(
+        redeemed = resident_signup_complete(
             user=user,
             ortsgemeinde=self.cleaned_data.get("ortsgemeinde"),
             invitation_token=request.session.pop(INVITATION_SESSION_KEY, None),
         )
+        if redeemed is not None:
+            messages.success(request, _("Welcome! You are now %(role)s.") % {"role": redeemed.get_role_display()})
 
 
 class AccountProfileForm(forms.Form):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from town.models import Ortsgemeinde, ResidentProfile
+from town.models import Invitation, Ortsgemeinde, ResidentProfile
 
 logger = logging.getLogger(__name__)
 
@@ -16,26 +16,29 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def resident_signup_complete(
     *, user: User, ortsgemeinde: Ortsgemeinde | None, invitation_token: str | None = None
-) -> ResidentProfile:
+) -> Invitation | None:
     """Finish a signup: record consent, remember where the person lives, redeem an invitation.
 
     The invitation only counts when the new account's address is the invited
-    one; otherwise the account stays a plain resident account.
+    one; otherwise the account stays a plain resident account. Returns the
+    invitation that was redeemed, if any.
     """
     user.privacy_accepted_at = timezone.now()
     user.save(update_fields=["privacy_accepted_at"])
-    profile, _created = ResidentProfile.objects.update_or_create(user=user, defaults={"ortsgemeinde": ortsgemeinde})
-    if invitation_token:
-        from town.people_selectors import invitation_get_by_token
-        from town.people_services import InvitationInvalid, invitation_accept
+    ResidentProfile.objects.update_or_create(user=user, defaults={"ortsgemeinde": ortsgemeinde})
+    if not invitation_token:
+        return None
+    from town.people_selectors import invitation_get_by_token
+    from town.people_services import InvitationInvalid, invitation_accept
 
-        invitation = invitation_get_by_token(invitation_token)
-        if invitation is not None:
-            try:
-                invitation_accept(invitation=invitation, user=user)
-            except InvitationInvalid:
-                logger.info("invitation %s not redeemed at signup", invitation.pk)
-    return profile
+    invitation = invitation_get_by_token(invitation_token)
+    if invitation is None:
+        return None
+    try:
+        return invitation_accept(invitation=invitation, user=user)
+    except InvitationInvalid:
+        logger.info("invitation %s not redeemed at signup", invitation.pk)
+        return None
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -276,9 +277,14 @@ def organisation_admin_delete(request: HttpRequest, slug: str) -> HttpResponse:
 
     organisation = get_object_or_404(Organisation, slug=slug)
     if request.method == "POST":
-        organisation_delete(organisation=organisation, acting_user=request.user)
-        messages.success(request, _("The organisation %(name)s has been deleted.") % {"name": organisation})
-        return redirect("town:organisation-admin-list")
+        try:
+            organisation_delete(organisation=organisation, acting_user=request.user)
+        except ProtectedError:
+            # A module may keep rows that must outlive nothing else; say so instead of failing.
+            messages.error(request, _("%(name)s still has content that must be removed first.") % {"name": organisation})
+        else:
+            messages.success(request, _("The organisation %(name)s has been deleted.") % {"name": organisation})
+            return redirect("town:organisation-admin-list")
     return render(request, "town/organisations/confirm_delete.html", {"organisation": organisation})
 
 

@@ -76,3 +76,20 @@ def test_admin_activates_totp_and_then_needs_a_code(town_a, town_b):
     # while B's admin still signs in with the password alone
     b_client = TownClient(host_of(town_b))
     assert b_client.post("/accounts/login/", {"login": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).url == "/"
+
+
+def test_signed_out_account_pages_are_in_the_town_frame(town_a):
+    client = TownClient(host_of(town_a))
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/confirm-email/", "/accounts/password/reset/",
+                 "/accounts/password/reset/done/", "/accounts/confirm-email/unbekannt/"):
+        response = client.get(path)
+        html = response.content.decode()
+        assert response.status_code == 200, path
+        assert "/static/core/site.css" in html and "Verbandsgemeinde Altdorf" in html, path
+        assert html.count("<h1") == 1, path
+
+
+def test_staff_login_on_the_public_site_still_renders(public_client):
+    response = public_client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert "/static/core/site.css" in response.content.decode()

@@ -173,3 +173,23 @@ def test_admin_of_b_cannot_see_or_change_a_user_of_a(town_a, town_b, admin_clien
     assert "Rita aus Altdorf" not in admin_client_b.get("/backoffice/personen/").content.decode()
     with schema_context(town_a.schema_name):
         assert User.objects.get(pk=rita.pk).is_active
+
+
+def test_back_office_pages_render_for_admins(town_a, admin_client_a):
+    with schema_context(town_a.schema_name):
+        rita = UserFactory(name="Rita Resident")
+        club = MembershipFactory(user=rita, organisation__slug="musikverein").organisation
+    pages = {
+        f"/backoffice/personen/{rita.pk}/": "Rita Resident",
+        "/backoffice/personen/invite/": 'name="email"',
+        "/backoffice/organisationen/": club.name,
+        "/backoffice/organisationen/new/": 'enctype="multipart/form-data"',
+        "/backoffice/organisationen/musikverein/edit/": club.name,
+        "/backoffice/organisationen/musikverein/members/": "Rita Resident",
+    }
+    for path, expected in pages.items():
+        response = admin_client_a.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert expected in html, path
+        assert 'href="/backoffice/personen/"' in html, path  # the back-office menu is there
