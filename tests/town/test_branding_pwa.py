@@ -63,3 +63,20 @@ def test_pages_link_the_manifest_and_icons(client_a):
     page = client_a.get("/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert 'href="/icon-192.png"' in page
+
+
+def test_the_service_worker_is_served_for_the_whole_host_and_never_cached(client_a):
+    response = client_a.get("/sw.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/" and response["Cache-Control"] == "no-cache"
+    assert "/static/core/site.css" in response.content.decode()
+
+
+def test_a_new_name_reaches_the_manifest_on_the_next_request(admin_client_a, client_a):
+    client_a.get("/manifest.webmanifest")  # cached profile
+
+    admin_client_a.post("/backoffice/profile/", branding_post(name="Verbandsgemeinde Altdorf-Neu"))
+
+    assert json.loads(client_a.get("/manifest.webmanifest").content)["name"] == "Verbandsgemeinde Altdorf-Neu"

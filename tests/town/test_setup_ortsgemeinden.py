@@ -108,7 +108,7 @@ def test_deleting_a_used_ortsgemeinde_explains_the_consequences_and_keeps_reside
     club = _in_a(town_a, lambda: Organisation.objects.create(name="TuS Steinebach", slug="tus", ortsgemeinde=og))
 
     # when: the admin opens the delete page
-    page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/").content.decode()
+    page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     # then: it says what happens, before anything happens
     assert 'role="alert"' in page
@@ -129,3 +129,19 @@ def test_an_unknown_or_other_towns_ortsgemeinde_is_404(admin_client_a, town_b):
     assert admin_client_a.get(f"/backoffice/ortsgemeinden/{og_b.pk + 1000}/").status_code == 404
     assert admin_client_a.post(f"/backoffice/ortsgemeinden/{og_b.pk}/delete/").status_code == 404
     assert _in_a(town_b, lambda: Ortsgemeinde.objects.filter(pk=og_b.pk).exists())
+
+
+def test_content_of_modules_aimed_at_the_village_is_listed_and_kept(admin_client_a, town_a):
+    # Found from the model graph, so every module's relations count without being listed anywhere.
+    pytest.importorskip("modules.news.models")
+    from modules.news.models import Article
+    from tests.modules.news.conftest import article_make
+
+    og = _in_a(town_a, lambda: ortsgemeinde_create(name="Hommelsberg"))
+    article = _in_a(town_a, lambda: article_make(title="Kirmes in Hommelsberg", ortsgemeinden=[og]))
+
+    page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "will no longer be aimed at this village" in page
+    admin_client_a.post(f"/backoffice/ortsgemeinden/{og.pk}/delete/")
+
+    assert _in_a(town_a, lambda: list(Article.objects.get(pk=article.pk).ortsgemeinden.all())) == []
