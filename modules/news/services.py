@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from modules.news.images import image_prepare
 from modules.news.models import Article, ArticleStatus, Category
@@ -117,11 +118,23 @@ def _search_index_update(article: Article) -> None:
     )
 
 
+def _current_town() -> Any:
+    """The Municipality row of the current schema; under schema_context() the connection only holds a stand-in."""
+    tenant = connection.tenant
+    if getattr(tenant, "pk", None) is None:
+        from tenants.models import Municipality
+
+        schema_name = connection.schema_name
+        with schema_context(get_public_schema_name()):
+            tenant = Municipality.objects.get(schema_name=schema_name)
+    return tenant
+
+
 def _announce(article: Article) -> None:
     """Send content_published once the surrounding transaction has committed."""
     from core.signals import content_published
 
-    tenant = connection.tenant
+    tenant = _current_town()
     article_id = article.pk
     ortsgemeinde_ids = sorted(article.ortsgemeinden.values_list("pk", flat=True))
 

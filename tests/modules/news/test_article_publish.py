@@ -112,3 +112,14 @@ def test_targeted_article_announces_its_villages(in_town_a, villages, published_
     with django_capture_on_commit_callbacks(execute=True):
         article_make(title="Nur für X", ortsgemeinden=[villages["x"]])
     assert published_events[0]["ortsgemeinde_ids"] == [villages["x"].pk]
+
+
+def test_publishing_under_schema_context_announces_the_real_town(town_a, published_events,
+                                                                 django_capture_on_commit_callbacks):
+    # Scripts and commands often use schema_context(), which gives the connection only a stand-in tenant.
+    from django_tenants.utils import schema_context
+
+    with schema_context(town_a.schema_name), django_capture_on_commit_callbacks(execute=True):
+        article = article_make(title="Aus einem Skript")
+    assert published_events[0]["town"] == town_a.schema_name
+    assert published_events[0]["object_id"] == article.pk
