@@ -4,12 +4,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from tenants.models import Domain, Municipality, TenantModule
-from tenants.selectors import forget_enabled_modules, forget_tenant_lookup
+from tenants.selectors import forget_enabled_modules, forget_primary_domain, forget_tenant_lookup
 
 
 @receiver([post_save, post_delete], sender=Domain)
 def domain_changed(sender, instance: Domain, **kwargs) -> None:
     forget_tenant_lookup(instance.domain)
+    forget_primary_domain(instance.tenant_id)
 
 
 @receiver([post_save, post_delete], sender=Municipality)

@@ -83,9 +83,26 @@ def tenant_module_config(*, tenant: Municipality, key: str) -> dict:
     return dict(row.config) if row else {}
 
 
+def _primary_domain_key(tenant_id: int) -> str:
+    return f"tenant-primary-domain:{tenant_id}"
+
+
 def tenant_primary_domain(*, tenant: Municipality) -> str | None:
+    """The town's primary domain (cached; links in pages, feeds and mails are built from it)."""
     with schema_context(get_public_schema_name()):
-        return Domain.objects.filter(tenant_id=tenant.pk, is_primary=True).values_list("domain", flat=True).first()
+        domain = cache.get(_primary_domain_key(tenant.pk))
+        if domain is None:
+            domain = (
+                Domain.objects.filter(tenant_id=tenant.pk, is_primary=True).values_list("domain", flat=True).first()
+                or ""
+            )
+            cache.set(_primary_domain_key(tenant.pk), domain, settings.TENANT_LOOKUP_CACHE_SECONDS)
+    return domain or None
+
+
+def forget_primary_domain(tenant_id: int) -> None:
+    with schema_context(get_public_schema_name()):
+        cache.delete(_primary_domain_key(tenant_id))
 
 
 def signup_get(signup_id) -> TownSignup | None:

@@ -54,11 +54,19 @@ def module_urls(key: str, patterns: list) -> list:
     return patterns
 
 
+def _is_editor(user: Any) -> bool:
+    # Asked several times per request (nav, menus, the view itself): look it up once per user object.
+    cached = getattr(user, "_dorfkern_is_editor", None)
+    if cached is None:
+        cached = user.is_town_admin or user.memberships.exists()
+        user._dorfkern_is_editor = cached
+    return cached
+
+
 ROLE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "town_admin": lambda user: user.is_authenticated and user.is_town_admin,
     "moderator": lambda user: user.is_authenticated and user.is_moderator,
-    "editor": lambda user: user.is_authenticated
-    and (user.is_town_admin or user.memberships.exists()),
+    "editor": lambda user: user.is_authenticated and _is_editor(user),
     "authenticated": lambda user: user.is_authenticated,
 }
 
