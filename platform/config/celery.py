@@ -6,7 +6,7 @@ from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-app = CeleryApp("dorfkern")
+app = CeleryApp("dorfkern", task_cls="config.celery_task:TownTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

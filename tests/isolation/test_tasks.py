@@ -77,3 +77,12 @@ def test_t8_periodic_fan_out_reaches_each_active_town_with_the_module_once(celer
     fan_out("tests.t8_record")  # no module filter: every active town
     wait_for(lambda: len(_runs()) >= 1, timeout=30)
     assert _runs() == [f":{town_b.schema_name}"]
+
+
+def test_t8_a_task_for_a_town_deleted_since_it_was_queued_does_nothing(celery_worker, town_a):
+    _redis().delete(_KEY)
+    record_schema.apply_async(args=["ghost"], headers={"_schema_name": "t_geloeschte_gemeinde"})
+    record_schema.apply_async(args=["after"], headers={"_schema_name": town_a.schema_name})
+    # The worker is solo: once the second task ran, the first one was handled.
+    wait_for(lambda: len(_runs()) >= 1, timeout=30)
+    assert _runs() == [f"after:{town_a.schema_name}"]
