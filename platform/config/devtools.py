@@ -37,12 +37,43 @@ def run_tests(args: list[str]) -> int:
     # prefers that variable over pytest.ini, so without this the tests would run
     # against the dev database and Redis.
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS}
+    if "not browser" not in " ".join(args):
+        ensure_chromium()
     result = subprocess.run([sys.executable, "-m", "pytest", *args], env=env)
     if result.returncode == PYTEST_NO_TESTS_COLLECTED:
         # pytest calls "nothing collected" a distinct outcome; for CI it means
         # the suite is missing or the selection is wrong, never a pass.
         print("✗ pytest collected no tests: check the path or -k/-m selection.", file=sys.stderr)
     return result.returncode
+
+
+CHROMIUM = Path(os.environ.get("DORFKERN_CHROMIUM", "/usr/bin/chromium"))
+
+
+def ensure_chromium() -> bool:
+    """Make Debian's Chromium available for the browser journeys (tests/journeys/).
+
+    Playwright's own browser download does not work on our machines; the tests drive
+    the distribution's Chromium instead. As root it is installed with apt-get; anyone
+    else is told the command, and the browser tests are skipped (not failed).
+    """
+    if CHROMIUM.exists():
+        return True
+    command = "apt-get update && apt-get install -y chromium"
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print(f"» Chromium not found at {CHROMIUM}: the browser tests will be skipped. Install it with\n"
+              f"    sudo sh -c '{command}'\n  or set DORFKERN_CHROMIUM to a Chromium binary.", flush=True)
+        return False
+    print("» installing Chromium for the browser tests (apt-get install chromium, a minute or two)", flush=True)
+    log = embedded.STATE_DIR / "logs" / "apt-chromium.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as output:
+        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            if subprocess.run(step, stdout=output, stderr=subprocess.STDOUT, env=apt_env).returncode != 0:
+                print(f"✗ {' '.join(step)} failed (see {log}); the browser tests will be skipped.", file=sys.stderr)
+                return False
+    return CHROMIUM.exists()
 
 
 # --- run ----------------------------------------------------------------------

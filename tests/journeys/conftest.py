@@ -66,7 +66,8 @@ def chromium_missing_reason() -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     reason = chromium_missing_reason()
     for item in items:
-        if HERE not in Path(str(item.fspath)).parents:
+        in_browser = {"browser", "new_context", "live_site"} & set(getattr(item, "fixturenames", ()))
+        if HERE not in Path(str(item.fspath)).parents or not in_browser:
             continue
         item.add_marker(pytest.mark.browser)
         if reason:
