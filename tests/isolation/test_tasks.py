@@ -86,3 +86,28 @@ def test_t8_a_task_for_a_town_deleted_since_it_was_queued_does_nothing(celery_wo
     # The worker is solo: once the second task ran, the first one was handled.
     wait_for(lambda: len(_runs()) >= 1, timeout=30)
     assert _runs() == [f"after:{town_a.schema_name}"]
+
+
+@shared_task(name="tests.t9_send_branded_mail")
+def send_branded_mail(to: str) -> None:
+    from core.mail import send_town_mail
+
+    # The base template alone: greeting and signature with the town's name and link.
+    send_town_mail(to=to, subject="Testnachricht", template="core/mail/base")
+
+
+def test_t9_a_mail_built_in_a_task_carries_the_senders_town(celery_worker, town_a, town_b, mailoutbox):
+    # Both towns send the same mail from a worker that serves B right after A.
+    for town in (town_a, town_b):
+        connection.set_tenant(town)
+        send_branded_mail.delay(f"bewohner@{town.slug}.example")
+    connection.set_schema_to_public()
+    wait_for(lambda: len(mailoutbox) >= 2, timeout=30)
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    for town, other in ((town_a, town_b), (town_b, town_a)):
+        message = by_recipient[f"bewohner@{town.slug}.example"]
+        text = message.body + "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
+        assert town.name in message.subject
+        assert town.name in message.from_email
+        assert f"{town.slug}.localhost" in text
+        assert f"{other.slug}.localhost" not in text and other.name not in text
