@@ -70,7 +70,7 @@ def test_the_number_of_active_tokens_is_limited_with_a_clear_message(town_a, res
 
     # then
     assert response.status_code == 400
-    assert "Revoke one" in response.content.decode()
+    assert "Widerrufen Sie zuerst einen, den Sie nicht mehr brauchen." in response.content.decode()
     assert len(_tokens(town_a, resident_a)) == MAX_ACTIVE_TOKENS_PER_USER
 
 

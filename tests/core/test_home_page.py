@@ -23,7 +23,7 @@ def test_the_frame_has_landmarks_a_skip_link_and_the_town_language(client_a):
     assert '<a class="skip-link" href="#main">' in page and '<main id="main"' in page
     assert "<header" in page and "<footer" in page
     assert page.count("<h1") == 1
-    assert 'aria-label="Main"' in page or "main-nav" not in page
+    assert 'aria-label="Hauptmenü"' in page or "main-nav" not in page
 
 
 def test_anonymous_visitors_are_invited_to_register(client_a):

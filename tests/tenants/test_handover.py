@@ -41,7 +41,7 @@ def test_a_token_for_town_a_is_rejected_on_town_b(town_a, town_b, client_b):
 
     # then
     assert response.status_code == 400
-    assert "not valid for this town" in response.content.decode()
+    assert "Der Link gilt nicht für diese Gemeinde." in response.content.decode()
     assert client_b.get("/backoffice/").status_code == 302  # still anonymous: to the login
     assert _last_login(town_b) == before
 
@@ -83,7 +83,7 @@ def test_an_expired_token_is_rejected(town_a, client_a, monkeypatch):
 
     # then
     assert response.status_code == 400
-    assert "expired" in response.content.decode()
+    assert "Der Link ist abgelaufen" in response.content.decode()
     assert client_a.get("/backoffice/").status_code == 302
 
 

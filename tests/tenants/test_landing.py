@@ -7,9 +7,9 @@ def test_landing_page_shows_the_pillars_and_the_call_to_action(public_client):
     response = public_client.get("/")
     page = response.content.decode()
     assert response.status_code == 200
-    for pillar in ("Communication", "Local shopping and business", "Mobility", "Town hall and participation"):
+    for pillar in ("Kommunikation", "Einkaufen und Gewerbe vor Ort", "Mobilität", "Rathaus und Beteiligung"):
         assert pillar in page
-    assert "Why a local contact person matters" in page
+    assert "Warum eine Ansprechperson vor Ort so wichtig ist" in page
     assert page.count('href="/registrieren/"') >= 2
     assert "<h1" in page and page.index("<h1") < page.index("<h2")
 

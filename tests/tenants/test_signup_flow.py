@@ -61,7 +61,7 @@ def test_happy_path_from_form_to_back_office(celery_worker, public_client, drop_
     status = json.loads(public_client.get(f"/registrieren/{signup.pk}/status.json").content)
     assert status["status"] == "ready" and status["finished"] and all(s["done"] for s in status["steps"])
     page = public_client.get(f"/registrieren/{signup.pk}/").content.decode()
-    assert "Go to your town" in page
+    assert "Zu Ihrer Gemeinde" in page
 
     # when: the browser that signed up follows the hand-over
     handover = public_client.post(f"/registrieren/{signup.pk}/weiter/")
@@ -77,7 +77,7 @@ def test_happy_path_from_form_to_back_office(celery_worker, public_client, drop_
     # and the link is dead now, also in another browser
     replay = TownClient("neudorf.localhost").get(path_of(handover["Location"]))
     assert replay.status_code == 403
-    assert "already been used" in replay.content.decode()
+    assert "Der Link wurde bereits verwendet." in replay.content.decode()
 
 
 def test_provisioning_that_fails_half_way_leaves_nothing_and_a_retry_succeeds(
@@ -98,14 +98,14 @@ def test_provisioning_that_fails_half_way_leaves_nothing_and_a_retry_succeeds(
 
     # then: failed with a readable message, and nothing is left behind
     assert signup.status == SignupStatus.FAILED
-    assert "technical problem" in signup.error and "disk full" not in signup.error
+    assert "technischen Problems" in signup.error and "disk full" not in signup.error
     assert signup.attempts == 1
     assert not Municipality.objects.filter(slug="neudorf").exists()
     assert not Domain.objects.filter(domain="neudorf.localhost").exists()
     assert TenantModule.objects.count() == modules_before
     assert not schema_exists(Municipality.schema_name_for("neudorf"))
     page = public_client.get(f"/registrieren/{signup.pk}/").content.decode()
-    assert "technical problem" in page and "Try again" in page
+    assert "technischen Problems" in page and "Erneut versuchen" in page
     assert TownClient("neudorf.localhost").get("/").status_code == 404
 
     # when: the cause is gone and the user tries again
@@ -138,5 +138,5 @@ def test_a_subdomain_taken_while_waiting_fails_with_a_clear_message(celery_worke
 
     # then
     assert signup.status == SignupStatus.FAILED
-    assert "already taken" in signup.error
+    assert "ist bereits vergeben" in signup.error
     assert Municipality.objects.filter(slug="neudorf").count() == 1

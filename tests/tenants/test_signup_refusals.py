@@ -28,22 +28,22 @@ def _post_refused(client, data: dict, field: str) -> list[str]:
 @pytest.mark.parametrize(
     ("slug", "expected"),
     [
-        ("www", "reserved"),
-        ("admin", "reserved"),
-        ("api", "reserved"),
-        ("mail", "reserved"),
-        ("static", "reserved"),
-        ("public", "reserved"),
-        ("altdorf", "already taken"),  # town A
-        ("Grossdorf", "lower-case"),
-        ("müllerdorf", "umlauts"),
-        ("a" * 41, "between 3 and 40"),
-        ("ab", "between 3 and 40"),
-        ("-abcdorf", "no hyphen at the start"),
-        ("abcdorf-", "no hyphen at the start"),
-        ("ab_dorf", "Use only lower-case letters"),
-        ("ab--dorf", "Two hyphens"),
-        ("xn--dorf", "Two hyphens"),  # punycode never gets through
+        ("www", "ist reserviert"),
+        ("admin", "ist reserviert"),
+        ("api", "ist reserviert"),
+        ("mail", "ist reserviert"),
+        ("static", "ist reserviert"),
+        ("public", "ist reserviert"),
+        ("altdorf", "ist bereits vergeben"),  # town A
+        ("Grossdorf", "Kleinbuchstaben"),
+        ("müllerdorf", "keine Umlaute"),
+        ("a" * 41, "zwischen 3 und 40"),
+        ("ab", "zwischen 3 und 40"),
+        ("-abcdorf", "keinen Bindestrich am Anfang"),
+        ("abcdorf-", "keinen Bindestrich am Anfang"),
+        ("ab_dorf", "Verwenden Sie nur Kleinbuchstaben a–z"),
+        ("ab--dorf", "Zwei Bindestriche"),
+        ("xn--dorf", "Zwei Bindestriche"),  # punycode never gets through
     ],
 )
 def test_malformed_reserved_or_taken_subdomain_is_refused(public_client, slug, expected):
@@ -72,7 +72,7 @@ def test_weak_password_is_refused(public_client, password):
 @pytest.mark.parametrize("consent", ["accept_terms", "accept_dpa"])
 def test_missing_consent_is_refused(public_client, consent):
     errors = _post_refused(public_client, signup_data(**{consent: None}), consent)
-    assert "Please accept" in errors[0]
+    assert "Bitte akzeptieren Sie" in errors[0]
 
 
 def test_missing_name_and_kind_are_refused(public_client):
@@ -93,7 +93,7 @@ def test_duplicate_submission_is_refused_with_a_clear_message(public_client):
     errors = public_client.post(SIGNUP_URL, signup_data()).context["form"].errors
 
     # then
-    assert "already in progress" in errors["slug"][0]
+    assert "läuft bereits eine Registrierung" in errors["slug"][0]
     assert public_counts() == before
     assert len(mail.outbox) == 1
 
@@ -103,7 +103,7 @@ def test_a_race_past_the_form_is_caught_by_the_service(db):
     town_signup_create(**{k: v for k, v in signup_data().items() if not k.startswith("accept")})
 
     # when / then: the service refuses what the form would have refused
-    with pytest.raises(ValidationError, match="already in progress"):
+    with pytest.raises(ValidationError, match="läuft bereits eine Registrierung"):
         town_signup_create(**{k: v for k, v in signup_data().items() if not k.startswith("accept")})
     assert TownSignup.objects.count() == 1
 

@@ -43,7 +43,7 @@ def test_status_page_waits_for_the_confirmation(public_client, submitted):
     page = public_client.get(f"/registrieren/{submitted.pk}/").content.decode()
     assert "nora@neudorf.example" in page
     assert 'aria-live="polite"' in page and 'http-equiv="refresh"' in page
-    assert "Send the e-mail again" in page
+    assert "E-Mail erneut senden" in page
     data = json.loads(public_client.get(f"/registrieren/{submitted.pk}/status.json").content)
     assert data["status"] == "awaiting_confirmation" and data["step"] == 0 and not data["finished"]
 
@@ -86,7 +86,7 @@ def test_a_bad_confirmation_link_changes_nothing(public_client, submitted, tampe
 
     # then
     assert response.status_code == 400
-    assert "invalid or has expired" in response.content.decode()
+    assert "Dieser Bestätigungslink ist ungültig oder abgelaufen." in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == SignupStatus.AWAITING_CONFIRMATION and submitted.confirmed_at is None
 
@@ -102,8 +102,8 @@ def test_only_the_browser_that_signed_up_gets_the_hand_over(town_a, public_clien
     stranger_page = stranger.get(f"/registrieren/{signup.pk}/").content.decode()
 
     # then
-    assert "Go to your town" in owner_page
-    assert "Go to your town" not in stranger_page and "http://altdorf.localhost/accounts/login/" in stranger_page
+    assert "Zu Ihrer Gemeinde" in owner_page
+    assert "Zu Ihrer Gemeinde" not in stranger_page and "http://altdorf.localhost/accounts/login/" in stranger_page
     assert stranger.post(f"/registrieren/{signup.pk}/weiter/").status_code == 404
     response = public_client.post(f"/registrieren/{signup.pk}/weiter/")
     assert response.status_code == 302 and response["Location"].startswith("http://altdorf.localhost/willkommen/")
@@ -148,7 +148,7 @@ def test_only_a_failed_signup_can_be_retried(town_a, public_client):
     response = public_client.post(f"/registrieren/{signup.pk}/erneut/", follow=True)
 
     # then
-    assert "Only a failed setup can be tried again." in response.content.decode()
+    assert "Nur eine fehlgeschlagene Einrichtung kann wiederholt werden." in response.content.decode()
     signup.refresh_from_db()
     assert signup.status == SignupStatus.READY
 
@@ -165,7 +165,7 @@ def test_retry_refuses_when_the_subdomain_was_registered_again_meanwhile(db):
     )
 
     # when / then
-    with transaction.atomic(), pytest.raises(Exception, match="somebody else"):
+    with transaction.atomic(), pytest.raises(Exception, match="jemand anderes diese Subdomain registriert"):
         town_signup_retry(signup=failed)
     failed.refresh_from_db()
     assert failed.status == SignupStatus.FAILED

@@ -60,7 +60,7 @@ def test_staff_see_towns_and_signups_from_the_public_schema(staff_client, town_a
     TownSignup.objects.create(
         name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
         admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.FAILED,
-        error="The subdomain “neudorf” is already taken.",
+        error="Die Subdomain „neudorf“ ist bereits vergeben.",  # stored as the worker wrote it: German
     )
 
     # when
@@ -73,7 +73,7 @@ def test_staff_see_towns_and_signups_from_the_public_schema(staff_client, town_a
     towns = {town.slug: town for town in response.context["towns"]}
     assert set(towns) == {"altdorf", "bergdorf"}
     assert towns["altdorf"].module_count >= 1  # every module is on in the test towns
-    assert "is already taken" in page and "Try again" in page
+    assert "ist bereits vergeben" in page and "Erneut versuchen" in page
 
 
 def test_staff_deactivate_a_town_and_its_host_answers_404(staff_client, town_a, client_a, client_b):
@@ -171,7 +171,7 @@ def test_staff_retry_a_stale_signup_removes_what_the_lost_worker_left(staff_clie
     TownSignup.objects.filter(pk=signup.pk).update(updated_at=timezone.now() - timezone.timedelta(hours=1))
     left = Municipality.objects.create(schema_name="t_neudorf", name="Neudorf", kind="gemeinde", slug="neudorf")
     Domain.objects.create(domain="neudorf.localhost", tenant=left, is_primary=True)
-    assert "Try again" in staff_client.get("/staff/").content.decode()
+    assert "Erneut versuchen" in staff_client.get("/staff/").content.decode()
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
@@ -190,6 +190,6 @@ def test_a_signup_that_is_still_running_is_not_retried(staff_client):
         admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.PROVISIONING,
     )
     response = staff_client.post(f"/staff/registrierungen/{signup.pk}/erneut/", follow=True)
-    assert "Only a failed setup can be tried again." in response.content.decode()
+    assert "Nur eine fehlgeschlagene Einrichtung kann wiederholt werden." in response.content.decode()
     signup.refresh_from_db()
     assert signup.status == SignupStatus.PROVISIONING

@@ -57,7 +57,7 @@ def test_editor_page_offers_only_own_organisations(town_a, fire_editor, sportver
     page = client.get("/news/manage/new/").content.decode()
     assert "Freiwillige Feuerwehr Altdorf" in page
     assert "SV Altdorf 1920" not in page
-    assert "Official news of the town" not in page
+    assert "Amtliche Nachricht der Gemeinde" not in page
 
 
 def test_editor_posting_for_a_foreign_organisation_is_refused(town_a, fire_editor, sportverein):
