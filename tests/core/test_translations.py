@@ -118,6 +118,35 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, monkeypatch):
     assert not missing, "new text without German translation (see this file's docstring):\n" + _describe(missing)
 
 
+def test_allauth_texts_we_translate_ourselves_still_exist_in_allauth():
+    # core/allauth_messages.py re-translates allauth's informal ("du") German; a renamed msgid upstream
+    # would silently bring the "du" back, so each one must still be in allauth's own catalogue.
+    import ast
+
+    import allauth
+
+    source = Path(settings.BASE_DIR) / "platform" / "core" / "allauth_messages.py"
+    ours = [
+        tuple(arg.value for arg in call.args if isinstance(arg.value, str))[:2]
+        for call in ast.walk(ast.parse(source.read_text()))
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") in ("gettext_noop", "ngettext_lazy")
+    ]
+    theirs = {
+        (e.msgid, e.msgid_plural) if e.msgid_plural else (e.msgid,)
+        for e in polib.pofile(str(Path(allauth.__file__).parent / "locale" / "de" / "LC_MESSAGES" / "django.po"))
+    }
+
+    assert len(ours) > 30
+    assert [msgid for msgid in ours if msgid not in theirs] == []
+
+
+def test_allauth_pages_address_residents_as_sie(client_a):
+    page = client_a.get("/accounts/login/").content.decode()
+
+    assert "Sie haben noch kein Konto?" in page
+    assert not re.search(r"\b(du|Du|dein|Dein|hast)\b", page)
+
+
 def test_the_town_speaks_german_by_default(client_a):
     page = client_a.get("/").content.decode()
 
