@@ -90,6 +90,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_sep("-", "journey screenshots")
     for folder in sorted({path.parent for path in written}):
         terminalreporter.write_line(f"{folder}  ({len(list(folder.glob('*.png')))} pages)")
+    timings = [
+        (report.nodeid.split("::", 1)[1], seconds, pages)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "teardown"
+        for (key, (seconds, pages)) in getattr(report, "user_properties", ())
+        if key == "journey"
+    ]
+    for name, seconds, pages in sorted(timings):
+        terminalreporter.write_line(f"  {seconds:5.1f} s  {pages:2d} pages checked by axe  {name}")
 
 
 # --- the browser (package scope: see the module docstring) --------------------------------
@@ -237,7 +247,7 @@ def journey(request: pytest.FixtureRequest, viewport: str) -> Iterator[Any]:
     yield record
     if not getattr(request.node, "_journey_failed", False):
         record.assert_all_checked()
-    request.node.user_properties.append(("journey_seconds", round(time.monotonic() - started, 1)))
+    request.node.user_properties.append(("journey", (round(time.monotonic() - started, 1), len(record.checked))))
 
 
 @pytest.fixture
