@@ -240,12 +240,14 @@ def journey(request: pytest.FixtureRequest, viewport: str) -> Iterator[Any]:
     variant = f"{viewport}-keyboard" if "keyboard" in request.function.__name__ else viewport
     folder = screenshot_root() / name
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob(f"{variant}-[0-9]*.png"):
+    for old in [*folder.glob(f"{variant}-[0-9]*.png"), *folder.glob(f"{variant}-failed-*.png")]:
         old.unlink()
     record = Journey(name=name, viewport=variant, folder=folder)
     started = time.monotonic()
     yield record
-    if not getattr(request.node, "_journey_failed", False):
+    if getattr(request.node, "_journey_failed", False):
+        record.screenshot_failure()
+    else:
         record.assert_all_checked()
     request.node.user_properties.append(("journey", (round(time.monotonic() - started, 1), len(record.checked))))
 

@@ -50,11 +50,25 @@ class Journey:
     loaded: list[str] = field(default_factory=list)
     screenshots: list[Path] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
 
     def watch(self, page: Page) -> Page:
         """Record every document the page loads, to prove afterwards that each was checked."""
         page.on("load", lambda loaded: self.loaded.append(_without_fragment(loaded.url)))
+        self.pages.append(page)
         return page
+
+    def screenshot_failure(self) -> list[Path]:
+        """What each browser of the journey showed when the test failed."""
+        written = []
+        for number, page in enumerate(self.pages, start=1):
+            path = self.folder / f"{self.viewport}-failed-browser{number}.png"
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            except Exception:  # noqa: BLE001 - a closed page must not hide the real failure
+                continue
+            written.append(path)
+        return written
 
     def seen(self, page: Page, step: str, *, screenshot: bool = True) -> None:
         page.wait_for_load_state("load")
