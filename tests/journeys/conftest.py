@@ -91,14 +91,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for folder in sorted({path.parent for path in written}):
         terminalreporter.write_line(f"{folder}  ({len(list(folder.glob('*.png')))} pages)")
     timings = [
-        (report.nodeid.split("::", 1)[1], seconds, pages)
+        (report.nodeid.split("::", 1)[1], value)
         for reports in terminalreporter.stats.values()
         for report in reports
         if getattr(report, "when", None) == "teardown"
-        for (key, (seconds, pages)) in getattr(report, "user_properties", ())
+        for key, value in getattr(report, "user_properties", ())
         if key == "journey"
     ]
-    for name, seconds, pages in sorted(timings):
+    for name, (seconds, pages) in sorted(timings):
         terminalreporter.write_line(f"  {seconds:5.1f} s  {pages:2d} pages checked by axe  {name}")
 
 
