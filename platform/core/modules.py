@@ -59,6 +59,22 @@ class PeriodicTask:
 
 
 @dataclass(frozen=True)
+class PromotionSlot:
+    """A place in a module's pages where a sponsored entry may appear.
+
+    Billing sells slots; the module renders what ``core.promotions.active_promotions``
+    returns for it: labelled "Gesponsert", the same for every visitor, never in
+    official news. With nothing sold the list is empty and the slot shows nothing.
+    """
+
+    key: str  # "<module key>.<place>", e.g. "directory.category-top"; stored in billing rows, never rename
+    label: str  # shown to town admins and on the price list
+    description: str = ""
+    max_entries: int = 1  # how many sponsored entries the slot shows at most
+    target: str = ""  # what a promotion points at inside the slot, e.g. "category" (empty: the slot as a whole)
+
+
+@dataclass(frozen=True)
 class SampleObject:
     """How the isolation suite makes one object of this module in a town.
 
@@ -90,6 +106,7 @@ class ModuleSpec:
     pillar: str = ""  # Kommunikation, Nahversorgung, Mobilität, Verwaltung, Beteiligung
     sample_objects: Sequence[SampleObject] = field(default_factory=tuple)
     periodic_tasks: Sequence[PeriodicTask] = ()
+    promotion_slots: Sequence[PromotionSlot] = ()
 
 
 class FeatureModule(AppConfig):
