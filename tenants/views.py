@@ -97,6 +97,8 @@ def _status_context(request: HttpRequest, signup: TownSignup) -> dict:
         "finished": signup.status in (SignupStatus.READY, SignupStatus.FAILED),
         "stale": signup_is_stale(signup),
         "base_domain": settings.BASE_DOMAIN,
+        # Host and port as a person types them (the dev server runs on a port).
+        "town_address": site_url(f"{signup.slug}.{settings.BASE_DOMAIN}", "").split("://", 1)[1],
         "town_url": site_url(f"{signup.slug}.{settings.BASE_DOMAIN}", "/accounts/login/"),
     }
 

@@ -16,9 +16,25 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+
+
+# The four pillars of a digital village (plus participation), as ModuleSpec.pillar values.
+# Specs name them in German; pillar_label() shows them in the reader's language.
+PILLAR_LABELS = {
+    "Kommunikation": _("Communication"),
+    "Nahversorgung": _("Local supply"),
+    "Mobilität": _("Mobility"),
+    "Verwaltung": _("Town hall services"),
+    "Beteiligung": _("Participation"),
+}
+
+
+def pillar_label(pillar: str) -> str:
+    return str(PILLAR_LABELS.get(pillar, pillar))
 
 
 @dataclass(frozen=True)

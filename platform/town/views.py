@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from core.access import role_required, user_passes
 from core.colours import readable_text_on
-from core.modules import all_modules, get_module
+from core.modules import all_modules, get_module, pillar_label
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
 from tenants.services import tenant_module_configure, tenant_module_disable, tenant_module_enable
 from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm
@@ -367,7 +367,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
     rows = _module_rows(request)
     pillars: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: (str(r["spec"].pillar or "~"), str(r["spec"].name))):
-        pillars.setdefault(str(row["spec"].pillar) or _("Other"), []).append(row)
+        pillars.setdefault(pillar_label(row["spec"].pillar) if row["spec"].pillar else _("Other"), []).append(row)
     return _render_backoffice(request, "town/backoffice/module_list.html", {"pillars": pillars})
 
 
