@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PromotionSlot, SampleObject
+from modules.directory.settings_form import DirectorySettingsForm
+
+
+def _home_widget(request: HttpRequest) -> str:
+    from modules.directory.views import home_widget
+
+    return home_widget(request)
+
+
+def _sample_business() -> dict[str, Any]:
+    """One approved business with a photo, an offer and a holiday, for the isolation suite."""
+    from modules.directory.samples import sample_business
+
+    return sample_business()
+
+
+def _sample_category() -> dict[str, Any]:
+    from modules.directory.models import BusinessCategory
+
+    category = BusinessCategory.objects.create(name="Isolationsbranche", slug="isolationsbranche")
+    return {"pk": category.pk}
+
+
+class DirectoryConfig(FeatureModule):
+    name = "modules.directory"
+    label = "directory"
+    verbose_name = _("Directory")
+
+    spec = ModuleSpec(
+        key="directory",
+        name=_("Directory"),
+        description=_(
+            "The local business directory: bakeries, farm shops, craftspeople, doctors and services run "
+            "their own entries with opening hours, offers of the week, delivery and a map."
+        ),
+        pillar="Nahversorgung",
+        nav=(
+            NavItem(_("Directory"), "directory:business-list", order=30),
+            NavItem(_("Business applications"), "directory:application-list", permission="moderator",
+                    order=30, backoffice=True),
+            NavItem(_("Business categories"), "directory:category-manage", permission="town_admin",
+                    order=31, backoffice=True),
+        ),
+        settings_form=DirectorySettingsForm,
+        home_widget=HomeWidget(render=_home_widget, order=30),
+        has_api=True,
+        promotion_slots=(
+            PromotionSlot(
+                key="directory.category-top",
+                label=_("Featured entry in a category"),
+                description=_("Shown as the first card of a category's list in the directory."),
+                max_entries=1,
+                target="category",
+            ),
+            PromotionSlot(
+                key="directory.home",
+                label=_("Card on the start page"),
+                description=_("Shown in the directory's box on the town's start page."),
+                max_entries=2,
+            ),
+        ),
+        sample_objects=(
+            SampleObject(create=_sample_business),
+            SampleObject(create=_sample_category, url_names=("directory:category-rename", "directory:category-delete")),
+        ),
+    )
+
+    def installed(self, tenant: Any) -> None:
+        from modules.directory.services import categories_seed
+
+        categories_seed()

@@ -1,0 +1,208 @@
+"""Reads for the directory. "Visible" means approved by the town and published by the business."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from modules.directory import opening_hours
+from modules.directory.models import (
+    Business,
+    BusinessCategory,
+    BusinessPhoto,
+    BusinessStatus,
+    OpeningException,
+    OpeningInterval,
+    WeeklyOffer,
+)
+
+
+def visible_q() -> Q:
+    return Q(status=BusinessStatus.APPROVED, is_published=True)
+
+
+def today_local() -> Any:
+    return opening_hours.local_time(timezone.now()).date()
+
+
+def _hours_prefetch(qs: QuerySet[Business]) -> QuerySet[Business]:
+    # Exceptions that ended before yesterday can no longer affect "open now".
+    yesterday = today_local() - timedelta(days=1)
+    return qs.prefetch_related(
+        "opening_intervals",
+        Prefetch(
+            "opening_exceptions",
+            queryset=OpeningException.objects.filter(end_date__gte=yesterday),
+            to_attr="recent_exceptions",
+        ),
+    )
+
+
+def business_list_visible(
+    *,
+    category_slug: str | None = None,
+    ortsgemeinde_id: int | None = None,
+    near_ortsgemeinde_id: int | None = None,
+    delivers: bool = False,
+    search: str | None = None,
+    open_at: datetime | None = None,
+    with_hours: bool = False,
+) -> QuerySet[Business]:
+    """Visible businesses by name (best match first when searching).
+
+    `ortsgemeinde_id` keeps only that village's businesses; `near_ortsgemeinde_id`
+    keeps all but sorts that village's first. `open_at` keeps those open at that
+    moment (computed in Europe/Berlin by modules.directory.opening_hours).
+    """
+    qs = Business.objects.filter(visible_q()).select_related("ortsgemeinde")
+    if with_hours:
+        qs = _hours_prefetch(qs)
+    if category_slug:
+        qs = qs.filter(categories__slug=category_slug)
+    if ortsgemeinde_id is not None:
+        qs = qs.filter(ortsgemeinde_id=ortsgemeinde_id)
+    if delivers:
+        qs = qs.filter(delivers=True)
+    if open_at is not None:
+        qs = qs.filter(pk__in=business_ids_open_at(open_at))
+    order: list[Any] = []
+    if near_ortsgemeinde_id is not None:
+        qs = qs.annotate(
+            _near=Case(When(ortsgemeinde_id=near_ortsgemeinde_id, then=Value(0)), default=Value(1),
+                       output_field=IntegerField())
+        )
+        order.append("_near")
+    if search and search.strip():
+        query = SearchQuery(search.strip(), config="german", search_type="websearch")
+        qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        order.append("-rank")
+    return qs.order_by(*order, "name", "id")
+
+
+def business_ids_open_at(moment: datetime) -> list[int]:
+    """Ids of the businesses open at `moment`, from two light queries whatever the number of businesses.
+
+    Only today's and yesterday's hours can matter (yesterday's for intervals past midnight).
+    """
+    today = opening_hours.local_time(moment).date()
+    yesterday = today - timedelta(days=1)
+    weekdays = (today.weekday(), yesterday.weekday())
+    intervals: dict[int, list[opening_hours.Interval]] = defaultdict(list)
+    for business_id, weekday, opens, closes, next_day in OpeningInterval.objects.filter(
+        weekday__in=weekdays, business__status=BusinessStatus.APPROVED, business__is_published=True
+    ).values_list("business_id", "weekday", "opens", "closes", "closes_next_day"):
+        intervals[business_id].append(opening_hours.Interval(weekday, opens, closes, next_day))
+    exceptions: dict[int, list[opening_hours.Exception_]] = defaultdict(list)
+    for business_id, start, end, closed, opens, closes, next_day in OpeningException.objects.filter(
+        start_date__lte=today, end_date__gte=yesterday
+    ).values_list("business_id", "start_date", "end_date", "closed", "opens", "closes", "closes_next_day"):
+        exceptions[business_id].append(opening_hours.Exception_(start, end, closed, opens, closes, next_day))
+    # Special hours can open a business on a day without regular hours.
+    candidates = set(intervals) | set(exceptions)
+    return sorted(
+        business_id
+        for business_id in candidates
+        if opening_hours.is_open_at(moment, intervals.get(business_id, []), exceptions.get(business_id, []))
+    )
+
+
+def hours_of(business: Business) -> tuple[list[opening_hours.Interval], list[opening_hours.Exception_]]:
+    """A business's hours as plain values (uses the prefetched rows when there are any)."""
+    intervals = [
+        opening_hours.Interval(i.weekday, i.opens, i.closes, i.closes_next_day)
+        for i in business.opening_intervals.all()
+    ]
+    rows = getattr(business, "recent_exceptions", None)
+    if rows is None:
+        rows = business.opening_exceptions.all()
+    exceptions = [
+        opening_hours.Exception_(e.start_date, e.end_date, e.closed, e.opens, e.closes, e.closes_next_day)
+        for e in rows
+    ]
+    return intervals, exceptions
+
+
+def business_is_open(business: Business, moment: datetime) -> bool:
+    intervals, exceptions = hours_of(business)
+    return opening_hours.is_open_at(moment, intervals, exceptions)
+
+
+def offers_current_q() -> Q:
+    return Q(valid_until__gte=today_local())
+
+
+def business_get_visible(*, slug: str) -> Business | None:
+    return (
+        _hours_prefetch(Business.objects.filter(visible_q(), slug=slug))
+        .select_related("ortsgemeinde")
+        .prefetch_related(
+            "categories",
+            "photos",
+            Prefetch("offers", queryset=WeeklyOffer.objects.filter(offers_current_q()), to_attr="current_offers"),
+        )
+        .first()
+    )
+
+
+def business_get(*, slug: str) -> Business | None:
+    """Any business, visible or not (for its managers and the back office)."""
+    return (
+        Business.objects.filter(slug=slug)
+        .select_related("ortsgemeinde", "organisation", "applicant", "reviewed_by")
+        .prefetch_related("categories")
+        .first()
+    )
+
+
+def business_get_by_id(*, pk: int) -> Business | None:
+    return Business.objects.filter(pk=pk).select_related("ortsgemeinde").first()
+
+
+def business_list_pending() -> QuerySet[Business]:
+    return Business.objects.filter(status=BusinessStatus.PENDING).select_related(
+        "ortsgemeinde", "applicant"
+    ).order_by("created_at", "id")
+
+
+def business_list_managed_by(user: Any) -> QuerySet[Business]:
+    """The businesses `user` runs (member of the organisation); all of them for town admins and moderators."""
+    qs = Business.objects.select_related("ortsgemeinde").order_by("name", "id")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_moderator:
+        return qs
+    return qs.filter(organisation__memberships__user=user).distinct()
+
+
+def business_list_of_member(user: Any) -> QuerySet[Business]:
+    """Only the businesses `user` is a member of (what a manager sees as 'my businesses')."""
+    if not getattr(user, "is_authenticated", False):
+        return Business.objects.none()
+    return (
+        Business.objects.filter(organisation__memberships__user=user)
+        .select_related("ortsgemeinde")
+        .order_by("name", "id")
+        .distinct()
+    )
+
+
+def business_list_fingerprint(qs: QuerySet[Business]) -> tuple[int, Any]:
+    data = qs.order_by().aggregate(count=Count("id"), changed=Max("updated_at"))
+    return data["count"], data["changed"]
+
+
+def category_list() -> list[BusinessCategory]:
+    return list(BusinessCategory.objects.all())
+
+
+def category_get(*, pk: int) -> BusinessCategory | None:
+    return BusinessCategory.objects.filter(pk=pk).first()
+
+
+def photo_list(business: Business) -> list[BusinessPhoto]:
+    return list(business.photos.all())

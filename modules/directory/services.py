@@ -1,0 +1,2 @@
+def categories_seed() -> None:
+    pass
