@@ -1,0 +1,150 @@
+"""Helpers shared by the bench scripts: a throw-away database, gunicorn on loopback, results with machine info.
+
+Not a test module and not imported by the platform: only `bench/*.py` use it (bench/ is on sys.path there).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform as stdlib_platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+PYTHONPATH = os.pathsep.join([str(ROOT), str(ROOT / "platform"), str(BENCH)])
+
+
+def paths_setup() -> None:
+    """Make the platform's source roots and bench/ importable, as manage.py does."""
+    for path in (str(BENCH), str(ROOT / "platform"), str(ROOT)):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+
+
+def state_dir_setup() -> None:
+    """Embedded PostgreSQL/Redis in a temporary folder, so a bench never meets the dev or test servers."""
+    os.environ.setdefault("DORFKERN_STATE_DIR", tempfile.mkdtemp(prefix="dorfkern-bench-"))
+
+
+def fresh_database_urls(database: str) -> None:
+    """Point DATABASE_URL at an emptied database `database` and REDIS_URL at a Redis, for benches with
+    their own processes (gunicorn). Embedded servers unless DATABASE_URL / REDIS_URL are already set;
+    with DATABASE_URL set, the database named there is used as it is (the caller's responsibility)."""
+    state_dir_setup()
+    paths_setup()
+    from config import embedded
+
+    if "DATABASE_URL" not in os.environ:
+        base = embedded.ensure_postgres("bench-pg").replace("postgresql://", "postgres://")
+        import psycopg2
+
+        conn = psycopg2.connect(base)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            cur.execute(f'CREATE DATABASE "{database}"')
+        conn.close()
+        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(base)._replace(path=f"/{database}"))
+    if "REDIS_URL" not in os.environ:
+        os.environ["REDIS_URL"] = embedded.ensure_redis("bench-redis")
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_start(port: int, *, workers: int, probe_host: str, probe_path: str = "/",
+                   extra_env: dict[str, str] | None = None, timeout_s: float = 60) -> subprocess.Popen:
+    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, in its own process group; returns once
+    `probe_host` answers `probe_path` with 200."""
+    env = {**os.environ, **(extra_env or {}), "PYTHONPATH": PYTHONPATH}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(workers), "-k", "sync",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        env=env, cwd=ROOT, start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", probe_path, headers={"Host": probe_host})
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.2)
+    gunicorn_stop(proc)
+    raise RuntimeError("gunicorn did not serve the page")
+
+
+def gunicorn_stop(proc: subprocess.Popen) -> None:
+    """Stop the gunicorn we started (its own process group only)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def machine_info() -> dict[str, Any]:
+    """What a reader needs to compare two runs: interpreter, OS, CPUs, memory, load while measuring."""
+    info: dict[str, Any] = {
+        "python": sys.version.split()[0],
+        "platform": stdlib_platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    try:
+        import psutil
+
+        info["memory_total_mb"] = round(psutil.virtual_memory().total / 2**20)
+    except ImportError:
+        pass
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except ImportError:
+        pass
+    return info
+
+
+def results_write(name: str, data: dict[str, Any]) -> Path:
+    """bench/results/<name>.json with machine info next to `data`."""
+    out = RESULTS / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": machine_info(), **data}, indent=2, default=str))
+    print(f"load average (1/5/15 min): {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"written: {out}")
+    return out
+
+
+def table_print(headers: list[str], rows: list[list[Any]], align: str | None = None) -> None:
+    """A plain text table; `align` has one of '<' / '>' per column (default: first left, rest right)."""
+    align = align or "<" + ">" * (len(headers) - 1)
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for n, row in enumerate(cells):
+        print("  ".join(f"{c:{a}{w}}" for c, a, w in zip(row, align, widths, strict=True)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
