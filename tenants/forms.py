@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -53,7 +55,7 @@ class TownSignupForm(forms.Form):
         error_messages={"required": gettext_lazy("Please accept the data processing agreement.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].help_text = _(
             "Your town's address will be “subdomain.%(domain)s”. Lower-case letters a–z, digits and hyphens, "
@@ -62,7 +64,7 @@ class TownSignupForm(forms.Form):
         self.password_rules = password_validation.password_validators_help_texts()
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
+        slug: str = self.cleaned_data["slug"]
         subdomain_check_available(slug)  # malformed, reserved or taken
         if signup_slug_pending(slug):
             raise ValidationError(
@@ -72,10 +74,10 @@ class TownSignupForm(forms.Form):
         return slug
 
     def clean_admin_email(self) -> str:
-        return self.cleaned_data["admin_email"].strip().lower()
+        return str(self.cleaned_data["admin_email"]).strip().lower()
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         password = cleaned.get("password")
         if password:
             from accounts.models import User

@@ -7,6 +7,7 @@ schema can later move to another database node as a whole.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +30,10 @@ class Municipality(TenantMixin):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Provisioning creates the schema itself, inside its own error handling.
-    auto_create_schema = False
-    auto_drop_schema = True
+    auto_create_schema: ClassVar[bool] = False
+    auto_drop_schema: ClassVar[bool] = True
+    # Memo of tenants.selectors.tenant_enabled_modules on this instance (one request long); not a field.
+    _enabled_modules: frozenset[str] | None
 
     class Meta:
         verbose_name = _("municipality")
@@ -98,6 +101,8 @@ class TownSignup(models.Model):
     tenant_id = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by tenants.selectors.signup_list_for_staff for the staff page; not a field.
+    can_retry: bool
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,5 +1,7 @@
 """Keep the cached host→town lookup in step with the domain and town rows."""
 
+from typing import Any
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -8,17 +10,17 @@ from tenants.selectors import forget_enabled_modules, forget_primary_domain, for
 
 
 @receiver([post_save, post_delete], sender=Domain)
-def domain_changed(sender, instance: Domain, **kwargs) -> None:
+def domain_changed(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
     forget_tenant_lookup(instance.domain)
     forget_primary_domain(instance.tenant_id)
 
 
 @receiver([post_save, post_delete], sender=Municipality)
-def municipality_changed(sender, instance: Municipality, **kwargs) -> None:
+def municipality_changed(sender: type[Municipality], instance: Municipality, **kwargs: Any) -> None:
     for domain in Domain.objects.filter(tenant_id=instance.pk).values_list("domain", flat=True):
         forget_tenant_lookup(domain)
 
 
 @receiver([post_save, post_delete], sender=TenantModule)
-def module_switched(sender, instance: TenantModule, **kwargs) -> None:
+def module_switched(sender: type[TenantModule], instance: TenantModule, **kwargs: Any) -> None:
     forget_enabled_modules(instance.tenant_id)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -57,7 +59,7 @@ def tenant_enabled_modules(*, tenant: Municipality, fresh: bool = False) -> froz
     Memoised on the instance, which lives for one request; long-lived holders
     of a tenant (Celery workers) pass fresh=True to see a switch made since.
     """
-    memo = getattr(tenant, "_enabled_modules", None)
+    memo: frozenset[str] | None = getattr(tenant, "_enabled_modules", None)
     if memo is not None and not fresh:
         return memo
     with schema_context(get_public_schema_name()):
@@ -77,7 +79,7 @@ def forget_enabled_modules(tenant_id: int) -> None:
         cache.delete(_modules_key(tenant_id))
 
 
-def tenant_module_config(*, tenant: Municipality, key: str) -> dict:
+def tenant_module_config(*, tenant: Municipality, key: str) -> dict[str, Any]:
     with schema_context(get_public_schema_name()):
         row = TenantModule.objects.filter(tenant_id=tenant.pk, key=key).first()
     return dict(row.config) if row else {}
@@ -105,7 +107,7 @@ def forget_primary_domain(tenant_id: int) -> None:
         cache.delete(_primary_domain_key(tenant_id))
 
 
-def signup_get(signup_id) -> TownSignup | None:
+def signup_get(signup_id: uuid.UUID | str) -> TownSignup | None:
     with schema_context(get_public_schema_name()):
         return TownSignup.objects.filter(pk=signup_id).first()
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +22,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from core.branding import public_url
 from core.modules import all_modules, get_module
+from core.tenancy import connection
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 from tenants.selectors import signup_is_stale, tenant_enabled_modules
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_check, signup_confirm_token_make
@@ -127,7 +130,7 @@ def town_remove_partial(*, schema_name: str, slug: str) -> None:
 
 
 @transaction.atomic
-def tenant_module_enable(*, tenant: Municipality, key: str, config: dict | None = None,
+def tenant_module_enable(*, tenant: Municipality, key: str, config: dict[str, Any] | None = None,
                          by_staff: bool = False) -> TenantModule:
     module = get_module(key)
     spec = module.spec
@@ -174,7 +177,7 @@ def tenant_module_disable(*, tenant: Municipality, key: str) -> TenantModule:
     return row
 
 
-def tenant_module_configure(*, tenant: Municipality, key: str, data: dict) -> TenantModule:
+def tenant_module_configure(*, tenant: Municipality, key: str, data: Mapping[str, Any]) -> TenantModule:
     """Validate `data` with the module's settings form and store the cleaned values."""
     spec = get_module(key).spec
     if spec.settings_form is None:
@@ -274,11 +277,11 @@ def signup_confirmation_send(*, signup: TownSignup) -> bool:
     return True
 
 
-def _signup_enqueue(signup_id) -> None:
+def _signup_enqueue(signup_id: uuid.UUID | str) -> None:
     from tenants.tasks import town_provision
 
     # Provisioning runs in the public schema, whatever schema enqueued it.
-    town_provision.apply_async(args=[str(signup_id)], headers={"_schema_name": get_public_schema_name()})
+    town_provision.apply_async(args=(str(signup_id),), headers={"_schema_name": get_public_schema_name()})
 
 
 def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:

@@ -7,6 +7,7 @@ StaffRequireMFAMiddleware keeps them out until they have set up TOTP.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -14,19 +15,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import get_public_schema_name
 
+from core.tenancy import connection
 from tenants.models import Municipality
 from tenants.selectors import signup_get, signup_list_for_staff, town_list_for_staff
 from tenants.services import town_set_active, town_signup_retry
 
 
-def staff_required(view: Callable) -> Callable:
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Anonymous → login; signed in without is_staff → 403; only ever on the public site."""
 
     @wraps(view)
@@ -69,7 +70,7 @@ def staff_town_active(request: HttpRequest, town_id: int) -> HttpResponse:
 
 @require_POST
 @staff_required
-def staff_signup_retry(request: HttpRequest, signup_id) -> HttpResponse:
+def staff_signup_retry(request: HttpRequest, signup_id: uuid.UUID) -> HttpResponse:
     signup = signup_get(signup_id)
     if signup is None:
         raise Http404

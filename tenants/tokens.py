@@ -8,10 +8,15 @@ schema and to one signup, the hand-over to one town's schema.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core import signing
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
+
+from core.tenancy import connection
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CONFIRM_MAX_AGE = timedelta(hours=48)
 HANDOVER_MAX_AGE = timedelta(minutes=10)
@@ -31,7 +36,7 @@ def signup_confirm_token_check(*, signup_id: str, email: str, token: str) -> boo
         data = signing.loads(token, salt=_confirm_salt(str(signup_id)), max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:  # includes SignatureExpired
         return False
-    return data == {"s": str(signup_id), "e": email.lower()}
+    return bool(data == {"s": str(signup_id), "e": email.lower()})
 
 
 def _handover_salt(schema_name: str) -> str:
@@ -40,11 +45,11 @@ def _handover_salt(schema_name: str) -> str:
     return f"dorfkern.handover:{schema_name}"
 
 
-def _last_login_stamp(user) -> str:
+def _last_login_stamp(user: User) -> str:
     return user.last_login.isoformat() if user.last_login else ""
 
 
-def handover_token_make(*, schema_name: str, user) -> str:
+def handover_token_make(*, schema_name: str, user: User) -> str:
     """A ten-minute, one-time sign-in link token for `user`, valid only in `schema_name`.
 
     The user's last_login is part of the payload: the sign-in it grants changes
@@ -61,7 +66,7 @@ class HandoverRejected(Exception):
         self.reason = reason  # "invalid", "expired" or "used"
 
 
-def handover_token_user(token: str):
+def handover_token_user(token: str) -> User:
     """The user the token signs in, in the current schema; raises HandoverRejected."""
     from accounts.models import Role, User
 
@@ -73,7 +78,7 @@ def handover_token_user(token: str):
         raise HandoverRejected("invalid") from None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         raise HandoverRejected("invalid")
-    user = User.objects.filter(pk=data["u"], is_active=True, role=Role.ADMIN).first()
+    user: User | None = User.objects.filter(pk=data["u"], is_active=True, role=Role.ADMIN).first()
     if user is None:
         raise HandoverRejected("invalid")
     if _last_login_stamp(user) != data.get("l"):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -54,7 +57,7 @@ def _owns(request: HttpRequest, signup: TownSignup) -> bool:
     return str(signup.pk) in request.session.get(_SESSION_KEY, [])
 
 
-def _signup_or_404(signup_id) -> TownSignup:
+def _signup_or_404(signup_id: uuid.UUID) -> TownSignup:
     signup = signup_get(signup_id)
     if signup is None:
         raise Http404
@@ -84,7 +87,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/signup.html", {"form": form, "base_domain": settings.BASE_DOMAIN})
 
 
-def _status_context(request: HttpRequest, signup: TownSignup) -> dict:
+def _status_context(request: HttpRequest, signup: TownSignup) -> dict[str, Any]:
     steps = [
         {"label": label, "done": index < signup.progress_step or signup.status == SignupStatus.READY,
          "current": index == signup.progress_step and signup.status != SignupStatus.READY}
@@ -105,14 +108,14 @@ def _status_context(request: HttpRequest, signup: TownSignup) -> dict:
 
 @require_GET
 @never_cache
-def signup_status(request: HttpRequest, signup_id) -> HttpResponse:
+def signup_status(request: HttpRequest, signup_id: uuid.UUID) -> HttpResponse:
     signup = _signup_or_404(signup_id)
     return render(request, "tenants/signup_status.html", _status_context(request, signup))
 
 
 @require_GET
 @never_cache
-def signup_status_json(request: HttpRequest, signup_id) -> JsonResponse:
+def signup_status_json(request: HttpRequest, signup_id: uuid.UUID) -> JsonResponse:
     signup = _signup_or_404(signup_id)
     context = _status_context(request, signup)
     return JsonResponse(
@@ -130,7 +133,7 @@ def signup_status_json(request: HttpRequest, signup_id) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-def signup_confirm(request: HttpRequest, signup_id, token: str) -> HttpResponse:
+def signup_confirm(request: HttpRequest, signup_id: uuid.UUID, token: str) -> HttpResponse:
     """GET asks, POST confirms: a mail scanner opening the link must not start anything."""
     signup = signup_get(signup_id)
     if signup is None or not signup_confirm_token_check(
@@ -151,7 +154,7 @@ def signup_confirm(request: HttpRequest, signup_id, token: str) -> HttpResponse:
 
 
 @require_POST
-def signup_retry(request: HttpRequest, signup_id) -> HttpResponse:
+def signup_retry(request: HttpRequest, signup_id: uuid.UUID) -> HttpResponse:
     signup = _signup_or_404(signup_id)
     if not _owns(request, signup):
         raise Http404
@@ -163,7 +166,7 @@ def signup_retry(request: HttpRequest, signup_id) -> HttpResponse:
 
 
 @require_POST
-def signup_resend(request: HttpRequest, signup_id) -> HttpResponse:
+def signup_resend(request: HttpRequest, signup_id: uuid.UUID) -> HttpResponse:
     signup = _signup_or_404(signup_id)
     if not _owns(request, signup) or signup.status != SignupStatus.AWAITING_CONFIRMATION:
         raise Http404
@@ -179,7 +182,7 @@ def signup_resend(request: HttpRequest, signup_id) -> HttpResponse:
 
 @require_POST
 @never_cache
-def signup_handover(request: HttpRequest, signup_id) -> HttpResponse:
+def signup_handover(request: HttpRequest, signup_id: uuid.UUID) -> HttpResponse:
     """Send the browser that signed up to its new town with a fresh ten-minute sign-in link."""
     signup = _signup_or_404(signup_id)
     if not _owns(request, signup):

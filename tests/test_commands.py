@@ -129,7 +129,9 @@ def test_test_command_reports_an_empty_selection(tmp_path, capfd):
     (tmp_path / "test_nothing.py").write_text("")
 
     # when
-    code = run_tests(["-q", "-p", "no:django", "-c", str(tmp_path / "pytest.ini"), str(tmp_path)])
+    # (the static checks have their own tests in tests/test_static_checks.py)
+    pytest_args = ["-q", "-p", "no:django", "-c", str(tmp_path / "pytest.ini"), str(tmp_path)]
+    code = run_tests(pytest_args, with_static_checks=False)
 
     # then
     assert code == PYTEST_NO_TESTS_COLLECTED
@@ -149,7 +151,9 @@ def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch):
     )
 
     # when
-    code = run_tests(["-q", "-p", "no:django", "-c", str(tmp_path / "pytest.ini"), str(tmp_path)])
+    # (the static checks have their own tests in tests/test_static_checks.py)
+    pytest_args = ["-q", "-p", "no:django", "-c", str(tmp_path / "pytest.ini"), str(tmp_path)]
+    code = run_tests(pytest_args, with_static_checks=False)
 
     # then
     assert code == 0

@@ -29,9 +29,39 @@ TEST_SETTINGS = "config.settings.test"
 DEFAULT_DATABASE = "dorfkern"
 
 
-def run_tests(args: list[str]) -> int:
-    """Run the whole test suite (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)."""
+def static_checks() -> list[tuple[str, list[str], str]]:
+    """(name, command, what a failure means) of each check that runs before pytest, in order (issue 3 §6)."""
+    bin_dir = Path(sys.executable).parent
+    return [
+        ("ruff", [sys.executable, "-m", "ruff", "check", "."], "lint errors"),
+        # Strict for platform/core, tenants and billing; configured in pyproject.toml.
+        ("mypy", [sys.executable, "-m", "mypy"], "type errors"),
+        # Contracts in .importlinter: tenants/billing never import modules; modules meet only through facades.
+        ("import-linter", [str(bin_dir / "lint-imports"), "--no-logo"], "a broken import contract"),
+    ]
+
+
+def run_static_checks() -> int:
+    """Run every static check; stop at the first that fails. Output is shown only when a check fails."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")])}
+    for name, command, failure in static_checks():
+        print(f"» {name}", flush=True)
+        started = time.monotonic()
+        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        if result.returncode != 0:
+            print(result.stdout + result.stderr, end="", flush=True)
+            print(f"✗ {name} found {failure} ({seconds:.1f} s): fix them first; pytest did not run.", file=sys.stderr)
+            return result.returncode
+        print(f"  ✓ {name} passed ({seconds:.1f} s)", flush=True)
+    return 0
+
+
+def run_tests(args: list[str], *, with_static_checks: bool = True) -> int:
+    """Static checks, then the test suite (embedded PostgreSQL and Redis unless DATABASE_URL/REDIS_URL are set)."""
     os.chdir(ROOT)
+    if with_static_checks and (code := run_static_checks()) != 0:
+        return code
     # Importing `config` (for this module) ran config/celery.py, which defaults
     # DJANGO_SETTINGS_MODULE to the dev settings in os.environ; pytest-django
     # prefers that variable over pytest.ini, so without this the tests would run
@@ -39,6 +69,7 @@ def run_tests(args: list[str]) -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS}
     if "not browser" not in " ".join(args):
         ensure_chromium()
+    print("» pytest", flush=True)
     result = subprocess.run([sys.executable, "-m", "pytest", *args], env=env)
     if result.returncode == PYTEST_NO_TESTS_COLLECTED:
         # pytest calls "nothing collected" a distinct outcome; for CI it means

@@ -4,47 +4,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 
+from core.tenancy import current_tenant
+from tenants.models import Municipality
 from tenants.selectors import tenant_enabled_modules
 
-
-def current_tenant() -> Any | None:
-    tenant = getattr(connection, "tenant", None)
-    if tenant is None or tenant.schema_name == "public":
-        return None
-    return tenant
+# A view function; the decorators below return it with its signature intact.
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def tenant_has_module(key: str, *, tenant: Any | None = None, fresh: bool = False) -> bool:
+def tenant_has_module(key: str, *, tenant: Municipality | None = None, fresh: bool = False) -> bool:
     tenant = tenant or current_tenant()
     return tenant is not None and key in tenant_enabled_modules(tenant=tenant, fresh=fresh)
 
 
-def module_required(key: str) -> Callable:
+def module_required(key: str) -> Callable[[View], View]:
     """404 unless module `key` is enabled for the request's town (ISOLATION T13)."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             tenant = getattr(request, "tenant", None)
             if tenant is None or key not in tenant_enabled_modules(tenant=tenant):
                 raise Http404("module not enabled")
             return view(request, *args, **kwargs)
 
         wrapped.module_key = key  # type: ignore[attr-defined]
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator
 
 
-def module_urls(key: str, patterns: list) -> list:
+def module_urls(key: str, patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """Wrap every view of a module's urlpatterns, like pretix's plugin_event_urls."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -60,7 +57,7 @@ def _is_editor(user: Any) -> bool:
     if cached is None:
         cached = user.is_town_admin or user.memberships.exists()
         user._dorfkern_is_editor = cached
-    return cached
+    return bool(cached)
 
 
 ROLE_CHECKS: dict[str, Callable[[Any], bool]] = {
@@ -80,19 +77,19 @@ def user_passes(user: Any, permission: str | None) -> bool:
     return bool(user.has_perm(permission))
 
 
-def role_required(permission: str) -> Callable:
+def role_required(permission: str) -> Callable[[View], View]:
     """Anonymous users go to the login; signed-in users without the role get 403."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user_passes(request.user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        return cast(View, wrapped)
 
     return decorator
 

@@ -7,9 +7,14 @@ header, so a mail built in a Celery task links to the right town (ISOLATION T9).
 from __future__ import annotations
 
 from email.utils import formataddr, parseaddr
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import connection
+
+from core.tenancy import connection, current_tenant
+
+if TYPE_CHECKING:
+    from tenants.models import Municipality
 
 
 def site_url(domain: str, path: str = "/") -> str:
@@ -21,11 +26,11 @@ def public_url(path: str = "/") -> str:
     return site_url(settings.BASE_DOMAIN, path)
 
 
-def town_url(path: str = "/", *, tenant=None) -> str:
+def town_url(path: str = "/", *, tenant: Municipality | None = None) -> str:
     """Absolute URL on the current (or given) town's primary domain."""
     from tenants.selectors import tenant_primary_domain
 
-    tenant = tenant or connection.tenant
+    tenant = tenant or current_tenant()
     if tenant is None or tenant.schema_name == "public":
         return public_url(path)
     domain = tenant_primary_domain(tenant=tenant) or f"{tenant.slug}.{settings.BASE_DOMAIN}"
@@ -37,7 +42,7 @@ def current_town_name() -> str:
         return ""
     from town.selectors import town_profile_get
 
-    return town_profile_get().name or getattr(connection.tenant, "name", "")
+    return str(town_profile_get().name or getattr(connection.tenant, "name", ""))
 
 
 def sender_address() -> str:

@@ -41,7 +41,8 @@ def _hex(rgb: tuple[float, float, float]) -> str:
 def _mix(colour: str, towards: str, amount: float) -> str:
     a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     b = [int(towards[i : i + 2], 16) for i in (1, 3, 5)]
-    return _hex(tuple(x + (y - x) * amount for x, y in zip(a, b, strict=True)))
+    mixed = [x + (y - x) * amount for x, y in zip(a, b, strict=True)]
+    return _hex((mixed[0], mixed[1], mixed[2]))
 
 
 def darken_until_readable(colour: str, *, against: str = TEXT_LIGHT, minimum: float = AA_NORMAL_TEXT) -> str:

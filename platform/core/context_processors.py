@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from django.db import connection
+from typing import Any
+
 from django.http import HttpRequest
 
+from core.tenancy import connection
 
-def town(request: HttpRequest) -> dict:
+
+def town(request: HttpRequest) -> dict[str, Any]:
     """Branding, contact person and navigation for every town page."""
     if connection.schema_name == "public":
         return {"is_public_site": True}

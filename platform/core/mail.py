@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
 from core.branding import current_town_name, sender_address, town_url
 from core.colours import readable_text_on
+from core.tenancy import connection
 
 
 def town_mail_context() -> dict[str, Any]:

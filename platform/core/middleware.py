@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
-from django.http import HttpRequest, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotFound
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
+from core.tenancy import connection
 from tenants.selectors import tenant_for_host
 
 
@@ -20,7 +22,7 @@ class CachedTenantMiddleware(TenantMainMiddleware):
     The base domain itself is the public site and needs no row.
     """
 
-    def process_request(self, request: HttpRequest):
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         connection.set_schema_to_public()
         try:
             hostname = remove_www(request.get_host().split(":")[0]).lower()
@@ -28,7 +30,7 @@ class CachedTenantMiddleware(TenantMainMiddleware):
             return HttpResponseNotFound()
 
         if hostname == settings.BASE_DOMAIN:
-            request.tenant = connection.tenant
+            request.tenant = connection.tenant  # type: ignore[attr-defined]  # django-tenants' request attribute
             self.setup_url_routing(request, force_public=True)
             return None
 
@@ -37,7 +39,7 @@ class CachedTenantMiddleware(TenantMainMiddleware):
             return self.no_tenant_found(request, hostname)
 
         tenant.domain_url = hostname
-        request.tenant = tenant
+        request.tenant = tenant  # type: ignore[attr-defined]
         connection.set_tenant(tenant)
         self.setup_url_routing(request)
         return None
@@ -48,10 +50,10 @@ class StaffRequireMFAMiddleware:
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if (
             connection.schema_name == "public"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -10,7 +12,7 @@ from core.modules import NavItem, all_modules
 from tenants.selectors import tenant_enabled_modules
 
 
-def nav_for(request: HttpRequest, *, backoffice: bool = False) -> list[dict]:
+def nav_for(request: HttpRequest, *, backoffice: bool = False) -> list[dict[str, Any]]:
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name == "public":
         return []

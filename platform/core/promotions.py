@@ -7,12 +7,16 @@ personalisation, no tracking. Entries are ordered by when they started.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.modules import PromotionSlot, all_modules
+from core.tenancy import current_tenant
+
+if TYPE_CHECKING:
+    from tenants.models import Municipality
 
 
 @dataclass(frozen=True)
@@ -32,22 +36,24 @@ def promotion_slot(key: str) -> PromotionSlot:
     raise LookupError(f"No promotion slot {key!r}")
 
 
-def active_promotions(*, slot_key: str, target_id: int | None = None, tenant=None) -> list[ActivePromotion]:
+def active_promotions(
+    *, slot_key: str, target_id: int | None = None, tenant: Municipality | None = None
+) -> list[ActivePromotion]:
     """The paid, active entries of `slot_key` in the current (or given) town, at most the slot's maximum."""
     from billing.models import Promotion, PromotionStatus
 
     slot = promotion_slot(slot_key)
-    tenant = tenant or connection.tenant
+    tenant = tenant or current_tenant()
     if tenant is None or tenant.schema_name == "public":
         return []
     now = timezone.now()
     with schema_context("public"):
-        rows = Promotion.objects.filter(
+        query = Promotion.objects.filter(
             tenant_id=tenant.pk, slot_key=slot_key, status=PromotionStatus.ACTIVE, starts_at__lte=now
         ).exclude(ends_at__lte=now)
         if slot.target:
-            rows = rows.filter(target_id=target_id)
-        rows = list(rows.order_by("starts_at", "pk")[: slot.max_entries])
+            query = query.filter(target_id=target_id)
+        rows = list(query.order_by("starts_at", "pk")[: slot.max_entries])
     return [
         ActivePromotion(
             sponsor_name=row.sponsor_name,

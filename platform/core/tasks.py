@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
-from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
 from core.access import tenant_has_module
+from core.tenancy import connection
 
 
 @shared_task(name="core.fan_out")
@@ -40,7 +42,7 @@ def module_task_should_run(module_key: str) -> bool:
     return tenant_has_module(module_key, tenant=tenant, fresh=True)
 
 
-def module_beat_schedule() -> dict[str, dict]:
+def module_beat_schedule() -> dict[str, dict[str, Any]]:
     """Celery beat entries for every module's PeriodicTask, each fanned out per town."""
     from core.modules import all_modules
 

@@ -6,7 +6,6 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
 from core.modules import all_modules
+from core.tenancy import connection, current_tenant
 from tenants.selectors import tenant_enabled_modules
 
 
@@ -23,7 +23,10 @@ def unknown_town(request: HttpRequest) -> HttpResponse:
 
 
 def home_widgets(request: HttpRequest) -> list[str]:
-    enabled = tenant_enabled_modules(tenant=request.tenant)
+    tenant = current_tenant()  # the one the middleware put on the request
+    if tenant is None:
+        return []
+    enabled = tenant_enabled_modules(tenant=tenant)
     widgets = [
         module.spec.home_widget
         for key, module in all_modules().items()

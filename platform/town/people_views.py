@@ -281,7 +281,9 @@ def organisation_admin_delete(request: HttpRequest, slug: str) -> HttpResponse:
             organisation_delete(organisation=organisation, acting_user=request.user)
         except ProtectedError:
             # A module may keep rows that must outlive nothing else; say so instead of failing.
-            messages.error(request, _("%(name)s still has content that must be removed first.") % {"name": organisation})
+            messages.error(
+                request, _("%(name)s still has content that must be removed first.") % {"name": organisation}
+            )
         else:
             messages.success(request, _("The organisation %(name)s has been deleted.") % {"name": organisation})
             return redirect("town:organisation-admin-list")

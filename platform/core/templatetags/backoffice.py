@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def backoffice_menu(context: template.Context) -> list[dict]:
+def backoffice_menu(context: template.Context) -> list[dict[str, Any]]:
     from town.views import backoffice_menu as build
 
     request = context.get("request")
@@ -18,8 +20,7 @@ def backoffice_menu(context: template.Context) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def may_use_backoffice(context: template.Context) -> bool:
     """Whether the header shows the back-office link (admins, moderators, editors of an organisation)."""
-    from django.db import connection
-
+    from core.tenancy import connection
     from town.views import may_use_backoffice as allowed
 
     request = context.get("request")

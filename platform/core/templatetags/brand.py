@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import template
 from django.utils.safestring import mark_safe
 
 from core.colours import readable_text_on
 
+if TYPE_CHECKING:
+    from town.models import TownProfile
+
 register = template.Library()
 
 
 @register.simple_tag
-def brand_css(town) -> str:
+def brand_css(town: TownProfile) -> str:
     """CSS variables for the town's colours (validated #RRGGBB values only)."""
     primary = town.primary_colour
     accent = town.accent_colour
@@ -22,8 +27,9 @@ def brand_css(town) -> str:
 
 
 @register.simple_tag
-def town_brand() -> dict:
+def town_brand() -> dict[str, Any]:
     """The current town's name, address, colours and contact person, for e-mail templates."""
     from core.mail import town_mail_context
 
-    return town_mail_context()["brand"]
+    brand: dict[str, Any] = town_mail_context()["brand"]
+    return brand

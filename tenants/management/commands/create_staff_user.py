@@ -9,6 +9,7 @@ Staff sign in on the public site and must set up TOTP before they see /staff/.
 from __future__ import annotations
 
 import getpass
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Display name (default: the part before @)")
         parser.add_argument("--password", help="Password; asked for interactively when left out")
 
-    def handle(self, *args, email: str, name: str, password: str | None, **options) -> None:
+    def handle(self, *args: Any, email: str, name: str, password: str | None, **options: Any) -> None:
         from allauth.account.models import EmailAddress
 
         from accounts.models import User
