@@ -2,10 +2,13 @@
 
 from django.urls import include, path
 
+from billing.webhooks import stripe_webhook
+
 urlpatterns = [
     path("", include("tenants.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
 ]
 
 handler404 = "core.errors.not_found"

@@ -231,7 +231,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
 # Platform-wide periodic work only; modules declare theirs as ModuleSpec.periodic_tasks
 # (added to the schedule by config.celery).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Billing is platform-wide (public schema): these run once, not per town.
+    "billing.pause_overdue": {"task": "billing.pause_overdue", "schedule": 3600},
+    "billing.reconcile": {"task": "billing.reconcile", "schedule": 24 * 3600},
+}
 
 # --- mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -248,6 +252,11 @@ STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_dorfkern")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_dorfkern")
+# Of a sponsor's net payment: the platform's share, then (Vereinspate only) the club's share of the rest.
+BILLING_PLATFORM_SHARE_PERCENT = env.int("BILLING_PLATFORM_SHARE_PERCENT", default=20)
+BILLING_CLUB_SHARE_PERCENT = env.int("BILLING_CLUB_SHARE_PERCENT", default=50)
+# Days a promotion stays live after a failed payment before it pauses.
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=14)
 
 # --- REST API ---------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,28 @@
+"""The platform's catalogue: what towns may offer to their sponsors (monthly prices net, in cents).
+
+Plain data, also read by the data migration that seeds it.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: list[tuple[str, str, str, int, int]] = [
+    # key, name (German: shown as is, it is a product name), kind, lowest, highest monthly net price
+    ("featured-entry", "Hervorgehobener Eintrag", "featured_entry", 1000, 5000),
+    ("home-card", "Karte auf der Startseite", "home_card", 2000, 10000),
+    ("module-patron", "Modulpate", "module_patron", 1500, 8000),
+    ("club-patron", "Vereinspate", "club_patron", 1000, 5000),
+]
+
+# Never sponsored in any town, whatever the town's own settings say (lower case, matched as substrings).
+PLATFORM_EXCLUDED_TERMS: tuple[str, ...] = (
+    "partei", "wahlkampf", "wahlwerbung", "wähl", "political", "politisch", "cdu", "csu", "spd", "fdp",
+    "grüne", "afd", "die linke", "bsw", "freie wähler", "kandidat", "glücksspiel", "casino", "wetten",
+    "tabak", "zigarette", "vape", "waffen",
+)
+
+
+def catalogue_seed(product_model) -> None:
+    for key, name, kind, low, high in CATALOGUE:
+        product_model.objects.get_or_create(
+            key=key, defaults={"name": name, "kind": kind, "min_monthly_cents": low, "max_monthly_cents": high}
+        )
