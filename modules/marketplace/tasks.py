@@ -1,0 +1,50 @@
+"""Celery tasks of the marketplace: thin wrappers around services, run per town."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from core.tasks import module_task_should_run
+
+KEY = "marketplace"
+
+
+@shared_task(name="marketplace.expire_listings")
+def expire_listings() -> int:
+    """Hide listings whose time is up and mail their owners a renewal link (beat runs it in every town)."""
+    if not module_task_should_run(KEY):
+        return 0
+    from modules.marketplace.services import listings_expire
+
+    return len(listings_expire())
+
+
+@shared_task(name="marketplace.notify_saved_searches")
+def notify_saved_searches(listing_id: int) -> int:
+    """Mail the people whose saved searches match a newly published listing (once per search and listing)."""
+    if not module_task_should_run(KEY):
+        return 0
+    from modules.marketplace.services import saved_searches_notify
+
+    return saved_searches_notify(listing_id=listing_id)
+
+
+@shared_task(name="marketplace.send_user_mail")
+def send_user_mail(*, user_id: int, subject: str, template: str, context: dict[str, Any], relay: bool = False) -> int:
+    if not module_task_should_run(KEY):
+        return 0
+    from accounts.models import User
+    from core.mail import send_town_mail
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    return send_town_mail(
+        to=user.email,
+        subject=subject,
+        template=template,
+        context={**context, "recipient_name": user.name},
+        reply_to=[] if relay else None,
+    )

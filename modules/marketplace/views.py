@@ -1,0 +1,419 @@
+"""Pages of Suche & Biete: list, detail, posting, relayed contact, saved searches, moderation."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.access import role_required, tenant_has_module
+from core.promotions import active_promotions
+from modules.marketplace import selectors, services
+from modules.marketplace.forms import (
+    CategoryForm,
+    ContactForm,
+    ListingFilterForm,
+    ListingForm,
+    RemoveForm,
+    ReplyForm,
+)
+from modules.marketplace.models import Listing, ListingKind, ListingStatus, ListingType
+from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
+
+LIST_PAGE_SIZE = 20
+HOME_WIDGET_SIZE = 4
+PROMOTION_SLOT = "marketplace.top"
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def messages_module_available() -> bool:
+    """Contact goes through the Messages module where it exists and the town has it on."""
+    return importlib.util.find_spec("modules.messages") is not None and tenant_has_module("messages")
+
+
+def _messages_contact_url(listing: Listing) -> str | None:
+    """The Messages module's page for writing to the owner, if its facade offers one."""
+    if not messages_module_available():
+        return None
+    facade = importlib.import_module("modules.messages.facade")
+    contact_url = getattr(facade, "contact_url", None)
+    if contact_url is None:
+        return None
+    return contact_url(recipient_id=listing.owner_id, subject=listing.title, about_url=listing.get_absolute_url())
+
+
+# --- public pages ---------------------------------------------------------------------
+
+
+def _filters(params: Any) -> tuple[ListingFilterForm, dict[str, Any], Any]:
+    categories = selectors.category_list()
+    ortsgemeinden = ortsgemeinde_list()
+    form = ListingFilterForm(params, categories=categories, ortsgemeinden=ortsgemeinden)
+    form.is_valid()  # a bad value is dropped from cleaned_data; the valid ones still apply
+    data = form.cleaned_data
+    ortsgemeinde = next((o for o in ortsgemeinden if o.slug == data.get("ortsgemeinde")), None)
+    category = next((c for c in categories if c.slug == data.get("category")), None)
+    return form, data, (ortsgemeinde, category)
+
+
+@require_GET
+def listing_list(request: HttpRequest) -> HttpResponse:
+    form, data, (ortsgemeinde, category) = _filters(request.GET)
+    listings = selectors.listing_list_public(
+        search=data.get("q") or None,
+        kind=data.get("kind") or None,
+        listing_type=data.get("listing_type") or None,
+        category_slug=category.slug if category else None,
+        ortsgemeinde_id=ortsgemeinde.pk if ortsgemeinde else None,
+        free_only=bool(data.get("free")),
+    )
+    page = Paginator(listings, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    has_filters = any(data.get(name) for name in ("q", "kind", "listing_type", "category", "ortsgemeinde", "free"))
+    return render(
+        request,
+        "marketplace/listing_list.html",
+        {
+            "form": form,
+            "page": page,
+            "listings": page.object_list,
+            "query": query.urlencode(),
+            "search": data.get("q") or "",
+            "filters": {
+                "q": data.get("q") or "", "kind": data.get("kind") or "",
+                "listing_type": data.get("listing_type") or "",
+                "category": category.slug if category else "",
+                "ortsgemeinde": ortsgemeinde.slug if ortsgemeinde else "",
+                "free": bool(data.get("free")),
+            },
+            "has_filters": has_filters,
+            "promotions": active_promotions(slot_key=PROMOTION_SLOT),
+        },
+    )
+
+
+@require_GET
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_get_public(pk=pk)
+    can_edit = False
+    if listing is None:
+        # Owners and moderators still see done, expired and removed listings; everyone else gets a 404.
+        listing = selectors.listing_get(pk=pk)
+        if listing is None or not (
+            services.user_can_edit(request.user, listing) or services.user_can_moderate(request.user)
+        ):
+            raise Http404
+    can_edit = services.user_can_edit(request.user, listing)
+    return render(
+        request,
+        "marketplace/listing_detail.html",
+        {
+            "listing": listing,
+            "can_edit": can_edit,
+            "can_moderate": services.user_can_moderate(request.user) and listing.status != ListingStatus.REMOVED,
+            "can_contact": listing.is_public and request.user != listing.owner and not can_edit,
+            "messages_url": _messages_contact_url(listing) if listing.is_public else None,
+            "contact_form": ContactForm(),
+            "author": listing.organisation.name if listing.organisation_id else services.display_name(listing.owner),
+        },
+    )
+
+
+def home_widget(request: HttpRequest) -> str:
+    """The start page: newest listings in the resident's village, and the newest of the whole town."""
+    home_id = user_ortsgemeinde_id(request.user)
+    nearby = selectors.listing_list_newest(ortsgemeinde_id=home_id, limit=HOME_WIDGET_SIZE) if home_id else []
+    nearby_ids = {listing.pk for listing in nearby}
+    town_wide = [
+        listing
+        for listing in selectors.listing_list_newest(ortsgemeinde_id=None, limit=HOME_WIDGET_SIZE * 2)
+        if listing.pk not in nearby_ids
+    ][:HOME_WIDGET_SIZE]
+    if not nearby and not town_wide:
+        return ""
+    place = nearby[0].ortsgemeinde if nearby else None
+    return render_to_string(
+        "marketplace/widget.html", {"nearby": nearby, "town_wide": town_wide, "place": place}, request=request
+    )
+
+
+# --- contact ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_get_public(pk=pk)
+    if listing is None:
+        raise Http404
+    if not services.user_has_verified_email(request.user):
+        raise PermissionDenied(_("Please confirm your e-mail address first."))
+    messages_url = _messages_contact_url(listing)
+    if messages_url:
+        return redirect(messages_url)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_send(listing=listing, sender=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your message is on its way. The answer will reach you by e-mail; your address stays hidden."),
+            )
+            return redirect(listing.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "marketplace/contact.html", {"listing": listing, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_reply(request: HttpRequest, token: str) -> HttpResponse:
+    message = selectors.contact_message_by_token(token=token)
+    if message is None:
+        raise Http404
+    listing = message.thread.listing
+    form = ReplyForm(request.POST or None)
+    is_open = services.reply_is_open(message)
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            services.contact_reply(token=token, body=form.cleaned_data["body"])
+        except services.ReplyLinkInvalid:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return render(request, "marketplace/reply_sent.html", {"listing": listing})
+    author = listing.owner if message.from_owner else message.thread.sender
+    return render(
+        request,
+        "marketplace/reply.html",
+        {"listing": listing, "message": message, "form": form, "is_open": is_open,
+         "author": services.display_name(author)},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- posting and managing listings ---------------------------------------------------
+
+
+def _own_listing(request: HttpRequest, pk: int) -> Listing:
+    listing = selectors.listing_get(pk=pk)
+    if listing is None:
+        raise Http404
+    if not services.user_can_edit(request.user, listing):
+        raise PermissionDenied
+    return listing
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_create(request: HttpRequest) -> HttpResponse:
+    form = ListingForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(acting_user=request.user, **form.service_data())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You may not do this."))
+        else:
+            messages.success(request, _("Your listing is online."))
+            return redirect(listing.get_absolute_url())
+    return render(request, "marketplace/listing_form.html", {"form": form, "listing": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_listing(request, pk)
+    form = ListingForm(request.POST or None, request.FILES or None, user=request.user, listing=listing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_update(listing=listing, acting_user=request.user, data=form.service_data())
+        except ValidationError as error:
+            listing.refresh_from_db()
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your listing is saved."))
+            return redirect(listing.get_absolute_url())
+    return render(request, "marketplace/listing_form.html", {"form": form, "listing": listing},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def listing_status(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_listing(request, pk)
+    try:
+        services.listing_set_status(listing=listing, acting_user=request.user, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        texts = {
+            ListingStatus.RESERVED: _("Marked as reserved."),
+            ListingStatus.DONE: _("Marked as done. The listing is no longer shown to others."),
+            ListingStatus.ACTIVE: _("The listing is available again."),
+        }
+        messages.success(request, texts[listing.status])
+    return redirect(listing.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_listing(request, pk)
+    if request.method == "POST":
+        try:
+            services.listing_renew(listing=listing, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your listing is online for another %(days)d days.")
+                             % {"days": services.DEFAULT_EXPIRY_DAYS})
+        return redirect(listing.get_absolute_url())
+    return render(request, "marketplace/listing_renew.html",
+                  {"listing": listing, "days": services.DEFAULT_EXPIRY_DAYS})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = _own_listing(request, pk)
+    if request.method == "POST":
+        title = listing.title
+        services.listing_delete(listing=listing, acting_user=request.user)
+        messages.success(request, _("“%(title)s” is deleted.") % {"title": title})
+        return redirect("marketplace:my-listings")
+    return render(request, "marketplace/listing_delete.html", {"listing": listing})
+
+
+@role_required("moderator")
+@require_http_methods(["GET", "POST"])
+def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = selectors.listing_get(pk=pk)
+    if listing is None:
+        raise Http404
+    form = RemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_remove(listing=listing, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The listing is removed and the owner is told why."))
+            return redirect("marketplace:listing-list")
+    return render(request, "marketplace/listing_remove.html", {"listing": listing, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def my_listings(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "marketplace/my_listings.html",
+        {
+            "listings": selectors.listing_list_of_user(user=request.user),
+            "saved_searches": selectors.saved_search_list(user=request.user),
+        },
+    )
+
+
+# --- saved searches --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def saved_search_create(request: HttpRequest) -> HttpResponse:
+    # The filters arrive as on the list page; unknown values are dropped like there.
+    form, data, (ortsgemeinde, category) = _filters(request.POST)
+    try:
+        services.saved_search_create(
+            acting_user=request.user,
+            query=data.get("q") or "",
+            kind=data.get("kind") if data.get("kind") in ListingKind.values else "",
+            listing_type=data.get("listing_type") if data.get("listing_type") in ListingType.values else "",
+            category=category,
+            ortsgemeinde=ortsgemeinde,
+            free_only=bool(data.get("free")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Search saved. We will e-mail you about new matching listings."))
+    return redirect("marketplace:my-listings")
+
+
+@login_required
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved_search = selectors.saved_search_get(pk=pk, user=request.user)
+    if saved_search is None:
+        raise Http404
+    services.saved_search_delete(saved_search=saved_search, acting_user=request.user)
+    messages.success(request, _("The saved search is deleted."))
+    return redirect("marketplace:my-listings")
+
+
+@require_http_methods(["GET", "POST"])
+def saved_search_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """A link from a mail: a page with one button (mail scanners open links, so GET changes nothing)."""
+    saved_search = selectors.saved_search_by_token(token=token)
+    if request.method == "POST":
+        if saved_search is None or not services.saved_search_unsubscribe(token=token):
+            raise Http404
+        return render(request, "marketplace/unsubscribed.html")
+    if saved_search is None:
+        raise Http404
+    return render(request, "marketplace/unsubscribe.html", {"saved_search": saved_search})
+
+
+# --- categories (town admins) -----------------------------------------------------------
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def category_manage(request: HttpRequest) -> HttpResponse:
+    form = CategoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The category is added."))
+            return redirect("marketplace:category-manage")
+    return render(request, "marketplace/manage/categories.html",
+                  {"form": form, "categories": selectors.category_list()})
+
+
+@role_required("town_admin")
+@require_POST
+def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    category = selectors.category_get(pk=pk)
+    if category is None:
+        raise Http404
+    services.category_delete(category=category, acting_user=request.user)
+    messages.success(request, _("The category is deleted; its listings are kept without a category."))
+    return redirect("marketplace:category-manage")
