@@ -66,3 +66,9 @@ def search_articles(query: str, limit: int = 10) -> list[ArticleSummary]:
     """Visible articles matching `query` (German stemming), best match first."""
     qs = selectors.article_list_visible(search=query, with_targets=False)
     return _summaries(qs[:limit])
+
+
+def article_get(article_id: int) -> ArticleSummary | None:
+    """One visible article by id (e.g. to notify people about it), or None when it isn't visible."""
+    article = selectors.article_list_visible(with_targets=False).filter(pk=article_id).first()
+    return _summary(article, town_url("")) if article is not None else None

@@ -53,12 +53,15 @@ def send_town_mail(
     template: str,
     context: dict[str, Any] | None = None,
     reply_to: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
+    mail_connection: Any = None,
 ) -> int:
     """Render ``<template>.txt`` (and ``<template>.html`` if it exists) with the town's branding and send it.
 
     The templates usually extend ``core/mail/base.txt`` / ``core/mail/base.html``.
     Replies go to the town's contact person unless `reply_to` says otherwise.
-    Returns the number of messages sent (0 or 1).
+    Returns the number of messages sent (0 or 1). `headers` adds mail headers (e.g. List-Unsubscribe);
+    `mail_connection` reuses one mail connection for a batch.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     ctx = {**town_mail_context(), **(context or {})}
@@ -80,7 +83,8 @@ def send_town_mail(
         from_email=sender_address(),
         to=recipients,
         reply_to=list(reply_to or []),
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", **(headers or {})},
+        connection=mail_connection,
     )
     if html:
         message.attach_alternative(html, "text/html")

@@ -247,6 +247,16 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
+# --- web push (modules/notifications) -----------------------------------------
+# The VAPID key pair that signs push messages. Production sets VAPID_PRIVATE_KEY (PEM or base64url raw key);
+# without it a key is generated once into the state dir, so dev and tests need no setup.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_KEY_FILE = env(
+    "VAPID_KEY_FILE",
+    default=str(Path(env("DORFKERN_STATE_DIR", default=str(ROOT_DIR / ".dorfkern"))) / "vapid-private.pem"),
+)
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:noreply@dorfkern.localhost")
+
 # --- Stripe -----------------------------------------------------------------
 STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_dorfkern")

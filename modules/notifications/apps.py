@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+
+
+def _home_widget(request: HttpRequest) -> str:
+    from modules.notifications.views import home_widget
+
+    return home_widget(request)
+
+
+def _admin():
+    from accounts.models import Role, User
+
+    return User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+
+
+def _sample_urgent_notice() -> dict[str, Any]:
+    from modules.notifications.models import UrgentNotice
+
+    notice = UrgentNotice.objects.create(title="Wasserrohrbruch", body="Bitte Wasser abkochen.", created_by=_admin())
+    return {"pk": notice.pk}
+
+
+def _sample_notification() -> dict[str, Any]:
+    # Belongs to the town's admin: the very user who tries the link in the other town.
+    from modules.notifications.models import Notification
+
+    notification = Notification.objects.create(
+        user=_admin(), event="notifications.sample", title="Probe", url="/", dedupe_key="isolation-sample"
+    )
+    return {"pk": notification.pk}
+
+
+class NotificationsConfig(FeatureModule):
+    name = "modules.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    spec = ModuleSpec(
+        key="notifications",
+        name=_("Notifications"),
+        description=_(
+            "A notification centre for every resident, with e-mail, web push, digests and quiet hours, "
+            "and urgent notices from the town hall that reach everyone at once."
+        ),
+        nav=(
+            NavItem(_("Urgent notices"), "notifications:urgent-manage", permission="town_admin", order=5,
+                    backoffice=True),
+        ),
+        home_widget=HomeWidget(render=_home_widget, order=1),  # warnings go on top of the start page
+        enabled_by_default=True,
+        pillar="Kommunikation",
+        periodic_tasks=(
+            PeriodicTask(task="notifications.release_deferred", every_seconds=300),
+            PeriodicTask(task="notifications.send_digests", every_seconds=3600),
+        ),
+        sample_objects=(
+            SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),
+            SampleObject(create=_sample_notification, url_names=("notifications:open", "notifications:read")),
+        ),
+    )
+
+    def ready(self) -> None:
+        from modules.notifications import receivers  # noqa: F401

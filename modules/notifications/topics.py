@@ -1,0 +1,53 @@
+"""What a resident can subscribe to, and what they get when they have not chosen yet.
+
+A topic the registry doesn't know (e.g. "groups.42" from a later groups module)
+counts as opted in with every channel: the caller already chose the people it
+notifies (members of a group, the two people of a conversation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+URGENT = "urgent"
+NEWS_OFFICIAL = "news.official"
+NEWS_ORGANISATIONS = "news.organisations"
+# In an unsubscribe token: every e-mail that isn't about a topic (digests, direct notifications).
+ALL_EMAIL = "*"
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    label: str
+    description: str
+    default_on: bool  # without a stored choice, is the resident subscribed?
+
+
+TOPICS: dict[str, Topic] = {
+    URGENT: Topic(
+        URGENT,
+        _("Urgent notices"),
+        _("Warnings from the town hall: drinking water, road closures, severe weather."),
+        default_on=True,
+    ),
+    NEWS_OFFICIAL: Topic(
+        NEWS_OFFICIAL,
+        _("Official news"),
+        _("News from the town hall for the whole town and for your Ortsgemeinde."),
+        default_on=False,
+    ),
+    NEWS_ORGANISATIONS: Topic(
+        NEWS_ORGANISATIONS,
+        _("News from clubs and organisations"),
+        _("News that clubs, the fire brigade, parishes and schools publish for your Ortsgemeinde."),
+        default_on=False,
+    ),
+}
+
+
+def topic_label(key: str) -> str:
+    topic = TOPICS.get(key)
+    return str(topic.label) if topic else ""
