@@ -5,6 +5,8 @@ Plain data, also read by the data migration that seeds it.
 
 from __future__ import annotations
 
+from typing import Any
+
 CATALOGUE: list[tuple[str, str, str, int, int]] = [
     # key, name (German: shown as is, it is a product name), kind, lowest, highest monthly net price
     ("featured-entry", "Hervorgehobener Eintrag", "featured_entry", 1000, 5000),
@@ -21,7 +23,8 @@ PLATFORM_EXCLUDED_TERMS: tuple[str, ...] = (
 )
 
 
-def catalogue_seed(product_model) -> None:
+def catalogue_seed(product_model: Any) -> None:
+    """Create the catalogue's products that are missing (`product_model`: the real or the migration's model)."""
     for key, name, kind, low, high in CATALOGUE:
         product_model.objects.get_or_create(
             key=key, defaults={"name": name, "kind": kind, "min_monthly_cents": low, "max_monthly_cents": high}

@@ -18,12 +18,16 @@ Subscriptions with ``items=[{"plan": ...}]`` and ``prorate=True``, Invoices.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import stripe
 from django.conf import settings
 
 WEBHOOK_TOLERANCE_SECONDS = 300
+
+# stripe-python logs every request at INFO without naming the town; our services log what matters.
+logging.getLogger("stripe").setLevel(logging.WARNING)
 
 
 class GatewayError(Exception):
@@ -50,7 +54,8 @@ def _call(function: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         raise GatewayError(error.user_message or str(error), code=error.code or "card_error") from error
     except stripe.StripeError as error:
         raise GatewayError(error.user_message or str(error), code=getattr(error, "code", "") or "") from error
-    return result.to_dict(recursive=True) if hasattr(result, "to_dict") else result
+    data: dict[str, Any] = result.to_dict(recursive=True)
+    return data
 
 
 # --- customers and payment methods -------------------------------------------------
@@ -156,7 +161,8 @@ def subscription_resume_renewal(*, subscription_id: str) -> dict[str, Any]:
 
 
 def subscription_list(*, customer_id: str) -> list[dict[str, Any]]:
-    return _call(stripe.Subscription.list, customer=customer_id, status="all", limit=100)["data"]
+    data: list[dict[str, Any]] = _call(stripe.Subscription.list, customer=customer_id, status="all", limit=100)["data"]
+    return data
 
 
 # --- invoices ------------------------------------------------------------------------
@@ -166,7 +172,8 @@ def invoice_list(*, customer_id: str, subscription_id: str = "") -> list[dict[st
     params: dict[str, Any] = {"customer": customer_id, "limit": 100}
     if subscription_id:
         params["subscription"] = subscription_id
-    return _call(stripe.Invoice.list, **params)["data"]
+    data: list[dict[str, Any]] = _call(stripe.Invoice.list, **params)["data"]
+    return data
 
 
 def invoice_retrieve(invoice_id: str) -> dict[str, Any]:
@@ -201,4 +208,5 @@ def webhook_event_construct(*, payload: bytes, signature_header: str) -> dict[st
         )
     except stripe.SignatureVerificationError as error:
         raise ValueError(str(error)) from error
-    return event.to_dict(recursive=True)
+    data: dict[str, Any] = event.to_dict(recursive=True)
+    return data

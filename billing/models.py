@@ -157,6 +157,12 @@ class StripeCustomer(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.customer_id or 'not yet at Stripe'})"
 
+    @property
+    def stripe_id(self) -> str:
+        if not self.customer_id:
+            raise ValueError(f"customer {self.pk} has no Stripe customer yet")
+        return self.customer_id
+
 
 class SubscriptionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for payment details")
@@ -201,6 +207,12 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.key} for {self.customer.name} ({self.status})"
+
+    @property
+    def stripe_id(self) -> str:
+        if not self.subscription_id:
+            raise ValueError(f"subscription {self.pk} is not at Stripe yet")
+        return self.subscription_id
 
 
 class Invoice(models.Model):

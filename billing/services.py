@@ -138,7 +138,7 @@ def customer_ensure(*, tenant: Municipality, organisation_id: int | None, name: 
 def payment_setup_start(*, customer: StripeCustomer, attempt: str, method_type: str = "card") -> dict[str, str]:
     """A SetupIntent for the payment form; `attempt` (one per form shown) keeps a resubmit from making two."""
     data = gateway.setup_intent_create(idempotency_key=f"setup-{customer.pk}-{attempt}",
-                                       customer_id=customer.customer_id, method_type=method_type)
+                                       customer_id=customer.stripe_id, method_type=method_type)
     return {"id": data["id"], "client_secret": data["client_secret"]}
 
 
@@ -154,8 +154,8 @@ def payment_method_save(*, customer: StripeCustomer, setup_intent_id: str) -> St
     method_id = intent["payment_method"]
     method = gateway.payment_method_retrieve(method_id)
     if method.get("customer") != customer.customer_id:
-        gateway.payment_method_attach(payment_method_id=method_id, customer_id=customer.customer_id)
-    gateway.customer_default_payment_method_set(customer_id=customer.customer_id, payment_method_id=method_id)
+        gateway.payment_method_attach(payment_method_id=method_id, customer_id=customer.stripe_id)
+    gateway.customer_default_payment_method_set(customer_id=customer.stripe_id, payment_method_id=method_id)
     customer.default_payment_method_id = method_id
     customer.payment_method_label = _payment_method_label(method)
     customer.save(update_fields=["default_payment_method_id", "payment_method_label"])
@@ -228,7 +228,7 @@ def subscription_start(*, tenant: Municipality, customer: StripeCustomer, produc
     try:
         plan_id = _plan_for(tenant, product, gross)
         data = gateway.subscription_create(
-            idempotency_key=f"subscription-{subscription.pk}", customer_id=customer.customer_id, plan_id=plan_id,
+            idempotency_key=f"subscription-{subscription.pk}", customer_id=customer.stripe_id, plan_id=plan_id,
             metadata={"town": tenant.schema_name, "subscription_row": str(subscription.pk)},
         )
     except gateway.GatewayError:
@@ -261,7 +261,7 @@ def subscription_change_plan(*, subscription: Subscription, product: Product,
                      excluding=subscription)
     gross = gross_from_net(offer.monthly_net_cents, product.vat_rate_percent)
     plan_id = _plan_for(subscription.tenant, product, gross)
-    data = gateway.subscription_change_plan(subscription_id=subscription.subscription_id, plan_id=plan_id)
+    data = gateway.subscription_change_plan(subscription_id=subscription.stripe_id, plan_id=plan_id)
     slot_changed = product.slot_key != subscription.product.slot_key or target_id != subscription.target_id
     subscription.product, subscription.plan_id, subscription.target_id = product, plan_id, target_id
     subscription.monthly_net_cents, subscription.monthly_gross_cents = offer.monthly_net_cents, gross
@@ -280,7 +280,7 @@ def subscription_cancel(*, subscription: Subscription, at_period_end: bool = Tru
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.status == SubscriptionStatus.CANCELED or not subscription.subscription_id:
         raise ValidationError(_("This sponsorship has already ended."))
-    data = gateway.subscription_cancel(subscription_id=subscription.subscription_id, at_period_end=at_period_end)
+    data = gateway.subscription_cancel(subscription_id=subscription.stripe_id, at_period_end=at_period_end)
     subscription_apply_stripe(subscription=subscription, data=data)
     return subscription
 
@@ -494,7 +494,7 @@ def subscriptions_reconcile() -> int:
     running = Subscription.objects.exclude(status=SubscriptionStatus.CANCELED).exclude(subscription_id=None)
     for pk, subscription_id in running.values_list("pk", "subscription_id"):
         try:
-            data = gateway.subscription_retrieve(subscription_id)
+            data = gateway.subscription_retrieve(str(subscription_id))
         except gateway.GatewayError:
             logger.exception("reconcile: could not fetch %s", subscription_id)
             continue
