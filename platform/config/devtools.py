@@ -306,6 +306,20 @@ def _banner(port: int, state_dir: Path, demo: bool, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def _localstripe_webhook_register(api_base: str, port: int) -> None:
+    """Point the embedded localstripe's webhooks at our endpoint, signed with our secret (as at Stripe)."""
+    import urllib.parse
+    import urllib.request
+
+    from django.conf import settings
+
+    data = urllib.parse.urlencode({
+        "url": f"http://{settings.BASE_DOMAIN}:{port}/stripe/webhook/",
+        "secret": settings.STRIPE_WEBHOOK_SECRET,
+    }).encode()
+    urllib.request.urlopen(urllib.request.Request(f"{api_base}/_config/webhooks/dorfkern", data=data), timeout=10)
+
+
 def run_platform(args: list[str]) -> int:
     """`python3 dorfkern.py run`: everything up, demo loaded, until Ctrl-C or SIGTERM."""
     options = _parse_run_args(args)
@@ -344,6 +358,8 @@ def run_platform(args: list[str]) -> int:
                           env, log_to_file=False)
         if not embedded.wait_for_port(options.port, timeout=60):
             raise RuntimeError("the web server did not start; see the output above")
+        if any(child.name == "localstripe" for child in stack.children):
+            _localstripe_webhook_register(env["STRIPE_API_BASE"], options.port)
         print(_banner(options.port, state, not options.no_demo, time.monotonic() - started), flush=True)
         while True:
             failed = stack.exited_child()
