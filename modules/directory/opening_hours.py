@@ -135,7 +135,8 @@ def intervals_problems(intervals: Sequence[Interval]) -> list[str]:
         start = interval.weekday * MINUTES_PER_DAY + _minutes(interval.opens)
         end = interval.weekday * MINUTES_PER_DAY + _minutes(interval.closes)
         if interval.closes_next_day:
-            if _minutes(interval.closes) >= _minutes(interval.opens):
+            # closes == opens with "next day" is a full 24 hours (a vending machine, a farm shop's honesty box).
+            if _minutes(interval.closes) > _minutes(interval.opens):
                 problems.append(f"too-long:{index}")
                 continue
             end += MINUTES_PER_DAY

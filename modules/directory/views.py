@@ -1,12 +1,525 @@
-from django.http import Http404
+"""Pages of the directory: the public list and entry, sign-up, the business's own pages, moderation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.access import role_required
+from core.branding import town_url
+from core.promotions import ActivePromotion, active_promotions
+from modules.directory import opening_hours, selectors, services, structured
+from modules.directory.forms import (
+    BusinessFilterForm,
+    BusinessForm,
+    BusinessManageForm,
+    CategoryForm,
+    OfferForm,
+    OpeningExceptionForm,
+    OpeningIntervalFormSet,
+    PhotoForm,
+    RejectForm,
+)
+from modules.directory.models import Business, Weekday
+from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
+
+LIST_PAGE_SIZE = 20
+HOME_WIDGET_SIZE = 4
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+# --- shared pieces -------------------------------------------------------------------
 
 
-business_list = application_list = category_manage = category_rename = category_delete = business_detail = _todo
+def map_settings(request: HttpRequest) -> dict[str, str] | None:
+    """The town's tile server, or None: without one the directory shows no map at all."""
+    from tenants.selectors import tenant_module_config
+
+    tenant = getattr(request, "tenant", None)
+    if tenant is None:
+        return None
+    config = tenant_module_config(tenant=tenant, key="directory")
+    template = (config.get("tile_url_template") or "").strip()
+    if not template.startswith("https://"):
+        return None
+    return {"tiles": template, "attribution": (config.get("attribution") or "").strip()}
 
 
-def home_widget(request) -> str:
-    return ""
+def _promotions(slot_key: str, target_id: int | None = None) -> list[ActivePromotion]:
+    # Billing validates link targets; only web links are rendered, whatever a row holds.
+    return [
+        promotion for promotion in active_promotions(slot_key=slot_key, target_id=target_id)
+        if promotion.link_url.startswith(("https://", "http://", "/"))
+    ]
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _with_open_state(businesses: list[Business]) -> list[Business]:
+    """Set `open_until` (a local time, or None when closed) on each prefetched business."""
+    now = timezone.now()
+    for business in businesses:
+        intervals, exceptions = selectors.hours_of(business)
+        business.open_until = opening_hours.open_until(now, intervals, exceptions)
+    return businesses
+
+
+# --- public pages ------------------------------------------------------------------------
+
+
+@require_GET
+def business_list(request: HttpRequest) -> HttpResponse:
+    categories = selectors.category_list()
+    ortsgemeinden = ortsgemeinde_list()
+    form = BusinessFilterForm(request.GET, categories=categories, ortsgemeinden=ortsgemeinden)
+    form.is_valid()  # an unknown filter value is ignored; the valid ones still apply
+    data = form.cleaned_data
+    category = next((c for c in categories if c.slug == data.get("category")), None)
+    ortsgemeinde = next((o for o in ortsgemeinden if o.slug == data.get("ortsgemeinde")), None)
+    businesses = selectors.business_list_visible(
+        category_slug=category.slug if category else None,
+        ortsgemeinde_id=ortsgemeinde.pk if ortsgemeinde else None,
+        near_ortsgemeinde_id=None if ortsgemeinde else user_ortsgemeinde_id(request.user),
+        delivers=bool(data.get("delivers")),
+        search=data.get("q") or None,
+        open_at=timezone.now() if data.get("open_now") else None,
+        with_hours=True,
+    ).prefetch_related("categories")
+    page = Paginator(businesses, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = _with_open_state(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sponsored = _promotions("directory.category-top", category.pk) if category and page.number == 1 else []
+    map_config = map_settings(request)
+    return render(
+        request,
+        "directory/business_list.html",
+        {
+            "form": form,
+            "page": page,
+            "businesses": entries,
+            "query": query.urlencode(),
+            "category": category,
+            "ortsgemeinde": ortsgemeinde,
+            "search": data.get("q") or "",
+            "sponsored": sponsored,
+            "has_ortsgemeinden": bool(ortsgemeinden),
+            "map": map_config,
+            "map_points": _map_points(entries) if map_config else [],
+        },
+    )
+
+
+def _map_points(businesses: list[Business]) -> list[dict[str, Any]]:
+    return [
+        {"name": b.name, "url": b.get_absolute_url(), "lat": float(b.latitude), "lon": float(b.longitude)}
+        for b in businesses
+        if b.latitude is not None and b.longitude is not None
+    ]
+
+
+@require_GET
+def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    business = selectors.business_get_visible(slug=slug)
+    if business is None:
+        raise Http404
+    _with_open_state([business])
+    origin = town_url("")
+    page_url = origin + business.get_absolute_url()
+    today = selectors.today_local()
+    jsonld = structured.business_jsonld(business, page_url=page_url, origin=origin, today=today)
+    intervals, exceptions = selectors.hours_of(business)
+    week = [(Weekday(day).label, items) for day, items in opening_hours.week_table(intervals)]
+    upcoming = [e for e in business.recent_exceptions if e.end_date >= today]
+    map_config = map_settings(request)
+    return render(
+        request,
+        "directory/business_detail.html",
+        {
+            "business": business,
+            "categories": list(business.categories.all()),
+            "photos": list(business.photos.all()),
+            "offers": business.current_offers,
+            "week": week,
+            "today_label": Weekday(today.weekday()).label,
+            "exceptions": upcoming,
+            "jsonld": mark_safe(structured.jsonld_script_body(jsonld)),  # escaped for <script> by jsonld_script_body
+            "can_manage": services.user_can_manage_business(request.user, business),
+            "map": map_config if business.latitude is not None else None,
+            "map_points": _map_points([business]) if map_config else [],
+        },
+    )
+
+
+@require_GET
+def business_vcard(request: HttpRequest, slug: str) -> HttpResponse:
+    business = selectors.business_get_visible(slug=slug)
+    if business is None:
+        raise Http404
+    page_url = town_url(business.get_absolute_url())
+    response = HttpResponse(structured.business_vcard(business, page_url=page_url),
+                            content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{business.slug}.vcf"'
+    return response
+
+
+def home_widget(request: HttpRequest) -> str:
+    """Businesses open now, the resident's village first, plus up to two sponsored cards (fixed queries)."""
+    home_id = user_ortsgemeinde_id(request.user)
+    businesses = list(
+        selectors.business_list_visible(near_ortsgemeinde_id=home_id, open_at=timezone.now(), with_hours=True)[
+            :HOME_WIDGET_SIZE
+        ]
+    )
+    sponsored = _promotions("directory.home")
+    if not businesses and not sponsored:
+        return ""
+    return render_to_string(
+        "directory/widget.html",
+        {"businesses": _with_open_state(businesses), "sponsored": sponsored},
+        request=request,
+    )
+
+
+# --- sign-up and the business's own pages ------------------------------------------------
+
+
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def business_register(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = BusinessForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                business = services.business_register(acting_user=request.user, **data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                thanks = _("Thank you! The town will check “%(name)s” and let you know by e-mail.")
+                messages.success(request, thanks % {"name": business.name})
+                return redirect("directory:business-manage", slug=business.slug)
+        status = 400
+    else:
+        form = BusinessForm(initial={"ortsgemeinde": user_ortsgemeinde_id(request.user)})
+    return render(request, "directory/register.html", {"form": form}, status=status)
+
+
+@role_required("authenticated")
+@require_GET
+def business_mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "directory/manage/mine.html",
+                  {"businesses": list(selectors.business_list_of_member(request.user))})
+
+
+def _managed_business(request: HttpRequest, slug: str) -> Business:
+    business = selectors.business_get(slug=slug)
+    if business is None:
+        raise Http404
+    if not services.user_can_manage_business(request.user, business):
+        raise PermissionDenied
+    return business
+
+
+def _manage_context(business: Business, section: str, **extra: Any) -> dict[str, Any]:
+    return {"business": business, "section": section, **extra}
+
+
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def business_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _managed_business(request, slug)
+    status = 200
+    if request.method == "POST":
+        form = BusinessManageForm(request.POST, instance=Business.objects.get(pk=business.pk))
+        if form.is_valid():
+            try:
+                services.business_update(business=business, acting_user=request.user, data=dict(form.cleaned_data))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The entry was saved."))
+                return redirect("directory:business-manage", slug=business.slug)
+        status = 400
+    else:
+        form = BusinessManageForm(instance=business)
+    return render(request, "directory/manage/entry.html", _manage_context(business, "entry", form=form),
+                  status=status)
+
+
+@role_required("authenticated")
+@require_POST
+def business_resubmit(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _managed_business(request, slug)
+    try:
+        services.business_resubmit(business=business, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The entry was submitted to the town again."))
+    return redirect("directory:business-manage", slug=business.slug)
+
+
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def opening_hours_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _managed_business(request, slug)
+    status = 200
+    if request.method == "POST":
+        formset = OpeningIntervalFormSet(request.POST, prefix="hours")
+        if formset.is_valid():
+            intervals = [interval for form in formset if (interval := form.interval()) is not None]
+            try:
+                services.opening_hours_replace(business=business, acting_user=request.user, intervals=intervals)
+            except ValidationError as error:
+                formset._non_form_errors = formset.error_class(error.messages)
+            else:
+                messages.success(request, _("The opening hours were saved."))
+                return redirect("directory:opening-hours", slug=business.slug)
+        status = 400
+    else:
+        initial = [
+            {"weekday": i.weekday, "opens": i.opens, "closes": i.closes, "closes_next_day": i.closes_next_day}
+            for i in business.opening_intervals.all()
+        ]
+        # A few empty rows to add intervals without JavaScript.
+        formset = OpeningIntervalFormSet(prefix="hours", initial=initial + [{}] * 4)
+        formset.extra = 0
+    exceptions = list(business.opening_exceptions.filter(end_date__gte=selectors.today_local()))
+    return render(
+        request, "directory/manage/hours.html",
+        _manage_context(business, "hours", formset=formset, exceptions=exceptions,
+                        exception_form=OpeningExceptionForm()),
+        status=status,
+    )
+
+
+@role_required("authenticated")
+@require_POST
+def opening_exception_add(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _managed_business(request, slug)
+    form = OpeningExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opening_exception_add(business=business, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The exception was saved."))
+            return redirect("directory:opening-hours", slug=business.slug)
+    initial = [
+        {"weekday": i.weekday, "opens": i.opens, "closes": i.closes, "closes_next_day": i.closes_next_day}
+        for i in business.opening_intervals.all()
+    ]
+    formset = OpeningIntervalFormSet(prefix="hours", initial=initial + [{}] * 4)
+    exceptions = list(business.opening_exceptions.filter(end_date__gte=selectors.today_local()))
+    return render(
+        request, "directory/manage/hours.html",
+        _manage_context(business, "hours", formset=formset, exceptions=exceptions, exception_form=form),
+        status=400,
+    )
+
+
+@role_required("authenticated")
+@require_POST
+def opening_exception_delete(request: HttpRequest, slug: str, exception_pk: int) -> HttpResponse:
+    business = _managed_business(request, slug)
+    exception = business.opening_exceptions.filter(pk=exception_pk).first()
+    if exception is None:
+        raise Http404
+    services.opening_exception_delete(exception=exception, acting_user=request.user)
+    messages.success(request, _("The exception was removed."))
+    return redirect("directory:opening-hours", slug=business.slug)
+
+
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def photo_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _managed_business(request, slug)
+    status = 200
+    if request.method == "POST":
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.photo_add(business=business, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The photo was added."))
+                return redirect("directory:photo-manage", slug=business.slug)
+        status = 400
+    else:
+        form = PhotoForm()
+    return render(request, "directory/manage/photos.html",
+                  _manage_context(business, "photos", form=form, photos=selectors.photo_list(business)),
+                  status=status)
+
+
+@role_required("authenticated")
+@require_POST
+def photo_delete(request: HttpRequest, slug: str, photo_pk: int) -> HttpResponse:
+    business = _managed_business(request, slug)
+    photo = business.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    services.photo_delete(photo=photo, acting_user=request.user)
+    messages.success(request, _("The photo was removed."))
+    return redirect("directory:photo-manage", slug=business.slug)
+
+
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def offer_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _managed_business(request, slug)
+    status = 200
+    if request.method == "POST":
+        form = OfferForm(request.POST)
+        if form.is_valid():
+            try:
+                services.offer_add(business=business, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The offer was published."))
+                return redirect("directory:offer-manage", slug=business.slug)
+        status = 400
+    else:
+        form = OfferForm()
+    offers = list(business.offers.filter(selectors.offers_current_q()))
+    return render(request, "directory/manage/offers.html",
+                  _manage_context(business, "offers", form=form, offers=offers), status=status)
+
+
+@role_required("authenticated")
+@require_POST
+def offer_delete(request: HttpRequest, slug: str, offer_pk: int) -> HttpResponse:
+    business = _managed_business(request, slug)
+    offer = business.offers.filter(pk=offer_pk).first()
+    if offer is None:
+        raise Http404
+    services.offer_delete(offer=offer, acting_user=request.user)
+    messages.success(request, _("The offer was removed."))
+    return redirect("directory:offer-manage", slug=business.slug)
+
+
+# --- back office: applications and categories --------------------------------------------
+
+
+@role_required("moderator")
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    pending = list(selectors.business_list_pending().prefetch_related("categories"))
+    return render(request, "directory/manage/applications.html",
+                  {"pending": pending, "reject_form": RejectForm()})
+
+
+def _reviewable(slug: str) -> Business:
+    business = selectors.business_get(slug=slug)
+    if business is None:
+        raise Http404
+    return business
+
+
+@role_required("moderator")
+@require_POST
+def application_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _reviewable(slug)
+    services.business_approve(business=business, acting_user=request.user)
+    messages.success(request, _("“%(name)s” is now listed in the directory.") % {"name": business.name})
+    return redirect("directory:application-list")
+
+
+@role_required("moderator")
+@require_http_methods(["GET", "POST"])
+def application_reject(request: HttpRequest, slug: str) -> HttpResponse:
+    business = _reviewable(slug)
+    status = 200
+    if request.method == "POST":
+        form = RejectForm(request.POST)
+        if form.is_valid():
+            try:
+                services.business_reject(business=business, acting_user=request.user,
+                                         reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("“%(name)s” was rejected; the applicant was told why.")
+                                 % {"name": business.name})
+                return redirect("directory:application-list")
+        status = 400
+    else:
+        form = RejectForm()
+    return render(request, "directory/manage/reject.html", {"business": business, "form": form}, status=status)
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def category_manage(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method == "POST":
+        form = CategoryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The category was added."))
+                return redirect("directory:category-manage")
+        status = 400
+    else:
+        form = CategoryForm()
+    return render(request, "directory/manage/categories.html",
+                  {"form": form, "categories": selectors.category_list()}, status=status)
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    category = selectors.category_get(pk=pk)
+    if category is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = CategoryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.category_rename(category=category, acting_user=request.user, name=form.cleaned_data["name"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The category was renamed."))
+                return redirect("directory:category-manage")
+        status = 400
+    else:
+        form = CategoryForm(initial={"name": category.name})
+    return render(request, "directory/manage/category_rename.html", {"form": form, "category": category},
+                  status=status)
+
+
+@role_required("town_admin")
+@require_POST
+def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    category = selectors.category_get(pk=pk)
+    if category is None:
+        raise Http404
+    services.category_delete(category=category, acting_user=request.user)
+    messages.success(request, _("The category was deleted."))
+    return redirect("directory:category-manage")
+
