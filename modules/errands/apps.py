@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from modules.errands.conf import ErrandsSettingsForm
+
+
+def _home_widget(request: HttpRequest) -> str:
+    from modules.errands.views import home_widget
+
+    return home_widget(request)
+
+
+def _sample_person(email: str, name: str) -> Any:
+    """A resident whose account is older than the new-account limits (samples must never hit them)."""
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    user, _created = User.objects.get_or_create(
+        email=email, defaults={"name": name, "date_joined": timezone.now() - timedelta(days=60)}
+    )
+    return user
+
+
+def _sample_request() -> dict[str, Any]:
+    from django.utils import timezone
+
+    from modules.errands.services import errand_request_create
+
+    start = timezone.now() + timedelta(hours=2)
+    errand = errand_request_create(
+        acting_user=_sample_person("mitbringen-isolation@example.org", "Margarete Muster"),
+        items="1 Roggenbrot\n6 Eier",
+        shop_name="Dorfbäckerei",
+        window_start=start,
+        window_end=start + timedelta(hours=6),
+    )
+    return {"request_id": errand.pk}
+
+
+def _sample_trip() -> dict[str, Any]:
+    from django.utils import timezone
+
+    from modules.errands.services import trip_create
+
+    trip = trip_create(
+        acting_user=_sample_person("fahrt-isolation@example.org", "Fritz Fahrer"),
+        destination="Betzdorf",
+        departure_at=timezone.now() + timedelta(days=1),
+        capacity=3,
+    )
+    return {"trip_id": trip.pk}
+
+
+def _sample_block() -> dict[str, Any]:
+    from modules.errands.services import user_block
+
+    block = user_block(
+        acting_user=_sample_person("blockt-isolation@example.org", "Berta Block"),
+        blocked=_sample_person("geblockt-isolation@example.org", "Gerd Geblockt"),
+    )
+    return {"block_id": block.pk}
+
+
+class ErrandsConfig(FeatureModule):
+    name = "modules.errands"
+    label = "errands"
+    verbose_name = _("Errands")
+
+    spec = ModuleSpec(
+        key="errands",
+        name=_("Errands"),
+        description=_(
+            "Neighbours bring each other things from the shops: residents without a car ask, "
+            "neighbours who are going anyway accept or announce trips others can join. "
+            "No money moves through the platform."
+        ),
+        pillar="Nahversorgung",
+        nav=(
+            NavItem(_("Errands"), "errands:request-list", order=40),
+            NavItem(_("Errand reports"), "errands:report-list", permission="moderator", order=40, backoffice=True),
+        ),
+        home_widget=HomeWidget(render=_home_widget, order=40),
+        settings_form=ErrandsSettingsForm,
+        has_api=True,
+        sample_objects=(
+            SampleObject(create=_sample_request),
+            SampleObject(create=_sample_trip),
+            SampleObject(create=_sample_block),
+        ),
+    )

@@ -1,0 +1,27 @@
+"""Celery tasks of the Mitbringdienst: thin, take ids, run in the town's schema (tenant-schemas-celery)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from core.tasks import module_task_should_run
+
+
+@shared_task(name="errands.send_step_mail")
+def send_step_mail(errand_id: int, step: str, recipient_id: int, actor_id: int | None) -> int:
+    """Send one step mail; 0 when the town switched the module off meanwhile or the request is gone."""
+    if not module_task_should_run("errands"):
+        return 0
+    from modules.errands.mails import step_mail_send
+
+    return step_mail_send(errand_id=errand_id, step=step, recipient_id=recipient_id, actor_id=actor_id)
+
+
+@shared_task(name="errands.send_report_mail")
+def send_report_mail(report_id: int) -> int:
+    """Tell every moderator of the town about a report."""
+    if not module_task_should_run("errands"):
+        return 0
+    from modules.errands.mails import report_mail_send
+
+    return report_mail_send(report_id=report_id)

@@ -1,0 +1,114 @@
+"""Two neighbours press "accept" at the same moment: exactly one wins (ISOLATION T20), with real transactions."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from modules.errands import services
+from modules.errands.models import ErrandEvent, ErrandRequest, ErrandStatus
+from tests.modules.errands.conftest import errand_make, user_make
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_neighbours_accepting_at_once_exactly_one_wins(committed_town_a, monkeypatch):
+    # given: an open request and two neighbours, each with the page open (own connection, own transaction)
+    town = committed_town_a
+    with schema_context(town.schema_name):
+        connection.set_tenant(town)
+        anna = user_make("anna-race@example.org")
+        helpers = [user_make("bernd-race@example.org"), user_make("carla-race@example.org")]
+        errand_id = errand_make(anna).pk
+    connection.set_schema_to_public()
+
+    # Whoever gets the row lock first keeps it a moment, so the other really has to wait for it.
+    real_limits = services.limits_get
+
+    def slow_limits():
+        time.sleep(0.3)
+        return real_limits()
+
+    monkeypatch.setattr(services, "limits_get", slow_limits)
+    start = threading.Barrier(len(helpers))
+    outcome: dict[str, str] = {}
+
+    def accept(helper) -> None:
+        connection.set_tenant(town)
+        try:
+            stale = ErrandRequest.objects.get(pk=errand_id)  # both read it while it is open
+            start.wait()
+            services.errand_request_accept(errand=stale, acting_user=helper)
+            outcome[helper.email] = "won"
+        except ValidationError as error:
+            outcome[helper.email] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=accept, args=(helper,)) for helper in helpers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then
+    assert sorted(outcome.values()) == ["Someone else was quicker and has already accepted this request.", "won"]
+    winner = next(email for email, result in outcome.items() if result == "won")
+    with schema_context(town.schema_name):
+        errand = ErrandRequest.objects.select_related("helper").get(pk=errand_id)
+        assert errand.status == ErrandStatus.ACCEPTED
+        assert errand.helper.email == winner
+        assert ErrandEvent.objects.filter(request=errand, kind="accepted").count() == 1
+
+
+def test_two_joins_for_the_last_place_of_a_trip_fill_it_once(committed_town_a, monkeypatch):
+    # given: a trip with one place left and two neighbours joining at the same moment
+    from tests.modules.errands.conftest import trip_make
+
+    town = committed_town_a
+    with schema_context(town.schema_name):
+        connection.set_tenant(town)
+        trip_id = trip_make(user_make("fahrer-race@example.org"), capacity=1).pk
+        joiners = [user_make("dora-race@example.org"), user_make("emil-race@example.org")]
+    connection.set_schema_to_public()
+    real_limits = services.limits_get
+
+    def slow_limits():
+        time.sleep(0.3)
+        return real_limits()
+
+    monkeypatch.setattr(services, "limits_get", slow_limits)
+    start = threading.Barrier(len(joiners))
+    outcome: dict[str, str] = {}
+
+    def join(person) -> None:
+        from modules.errands.models import Trip
+
+        connection.set_tenant(town)
+        try:
+            trip = Trip.objects.get(pk=trip_id)
+            start.wait()
+            services.trip_join(trip=trip, acting_user=person, items="Milch")
+            outcome[person.email] = "joined"
+        except ValidationError as error:
+            outcome[person.email] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    # when
+    threads = [threading.Thread(target=join, args=(person,)) for person in joiners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then
+    assert sorted(outcome.values()) == ["This trip is full.", "joined"]
+    with schema_context(town.schema_name):
+        assert ErrandRequest.objects.filter(trip_id=trip_id).count() == 1
