@@ -47,10 +47,16 @@ def run_static_checks() -> int:
     for name, command, failure in static_checks():
         print(f"» {name}", flush=True)
         started = time.monotonic()
-        result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        try:
+            result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+        except FileNotFoundError:
+            print(f"✗ {command[0]} is missing: install requirements-dev.txt into .venv.", file=sys.stderr)
+            return 1
         seconds = time.monotonic() - started
         if result.returncode != 0:
-            print(result.stdout + result.stderr, end="", flush=True)
+            findings = (result.stdout + result.stderr).rstrip("\n")
+            if findings:
+                print(findings, flush=True)
             print(f"✗ {name} found {failure} ({seconds:.1f} s): fix them first; pytest did not run.", file=sys.stderr)
             return result.returncode
         print(f"  ✓ {name} passed ({seconds:.1f} s)", flush=True)
