@@ -481,9 +481,9 @@ def contact_send(*, listing: Listing, sender: Any, body: str) -> ContactMessage:
         raise ValidationError({"body": _("This listing is no longer available.")})
     text = _message_text(body)
     if contact_limit_reached(sender):
-        raise ValidationError(
-            {"body": _("You have sent many messages in the last hour. Please try again later.")}, code="rate_limited"
-        )
+        raise ValidationError({"body": ValidationError(
+            _("You have sent many messages in the last hour. Please try again later."), code="rate_limited"
+        )})
     thread, _created = ContactThread.objects.get_or_create(listing=listing, sender=sender)
     message = ContactMessage.objects.create(thread=thread, from_owner=False, body=text)
     _count_contact(sender)

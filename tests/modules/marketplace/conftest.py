@@ -78,12 +78,12 @@ def villages(in_town_a) -> dict[str, Ortsgemeinde]:
 
 @pytest.fixture
 def seller(in_town_a) -> User:
-    return user_make("verkauf@example.org", name="Vera Verkauf")
+    return user_make("anbieterin@example.org", name="Vera Verkauf")
 
 
 @pytest.fixture
 def buyer(in_town_a) -> User:
-    return user_make("kauf@example.org", name="Karl Kaufmann")
+    return user_make("interessent@example.org", name="Karl Kaufmann")
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_expiry_hides_the_listing_and_mails_a_renewal_link_once(seller, django_c
     assert listing.status == ListingStatus.EXPIRED
     assert not selectors.listing_list_public().exists()
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["verkauf@example.org"]
+    assert mail.outbox[0].to == ["anbieterin@example.org"]
     assert f"/marketplace/{listing.pk}/renew/" in mail.outbox[0].body
 
     # and the owner renews it
@@ -159,7 +159,7 @@ def test_moderator_removes_with_a_reason_mailed_to_the_owner(seller, settings, d
     listing.refresh_from_db()
     assert listing.status == ListingStatus.REMOVED and not listing.is_public
     assert len(mail.outbox) == 1 and "Gewerbliches Angebot" in mail.outbox[0].body
-    assert mail.outbox[0].to == ["verkauf@example.org"]
+    assert mail.outbox[0].to == ["anbieterin@example.org"]
 
 
 def test_delete_removes_the_listing(seller, buyer):
