@@ -173,6 +173,11 @@ class SubscriptionStatus(models.TextChoices):
     CANCELED = "canceled", _("Ended")
 
 
+# Subscriptions that hold a slot (sold) even while a payment is pending or overdue.
+HOLDS_SLOT_STATUSES = (SubscriptionStatus.PENDING, SubscriptionStatus.INCOMPLETE, SubscriptionStatus.ACTIVE,
+                       SubscriptionStatus.PAST_DUE, SubscriptionStatus.PAUSED)
+
+
 class Subscription(models.Model):
     """A sponsor's (or a town's) monthly plan for one product."""
 

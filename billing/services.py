@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from billing import gateway
 from billing.catalogue import PLATFORM_EXCLUDED_TERMS
 from billing.models import (
+    HOLDS_SLOT_STATUSES,
     Invoice,
     LedgerEntry,
     Product,
@@ -41,9 +42,7 @@ from tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
-# Subscriptions that hold a slot (sold) even while a payment is pending or overdue.
-HOLDS_SLOT = (SubscriptionStatus.PENDING, SubscriptionStatus.INCOMPLETE, SubscriptionStatus.ACTIVE,
-              SubscriptionStatus.PAST_DUE, SubscriptionStatus.PAUSED)
+HOLDS_SLOT = HOLDS_SLOT_STATUSES
 STRIPE_ENDED = ("canceled", "incomplete_expired", "unpaid")
 
 

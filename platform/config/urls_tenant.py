@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("willkommen/<str:token>/", handover, name="handover"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("billing.urls_town")),  # /sponsoring/..., /backoffice/sponsoring/...
 ]
 
 api_patterns: list = []

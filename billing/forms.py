@@ -1,0 +1,49 @@
+"""Forms of the town-side billing pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class SponsorshipSettingsForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Local businesses may sponsor entries in this town"), required=False)
+    excluded_terms = forms.CharField(
+        label=_("Topics never sponsored here (one per line)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Political advertising is excluded on every Dorfkern town, whatever you enter here."),
+    )
+
+
+class OfferForm(forms.Form):
+    """One product's line on the settings page; prefixed with the product key."""
+
+    offered = forms.BooleanField(label=_("Offered"), required=False)
+    monthly_price = forms.DecimalField(label=_("Monthly price in euros (net)"), min_value=Decimal("0"),
+                                       max_digits=7, decimal_places=2)
+    slots = forms.IntegerField(label=_("Number of slots"), min_value=1, max_value=50)
+
+    def monthly_net_cents(self) -> int:
+        return int(self.cleaned_data["monthly_price"] * 100)
+
+
+class PurchaseForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Business"), coerce=int)
+    sponsor_text = forms.CharField(label=_("Short text shown with your entry"), max_length=300, required=False)
+    invoice_name = forms.CharField(label=_("Name on the invoice"), max_length=150)
+    invoice_email = forms.EmailField(label=_("E-mail for invoices and payment notices"))
+    address_line = forms.CharField(label=_("Street and number"), max_length=200)
+    postal_code = forms.RegexField(label=_("Postal code"), regex=r"^\d{5}$",
+                                   error_messages={"invalid": _("Enter a German postal code (5 digits).")})
+    city = forms.CharField(label=_("City"), max_length=100)
+    vat_id = forms.RegexField(label=_("VAT id (optional)"), regex=r"^DE\d{9}$", required=False,
+                              error_messages={"invalid": _("A German VAT id looks like DE123456789.")})
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = organisations

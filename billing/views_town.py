@@ -1,0 +1,278 @@
+"""Billing pages on a town's host (thin: forms in, services and selectors out).
+
+The town is always _town(request); a sponsor only ever sees subscriptions and
+invoices of the businesses they manage in this town (ISOLATION T15).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing import gateway, selectors, services
+from billing.forms import OfferForm, PurchaseForm, SponsorshipSettingsForm
+from billing.models import Product, ProductKind, SubscriptionStatus
+from core.access import role_required
+from tenants.models import Municipality
+
+SESSION_KEY = "billing_purchase"
+
+
+def _town(request: HttpRequest) -> Municipality:
+    town: Municipality = getattr(request, "tenant")  # noqa: B009 - set by django-tenants' middleware
+    return town
+
+
+def _stripe_js_url() -> str:
+    # localstripe serves a stand-in of Stripe.js at the same address as its API (dev and tests).
+    base = settings.STRIPE_API_BASE.rstrip("/")
+    return f"{base}/js.stripe.com/v3/" if base else "https://js.stripe.com/v3/"
+
+
+def _managed_businesses(user: Any) -> list[tuple[int, str]]:
+    """The businesses in this town the user manages (may buy and manage sponsorships for)."""
+    from town.models import MembershipRole, Organisation, OrganisationKind
+
+    if not user.is_authenticated:
+        return []
+    rows = Organisation.objects.filter(
+        kind=OrganisationKind.BUSINESS, memberships__user=user, memberships__role=MembershipRole.MANAGER
+    ).values_list("pk", "name")
+    return [(int(pk), str(name)) for pk, name in rows]
+
+
+def _product_from(request: HttpRequest, value: str | None) -> Product:
+    product = Product.objects.filter(key=value or "", is_active=True).exclude(kind=ProductKind.PLATFORM_PLAN).first()
+    if product is None:
+        raise Http404
+    return product
+
+
+def _target_from(value: str | None) -> int | None:
+    try:
+        target = int(value or "")
+    except ValueError:
+        return None
+    return target if target > 0 else None
+
+
+def price_list(request: HttpRequest) -> HttpResponse:
+    entries = selectors.price_list(tenant=_town(request))
+    return render(request, "billing/price_list.html", {
+        "entries": entries, "can_buy": bool(_managed_businesses(request.user)),
+        "platform_share": settings.BILLING_PLATFORM_SHARE_PERCENT,
+    })
+
+
+def _payment_page(request: HttpRequest, *, customer: Any, action: str, title: str, summary: dict[str, Any],
+                  status: int = 200) -> HttpResponse:
+    try:
+        intent = services.payment_setup_start(customer=customer, attempt=uuid.uuid4().hex)
+    except gateway.GatewayError as error:
+        messages.error(request, error.user_message)
+        return redirect("billing:price-list")
+    return render(request, "billing/payment.html", {
+        "title": title, "action": action, "summary": summary, "client_secret": intent["client_secret"],
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY, "stripe_js_url": _stripe_js_url(),
+        "customer": customer,
+    }, status=status)
+
+
+@login_required
+def purchase(request: HttpRequest) -> HttpResponse:
+    product = _product_from(request, request.GET.get("produkt") or request.POST.get("produkt"))
+    target_id = _target_from(request.GET.get("ziel") or request.POST.get("ziel"))
+    businesses = _managed_businesses(request.user)
+    if not businesses:
+        raise PermissionDenied
+    entry = next((e for e in selectors.price_list(tenant=_town(request)) if e.product.pk == product.pk), None)
+    if entry is None:
+        raise Http404
+    form = PurchaseForm(request.POST or None, organisations=businesses,
+                        initial={"invoice_name": businesses[0][1], "invoice_email": getattr(request.user, "email", "")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.sponsorship_text_check(tenant=_town(request), texts=[data["sponsor_text"]])
+            customer = services.customer_ensure(
+                tenant=_town(request), organisation_id=data["organisation"], name=data["invoice_name"],
+                email=data["invoice_email"], address_line=data["address_line"], postal_code=data["postal_code"],
+                city=data["city"], vat_id=data["vat_id"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except gateway.GatewayError as error:
+            form.add_error(None, error.user_message)
+        else:
+            request.session[SESSION_KEY] = {
+                "product": product.key, "target_id": target_id, "organisation": data["organisation"],
+                "sponsor_name": dict(businesses)[data["organisation"]], "text": data["sponsor_text"],
+            }
+            return _payment_page(request, customer=customer, action=reverse("billing:purchase-confirm"),
+                                 title=_("Pay for %(product)s") % {"product": product.name},
+                                 summary={"entry": entry})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "billing/purchase.html", {"form": form, "entry": entry, "target_id": target_id},
+                  status=status)
+
+
+@login_required
+@require_POST
+def purchase_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    businesses = dict(_managed_businesses(request.user))
+    if not pending or pending["organisation"] not in businesses:
+        messages.error(request, _("Your purchase could not be found. Please start again."))
+        return redirect("billing:price-list")
+    customer = selectors.customer_get(tenant=_town(request), organisation_id=pending["organisation"])
+    if customer is None:
+        raise Http404
+    product = _product_from(request, pending["product"])
+    try:
+        services.payment_method_save(customer=customer, setup_intent_id=request.POST.get("setup_intent", ""))
+        services.subscription_start(tenant=_town(request), customer=customer, product=product,
+                                    sponsor_name=pending["sponsor_name"], target_id=pending["target_id"],
+                                    text=pending["text"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('billing:purchase')}?produkt={product.key}")
+    except gateway.GatewayError as error:
+        messages.error(request, error.user_message)
+        return redirect(f"{reverse('billing:purchase')}?produkt={product.key}")
+    del request.session[SESSION_KEY]
+    messages.success(request, _("Thank you! Your sponsorship is live."))
+    return redirect("billing:mine")
+
+
+@login_required
+def my_sponsorships(request: HttpRequest) -> HttpResponse:
+    ids = [pk for pk, _name in _managed_businesses(request.user)]
+    if not ids:
+        raise PermissionDenied
+    subscriptions = selectors.subscription_list_for_organisations(tenant=_town(request), organisation_ids=ids)
+    invoices = selectors.invoice_list_for_organisations(tenant=_town(request), organisation_ids=ids)
+    customers = [c for c in (selectors.customer_get(tenant=_town(request), organisation_id=pk) for pk in ids) if c]
+    return render(request, "billing/mine.html", {
+        "subscriptions": subscriptions, "invoices": invoices, "customers": customers,
+        "overdue": [s for s in subscriptions if s.status in (SubscriptionStatus.PAST_DUE, SubscriptionStatus.PAUSED)],
+    })
+
+
+def _my_subscription(request: HttpRequest) -> Any:
+    ids = [pk for pk, _name in _managed_businesses(request.user)]
+    subscription = selectors.subscription_get_for_organisations(
+        tenant=_town(request), organisation_ids=ids, pk=request.POST.get("subscription")
+    )
+    if subscription is None:
+        raise Http404
+    return subscription
+
+
+@login_required
+@require_POST
+def my_cancel(request: HttpRequest) -> HttpResponse:
+    subscription = _my_subscription(request)
+    try:
+        services.subscription_cancel(subscription=subscription, at_period_end=True)
+    except (ValidationError, gateway.GatewayError) as error:
+        messages.error(request, getattr(error, "user_message", None) or " ".join(getattr(error, "messages", [])))
+    else:
+        messages.success(request, _("Cancelled. Your sponsorship stays visible until the end of the paid month."))
+    return redirect("billing:mine")
+
+
+@login_required
+@require_POST
+def my_pay(request: HttpRequest) -> HttpResponse:
+    subscription = _my_subscription(request)
+    try:
+        services.invoice_pay_open(subscription=subscription)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you, the payment was started."))
+    return redirect("billing:mine")
+
+
+@login_required
+def my_payment_method(request: HttpRequest) -> HttpResponse:
+    businesses = dict(_managed_businesses(request.user))
+    organisation_id = _target_from(request.GET.get("organisation") or request.POST.get("organisation"))
+    if organisation_id not in businesses:
+        raise Http404
+    customer = selectors.customer_get(tenant=_town(request), organisation_id=organisation_id)
+    if customer is None or not customer.customer_id:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.payment_method_save(customer=customer, setup_intent_id=request.POST.get("setup_intent", ""))
+        except (ValidationError, gateway.GatewayError) as error:
+            messages.error(request, getattr(error, "user_message", None) or " ".join(getattr(error, "messages", [])))
+        else:
+            messages.success(request, _("Your payment details were updated."))
+        return redirect("billing:mine")
+    return _payment_page(request, customer=customer,
+                         action=f"{reverse('billing:mine-payment-method')}?organisation={organisation_id}",
+                         title=_("Update payment details"), summary={})
+
+
+# --- the town's back office ---------------------------------------------------------------------
+
+
+@role_required("town_admin")
+def backoffice_settings(request: HttpRequest) -> HttpResponse:
+    tenant = _town(request)
+    current = selectors.sponsorship_settings_get(tenant=tenant)
+    rows = selectors.offers_for_settings(tenant=tenant)
+    data = request.POST if request.method == "POST" else None
+    form = SponsorshipSettingsForm(data, initial={"enabled": current.enabled, "excluded_terms": current.excluded_terms})
+    offer_forms = [
+        (product, OfferForm(data, prefix=product.key, initial={
+            "offered": bool(offer and offer.offered),
+            "monthly_price": (offer.monthly_net_cents if offer else product.min_monthly_cents) / 100,
+            "slots": offer.slots if offer else 1,
+        })) for product, offer in rows
+    ]
+    if request.method == "POST":
+        if form.is_valid() and all(f.is_valid() for _p, f in offer_forms):
+            try:
+                from django.db import transaction
+
+                with transaction.atomic():
+                    services.town_sponsorship_configure(
+                        tenant=tenant, enabled=form.cleaned_data["enabled"],
+                        excluded_terms=form.cleaned_data["excluded_terms"],
+                        excluded_category_ids=current.excluded_category_ids,
+                    )
+                    for product, offer_form in offer_forms:
+                        services.town_offer_set(tenant=tenant, product=product,
+                                                offered=offer_form.cleaned_data["offered"],
+                                                monthly_net_cents=offer_form.monthly_net_cents(),
+                                                slots=offer_form.cleaned_data["slots"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The sponsorship settings were saved."))
+                return redirect("billing:backoffice-settings")
+        messages.error(request, _("Nothing was saved. Please correct the marked fields."))
+    return render(request, "billing/backoffice_settings.html", {"form": form, "offer_forms": offer_forms},
+                  status=400 if request.method == "POST" else 200)
+
+
+@role_required("town_admin")
+def backoffice_ledger(request: HttpRequest) -> HttpResponse:
+    return render(request, "billing/backoffice_ledger.html", {
+        "months": selectors.ledger_by_month(tenant=_town(request)),
+        "platform_share": settings.BILLING_PLATFORM_SHARE_PERCENT,
+        "club_share": settings.BILLING_CLUB_SHARE_PERCENT,
+    })
