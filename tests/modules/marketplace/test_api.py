@@ -1,0 +1,47 @@
+"""The read API: current listings only, prices in cents, absolute URLs on the town's domain, ETag/304."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from modules.marketplace.models import Listing, ListingStatus, ListingType
+from tests.conftest import TownClient, host_of
+from tests.modules.marketplace.conftest import listing_make
+
+
+def test_list_and_detail(town_a, seller, villages):
+    # given
+    listing = listing_make(owner=seller, ortsgemeinde=villages["x"], description="<b>fett</b>")
+    free = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, title="Kartons")
+    done = listing_make(owner=seller, title="Weg")
+    Listing.objects.filter(pk=done.pk).update(status=ListingStatus.DONE)
+    client = TownClient(host_of(town_a))
+
+    # when
+    data = client.get("/api/v1/marketplace/listings/").json()
+    detail = client.get(f"/api/v1/marketplace/listings/{listing.pk}/").json()
+
+    # then
+    assert {item["id"] for item in data["results"]} == {listing.pk, free.pk}
+    assert detail["price"] == {"mode": "fixed", "amount_cents": 2500, "currency": "EUR", "display": "25,00\u00a0€"}
+    assert detail["url"] == f"http://{host_of(town_a)}/marketplace/{listing.pk}/"
+    assert detail["description"] == "<b>fett</b>"  # plain text: clients escape it
+    assert detail["author"] == "Vera V." and "anbieterin" not in str(detail)
+    assert client.get("/api/v1/marketplace/listings/?free=true").json()["count"] == 1
+    assert client.get("/api/v1/marketplace/listings/?ortsgemeinde=xanten-au").json()["count"] == 2
+    assert client.get("/api/v1/marketplace/listings/?ortsgemeinde=nirgendwo").status_code == 400
+    assert client.get("/api/v1/marketplace/listings/?kind=bogus").status_code == 400
+    assert client.get(f"/api/v1/marketplace/listings/{done.pk}/").status_code == 404
+
+
+def test_etag_answers_304_until_something_changes(town_a, seller):
+    listing = listing_make(owner=seller)
+    client = TownClient(host_of(town_a))
+    for path in ("/api/v1/marketplace/listings/", f"/api/v1/marketplace/listings/{listing.pk}/"):
+        first = client.get(path)
+        assert first.status_code == 200 and first["ETag"]
+        assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        Listing.objects.filter(pk=listing.pk).update(title="Geändert", updated_at=timezone.now() + timedelta(1))
+        assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
