@@ -15,6 +15,13 @@ CATALOGUE: list[tuple[str, str, str, int, int]] = [
     ("club-patron", "Vereinspate", "club_patron", 1000, 5000),
 ]
 
+# The platform's own plans for towns (fixed monthly net price: lowest == highest), published on the public site.
+PLATFORM_PLANS: list[tuple[str, str, str, int, int]] = [
+    ("plan-dorf", "Dorf (bis 5.000 Einwohner)", "platform_plan", 4900, 4900),
+    ("plan-gemeinde", "Gemeinde (bis 20.000 Einwohner)", "platform_plan", 9900, 9900),
+    ("plan-stadt", "Stadt / Verbandsgemeinde (über 20.000 Einwohner)", "platform_plan", 19900, 19900),
+]
+
 # Never sponsored in any town, whatever the town's own settings say (lower case, matched as substrings).
 PLATFORM_EXCLUDED_TERMS: tuple[str, ...] = (
     "partei", "wahlkampf", "wahlwerbung", "wähl", "political", "politisch", "cdu", "csu", "spd", "fdp",
@@ -25,7 +32,7 @@ PLATFORM_EXCLUDED_TERMS: tuple[str, ...] = (
 
 def catalogue_seed(product_model: Any) -> None:
     """Create the catalogue's products that are missing (`product_model`: the real or the migration's model)."""
-    for key, name, kind, low, high in CATALOGUE:
+    for key, name, kind, low, high in CATALOGUE + PLATFORM_PLANS:
         product_model.objects.get_or_create(
             key=key, defaults={"name": name, "kind": kind, "min_monthly_cents": low, "max_monthly_cents": high}
         )

@@ -47,3 +47,21 @@ class PurchaseForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = organisations
+
+
+class PlanForm(forms.Form):
+    """The town subscribes to a platform plan; the town itself is the invoice recipient."""
+
+    plan = forms.ChoiceField(label=_("Plan"), widget=forms.RadioSelect)
+    invoice_name = forms.CharField(label=_("Name on the invoice"), max_length=150)
+    invoice_email = forms.EmailField(label=_("E-mail for invoices"))
+    address_line = forms.CharField(label=_("Street and number"), max_length=200)
+    postal_code = forms.RegexField(label=_("Postal code"), regex=r"^\d{5}$",
+                                   error_messages={"invalid": _("Enter a German postal code (5 digits).")})
+    city = forms.CharField(label=_("City"), max_length=100)
+
+    def __init__(self, *args: Any, plans: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["plan"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = plans

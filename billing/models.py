@@ -278,6 +278,8 @@ class LedgerEntry(models.Model):
     club_share_cents = models.IntegerField(default=0)
     club_organisation_id = models.BigIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3)
+    # When the town's share was credited against the town's own platform plan (a negative invoice item).
+    credited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

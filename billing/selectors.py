@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from billing.models import (
     HOLDS_SLOT_STATUSES,
@@ -97,13 +97,24 @@ class LedgerMonth:
     platform_share_cents: int
     town_share_cents: int
     club_share_cents: int
+    credited_cents: int
 
 
 def ledger_by_month(*, tenant: Municipality) -> list[LedgerMonth]:
-    rows = (LedgerEntry.objects.filter(tenant=tenant).values("month")
+    rows = (LedgerEntry.objects.filter(tenant=tenant).exclude(product_kind=ProductKind.PLATFORM_PLAN).values("month")
             .annotate(gross=Sum("gross_cents"), net=Sum("net_cents"), vat=Sum("vat_cents"),
                       platform=Sum("platform_share_cents"), town=Sum("town_share_cents"),
-                      club=Sum("club_share_cents"))
+                      club=Sum("club_share_cents"),
+                      credited=Sum("town_share_cents", filter=Q(credited_at__isnull=False)))
             .order_by("-month"))
     return [LedgerMonth(row["month"], row["gross"], row["net"], row["vat"], row["platform"], row["town"],
-                        row["club"]) for row in rows]
+                        row["club"], row["credited"] or 0) for row in rows]
+
+
+def town_customer_get(*, tenant: Municipality) -> StripeCustomer | None:
+    """The town itself as a customer (paying its platform plan)."""
+    return StripeCustomer.objects.filter(tenant=tenant, organisation_id=None).first()
+
+
+def invoice_list_for_town_itself(*, tenant: Municipality) -> QuerySet[Invoice]:
+    return Invoice.objects.filter(tenant=tenant, customer__organisation_id=None).order_by("-issued_at")

@@ -223,9 +223,15 @@ def subscription_start(*, tenant: Municipality, customer: StripeCustomer, produc
             monthly_gross_cents=gross, currency=product.currency, target_id=target_id, sponsor_name=sponsor_name,
             text=text, link_url=link_url, club_organisation_id=club_organisation_id,
         )
-    # Outside the lock: Stripe calls may take a while. The row already holds the slot (PENDING).
+    return _subscription_create_at_stripe(subscription)
+
+
+def _subscription_create_at_stripe(subscription: Subscription) -> Subscription:
+    # Outside any lock: Stripe calls may take a while. The row already holds the slot (PENDING), and its
+    # pk is the idempotency key, so a retried request can't create a second subscription at Stripe.
+    tenant, customer, product = subscription.tenant, subscription.customer, subscription.product
     try:
-        plan_id = _plan_for(tenant, product, gross)
+        plan_id = _plan_for(tenant, product, subscription.monthly_gross_cents)
         data = gateway.subscription_create(
             idempotency_key=f"subscription-{subscription.pk}", customer_id=customer.stripe_id, plan_id=plan_id,
             metadata={"town": tenant.schema_name, "subscription_row": str(subscription.pk)},
@@ -246,6 +252,55 @@ def subscription_start(*, tenant: Municipality, customer: StripeCustomer, produc
             invoice_apply_stripe(customer=customer, data=gateway.invoice_retrieve(latest))
     subscription.refresh_from_db()
     return subscription
+
+
+def platform_plan_start(*, tenant: Municipality, customer: StripeCustomer, product: Product) -> Subscription:
+    """The town subscribes to one of the platform's published plans (same machinery as sponsors)."""
+    if product.kind != ProductKind.PLATFORM_PLAN or not product.is_active:
+        raise ValidationError(_("This is not one of the platform's plans."))
+    if customer.tenant_id != tenant.pk or customer.organisation_id is not None:
+        raise ValidationError(_("The plan must be paid by the town itself."))
+    if not customer.default_payment_method_id:
+        raise ValidationError(_("Please add a payment method first."))
+    with transaction.atomic():
+        StripeCustomer.objects.select_for_update().get(pk=customer.pk)
+        if platform_plan_current(tenant=tenant) is not None:
+            raise ValidationError(_("The town already has a plan."))
+        subscription = Subscription.objects.create(
+            tenant=tenant, customer=customer, product=product, plan_id="",
+            monthly_net_cents=product.min_monthly_cents,
+            monthly_gross_cents=gross_from_net(product.min_monthly_cents, product.vat_rate_percent),
+            currency=product.currency, sponsor_name=tenant.name,
+        )
+    return _subscription_create_at_stripe(subscription)
+
+
+def platform_plan_current(*, tenant: Municipality) -> Subscription | None:
+    return (Subscription.objects.filter(tenant=tenant, product__kind=ProductKind.PLATFORM_PLAN,
+                                        status__in=HOLDS_SLOT_STATUSES)
+            .select_related("product", "customer").first())
+
+
+def town_shares_credit(*, tenant: Municipality) -> int:
+    """Credit the town's uncredited sponsorship shares against its plan's next invoice; returns cents credited."""
+    plan = platform_plan_current(tenant=tenant)
+    if plan is None or not plan.subscription_id:
+        return 0
+    with transaction.atomic():
+        entries = list(LedgerEntry.objects.select_for_update().filter(
+            tenant=tenant, credited_at=None, town_share_cents__gt=0,
+        ).exclude(product_kind=ProductKind.PLATFORM_PLAN).order_by("pk"))
+        amount = sum(entry.town_share_cents for entry in entries)
+        if not amount:
+            return 0
+        # The key names the last entry credited: a retry after a crash makes no second credit at Stripe.
+        gateway.invoice_item_create(
+            idempotency_key=f"credit-{tenant.pk}-{entries[-1].pk}", customer_id=plan.customer.stripe_id,
+            subscription_id=plan.stripe_id, plan_id=plan.plan_id, amount_cents=-amount, currency=plan.currency,
+            description=_("Credit: the town's share of sponsorship income"),
+        )
+        LedgerEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(credited_at=timezone.now())
+    return amount
 
 
 @transaction.atomic
@@ -441,15 +496,17 @@ def ledger_record(*, invoice: Invoice) -> LedgerEntry:
     if existing is not None:
         return existing
     subscription = invoice.subscription
-    kind = subscription.product.kind if subscription else ""
+    kind = subscription.product.kind if subscription else ProductKind.PLATFORM_PLAN
     net = invoice.net_cents
     platform = net * settings.BILLING_PLATFORM_SHARE_PERCENT // 100
     club = 0
-    if kind == ProductKind.CLUB_PATRON:
+    if kind == ProductKind.PLATFORM_PLAN:
+        platform = net  # the town's own plan: all of it is the platform's income
+    elif kind == ProductKind.CLUB_PATRON:
         club = (net - platform) * settings.BILLING_CLUB_SHARE_PERCENT // 100
     paid = invoice.paid_at or timezone.now()
     return LedgerEntry.objects.create(
-        tenant_id=invoice.tenant_id, invoice=invoice, product_kind=kind or ProductKind.PLATFORM_PLAN,
+        tenant_id=invoice.tenant_id, invoice=invoice, product_kind=kind,
         month=paid.date().replace(day=1), gross_cents=invoice.total_cents, net_cents=net,
         vat_cents=invoice.vat_cents, platform_share_cents=platform, town_share_cents=net - platform - club,
         club_share_cents=club, club_organisation_id=subscription.club_organisation_id if subscription else None,
@@ -485,6 +542,18 @@ def subscriptions_pause_overdue(*, now: dt.datetime | None = None) -> int:
             subscription_refresh(subscription=subscription, now=now)
             count += subscription.status == SubscriptionStatus.PAUSED
     return count
+
+
+def town_shares_credit_all() -> int:
+    """Credit every town's new sponsorship shares against its plan (runs with the nightly reconciliation)."""
+    total = 0
+    towns = Municipality.objects.filter(is_active=True, billing_subscriptions__product__kind=ProductKind.PLATFORM_PLAN)
+    for tenant in towns.distinct():
+        try:
+            total += town_shares_credit(tenant=tenant)
+        except gateway.GatewayError:
+            logger.exception("could not credit the sponsorship share of %s", tenant.schema_name)
+    return total
 
 
 def subscriptions_reconcile() -> int:

@@ -17,9 +17,11 @@ def pause_overdue() -> int:
 
 @shared_task(name="billing.reconcile")
 def reconcile() -> int:
-    from billing.services import subscriptions_reconcile
+    from billing.services import subscriptions_reconcile, town_shares_credit_all
 
-    return subscriptions_reconcile()
+    synced = subscriptions_reconcile()
+    town_shares_credit_all()
+    return synced
 
 
 @shared_task(name="billing.payment_failed_mail")
@@ -42,6 +44,9 @@ def payment_failed_mail(subscription_id: int) -> int:
         "grace_until": formats.date_format(subscription.grace_until, "DATE_FORMAT") if subscription.grace_until else "",
     }
     with tenant_context(subscription.tenant):
+        from core.branding import town_url
+
+        context["manage_url"] = town_url("/sponsoring/meine/")
         return send_town_mail(
             to=subscription.customer.email,
             subject=_("Your sponsorship payment failed"),

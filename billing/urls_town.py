@@ -19,4 +19,6 @@ urlpatterns = [
     path("sponsoring/meine/zahlungsmittel/", views.my_payment_method, name="mine-payment-method"),
     path("backoffice/sponsoring/", views.backoffice_settings, name="backoffice-settings"),
     path("backoffice/sponsoring/einnahmen/", views.backoffice_ledger, name="backoffice-ledger"),
+    path("backoffice/sponsoring/plan/", views.backoffice_plan, name="backoffice-plan"),
+    path("backoffice/sponsoring/plan/bestaetigen/", views.backoffice_plan_confirm, name="backoffice-plan-confirm"),
 ]

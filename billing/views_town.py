@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing import gateway, selectors, services
-from billing.forms import OfferForm, PurchaseForm, SponsorshipSettingsForm
+from billing.forms import OfferForm, PlanForm, PurchaseForm, SponsorshipSettingsForm
 from billing.models import Product, ProductKind, SubscriptionStatus
 from core.access import role_required
 from tenants.models import Municipality
@@ -276,3 +276,64 @@ def backoffice_ledger(request: HttpRequest) -> HttpResponse:
         "platform_share": settings.BILLING_PLATFORM_SHARE_PERCENT,
         "club_share": settings.BILLING_CLUB_SHARE_PERCENT,
     })
+
+
+PLAN_SESSION_KEY = "billing_platform_plan"
+
+
+def _plan_choices() -> list[tuple[str, str]]:
+    from billing.services import gross_from_net
+    from billing.templatetags.billing import euro
+
+    plans = Product.objects.filter(kind=ProductKind.PLATFORM_PLAN, is_active=True).order_by("min_monthly_cents")
+    return [(p.key, _("%(name)s: %(gross)s per month incl. VAT")
+             % {"name": p.name, "gross": euro(gross_from_net(p.min_monthly_cents, p.vat_rate_percent))})
+            for p in plans]
+
+
+@role_required("town_admin")
+def backoffice_plan(request: HttpRequest) -> HttpResponse:
+    """The town's own platform plan, paid through the same Stripe machinery as its sponsors."""
+    tenant = _town(request)
+    current = services.platform_plan_current(tenant=tenant)
+    invoices = selectors.invoice_list_for_town_itself(tenant=tenant)
+    form = PlanForm(request.POST or None, plans=_plan_choices(),
+                    initial={"invoice_name": tenant.name, "invoice_email": getattr(request.user, "email", "")})
+    if request.method == "POST" and current is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer = services.customer_ensure(
+                tenant=tenant, organisation_id=None, name=data["invoice_name"], email=data["invoice_email"],
+                address_line=data["address_line"], postal_code=data["postal_code"], city=data["city"],
+            )
+        except gateway.GatewayError as error:
+            form.add_error(None, error.user_message)
+        else:
+            request.session[PLAN_SESSION_KEY] = data["plan"]
+            return _payment_page(request, customer=customer, action=reverse("billing:backoffice-plan-confirm"),
+                                 title=_("Pay the town's plan"), summary={})
+    return render(request, "billing/backoffice_plan.html", {"form": form, "current": current, "invoices": invoices},
+                  status=400 if request.method == "POST" else 200)
+
+
+@role_required("town_admin")
+@require_POST
+def backoffice_plan_confirm(request: HttpRequest) -> HttpResponse:
+    tenant = _town(request)
+    key = request.session.get(PLAN_SESSION_KEY)
+    customer = selectors.town_customer_get(tenant=tenant)
+    product = Product.objects.filter(key=key or "", kind=ProductKind.PLATFORM_PLAN).first()
+    if customer is None or product is None:
+        messages.error(request, _("Your order could not be found. Please start again."))
+        return redirect("billing:backoffice-plan")
+    try:
+        services.payment_method_save(customer=customer, setup_intent_id=request.POST.get("setup_intent", ""))
+        services.platform_plan_start(tenant=tenant, customer=customer, product=product)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except gateway.GatewayError as error:
+        messages.error(request, error.user_message)
+    else:
+        del request.session[PLAN_SESSION_KEY]
+        messages.success(request, _("Thank you! The town's plan is active."))
+    return redirect("billing:backoffice-plan")

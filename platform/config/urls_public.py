@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from billing.views_public import platform_plans
 from billing.webhooks import stripe_webhook
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+    path("preise/", platform_plans, name="platform-plans"),
 ]
 
 handler404 = "core.errors.not_found"
