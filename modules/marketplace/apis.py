@@ -21,17 +21,17 @@ from town.models import Ortsgemeinde
 _TAGS = ["marketplace"]
 
 
-class _NamedSerializer(serializers.Serializer):
+class MarketplaceNamedSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
 
 
-class _PhotoSerializer(serializers.Serializer):
+class MarketplacePhotoSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="Absolute URL on the town's domain.")
     alt = serializers.CharField(help_text="Text alternative of the photo.")
 
 
-class _PriceSerializer(serializers.Serializer):
+class MarketplacePriceSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=["none", "fixed", "negotiable", "free"])
     amount_cents = serializers.IntegerField(allow_null=True, help_text="Integer cents; null without an amount.")
     currency = serializers.CharField()
@@ -47,8 +47,8 @@ class _ListingOutputSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="active or reserved")
     url = serializers.SerializerMethodField()
     author = serializers.SerializerMethodField(help_text="Organisation name, or the person's first name and initial.")
-    category = _NamedSerializer(allow_null=True)
-    ortsgemeinde = _NamedSerializer(allow_null=True, help_text="Null: anywhere in the town.")
+    category = MarketplaceNamedSerializer(allow_null=True)
+    ortsgemeinde = MarketplaceNamedSerializer(allow_null=True, help_text="Null: anywhere in the town.")
     price = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -68,12 +68,12 @@ class _ListingOutputSerializer(serializers.Serializer):
     def get_author(self, listing: Listing) -> str:
         return listing.organisation.name if listing.organisation_id else services.display_name(listing.owner)
 
-    @extend_schema_field(_PriceSerializer)
+    @extend_schema_field(MarketplacePriceSerializer)
     def get_price(self, listing: Listing) -> dict[str, Any]:
         return {"mode": listing.price_mode, "amount_cents": listing.price_cents, "currency": listing.currency,
                 "display": listing.price_display}
 
-    @extend_schema_field(_PhotoSerializer(many=True))
+    @extend_schema_field(MarketplacePhotoSerializer(many=True))
     def get_photos(self, listing: Listing) -> list[dict[str, str]]:
         origin = self._origin()
         return [{"url": origin + photo.image.url, "alt": photo.alt} for photo in listing.photos.all()]

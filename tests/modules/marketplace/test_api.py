@@ -45,3 +45,14 @@ def test_etag_answers_304_until_something_changes(town_a, seller):
         assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
         Listing.objects.filter(pk=listing.pk).update(title="Geändert", updated_at=timezone.now() + timedelta(1))
         assert client.get(path, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_facade_returns_plain_summaries(in_town_a, seller, villages):
+    from modules.marketplace import facade
+
+    listing = listing_make(owner=seller, title="Fahrräder", ortsgemeinde=villages["y"])
+    listing_make(owner=seller, title="Tisch", ortsgemeinde=villages["x"])
+    found = facade.search_listings("Fahrrad")
+    assert [summary.id for summary in found] == [listing.pk]
+    assert found[0].url.endswith(f"/marketplace/{listing.pk}/") and found[0].price == "25,00\u00a0€"
+    assert [s.title for s in facade.latest_listings(ortsgemeinde_id=villages["y"].pk)] == ["Fahrräder"]
