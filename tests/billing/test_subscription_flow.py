@@ -199,3 +199,19 @@ def test_payment_fails_dunning_mail_pause_then_paid_resumes(town_a, catalogue, p
     assert len(mailoutbox) == 1
     assert LedgerEntry.objects.filter(invoice__subscription=subscription).count() == 2
     assert timezone.now() < subscription.current_period_end
+
+
+def test_nightly_reconciliation_catches_a_webhook_that_never_arrived(town_a, catalogue):
+    from billing.tasks import reconcile
+
+    # given: cancelled at Stripe, and its customer.subscription.deleted never reached us
+    subscription = _subscribe(town_a, catalogue)
+    gateway.subscription_cancel(subscription_id=subscription.subscription_id, at_period_end=False)
+
+    # when
+    reconcile.apply()
+
+    # then
+    subscription.refresh_from_db()
+    assert subscription.status == SubscriptionStatus.CANCELED
+    assert active_promotions(slot_key="directory.category-top", target_id=CATEGORY, tenant=town_a) == []
