@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import requests
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid02
@@ -65,7 +66,20 @@ class PushGone(Exception):
     """The push service says this subscription no longer exists (404/410): forget it."""
 
 
-def push_send(*, endpoint: str, p256dh: str, auth: str, payload: dict[str, Any], urgent: bool = False) -> None:
+def push_session() -> requests.Session:
+    """One HTTP session for a batch: pushes to the same push service reuse the connection."""
+    return requests.Session()
+
+
+def push_send(
+    *,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    payload: dict[str, Any],
+    urgent: bool = False,
+    session: requests.Session | None = None,
+) -> None:
     """Encrypt `payload` (aes128gcm) for one browser and post it to its push service.
 
     Raises PushGone for 404/410; other failures are logged and swallowed, since
@@ -80,6 +94,7 @@ def push_send(*, endpoint: str, p256dh: str, auth: str, payload: dict[str, Any],
             ttl=PUSH_TTL_SECONDS,
             timeout=PUSH_TIMEOUT_SECONDS,
             headers={"Urgency": "high" if urgent else "normal"},
+            requests_session=session,
         )
     except WebPushException as exc:
         status = getattr(exc.response, "status_code", None)

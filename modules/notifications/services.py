@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.branding import town_url
-from core.mail import send_town_mail
+from core.mail import send_town_mail, town_mail_context
 from modules.notifications.models import (
     DeliveryState,
     EmailFrequency,
@@ -38,7 +38,7 @@ from modules.notifications.models import (
     TopicPreference,
     UrgentNotice,
 )
-from modules.notifications.push import PushGone, push_send
+from modules.notifications.push import PushGone, push_send, push_session
 from modules.notifications.tokens import unsubscribe_token_make
 from modules.notifications.topics import ALL_EMAIL, TOPICS, URGENT
 
@@ -275,7 +275,7 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
     return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _send_email(notification: Notification, origin: str, mail_connection: Any) -> None:
+def _send_email(notification: Notification, origin: str, mail_connection: Any, town_context: dict) -> None:
     topic = notification.topic if notification.topic in TOPICS else ALL_EMAIL
     unsubscribe_url = _unsubscribe_url(origin, user_id=notification.user_id, topic=topic)
     send_town_mail(
@@ -291,6 +291,7 @@ def _send_email(notification: Notification, origin: str, mail_connection: Any) -
         },
         headers=unsubscribe_headers(unsubscribe_url),
         mail_connection=mail_connection,
+        town_context=town_context,
     )
 
 
@@ -301,7 +302,9 @@ def notifications_dispatch(*, notification_ids: Iterable[int]) -> dict[str, int]
     if not ids:
         return counts
     origin = town_url("")
+    town_context = town_mail_context()  # once per batch: the same branding for every mail
     mail_connection = get_connection()
+    session = push_session()
     with transaction.atomic():
         # skip_locked: a second worker handling the same event leaves these rows to the first one.
         batch = list(
@@ -317,12 +320,14 @@ def notifications_dispatch(*, notification_ids: Iterable[int]) -> dict[str, int]
             subscriptions[subscription.user_id].append(subscription)
         gone: set[int] = set()
         reached: set[int] = set()
+        mailed: list[int] = []
+        pushed: list[int] = []
         try:
             mail_connection.open()
             for notification in batch:
                 if notification.email_state == PENDING:
-                    _send_email(notification, origin, mail_connection)
-                    notification.email_state = SENT
+                    _send_email(notification, origin, mail_connection, town_context)
+                    mailed.append(notification.pk)
                     counts["email"] += 1
                 if notification.push_state == PENDING:
                     payload = {
@@ -335,17 +340,21 @@ def notifications_dispatch(*, notification_ids: Iterable[int]) -> dict[str, int]
                             continue
                         try:
                             push_send(endpoint=subscription.endpoint, p256dh=subscription.p256dh,
-                                      auth=subscription.auth, payload=payload, urgent=notification.urgent)
+                                      auth=subscription.auth, payload=payload, urgent=notification.urgent,
+                                      session=session)
                         except PushGone:
                             gone.add(subscription.pk)
                             counts["push_gone"] += 1
                         else:
                             reached.add(subscription.pk)
                             counts["push"] += 1
-                    notification.push_state = SENT
+                    pushed.append(notification.pk)
         finally:
             mail_connection.close()
-        Notification.objects.bulk_update(batch, ["email_state", "push_state"], batch_size=BATCH_SIZE)
+            session.close()
+        # Two plain UPDATEs: much cheaper than bulk_update's CASE per row for a batch of 500.
+        Notification.objects.filter(pk__in=mailed).update(email_state=SENT)
+        Notification.objects.filter(pk__in=pushed).update(push_state=SENT)
         PushSubscription.objects.filter(pk__in=gone).delete()
         PushSubscription.objects.filter(pk__in=reached - gone).update(last_success_at=timezone.now())
     return counts
@@ -411,13 +420,14 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
     if not user_ids:
         return 0
     origin = town_url("")
+    town_context = town_mail_context()
     sent = 0
     mail_connection = get_connection()
     try:
         for uid, row in settings_for(user_ids).items():
             if in_quiet_hours(row, now) or not _digest_due(row, now):
                 continue
-            if _digest_send_one(uid, row, now, origin, mail_connection):
+            if _digest_send_one(uid, row, now, origin, mail_connection, town_context):
                 sent += 1
     finally:
         mail_connection.close()
@@ -425,7 +435,9 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def _digest_send_one(uid: int, row: NotificationSettings, now: datetime.datetime, origin: str, conn: Any) -> bool:
+def _digest_send_one(
+    uid: int, row: NotificationSettings, now: datetime.datetime, origin: str, conn: Any, town_context: dict
+) -> bool:
     waiting = list(
         Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("user")
@@ -452,6 +464,7 @@ def _digest_send_one(uid: int, row: NotificationSettings, now: datetime.datetime
         },
         headers=unsubscribe_headers(unsubscribe_url),
         mail_connection=conn,
+        town_context=town_context,
     )
     row.last_digest_at = now
     if row.pk is None:

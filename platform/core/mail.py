@@ -55,16 +55,17 @@ def send_town_mail(
     reply_to: Sequence[str] | None = None,
     headers: dict[str, str] | None = None,
     mail_connection: Any = None,
+    town_context: dict[str, Any] | None = None,
 ) -> int:
     """Render ``<template>.txt`` (and ``<template>.html`` if it exists) with the town's branding and send it.
 
     The templates usually extend ``core/mail/base.txt`` / ``core/mail/base.html``.
     Replies go to the town's contact person unless `reply_to` says otherwise.
     Returns the number of messages sent (0 or 1). `headers` adds mail headers (e.g. List-Unsubscribe);
-    `mail_connection` reuses one mail connection for a batch.
+    `mail_connection` reuses one mail connection for a batch, `town_context` one town_mail_context().
     """
     recipients = [to] if isinstance(to, str) else list(to)
-    ctx = {**town_mail_context(), **(context or {})}
+    ctx = {**(town_context or town_mail_context()), **(context or {})}
     text = render_to_string(f"{template}.txt", ctx).strip()
     try:
         html: str | None = render_to_string(f"{template}.html", ctx)

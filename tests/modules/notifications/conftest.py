@@ -128,3 +128,19 @@ def push_service(settings) -> Iterator[PushService]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def daytime(monkeypatch) -> datetime.datetime:
+    """The clock says 12:00 in Berlin, outside everyone's quiet hours, whenever the test runs."""
+    noon = berlin(12)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: noon)
+    return noon
+
+
+def deliver_kwargs(**overrides) -> dict:
+    """Arguments of one event, as the facade hands them to the deliver task."""
+    kwargs = {"event": "test.event", "title": "Neue Nachricht", "body": "Jemand hat Ihnen geschrieben.",
+              "url": "/notifications/", "dedupe_key": "test:1", "topic": "", "urgent": False}
+    kwargs.update(overrides)
+    return kwargs

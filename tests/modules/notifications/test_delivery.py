@@ -1,0 +1,140 @@
+"""Delivery: once per person and event, only when the module is on, quiet hours, urgent notices, topic opt-in."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+
+from modules.notifications import services, tasks
+from modules.notifications.facade import notifications_enabled, notify
+from modules.notifications.models import Notification, NotificationSettings, TopicPreference
+from tests.modules.notifications.conftest import berlin, deliver_kwargs, user_make
+
+
+def test_running_the_task_twice_sends_one_notification(in_town_a, daytime, mailoutbox):
+    # given
+    anna = user_make("anna@example.org")
+    ben = user_make("ben@example.org")
+    kwargs = deliver_kwargs(user_ids=[anna.pk, ben.pk])
+    # when: the broker delivers the same task twice (acks_late after a worker crash), once more via apply()
+    tasks.deliver(**kwargs)
+    tasks.deliver(**kwargs)
+    tasks.deliver.apply(kwargs=kwargs)
+    # then: one notification and one e-mail per person
+    assert Notification.objects.filter(dedupe_key="test:1").count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == ["anna@example.org", "ben@example.org"]
+
+
+def test_a_retry_after_a_crash_sends_what_was_left_pending(in_town_a, daytime, mailoutbox):
+    # given: a first run created the rows but died before sending
+    anna = user_make("anna@example.org")
+    services.notifications_create(user_ids=[anna.pk], **deliver_kwargs())
+    assert not mailoutbox
+    # when: the retry runs
+    tasks.deliver(user_ids=[anna.pk], **deliver_kwargs())
+    # then: the e-mail goes out once
+    assert len(mailoutbox) == 1
+    assert Notification.objects.get(user=anna).email_state == "sent"
+
+
+def test_a_disabled_module_sends_nothing(in_town_a, daytime, mailoutbox, django_capture_on_commit_callbacks):
+    from tenants.services import tenant_module_disable
+
+    anna = user_make("anna@example.org")
+    tenant_module_disable(tenant=in_town_a, key="notifications")
+    connection.set_tenant(in_town_a)
+    # the facade doesn't even queue
+    assert notifications_enabled() is False
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(user_ids=[anna.pk], **deliver_kwargs())
+    assert callbacks == []
+    # and a task queued before the switch does nothing
+    assert tasks.deliver(**deliver_kwargs(user_ids=[anna.pk])) == 0
+    assert tasks.urgent_notice_deliver(notice_id=1) == 0
+    assert tasks.send_digests() == 0
+    assert not Notification.objects.exists()
+    assert not mailoutbox
+
+
+def test_notify_queues_after_commit_in_batches(in_town_a, django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.deliver, "delay", lambda **kwargs: sent.append(kwargs))
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user_ids=range(1, 1202), **deliver_kwargs())
+        assert sent == []  # nothing before the commit
+    assert [len(batch["user_ids"]) for batch in sent] == [500, 500, 201]
+
+
+def test_quiet_hours_hold_back_email_and_push_until_morning(in_town_a, mailoutbox):
+    # given: 23:00, a resident with the default quiet hours 22:00–07:00
+    anna = user_make("anna@example.org")
+    ids = services.notifications_create(user_ids=[anna.pk], now=berlin(23), **deliver_kwargs())
+    services.notifications_dispatch(notification_ids=ids)
+    # then: in the centre at once, but no e-mail at night
+    notification = Notification.objects.get(user=anna)
+    assert notification.email_state == "deferred"
+    assert not mailoutbox
+    # at 06:59 still quiet
+    assert services.notifications_release_deferred(now=berlin(6, 59, day=26)) == 0
+    assert not mailoutbox
+    # at 07:00 it goes out, once
+    assert services.notifications_release_deferred(now=berlin(7, 0, day=26)) == 1
+    assert services.notifications_release_deferred(now=berlin(7, 5, day=26)) == 0
+    assert len(mailoutbox) == 1
+
+
+def test_read_at_night_is_not_mailed_in_the_morning(in_town_a, mailoutbox):
+    anna = user_make("anna@example.org")
+    services.notifications_create(user_ids=[anna.pk], now=berlin(23), **deliver_kwargs())
+    services.notifications_mark_all_read(user=anna)
+    services.notifications_release_deferred(now=berlin(8, day=26))
+    assert Notification.objects.get(user=anna).email_state == "skipped"
+    assert not mailoutbox
+
+
+def test_urgent_notices_ignore_quiet_hours(in_town_a, mailoutbox):
+    anna = user_make("anna@example.org")
+    ids = services.notifications_create(user_ids=[anna.pk], now=berlin(3), **deliver_kwargs(urgent=True,
+                                                                                           topic="urgent"))
+    services.notifications_dispatch(notification_ids=ids)
+    assert len(mailoutbox) == 1
+
+
+def test_own_quiet_hours_and_no_quiet_hours(in_town_a):
+    row = NotificationSettings(quiet_hours=True, quiet_start=datetime.time(13, 0), quiet_end=datetime.time(15, 0))
+    assert services.in_quiet_hours(row, berlin(14))
+    assert not services.in_quiet_hours(row, berlin(15))
+    assert not services.in_quiet_hours(row, berlin(23))
+    row.quiet_hours = False
+    assert not services.in_quiet_hours(row, berlin(14))
+
+
+def test_topics_reach_only_who_opted_in_and_urgent_reaches_everyone_by_default(in_town_a, daytime, mailoutbox):
+    subscribed = user_make("abo@example.org")
+    silent = user_make("still@example.org")
+    no_mail = user_make("keinemail@example.org")
+    TopicPreference.objects.create(user=subscribed, topic="news.official")
+    TopicPreference.objects.create(user=no_mail, topic="news.official", email=False)
+    everyone = [subscribed.pk, silent.pk, no_mail.pk]
+
+    services.notifications_deliver(user_ids=everyone, **deliver_kwargs(topic="news.official", dedupe_key="n:1"))
+    assert set(Notification.objects.filter(dedupe_key="n:1").values_list("user__email", flat=True)) == {
+        "abo@example.org", "keinemail@example.org"}
+    assert [m.to[0] for m in mailoutbox] == ["abo@example.org"]
+
+    mailoutbox.clear()
+    services.notifications_deliver(user_ids=everyone, **deliver_kwargs(topic="urgent", urgent=True, dedupe_key="u:1"))
+    assert Notification.objects.filter(dedupe_key="u:1").count() == 3
+    assert len(mailoutbox) == 3
+
+
+def test_digest_readers_get_no_single_mails_and_inactive_people_nothing(in_town_a, daytime, mailoutbox):
+    reader = user_make("digest@example.org")
+    NotificationSettings.objects.create(user=reader, email_frequency="daily")
+    gone = user_make("alt@example.org")
+    gone.is_active = False
+    gone.save()
+    services.notifications_deliver(user_ids=[reader.pk, gone.pk], **deliver_kwargs())
+    assert Notification.objects.get().email_state == "digest"
+    assert not mailoutbox
