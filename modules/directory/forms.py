@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from modules.directory import opening_hours
@@ -35,6 +36,9 @@ class BusinessFilterForm(forms.Form):
 
 class BusinessForm(forms.ModelForm):
     """The entry itself; the services validate again (the API and other callers skip this form)."""
+
+    website = forms.URLField(label=capfirst(Business._meta.get_field("website").verbose_name), required=False,
+                             max_length=200, assume_scheme="https")
 
     class Meta:
         model = Business

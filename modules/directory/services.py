@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.postgres.search import SearchVector
@@ -141,6 +142,18 @@ def _validate(business: Business) -> None:
         raise ValidationError(errors)
 
 
+def _coordinate(value: Any, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError({field: _("Enter a number such as 50.704520.")}) from None
+    if not number.is_finite():
+        raise ValidationError({field: _("Enter a number such as 50.704520.")})
+    return number.quantize(Decimal("0.000001"))
+
+
 def _apply(business: Business, data: dict[str, Any]) -> None:
     for field in _EDITABLE:
         if field not in data:
@@ -148,6 +161,10 @@ def _apply(business: Business, data: dict[str, Any]) -> None:
         value = data[field]
         if field in _TEXT_FIELDS:
             value = (value or "").strip()
+        elif field in ("latitude", "longitude"):
+            value = _coordinate(value, field)
+        elif field in ("delivers", "pickup", "is_published"):
+            value = bool(value)
         setattr(business, field, value)
 
 

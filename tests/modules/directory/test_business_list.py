@@ -1,0 +1,189 @@
+"""The public list: search, filters, sponsored cards, the start-page box and what they cost in queries."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from modules.directory import opening_hours, selectors, services
+from modules.directory.models import Business, BusinessStatus, OpeningInterval
+from tests.conftest import logged_in_client
+from tests.modules.directory.conftest import ALWAYS, business_make, category, town_admin, user_make
+from town.models import Organisation, OrganisationKind
+
+
+def _names(response) -> list[str]:
+    return [b.name for b in response.context["businesses"]]
+
+
+def test_search_uses_german_stemming(in_town_a, client_a):
+    business_make("Holzofenbäckerei Berg", description="Frische Brötchen und Kuchen jeden Morgen.")
+    business_make("Schreinerei Tal", description="Möbel nach Maß.")
+    assert _names(client_a.get("/directory/", {"q": "Brötchen"})) == ["Holzofenbäckerei Berg"]
+    assert _names(client_a.get("/directory/", {"q": "Schreinereien"})) == ["Schreinerei Tal"]
+
+
+def test_search_finds_category_and_place(in_town_a, village, client_a):
+    business_make("Hof Sonnenschein", categories=("hofladen",), ortsgemeinde=village)
+    business_make("Friseur Kamm", categories=("dienstleistungen",))
+    assert _names(client_a.get("/directory/", {"q": "Hofladen"})) == ["Hof Sonnenschein"]
+    assert _names(client_a.get("/directory/", {"q": "Oberdorf"})) == ["Hof Sonnenschein"]
+
+
+def test_filters_category_village_delivery_and_open_now(in_town_a, village, other_village, client_a):
+    # given
+    business_make("Bäcker Oben", categories=("baeckerei",), ortsgemeinde=village, delivers=True, hours=ALWAYS)
+    business_make("Bäcker Unten", categories=("baeckerei",), ortsgemeinde=other_village, hours=[])
+    holiday = business_make("Bäcker Urlaub", categories=("baeckerei",), ortsgemeinde=village, hours=ALWAYS)
+    services.opening_exception_add(business=holiday, acting_user=town_admin(), start_date=selectors.today_local())
+    business_make("Metzger Oben", categories=("metzgerei",), ortsgemeinde=village, hours=ALWAYS)
+    business_make("Wartet noch", categories=("baeckerei",), ortsgemeinde=village, approve=False, hours=ALWAYS)
+    # then
+    assert _names(client_a.get("/directory/", {"category": "baeckerei"})) == [
+        "Bäcker Oben", "Bäcker Unten", "Bäcker Urlaub"
+    ]
+    assert _names(client_a.get("/directory/", {"ortsgemeinde": "unterdorf"})) == ["Bäcker Unten"]
+    assert _names(client_a.get("/directory/", {"delivers": "on"})) == ["Bäcker Oben"]
+    assert _names(client_a.get("/directory/", {"open_now": "on"})) == ["Bäcker Oben", "Metzger Oben"]
+    assert _names(client_a.get("/directory/", {"open_now": "on", "category": "baeckerei"})) == ["Bäcker Oben"]
+    # an unknown filter value is ignored instead of an error page
+    assert client_a.get("/directory/", {"category": "gibt-es-nicht", "page": "x"}).status_code == 200
+
+
+def test_the_residents_own_village_comes_first(in_town_a, village, other_village):
+    business_make("A im Unterdorf", ortsgemeinde=other_village)
+    business_make("Z im Oberdorf", ortsgemeinde=village)
+    resident = user_make("oben@example.org", ortsgemeinde=village)
+    response = logged_in_client(in_town_a, resident).get("/directory/")
+    assert _names(response) == ["Z im Oberdorf", "A im Unterdorf"]
+
+
+def test_open_now_is_shown_on_the_cards(in_town_a, client_a):
+    business_make("Immer offen", hours=ALWAYS)
+    business_make("Nie offen", hours=[])
+    page = client_a.get("/directory/").content.decode()
+    assert _("Closed now") in page
+    assert "00:00" in page  # "open until 00:00"
+
+
+def _promote(town, *, slot_key: str, name: str, target_id: int | None = None, text: str = "") -> None:
+    from billing.models import Promotion
+
+    with schema_context("public"):
+        Promotion.objects.create(
+            tenant=town, slot_key=slot_key, target_id=target_id, sponsor_organisation_id=1, sponsor_name=name,
+            link_url="/directory/", text=text, starts_at=timezone.now() - timedelta(hours=1),
+        )
+
+
+def test_a_sponsored_entry_is_the_first_card_of_its_category_and_labelled(in_town_a, client_a, town_b):
+    # given
+    business_make("Bäcker Normal", categories=("baeckerei",))
+    bakery = category("baeckerei")
+    _promote(in_town_a, slot_key="directory.category-top", name="Bäckerei Gold", target_id=bakery.pk)
+    _promote(in_town_a, slot_key="directory.category-top", name="Zweiter Sponsor", target_id=bakery.pk)
+    _promote(town_b, slot_key="directory.category-top", name="Sponsor aus B", target_id=bakery.pk)
+    # when
+    page = client_a.get("/directory/", {"category": "baeckerei"}).content.decode()
+    other = client_a.get("/directory/", {"category": "metzgerei"}).content.decode()
+    # then
+    assert page.index("Bäckerei Gold") < page.index("Bäcker Normal")
+    assert _("Sponsored") in page
+    assert "Zweiter Sponsor" not in page  # the slot holds one entry
+    assert "Sponsor aus B" not in page
+    assert "Bäckerei Gold" not in other
+    # the same for a signed-in resident: no personalisation
+    resident_page = logged_in_client(in_town_a, user_make("r@example.org")).get(
+        "/directory/", {"category": "baeckerei"}).content.decode()
+    assert "Bäckerei Gold" in resident_page
+
+
+def test_with_nothing_sold_there_is_no_sponsored_card(in_town_a, client_a):
+    business_make("Bäcker Normal", categories=("baeckerei",))
+    assert _("Sponsored") not in client_a.get("/directory/", {"category": "baeckerei"}).content.decode()
+
+
+def test_home_widget_shows_open_businesses_nearby_and_sponsored_cards(in_town_a, village, other_village):
+    # given
+    business_make("Offen Unten", ortsgemeinde=other_village, hours=ALWAYS)
+    business_make("Offen Oben", ortsgemeinde=village, hours=ALWAYS)
+    business_make("Zu Oben", ortsgemeinde=village, hours=[])
+    _promote(in_town_a, slot_key="directory.home", name="Hofladen Sponsor", text="Frische Eier")
+    resident = user_make("heim@example.org", ortsgemeinde=village)
+    # when
+    page = logged_in_client(in_town_a, resident).get("/").content.decode()
+    # then
+    widget = page[page.index('id="directory-widget-heading"'):]
+    assert widget.index("Offen Oben") < widget.index("Offen Unten")
+    assert "Zu Oben" not in widget
+    assert "Hofladen Sponsor" in widget and "Frische Eier" in widget and _("Sponsored") in widget
+
+
+def _bulk_businesses(count: int) -> None:
+    """`count` approved businesses with two intervals a day, made in bulk (the services are too slow for 1,000)."""
+    bakery = category("baeckerei")
+    start = Organisation.objects.count()
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Betrieb {start + i}", slug=f"betrieb-{start + i}", kind=OrganisationKind.BUSINESS)
+        for i in range(count)
+    )
+    businesses = Business.objects.bulk_create(
+        Business(organisation=o, name=o.name, slug=o.slug, status=BusinessStatus.APPROVED, description="Text")
+        for o in organisations
+    )
+    Business.categories.through.objects.bulk_create(
+        Business.categories.through(business_id=b.pk, businesscategory_id=bakery.pk) for b in businesses
+    )
+    OpeningInterval.objects.bulk_create(
+        OpeningInterval(business=b, weekday=day, opens=opens, closes=closes)
+        for b in businesses for day in range(7) for opens, closes in ((time(0), time(12)), (time(12), time(23, 59)))
+    )
+    Business.objects.filter(pk__in=[b.pk for b in businesses]).update(
+        search_vector=SearchVector("name", config="german") + SearchVector("description", config="german")
+    )
+
+
+def _queries(client, url: str, params: dict) -> int:
+    """SQL statements of one request (django-tenants' "SET search_path" before each not counted)."""
+    client.get(url, params)  # warm the per-town caches (host, modules, profile), as in production
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    if "businesses" in (response.context or {}):
+        assert response.context["businesses"]  # the page really lists something
+    return len([q for q in captured.captured_queries if not q["sql"].startswith("SET search_path")])
+
+
+@pytest.mark.parametrize("params", [{}, {"open_now": "on"}, {"category": "baeckerei", "q": "Betrieb"}])
+def test_the_list_costs_the_same_queries_for_10_and_1000_businesses(in_town_a, client_a, params, record_property):
+    _bulk_businesses(10)
+    with_10 = _queries(client_a, "/directory/", params)
+    _bulk_businesses(990)
+    with_1000 = _queries(client_a, "/directory/", params)
+    record_property("directory_list_queries", f"{params}: 10 → {with_10}, 1000 → {with_1000}")
+    print(f"directory list {params}: 10 businesses → {with_10} queries, 1000 → {with_1000}")
+    assert with_10 == with_1000
+
+
+def test_the_home_widget_costs_the_same_queries_for_2_and_50_businesses(in_town_a, client_a):
+    _bulk_businesses(2)
+    few = _queries(client_a, "/", {})
+    _bulk_businesses(48)
+    many = _queries(client_a, "/", {})
+    assert few == many
+
+
+def test_open_now_filter_helper_matches_the_pure_function(in_town_a):
+    open_one = business_make("Offen", hours=ALWAYS)
+    business_make("Zu", hours=[opening_hours.Interval(0, time(0), time(0, 1))])
+    moment = timezone.now()
+    expected = {b.pk for b in selectors.business_list_visible(with_hours=True) if selectors.business_is_open(b, moment)}
+    assert set(selectors.business_ids_open_at(moment)) == expected
+    assert open_one.pk in expected
