@@ -148,3 +148,51 @@ def table_print(headers: list[str], rows: list[list[Any]], align: str | None = N
         print("  ".join(f"{c:{a}{w}}" for c, a, w in zip(row, align, widths, strict=True)).rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
+
+
+class CpuMeter:
+    """CPU seconds spent by this process and by the embedded PostgreSQL while a block runs.
+
+    On a shared machine wall-clock time grows with everybody else's load; CPU time mostly
+    doesn't, so benches report it next to the wall time. The database side is the CPU of the
+    embedded server's backends (exited ones are counted through the postmaster's children
+    times); with an external DATABASE_URL only this process is measured (`db_s` is None).
+    """
+
+    def __init__(self, pg_data_dir: Path | None) -> None:
+        import psutil
+
+        self._postmaster = None
+        if pg_data_dir is not None and (pg_data_dir / "postmaster.pid").exists():
+            pid = int((pg_data_dir / "postmaster.pid").read_text().split()[0])
+            self._postmaster = psutil.Process(pid)
+        self.client_s = 0.0
+        self.db_s: float | None = None
+
+    def _db_total(self) -> float | None:
+        if self._postmaster is None:
+            return None
+        total = 0.0
+        for proc in [self._postmaster, *self._postmaster.children()]:
+            try:
+                times = proc.cpu_times()
+            except Exception:  # a backend that exited in between is counted by the postmaster instead
+                continue
+            total += times.user + times.system + times.children_user + times.children_system
+        return total
+
+    def __enter__(self) -> CpuMeter:
+        self._client0 = time.process_time()
+        self._db0 = self._db_total()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client_s = time.process_time() - self._client0
+        db1 = self._db_total()
+        self.db_s = None if db1 is None or self._db0 is None else db1 - self._db0
+
+
+def embedded_pg_data_dir(name: str) -> Path | None:
+    """The data folder of the running embedded PostgreSQL `name` (in DORFKERN_STATE_DIR), if there is one."""
+    path = Path(os.environ["DORFKERN_STATE_DIR"]) / name
+    return path if (path / "postmaster.pid").exists() else None

@@ -44,6 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
 
+    external_db = "DATABASE_URL" in os.environ
     benchlib.state_dir_setup()
     benchlib.paths_setup()
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
@@ -57,13 +58,17 @@ def main() -> None:
 
     from tenants.services import town_create
 
-    def migrate(target: str) -> float:
-        start = time.perf_counter()
-        call_command("migrate_schemas", "benchapp", target, tenant=True, verbosity=0)
-        connection.set_schema_to_public()
-        return time.perf_counter() - start
+    def migrate(target: str) -> tuple[float, float, float | None]:
+        """Wall seconds, this process's CPU seconds and the database's CPU seconds of one migrate_schemas."""
+        with benchlib.CpuMeter(pg_dir) as cpu:
+            start = time.perf_counter()
+            call_command("migrate_schemas", "benchapp", target, tenant=True, verbosity=0)
+            connection.set_schema_to_public()
+            wall = time.perf_counter() - start
+        return wall, cpu.client_s, cpu.db_s
 
     old_config = setup_databases(verbosity=0, interactive=False)
+    pg_dir = None if external_db else benchlib.embedded_pg_data_dir("test-pg")
     call_command("migrate_schemas", shared=True, verbosity=0)
     results = []
     made = 0
@@ -83,33 +88,48 @@ def main() -> None:
                 made += 1
             provisioning_s += time.perf_counter() - start
             print(f"{count} towns provisioned ({provisioning_s:.0f} s so far)", flush=True)
-            forward, rollback = [], []
+            forward, rollback, client_cpu, db_cpu = [], [], [], []
             for _ in range(args.repeat):
-                rollback.append(migrate("0001"))
+                rollback.append(migrate("0001")[0])
                 _check_applied(connection, town.schema_name, applied=False)
-                forward.append(migrate("0002"))
+                wall, client_s, db_s = migrate("0002")
                 _check_applied(connection, town.schema_name, applied=True)
+                forward.append(wall)
+                client_cpu.append(client_s)
+                db_cpu.append(db_s)
             median = statistics.median(forward)
+            cpu = statistics.median(c + (d or 0.0) for c, d in zip(client_cpu, db_cpu, strict=True))
             results.append({
                 "towns": count,
                 "forward_s_median": median,
                 "forward_s_samples": forward,
                 "rollback_s_samples": rollback,
+                "client_cpu_s_samples": client_cpu,
+                "db_cpu_s_samples": db_cpu,
                 "per_town_s": median / count,
+                "cpu_per_town_s": cpu / count,
+                "load_average_1min": os.getloadavg()[0],
             })
     finally:
         connection.set_schema_to_public()
         teardown_databases(old_config, verbosity=0)
 
     baseline = results[0]["per_town_s"]
+    cpu_baseline = results[0]["cpu_per_town_s"]
     rows = []
     for row in results:
         row["per_town_ratio_to_baseline"] = row["per_town_s"] / baseline
+        row["cpu_per_town_ratio_to_baseline"] = row["cpu_per_town_s"] / cpu_baseline
         rows.append([row["towns"], f"{row['forward_s_median']:.2f}", f"{row['per_town_s'] * 1000:.1f}",
-                     f"{row['per_town_ratio_to_baseline']:.2f}", f"{statistics.median(row['rollback_s_samples']):.2f}"])
+                     f"{row['per_town_ratio_to_baseline']:.2f}", f"{row['cpu_per_town_s'] * 1000:.1f}",
+                     f"{row['cpu_per_town_ratio_to_baseline']:.2f}",
+                     f"{statistics.median(row['rollback_s_samples']):.2f}", f"{row['load_average_1min']:.1f}"])
     print("\nmigrate_schemas --tenant benchapp 0002 (AddField with default + AddIndex)")
-    benchlib.table_print(["towns", "total s", "ms per town", "per-town ratio", "rollback s"], rows)
-    print("per-town ratio ≈ 1.0 at every count means the time grows linearly with the number of towns")
+    benchlib.table_print(["towns", "wall s", "wall ms/town", "ratio", "CPU ms/town", "CPU ratio", "rollback s",
+                          "load"], rows)
+    print("ratio ≈ 1.0 at every count means linear growth. CPU = this process + the database's backends"
+          + (" (database not measured: external DATABASE_URL)" if pg_dir is None else "")
+          + "; it is less disturbed by other load than wall time.")
     benchlib.results_write("migrations", {
         "settings": vars(args),
         "baseline": {"towns": results[0]["towns"], "per_town_s": baseline},

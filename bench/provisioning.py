@@ -11,17 +11,14 @@ the smallest count in the same run; later rows are reported as ratios to it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform as stdlib_platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +28,8 @@ def main() -> None:
     args = parser.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
 
-    os.environ.setdefault("DORFKERN_STATE_DIR", tempfile.mkdtemp(prefix="dorfkern-bench-"))
+    benchlib.state_dir_setup()
+    benchlib.paths_setup()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     import django
 
@@ -49,10 +47,12 @@ def main() -> None:
     made = 0
     try:
         for count in counts:
+            start = time.perf_counter()
             while made < count:
                 town_create(name=f"Filler {made}", kind="gemeinde", slug=f"filler-{made}",
                             admin_name="Bench", admin_email="bench@example.org", admin_password="x" * 12)
                 made += 1
+            print(f"{count} towns present ({time.perf_counter() - start:.0f} s to add them)", flush=True)
             samples = []
             for i in range(args.repeat):
                 slug = f"probe-{count}-{i}"
@@ -68,18 +68,13 @@ def main() -> None:
         teardown_databases(old_config, verbosity=0)
 
     baseline = results[0]["median_s"]
-    print(f"{'existing towns':>15} {'median s':>10} {'ratio':>7}")
+    rows = []
     for row in results:
         row["ratio_to_baseline"] = row["median_s"] / baseline
-        print(f"{row['existing_towns']:>15} {row['median_s']:>10.3f} {row['ratio_to_baseline']:>7.2f}")
-    out = ROOT / "bench" / "results" / "provisioning.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "machine": {"python": sys.version.split()[0], "platform": stdlib_platform.platform(),
-                    "cpus": os.cpu_count()},
-        "results": results,
-    }, indent=2))
-    print(f"written: {out}")
+        rows.append([row["existing_towns"], f"{row['median_s']:.3f}", f"{row['ratio_to_baseline']:.2f}"])
+    print(f"\nseconds to provision one town (median of {args.repeat})")
+    benchlib.table_print(["existing towns", "median s", "ratio"], rows, align=">>>")
+    benchlib.results_write("provisioning", {"settings": vars(args), "results": results})
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Settings for bench/tenancy_overhead.py: production-like (DEBUG off), optionally without tenant lookup."""
+"""Production-like settings (DEBUG off) for the benches that run gunicorn: tenancy_overhead.py and memory.py.
+
+With BENCH_FIXED_SCHEMA set, the tenant middleware is the baseline of tenancy_overhead.py
+(fixed_tenant.FixedTenantMiddleware: the same code without the host lookup).
+"""
 
 import os
 
@@ -9,5 +13,4 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": True}
 if os.environ.get("BENCH_FIXED_SCHEMA"):
-    # Baseline: the same view and data, the schema fixed per process instead of looked up per request.
     MIDDLEWARE = ["fixed_tenant.FixedTenantMiddleware", *MIDDLEWARE[1:]]
