@@ -51,6 +51,14 @@ def _managed_businesses(user: Any) -> list[tuple[int, str]]:
     return [(int(pk), str(name)) for pk, name in rows]
 
 
+def _organisation_path(organisation_id: int) -> str:
+    """The sponsor's page on the town's site: where a sponsored entry links to."""
+    from town.models import Organisation
+
+    slug = Organisation.objects.filter(pk=organisation_id).values_list("slug", flat=True).first()
+    return reverse("town:organisation", kwargs={"slug": slug}) if slug else ""
+
+
 def _product_from(request: HttpRequest, value: str | None) -> Product:
     product = Product.objects.filter(key=value or "", is_active=True).exclude(kind=ProductKind.PLATFORM_PLAN).first()
     if product is None:
@@ -117,6 +125,7 @@ def purchase(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_KEY] = {
                 "product": product.key, "target_id": target_id, "organisation": data["organisation"],
                 "sponsor_name": dict(businesses)[data["organisation"]], "text": data["sponsor_text"],
+                "link_url": _organisation_path(data["organisation"]),
             }
             return _payment_page(request, customer=customer, action=reverse("billing:purchase-confirm"),
                                  title=_("Pay for %(product)s") % {"product": product.name},
@@ -142,7 +151,7 @@ def purchase_confirm(request: HttpRequest) -> HttpResponse:
         services.payment_method_save(customer=customer, setup_intent_id=request.POST.get("setup_intent", ""))
         services.subscription_start(tenant=_town(request), customer=customer, product=product,
                                     sponsor_name=pending["sponsor_name"], target_id=pending["target_id"],
-                                    text=pending["text"])
+                                    text=pending["text"], link_url=pending.get("link_url", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('billing:purchase')}?produkt={product.key}")

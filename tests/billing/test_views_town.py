@@ -105,7 +105,8 @@ def test_a_business_buys_with_elements_and_its_promotion_is_live(town_a, catalog
     assert done.status_code == 302 and done["Location"] == "/sponsoring/meine/"
     subscription = Subscription.objects.get(tenant=town_a, customer__organisation_id=organisation.pk)
     assert subscription.status == SubscriptionStatus.ACTIVE
-    assert [p.sponsor_name for p in active_promotions(slot_key="directory.home", tenant=town_a)] == ["Bäckerei Korn"]
+    shown = active_promotions(slot_key="directory.home", tenant=town_a)
+    assert [(p.sponsor_name, p.link_url) for p in shown] == [("Bäckerei Korn", f"/organisationen/{organisation.slug}/")]
     mine = client.get("/sponsoring/meine/").content.decode()
     assert "23,80 €" in mine  # the invoice with VAT
     assert subscription.customer.payment_method_label in mine
