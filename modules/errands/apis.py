@@ -21,7 +21,7 @@ from town.models import Ortsgemeinde
 from town.selectors import user_ortsgemeinde_id
 
 
-class _OrtsgemeindeSerializer(serializers.Serializer):
+class _ErrandOrtsgemeindeSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
 
@@ -41,7 +41,7 @@ class OpenErrandListApi(ConditionalGetMixin, APIView):
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         first_name = serializers.SerializerMethodField()
-        ortsgemeinde = _OrtsgemeindeSerializer(allow_null=True)
+        ortsgemeinde = _ErrandOrtsgemeindeSerializer(allow_null=True)
         items = serializers.ListField(child=serializers.CharField(), source="item_list")
         shop = serializers.CharField(source="shop_name")
         window_start = serializers.DateTimeField()

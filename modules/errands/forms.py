@@ -17,9 +17,21 @@ def euros_to_cents(value: Decimal | None) -> int | None:
     return None if value is None else int((value * 100).quantize(Decimal(1)))
 
 
+class EuroField(forms.DecimalField):
+    """An amount in euros as people type it: "6,50", "6.50", "1.250,00" or "6,50 €" are all understood."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = value.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+            if "," in value:
+                # German notation: "." groups thousands, "," separates the cents.
+                value = value.replace(".", "").replace(",", ".")
+        return super().to_python(value)
+
+
 def _amount_field(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=False, max_digits=7, decimal_places=2, localize=True,
+    return EuroField(
+        label=label, required=False, max_digits=7, decimal_places=2,
         help_text=_("In euros, optional. Only a note for the two of you: no money is paid through this website."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )

@@ -324,3 +324,14 @@ def test_a_request_of_town_a_does_not_exist_in_town_b(town_a, town_b, anna, admi
     errand = errand_make(anna, shop_name="Nur in Altdorf")
     assert admin_client_b.get(f"/errands/requests/{errand.pk}/").status_code == 404
     assert "Nur in Altdorf" not in TownClient(host_of(town_b)).get("/errands/").content.decode()
+
+
+@pytest.mark.parametrize(("typed", "cents"), [("6,50", 650), ("6.50", 650), ("1.250,00 €", 125000), ("7", 700)])
+def test_amounts_are_understood_as_people_type_them(typed, cents):
+    from modules.errands.forms import BoughtForm
+
+    form = BoughtForm({"spent_amount": typed})
+    assert form.is_valid(), form.errors
+    from modules.errands.forms import euros_to_cents
+
+    assert euros_to_cents(form.cleaned_data["spent_amount"]) == cents
