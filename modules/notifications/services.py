@@ -39,6 +39,7 @@ from modules.notifications.models import (
     UrgentNotice,
 )
 from modules.notifications.push import PushGone, push_send, push_session
+from modules.notifications.selectors import forget_unread_counts, forget_urgent_notices
 from modules.notifications.tokens import unsubscribe_token_make
 from modules.notifications.topics import ALL_EMAIL, TOPICS, URGENT
 
@@ -167,11 +168,14 @@ def notification_mark_read(*, user: Any, notification_id: int) -> Notification |
     if notification is not None and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        forget_unread_counts([user.pk])
     return notification
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    forget_unread_counts([user.pk])
+    return count
 
 
 # --- web push subscriptions -------------------------------------------------------
@@ -254,6 +258,7 @@ def notifications_create(
         )
     # The unique (user, dedupe_key) constraint makes a second delivery insert nothing.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    forget_unread_counts(active)
     return list(
         Notification.objects.filter(dedupe_key=dedupe_key[:200], user_id__in=active)
         .filter(Q(email_state=PENDING) | Q(push_state=PENDING))
@@ -496,6 +501,7 @@ def urgent_notice_send(
     from modules.notifications import tasks
 
     notice_id = notice.pk
+    transaction.on_commit(forget_urgent_notices)
     transaction.on_commit(lambda: tasks.urgent_notice_deliver.delay(notice_id=notice_id))
     return notice
 

@@ -144,3 +144,26 @@ def test_delivered_notifications_show_up_in_the_centre(in_town_a, daytime):
     anna = user_make("anna@example.org")
     services.notifications_deliver(user_ids=[anna.pk], **deliver_kwargs(title="Willkommen im Dorf"))
     assert "Willkommen im Dorf" in logged_in_client(in_town_a, anna).get("/notifications/").content.decode()
+
+
+def test_the_header_count_and_the_urgent_widget_cost_no_query_once_warm(in_town_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.notifications.models import UrgentNotice
+
+    # given: a resident with unread notifications and a current urgent notice
+    anna = user_make("anna@example.org")
+    _make(anna, 2)
+    UrgentNotice.objects.create(title="Glatteis", body="Vorsicht auf der K12.")
+    client = logged_in_client(in_town_a, anna)
+    client.get("/")
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    # then: both are shown, from the cache
+    assert "Glatteis" in html and '<span class="badge">2<span class="visually-hidden">' in html
+    assert not [q for q in queries.captured_queries if "notifications_" in q["sql"]]
+    # and reading drops the cached count at once
+    client.post("/notifications/read-all/")
+    assert '<span class="badge">2' not in client.get("/").content.decode()
