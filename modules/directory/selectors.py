@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -51,13 +53,15 @@ def business_list_visible(
     delivers: bool = False,
     search: str | None = None,
     open_at: datetime | None = None,
+    open_now: bool = False,
     with_hours: bool = False,
 ) -> QuerySet[Business]:
     """Visible businesses by name (best match first when searching).
 
     `ortsgemeinde_id` keeps only that village's businesses; `near_ortsgemeinde_id`
     keeps all but sorts that village's first. `open_at` keeps those open at that
-    moment (computed in Europe/Berlin by modules.directory.opening_hours).
+    moment (computed in Europe/Berlin by modules.directory.opening_hours); `open_now` does the
+    same for the current minute from the cache.
     """
     qs = Business.objects.filter(visible_q()).select_related("ortsgemeinde")
     if with_hours:
@@ -70,6 +74,8 @@ def business_list_visible(
         qs = qs.filter(delivers=True)
     if open_at is not None:
         qs = qs.filter(pk__in=business_ids_open_at(open_at))
+    if open_now:
+        qs = qs.filter(pk__in=list(open_state_now()))
     order: list[Any] = []
     if near_ortsgemeinde_id is not None:
         qs = qs.annotate(
@@ -85,7 +91,35 @@ def business_list_visible(
 
 
 def business_ids_open_at(moment: datetime) -> list[int]:
-    """Ids of the businesses open at `moment`, from two light queries whatever the number of businesses.
+    """Ids of the businesses open at `moment`, from two light queries whatever the number of businesses."""
+    return sorted(open_state_at(moment))
+
+
+# "Open now" for lists and the start page, cached per town for the current minute. Every
+# change to hours or visibility replaces the town's version token (hours_changed), so an
+# edit shows at once; otherwise the answer is at most a minute old, like the clock it follows.
+_OPEN_VERSION_KEY = "directory:open-version"
+
+
+def hours_changed() -> None:
+    """Forget the cached 'open now' answers of the current town (the cache key carries the schema)."""
+    cache.set(_OPEN_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def open_state_now() -> dict[int, time]:
+    """{business id: local closing time} of the businesses open now, cached for the current minute."""
+    now = timezone.now()
+    version = cache.get(_OPEN_VERSION_KEY) or "0"
+    key = f"directory:open:{version}:{now:%Y%m%d%H%M}"
+    state = cache.get(key)
+    if state is None:
+        state = open_state_at(now)
+        cache.set(key, state, 120)
+    return state
+
+
+def open_state_at(moment: datetime) -> dict[int, time]:
+    """{business id: local closing time} of the visible businesses open at `moment` (two queries).
 
     Only today's and yesterday's hours can matter (yesterday's for intervals past midnight).
     """
@@ -103,12 +137,12 @@ def business_ids_open_at(moment: datetime) -> list[int]:
     ).values_list("business_id", "start_date", "end_date", "closed", "opens", "closes", "closes_next_day"):
         exceptions[business_id].append(opening_hours.Exception_(start, end, closed, opens, closes, next_day))
     # Special hours can open a business on a day without regular hours.
-    candidates = set(intervals) | set(exceptions)
-    return sorted(
-        business_id
-        for business_id in candidates
-        if opening_hours.is_open_at(moment, intervals.get(business_id, []), exceptions.get(business_id, []))
-    )
+    state: dict[int, time] = {}
+    for business_id in set(intervals) | set(exceptions):
+        until = opening_hours.open_until(moment, intervals.get(business_id, []), exceptions.get(business_id, []))
+        if until is not None:
+            state[business_id] = until
+    return state
 
 
 def hours_of(business: Business) -> tuple[list[opening_hours.Interval], list[opening_hours.Exception_]]:
@@ -169,22 +203,13 @@ def business_list_pending() -> QuerySet[Business]:
     ).order_by("created_at", "id")
 
 
-def business_list_managed_by(user: Any) -> QuerySet[Business]:
-    """The businesses `user` runs (member of the organisation); all of them for town admins and moderators."""
-    qs = Business.objects.select_related("ortsgemeinde").order_by("name", "id")
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.is_moderator:
-        return qs
-    return qs.filter(organisation__memberships__user=user).distinct()
-
-
 def business_list_of_member(user: Any) -> QuerySet[Business]:
-    """Only the businesses `user` is a member of (what a manager sees as 'my businesses')."""
+    """The businesses `user` runs or applied for ('my businesses')."""
     if not getattr(user, "is_authenticated", False):
         return Business.objects.none()
+    applied = Q(applicant=user) & ~Q(status=BusinessStatus.APPROVED)
     return (
-        Business.objects.filter(organisation__memberships__user=user)
+        Business.objects.filter(Q(organisation__memberships__user=user) | applied)
         .select_related("ortsgemeinde")
         .order_by("name", "id")
         .distinct()

@@ -23,7 +23,7 @@ from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from modules.directory import opening_hours
+from modules.directory import opening_hours, selectors
 from modules.directory.images import photo_prepare
 from modules.directory.models import (
     Business,
@@ -50,10 +50,16 @@ RESERVED_SLUGS = frozenset({"manage", "register", "api", "category", "categories
 
 
 def user_can_manage_business(user: Any, business: Business) -> bool:
-    """Members of the business's organisation run its entry; moderators and admins may fix any entry."""
+    """Members of the business's organisation run its entry; moderators and admins may fix any entry.
+
+    Before approval the applicant is not yet a member (membership would let them publish
+    news in the organisation's name), but may already complete the entry.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_moderator:
+        return True
+    if business.status != BusinessStatus.APPROVED and business.applicant_id == user.pk:
         return True
     return OrganisationMembership.objects.filter(user=user, organisation_id=business.organisation_id).exists()
 
@@ -78,7 +84,8 @@ def _require_admin(user: Any) -> None:
 
 def _free_slug(name: str, *, exclude_pk: int | None = None) -> str:
     """A slug free both among businesses and organisations (the organisation carries the same one)."""
-    base = german_slugify(name)[:150].strip("-") or "betrieb"
+    # The organisation's slug holds 80 characters; the business uses the very same one.
+    base = german_slugify(name)[:70].strip("-") or "betrieb"
     candidate, number = base, 1
     while (
         candidate in RESERVED_SLUGS
@@ -176,9 +183,10 @@ def business_register(
     categories: Iterable[BusinessCategory] = (),
     **data: Any,
 ) -> Business:
-    """Apply for an entry: a business organisation (not yet approved) with `acting_user` as its manager.
+    """Apply for an entry: a business organisation (not yet approved) applied for by `acting_user`.
 
-    The entry stays invisible until a moderator or the town admin approves it.
+    The entry stays invisible until a moderator or the town admin approves it; only then
+    does the applicant become the organisation's manager (see user_can_manage_business).
     """
     if not getattr(acting_user, "is_authenticated", False) or not acting_user.is_active:
         raise PermissionDenied(_("Please sign in to register a business."))
@@ -189,7 +197,7 @@ def business_register(
     organisation = organisation_create(
         acting_user=acting_user,
         name=business.name[:150],
-        slug=business.slug[:80],
+        slug=business.slug,
         kind=OrganisationKind.BUSINESS,
         website=business.website,
         email=business.email,
@@ -198,7 +206,6 @@ def business_register(
     )
     # organisation_create takes only profile fields; approval is the town's decision, made later.
     Organisation.objects.filter(pk=organisation.pk).update(is_approved=False)
-    OrganisationMembership.objects.create(organisation=organisation, user=acting_user, role=MembershipRole.MANAGER)
     business.organisation = organisation
     business.save()
     business.categories.set(list(categories))
@@ -223,6 +230,7 @@ def business_update(*, business: Business, acting_user: Any, data: dict[str, Any
         ortsgemeinde=business.ortsgemeinde,
     )
     _search_index_update(business)
+    selectors.hours_changed()
     return business
 
 
@@ -235,9 +243,15 @@ def business_approve(*, business: Business, acting_user: Any) -> Business:
     business.reviewed_at = timezone.now()
     business.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"])
     Organisation.objects.filter(pk=business.organisation_id).update(is_approved=True)
+    applicant = business.applicant
+    if applicant is not None and applicant.is_active:
+        OrganisationMembership.objects.get_or_create(
+            organisation_id=business.organisation_id, user=applicant, defaults={"role": MembershipRole.MANAGER}
+        )
     business_id = business.pk
     transaction.on_commit(lambda: _notify("approved", business_id))
     _announce(business)
+    selectors.hours_changed()
     logger.info("business %s approved by %s", business.pk, acting_user.pk)
     return business
 
@@ -257,6 +271,7 @@ def business_reject(*, business: Business, acting_user: Any, reason: str) -> Bus
     Organisation.objects.filter(pk=business.organisation_id).update(is_approved=False)
     business_id = business.pk
     transaction.on_commit(lambda: _notify("rejected", business_id))
+    selectors.hours_changed()
     logger.info("business %s rejected by %s", business.pk, acting_user.pk)
     return business
 
@@ -344,6 +359,7 @@ def opening_hours_replace(
         for i in intervals
     )
     Business.objects.filter(pk=business.pk).update(updated_at=timezone.now())
+    selectors.hours_changed()
     return rows
 
 
@@ -389,6 +405,7 @@ def opening_exception_add(
         closes_next_day=False if closed else closes_next_day, note=note.strip(),
     )
     Business.objects.filter(pk=business.pk).update(updated_at=timezone.now())
+    selectors.hours_changed()
     return exception
 
 
@@ -397,6 +414,7 @@ def opening_exception_delete(*, exception: OpeningException, acting_user: Any) -
     _require_manage(acting_user, exception.business)
     exception.delete()
     Business.objects.filter(pk=exception.business_id).update(updated_at=timezone.now())
+    selectors.hours_changed()
 
 
 # --- photos ------------------------------------------------------------------------

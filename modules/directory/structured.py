@@ -58,7 +58,8 @@ def business_jsonld(business: Business, *, page_url: str, origin: str, today: da
     if photos:
         data["image"] = photos
     special = []
-    for exception in business.opening_exceptions.all():
+    exceptions = getattr(business, "recent_exceptions", None)  # prefetched by the detail selector
+    for exception in exceptions if exceptions is not None else business.opening_exceptions.all():
         if exception.end_date < today:
             continue
         period = {"validFrom": exception.start_date.isoformat(), "validThrough": exception.end_date.isoformat()}

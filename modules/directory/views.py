@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -54,12 +55,18 @@ def map_settings(request: HttpRequest) -> dict[str, str] | None:
     return {"tiles": template, "attribution": (config.get("attribution") or "").strip()}
 
 
+PROMOTIONS_CACHE_SECONDS = 60
+
+
 def _promotions(slot_key: str, target_id: int | None = None) -> list[ActivePromotion]:
-    # Billing validates link targets; only web links are rendered, whatever a row holds.
-    return [
-        promotion for promotion in active_promotions(slot_key=slot_key, target_id=target_id)
-        if promotion.link_url.startswith(("https://", "http://", "/"))
-    ]
+    """The slot's sponsored entries; the same for every visitor, so cached per town for a minute."""
+    key = f"directory:promotions:{slot_key}:{target_id}"
+    found = cache.get(key)
+    if found is None:
+        found = active_promotions(slot_key=slot_key, target_id=target_id)
+        cache.set(key, found, PROMOTIONS_CACHE_SECONDS)
+    # Billing validates link targets; only web links and paths are rendered, whatever a row holds.
+    return [promotion for promotion in found if promotion.link_url.startswith(("https://", "http://", "/"))]
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -71,11 +78,10 @@ def _apply_errors(form: Any, error: ValidationError) -> None:
 
 
 def _with_open_state(businesses: list[Business]) -> list[Business]:
-    """Set `open_until` (a local time, or None when closed) on each prefetched business."""
-    now = timezone.now()
+    """Set `open_until` (a local time, or None when closed) on each business, from the cached state."""
+    state = selectors.open_state_now()
     for business in businesses:
-        intervals, exceptions = selectors.hours_of(business)
-        business.open_until = opening_hours.open_until(now, intervals, exceptions)
+        business.open_until = state.get(business.pk)
     return businesses
 
 
@@ -97,8 +103,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         near_ortsgemeinde_id=None if ortsgemeinde else user_ortsgemeinde_id(request.user),
         delivers=bool(data.get("delivers")),
         search=data.get("q") or None,
-        open_at=timezone.now() if data.get("open_now") else None,
-        with_hours=True,
+        open_now=bool(data.get("open_now")),
     ).prefetch_related("categories")
     page = Paginator(businesses, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     entries = _with_open_state(list(page.object_list))
@@ -138,12 +143,12 @@ def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
     business = selectors.business_get_visible(slug=slug)
     if business is None:
         raise Http404
-    _with_open_state([business])
+    intervals, exceptions = selectors.hours_of(business)
+    business.open_until = opening_hours.open_until(timezone.now(), intervals, exceptions)
     origin = town_url("")
     page_url = origin + business.get_absolute_url()
     today = selectors.today_local()
     jsonld = structured.business_jsonld(business, page_url=page_url, origin=origin, today=today)
-    intervals, exceptions = selectors.hours_of(business)
     week = [(Weekday(day).label, items) for day, items in opening_hours.week_table(intervals)]
     upcoming = [e for e in business.recent_exceptions if e.end_date >= today]
     map_config = map_settings(request)
@@ -179,13 +184,12 @@ def business_vcard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def home_widget(request: HttpRequest) -> str:
-    """Businesses open now, the resident's village first, plus up to two sponsored cards (fixed queries)."""
+    """Businesses open now, the resident's village first, plus up to two sponsored cards.
+
+    One query (the businesses) while this minute's 'open now' and the promotions are cached, four otherwise.
+    """
     home_id = user_ortsgemeinde_id(request.user)
-    businesses = list(
-        selectors.business_list_visible(near_ortsgemeinde_id=home_id, open_at=timezone.now(), with_hours=True)[
-            :HOME_WIDGET_SIZE
-        ]
-    )
+    businesses = list(selectors.business_list_visible(near_ortsgemeinde_id=home_id, open_now=True)[:HOME_WIDGET_SIZE])
     sponsored = _promotions("directory.home")
     if not businesses and not sponsored:
         return ""
@@ -300,7 +304,6 @@ def opening_hours_edit(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         # A few empty rows to add intervals without JavaScript.
         formset = OpeningIntervalFormSet(prefix="hours", initial=initial + [{}] * 4)
-        formset.extra = 0
     exceptions = list(business.opening_exceptions.filter(end_date__gte=selectors.today_local()))
     return render(
         request, "directory/manage/hours.html",

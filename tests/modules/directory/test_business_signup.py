@@ -15,7 +15,7 @@ from tests.modules.directory.conftest import business_make, category, town_admin
 from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
 
 
-def test_signup_creates_an_unapproved_business_organisation_with_the_applicant_as_manager(
+def test_signup_creates_an_unapproved_business_organisation(
     in_town_a, village, client_a, mails_sent_now, django_capture_on_commit_callbacks
 ):
     # given
@@ -37,7 +37,12 @@ def test_signup_creates_an_unapproved_business_organisation_with_the_applicant_a
     organisation = business.organisation
     assert organisation.kind == OrganisationKind.BUSINESS
     assert organisation.is_approved is False
-    assert OrganisationMembership.objects.get(organisation=organisation, user=baker).role == MembershipRole.MANAGER
+    assert business.applicant == baker
+    # no membership yet: it would let the applicant publish news in the organisation's name
+    assert not OrganisationMembership.objects.filter(organisation=organisation).exists()
+    # but the applicant may complete the entry meanwhile
+    assert client.get(f"/directory/manage/{business.slug}/hours/").status_code == 200
+    assert business.name in client.get("/directory/mine/").content.decode()
     # the town's moderators and admins hear about it, each in a mail of their own
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert moderator.email in recipients and town_admin().email in recipients
@@ -71,6 +76,8 @@ def test_a_moderator_approves_and_the_applicant_is_told(in_town_a, client_a, mai
     assert business.status == BusinessStatus.APPROVED
     assert business.reviewed_by == moderator
     assert Organisation.objects.get(pk=business.organisation_id).is_approved
+    membership = OrganisationMembership.objects.get(organisation_id=business.organisation_id)
+    assert (membership.user, membership.role) == (owner, MembershipRole.MANAGER)
     assert [message.to for message in mail.outbox] == [[owner.email]]
     assert f"/directory/manage/{business.slug}/" in mail.outbox[0].body
     assert client_a.get(f"/directory/{business.slug}/").status_code == 200
