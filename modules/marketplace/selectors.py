@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from modules.marketplace.models import (
@@ -60,12 +61,25 @@ def listing_list_public(
     return qs.order_by("-created_at", "-id")
 
 
-def listing_list_newest(*, ortsgemeinde_id: int | None, limit: int) -> list[Listing]:
-    """For the start page: the newest listings of one village only (None: of the whole town)."""
+def listing_list_home(*, ortsgemeinde_id: int | None, limit: int) -> tuple[list[Listing], list[Listing]]:
+    """For the start page, in one query: the newest listings of the resident's village, and the newest
+    of the rest of the town (other villages and town-wide ones), each at most `limit`."""
+    order = [F("created_at").desc(), F("id").desc()]
     qs = Listing.objects.filter(public_q()).select_related("ortsgemeinde", "category")
-    if ortsgemeinde_id is not None:
-        qs = qs.filter(ortsgemeinde_id=ortsgemeinde_id)
-    return list(qs.order_by("-created_at", "-id")[:limit])
+    if ortsgemeinde_id is None:
+        return [], list(qs.order_by(*order)[:limit])
+    # Row numbers within "this village" and within "the rest of the town"; PostgreSQL keeps the first
+    # `limit` of each in the same statement.
+    here = Case(When(ortsgemeinde_id=ortsgemeinde_id, then=Value(True)), default=Value(False),
+                output_field=BooleanField())
+    rows = list(
+        qs.annotate(rank=Window(RowNumber(), partition_by=[here], order_by=order))
+        .filter(rank__lte=limit)
+        .order_by(*order)
+    )
+    nearby = [row for row in rows if row.ortsgemeinde_id == ortsgemeinde_id]
+    town_wide = [row for row in rows if row.ortsgemeinde_id != ortsgemeinde_id]
+    return nearby, town_wide
 
 
 def listing_get_public(*, pk: int) -> Listing | None:

@@ -137,15 +137,9 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def home_widget(request: HttpRequest) -> str:
-    """The start page: newest listings in the resident's village, and the newest of the whole town."""
+    """The start page: newest listings in the resident's village, and the newest of the rest of the town."""
     home_id = user_ortsgemeinde_id(request.user)
-    nearby = selectors.listing_list_newest(ortsgemeinde_id=home_id, limit=HOME_WIDGET_SIZE) if home_id else []
-    nearby_ids = {listing.pk for listing in nearby}
-    town_wide = [
-        listing
-        for listing in selectors.listing_list_newest(ortsgemeinde_id=None, limit=HOME_WIDGET_SIZE * 2)
-        if listing.pk not in nearby_ids
-    ][:HOME_WIDGET_SIZE]
+    nearby, town_wide = selectors.listing_list_home(ortsgemeinde_id=home_id, limit=HOME_WIDGET_SIZE)
     if not nearby and not town_wide:
         return ""
     place = nearby[0].ortsgemeinde if nearby else None

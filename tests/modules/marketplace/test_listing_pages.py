@@ -229,3 +229,26 @@ def test_category_management_for_town_admins(town_a, admin_client_a, seller):
 
         assert Category.objects.filter(name="Fahrzeuge").count() == 1
         assert Category.objects.count() == 11  # the ten seeded ones plus this
+
+
+def _statements(queries) -> int:
+    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+
+
+def test_home_selection_is_the_newest_per_village_and_elsewhere_in_one_query(seller, villages):
+    from django.test.utils import CaptureQueriesContext
+
+    from modules.marketplace.selectors import listing_list_home
+
+    here = [listing_make(owner=seller, title=f"Hier {n}", ortsgemeinde=villages["x"]) for n in range(6)]
+    there = [listing_make(owner=seller, title=f"Dort {n}", ortsgemeinde=villages["y"]) for n in range(3)]
+    anywhere = listing_make(owner=seller, title="Überall")
+    with CaptureQueriesContext(connection) as queries:
+        nearby, elsewhere = listing_list_home(ortsgemeinde_id=villages["x"].pk, limit=4)
+    assert _statements(queries) == 1
+    assert [listing.pk for listing in nearby] == [listing.pk for listing in reversed(here)][:4]
+    assert [listing.pk for listing in elsewhere] == [anywhere.pk] + [listing.pk for listing in reversed(there)]
+    with CaptureQueriesContext(connection) as queries:
+        nearby, newest = listing_list_home(ortsgemeinde_id=None, limit=4)
+    assert _statements(queries) == 1
+    assert nearby == [] and [listing.pk for listing in newest] == [anywhere.pk] + [x.pk for x in reversed(there)]
