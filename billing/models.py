@@ -182,7 +182,7 @@ class Subscription(models.Model):
     """A sponsor's (or a town's) monthly plan for one product."""
 
     tenant = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="billing_subscriptions")
-    customer = models.ForeignKey(StripeCustomer, on_delete=models.PROTECT, related_name="subscriptions")
+    customer = models.ForeignKey(StripeCustomer, on_delete=models.CASCADE, related_name="subscriptions")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="subscriptions")
     subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     plan_id = models.CharField(max_length=255)
@@ -224,7 +224,7 @@ class Invoice(models.Model):
     """Mirror of a Stripe invoice, with the German invoice fields shown to the business."""
 
     tenant = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="billing_invoices")
-    customer = models.ForeignKey(StripeCustomer, on_delete=models.PROTECT, related_name="invoices")
+    customer = models.ForeignKey(StripeCustomer, on_delete=models.CASCADE, related_name="invoices")
     subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="invoices")
     invoice_id = models.CharField(max_length=255, unique=True)
