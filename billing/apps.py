@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from tenants.models import Municipality
 
 
 class BillingConfig(AppConfig):
@@ -7,3 +14,17 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Billing")
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+
+        from tenants.models import Municipality
+
+        pre_delete.connect(_town_deleted, sender=Municipality, dispatch_uid="billing-town-deleted")
+
+
+def _town_deleted(sender: type, instance: Municipality, **kwargs: Any) -> None:
+    # Our rows go with the town (CASCADE); Stripe has to stop charging as well (ISOLATION T19).
+    from billing.services import town_stripe_links_end
+
+    town_stripe_links_end(tenant=instance)

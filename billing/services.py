@@ -571,3 +571,22 @@ def subscriptions_reconcile() -> int:
             subscription_apply_stripe(subscription=subscription, data=data)
         count += 1
     return count
+
+
+def town_stripe_links_end(*, tenant: Municipality) -> list[str]:
+    """A town is being deleted: end its subscriptions at Stripe once the deletion has committed (ISOLATION T19).
+
+    Our own rows go with the town (CASCADE); Stripe must stop charging its sponsors and the town itself.
+    """
+    ids = [str(sid) for sid in Subscription.objects.filter(tenant=tenant).exclude(
+        status=SubscriptionStatus.CANCELED).exclude(subscription_id=None).values_list("subscription_id", flat=True)]
+
+    def cancel() -> None:
+        for subscription_id in ids:
+            try:
+                gateway.subscription_cancel(subscription_id=subscription_id, at_period_end=False)
+            except gateway.GatewayError:
+                logger.exception("could not cancel %s of deleted town %s", subscription_id, tenant.schema_name)
+
+    transaction.on_commit(cancel)
+    return ids

@@ -215,3 +215,18 @@ def test_nightly_reconciliation_catches_a_webhook_that_never_arrived(town_a, cat
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.CANCELED
     assert active_promotions(slot_key="directory.category-top", target_id=CATEGORY, tenant=town_a) == []
+
+
+def test_t19_deleting_a_town_ends_its_subscriptions_at_stripe(town_a, catalogue, django_capture_on_commit_callbacks):
+    from billing.services import town_stripe_links_end
+
+    # given
+    subscription = _subscribe(town_a, catalogue)
+
+    # when: the town's deletion commits (called as the pre_delete receiver does)
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = town_stripe_links_end(tenant=town_a)
+
+    # then
+    assert ended == [subscription.subscription_id]
+    assert gateway.subscription_retrieve(subscription.subscription_id)["status"] == "canceled"
