@@ -25,31 +25,40 @@ from town.models import Ortsgemeinde
 _TAGS = ["directory"]
 
 
-class _NamedSerializer(serializers.Serializer):
+# Component names are global in the OpenAPI document: every serializer here starts with "Directory".
+class DirectoryNamedSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
 
 
-class _IntervalSerializer(serializers.Serializer):
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "07:00"})
+class _WallClockField(serializers.Field):
+    """A local wall-clock time in Europe/Berlin as "HH:MM" (no offset: it is the time on the shop door)."""
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:%H:%M}"
+
+
+class DirectoryIntervalSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday.")
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = _WallClockField()
+    closes = _WallClockField()
     closes_next_day = serializers.BooleanField(help_text="The interval runs past midnight.")
 
 
-class _AddressSerializer(serializers.Serializer):
+class DirectoryAddressSerializer(serializers.Serializer):
     street = serializers.CharField()
     postal_code = serializers.CharField()
     locality = serializers.CharField()
 
 
-class _BusinessOutputSerializer(serializers.Serializer):
+class DirectoryBusinessOutputSerializer(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
     description = serializers.CharField()
     url = serializers.SerializerMethodField()
-    categories = _NamedSerializer(many=True)
-    ortsgemeinde = _NamedSerializer(allow_null=True)
+    categories = DirectoryNamedSerializer(many=True)
+    ortsgemeinde = DirectoryNamedSerializer(allow_null=True)
     address = serializers.SerializerMethodField()
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
@@ -59,7 +68,7 @@ class _BusinessOutputSerializer(serializers.Serializer):
     delivers = serializers.BooleanField()
     pickup = serializers.BooleanField()
     delivery_notes = serializers.CharField()
-    opening_hours = _IntervalSerializer(many=True, source="opening_intervals.all")
+    opening_hours = DirectoryIntervalSerializer(many=True, source="opening_intervals.all")
     is_open_now = serializers.SerializerMethodField(help_text="Computed in Europe/Berlin, holidays included.")
     updated_at = serializers.DateTimeField()
 
@@ -72,7 +81,7 @@ class _BusinessOutputSerializer(serializers.Serializer):
     def get_url(self, business: Business) -> str:
         return self._origin() + business.get_absolute_url()
 
-    @extend_schema_field(_AddressSerializer)
+    @extend_schema_field(DirectoryAddressSerializer)
     def get_address(self, business: Business) -> dict[str, str]:
         return {"street": business.street, "postal_code": business.postal_code, "locality": business.locality}
 
@@ -84,7 +93,7 @@ class _BusinessOutputSerializer(serializers.Serializer):
         return opening_hours.is_open_at(self.context["now"], intervals, exceptions)
 
 
-class _FilterSerializer(serializers.Serializer):
+class DirectoryFilterSerializer(serializers.Serializer):
     category = serializers.SlugField(required=False)
     ortsgemeinde = serializers.SlugField(required=False)
     open_now = serializers.BooleanField(required=False, default=False)
@@ -93,7 +102,7 @@ class _FilterSerializer(serializers.Serializer):
 
 
 def _list_queryset(params: Any):
-    filters = _FilterSerializer(data=params)
+    filters = DirectoryFilterSerializer(data=params)
     filters.is_valid(raise_exception=True)
     data = filters.validated_data
     ortsgemeinde_id = None
@@ -138,7 +147,7 @@ class BusinessListApi(APIView):
 
     permission_classes = [AllowAny]
 
-    class OutputSerializer(_BusinessOutputSerializer):
+    class OutputSerializer(DirectoryBusinessOutputSerializer):
         pass
 
     @extend_schema(
@@ -165,7 +174,7 @@ class BusinessListApi(APIView):
 class BusinessDetailApi(APIView):
     permission_classes = [AllowAny]
 
-    class OutputSerializer(_BusinessOutputSerializer):
+    class OutputSerializer(DirectoryBusinessOutputSerializer):
         pass
 
     @extend_schema(operation_id="directory_businesses_retrieve", responses=OutputSerializer, tags=_TAGS)
