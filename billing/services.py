@@ -588,5 +588,6 @@ def town_stripe_links_end(*, tenant: Municipality) -> list[str]:
             except gateway.GatewayError:
                 logger.exception("could not cancel %s of deleted town %s", subscription_id, tenant.schema_name)
 
-    transaction.on_commit(cancel)
+    if ids:
+        transaction.on_commit(cancel)
     return ids
