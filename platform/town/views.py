@@ -186,6 +186,8 @@ BACKOFFICE_MENU: list[MenuEntry] = [
               gettext_lazy("Residents, editors, moderators and invitations."), order=50),
     MenuEntry(gettext_lazy("Organisations"), "town:organisation-admin-list",
               gettext_lazy("Clubs, fire brigades, parishes and schools that publish."), order=60),
+    MenuEntry(gettext_lazy("Sponsorship"), "billing:backoffice-settings",
+              gettext_lazy("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
     MenuEntry(gettext_lazy("Modules"), "town:module-list",
               gettext_lazy("Switch features on and off and set them up."), order=90),
 ]
