@@ -13,6 +13,7 @@ from modules.directory.models import Business, BusinessStatus
 from tests.conftest import logged_in_client
 from tests.modules.directory.conftest import business_make, category, town_admin, user_make
 from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+from town.people_services import user_can_publish_for
 
 
 def test_signup_creates_an_unapproved_business_organisation(
@@ -40,6 +41,7 @@ def test_signup_creates_an_unapproved_business_organisation(
     assert business.applicant == baker
     # no membership yet: it would let the applicant publish news in the organisation's name
     assert not OrganisationMembership.objects.filter(organisation=organisation).exists()
+    assert not user_can_publish_for(baker, organisation)
     # but the applicant may complete the entry meanwhile
     assert client.get(f"/directory/manage/{business.slug}/hours/").status_code == 200
     assert business.name in client.get("/directory/mine/").content.decode()
