@@ -252,3 +252,13 @@ def test_home_selection_is_the_newest_per_village_and_elsewhere_in_one_query(sel
         nearby, newest = listing_list_home(ortsgemeinde_id=None, limit=4)
     assert _statements(queries) == 1
     assert nearby == [] and [listing.pk for listing in newest] == [anywhere.pk] + [x.pk for x in reversed(there)]
+
+
+def test_an_oversized_photo_is_refused_with_its_limit(town_a, seller, settings):
+    settings.MAX_IMAGE_UPLOAD_BYTES = 300  # a tiny limit, so a small real photo is over it
+    big = image_upload("gross.jpg", size=(200, 200))
+    assert big.size > 300
+    response = logged_in_client(town_a, seller).post("/marketplace/new/", _form(photos=[big]))
+    assert response.status_code == 400
+    assert "gross.jpg" in " ".join(response.context["form"].errors["photos"])
+    assert not Listing.objects.exists() and not ListingPhoto.objects.exists()
