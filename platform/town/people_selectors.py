@@ -39,7 +39,7 @@ def organisations_publishable_by(user: Any) -> QuerySet[Organisation]:
     """Every organisation `user` may publish for: all for admins, their own for editors."""
     if getattr(user, "is_authenticated", False) and user.is_town_admin:
         return Organisation.objects.order_by("name")
-    return organisations_of(user)
+    return organisations_of(user).filter(is_approved=True)
 
 
 def organisations_managed_by(user: Any) -> QuerySet[Organisation]:

@@ -39,13 +39,14 @@ def user_can_publish_for(user: Any, organisation: Organisation | None) -> bool:
     """May `user` publish on behalf of `organisation` (None: official town news)?
 
     Admins publish official news and for every organisation; editors and
-    managers only for the organisations they are members of.
+    managers only for the approved organisations they are members of (a
+    business waiting for the town's approval can't speak in its name yet).
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_town_admin:
         return True
-    if organisation is None:
+    if organisation is None or not organisation.is_approved:
         return False
     return OrganisationMembership.objects.filter(user=user, organisation=organisation).exists()
 

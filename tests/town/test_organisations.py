@@ -307,3 +307,15 @@ def test_account_page_lists_memberships_and_links_managers_to_member_management(
     members_url = "/backoffice/organisationen/musikverein/members/"
     assert "Musikverein Harmonie" in manager_page and members_url in manager_page
     assert "Musikverein Harmonie" in editor_page and members_url not in editor_page
+
+
+def test_members_of_an_organisation_awaiting_approval_may_not_publish_for_it(in_town_a):
+    # A business that signed up is unapproved until the town says yes: no news in its name before that.
+    pending = OrganisationFactory(is_approved=False)
+    editor = MembershipFactory(organisation=pending).user
+    assert not user_can_publish_for(editor, pending)
+    assert pending not in organisations_publishable_by(editor)
+    pending.is_approved = True
+    pending.save()
+    assert user_can_publish_for(editor, pending)
+    assert pending in organisations_publishable_by(editor)
