@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from modules.errands import selectors, services
 from modules.errands.models import ErrandReport
 from tests.modules.errands.conftest import errand_make, trip_make, user_make
+
+
+def _said(msgid: str) -> str:
+    """A pattern for exactly this message as the resident reads it (German by default)."""
+    return re.escape(_(msgid))
 
 
 def test_a_blocked_persons_requests_are_hidden_from_the_blocker(anna, bernd, carla):
@@ -31,7 +39,7 @@ def test_blocked_people_cannot_accept_each_others_requests(anna, bernd, who_bloc
         services.user_block(acting_user=anna, blocked=bernd)
     else:
         services.user_block(acting_user=bernd, blocked=anna)
-    with pytest.raises(ValidationError, match="You cannot accept this request."):
+    with pytest.raises(ValidationError, match=_said("You cannot accept this request.")):
         services.errand_request_accept(errand=errand, acting_user=bernd)
     errand.refresh_from_db()
     assert errand.status == "open"
@@ -40,7 +48,7 @@ def test_blocked_people_cannot_accept_each_others_requests(anna, bernd, who_bloc
 def test_blocked_people_cannot_join_each_others_trips(anna, bernd):
     trip = trip_make(bernd)
     services.user_block(acting_user=bernd, blocked=anna)
-    with pytest.raises(ValidationError, match="You cannot join this trip."):
+    with pytest.raises(ValidationError, match=_said("You cannot join this trip.")):
         services.trip_join(trip=trip, acting_user=anna, items="Brot")
     assert trip not in selectors.trip_list_upcoming(viewer=anna)
 
@@ -65,11 +73,11 @@ def test_nobody_blocks_themselves(anna):
 
 def test_a_report_needs_a_reason_and_is_stored_once(anna, bernd):
     errand = errand_make(anna)
-    with pytest.raises(ValidationError, match="Please tell the moderators"):
+    with pytest.raises(ValidationError, match=_said("Please tell the moderators what is wrong with this request.")):
         services.errand_report_create(errand=errand, acting_user=bernd, reason="  ")
     assert not ErrandReport.objects.exists()
     services.errand_report_create(errand=errand, acting_user=bernd, reason="Das ist Werbung für einen Lieferdienst.")
-    with pytest.raises(ValidationError, match="already reported"):
+    with pytest.raises(ValidationError, match=_said("You have already reported this request.")):
         services.errand_report_create(errand=errand, acting_user=bernd, reason="Nochmal")
     assert ErrandReport.objects.count() == 1
 

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
 from modules.errands import services
@@ -58,7 +59,8 @@ def test_two_neighbours_accepting_at_once_exactly_one_wins(committed_town_a, mon
         thread.join(timeout=30)
 
     # then
-    assert sorted(outcome.values()) == ["Someone else was quicker and has already accepted this request.", "won"]
+    lost = _("Someone else was quicker and has already accepted this request.")
+    assert sorted(outcome.values()) == sorted([lost, "won"])
     winner = next(email for email, result in outcome.items() if result == "won")
     with schema_context(town.schema_name):
         errand = ErrandRequest.objects.select_related("helper").get(pk=errand_id)
@@ -109,6 +111,6 @@ def test_two_joins_for_the_last_place_of_a_trip_fill_it_once(committed_town_a, m
         thread.join(timeout=30)
 
     # then
-    assert sorted(outcome.values()) == ["This trip is full.", "joined"]
+    assert sorted(outcome.values()) == sorted([_("This trip is full."), "joined"])
     with schema_context(town.schema_name):
         assert ErrandRequest.objects.filter(trip_id=trip_id).count() == 1

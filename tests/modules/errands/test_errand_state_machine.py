@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from modules.errands import services
 from modules.errands.models import ErrandEvent, ErrandStatus
 from tests.modules.errands.conftest import errand_make
+
+
+def _said(msgid: str) -> str:
+    """A pattern for exactly this message as the resident reads it (German by default)."""
+    return re.escape(_(msgid))
 
 
 def _at(status: str, anna, bernd):
@@ -107,7 +115,7 @@ def test_refused_steps_change_nothing_and_say_why(before, action, actor, message
 
     # then
     if message is not None:
-        assert refused.value.messages == [message]
+        assert refused.value.messages == [_(message)]
     else:  # nobody has accepted yet, so nobody is the helper
         assert isinstance(refused.value, PermissionDenied)
     errand.refresh_from_db()
@@ -122,14 +130,14 @@ def test_only_the_helper_takes_the_helper_steps(action, anna, bernd, carla):
 
     # when / then: neither the requester nor a third neighbour may
     for someone in (anna, carla):
-        with pytest.raises(PermissionDenied, match="Only the neighbour who accepted"):
+        with pytest.raises(PermissionDenied, match=_said("Only the neighbour who accepted this request can do this.")):
             _run(action, errand, someone)
 
 
 def test_only_the_requester_cancels(anna, bernd, carla):
     errand = _at(ErrandStatus.ACCEPTED, anna, bernd)
     for someone in (bernd, carla):
-        with pytest.raises(PermissionDenied, match="Only the person who asked"):
+        with pytest.raises(PermissionDenied, match=_said("Only the person who asked can cancel this request.")):
             services.errand_request_cancel(errand=errand, acting_user=someone)
     errand.refresh_from_db()
     assert errand.status == ErrandStatus.ACCEPTED
@@ -137,7 +145,7 @@ def test_only_the_requester_cancels(anna, bernd, carla):
 
 def test_nobody_accepts_their_own_request(anna):
     errand = errand_make(anna)
-    with pytest.raises(ValidationError, match="You cannot accept your own request."):
+    with pytest.raises(ValidationError, match=_said("You cannot accept your own request.")):
         services.errand_request_accept(errand=errand, acting_user=anna)
 
 
@@ -146,7 +154,7 @@ def test_a_request_whose_time_window_has_passed_cannot_be_accepted(anna, bernd):
 
     errand = errand_make(anna)
     later = errand.window_end + timedelta(minutes=1)
-    with pytest.raises(ValidationError, match="The time window of this request has passed."):
+    with pytest.raises(ValidationError, match=_said("The time window of this request has passed.")):
         services.errand_request_accept(errand=errand, acting_user=bernd, now=later)
 
 
@@ -167,7 +175,7 @@ def test_a_stale_page_cannot_accept_twice(anna, bernd, carla):
 
     # when
     services.errand_request_accept(errand=page_of_bernd, acting_user=bernd)
-    with pytest.raises(ValidationError, match="Someone else was quicker"):
+    with pytest.raises(ValidationError, match=_said("Someone else was quicker and has already accepted this request.")):
         services.errand_request_accept(errand=page_of_carla, acting_user=carla)
 
     # then

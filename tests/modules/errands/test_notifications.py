@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from accounts.models import Role
@@ -31,7 +32,7 @@ def test_each_step_notifies_the_other_person(anna, bernd, mail_tasks_inline, dja
         to_recipient = _mails_to(recipient.email)
         assert len(to_recipient) == 1, subject
         message = to_recipient[0]
-        assert subject in message.subject
+        assert gettext(subject) in message.subject
         assert actor.name in message.body
         assert f"/errands/requests/{errand.pk}/" in message.body
         # Nobody's address in the other's mail, and it comes from the town, not from the neighbour.
@@ -39,7 +40,7 @@ def test_each_step_notifies_the_other_person(anna, bernd, mail_tasks_inline, dja
         assert actor.email not in (message.reply_to or [])
     # Delivered: the helper gets a confirmation too, so both know it is done.
     assert [m.subject for m in _mails_to(bernd.email)] == [
-        f"[{connection.tenant.name}] Thank you for bringing the things"
+        f"[{connection.tenant.name}] {gettext('Thank you for bringing the things')}"
     ]
 
 
@@ -49,7 +50,7 @@ def test_release_and_cancel_notify_the_other_person(anna, bernd, mail_tasks_inli
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
         services.errand_request_release(errand=errand, acting_user=bernd)
-    assert any("open again" in m.subject for m in _mails_to(anna.email))
+    assert any(gettext("Your errand is open again") in m.subject for m in _mails_to(anna.email))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
@@ -57,7 +58,7 @@ def test_release_and_cancel_notify_the_other_person(anna, bernd, mail_tasks_inli
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_cancel(errand=errand, acting_user=anna)
     assert [m.to for m in mail.outbox] == [[bernd.email]]
-    assert "cancelled" in mail.outbox[0].subject
+    assert gettext("An errand you accepted was cancelled") in mail.outbox[0].subject
 
 
 def test_cancelling_an_open_request_mails_nobody(anna, mail_tasks_inline, django_capture_on_commit_callbacks):
@@ -83,7 +84,7 @@ def test_joining_a_trip_tells_the_helper(anna, bernd, mail_tasks_inline, django_
     with django_capture_on_commit_callbacks(execute=True):
         services.trip_join(trip=trip, acting_user=anna, items="Milch")
     assert [m.to for m in mail.outbox] == [[bernd.email]]
-    assert "joined your trip" in mail.outbox[0].subject
+    assert gettext("Someone joined your trip") in mail.outbox[0].subject
 
 
 def test_a_report_mails_every_moderator_separately(anna, bernd, villages, mail_tasks_inline,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -303,7 +304,7 @@ def test_without_the_directory_the_shop_is_free_text(in_town_a, town_a, anna, vi
 
 def test_a_vanished_directory_entry_is_refused(town_a, anna, villages, monkeypatch):
     monkeypatch.setattr(shops, "_facade", lambda: _FakeDirectory())
-    with pytest.raises(Exception, match="no longer in the directory"):
+    with pytest.raises(Exception, match=re.escape(_("This shop is no longer in the directory."))):
         services.errand_request_create(
             acting_user=anna, items="Brot", business_id=99,
             window_start=timezone.now() + timedelta(hours=1), window_end=timezone.now() + timedelta(hours=2),

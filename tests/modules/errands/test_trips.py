@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from modules.errands import selectors, services
 from modules.errands.models import ErrandRequest
 from tests.modules.errands.conftest import soon, trip_make, user_make
+
+
+def _said(msgid: str, **values: object) -> str:
+    """A pattern for exactly this message as the resident reads it (German by default)."""
+    return re.escape(gettext(msgid) % values if values else gettext(msgid))
 
 
 def test_joining_makes_a_request_accepted_by_the_helper(anna, bernd, villages):
@@ -23,7 +30,7 @@ def test_joining_makes_a_request_accepted_by_the_helper(anna, bernd, villages):
 def test_a_full_trip_takes_nobody_else(anna, bernd, carla, villages):
     trip = trip_make(bernd, capacity=1)
     services.trip_join(trip=trip, acting_user=anna, items="Milch")
-    with pytest.raises(ValidationError, match="This trip is full."):
+    with pytest.raises(ValidationError, match=_said("This trip is full.")):
         services.trip_join(trip=trip, acting_user=carla, items="Milch")
     assert ErrandRequest.objects.filter(trip=trip).count() == 1
 
@@ -38,16 +45,16 @@ def test_a_place_given_back_is_free_again(anna, bernd, carla):
 def test_joining_twice_or_ones_own_trip_is_refused(anna, bernd):
     trip = trip_make(bernd)
     services.trip_join(trip=trip, acting_user=anna, items="Milch")
-    with pytest.raises(ValidationError, match="already joined"):
+    with pytest.raises(ValidationError, match=_said("You have already joined this trip.")):
         services.trip_join(trip=trip, acting_user=anna, items="Eier")
-    with pytest.raises(ValidationError, match="your own trip"):
+    with pytest.raises(ValidationError, match=_said("This is your own trip.")):
         services.trip_join(trip=trip, acting_user=bernd, items="Eier")
 
 
 def test_a_trip_serves_only_the_villages_it_names(anna, bernd, carla, villages):
     trip = trip_make(bernd, ortsgemeinden=[villages["kausen"]])
     services.trip_join(trip=trip, acting_user=anna, items="Milch", ortsgemeinde=villages["kausen"])
-    with pytest.raises(ValidationError, match="does not bring things to your Ortsgemeinde"):
+    with pytest.raises(ValidationError, match=_said("This trip does not bring things to your Ortsgemeinde.")):
         services.trip_join(trip=trip, acting_user=carla, items="Milch", ortsgemeinde=villages["elkenroth"])
 
 
@@ -60,7 +67,7 @@ def test_joining_with_an_empty_list_stores_nothing(anna, bernd):
 
 def test_a_trip_that_left_takes_nobody(anna, bernd):
     trip = trip_make(bernd, departure_at=soon(1))
-    with pytest.raises(ValidationError, match="already left"):
+    with pytest.raises(ValidationError, match=_said("This trip has already left.")):
         services.trip_join(trip=trip, acting_user=anna, items="Milch", now=trip.departure_at + timedelta(minutes=1))
 
 
@@ -85,7 +92,7 @@ def test_bad_trips_are_refused(bernd, fields, field):
 
 def test_new_accounts_take_at_most_their_daily_acceptances_on_a_trip(villages):
     newbie = user_make("neu@example.org", days_old=1)
-    with pytest.raises(ValidationError, match="Between 1 and 5"):
+    with pytest.raises(ValidationError, match=_said("Between 1 and %(most)d households can join a trip.", most=5)):
         trip_make(newbie, capacity=6)
 
 
