@@ -172,14 +172,7 @@ class CpuMeter:
     def _db_total(self) -> float | None:
         if self._postmaster is None:
             return None
-        total = 0.0
-        for proc in [self._postmaster, *self._postmaster.children()]:
-            try:
-                times = proc.cpu_times()
-            except Exception:  # a backend that exited in between is counted by the postmaster instead
-                continue
-            total += times.user + times.system + times.children_user + times.children_system
-        return total
+        return processes_cpu_s([self._postmaster, *self._postmaster.children()])
 
     def __enter__(self) -> CpuMeter:
         self._client0 = time.process_time()
@@ -196,3 +189,23 @@ def embedded_pg_data_dir(name: str) -> Path | None:
     """The data folder of the running embedded PostgreSQL `name` (in DORFKERN_STATE_DIR), if there is one."""
     path = Path(os.environ["DORFKERN_STATE_DIR"]) / name
     return path if (path / "postmaster.pid").exists() else None
+
+
+def processes_cpu_s(processes: list[Any]) -> float:
+    """CPU seconds (user + system, own and reaped children) of psutil processes; gone ones count 0."""
+    total = 0.0
+    for proc in processes:
+        try:
+            times = proc.cpu_times()
+        except Exception:  # exited in between: a backend's time is then counted by the postmaster
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def embedded_redis_pid(name: str) -> int | None:
+    """The pid of the embedded Redis `name` this process started, or None (REDIS_URL set elsewhere)."""
+    from config import embedded
+
+    server = embedded._redis_servers.get(name)
+    return getattr(server, "pid", None) or None

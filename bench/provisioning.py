@@ -28,6 +28,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
 
+    external_db = "DATABASE_URL" in os.environ
     benchlib.state_dir_setup()
     benchlib.paths_setup()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
@@ -42,10 +43,18 @@ def main() -> None:
     from tenants.services import town_create
 
     old_config = setup_databases(verbosity=0, interactive=False)
+    pg_dir = None if external_db else benchlib.embedded_pg_data_dir("test-pg")
     call_command("migrate_schemas", shared=True, verbosity=0)
     results = []
     made = 0
     try:
+        # Warm-up, not recorded: the first towns of a process pay one-off costs (imports, migration
+        # modules, caches) that would otherwise inflate the baseline.
+        for i in range(2):
+            town = town_create(name="Warm-up", kind="gemeinde", slug=f"warmup-{i}", admin_name="Bench",
+                               admin_email="bench@example.org", admin_password="x" * 12)
+            connection.set_schema_to_public()
+            Municipality.objects.get(pk=town.pk).delete(force_drop=True)
         for count in counts:
             start = time.perf_counter()
             while made < count:
@@ -53,27 +62,37 @@ def main() -> None:
                             admin_name="Bench", admin_email="bench@example.org", admin_password="x" * 12)
                 made += 1
             print(f"{count} towns present ({time.perf_counter() - start:.0f} s to add them)", flush=True)
-            samples = []
+            samples, cpu_samples = [], []
             for i in range(args.repeat):
                 slug = f"probe-{count}-{i}"
-                start = time.perf_counter()
-                town = town_create(name="Probe", kind="gemeinde", slug=slug, admin_name="Bench",
-                                   admin_email="bench@example.org", admin_password="x" * 12)
-                samples.append(time.perf_counter() - start)
+                with benchlib.CpuMeter(pg_dir) as cpu:
+                    start = time.perf_counter()
+                    town = town_create(name="Probe", kind="gemeinde", slug=slug, admin_name="Bench",
+                                       admin_email="bench@example.org", admin_password="x" * 12)
+                    samples.append(time.perf_counter() - start)
+                cpu_samples.append(cpu.client_s + (cpu.db_s or 0.0))
                 connection.set_schema_to_public()
                 Municipality.objects.get(pk=town.pk).delete(force_drop=True)
-            results.append({"existing_towns": count, "median_s": statistics.median(samples), "samples_s": samples})
+            results.append({"existing_towns": count, "median_s": statistics.median(samples), "samples_s": samples,
+                            "cpu_median_s": statistics.median(cpu_samples), "cpu_samples_s": cpu_samples,
+                            "load_average_1min": os.getloadavg()[0]})
     finally:
         connection.set_schema_to_public()
         teardown_databases(old_config, verbosity=0)
 
     baseline = results[0]["median_s"]
+    cpu_baseline = results[0]["cpu_median_s"]
     rows = []
     for row in results:
         row["ratio_to_baseline"] = row["median_s"] / baseline
-        rows.append([row["existing_towns"], f"{row['median_s']:.3f}", f"{row['ratio_to_baseline']:.2f}"])
+        row["cpu_ratio_to_baseline"] = row["cpu_median_s"] / cpu_baseline
+        rows.append([row["existing_towns"], f"{row['median_s']:.3f}", f"{row['ratio_to_baseline']:.2f}",
+                     f"{row['cpu_median_s']:.3f}", f"{row['cpu_ratio_to_baseline']:.2f}",
+                     f"{row['load_average_1min']:.1f}"])
     print(f"\nseconds to provision one town (median of {args.repeat})")
-    benchlib.table_print(["existing towns", "median s", "ratio"], rows, align=">>>")
+    benchlib.table_print(["existing towns", "wall s", "ratio", "CPU s", "CPU ratio", "load"], rows, align=">>>>>>")
+    print("CPU = this process + the database's backends" + (" (database not measured: external DATABASE_URL)"
+                                                            if pg_dir is None else ""))
     benchlib.results_write("provisioning", {"settings": vars(args), "results": results})
 
 

@@ -11,7 +11,13 @@ keep-alive HTTP client in threads sends the load.
 The variants take turns round by round, in alternating order (A B, B A, ...), so
 drift on a shared machine hits both alike. The headline ratio is the median of the
 per-round ratios (middleware / baseline of the same round); the best and median
-req/s of each variant are shown too. Goal: ratio ≥ 0.95. Writes
+req/s of each variant are shown too. Goal: ratio ≥ 0.95.
+
+Throughput on a shared machine swings with everybody else's load, so the script also
+measures the server-side CPU time per request (gunicorn workers + the embedded
+PostgreSQL's backends + the embedded Redis) during the timed load; the CPU ratio
+(baseline CPU per request / middleware CPU per request) is what the throughput
+ratio would be on an otherwise idle, CPU-bound machine. Writes
 bench/results/tenancy_overhead.json with machine info.
 """
 
@@ -69,6 +75,19 @@ def _page(port: int) -> bytes:
     return body
 
 
+def _server_cpu_s(gunicorn_pid: int, pg_dir: Path | None, redis_pid: int | None) -> float:
+    """CPU seconds so far of the gunicorn workers, the database backends and Redis."""
+    import psutil
+
+    processes = psutil.Process(gunicorn_pid).children()
+    if pg_dir is not None:
+        postmaster = psutil.Process(int((pg_dir / "postmaster.pid").read_text().split()[0]))
+        processes += [postmaster, *postmaster.children()]
+    if redis_pid is not None:
+        processes.append(psutil.Process(redis_pid))
+    return benchlib.processes_cpu_s(processes)
+
+
 def _load(port: int, total: int, concurrency: int) -> float:
     """Requests per second for `total` GETs over `concurrency` keep-alive connections."""
     per_thread = total // concurrency
@@ -104,12 +123,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
+    external_db, external_redis = "DATABASE_URL" in os.environ, "REDIS_URL" in os.environ
     benchlib.fresh_database_urls("dorfkern_bench")
+    pg_dir = None if external_db else benchlib.embedded_pg_data_dir("bench-pg")
+    redis_pid = None if external_redis else benchlib.embedded_redis_pid("bench-redis")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tenancy_settings"
     schema = _prepare(args.articles)
 
     variants = {BASELINE: {"BENCH_FIXED_SCHEMA": schema}, MIDDLEWARE: {}}
     results: dict[str, list[float]] = {name: [] for name in variants}
+    cpu_ms: dict[str, list[float]] = {name: [] for name in variants}
     page_sizes: dict[str, int] = {}
     load_before = os.getloadavg()
     for round_no in range(args.rounds):
@@ -121,10 +144,14 @@ def main() -> None:
             try:
                 page_sizes[name] = len(_page(port))
                 _load(port, 200, args.concurrency)  # warm-up: imports, templates, connections
+                cpu_before = _server_cpu_s(proc.pid, pg_dir, redis_pid)
                 results[name].append(_load(port, args.requests, args.concurrency))
+                done = args.requests // args.concurrency * args.concurrency
+                cpu_ms[name].append((_server_cpu_s(proc.pid, pg_dir, redis_pid) - cpu_before) * 1000 / done)
             finally:
                 benchlib.gunicorn_stop(proc)
-        print(f"round {round_no + 1}: " + ", ".join(f"{n} {results[n][-1]:.1f} req/s" for n in variants), flush=True)
+        print(f"round {round_no + 1}: " + ", ".join(f"{n} {results[n][-1]:.1f} req/s, {cpu_ms[n][-1]:.2f} CPU ms/req"
+                                                for n in variants), flush=True)
 
     # Both variants must serve the same page, or the comparison is of different work.
     if abs(page_sizes[BASELINE] - page_sizes[MIDDLEWARE]) > 0.01 * page_sizes[BASELINE]:
@@ -132,15 +159,21 @@ def main() -> None:
     paired = [m / b for m, b in zip(results[MIDDLEWARE], results[BASELINE], strict=True)]
     ratio = statistics.median(paired)
     base_median = statistics.median(results[BASELINE])
+    cpu_base = statistics.median(cpu_ms[BASELINE])
+    cpu_ratio = cpu_base / statistics.median(cpu_ms[MIDDLEWARE])
     rows = []
     for name, values in results.items():
+        cpu = statistics.median(cpu_ms[name])
         rows.append([name, f"{statistics.median(values):.1f}", f"{max(values):.1f}",
-                     f"{statistics.median(values) / base_median:.3f}"])
+                     f"{statistics.median(values) / base_median:.3f}", f"{cpu:.2f}", f"{cpu_base / cpu:.3f}"])
     print(f"\n{PATH} on {HOST}, gunicorn 2 sync workers, {args.concurrency} client connections, "
           f"{args.rounds} rounds × {args.requests} requests")
-    benchlib.table_print(["variant", "median req/s", "best req/s", "ratio of medians"], rows)
-    print(f"per-round ratios (middleware / baseline): {', '.join(f'{r:.3f}' for r in paired)}; "
+    benchlib.table_print(["variant", "median req/s", "best req/s", "ratio of medians", "server CPU ms/req",
+                          "CPU ratio"], rows)
+    print(f"per-round throughput ratios (middleware / baseline): {', '.join(f'{r:.3f}' for r in paired)}; "
           f"median {ratio:.3f} (goal ≥ 0.95)")
+    print(f"server CPU per request, baseline / middleware: {cpu_ratio:.3f}"
+          + ("" if pg_dir and redis_pid else " (gunicorn workers only: database or Redis not embedded)"))
     benchlib.results_write("tenancy_overhead", {
         "settings": vars(args),
         "load_average_before": list(load_before),
@@ -148,6 +181,8 @@ def main() -> None:
         "rounds_req_per_s": results,
         "per_round_ratio": paired,
         "ratio": ratio,
+        "server_cpu_ms_per_request": cpu_ms,
+        "cpu_ratio": cpu_ratio,
     })
 
 
