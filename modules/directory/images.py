@@ -1,4 +1,4 @@
-"""Business photos: the platform's image check and re-encoding (town.services.image_reencode).
+"""Business photos: the platform's image check and re-encoding (core.images.image_reencode).
 
 Re-encoding from the pixels drops EXIF/GPS and every other metadata; the stored
 name is random. Photos are scaled to at most 1600 px: enough for a shop window.
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from town.services import image_reencode
+from core.images import image_reencode
 
 MAX_SIDE = 1600
 

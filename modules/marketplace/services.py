@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.branding import town_url
-from modules.marketplace.images import image_prepare, image_validate
+from core.images import image_check, image_reencode
 from modules.marketplace.models import (
     DESCRIPTION_MAX_LENGTH,
     MAX_PHOTOS,
@@ -54,6 +54,7 @@ MAX_EXPIRY_DAYS = 90
 CONTACT_LIMIT_PER_HOUR = 10
 REPLY_VALID_DAYS = 30
 MAX_SAVED_SEARCHES = 20
+PHOTO_MAX_SIDE = 1600  # pixels; enough for a listing photo
 
 # --- who may do what ------------------------------------------------------------
 
@@ -158,7 +159,7 @@ def _validate_photos(photos: Sequence[Any], existing: int, errors: dict[str, lis
         return
     for photo in photos:
         try:
-            image_validate(photo)
+            image_check(photo)
         except ValidationError as error:
             errors.setdefault("photos", []).extend(f"{photo.name}: {message}" for message in error.messages)
 
@@ -177,7 +178,7 @@ def _store_photos(listing: Listing, photos: Sequence[Any], alt: str) -> None:
         number = start + offset + 1
         ListingPhoto.objects.create(
             listing=listing,
-            image=image_prepare(photo),
+            image=image_reencode(photo, max_side=PHOTO_MAX_SIDE),
             alt=_("%(description)s (photo %(number)d)") % {"description": description, "number": number},
             position=number,
         )

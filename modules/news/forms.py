@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from modules.news.images import image_validate
+from core.images import image_check
 from modules.news.models import Article, Category
 from modules.news.services import organisations_writable_by
 from town.models import Ortsgemeinde
@@ -81,7 +81,7 @@ class ArticleForm(forms.ModelForm):
         image = self.cleaned_data.get("image")
         # Only a new upload needs checking (False means "remove", an existing file is already clean).
         if image and hasattr(image, "content_type"):
-            image_validate(image)
+            image_check(image)
         return image
 
     def clean(self) -> dict[str, Any]:

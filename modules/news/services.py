@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from modules.news.images import image_prepare
+from core.images import image_reencode
 from modules.news.models import Article, ArticleStatus, Category
 from town.models import Organisation, Ortsgemeinde
 from town.people_selectors import organisations_publishable_by
@@ -35,6 +35,7 @@ from town.people_services import user_can_publish_for
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "blockquote", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ARTICLE_IMAGE_MAX_SIDE = 2400  # pixels; larger photos are scaled down
 _HAS_MARKUP = re.compile(r"<[a-zA-Z/!]")
 
 
@@ -174,7 +175,7 @@ def article_create(
         created_by=acting_user,
     )
     if image:
-        article.image = image_prepare(image)
+        article.image = image_reencode(image, max_side=ARTICLE_IMAGE_MAX_SIDE)
     _validate(article)
     article.slug = slug_for_title(article.title)
     article.save()
@@ -207,7 +208,7 @@ def article_update(*, article: Article, acting_user: Any, data: dict[str, Any]) 
         if data["image"] is False:
             article.image = None
         elif data["image"]:
-            article.image = image_prepare(data["image"])
+            article.image = image_reencode(data["image"], max_side=ARTICLE_IMAGE_MAX_SIDE)
     _validate(article)
     article.save()
     if "ortsgemeinden" in data:

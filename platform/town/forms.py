@@ -9,8 +9,9 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from core.images import image_reencode
 from town.models import Ortsgemeinde, TownProfile
-from town.services import brand_colours_problems, image_reencode, ortsgemeinde_slug_suggest, postal_codes_normalise
+from town.services import brand_colours_problems, ortsgemeinde_slug_suggest, postal_codes_normalise
 
 
 class ImageInput(forms.ClearableFileInput):

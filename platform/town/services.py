@@ -7,97 +7,25 @@ town whose host they are on.
 
 from __future__ import annotations
 
-import io
 import math
 import re
-import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.colours import AA_NORMAL_TEXT, TEXT_LIGHT, best_text_contrast, contrast_ratio, darken_until_readable
 from town.models import Ortsgemeinde, TownProfile
-
-# --- images -----------------------------------------------------------------
-
-# Pillow decodes these safely; SVG is left out on purpose (it can carry script).
-_OUTPUT_FORMAT = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "PNG", "WEBP": "WEBP"}
-_EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-# Refused before decoding: a tiny file can claim a huge canvas (a "decompression bomb").
-MAX_IMAGE_SIDE = 10_000
-MAX_IMAGE_PIXELS = 50_000_000
 
 
 def _ratio(value: float) -> str:
     # Rounded down, so a refused 4.47:1 never reads as "4.5:1" next to "4.5:1 needed".
     return formats.number_format(math.floor(value * 10) / 10, 1)
-
-
-def image_reencode(upload: File, *, max_side: int = 2400) -> ContentFile:
-    """A clean copy of an uploaded image, or ValidationError with a message for the uploader.
-
-    Checks it is a real PNG/JPEG/GIF/WebP within the size limits, applies the
-    EXIF rotation, scales it down to `max_side` and encodes it anew, which
-    drops EXIF (GPS position, camera serial), XMP and comments. The stored
-    name is random: an upload's own file name can carry personal data.
-    """
-    limit = settings.MAX_IMAGE_UPLOAD_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(
-            _("The image is %(size)s MB; at most %(limit)s MB are allowed.")
-            % {"size": formats.number_format(upload.size / 1024 / 1024, 1),
-               "limit": formats.number_format(limit / 1024 / 1024, 0)},
-            code="too_large",
-        )
-    upload.seek(0)
-    raw = upload.read(limit + 1)
-    if len(raw) > limit:
-        raise ValidationError(_("The image is larger than allowed."), code="too_large")
-    not_an_image = ValidationError(
-        _("This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP picture."), code="invalid_image"
-    )
-    try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            kind = probe.format
-            width, height = probe.size
-            if kind not in _OUTPUT_FORMAT:
-                raise not_an_image
-            if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("The image is %(width)s × %(height)s pixels; at most %(max)s pixels per side are allowed.")
-                    % {"width": width, "height": height, "max": MAX_IMAGE_SIDE},
-                    code="too_big_dimensions",
-                )
-            probe.verify()
-        with Image.open(io.BytesIO(raw)) as source:
-            source.load()
-            image = ImageOps.exif_transpose(source)
-    except ValidationError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise not_an_image from None
-
-    out_format = _OUTPUT_FORMAT[kind]
-    image.thumbnail((max_side, max_side))
-    if out_format == "JPEG":
-        image = image.convert("RGB")
-    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
-        image = image.convert("RGBA")
-    buffer = io.BytesIO()
-    options: dict[str, Any] = {"quality": 85} if out_format in ("JPEG", "WEBP") else {"optimize": True}
-    # A new image object has no .info, so nothing of the original metadata is written.
-    clean = Image.new(image.mode, image.size)
-    clean.paste(image)
-    clean.save(buffer, format=out_format, **options)
-    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{_EXTENSION[out_format]}")
 
 
 def _delete_after_commit(storage: Any, name: str) -> None:
