@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import role_required
 from core.branding import town_url
+from core.forms import apply_service_errors
 from core.promotions import ActivePromotion, active_promotions
 from modules.directory import opening_hours, selectors, services, structured
 from modules.directory.forms import (
@@ -67,14 +68,6 @@ def _promotions(slot_key: str, target_id: int | None = None) -> list[ActivePromo
         cache.set(key, found, PROMOTIONS_CACHE_SECONDS)
     # Billing validates link targets; only web links and paths are rendered, whatever a row holds.
     return [promotion for promotion in found if promotion.link_url.startswith(("https://", "http://", "/"))]
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _with_open_state(businesses: list[Business]) -> list[Business]:
@@ -214,7 +207,7 @@ def business_register(request: HttpRequest) -> HttpResponse:
             try:
                 business = services.business_register(acting_user=request.user, **data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 thanks = _("Thank you! The town will check “%(name)s” and let you know by e-mail.")
                 messages.success(request, thanks % {"name": business.name})
@@ -256,7 +249,7 @@ def business_manage(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.business_update(business=business, acting_user=request.user, data=dict(form.cleaned_data))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The entry was saved."))
                 return redirect("directory:business-manage", slug=business.slug)
@@ -322,7 +315,7 @@ def opening_exception_add(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.opening_exception_add(business=business, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The exception was saved."))
             return redirect("directory:opening-hours", slug=business.slug)
@@ -362,7 +355,7 @@ def photo_manage(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.photo_add(business=business, acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The photo was added."))
                 return redirect("directory:photo-manage", slug=business.slug)
@@ -397,7 +390,7 @@ def offer_manage(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 services.offer_add(business=business, acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The offer was published."))
                 return redirect("directory:offer-manage", slug=business.slug)
@@ -460,7 +453,7 @@ def application_reject(request: HttpRequest, slug: str) -> HttpResponse:
                 services.business_reject(business=business, acting_user=request.user,
                                          reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("“%(name)s” was rejected; the applicant was told why.")
                                  % {"name": business.name})
@@ -481,7 +474,7 @@ def category_manage(request: HttpRequest) -> HttpResponse:
             try:
                 services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The category was added."))
                 return redirect("directory:category-manage")
@@ -505,7 +498,7 @@ def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.category_rename(category=category, acting_user=request.user, name=form.cleaned_data["name"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("The category was renamed."))
                 return redirect("directory:category-manage")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import role_required
+from core.forms import apply_service_errors
 from modules.errands import selectors, services
 from modules.errands.forms import (
     AcceptForm,
@@ -36,14 +37,6 @@ from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
 
 PAGE_SIZE = 20
 HOME_WIDGET_SIZE = 5
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _first_name(user: Any) -> str:
@@ -133,7 +126,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 estimated_amount_cents=euros_to_cents(data["estimated_amount"]),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your request is online. We will e-mail you when a neighbour accepts it."))
             return redirect(errand)
@@ -246,7 +239,7 @@ def request_comment(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             services.errand_comment_add(errand=errand, acting_user=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your message is sent."))
             return redirect(errand)
@@ -262,7 +255,7 @@ def request_report(request: HttpRequest, request_id: int) -> HttpResponse:
         try:
             services.errand_report_create(errand=errand, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. The moderators will look at this request."))
             return redirect(errand)
@@ -341,7 +334,7 @@ def trip_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your trip is announced. We will e-mail you when someone joins."))
             return redirect(trip)
@@ -401,7 +394,7 @@ def trip_join(request: HttpRequest, trip_id: int) -> HttpResponse:
                 ortsgemeinde=Ortsgemeinde.objects.filter(pk=home_id).first() if home_id else None,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("You have joined the trip. Your list is with %(name)s.")
                              % {"name": trip.helper.get_short_name()})

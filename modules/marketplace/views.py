@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import role_required, tenant_has_module
+from core.forms import apply_service_errors
 from core.promotions import active_promotions
 from modules.marketplace import selectors, services
 from modules.marketplace.forms import (
@@ -32,14 +33,6 @@ from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
 LIST_PAGE_SIZE = 20
 HOME_WIDGET_SIZE = 4
 PROMOTION_SLOT = "marketplace.top"
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def messages_module_available() -> bool:
@@ -167,7 +160,7 @@ def listing_contact(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.contact_send(listing=listing, sender=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -192,7 +185,7 @@ def contact_reply(request: HttpRequest, token: str) -> HttpResponse:
         except services.ReplyLinkInvalid:
             raise Http404 from None
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             return render(request, "marketplace/reply_sent.html", {"listing": listing})
     author = listing.owner if message.from_owner else message.thread.sender
@@ -225,7 +218,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
         try:
             listing = services.listing_create(acting_user=request.user, **form.service_data())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("You may not do this."))
         else:
@@ -245,7 +238,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.listing_update(listing=listing, acting_user=request.user, data=form.service_data())
         except ValidationError as error:
             listing.refresh_from_db()
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -313,7 +306,7 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.listing_remove(listing=listing, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The listing is removed and the owner is told why."))
             return redirect("marketplace:listing-list")
@@ -394,7 +387,7 @@ def category_manage(request: HttpRequest) -> HttpResponse:
         try:
             services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The category is added."))
             return redirect("marketplace:category-manage")

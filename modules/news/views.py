@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import role_required
 from core.branding import town_url
+from core.forms import apply_service_errors
 from modules.news import selectors, services
 from modules.news.forms import ArticleFilterForm, ArticleForm, ArticlePublishForm, CategoryForm
 from modules.news.models import Article
@@ -179,14 +180,6 @@ def home_widget(request: HttpRequest) -> str:
 # --- back office: articles ---------------------------------------------------------
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _manageable_article(request: HttpRequest, slug: str) -> Article:
     article = selectors.article_get(slug=slug)
     if article is None:
@@ -224,7 +217,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
                 image_alt=data["image_alt"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved. Publish it when it is ready."))
             return redirect("news:article-edit", slug=article.slug)
@@ -246,7 +239,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.article_update(article=article, acting_user=request.user, data=data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The article is saved."))
             return redirect("news:article-edit", slug=article.slug)
@@ -313,7 +306,7 @@ def category_manage(request: HttpRequest) -> HttpResponse:
         try:
             services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The category is added."))
             return redirect("news:category-manage")
