@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 URGENT = "urgent"
 NEWS_OFFICIAL = "news.official"
 NEWS_ORGANISATIONS = "news.organisations"
+BOARD_POSTS = "board.posts"
+BOARD_REPLIES = "board.replies"
+MESSAGES = "messages.new"
+MODERATION = "moderation.decisions"
 # In an unsubscribe token: every e-mail that isn't about a topic (digests, direct notifications).
 ALL_EMAIL = "*"
 
@@ -44,6 +48,30 @@ TOPICS: dict[str, Topic] = {
         _("News from clubs and organisations"),
         _("News that clubs, the fire brigade, parishes and schools publish for your Ortsgemeinde."),
         default_on=False,
+    ),
+    BOARD_POSTS: Topic(
+        BOARD_POSTS,
+        _("New posts on the community board"),
+        _("Posts on the Pinnwand for your Ortsgemeinde and for the whole town."),
+        default_on=True,
+    ),
+    BOARD_REPLIES: Topic(
+        BOARD_REPLIES,
+        _("Comments on your posts"),
+        _("When someone comments on what you posted on the Pinnwand or in a group."),
+        default_on=True,
+    ),
+    MESSAGES: Topic(
+        MESSAGES,
+        _("Personal messages"),
+        _("When another resident writes to you."),
+        default_on=True,
+    ),
+    MODERATION: Topic(
+        MODERATION,
+        _("Moderation decisions"),
+        _("When the town's moderators decide on your content or on something you reported."),
+        default_on=True,
     ),
 }
 

@@ -19,6 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    import datetime
+
     from django.http import HttpRequest
 
 
@@ -107,6 +109,61 @@ class SampleObject:
 
 
 @dataclass(frozen=True)
+class FeedItem:
+    """One entry in a resident's home feed (the start page's "Neu in Ihrem Ort").
+
+    Plain text only: the platform escapes and shortens ``summary`` itself.
+    """
+
+    published_at: datetime.datetime
+    kind_label: str  # where it comes from, e.g. "Pinnwand · Hilfe" or "Gruppe: Lauftreff"
+    title: str
+    summary: str
+    url: str  # path on the town's site
+    author: str = ""  # a resident's or organisation's name
+    place: str = ""  # the Ortsgemeinde's name, "" for town-wide
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """What a module contributes to the home feed.
+
+    ``items(request, limit)`` returns at most ``limit`` of the newest items the
+    signed-in (or anonymous) visitor may see, filtered to their Ortsgemeinde and
+    groups, in a fixed number of queries whatever the number of rows. The
+    platform merges all sources by ``published_at``.
+    """
+
+    items: Callable[[HttpRequest, int], Sequence[FeedItem]]
+
+
+@dataclass(frozen=True)
+class ContentSummary:
+    """What the moderators see of one piece of reported content."""
+
+    author_id: int | None  # the town user who wrote it; None when unknown or deleted
+    excerpt: str  # plain text, the content as the reporter saw it
+    url: str  # path of the content on the town's site ("" when it has no page of its own)
+    is_hidden: bool
+
+
+@dataclass(frozen=True)
+class ModeratedContent:
+    """A kind of user content that residents can report and the town's moderators act on.
+
+    The moderation module keeps the reports, decisions, statements of reasons and
+    the audit log; the module that owns the content only answers these three
+    callables, each run inside the town's schema with the content's primary key.
+    """
+
+    kind: str  # "<module key>.<thing>", e.g. "board.post"; stored in moderation rows, never rename
+    label: str  # shown in the moderation queue, e.g. "Pinnwand-Beitrag"
+    get: Callable[[int], ContentSummary | None]  # None when the content no longer exists
+    set_hidden: Callable[[int, bool], None]  # True hides it from everyone but its author, False restores it
+    delete: Callable[[int], None]
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     key: str  # stable identifier stored in the DB; equals the app label; never rename
     name: str
@@ -123,6 +180,8 @@ class ModuleSpec:
     sample_objects: Sequence[SampleObject] = field(default_factory=tuple)
     periodic_tasks: Sequence[PeriodicTask] = ()
     promotion_slots: Sequence[PromotionSlot] = ()
+    feed: FeedSource | None = None  # items for the resident's home feed
+    moderated_content: Sequence[ModeratedContent] = ()  # kinds of content residents can report
 
 
 class FeatureModule(AppConfig):
@@ -153,6 +212,11 @@ def get_module(key: str) -> FeatureModule:
         return all_modules()[key]
     except KeyError:
         raise LookupError(f"No feature module with key {key!r}") from None
+
+
+def moderated_content_kinds() -> dict[str, ModeratedContent]:
+    """Every kind of reportable content that some module declares, by ``kind``."""
+    return {kind.kind: kind for module in all_modules().values() for kind in module.spec.moderated_content}
 
 
 def module_of(obj: Any) -> FeatureModule | None:

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
+from core.feed import home_feed
 from core.modules import all_modules
 from core.tenancy import connection, current_tenant
 from tenants.selectors import tenant_enabled_modules
@@ -51,6 +52,7 @@ def _needs_ortsgemeinde(request: HttpRequest) -> bool:
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {
         "widgets": home_widgets(request),
+        "feed": home_feed(request),
         "needs_ortsgemeinde": _needs_ortsgemeinde(request),
     })
 

@@ -34,12 +34,13 @@ class DemoSummary:
     articles: int = 0
     staff_created: bool = False
     modules_enabled: list[str] = field(default_factory=list)
+    module_samples: dict[str, int] = field(default_factory=dict)  # objects each module's demo.py created
 
     @property
     def changed(self) -> bool:
         return bool(
             self.town_created or self.ortsgemeinden or self.organisations or self.users or self.articles
-            or self.staff_created or self.modules_enabled
+            or self.staff_created or self.modules_enabled or any(self.module_samples.values())
         )
 
 
@@ -73,8 +74,25 @@ def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
         # Modules are optional folders; without news the demo simply has no articles.
         if "news" in all_modules():
             summary.articles = _articles_ensure()
+        summary.module_samples = _module_demos_ensure()
     summary.staff_created = _staff_ensure()
     return summary
+
+
+def _module_demos_ensure() -> dict[str, int]:
+    """Let every module that ships a ``demo.py`` add its sample content (it skips what exists).
+
+    A module's ``demo.load()`` runs inside the demo town's schema after its people and
+    organisations exist (emails from ``demo.data``) and returns how many objects it created.
+    """
+    import importlib
+    import importlib.util
+
+    created: dict[str, int] = {}
+    for key, module in all_modules().items():
+        if importlib.util.find_spec(f"{module.name}.demo") is not None:
+            created[key] = importlib.import_module(f"{module.name}.demo").load()
+    return created
 
 
 def _modules_enable_all(town) -> list[str]:

@@ -1,10 +1,13 @@
 """German first, English too: the German catalogue is complete, compiled and served by default.
 
-All user-facing text has English msgids; platform/core/locale/de holds the German.
-When one of these tests fails after you added or changed text, run (from the repo root)
+All user-facing text has English msgids; platform/core/locale/de holds the German, except
+for modules that carry their own catalogue in modules/<key>/locale/de (as pretix plugins do),
+which makemessages fills with that module's text. When one of these tests fails after you
+added or changed text, run (from the repo root)
 
     python manage.py makemessages -l de -i "tests/*" -i "bench/*" --extension html,txt,py
     # translate the new entries in platform/core/locale/de/LC_MESSAGES/django.po
+    # and in modules/<key>/locale/de/LC_MESSAGES/django.po
     python manage.py compilemessages -l de -i .venv
 
 and commit both django.po and django.mo (a fresh machine may have no msgfmt).
@@ -33,12 +36,17 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sdfir]|%[sdfir]|\{\w*\}")
 _TAG = re.compile(r"</?(?:a|abbr|b|br|code|em|i|p|span|strong)\b[^>]*>")
 
 
+MODULE_PO_PATHS = sorted((REPO / "modules").glob("*/locale/de/LC_MESSAGES/django.po"))
+
+
 def _catalogue() -> polib.POFile:
     return polib.pofile(str(PO_PATH))
 
 
-def _entries() -> list[polib.POEntry]:
-    return [entry for entry in _catalogue() if not entry.obsolete]
+def _entries(po_path: Path | None = None) -> list[polib.POEntry]:
+    """The live entries of one catalogue, or of all of them (core and every module's) together."""
+    paths = [po_path] if po_path else [PO_PATH, *MODULE_PO_PATHS]
+    return [entry for path in paths for entry in polib.pofile(str(path)) if not entry.obsolete]
 
 
 def _describe(entries: list[polib.POEntry]) -> str:
@@ -57,7 +65,7 @@ def test_the_german_catalogue_exists_with_german_plural_rules():
 
     assert catalogue.metadata["Language"] == "de"
     assert catalogue.metadata["Plural-Forms"].startswith("nplurals=2; plural=(n != 1)")
-    assert len(_entries()) > 500
+    assert len(_entries(PO_PATH)) > 500
 
 
 def test_every_entry_is_translated_and_none_is_fuzzy():
@@ -82,16 +90,25 @@ def test_translations_keep_every_placeholder_and_html_tag():
     assert not broken, "\n".join(broken)
 
 
-def test_the_compiled_catalogue_matches_the_po_file():
+@pytest.mark.parametrize("po_path", [PO_PATH, *MODULE_PO_PATHS], ids=lambda p: str(p.relative_to(REPO)))
+def test_the_compiled_catalogue_matches_the_po_file(po_path):
     # Compare contents, not timestamps: git checkouts don't keep mtimes.
-    compiled = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(MO_PATH))}
+    compiled = {(e.msgctxt, e.msgid): e for e in polib.mofile(str(po_path.with_suffix(".mo")))}
     stale = []
-    for entry in _entries():
+    for entry in _entries(po_path):
         found = compiled.get((entry.msgctxt, entry.msgid))
         if found is None or _forms(found) != _forms(entry):
             stale.append(entry)
 
     assert not stale, "django.mo is out of date; run compilemessages:\n" + _describe(stale)
+
+
+@pytest.mark.parametrize("po_path", MODULE_PO_PATHS, ids=lambda p: str(p.relative_to(REPO)))
+def test_a_module_catalogue_speaks_german_with_german_plural_rules(po_path):
+    catalogue = polib.pofile(str(po_path))
+
+    assert catalogue.metadata["Language"] == "de"
+    assert catalogue.metadata["Plural-Forms"].startswith("nplurals=2; plural=(n != 1)")
 
 
 # Where user-facing text lives; the extraction below reads a copy of these.

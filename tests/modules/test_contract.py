@@ -59,6 +59,18 @@ def test_spec_is_complete(module):
         assert callable(spec.home_widget.render)
     for sample in spec.sample_objects:
         assert callable(sample.create)
+    if spec.feed is not None:
+        assert callable(spec.feed.items)
+    for content in spec.moderated_content:
+        # The kind is stored in moderation rows: it must name its module and never collide.
+        assert content.kind.startswith(f"{spec.key}."), content.kind
+        assert str(content.label).strip()
+        assert callable(content.get) and callable(content.set_hidden) and callable(content.delete)
+
+
+def test_moderated_content_kinds_are_unique():
+    kinds = [content.kind for module in MODULES for content in module.spec.moderated_content]
+    assert len(kinds) == len(set(kinds))
 
 
 @pytest.mark.parametrize("module", MODULES, ids=_ids)
