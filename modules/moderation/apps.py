@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import FeatureModule, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from modules.moderation.conf import ModerationSettingsForm
+from modules.moderation.kinds import PROFILE
+
+
+def _resident(email: str) -> Any:
+    from accounts.models import User
+
+    user = User.objects.filter(email=email).first()
+    return user or User.objects.create_user(email=email, name="Rita Rüpel", password=None)
+
+
+def _moderator() -> Any:
+    from accounts.models import Role, User
+
+    return User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+
+
+def _sample_report(prefix: str = "isolation") -> dict[str, Any]:
+    """A reported profile in the current town: the report form and the queue item of it."""
+    from modules.moderation.models import Case
+    from modules.moderation.services import report_create
+
+    author = _resident(f"gemeldet-{prefix}@example.org")
+    reporter = _resident(f"meldend-{prefix}@example.org")
+    report = report_create(kind=PROFILE.kind, object_id=author.pk, category="insult", text="Beleidigt andere.",
+                           acting_user=reporter)
+    case = Case.objects.get(pk=report.case_id)
+    return {"kind": case.kind, "object_id": case.object_id, "pk": case.pk}
+
+
+def _sample_decision() -> dict[str, Any]:
+    """A warning, with its decision page, in the current town."""
+    from modules.moderation.services import Statement, case_decide
+
+    values = _sample_report("entscheidung")
+    decision = case_decide(case_id=values["pk"], action="warn", acting_user=_moderator(),
+                           statement=Statement(facts="Beleidigung", ground="terms", ground_detail="§ 3"))
+    return {"pk": decision.pk}
+
+
+class ModerationConfig(FeatureModule):
+    name = "modules.moderation"
+    label = "moderation"
+    verbose_name = _("Moderation")
+
+    spec = ModuleSpec(
+        key="moderation",
+        name=_("Moderation"),
+        description=_(
+            "Residents report posts, comments, messages and profiles; the town's own moderators decide, "
+            "give reasons, hear objections and keep an audit log (notice and action as in the EU Digital "
+            "Services Act). With a word filter and limits for new accounts."
+        ),
+        pillar="Kommunikation",
+        nav=(
+            NavItem(_("Moderation queue"), "moderation:queue", permission="moderator", order=60, backoffice=True),
+            NavItem(_("Word filter"), "moderation:word-filter", permission="moderator", order=61, backoffice=True),
+            NavItem(_("Moderation log"), "moderation:audit-log", permission="town_admin", order=62,
+                    backoffice=True),
+        ),
+        settings_form=ModerationSettingsForm,
+        enabled_by_default=True,
+        moderated_content=(PROFILE,),
+        periodic_tasks=(PeriodicTask(task="moderation.purge_activity", every_seconds=6 * 3600),),
+        sample_objects=(
+            SampleObject(create=_sample_report, url_names=("moderation:report", "moderation:case-detail",
+                                                           "moderation:case-decide")),
+            SampleObject(create=_sample_decision, url_names=("moderation:decision-detail",
+                                                             "moderation:objection-create")),
+        ),
+    )
