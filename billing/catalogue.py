@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 CATALOGUE: list[tuple[str, str, str, int, int]] = [
     # key, name (German: shown as is, it is a product name), kind, lowest, highest monthly net price
     ("featured-entry", "Hervorgehobener Eintrag", "featured_entry", 1000, 5000),
@@ -14,6 +17,16 @@ CATALOGUE: list[tuple[str, str, str, int, int]] = [
     ("module-patron", "Modulpate", "module_patron", 1500, 8000),
     ("club-patron", "Vereinspate", "club_patron", 1000, 5000),
 ]
+
+# What each product gives the sponsor, in one sentence (price lists, purchase page, back office).
+PRODUCT_SUMMARIES: dict[str, Promise] = {
+    "featured-entry": _("The business appears at the top of one directory category, labelled as sponsored."),
+    "home-card": _("A card on the town's start page, labelled as sponsored."),
+    "module-patron": _("Every page of one module the town runs (for example the calendar or the notice board) names "
+                       "the business as its patron. Never on official news."),
+    "club-patron": _("A local club's page names the business as its patron, and the club receives a share of "
+                     "every payment."),
+}
 
 # The platform's own plans for towns (fixed monthly net price: lowest == highest), published on the public site.
 PLATFORM_PLANS: list[tuple[str, str, str, int, int]] = [

@@ -16,6 +16,16 @@ class SponsorshipSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Political advertising is excluded on every Dorfkern town, whatever you enter here."),
     )
+    excluded_modules = forms.MultipleChoiceField(
+        label=_("Modules that can't have a module patron"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Official news never has a patron."),
+    )
+
+    def __init__(self, *args: Any, modules: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["excluded_modules"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = modules or []
 
 
 class OfferForm(forms.Form):
@@ -42,11 +52,27 @@ class PurchaseForm(forms.Form):
     vat_id = forms.RegexField(label=_("VAT id (optional)"), regex=r"^DE\d{9}$", required=False,
                               error_messages={"invalid": _("A German VAT id looks like DE123456789.")})
 
-    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], modules: list[tuple[str, str]] | None = None,
+                 clubs: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = organisations
+        # A Modulpate picks the module, a Vereinspate the club (only this town's, offered ones).
+        if modules is not None:
+            self.fields["module"] = forms.ChoiceField(
+                label=_("Module you sponsor"), choices=[("", "---------"), *modules],
+                help_text=_("Every page of this module names you as its patron. Official news can't be sponsored."),
+                error_messages={"invalid_choice": _("Please choose a module of this town that can be sponsored.")},
+            )
+            self.order_fields(["organisation", "module"])
+        if clubs is not None:
+            self.fields["club"] = forms.TypedChoiceField(
+                label=_("Club you sponsor"), coerce=int, choices=[("", "---------"), *clubs],
+                help_text=_("The club's page names you as its patron, and the club receives a share of your payment."),
+                error_messages={"invalid_choice": _("Please choose a club of this town.")},
+            )
+            self.order_fields(["organisation", "club"])
 
 
 class PlanForm(forms.Form):

@@ -52,8 +52,10 @@ class ProductKind(models.TextChoices):
     PLATFORM_PLAN = "platform_plan", _("Platform plan of a town")
 
 
-# Which module promotion slot a product fills (core.modules.PromotionSlot.key). Patron products
-# are named on the module's or club's page by the module itself; they fill no slot here yet.
+# Which module promotion slot a product fills (core.modules.PromotionSlot.key). Patron products fill a
+# slot per target that core.promotions derives: "<module key>.patron" (Modulpate) or "core.club-patron"
+# (Vereinspate, target: the club); billing.services.subscription_slot names it for a subscription.
+PATRON_KINDS = ("module_patron", "club_patron")
 SLOT_FOR_KIND: dict[str, str] = {
     ProductKind.FEATURED_ENTRY: "directory.category-top",
     ProductKind.HOME_CARD: "directory.home",
@@ -102,6 +104,7 @@ class TownSponsorshipSettings(models.Model):
     enabled = models.BooleanField(_("sponsorship enabled"), default=False)
     excluded_category_ids = models.JSONField(default=list, blank=True)  # directory category ids (town-side)
     excluded_terms = models.TextField(_("excluded topics (one per line)"), blank=True)
+    excluded_module_keys = models.JSONField(default=list, blank=True)  # modules never offered for a Modulpate
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -197,6 +200,9 @@ class Subscription(models.Model):
     # What the sponsorship shows: the slot's target (e.g. a directory category), the sponsored club.
     target_id = models.BigIntegerField(null=True, blank=True)
     club_organisation_id = models.BigIntegerField(null=True, blank=True)
+    module_key = models.CharField(max_length=50, blank=True)  # the sponsored module (Modulpate)
+    # The module's or club's name when booked, shown to the sponsor (the club may be renamed or deleted later).
+    target_label = models.CharField(max_length=150, blank=True)
     sponsor_name = models.CharField(max_length=150)
     text = models.CharField(max_length=300, blank=True)
     link_url = models.CharField(max_length=500, blank=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,11 +22,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
 
 from billing import gateway
 from billing.catalogue import PLATFORM_EXCLUDED_TERMS
 from billing.models import (
     HOLDS_SLOT_STATUSES,
+    PATRON_KINDS,
     Invoice,
     LedgerEntry,
     Product,
@@ -38,7 +41,15 @@ from billing.models import (
     TownProductOffer,
     TownSponsorshipSettings,
 )
+from core.modules import all_modules
+from core.promotions import (
+    CLUB_PATRON_SLOT_KEY,
+    PATRON_EXCLUDED_MODULES,
+    module_patron_allowed,
+    module_patron_slot_key,
+)
 from tenants.models import Municipality
+from tenants.selectors import tenant_enabled_modules
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +80,17 @@ def _timestamp(value: Any) -> dt.datetime | None:
 
 @transaction.atomic
 def town_sponsorship_configure(*, tenant: Municipality, enabled: bool, excluded_terms: str = "",
-                               excluded_category_ids: list[int] | None = None) -> TownSponsorshipSettings:
+                               excluded_category_ids: list[int] | None = None,
+                               excluded_module_keys: list[str] | None = None) -> TownSponsorshipSettings:
     row, _created = TownSponsorshipSettings.objects.select_for_update().get_or_create(tenant=tenant)
     row.enabled = enabled
     row.excluded_terms = excluded_terms.strip()
     row.excluded_category_ids = sorted({int(pk) for pk in (excluded_category_ids or [])})
+    if excluded_module_keys is not None:
+        unknown = set(excluded_module_keys) - set(all_modules())
+        if unknown:
+            raise ValidationError(_("Unknown module: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+        row.excluded_module_keys = sorted(set(excluded_module_keys))
     row.save()
     return row
 
@@ -107,6 +124,61 @@ def sponsorship_text_check(*, tenant: Municipality, texts: list[str]) -> None:
         if term and term in haystack:
             raise ValidationError(_("This sponsorship touches a topic that cannot be sponsored here (%(term)s).")
                                   % {"term": term})
+
+
+# --- patrons: what a Modulpate or Vereinspate sponsors ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatronTarget:
+    """A checked patron target: the sponsored module or club of the town (empty for other products)."""
+
+    module_key: str = ""
+    club_organisation_id: int | None = None
+    label: str = ""  # the module's or club's name, shown to the sponsor
+
+
+def patron_module_keys(*, tenant: Municipality) -> list[str]:
+    """Modules a business may sponsor in this town: enabled, never news, not excluded by the town."""
+    settings_row = TownSponsorshipSettings.objects.filter(tenant=tenant).first()
+    excluded = set(settings_row.excluded_module_keys if settings_row else [])
+    enabled = tenant_enabled_modules(tenant=tenant, fresh=True)
+    return [key for key in all_modules() if key in enabled and key not in excluded and module_patron_allowed(key)]
+
+
+def patron_target_check(*, tenant: Municipality, product: Product, module_key: str = "",
+                        club_organisation_id: int | None = None) -> PatronTarget:
+    """Refuse a module or club this town can't have sponsored; runs before anything is sent to Stripe."""
+    if product.kind == ProductKind.MODULE_PATRON:
+        if module_key in PATRON_EXCLUDED_MODULES:
+            raise ValidationError(_("Official news cannot be sponsored."))
+        if module_key not in patron_module_keys(tenant=tenant):
+            raise ValidationError(_("Please choose a module of this town that can be sponsored."))
+        return PatronTarget(module_key=module_key, label=str(all_modules()[module_key].spec.name))
+    if product.kind == ProductKind.CLUB_PATRON:
+        from town.models import Organisation, OrganisationKind
+
+        if club_organisation_id is None:
+            raise ValidationError(_("Please choose the club you want to sponsor."))
+        with schema_context(tenant.schema_name):
+            club = (Organisation.objects.filter(pk=club_organisation_id)
+                    .values_list("name", "kind", "is_approved").first())
+        if club is None or not club[2]:
+            raise ValidationError(_("Please choose a club of this town."))
+        if club[1] == OrganisationKind.BUSINESS:
+            raise ValidationError(_("A business cannot receive a club patronage; please choose a club."))
+        return PatronTarget(club_organisation_id=club_organisation_id, label=str(club[0]))
+    return PatronTarget()
+
+
+def subscription_slot(subscription: Subscription) -> tuple[str, int | None]:
+    """The promotion slot and target a subscription fills ("" when its product fills none)."""
+    kind = subscription.product.kind
+    if kind == ProductKind.MODULE_PATRON:
+        return (module_patron_slot_key(subscription.module_key) if subscription.module_key else "", None)
+    if kind == ProductKind.CLUB_PATRON:
+        return (CLUB_PATRON_SLOT_KEY if subscription.club_organisation_id else "", subscription.club_organisation_id)
+    return subscription.product.slot_key, subscription.target_id
 
 
 # --- customers ----------------------------------------------------------------------------
@@ -190,12 +262,17 @@ def _plan_for(tenant: Municipality, product: Product, gross_cents: int) -> str:
 
 
 def _check_slot_free(*, tenant: Municipality, product: Product, offer: TownProductOffer, target_id: int | None,
-                     excluding: Subscription | None = None) -> None:
+                     excluding: Subscription | None = None, patron: PatronTarget | None = None) -> None:
     settings_row = TownSponsorshipSettings.objects.get(tenant=tenant)
-    if target_id is not None and target_id in settings_row.excluded_category_ids:
+    if target_id is not None and product.slot_key and target_id in settings_row.excluded_category_ids:
         raise ValidationError(_("This category cannot be sponsored."))
     taken = Subscription.objects.filter(tenant=tenant, product=product, status__in=HOLDS_SLOT)
-    if product.slot_key:
+    # Patrons: the town's number of slots counts per module or per club.
+    if product.kind == ProductKind.MODULE_PATRON:
+        taken = taken.filter(module_key=patron.module_key if patron else "")
+    elif product.kind == ProductKind.CLUB_PATRON:
+        taken = taken.filter(club_organisation_id=patron.club_organisation_id if patron else None)
+    elif product.slot_key:
         taken = taken.filter(target_id=target_id)
     if excluding is not None:
         taken = taken.exclude(pk=excluding.pk)
@@ -205,23 +282,31 @@ def _check_slot_free(*, tenant: Municipality, product: Product, offer: TownProdu
 
 def subscription_start(*, tenant: Municipality, customer: StripeCustomer, product: Product,
                        sponsor_name: str, target_id: int | None = None, text: str = "", link_url: str = "",
-                       club_organisation_id: int | None = None) -> Subscription:
-    """Subscribe a customer with a saved payment method; the promotion goes live once Stripe says paid."""
+                       club_organisation_id: int | None = None, module_key: str = "") -> Subscription:
+    """Subscribe a customer with a saved payment method; the promotion goes live once Stripe says paid.
+
+    A Modulpate names `module_key`, a Vereinspate `club_organisation_id`; both are checked against the
+    town before anything reaches Stripe.
+    """
     if customer.tenant_id != tenant.pk:
         raise ValidationError(_("This customer belongs to another town."))
     if not customer.default_payment_method_id:
         raise ValidationError(_("Please add a payment method first."))
+    patron = patron_target_check(tenant=tenant, product=product, module_key=module_key,
+                                 club_organisation_id=club_organisation_id)
     with transaction.atomic():
         # One purchase at a time per town and product: the slot count below must not race.
         TownProductOffer.objects.select_for_update().filter(tenant=tenant, product=product).first()
         offer = _offer_for(tenant, product)
         sponsorship_text_check(tenant=tenant, texts=[sponsor_name, text])
-        _check_slot_free(tenant=tenant, product=product, offer=offer, target_id=target_id)
+        _check_slot_free(tenant=tenant, product=product, offer=offer, target_id=target_id, patron=patron)
         gross = gross_from_net(offer.monthly_net_cents, product.vat_rate_percent)
         subscription = Subscription.objects.create(
             tenant=tenant, customer=customer, product=product, plan_id="", monthly_net_cents=offer.monthly_net_cents,
-            monthly_gross_cents=gross, currency=product.currency, target_id=target_id, sponsor_name=sponsor_name,
-            text=text, link_url=link_url, club_organisation_id=club_organisation_id,
+            monthly_gross_cents=gross, currency=product.currency,
+            target_id=None if product.kind in PATRON_KINDS else target_id, sponsor_name=sponsor_name,
+            text=text, link_url=link_url, club_organisation_id=patron.club_organisation_id,
+            module_key=patron.module_key, target_label=patron.label,
         )
     return _subscription_create_at_stripe(subscription)
 
@@ -310,14 +395,21 @@ def subscription_change_plan(*, subscription: Subscription, product: Product,
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
         raise ValidationError(_("Only a running sponsorship can change its plan."))
+    if (product.kind in PATRON_KINDS or subscription.product.kind in PATRON_KINDS) and (
+            product.kind != subscription.product.kind):
+        raise ValidationError(_("A patronage can't be switched to another product. Please book the new one."))
     offer = _offer_for(subscription.tenant, product)
     _check_slot_free(tenant=subscription.tenant, product=product, offer=offer, target_id=target_id,
-                     excluding=subscription)
+                     excluding=subscription, patron=PatronTarget(module_key=subscription.module_key,
+                                                                 club_organisation_id=subscription.club_organisation_id))
     gross = gross_from_net(offer.monthly_net_cents, product.vat_rate_percent)
     plan_id = _plan_for(subscription.tenant, product, gross)
     data = gateway.subscription_change_plan(subscription_id=subscription.stripe_id, plan_id=plan_id)
-    slot_changed = product.slot_key != subscription.product.slot_key or target_id != subscription.target_id
+    if product.kind in PATRON_KINDS:
+        target_id = None  # a patronage keeps its module or club
+    slot_before = subscription_slot(subscription)
     subscription.product, subscription.plan_id, subscription.target_id = product, plan_id, target_id
+    slot_changed = subscription_slot(subscription) != slot_before
     subscription.monthly_net_cents, subscription.monthly_gross_cents = offer.monthly_net_cents, gross
     if slot_changed and subscription.promotion_id:
         Promotion.objects.filter(pk=subscription.promotion_id).update(
@@ -404,7 +496,7 @@ def subscription_refresh(*, subscription: Subscription, now: dt.datetime | None 
 
 def promotion_sync(*, subscription: Subscription) -> Promotion | None:
     """The subscription's slot entry: live while active (and during the grace period), paused, or ended."""
-    slot_key = subscription.product.slot_key
+    slot_key, target_id = subscription_slot(subscription)
     if not slot_key:
         return None
     promotion = subscription.promotion
@@ -413,7 +505,7 @@ def promotion_sync(*, subscription: Subscription) -> Promotion | None:
     if status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
         if promotion is None or promotion.status == PromotionStatus.ENDED:
             promotion = Promotion.objects.create(
-                tenant_id=subscription.tenant_id, slot_key=slot_key, target_id=subscription.target_id,
+                tenant_id=subscription.tenant_id, slot_key=slot_key, target_id=target_id,
                 sponsor_organisation_id=subscription.customer.organisation_id or 0,
                 sponsor_name=subscription.sponsor_name, link_url=subscription.link_url, text=subscription.text,
                 status=PromotionStatus.ACTIVE, starts_at=now,

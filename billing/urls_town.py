@@ -17,6 +17,7 @@ urlpatterns = [
     path("sponsoring/meine/kuendigen/", views.my_cancel, name="mine-cancel"),
     path("sponsoring/meine/bezahlen/", views.my_pay, name="mine-pay"),
     path("sponsoring/meine/zahlungsmittel/", views.my_payment_method, name="mine-payment-method"),
+    path("sponsoring/verein/", views.club_income, name="club-income"),
     path("backoffice/sponsoring/", views.backoffice_settings, name="backoffice-settings"),
     path("backoffice/sponsoring/einnahmen/", views.backoffice_ledger, name="backoffice-ledger"),
     path("backoffice/sponsoring/plan/", views.backoffice_plan, name="backoffice-plan"),

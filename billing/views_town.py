@@ -23,6 +23,8 @@ from billing import gateway, selectors, services
 from billing.forms import OfferForm, PlanForm, PurchaseForm, SponsorshipSettingsForm
 from billing.models import Product, ProductKind, SubscriptionStatus
 from core.access import role_required
+from core.modules import all_modules
+from core.promotions import module_patron_allowed
 from tenants.models import Municipality
 
 SESSION_KEY = "billing_purchase"
@@ -74,6 +76,21 @@ def _target_from(value: str | None) -> int | None:
     return target if target > 0 else None
 
 
+def _patron_choices(request: HttpRequest, product: Product) -> dict[str, Any]:
+    """The purchase form's module or club choices for a patron product (empty for other products)."""
+    tenant = _town(request)
+    if product.kind == ProductKind.MODULE_PATRON:
+        modules = all_modules()
+        return {"modules": [(key, str(modules[key].spec.name)) for key in services.patron_module_keys(tenant=tenant)]}
+    if product.kind == ProductKind.CLUB_PATRON:
+        return {"clubs": selectors.patron_club_choices()}
+    return {}
+
+
+def _module_choices_for_settings() -> list[tuple[str, str]]:
+    return [(key, str(module.spec.name)) for key, module in all_modules().items() if module_patron_allowed(key)]
+
+
 def price_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.price_list(tenant=_town(request))
     return render(request, "billing/price_list.html", {
@@ -106,11 +123,16 @@ def purchase(request: HttpRequest) -> HttpResponse:
     entry = next((e for e in selectors.price_list(tenant=_town(request)) if e.product.pk == product.pk), None)
     if entry is None:
         raise Http404
-    form = PurchaseForm(request.POST or None, organisations=businesses,
-                        initial={"invoice_name": businesses[0][1], "invoice_email": getattr(request.user, "email", "")})
+    form = PurchaseForm(request.POST or None, organisations=businesses, **_patron_choices(request, product),
+                        initial={"invoice_name": businesses[0][1], "invoice_email": getattr(request.user, "email", ""),
+                                 "module": request.GET.get("modul", ""), "club": request.GET.get("verein", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            # The module or club first: a wrong one must not leave a customer behind at Stripe.
+            patron = services.patron_target_check(tenant=_town(request), product=product,
+                                                  module_key=data.get("module") or "",
+                                                  club_organisation_id=data.get("club"))
             services.sponsorship_text_check(tenant=_town(request), texts=[data["sponsor_text"]])
             customer = services.customer_ensure(
                 tenant=_town(request), organisation_id=data["organisation"], name=data["invoice_name"],
@@ -126,10 +148,11 @@ def purchase(request: HttpRequest) -> HttpResponse:
                 "product": product.key, "target_id": target_id, "organisation": data["organisation"],
                 "sponsor_name": dict(businesses)[data["organisation"]], "text": data["sponsor_text"],
                 "link_url": _organisation_path(data["organisation"]),
+                "module_key": patron.module_key, "club_organisation_id": patron.club_organisation_id,
             }
             return _payment_page(request, customer=customer, action=reverse("billing:purchase-confirm"),
                                  title=_("Pay for %(product)s") % {"product": product.name},
-                                 summary={"entry": entry})
+                                 summary={"entry": entry, "target_label": patron.label})
     status = 400 if request.method == "POST" else 200
     return render(request, "billing/purchase.html", {"form": form, "entry": entry, "target_id": target_id},
                   status=status)
@@ -151,7 +174,9 @@ def purchase_confirm(request: HttpRequest) -> HttpResponse:
         services.payment_method_save(customer=customer, setup_intent_id=request.POST.get("setup_intent", ""))
         services.subscription_start(tenant=_town(request), customer=customer, product=product,
                                     sponsor_name=pending["sponsor_name"], target_id=pending["target_id"],
-                                    text=pending["text"], link_url=pending.get("link_url", ""))
+                                    text=pending["text"], link_url=pending.get("link_url", ""),
+                                    module_key=pending.get("module_key", ""),
+                                    club_organisation_id=pending.get("club_organisation_id"))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('billing:purchase')}?produkt={product.key}")
@@ -235,6 +260,30 @@ def my_payment_method(request: HttpRequest) -> HttpResponse:
                          title=_("Update payment details"), summary={})
 
 
+def _managed_clubs(user: Any) -> list[tuple[int, str]]:
+    """The clubs (every organisation but businesses) of this town the user manages."""
+    from town.models import MembershipRole, Organisation, OrganisationKind
+
+    if not user.is_authenticated:
+        return []
+    rows = Organisation.objects.filter(memberships__user=user, memberships__role=MembershipRole.MANAGER).exclude(
+        kind=OrganisationKind.BUSINESS).values_list("pk", "name")
+    return [(int(pk), str(name)) for pk, name in rows]
+
+
+@login_required
+def club_income(request: HttpRequest) -> HttpResponse:
+    """A club's managers: what the club's patrons (Vereinspaten) paid it, month by month."""
+    clubs = _managed_clubs(request.user)
+    if not clubs:
+        raise PermissionDenied
+    return render(request, "billing/club_income.html", {
+        "clubs": clubs,
+        "months": selectors.club_income_by_month(tenant=_town(request), club_organisation_ids=[pk for pk, _n in clubs]),
+        "club_share": settings.BILLING_CLUB_SHARE_PERCENT,
+    })
+
+
 # --- the town's back office ---------------------------------------------------------------------
 
 
@@ -244,7 +293,10 @@ def backoffice_settings(request: HttpRequest) -> HttpResponse:
     current = selectors.sponsorship_settings_get(tenant=tenant)
     rows = selectors.offers_for_settings(tenant=tenant)
     data = request.POST if request.method == "POST" else None
-    form = SponsorshipSettingsForm(data, initial={"enabled": current.enabled, "excluded_terms": current.excluded_terms})
+    form = SponsorshipSettingsForm(data, modules=_module_choices_for_settings(), initial={
+        "enabled": current.enabled, "excluded_terms": current.excluded_terms,
+        "excluded_modules": current.excluded_module_keys,
+    })
     offer_forms = [
         (product, OfferForm(data, prefix=product.key, initial={
             "offered": bool(offer and offer.offered),
@@ -262,6 +314,7 @@ def backoffice_settings(request: HttpRequest) -> HttpResponse:
                         tenant=tenant, enabled=form.cleaned_data["enabled"],
                         excluded_terms=form.cleaned_data["excluded_terms"],
                         excluded_category_ids=current.excluded_category_ids,
+                        excluded_module_keys=form.cleaned_data["excluded_modules"],
                     )
                     for product, offer_form in offer_forms:
                         services.town_offer_set(tenant=tenant, product=product,

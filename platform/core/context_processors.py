@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -12,6 +13,7 @@ def town(request: HttpRequest) -> dict[str, Any]:
     if connection.schema_name == "public":
         return {"is_public_site": True}
     from core.nav import nav_for
+    from core.promotions import page_patrons
     from town.selectors import town_profile_get
 
     return {
@@ -20,4 +22,6 @@ def town(request: HttpRequest) -> dict[str, Any]:
         "tenant": getattr(request, "tenant", None),
         "main_nav": nav_for(request),
         "backoffice_nav": nav_for(request, backoffice=True),
+        # Called by the template only where base.html names the page's patrons (no query elsewhere).
+        "page_patrons": partial(page_patrons, request),
     }

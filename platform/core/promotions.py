@@ -2,21 +2,37 @@
 
 Every visitor of a town sees the same entries in the same order: no
 personalisation, no tracking. Entries are ordered by when they started.
+
+Besides the slots modules declare, the platform derives two kinds of patron
+slot that no module has to render itself: ``<module key>.patron`` (a
+Modulpate, named on every page of that module by core/base.html) and
+``core.club-patron`` (a Vereinspate, named on the club's organisation page).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
 from core.modules import PromotionSlot, all_modules
 from core.tenancy import current_tenant
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from tenants.models import Municipality
+
+# Official communication is never sponsored: no Modulpate for these modules.
+PATRON_EXCLUDED_MODULES: frozenset[str] = frozenset({"news"})
+MODULE_PATRON_PLACE = "patron"
+CLUB_PATRON_SLOT_KEY = "core.club-patron"
+# The most patrons a town can allow per module or club (TownProductOffer.slots is at most 50).
+PATRON_MAX_ENTRIES = 50
 
 
 @dataclass(frozen=True)
@@ -28,32 +44,72 @@ class ActivePromotion:
     text: str
 
 
+def module_patron_slot_key(module_key: str) -> str:
+    return f"{module_key}.{MODULE_PATRON_PLACE}"
+
+
+def module_patron_allowed(module_key: str) -> bool:
+    """Whether a module can have a Modulpate at all (installed and not official communication)."""
+    return module_key in all_modules() and module_key not in PATRON_EXCLUDED_MODULES
+
+
+def _patron_slot(key: str) -> PromotionSlot | None:
+    if key == CLUB_PATRON_SLOT_KEY:
+        return PromotionSlot(key=key, label=str(_("Club patron")), target="organisation",
+                             max_entries=PATRON_MAX_ENTRIES)
+    module_key, _dot, place = key.partition(".")
+    if place == MODULE_PATRON_PLACE and module_patron_allowed(module_key):
+        return PromotionSlot(key=key, label=str(all_modules()[module_key].spec.name), max_entries=PATRON_MAX_ENTRIES)
+    return None
+
+
 def promotion_slot(key: str) -> PromotionSlot:
     for module in all_modules().values():
         for slot in module.spec.promotion_slots:
             if slot.key == key:
                 return slot
+    derived = _patron_slot(key)
+    if derived is not None:
+        return derived
     raise LookupError(f"No promotion slot {key!r}")
+
+
+def _patron_kind(slot_key: str) -> str:
+    """The billing product kind whose town offer caps a patron slot ("" for module-declared slots)."""
+    if slot_key == CLUB_PATRON_SLOT_KEY:
+        return "club_patron"
+    return "module_patron" if slot_key.endswith(f".{MODULE_PATRON_PLACE}") else ""
 
 
 def active_promotions(
     *, slot_key: str, target_id: int | None = None, tenant: Municipality | None = None
 ) -> list[ActivePromotion]:
-    """The paid, active entries of `slot_key` in the current (or given) town, at most the slot's maximum."""
-    from billing.models import Promotion, PromotionStatus
+    """The paid, active entries of `slot_key` in the current (or given) town, at most the slot's maximum.
+
+    Patron slots show at most as many patrons as the town allows (its offer's slots), in the same query.
+    """
+    from billing.models import Promotion, PromotionStatus, TownProductOffer
 
     slot = promotion_slot(slot_key)
     tenant = tenant or current_tenant()
     if tenant is None or tenant.schema_name == "public":
         return []
     now = timezone.now()
+    limit = slot.max_entries
+    patron_kind = _patron_kind(slot_key)
     with schema_context("public"):
-        query = Promotion.objects.filter(
+        query: Any = Promotion.objects.filter(
             tenant_id=tenant.pk, slot_key=slot_key, status=PromotionStatus.ACTIVE, starts_at__lte=now
         ).exclude(ends_at__lte=now)
         if slot.target:
             query = query.filter(target_id=target_id)
-        rows = list(query.order_by("starts_at", "pk")[: slot.max_entries])
+        if patron_kind:
+            query = query.annotate(town_slots=Subquery(
+                TownProductOffer.objects.filter(tenant_id=OuterRef("tenant_id"), product__kind=patron_kind)
+                .values("slots")[:1], output_field=IntegerField()))
+        rows = list(query.order_by("starts_at", "pk")[:limit])
+    if patron_kind and rows:
+        rows = rows[: rows[0].town_slots or limit]
     return [
         ActivePromotion(
             sponsor_name=row.sponsor_name,
@@ -64,3 +120,64 @@ def active_promotions(
         )
         for row in rows
     ]
+
+
+# --- patrons named by the platform on a page -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PagePatrons:
+    """What core/base.html says about the patrons of the page being shown."""
+
+    kind: str  # "module" (a Modulpate) or "club" (a Vereinspate)
+    label: str  # the module's or the club's name
+    sponsors: tuple[ActivePromotion, ...]
+    # Only for the club's own managers: what its patrons paid the club so far ("12,00 €"); "" for everyone else.
+    club_income: str = ""
+
+
+def _club_page_patrons(request: HttpRequest, tenant: Municipality, slug: str) -> PagePatrons | None:
+    from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+
+    club = (Organisation.objects.filter(slug=slug, is_approved=True).exclude(kind=OrganisationKind.BUSINESS)
+            .values_list("pk", "name").first())
+    if club is None:
+        return None
+    club_id, club_name = int(club[0]), str(club[1])
+    sponsors = tuple(active_promotions(slot_key=CLUB_PATRON_SLOT_KEY, target_id=club_id, tenant=tenant))
+    income = ""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and OrganisationMembership.objects.filter(
+        organisation_id=club_id, user=user, role=MembershipRole.MANAGER
+    ).exists():
+        from billing.selectors import club_income_total
+        from billing.templatetags.billing import euro
+
+        cents = club_income_total(tenant=tenant, club_organisation_id=club_id)
+        income = euro(cents) if cents or sponsors else ""
+    if not sponsors and not income:
+        return None
+    return PagePatrons(kind="club", label=club_name, sponsors=sponsors, club_income=income)
+
+
+def page_patrons(request: HttpRequest) -> PagePatrons | None:
+    """The Modulpaten of the module the current URL belongs to, or the Vereinspaten of a club's page.
+
+    Derived from the resolver alone (no module renders anything): the URL namespace is the module key.
+    Back-office pages and official news never name patrons. The same for every visitor.
+    """
+    from core.access import tenant_has_module
+
+    match = getattr(request, "resolver_match", None)
+    tenant = current_tenant()
+    if match is None or tenant is None or "/backoffice/" in request.path:
+        return None
+    namespace = match.namespaces[0] if match.namespaces else ""
+    if namespace == "town" and match.url_name == "organisation" and match.kwargs.get("slug"):
+        return _club_page_patrons(request, tenant, str(match.kwargs["slug"]))
+    if not namespace or not module_patron_allowed(namespace) or not tenant_has_module(namespace, tenant=tenant):
+        return None
+    sponsors = tuple(active_promotions(slot_key=module_patron_slot_key(namespace), tenant=tenant))
+    if not sponsors:
+        return None
+    return PagePatrons(kind="module", label=str(all_modules()[namespace].spec.name), sponsors=sponsors)
