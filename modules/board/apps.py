@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import (
+    ContentSummary,
+    FeatureModule,
+    FeedItem,
+    FeedSource,
+    ModeratedContent,
+    ModuleSpec,
+    NavItem,
+    PeriodicTask,
+    SampleObject,
+)
+from modules.board.conf import BoardSettingsForm
+
+# The callables on the spec import lazily: apps.py is loaded before the models are ready.
+
+
+def _feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:
+    from modules.board.facade import feed_items
+
+    return feed_items(request, limit)
+
+
+def _post_get(pk: int) -> ContentSummary | None:
+    from modules.board.facade import post_summary
+
+    return post_summary(pk)
+
+
+def _post_set_hidden(pk: int, hidden: bool) -> None:
+    from modules.board.facade import post_set_hidden
+
+    post_set_hidden(pk, hidden)
+
+
+def _post_delete(pk: int) -> None:
+    from modules.board.facade import post_delete
+
+    post_delete(pk)
+
+
+def _comment_get(pk: int) -> ContentSummary | None:
+    from modules.board.facade import comment_summary
+
+    return comment_summary(pk)
+
+
+def _comment_set_hidden(pk: int, hidden: bool) -> None:
+    from modules.board.facade import comment_set_hidden
+
+    comment_set_hidden(pk, hidden)
+
+
+def _comment_delete(pk: int) -> None:
+    from modules.board.facade import comment_delete
+
+    comment_delete(pk)
+
+
+def _sample_post() -> dict[str, Any]:
+    """One town-wide post of the town's admin, for the isolation suite (made directly: no moderation round)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Role, User
+    from modules.board.models import Post, Topic
+    from modules.board.services import topics_seed
+
+    topics_seed()
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    post = Post.objects.create(
+        author=admin, topic=Topic.objects.order_by("position").first(), text="Wer hat am Samstag Zeit?",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return {"pk": post.pk}
+
+
+def _sample_comment() -> dict[str, Any]:
+    from modules.board.models import Comment, Post
+
+    post = Post.objects.get(pk=_sample_post()["pk"])
+    return {"pk": Comment.objects.create(post=post, author=post.author, text="Ich komme gern.").pk}
+
+
+def _sample_topic() -> dict[str, Any]:
+    from modules.board.models import Topic
+
+    return {"pk": Topic.objects.create(name="Isolationsthema", slug="isolationsthema").pk}
+
+
+_POST_ROUTES = (
+    "board:post-detail", "board:post-edit", "board:post-delete", "board:comment-create", "board:post-react",
+    "board-api:post-detail", "board-api:comment-create",
+)
+
+
+class BoardConfig(FeatureModule):
+    name = "modules.board"
+    label = "board"
+    verbose_name = _("Community board")
+
+    spec = ModuleSpec(
+        key="board",
+        name=_("Community board"),
+        description=_(
+            "The Pinnwand: residents post short texts with photos in topics the town defines, for their "
+            "Ortsgemeinde or the whole town; neighbours comment and react. Reported posts go to the moderators."
+        ),
+        pillar="Kommunikation",
+        nav=(
+            NavItem(_("Pinnwand"), "board:post-list", order=20),
+            NavItem(_("Board topics"), "board:topic-manage", permission="moderator", order=20, backoffice=True),
+        ),
+        settings_form=BoardSettingsForm,
+        requires=("moderation",),
+        enabled_by_default=True,
+        has_api=True,
+        # Posts past the town's lifetime leave the board within the hour.
+        periodic_tasks=(PeriodicTask(task="board.expire_posts", every_seconds=3600),),
+        feed=FeedSource(items=_feed_items),
+        moderated_content=(
+            ModeratedContent(kind="board.post", label=_("Pinnwand post"), get=_post_get,
+                             set_hidden=_post_set_hidden, delete=_post_delete),
+            ModeratedContent(kind="board.comment", label=_("Pinnwand comment"), get=_comment_get,
+                             set_hidden=_comment_set_hidden, delete=_comment_delete),
+        ),
+        sample_objects=(
+            SampleObject(create=_sample_post, url_names=_POST_ROUTES),
+            SampleObject(create=_sample_comment, url_names=("board:comment-delete",)),
+            SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
+        ),
+    )
+
+    def installed(self, tenant: Any) -> None:
+        from modules.board.services import topics_seed
+
+        topics_seed()

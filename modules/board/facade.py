@@ -1,0 +1,69 @@
+"""The Pinnwand's public face: the ONLY thing other modules and platform code import.
+
+Everything returned is a plain frozen dataclass (core.modules' FeedItem and
+ContentSummary), never a model instance.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from core.modules import ContentSummary, FeedItem
+from modules.board import selectors, services
+
+
+def feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:
+    """The newest posts for the visitor's home feed (their Ortsgemeinde and the whole town), one query.
+
+    Anonymous visitors and people without an Ortsgemeinde get the town-wide posts only.
+    """
+    items = []
+    for post in selectors.feed_posts(user=request.user, limit=limit):
+        title, _sep, rest = post.text.partition("\n")
+        items.append(
+            FeedItem(
+                published_at=post.created_at,
+                kind_label=_("Pinnwand · %(topic)s") % {"topic": post.topic.name},
+                title=services.excerpt(title, 90),
+                summary=rest.strip(),
+                url=post.get_absolute_url(),
+                author=services.display_name(post.author),
+                place=post.ortsgemeinde.name if post.ortsgemeinde_id else "",
+            )
+        )
+    return items
+
+
+def post_summary(pk: int) -> ContentSummary | None:
+    post = selectors.post_get(pk=pk)
+    if post is None:
+        return None
+    return ContentSummary(author_id=post.author_id, excerpt=post.text, url=post.get_absolute_url(),
+                          is_hidden=post.is_hidden)
+
+
+def comment_summary(pk: int) -> ContentSummary | None:
+    comment = selectors.comment_get(pk=pk)
+    if comment is None:
+        return None
+    return ContentSummary(
+        author_id=comment.author_id, excerpt=comment.text,
+        url=f"{comment.post.get_absolute_url()}#comment-{comment.pk}", is_hidden=comment.is_hidden,
+    )
+
+
+def post_set_hidden(pk: int, hidden: bool) -> None:
+    services.post_set_hidden(pk, hidden)
+
+
+def post_delete(pk: int) -> None:
+    services.post_delete_moderated(pk)
+
+
+def comment_set_hidden(pk: int, hidden: bool) -> None:
+    services.comment_set_hidden(pk, hidden)
+
+
+def comment_delete(pk: int) -> None:
+    services.comment_delete_moderated(pk)

@@ -1,0 +1,285 @@
+"""Pages of the Pinnwand: list, post with comments and reactions, writing, topics for moderators."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.access import role_required, tenant_has_module
+from core.forms import apply_service_errors
+from modules.board import selectors, services
+from modules.board.forms import CommentForm, PostFilterForm, PostForm, TopicForm
+from modules.board.models import Comment, Post
+from town.models import Ortsgemeinde
+from town.selectors import user_ortsgemeinde_id
+
+LIST_PAGE_SIZE = 20
+MESSAGES_KEY = "messages"
+
+
+def report_url(kind: str, object_id: int) -> str:
+    from modules.moderation.facade import report_url as moderation_report_url
+
+    return moderation_report_url(kind=kind, object_id=object_id)
+
+
+def _message_url(author_id: int, request: HttpRequest) -> str | None:
+    """The messages module's "write to this person" page, when the town has that module on."""
+    if author_id == getattr(request.user, "pk", None):
+        return None
+    if importlib.util.find_spec(f"modules.{MESSAGES_KEY}") is None or not tenant_has_module(MESSAGES_KEY):
+        return None
+    facade = importlib.import_module(f"modules.{MESSAGES_KEY}.facade")
+    start = getattr(facade, "conversation_start_url", None)
+    return start(recipient_id=author_id) if start else None
+
+
+def _decorate(posts: list[Post], request: HttpRequest) -> list[Post]:
+    """What the templates show next to each post: author's name, report link, own or not."""
+    for post in posts:
+        post.author_name = services.display_name(post.author)
+        post.report_link = report_url("board.post", post.pk)
+        post.is_own = services.user_can_edit_post(request.user, post)
+    return posts
+
+
+def _home(user: Any) -> Ortsgemeinde | None:
+    home_id = user_ortsgemeinde_id(user)
+    return Ortsgemeinde.objects.filter(pk=home_id).first() if home_id else None
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+@require_GET
+def post_list(request: HttpRequest) -> HttpResponse:
+    topics = selectors.topic_list()
+    places = selectors.ortsgemeinden_for_filter(request.user)
+    form = PostFilterForm(request.GET, topics=topics, ortsgemeinden=places)
+    form.is_valid()  # a bad value is dropped from cleaned_data; the valid ones still apply
+    data = form.cleaned_data
+    topic = next((t for t in topics if t.slug == data.get("topic")), None)
+    place_value = data.get("ortsgemeinde") or ""
+    place: str | int | None = None
+    if place_value == selectors.TOWN_WIDE:
+        place = selectors.TOWN_WIDE
+    elif place_value:
+        place = next((o.pk for o in places if o.slug == place_value), None)
+    posts = selectors.post_list_visible(user=request.user, topic_slug=topic.slug if topic else None, ortsgemeinde=place)
+    page = Paginator(posts, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "board/post_list.html",
+        {
+            "form": form,
+            "page": page,
+            "posts": _decorate(list(page.object_list), request),
+            "query": query.urlencode(),
+            "topic": topic,
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, post: Post, comment_form: CommentForm | None = None) -> dict[str, Any]:
+    _decorate([post], request)
+    comments = selectors.comment_list(post=post, user=request.user)
+    for comment in comments:
+        comment.author_name = services.display_name(comment.author)
+        comment.report_link = report_url("board.comment", comment.pk)
+        comment.is_own = services.user_can_delete_comment(request.user, comment)
+    is_current = not (post.is_expired or post.expires_at <= timezone.now())
+    return {
+        "post": post,
+        "comments": comments,
+        "comment_form": comment_form or CommentForm(),
+        "reactions": selectors.reaction_summary(post=post, user=request.user),
+        "is_current": is_current,
+        "can_take_part": is_current and not post.is_hidden and request.user.is_authenticated,
+        "message_url": _message_url(post.author_id, request) if request.user.is_authenticated else None,
+    }
+
+
+@require_GET
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_visible(pk=pk, user=request.user)
+    if post is None:
+        raise Http404
+    return render(request, "board/post_detail.html", _detail_context(request, post))
+
+
+def _visible_post(request: HttpRequest, pk: int) -> Post:
+    post = selectors.post_get_visible(pk=pk, user=request.user)
+    if post is None:
+        raise Http404
+    return post
+
+
+def _own_post(request: HttpRequest, pk: int) -> Post:
+    post = _visible_post(request, pk)
+    if not services.user_can_edit_post(request.user, post):
+        raise PermissionDenied
+    return post
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_create(request: HttpRequest) -> HttpResponse:
+    home = _home(request.user)
+    form = PostForm(request.POST or None, request.FILES or None, user=request.user, home=home)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(acting_user=request.user, **form.service_data())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You may not do this."))
+        else:
+            messages.success(request, _("Your post is on the board."))
+            return redirect(post.get_absolute_url())
+    return render(request, "board/post_form.html", {"form": form, "post": None, "home": home},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_post(request, pk)
+    home = _home(request.user)
+    form = PostForm(request.POST or None, request.FILES or None, user=request.user, home=home, post=post)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_update(post=post, acting_user=request.user, **form.service_data())
+        except ValidationError as error:
+            post.refresh_from_db()
+            apply_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You may not do this."))
+        else:
+            messages.success(request, _("Your post is saved."))
+            return redirect(post.get_absolute_url())
+    return render(request, "board/post_form.html", {"form": form, "post": post, "home": home},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _own_post(request, pk)
+    if request.method == "POST":
+        services.post_delete(post=post, acting_user=request.user)
+        messages.success(request, _("Your post is deleted."))
+        return redirect("board:post-list")
+    return render(request, "board/post_delete.html", {"post": post})
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    post = _visible_post(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(post=post, acting_user=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You may not do this."))
+        else:
+            messages.success(request, _("Your comment is published."))
+            return redirect(f"{post.get_absolute_url()}#comment-{comment.pk}")
+    return render(request, "board/post_detail.html", _detail_context(request, post, form), status=400)
+
+
+@login_required
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment: Comment | None = selectors.comment_get_for(pk=pk, user=request.user)
+    if comment is None:
+        raise Http404
+    services.comment_delete(comment=comment, acting_user=request.user)
+    messages.success(request, _("Your comment is deleted."))
+    return redirect(comment.post.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post_react(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reaction button: a plain form, so it works without JavaScript."""
+    post = _visible_post(request, pk)
+    try:
+        services.reaction_toggle(post=post, acting_user=request.user, kind=request.POST.get("kind", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render(request, "board/post_detail.html", _detail_context(request, post), status=400)
+    except PermissionDenied as error:
+        raise PermissionDenied(str(error)) from None
+    return redirect(f"{post.get_absolute_url()}#reactions")
+
+
+# --- topics (moderators and town admins) ---------------------------------------------
+
+
+@role_required("moderator")
+@require_http_methods(["GET", "POST"])
+def topic_manage(request: HttpRequest) -> HttpResponse:
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.topic_create(acting_user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The topic is added."))
+            return redirect("board:topic-manage")
+    return render(request, "board/manage/topics.html", {"form": form, "topics": selectors.topic_list_with_usage()},
+                  status=400 if form.errors else 200)
+
+
+@role_required("moderator")
+@require_POST
+def topic_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_get(pk=pk)
+    if topic is None:
+        raise Http404
+    form = TopicForm(request.POST)
+    if form.is_valid():
+        try:
+            services.topic_rename(topic=topic, acting_user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The topic is renamed."))
+    else:
+        messages.error(request, _("Please enter a name."))
+    return redirect("board:topic-manage")
+
+
+@role_required("moderator")
+@require_POST
+def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = selectors.topic_get(pk=pk)
+    if topic is None:
+        raise Http404
+    try:
+        services.topic_delete(topic=topic, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The topic is deleted."))
+    return redirect("board:topic-manage")
