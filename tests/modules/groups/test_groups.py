@@ -1,0 +1,136 @@
+"""Starting, listing and editing groups: any resident can start one, its admins (and the town) edit it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from modules.groups import services
+from modules.groups.models import Group, MemberRole, Membership
+from tests.modules.groups.conftest import client_for, group_make, shown, user_make
+
+
+def test_a_resident_starts_a_group_and_becomes_its_admin(town_a, people, villages):
+    # given
+    client = client_for(town_a, people["outsider"])
+
+    # when
+    response = client.post("/groups/new/", {"name": "Strickkreis Ypsdorf", "description": "Dienstags im Café.",
+                                            "visibility": "public", "ortsgemeinde": villages["y"].pk})
+
+    # then
+    group = Group.objects.get(name="Strickkreis Ypsdorf")
+    assert response.status_code == 302 and response["Location"] == "/groups/strickkreis-ypsdorf/"
+    assert group.ortsgemeinde == villages["y"]
+    assert Membership.objects.get(group=group).user == people["outsider"]
+    assert Membership.objects.get(group=group).role == MemberRole.ADMIN
+    page = client.get(response["Location"])
+    assert "Strickkreis Ypsdorf" in page.content.decode() and "Dienstags im Café." in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["Lauftreff Altdorf", "lauftreff altdorf", "Lauftreff  Altdorf!"])
+def test_a_duplicate_name_or_address_is_refused_with_a_message_and_nothing_stored(town_a, public_group, people,
+                                                                                  name):
+    client = client_for(town_a, people["outsider"])
+    response = client.post("/groups/new/", {"name": name, "visibility": "public"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert shown("A group with this name already exists.") in page or shown(
+        "A group with a very similar name already exists. Please choose another name.") in page
+    assert Group.objects.count() == 1
+
+
+def test_a_reserved_address_is_refused(people):
+    with pytest.raises(ValidationError):
+        services.group_create(acting_user=people["outsider"], name="New")
+    assert not Group.objects.exists()
+
+
+@pytest.mark.parametrize(("fields", "field"), [
+    ({"name": "", "visibility": "public"}, "name"),
+    ({"name": "x" * 81, "visibility": "public"}, "name"),
+    ({"name": "Gute Gruppe", "description": "y" * 2001, "visibility": "public"}, "description"),
+])
+def test_empty_or_oversized_group_fields_are_refused(people, fields, field):
+    with pytest.raises(ValidationError) as error:
+        services.group_create(acting_user=people["outsider"], **fields)
+    assert field in error.value.message_dict
+    assert not Group.objects.exists()
+
+
+def test_the_list_searches_by_name_and_filters_by_ortsgemeinde(town_a, people, villages):
+    group_make(admin=people["founder"], name="Lauftreff Xanten", ortsgemeinde=villages["x"])
+    group_make(admin=people["member"], name="Chor Ypsdorf", ortsgemeinde=villages["y"])
+    client = client_for(town_a, people["outsider"])
+
+    by_name = client.get("/groups/?q=lauf").content.decode()
+    by_place = client.get("/groups/?ortsgemeinde=ypsdorf").content.decode()
+
+    assert "Lauftreff Xanten" in by_name and "Chor Ypsdorf" not in by_name
+    assert "Chor Ypsdorf" in by_place and "Lauftreff Xanten" not in by_place
+
+
+def test_the_list_shows_closed_groups_by_name_but_not_their_posts(town_a, closed_group, people):
+    from tests.modules.groups.conftest import post_make
+
+    post_make(closed_group, people["member"], text="Geheimer Schlüssel liegt unter der Matte")
+    page = client_for(town_a, people["outsider"]).get("/groups/").content.decode()
+    assert "Nachbarschaft Lindenweg" in page
+    assert "Schlüssel" not in page
+
+
+def test_only_group_admins_and_the_town_edit_a_group(town_a, public_group, people):
+    form = {"name": "Lauftreff Altdorf e.V.", "visibility": "closed", "description": "Neu"}
+    assert client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/edit/", form).status_code == 403
+    assert client_for(town_a, people["outsider"]).get("/groups/lauftreff-altdorf/edit/").status_code == 403
+    public_group.refresh_from_db()
+    assert public_group.name == "Lauftreff Altdorf"
+
+    response = client_for(town_a, people["moderator"]).post("/groups/lauftreff-altdorf/edit/", form)
+
+    assert response.status_code == 302
+    public_group.refresh_from_db()
+    assert (public_group.name, public_group.visibility, public_group.slug) == (
+        "Lauftreff Altdorf e.V.", "closed", "lauftreff-altdorf")
+
+
+def test_managers_of_the_owning_organisation_administer_its_group(town_a, people, feuerwehr, fire_manager):
+    # given: a resident who edits for the fire brigade starts its group
+    editor = user_make("jugendwart@example.org")
+    from town.models import OrganisationMembership
+
+    OrganisationMembership.objects.create(user=editor, organisation=feuerwehr, role="editor")
+    group = group_make(admin=editor, name="Jugendfeuerwehr Altdorf", organisation=feuerwehr, visibility="closed")
+
+    # when: the brigade's manager, who never joined, opens and edits it
+    client = client_for(town_a, fire_manager)
+    feed = client.get(f"/groups/{group.slug}/")
+    edit = client.post(f"/groups/{group.slug}/edit/", {"name": "Jugendfeuerwehr", "visibility": "closed",
+                                                       "organisation": feuerwehr.pk})
+
+    # then
+    assert feed.status_code == 200
+    assert f'action="/groups/{group.slug}/posts/new/"' in feed.content.decode()
+    assert edit.status_code == 302
+    group.refresh_from_db()
+    assert group.name == "Jugendfeuerwehr"
+    assert not Membership.objects.filter(group=group, user=fire_manager).exists()
+
+
+def test_only_people_who_speak_for_an_organisation_can_name_it(people, feuerwehr):
+    with pytest.raises(ValidationError) as error:
+        services.group_create(acting_user=people["outsider"], name="Falsche Wehr", organisation=feuerwehr)
+    assert "organisation" in error.value.message_dict
+    assert not Group.objects.exists()
+
+
+def test_signed_out_visitors_must_sign_in_to_start_a_group(client_a, in_town_a):
+    response = client_a.post("/groups/new/", {"name": "Anonym", "visibility": "public"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Group.objects.exists()
+
+
+def test_deactivated_people_cannot_start_groups(people):
+    people["outsider"].is_active = False
+    with pytest.raises(PermissionDenied):
+        services.group_create(acting_user=people["outsider"], name="Geister")
