@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.modules import ContentSummary, FeatureModule, HomeWidget, ModeratedContent, ModuleSpec, NavItem, SampleObject
+
+
+def _home_widget(request: HttpRequest) -> str:
+    from modules.conversations.views import home_widget
+
+    return home_widget(request)
+
+
+def _sample_conversation() -> dict[str, Any]:
+    """A one-to-one conversation of the town's admin with a resident, for the isolation suite."""
+    from accounts.models import Role, User
+    from modules.conversations.models import Conversation, Message, Participant
+
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    neighbour, _created = User.objects.get_or_create(
+        email="nachbarin-isolation@example.org", defaults={"name": "Nora Nachbar"}
+    )
+    low, high = sorted((admin.pk, neighbour.pk))
+    conversation, created = Conversation.objects.get_or_create(
+        direct_key=f"{low}-{high}", defaults={"created_by": admin, "last_message_at": "2026-01-01T12:00:00Z"}
+    )
+    if created:
+        # Straight to the tables: the sample must not depend on rate limits of the moderation module.
+        Participant.objects.bulk_create(
+            [Participant(conversation=conversation, user=person) for person in (admin, neighbour)]
+        )
+        Message.objects.create(conversation=conversation, sender=neighbour, text="Hallo, ist das Fahrrad noch da?")
+    return {"pk": conversation.pk}
+
+
+def _message_summary(pk: int) -> ContentSummary | None:
+    # Only the reported message: moderators never see the rest of the conversation.
+    from modules.conversations.selectors import message_get
+
+    message = message_get(pk=pk)
+    if message is None:
+        return None
+    return ContentSummary(author_id=message.sender_id, excerpt=message.text, url="", is_hidden=message.is_hidden)
+
+
+def _message_set_hidden(pk: int, hidden: bool) -> None:
+    from modules.conversations.services import message_set_hidden
+
+    message_set_hidden(message_id=pk, hidden=hidden)
+
+
+def _message_delete(pk: int) -> None:
+    from modules.conversations.services import message_delete
+
+    message_delete(message_id=pk)
+
+
+class ConversationsConfig(FeatureModule):
+    # Not "messages": that label belongs to django.contrib.messages.
+    name = "modules.conversations"
+    label = "conversations"
+    verbose_name = _("Messages")
+
+    spec = ModuleSpec(
+        key="conversations",
+        name=_("Messages"),
+        description=_(
+            "Private messages between residents: one-to-one or in small groups of up to eight, "
+            "with blocking and reporting to the moderators."
+        ),
+        nav=(NavItem(_("Messages"), "conversations:conversation-list", permission="authenticated", order=40),),
+        home_widget=HomeWidget(render=_home_widget, order=5),
+        enabled_by_default=True,
+        has_api=True,
+        pillar="Kommunikation",
+        requires=("moderation",),
+        sample_objects=(SampleObject(create=_sample_conversation),),
+        moderated_content=(
+            ModeratedContent(
+                kind="conversations.message",
+                label=_("Personal message"),
+                get=_message_summary,
+                set_hidden=_message_set_hidden,
+                delete=_message_delete,
+            ),
+        ),
+    )
