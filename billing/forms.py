@@ -58,7 +58,10 @@ class PurchaseForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = organisations
-        # A Modulpate picks the module, a Vereinspate the club (only this town's, offered ones).
+        # A Modulpate picks the module, a Vereinspate the club (only this town's, offered ones). Patrons are
+        # named, nothing more: no text of their own.
+        if modules is not None or clubs is not None:
+            del self.fields["sponsor_text"]
         if modules is not None:
             self.fields["module"] = forms.ChoiceField(
                 label=_("Module you sponsor"), choices=[("", "---------"), *modules],

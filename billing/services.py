@@ -280,6 +280,16 @@ def _check_slot_free(*, tenant: Municipality, product: Product, offer: TownProdu
         raise ValidationError(_("All slots of this product are taken. Please try again later."))
 
 
+def sponsorship_available_check(*, tenant: Municipality, product: Product, patron: PatronTarget,
+                                target_id: int | None = None) -> None:
+    """Before anything is sent to Stripe: the town offers the product and a slot for this target is free.
+
+    subscription_start checks again under a lock; this only spares the business a payment form for nothing.
+    """
+    offer = _offer_for(tenant, product)
+    _check_slot_free(tenant=tenant, product=product, offer=offer, target_id=target_id, patron=patron)
+
+
 def subscription_start(*, tenant: Municipality, customer: StripeCustomer, product: Product,
                        sponsor_name: str, target_id: int | None = None, text: str = "", link_url: str = "",
                        club_organisation_id: int | None = None, module_key: str = "") -> Subscription:

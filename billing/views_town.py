@@ -133,7 +133,9 @@ def purchase(request: HttpRequest) -> HttpResponse:
             patron = services.patron_target_check(tenant=_town(request), product=product,
                                                   module_key=data.get("module") or "",
                                                   club_organisation_id=data.get("club"))
-            services.sponsorship_text_check(tenant=_town(request), texts=[data["sponsor_text"]])
+            services.sponsorship_available_check(tenant=_town(request), product=product, patron=patron,
+                                                 target_id=target_id)
+            services.sponsorship_text_check(tenant=_town(request), texts=[data.get("sponsor_text", "")])
             customer = services.customer_ensure(
                 tenant=_town(request), organisation_id=data["organisation"], name=data["invoice_name"],
                 email=data["invoice_email"], address_line=data["address_line"], postal_code=data["postal_code"],
@@ -146,7 +148,7 @@ def purchase(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_KEY] = {
                 "product": product.key, "target_id": target_id, "organisation": data["organisation"],
-                "sponsor_name": dict(businesses)[data["organisation"]], "text": data["sponsor_text"],
+                "sponsor_name": dict(businesses)[data["organisation"]], "text": data.get("sponsor_text", ""),
                 "link_url": _organisation_path(data["organisation"]),
                 "module_key": patron.module_key, "club_organisation_id": patron.club_organisation_id,
             }

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tenants.utils import schema_context
 
 from billing import gateway
@@ -75,7 +76,7 @@ def _business(town, *, name: str = "Bäckerei Korn", slug: str = "baeckerei-korn
 
 
 def _details(product: str, organisation, **choice) -> dict:
-    return {"produkt": product, "organisation": organisation.pk, "sponsor_text": "",
+    return {"produkt": product, "organisation": organisation.pk,
             "invoice_name": organisation.name, "invoice_email": "rechnung@korn.example",
             "address_line": "Hauptstr. 1", "postal_code": "12345", "city": "Altdorf", **choice}
 
@@ -211,6 +212,27 @@ def test_the_service_refuses_news_and_unknown_modules_without_calling_stripe(tow
                                    sponsor_name="Bäckerei Korn", module_key=module)
             assert refused.value.messages == [message]
     assert not Subscription.objects.filter(tenant=town_a).exists()
+
+
+def test_the_towns_slots_count_per_module_and_a_full_module_is_refused_before_stripe(town_a, catalogue):
+    # given: one patron per module; the bakery sponsors the directory
+    _patrons_open(town_a, catalogue, slots=1)
+    bakery, bakery_owner = _business(town_a)
+    _buy(bakery_owner, bakery, "module-patron", module=SPONSORED_MODULE)
+    butcher, butcher_owner = _business(town_a, name="Metzgerei Huber", slug="huber", email="huber@example.org")
+
+    # when: the butcher wants the same module
+    page = butcher_owner.post("/sponsoring/kaufen/?produkt=module-patron",
+                              _details("module-patron", butcher, module=SPONSORED_MODULE))
+
+    # then: refused on the details page, before any payment form or Stripe customer
+    assert page.status_code == 400
+    assert _("All slots of this product are taken. Please try again later.") in page.content.decode()
+    assert not StripeCustomer.objects.filter(tenant=town_a, organisation_id=butcher.pk).exists()
+    # another module still has its own slot
+    _buy(butcher_owner, butcher, "module-patron", module="marketplace")
+    assert sorted(Subscription.objects.filter(tenant=town_a).values_list("module_key", flat=True)) == [
+        "directory", "marketplace"]
 
 
 def test_a_module_shows_at_most_as_many_patrons_as_the_town_allows_in_a_fixed_number_of_queries(
@@ -358,8 +380,9 @@ def test_the_price_lists_explain_the_patron_products(town_a, catalogue, client_a
     public_list = public_client.get("/preise/").content.decode()
 
     assert "Modulpate" in town_list and "Vereinspate" in town_list
-    assert escape(_("%(total)s patrons per module") % {"total": 2}) in town_list
-    assert escape(_("%(total)s patrons per club") % {"total": 2}) in town_list
+    per_module = ngettext("%(total)s patron per module", "%(total)s patrons per module", 2)
+    per_club = ngettext("%(total)s patron per club", "%(total)s patrons per club", 2)
+    assert escape(per_module % {"total": 2}) in town_list and escape(per_club % {"total": 2}) in town_list
     for html in (town_list, public_list):
         assert "Modulpate" in html and "Vereinspate" in html
         for key in ("module-patron", "club-patron"):
