@@ -1,27 +1,48 @@
-"""How the Mitbringdienst tells people about a step: today by e-mail, from a Celery task.
+"""How the Mitbringdienst tells people about a step, from a Celery task after the step commits.
 
-The only place that decides *how* people are notified, so it can move to the
-notifications module (Kommunikation) later without touching the services.
-Mails never show one resident's e-mail address to another: they come from the
-town's sender address and link to the request page, where the two write to
-each other.
+The only place that decides *when* and *whom*; mails.py decides how: through the
+notifications module (notification centre, e-mail and push as each person chose)
+where the town has it on, otherwise by e-mail. Nobody ever sees the other
+person's e-mail address: mails come from the town's sender address and link to
+the request page, where the two write to each other.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-# Steps that send a mail, and to whom the services address them.
+from modules.errands.models import ErrandComment, ErrandEvent, ErrandEventKind
+
+# Steps that notify someone, and to whom the services address them.
 STEPS = ("accepted", "released", "bought", "delivered", "cancelled", "thanks", "joined", "comment")
 
 
+def _step_ref(*, errand_id: int, step: str, actor_id: int | None) -> str:
+    """What tells this step apart from an earlier one of the same kind (accepted, given back, accepted again).
+
+    Looked up in the step's own transaction, where the row it just wrote is the newest one;
+    the task then builds the same dedupe key however often it runs.
+    """
+    if step == "comment":
+        comments = ErrandComment.objects.filter(request_id=errand_id)
+        if actor_id:
+            comments = comments.filter(author_id=actor_id)
+        pk = comments.order_by("-pk").values_list("pk", flat=True).first()
+    else:
+        kind = {"thanks": ErrandEventKind.DELIVERED, "joined": ErrandEventKind.CREATED}.get(step, step)
+        pk = (ErrandEvent.objects.filter(request_id=errand_id, kind=kind)
+              .order_by("-pk").values_list("pk", flat=True).first())
+    return str(pk or 0)
+
+
 def notify_errand_step(*, errand_id: int, step: str, recipient_id: int, actor_id: int | None) -> None:
-    """E-mail `recipient_id` about `step` of request `errand_id` once the transaction has committed."""
+    """Tell `recipient_id` about `step` of request `errand_id` once the transaction has committed."""
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
     from modules.errands.tasks import send_step_mail
 
-    transaction.on_commit(lambda: send_step_mail.delay(errand_id, step, recipient_id, actor_id))
+    ref = _step_ref(errand_id=errand_id, step=step, actor_id=actor_id)
+    transaction.on_commit(lambda: send_step_mail.delay(errand_id, step, recipient_id, actor_id, ref))
 
 
 def notify_moderators_of_report(*, report_id: int) -> None:

@@ -8,18 +8,21 @@ from core.tasks import module_task_should_run
 
 
 @shared_task(name="errands.send_step_mail")
-def send_step_mail(errand_id: int, step: str, recipient_id: int, actor_id: int | None) -> int:
-    """Send one step mail; 0 when the town switched the module off meanwhile or the request is gone."""
+def send_step_mail(errand_id: int, step: str, recipient_id: int, actor_id: int | None, ref: str = "") -> int:
+    """Tell one person about one step (a notification, or the mail); 0 when the module is off or the request gone.
+
+    `ref` tells this step apart from an earlier one of the same kind, so a second run notifies nobody again.
+    """
     if not module_task_should_run("errands"):
         return 0
     from modules.errands.mails import step_mail_send
 
-    return step_mail_send(errand_id=errand_id, step=step, recipient_id=recipient_id, actor_id=actor_id)
+    return step_mail_send(errand_id=errand_id, step=step, recipient_id=recipient_id, actor_id=actor_id, ref=ref)
 
 
 @shared_task(name="errands.send_report_mail")
 def send_report_mail(report_id: int) -> int:
-    """Tell every moderator of the town about a report."""
+    """Tell every moderator of the town about a report (a notification each, or a mail each)."""
     if not module_task_should_run("errands"):
         return 0
     from modules.errands.mails import report_mail_send

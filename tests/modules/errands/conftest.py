@@ -89,8 +89,11 @@ def make_errand(in_town_a) -> Callable[..., ErrandRequest]:
 
 
 @pytest.fixture
-def mail_tasks_inline(monkeypatch):
-    """Run the mail tasks right where they are queued (after commit), in the current town's schema."""
+def mail_tasks_inline(monkeypatch, notifications_off):
+    """Run the mail tasks right where they are queued (after commit), in the current town's schema.
+
+    In a town without the notifications module, so the tasks send their own e-mails.
+    """
     monkeypatch.setattr(tasks.send_step_mail, "delay", lambda *args: tasks.send_step_mail.apply(args=args))
     monkeypatch.setattr(tasks.send_report_mail, "delay", lambda *args: tasks.send_report_mail.apply(args=args))
 

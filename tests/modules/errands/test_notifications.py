@@ -112,7 +112,8 @@ def test_tasks_do_nothing_when_the_town_switched_the_module_off(anna, bernd, in_
 
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_the_mails_in_the_towns_name(celery_worker, committed_town_a, mailoutbox):
+def test_a_real_worker_sends_the_mails_in_the_towns_name(celery_worker, committed_town_a, mailoutbox,
+                                                         notifications_off):
     # given
     town = committed_town_a
     with schema_context(town.schema_name):

@@ -1,0 +1,53 @@
+"""Fixtures every module's tests may use: the notifications module switched off or on for a test.
+
+The test towns have every module on, notifications included, so a module that
+notifies through it sends its e-mails from the notifications module. Tests of the
+plain e-mail path (a town without notifications) ask for `notifications_off`;
+tests of the notifications path give the people concerned `no_quiet_hours`, so
+the e-mail goes out whatever time of day the test runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def notifications_off(town_a, town_b) -> Iterator[None]:
+    """Both test towns without the notifications module for this test (on again afterwards)."""
+    from tenants.services import tenant_module_disable, tenant_module_enable
+
+    for town in (town_a, town_b):
+        tenant_module_disable(tenant=town, key="notifications")
+    try:
+        yield
+    finally:
+        for town in (town_a, town_b):
+            tenant_module_enable(tenant=town, key="notifications", by_staff=True)
+
+
+@pytest.fixture
+def no_quiet_hours() -> Callable[..., None]:
+    """`no_quiet_hours(user, ...)`: these people turned quiet hours off (in the current town's schema)."""
+    from modules.notifications.models import NotificationSettings
+
+    def turn_off(*users: Any) -> None:
+        for user in users:
+            NotificationSettings.objects.update_or_create(user=user, defaults={"quiet_hours": False})
+
+    return turn_off
+
+
+@pytest.fixture
+def celery_eager() -> Iterator[None]:
+    """Tasks sent with .delay() run at once, in the current town's schema (tenant-schemas-celery headers)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
