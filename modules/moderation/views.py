@@ -42,10 +42,10 @@ def report(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     summary = content.get(object_id) if content is not None else None
     if summary is None:
         raise Http404
-    next_url = request.POST.get("next") or request.GET.get("next") or summary.url
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
-        next_url = ""
+        next_url = summary.url
     form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -198,7 +198,8 @@ def case_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404
     context = _case_context(request, case, None)
-    form = DecisionForm(request.POST, actions=context["actions"] or [Action.DISMISS])
+    # A case decided meanwhile offers no action; the service then says so instead of "invalid choice".
+    form = DecisionForm(request.POST, actions=context["actions"] or list(Action.values))
     if form.is_valid():
         data = form.cleaned_data
         try:
