@@ -45,7 +45,7 @@ from modules.marketplace.models import (
     SavedSearchHit,
 )
 from modules.marketplace.money import MAX_PRICE_CENTS
-from modules.marketplace.notifications import notify_user
+from modules.marketplace.notifications import SAVED_SEARCH_TOPIC, notify_user
 from town.models import Organisation, Ortsgemeinde
 from town.people_services import user_can_publish_for
 
@@ -380,6 +380,9 @@ def listing_remove(*, listing: Listing, acting_user: Any, reason: str) -> Listin
         subject=_("Your listing “%(title)s” was removed") % {"title": listing.title},
         template="marketplace/mail/listing_removed",
         context={"title": listing.title, "reason": reason, "list_url": _url("marketplace:listing-list")},
+        # A removal is final, so one notice per listing.
+        dedupe_key=f"marketplace.listing_removed:{listing.pk}",
+        url=_url("marketplace:listing-list"),
     )
     return listing
 
@@ -406,6 +409,9 @@ def listings_expire(*, now: datetime | None = None) -> list[int]:
             subject=_("Your listing “%(title)s” has expired") % {"title": listing.title},
             template="marketplace/mail/listing_expired",
             context={"title": listing.title, "renew_url": _url("marketplace:listing-renew", pk=listing.pk)},
+            # A renewed listing expires again later: each expiry date is its own notice.
+            dedupe_key=f"marketplace.listing_expired:{listing.pk}:{listing.expires_at:%Y%m%d%H%M%S%f}",
+            url=_url("marketplace:listing-renew", pk=listing.pk),
         )
     return [listing.pk for listing in due]
 
@@ -613,6 +619,9 @@ def saved_searches_notify(*, listing_id: int) -> int:
                 "search": search.query,
                 "unsubscribe_url": _url("marketplace:saved-search-unsubscribe", token=search.unsubscribe_token),
             },
+            dedupe_key=f"marketplace.saved_search:{search.pk}:{listing.pk}",
+            url=_url("marketplace:listing-detail", pk=listing.pk),
+            topic=SAVED_SEARCH_TOPIC,
         )
         sent += 1
     return sent

@@ -32,19 +32,25 @@ def notify_saved_searches(listing_id: int) -> int:
 
 
 @shared_task(name="marketplace.send_user_mail")
-def send_user_mail(*, user_id: int, subject: str, template: str, context: dict[str, Any], relay: bool = False) -> int:
+def send_user_mail(
+    *,
+    user_id: int,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    relay: bool = False,
+    dedupe_key: str = "",
+    url: str = "",
+    topic: str = "",
+) -> int:
+    """Tell one person about their listing or a match: a notification, or the e-mail (see notifications.py)."""
     if not module_task_should_run(KEY):
         return 0
     from accounts.models import User
-    from core.mail import send_town_mail
+    from modules.marketplace.notifications import user_notice_send
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return 0
-    return send_town_mail(
-        to=user.email,
-        subject=subject,
-        template=template,
-        context={**context, "recipient_name": user.name},
-        reply_to=[] if relay else None,
-    )
+    return user_notice_send(user=user, subject=subject, template=template, context=context, relay=relay,
+                            dedupe_key=dedupe_key, url=url, topic=topic)

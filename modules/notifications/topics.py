@@ -18,6 +18,7 @@ BOARD_POSTS = "board.posts"
 BOARD_REPLIES = "board.replies"
 MESSAGES = "messages.new"
 MODERATION = "moderation.decisions"
+MARKETPLACE_SAVED_SEARCHES = "marketplace.saved_searches"
 # In an unsubscribe token: every e-mail that isn't about a topic (digests, direct notifications).
 ALL_EMAIL = "*"
 
@@ -71,6 +72,12 @@ TOPICS: dict[str, Topic] = {
         MODERATION,
         _("Moderation decisions"),
         _("When the town's moderators decide on your content or on something you reported."),
+        default_on=True,
+    ),
+    MARKETPLACE_SAVED_SEARCHES: Topic(
+        MARKETPLACE_SAVED_SEARCHES,
+        _("New listings for your saved searches"),
+        _("When a new listing in Suche & Biete matches a search you saved."),
         default_on=True,
     ),
 }

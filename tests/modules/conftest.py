@@ -43,11 +43,20 @@ def no_quiet_hours() -> Callable[..., None]:
 
 @pytest.fixture
 def celery_eager() -> Iterator[None]:
-    """Tasks sent with .delay() run at once, in the current town's schema (tenant-schemas-celery headers)."""
+    """Tasks sent with .delay() run at once, in the current town's schema (tenant-schemas-celery headers).
+
+    Afterwards the setting is dropped again rather than set to False: an explicit value would
+    override tests that switch eager mode on through Django's settings (CELERY_TASK_ALWAYS_EAGER).
+    """
     from config.celery import app
 
+    key = "task_always_eager"
+    had, before = key in app.conf.changes, app.conf.changes.get(key)
     app.conf.task_always_eager = True
     try:
         yield
     finally:
-        app.conf.task_always_eager = False
+        if had:
+            app.conf.task_always_eager = before
+        else:
+            app.conf.changes.pop(key, None)

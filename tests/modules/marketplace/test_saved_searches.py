@@ -21,7 +21,8 @@ _UNSUBSCRIBE = re.compile(r"https?://[^\s]+(/marketplace/unsubscribe/[A-Za-z0-9_
 
 
 @pytest.fixture
-def eager(settings):
+def eager(settings, notifications_off):
+    """Tasks run where they are queued; the town has no notifications module, so they mail."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
@@ -133,7 +134,7 @@ def test_t4_unsubscribe_token_of_town_a_is_rejected_on_town_b(town_a, town_b):
 
 @pytest.mark.celery
 @pytest.mark.django_db(transaction=True)
-def test_the_notification_runs_through_a_real_worker_once(celery_worker, town_a):
+def test_the_notification_runs_through_a_real_worker_once(celery_worker, town_a, notifications_off):
     emails = ("suchende-worker@example.org", "anbieter-worker@example.org")
     try:
         # given: committed rows in town A, a saved search, and a new matching listing
