@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +14,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import role_required, tenant_has_module
+from core.access import role_required
 from core.forms import apply_service_errors
 from core.promotions import active_promotions
+from modules.conversations.facade import conversation_open, conversations_enabled
 from modules.marketplace import selectors, services
 from modules.marketplace.forms import (
     CategoryForm,
@@ -36,19 +36,33 @@ PROMOTION_SLOT = "marketplace.top"
 
 
 def messages_module_available() -> bool:
-    """Contact goes through the Messages module where it exists and the town has it on."""
-    return importlib.util.find_spec("modules.messages") is not None and tenant_has_module("messages")
+    """Contact opens a conversation in Messages when the town has it on; otherwise the e-mail relay."""
+    return conversations_enabled()
 
 
-def _messages_contact_url(listing: Listing) -> str | None:
-    """The Messages module's page for writing to the owner, if its facade offers one."""
-    if not messages_module_available():
-        return None
-    facade = importlib.import_module("modules.messages.facade")
-    contact_url = getattr(facade, "contact_url", None)
-    if contact_url is None:
-        return None
-    return contact_url(recipient_id=listing.owner_id, subject=listing.title, about_url=listing.get_absolute_url())
+def _contact_form(data: Any = None, *, via_messages: bool) -> ContactForm:
+    form = ContactForm(data)
+    if via_messages:
+        form.fields["body"].help_text = _(
+            "Your message opens a conversation with the owner in Messages; the answer appears there. "
+            "Neither of you sees the other's e-mail address."
+        )
+    return form
+
+
+def _contact_via_messages(*, listing: Listing, sender: Any, body: str) -> str:
+    """Write to the owner through Messages; returns the conversation's path. Raises like the conversation page."""
+    if listing.owner_id == sender.pk:
+        raise ValidationError({"body": _("This is your own listing.")})
+    try:
+        # "Suche & Biete" is the section's name in every language; the label is stored with the message.
+        return conversation_open(
+            sender=sender, recipient_id=listing.owner_id, text=body, context_label=f"Suche & Biete: {listing.title}"
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "text" in error.error_dict:
+            raise ValidationError({"body": error.error_dict["text"]}) from None
+        raise
 
 
 # --- public pages ---------------------------------------------------------------------
@@ -122,8 +136,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_moderate": services.user_can_moderate(request.user) and listing.status != ListingStatus.REMOVED,
             "can_contact": listing.is_public and request.user != listing.owner and not can_edit,
-            "messages_url": _messages_contact_url(listing) if listing.is_public else None,
-            "contact_form": ContactForm(),
+            "contact_form": _contact_form(via_messages=messages_module_available()),
             "author": listing.organisation.name if listing.organisation_id else services.display_name(listing.owner),
         },
     )
@@ -152,11 +165,19 @@ def listing_contact(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not services.user_has_verified_email(request.user):
         raise PermissionDenied(_("Please confirm your e-mail address first."))
-    messages_url = _messages_contact_url(listing)
-    if messages_url:
-        return redirect(messages_url)
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    via_messages = messages_module_available()
+    form = _contact_form(request.POST or None, via_messages=via_messages)
+    if request.method == "POST" and form.is_valid() and via_messages:
+        try:
+            path = _contact_via_messages(listing=listing, sender=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your message is sent. You find the conversation and the answer in Messages."))
+            return redirect(path)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.contact_send(listing=listing, sender=request.user, body=form.cleaned_data["body"])
         except ValidationError as error:

@@ -181,25 +181,3 @@ def test_t4_reply_link_of_town_a_is_404_on_town_b(town_a, town_b, eager):
     with schema_context(town_a.schema_name):
         assert ContactMessage.objects.get(pk=message_a.pk).reply_used_at is None
 
-
-def test_contact_goes_through_the_messages_module_when_the_town_has_it(town_a, seller, buyer, monkeypatch):
-    # given: a Messages module whose facade offers a contact page (it doesn't exist yet; stand-in)
-    import sys
-    import types
-
-    from modules.marketplace import views
-
-    facade = types.ModuleType("modules.messages.facade")
-    facade.contact_url = lambda *, recipient_id, subject, about_url: f"/messages/new/?to={recipient_id}"
-    monkeypatch.setitem(sys.modules, "modules.messages.facade", facade)
-    monkeypatch.setattr(views, "messages_module_available", lambda: True)
-    listing = listing_make(owner=seller)
-    client = logged_in_client(town_a, buyer)
-
-    # then: the listing links there, and the relay form hands over instead of sending a mail
-    page = client.get(f"/marketplace/{listing.pk}/").content.decode()
-    assert f"/messages/new/?to={seller.pk}" in page and 'name="body"' not in page
-    response = client.post(f"/marketplace/{listing.pk}/contact/", {"body": "Hallo"})
-    assert response.status_code == 302 and response["Location"] == f"/messages/new/?to={seller.pk}"
-    assert not ContactMessage.objects.exists() and not mail.outbox
-
