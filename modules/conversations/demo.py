@@ -33,12 +33,15 @@ def load() -> int:
     # Written straight to the tables: demo lines are not residents' activity for the moderation limits.
     by_local = {"maria.weber": maria, "thomas.mueller": thomas}
     created = 3
+    ids = []
     for offset, (local, text) in enumerate(_LINES):
         message = Message.objects.create(conversation=conversation, sender=by_local[local], text=text)
         Message.objects.filter(pk=message.pk).update(created_at=start + timedelta(minutes=20 * offset))
+        ids.append(message.pk)
         created += 1
     conversation.last_message_at = start + timedelta(minutes=20 * (len(_LINES) - 1))
     conversation.save(update_fields=["last_message_at"])
     # Maria has read everything; Thomas still has her last line unread.
-    Participant.objects.filter(conversation=conversation, user=maria).update(last_read_message_id=message.pk)
+    Participant.objects.filter(conversation=conversation, user=maria).update(last_read_message_id=ids[-1])
+    Participant.objects.filter(conversation=conversation, user=thomas).update(last_read_message_id=ids[-2])
     return created

@@ -1,0 +1,55 @@
+"""Reporting: every message of someone else has a "Melden" link; moderators see only that message's text,
+and a hidden message shows as hidden to everyone but its sender."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from core.modules import moderated_content_kinds
+from modules.moderation.facade import report_url
+from tests.conftest import logged_in_client
+from tests.modules.conversations.conftest import conversation_make
+
+
+def test_each_message_of_the_others_has_a_report_link(town_a, anna, ben):
+    conversation = conversation_make(anna, ben, text="Komischer Text")
+    message = conversation.messages.get()
+    link = report_url(kind="conversations.message", object_id=message.pk)
+    assert link in logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
+    assert link not in logged_in_client(town_a, anna).get(f"/conversations/{conversation.pk}/").content.decode()
+
+
+def test_moderators_get_the_reported_message_only(anna, ben):
+    conversation = conversation_make(anna, ben, text="Erste Nachricht")
+    from modules.conversations.models import Message
+
+    second = Message.objects.create(conversation=conversation, sender=ben, text="Die gemeldete")
+    kind = moderated_content_kinds()["conversations.message"]
+
+    summary = kind.get(second.pk)
+
+    assert summary.excerpt == "Die gemeldete" and summary.author_id == ben.pk
+    assert summary.url == "" and summary.is_hidden is False  # no way into the conversation
+    assert kind.get(10**9) is None
+
+
+def test_a_hidden_message_shows_as_hidden_to_the_others(town_a, anna, ben):
+    conversation = conversation_make(anna, ben, text="Beleidigung")
+    message = conversation.messages.get()
+    kind = moderated_content_kinds()["conversations.message"]
+
+    kind.set_hidden(message.pk, True)
+
+    page = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
+    assert "Beleidigung" not in page and _("This message was hidden by the moderators.") in page
+    poll = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/poll/?after=0").json()
+    assert poll["messages"][0]["hidden"] is True and poll["messages"][0]["text"] == ""
+    own = logged_in_client(town_a, anna).get(f"/conversations/{conversation.pk}/").content.decode()
+    assert "Beleidigung" in own and _("The moderators hid this message; only you still see it.") in own
+    assert kind.get(message.pk).is_hidden is True
+
+    kind.set_hidden(message.pk, False)
+    assert "Beleidigung" in logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
+
+    kind.delete(message.pk)
+    assert kind.get(message.pk) is None
