@@ -34,6 +34,7 @@ OWNER, ROSA, NILS = "berta@example.org", "rosa@example.org", "nils@example.org"
 
 def _town(make_town, slug: str) -> None:
     """Two villages; the bakery's owner, Rosa and Nils live in Kausen."""
+    from modules.notifications.models import NotificationSettings
     from tests.accounts.factories import OrtsgemeindeFactory, UserFactory
     from town.models import ResidentProfile
 
@@ -46,6 +47,8 @@ def _town(make_town, slug: str) -> None:
         for email, name in ((OWNER, "Berta Bäckerin"), (ROSA, "Rosa Ruhig"), (NILS, "Nils Nachbar")):
             user = UserFactory(email=email, name=name, date_joined=long_ago)
             ResidentProfile.objects.create(user=user, ortsgemeinde=kausen)
+            # The mails come through the notification centre: without quiet hours they go out at any time of day.
+            NotificationSettings.objects.create(user=user, quiet_hours=False)
 
 
 def _sign_in(page, journey, town_url: str, email: str, step: str) -> None:
