@@ -47,6 +47,7 @@ from core.promotions import (
     PATRON_EXCLUDED_MODULES,
     module_patron_allowed,
     module_patron_slot_key,
+    patrons_forget,
 )
 from tenants.models import Municipality
 from tenants.selectors import tenant_enabled_modules
@@ -112,6 +113,8 @@ def town_offer_set(*, tenant: Municipality, product: Product, offered: bool, mon
         tenant=tenant, product=product,
         defaults={"offered": offered, "monthly_net_cents": monthly_net_cents, "slots": slots},
     )
+    if product.kind in PATRON_KINDS:
+        patrons_forget(tenant=tenant)  # the number of patrons a page shows may have changed
     return offer
 
 
@@ -510,6 +513,15 @@ def promotion_sync(*, subscription: Subscription) -> Promotion | None:
     if not slot_key:
         return None
     promotion = subscription.promotion
+    before = promotion.status if promotion is not None else None
+    promotion = _promotion_follow(subscription, promotion, slot_key=slot_key, target_id=target_id)
+    if subscription.product.kind in PATRON_KINDS and (promotion.status if promotion else None) != before:
+        patrons_forget(tenant=subscription.tenant)  # a patron line appears or disappears
+    return promotion
+
+
+def _promotion_follow(subscription: Subscription, promotion: Promotion | None, *, slot_key: str,
+                      target_id: int | None) -> Promotion | None:
     status = subscription.status
     now = timezone.now()
     if status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):

@@ -11,16 +11,19 @@ Modulpate, named on every page of that module by core/base.html) and
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import IntegerField, OuterRef, Subquery
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
 from core.modules import PromotionSlot, all_modules
-from core.tenancy import current_tenant
+from core.tenancy import connection, current_tenant
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -86,40 +89,106 @@ def active_promotions(
 ) -> list[ActivePromotion]:
     """The paid, active entries of `slot_key` in the current (or given) town, at most the slot's maximum.
 
-    Patron slots show at most as many patrons as the town allows (its offer's slots), in the same query.
+    Patron slots show at most as many patrons as the town allows (its offer's slots) and come from the
+    town's cached patron list (see _town_patrons).
     """
-    from billing.models import Promotion, PromotionStatus, TownProductOffer
+    from billing.models import Promotion, PromotionStatus
 
     slot = promotion_slot(slot_key)
     tenant = tenant or current_tenant()
     if tenant is None or tenant.schema_name == "public":
         return []
+    if _patron_kind(slot_key):
+        return list(_town_patrons(tenant).get((slot_key, target_id if slot.target else None), ()))
     now = timezone.now()
-    limit = slot.max_entries
-    patron_kind = _patron_kind(slot_key)
     with schema_context("public"):
-        query: Any = Promotion.objects.filter(
+        query = Promotion.objects.filter(
             tenant_id=tenant.pk, slot_key=slot_key, status=PromotionStatus.ACTIVE, starts_at__lte=now
         ).exclude(ends_at__lte=now)
         if slot.target:
             query = query.filter(target_id=target_id)
-        if patron_kind:
-            query = query.annotate(town_slots=Subquery(
-                TownProductOffer.objects.filter(tenant_id=OuterRef("tenant_id"), product__kind=patron_kind)
-                .values("slots")[:1], output_field=IntegerField()))
-        rows = list(query.order_by("starts_at", "pk")[:limit])
-    if patron_kind and rows:
-        rows = rows[: rows[0].town_slots or limit]
-    return [
-        ActivePromotion(
-            sponsor_name=row.sponsor_name,
-            sponsor_organisation_id=row.sponsor_organisation_id,
-            target_id=row.target_id,
-            link_url=row.link_url,
-            text=row.text,
+        rows = list(query.order_by("starts_at", "pk")[: slot.max_entries])
+    return [_entry(row) for row in rows]
+
+
+def _entry(row: Any) -> ActivePromotion:
+    return ActivePromotion(
+        sponsor_name=row.sponsor_name,
+        sponsor_organisation_id=row.sponsor_organisation_id,
+        target_id=row.target_id,
+        link_url=row.link_url,
+        text=row.text,
+    )
+
+
+# --- the town's patrons, cached -------------------------------------------------------------------
+
+# Every page of a sponsored module names its patrons: one cache read per page instead of a query. Billing
+# forgets the entry whenever a patron promotion or the town's number of patron slots changes; the timeout
+# is only a safety net.
+PATRONS_CACHE_SECONDS = 300
+TownPatrons = dict[tuple[str, int | None], tuple[ActivePromotion, ...]]
+
+
+def _patrons_cache_key(tenant_pk: int) -> str:
+    return f"core:patrons:{tenant_pk}"
+
+
+def _town_patrons_load(tenant: Municipality) -> TownPatrons:
+    """All live patron entries of the town in one query, each slot capped at the town's number of slots."""
+    from billing.models import Promotion, PromotionStatus, TownProductOffer
+
+    def town_slots(kind: str) -> Subquery:
+        return Subquery(TownProductOffer.objects.filter(tenant_id=OuterRef("tenant_id"), product__kind=kind)
+                        .values("slots")[:1], output_field=IntegerField())
+
+    now = timezone.now()
+    with schema_context("public"):
+        rows = list(
+            Promotion.objects.filter(tenant_id=tenant.pk, status=PromotionStatus.ACTIVE, starts_at__lte=now)
+            .filter(Q(slot_key=CLUB_PATRON_SLOT_KEY) | Q(slot_key__endswith=f".{MODULE_PATRON_PLACE}"))
+            .exclude(ends_at__lte=now)
+            .annotate(module_slots=town_slots("module_patron"), club_slots=town_slots("club_patron"))
+            .order_by("starts_at", "pk")
         )
-        for row in rows
-    ]
+    found: dict[tuple[str, int | None], list[ActivePromotion]] = {}
+    for row in rows:
+        club = row.slot_key == CLUB_PATRON_SLOT_KEY
+        if not club and _patron_slot(row.slot_key) is None:
+            continue  # a module that is gone, or news: never shown
+        place = (row.slot_key, row.target_id if club else None)
+        cap = min((row.club_slots if club else row.module_slots) or PATRON_MAX_ENTRIES, PATRON_MAX_ENTRIES)
+        entries = found.setdefault(place, [])
+        if len(entries) < cap:
+            entries.append(_entry(row))
+    return {place: tuple(entries) for place, entries in found.items()}
+
+
+def _town_patrons(tenant: Municipality) -> TownPatrons:
+    key = _patrons_cache_key(tenant.pk)
+    # Always under the town's own cache prefix, wherever the caller runs, so patrons_forget reaches it.
+    with nullcontext() if connection.schema_name == tenant.schema_name else schema_context(tenant.schema_name):
+        found: TownPatrons | None = cache.get(key)
+        if found is None:
+            found = _town_patrons_load(tenant)
+            cache.set(key, found, PATRONS_CACHE_SECONDS)
+    return found
+
+
+def patrons_forget(*, tenant: Municipality) -> None:
+    """Billing changed a patron of `tenant`: its pages show the change with their next request.
+
+    The cache is per town (django-tenants' key function), so the key is deleted inside the town's schema;
+    once more after the transaction commits, so no request in between caches the old state again.
+    """
+    schema_name, key = tenant.schema_name, _patrons_cache_key(tenant.pk)
+
+    def forget() -> None:
+        with schema_context(schema_name):
+            cache.delete(key)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 # --- patrons named by the platform on a page -----------------------------------------------------
@@ -169,8 +238,9 @@ def page_patrons(request: HttpRequest) -> PagePatrons | None:
     from core.access import tenant_has_module
 
     match = getattr(request, "resolver_match", None)
-    tenant = current_tenant()
-    if match is None or tenant is None or "/backoffice/" in request.path:
+    # The request's own town object: it memoises the town's enabled modules for this request.
+    tenant: Municipality | None = getattr(request, "tenant", None) or current_tenant()
+    if match is None or tenant is None or tenant.schema_name == "public" or "/backoffice/" in request.path:
         return None
     namespace = match.namespaces[0] if match.namespaces else ""
     if namespace == "town" and match.url_name == "organisation" and match.kwargs.get("slug"):
