@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import role_required, tenant_has_module
+from core.access import role_required
 from core.forms import apply_service_errors
 from modules.board import selectors, services
 from modules.board.forms import CommentForm, PostFilterForm, PostForm, TopicForm
@@ -25,7 +24,6 @@ from town.models import Ortsgemeinde
 from town.selectors import user_ortsgemeinde_id
 
 LIST_PAGE_SIZE = 20
-MESSAGES_KEY = "messages"
 
 
 def report_url(kind: str, object_id: int) -> str:
@@ -35,14 +33,14 @@ def report_url(kind: str, object_id: int) -> str:
 
 
 def _message_url(author_id: int, request: HttpRequest) -> str | None:
-    """The messages module's "write to this person" page, when the town has that module on."""
-    if author_id == getattr(request.user, "pk", None):
+    """The messages module's "write to this person" page, when it exists and the town has it on."""
+    if not request.user.is_authenticated or author_id == request.user.pk:
         return None
-    if importlib.util.find_spec(f"modules.{MESSAGES_KEY}") is None or not tenant_has_module(MESSAGES_KEY):
+    if importlib.util.find_spec("modules.conversations") is None:
         return None
-    facade = importlib.import_module(f"modules.{MESSAGES_KEY}.facade")
-    start = getattr(facade, "conversation_start_url", None)
-    return start(recipient_id=author_id) if start else None
+    from modules.conversations.facade import conversation_start_url
+
+    return conversation_start_url(recipient_id=author_id)
 
 
 def _decorate(posts: list[Post], request: HttpRequest) -> list[Post]:
@@ -51,6 +49,7 @@ def _decorate(posts: list[Post], request: HttpRequest) -> list[Post]:
         post.author_name = services.display_name(post.author)
         post.report_link = report_url("board.post", post.pk)
         post.is_own = services.user_can_edit_post(request.user, post)
+        post.message_url = _message_url(post.author_id, request)
     return posts
 
 
@@ -108,7 +107,6 @@ def _detail_context(request: HttpRequest, post: Post, comment_form: CommentForm 
         "reactions": selectors.reaction_summary(post=post, user=request.user),
         "is_current": is_current,
         "can_take_part": is_current and not post.is_hidden and request.user.is_authenticated,
-        "message_url": _message_url(post.author_id, request) if request.user.is_authenticated else None,
     }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from modules.board import services
@@ -210,3 +211,18 @@ def test_expired_posts_leave_the_board_but_the_author_can_still_open_them(town_a
     assert "Bald weg" not in logged_in_client(town_a, ben).get("/board/").content.decode()
     assert logged_in_client(town_a, ben).get(f"/board/{post.pk}/").status_code == 404
     assert logged_in_client(town_a, anna).get(f"/board/{post.pk}/").status_code == 200
+
+
+def test_neighbours_get_a_send_a_message_link_next_to_the_author(town_a, anna, ben, make_post):
+    from modules.conversations.facade import conversation_start_url
+
+    post = make_post(anna)
+    link = conversation_start_url(recipient_id=anna.pk)
+    assert link
+
+    seen_by_ben = logged_in_client(town_a, ben).get(f"/board/{post.pk}/").content.decode()
+    board_for_ben = logged_in_client(town_a, ben).get("/board/").content.decode()
+    seen_by_anna = logged_in_client(town_a, anna).get(f"/board/{post.pk}/").content.decode()
+
+    assert escape(link) in seen_by_ben and escape(link) in board_for_ben
+    assert escape(link) not in seen_by_anna  # not to oneself
