@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -165,6 +166,8 @@ def _limit_message(action: str, limit: int) -> str:
 def activity_check(*, user: Any, action: str) -> None:
     if action not in ActivityKind.values:
         raise ValueError(f"unknown activity {action!r}")
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in first."))
     suspension = active_suspension(user.pk)
     if suspension is not None:
         raise ValidationError(
@@ -179,7 +182,8 @@ def activity_check(*, user: Any, action: str) -> None:
     if user.date_joined <= now - timedelta(days=limits.new_account_days):
         return  # only new accounts are counted (their rows are all this table holds)
     # Locks the person's row until the caller's transaction ends: two parallel requests can't both pass.
-    type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    # (get_user_model, not type(user): views pass request.user, a lazy wrapper.)
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
     done = Activity.objects.filter(user_id=user.pk, action=action, created_at__gt=now - timedelta(days=1)).count()
     limit = limits.per_day(action)
     if done >= limit:

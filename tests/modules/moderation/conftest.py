@@ -29,6 +29,26 @@ def user_make(email: str, *, name: str = "", role: str = Role.RESIDENT, age_days
     return user
 
 
+def moderation_switch_off(town) -> None:
+    """The module off in ``town``, even while board, groups or messages (which require it) are on.
+
+    tenants.services.tenant_module_disable refuses that; a town can't get there through the UI, but
+    the module must still behave when it is off (e.g. a task queued before the switch).
+    """
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenants.models import TenantModule
+    from tenants.selectors import forget_enabled_modules
+
+    with schema_context("public"):
+        TenantModule.objects.filter(tenant_id=town.pk, key="moderation").update(is_enabled=False)
+    forget_enabled_modules(town.pk)
+    town._enabled_modules = None
+    if getattr(connection, "tenant", None) is not None and connection.tenant.pk == town.pk:
+        connection.tenant._enabled_modules = None
+
+
 @dataclass
 class FakeNote:
     author_id: int | None

@@ -155,3 +155,34 @@ def test_the_queue_costs_the_same_queries_for_10_and_200_reports(town_a, fake_ki
     print(f"{path}: {few} queries with 10 reports, {many} with 200")
     assert few == many
     assert many <= 15
+
+
+def test_in_a_town_with_one_moderator_that_moderator_decides_the_objection(in_town_a, fake_kind, resident, reporter):
+    from modules.moderation.services import objection_create
+    from tests.conftest import admin_of
+
+    only_moderator = admin_of(in_town_a)  # the admin is the town's only moderator here
+    fake_kind.add(1, author=resident)
+    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    first = case_decide(case_id=case_id, action="hide", acting_user=only_moderator, statement=Statement(**STATEMENT))
+    objection_create(decision_id=first.pk, text="Das ist keine Werbung.", acting_user=resident)
+    final = case_decide(case_id=case_id, action="uphold", acting_user=only_moderator,
+                        statement=Statement(**STATEMENT))
+    assert final.is_final and fake_kind.notes[1].hidden is True
+
+
+def test_nobody_but_the_author_objects_and_a_dismissal_has_no_objection(in_town_a, fake_kind, resident, reporter,
+                                                                        moderator):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from modules.moderation.services import objection_create
+
+    fake_kind.add(1, author=resident)
+    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    dismissal = case_decide(case_id=case_id, action="dismiss", acting_user=moderator)
+    with pytest.raises(PermissionDenied):
+        objection_create(decision_id=dismissal.pk, text="Ich auch", acting_user=reporter)
+    with pytest.raises(ValidationError):
+        objection_create(decision_id=dismissal.pk, text="Warum?", acting_user=resident)
+    with pytest.raises(ValidationError):
+        case_decide(case_id=case_id, action="hide", acting_user=moderator, statement=Statement(**STATEMENT))

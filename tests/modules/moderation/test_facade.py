@@ -14,7 +14,7 @@ from django.utils.translation import ngettext, override
 from modules.moderation import facade
 from modules.moderation.models import Activity, BlockedTerm, Suspension
 from modules.moderation.services import Statement, case_decide, report_create
-from tests.modules.moderation.conftest import user_make
+from tests.modules.moderation.conftest import moderation_switch_off, user_make
 
 
 def test_report_url_is_the_path_of_the_report_form(in_town_a):
@@ -50,10 +50,8 @@ def test_word_filter_matches_a_phrase_over_any_whitespace(in_town_a):
 
 
 def test_word_filter_is_off_with_the_module(in_town_a):
-    from tenants.services import tenant_module_disable
-
     BlockedTerm.objects.create(term="idiot")
-    tenant_module_disable(tenant=in_town_a, key="moderation")
+    moderation_switch_off(in_town_a)
     connection.set_tenant(in_town_a)
     facade.text_check("Idiot")  # no error
 
@@ -122,11 +120,9 @@ def test_a_rolled_back_request_leaves_no_count_behind(in_town_a):
 
 
 def test_limits_are_off_with_the_module_but_a_suspension_still_applies(in_town_a, fake_kind):
-    from tenants.services import tenant_module_disable
-
     newcomer = user_make("neu@example.org", age_days=1)
     suspended = _suspended_user(fake_kind, days=3)
-    tenant_module_disable(tenant=in_town_a, key="moderation")
+    moderation_switch_off(in_town_a)
     connection.set_tenant(in_town_a)
     for _number in range(10):
         facade.activity_check(user=newcomer, action="post")
@@ -162,3 +158,56 @@ def test_a_suspension_ends_by_itself(in_town_a, fake_kind, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: later)
     assert facade.user_is_suspended(author.pk) is False
     facade.activity_check(user=author, action="post")
+
+
+def test_request_user_as_a_lazy_object_works_and_anonymous_is_refused(in_town_a):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+    from django.utils.functional import SimpleLazyObject
+
+    newcomer = user_make("neu@example.org", age_days=1)
+    facade.activity_check(user=SimpleLazyObject(lambda: newcomer), action="message")
+    assert Activity.objects.filter(user=newcomer, action="message").count() == 1
+    with pytest.raises(PermissionDenied):
+        facade.activity_check(user=AnonymousUser(), action="post")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parallel_requests_of_a_new_account_cannot_both_take_the_last_slot(town_a):
+    import threading
+    import time
+
+    from django.db import connections, transaction
+    from django_tenants.utils import schema_context
+
+    from accounts.models import User
+
+    connection.set_tenant(town_a)
+    newcomer = user_make("parallel@example.org", age_days=1)
+    connection.set_schema_to_public()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def create_group() -> None:
+        try:
+            connection.set_tenant(town_a)
+            with transaction.atomic():
+                barrier.wait()
+                facade.activity_check(user=newcomer, action="group")  # the town allows 1 group a day
+                time.sleep(0.5)  # the caller creates its group: the other request counts meanwhile
+                outcomes.append("created")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    try:
+        threads = [threading.Thread(target=create_group) for _n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert sorted(outcomes) == ["created", "refused"]
+    finally:
+        with schema_context(town_a.schema_name):
+            User.objects.filter(pk=newcomer.pk).delete()

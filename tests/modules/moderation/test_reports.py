@@ -9,7 +9,7 @@ from django.utils.translation import override
 from modules.moderation import facade
 from modules.moderation.models import Case, Report
 from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.moderation.conftest import user_make
+from tests.modules.moderation.conftest import moderation_switch_off, user_make
 
 
 def _post(client, url, data):
@@ -82,10 +82,8 @@ def test_a_report_returns_to_the_content_but_never_to_another_site(town_a, fake_
 
 
 def test_the_module_switched_off_takes_the_report_form_with_it(town_a, fake_kind, resident, reporter):
-    from tenants.services import tenant_module_disable
-
     fake_kind.add(1, author=resident)
-    tenant_module_disable(tenant=town_a, key="moderation")
+    moderation_switch_off(town_a)
     client = logged_in_client(town_a, reporter)
     assert client.post(facade.report_url(kind="test.note", object_id=1),
                        {"category": "spam", "text": "Spam"}).status_code == 404
