@@ -66,8 +66,6 @@ def _abuse_checks(user: Any, text: str) -> None:
     """The moderation module's limits and text rules; each raises ValidationError."""
     from modules.moderation.facade import activity_check, text_check
 
-    # A view passes request.user, a lazy wrapper; the check wants the user itself (it locks its row).
-    user = getattr(user, "_wrapped", user)
     activity_check(user=user, action="message")
     text_check(text)
 
