@@ -194,6 +194,15 @@ def group_update(
     return group
 
 
+@transaction.atomic
+def group_delete(*, group: Group, acting_user: Any) -> None:
+    """Gone with its posts, comments, members and requests (its admins or the town's moderators)."""
+    _require_admin(acting_user, group)
+    for name in group.posts.exclude(image="").values_list("image", flat=True):
+        _delete_file_after_commit(name)
+    group.delete()
+
+
 # --- membership --------------------------------------------------------------------------------
 
 

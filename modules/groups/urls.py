@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.group_create, name="group-create"),
     path("<slug:slug>/", views.group_detail, name="group-detail"),
     path("<slug:slug>/edit/", views.group_edit, name="group-edit"),
+    path("<slug:slug>/delete/", views.group_delete, name="group-delete"),
     path("<slug:slug>/join/", views.group_join, name="group-join"),
     path("<slug:slug>/leave/", views.group_leave, name="group-leave"),
     path("<slug:slug>/notifications/", views.group_notify, name="group-notify"),

@@ -155,6 +155,23 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "groups/group_form.html", {"form": form, "group": group}, status=status)
 
 
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def group_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    group, access = _group(request, slug, read=True)
+    _require_admin(access)
+    form = ConfirmForm(request.POST or None, initial={"confirm": True})
+    if request.method == "POST" and form.is_valid():
+        services.group_delete(group=group, acting_user=request.user)
+        messages.success(request, _("The group %(name)s is deleted.") % {"name": group.name})
+        return redirect("groups:group-list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "groups/confirm_delete.html", {
+        "group": group, "form": form, "text": group.description, "back": group.get_absolute_url(),
+        "heading": _("Delete the group %(name)s with all its posts?") % {"name": group.name},
+    }, status=status)
+
+
 # --- membership ---------------------------------------------------------------------------------
 
 

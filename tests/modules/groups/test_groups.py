@@ -134,3 +134,32 @@ def test_deactivated_people_cannot_start_groups(people):
     people["outsider"].is_active = False
     with pytest.raises(PermissionDenied):
         services.group_create(acting_user=people["outsider"], name="Geister")
+
+
+def test_group_admins_and_the_towns_moderators_delete_a_group_members_cannot(town_a, public_group, closed_group,
+                                                                             people):
+    from tests.modules.groups.conftest import post_make
+
+    post_make(public_group, people["member"])
+    assert client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/delete/",
+                                                     {"confirm": "on"}).status_code == 403
+    assert client_for(town_a, people["outsider"]).post("/groups/nachbarschaft-lindenweg/delete/",
+                                                       {"confirm": "on"}).status_code == 404
+    assert Group.objects.count() == 2
+
+    client_for(town_a, people["founder"]).post("/groups/lauftreff-altdorf/delete/", {"confirm": "on"})
+    client_for(town_a, people["moderator"]).post("/groups/nachbarschaft-lindenweg/delete/", {"confirm": "on"})
+
+    assert not Group.objects.exists()
+
+
+def test_the_town_admin_manages_a_closed_group_without_being_a_member(town_a, admin_client_a, closed_group, people):
+    from modules.groups.models import Post
+    from tests.modules.groups.conftest import post_make
+
+    post = post_make(closed_group, people["member"], text="Bitte löschen")
+    assert admin_client_a.get("/groups/nachbarschaft-lindenweg/members/").status_code == 200
+    assert admin_client_a.get("/groups/nachbarschaft-lindenweg/requests/").status_code == 200
+    response = admin_client_a.post(f"/groups/nachbarschaft-lindenweg/posts/{post.pk}/delete/", {"confirm": "on"})
+    assert response.status_code == 302
+    assert not Post.objects.exists()
