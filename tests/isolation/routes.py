@@ -46,3 +46,23 @@ def all_routes(urlconf: str) -> list[Route]:
 
     walk(get_resolver(urlconf).url_patterns, "", "")
     return routes
+
+
+def dependants_of(key: str) -> list[str]:
+    """Modules that require `key`, directly or through another, each listed before the ones it requires.
+
+    Switch them off in this order before `key` (tenant_module_disable refuses otherwise), on again in reverse.
+    """
+    from core.modules import all_modules
+
+    modules = all_modules()
+    found: list[str] = []
+
+    def visit(required: str) -> None:
+        for other, module in modules.items():
+            if required in module.spec.requires and other not in found:
+                visit(other)
+                found.append(other)
+
+    visit(key)
+    return found

@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 
 from core.modules import all_modules
 from tests.conftest import TownClient, admin_of, host_of, logged_in_client
-from tests.isolation.routes import Route, all_routes
+from tests.isolation.routes import Route, all_routes, dependants_of
 from tests.isolation.samples import EXEMPT, PLATFORM_SAMPLES
 
 TENANT_URLCONF = "config.urls_tenant"
@@ -131,21 +131,6 @@ def test_t2_lower_roles_cannot_change_town_objects(samples_in_a, town_a):
     assert not changed, f"rows changed by lower roles: {changed}"
 
 
-def _dependants_of(key: str) -> list[str]:
-    """Modules that require `key`, directly or through another, each before the ones it requires."""
-    modules = all_modules()
-    found: list[str] = []
-
-    def visit(required: str) -> None:
-        for other, module in modules.items():
-            if required in module.spec.requires and other not in found:
-                visit(other)
-                found.append(other)
-
-    visit(key)
-    return found
-
-
 @pytest.mark.parametrize("module_key", sorted(all_modules()))
 def test_t13_a_disabled_module_has_no_route_left_in_that_town(module_key, town_b):
     """Every page and API route of the module, enumerated from the resolver, is 404 while it is off."""
@@ -163,7 +148,7 @@ def test_t13_a_disabled_module_has_no_route_left_in_that_town(module_key, town_b
     admin_b = logged_in_client(town_b, admin_of(town_b))
 
     # Modules that require this one must go first (board, groups, messages require moderation).
-    dependants = _dependants_of(module_key)
+    dependants = dependants_of(module_key)
     for key in dependants:
         tenant_module_disable(tenant=town_b, key=key)
     tenant_module_disable(tenant=town_b, key=module_key)

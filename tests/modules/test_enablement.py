@@ -16,7 +16,7 @@ from core.modules import all_modules
 from core.tasks import fan_out
 from tenants.services import tenant_module_disable, tenant_module_enable
 from tests.conftest import admin_of, logged_in_client
-from tests.isolation.routes import all_routes
+from tests.isolation.routes import all_routes, dependants_of
 
 MODULES = list(all_modules().values())
 
@@ -28,7 +28,9 @@ def _module_routes(key: str):
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.spec.key)
 def test_every_route_of_a_disabled_module_is_404_for_everyone(module, town_a, town_b):
-    # given: the module off in B only
+    # given: the module off in B only (and those that require it, which must go first)
+    for key in dependants_of(module.spec.key):
+        tenant_module_disable(tenant=town_b, key=key)
     tenant_module_disable(tenant=town_b, key=module.spec.key)
     routes = _module_routes(module.spec.key)
     assert routes, "the module mounts no routes?"
