@@ -84,3 +84,20 @@ def test_the_board_feed_itself_is_one_query(town_a, villages, anna, rf):
     statements = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
     assert len(items) == 12 and len(statements) == 1
     assert items[0].kind_label.endswith("Plausch") and items[0].place == "Xanten-Au"
+
+
+def test_a_post_page_costs_the_same_with_2_or_30_comments(town_a, villages, anna, ben, make_post):
+    from modules.board.models import Comment, Reaction
+
+    post = make_post(anna)
+    client = logged_in_client(town_a, ben)
+    neighbours = [user_make(f"kommentar{n}@example.org", ortsgemeinde=villages["x"]) for n in range(30)]
+    Comment.objects.bulk_create(Comment(post=post, author=person, text="Gern") for person in neighbours[:2])
+    client.get(f"/board/{post.pk}/")
+    few = _count(client, f"/board/{post.pk}/")
+
+    Comment.objects.bulk_create(Comment(post=post, author=person, text="Gern") for person in neighbours[2:])
+    Reaction.objects.bulk_create(Reaction(post=post, user=person, kind="thanks") for person in neighbours)
+    many = _count(client, f"/board/{post.pk}/")
+
+    assert few == many
