@@ -46,6 +46,15 @@ def _message_summary(pk: int) -> ContentSummary | None:
     return ContentSummary(author_id=message.sender_id, excerpt=message.text, url="", is_hidden=message.is_hidden)
 
 
+def _message_visible_to(pk: int, user: Any) -> bool:
+    """Only the conversation's participants may see (and so report) one of its messages."""
+    from modules.conversations.models import Message
+
+    if not (getattr(user, "is_authenticated", False) and 0 < pk < 2**63):
+        return False
+    return Message.objects.filter(pk=pk, conversation__participants__user_id=user.pk).exists()
+
+
 def _message_set_hidden(pk: int, hidden: bool) -> None:
     from modules.conversations.services import message_set_hidden
 
@@ -85,6 +94,7 @@ class ConversationsConfig(FeatureModule):
                 get=_message_summary,
                 set_hidden=_message_set_hidden,
                 delete=_message_delete,
+                visible_to=_message_visible_to,
             ),
         ),
     )

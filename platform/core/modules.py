@@ -161,6 +161,9 @@ class ModeratedContent:
     get: Callable[[int], ContentSummary | None]  # None when the content no longer exists
     set_hidden: Callable[[int, bool], None]  # True hides it from everyone but its author, False restores it
     delete: Callable[[int], None]
+    # May this signed-in user see the content, and so open its report form? None: everyone may. Private
+    # content (a conversation's messages) answers False for outsiders; the report page then answers 404.
+    visible_to: Callable[[int, Any], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ and a hidden message shows as hidden to everyone but its sender."""
 
 from __future__ import annotations
 
+import pytest
 from django.utils.translation import gettext as _
 
 from core.modules import moderated_content_kinds
@@ -53,3 +54,24 @@ def test_a_hidden_message_shows_as_hidden_to_the_others(town_a, anna, ben):
 
     kind.delete(message.pk)
     assert kind.get(message.pk) is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known leak, outside this module: the moderation report page shows ContentSummary.excerpt to any "
+    "signed-in person; it has yet to ask ModeratedContent.visible_to(pk, user) and answer 404 (remove this "
+    "marker when it does).",
+)
+def test_someone_outside_the_conversation_cannot_read_a_message_through_the_report_page(town_a, anna, ben, carla):
+    conversation = conversation_make(anna, ben, text="Nur für Ben")
+    message = conversation.messages.get()
+    page = logged_in_client(town_a, carla).get(report_url(kind="conversations.message", object_id=message.pk))
+    assert page.status_code == 404 and "Nur für Ben" not in page.content.decode()
+
+
+def test_only_participants_count_as_able_to_see_a_message(anna, ben, carla):
+    conversation = conversation_make(anna, ben)
+    message = conversation.messages.get()
+    visible_to = moderated_content_kinds()["conversations.message"].visible_to
+    assert visible_to(message.pk, ben) and visible_to(message.pk, anna)
+    assert not visible_to(message.pk, carla)
