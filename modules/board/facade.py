@@ -20,13 +20,13 @@ def feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:
     """
     items = []
     for post in selectors.feed_posts(user=request.user, limit=limit):
-        title, _sep, rest = post.text.partition("\n")
+        title, rest = services.headline(post.text)
         items.append(
             FeedItem(
                 published_at=post.created_at,
                 kind_label=_("Pinnwand · %(topic)s") % {"topic": post.topic.name},
-                title=services.excerpt(title, 90),
-                summary=rest.strip(),
+                title=title,
+                summary=rest,
                 url=post.get_absolute_url(),
                 author=services.display_name(post.author),
                 place=post.ortsgemeinde.name if post.ortsgemeinde_id else "",

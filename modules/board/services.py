@@ -215,6 +215,17 @@ def excerpt(text: str, length: int = NOTIFY_EXCERPT) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def headline(text: str, length: int = 90) -> tuple[str, str]:
+    """A post as a title (its first line, shortened at a word) and the rest of its text."""
+    first, _sep, rest = text.strip().partition("\n")
+    first, rest = first.strip(), rest.strip()
+    if len(first) <= length:
+        return first, rest
+    cut = first[: length - 1].rsplit(" ", 1)[0] or first[: length - 1]
+    remainder = first[len(cut):].strip()
+    return cut + "…", ("…" + remainder + ("\n" + rest if rest else "")).strip()
+
+
 def post_recipient_ids(post: Post) -> list[int]:
     """Who hears about a new post, in one query: its village's residents, or everyone for a town-wide post."""
     if post.ortsgemeinde_id is not None:

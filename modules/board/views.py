@@ -47,6 +47,7 @@ def _decorate(posts: list[Post], request: HttpRequest) -> list[Post]:
     """What the templates show next to each post: author's name, report link, own or not."""
     for post in posts:
         post.author_name = services.display_name(post.author)
+        post.headline, post.rest = services.headline(post.text)
         post.report_link = report_url("board.post", post.pk)
         post.is_own = services.user_can_edit_post(request.user, post)
         post.message_url = _message_url(post.author_id, request)

@@ -101,3 +101,18 @@ def test_a_post_page_costs_the_same_with_2_or_30_comments(town_a, villages, anna
     many = _count(client, f"/board/{post.pk}/")
 
     assert few == many
+
+
+def test_a_long_first_line_is_shortened_at_a_word_and_the_rest_stays_readable(town_a, anna, make_post, rf):
+    from modules.board.facade import feed_items
+
+    text = "Am Samstag sammeln wir am Dorfplatz alte Fahrräder für die Werkstatt der Grundschule, bitte mit Luft " \
+        "in den Reifen\nDanke!"
+    make_post(anna, text=text, town_wide=True)
+    request = rf.get("/")
+    request.user = anna
+
+    item = feed_items(request, 5)[0]
+
+    assert item.title.endswith("…") and len(item.title) <= 90 and not item.title.endswith(" …")
+    assert item.summary.startswith("…") and item.summary.endswith("Reifen\nDanke!")
