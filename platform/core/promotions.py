@@ -52,8 +52,13 @@ def module_patron_slot_key(module_key: str) -> str:
 
 
 def module_patron_allowed(module_key: str) -> bool:
-    """Whether a module can have a Modulpate at all (installed and not official communication)."""
-    return module_key in all_modules() and module_key not in PATRON_EXCLUDED_MODULES
+    """Whether a module can have a Modulpate at all: installed, not official communication, and with pages
+    every visitor can open (a public entry in the main navigation), so that everyone sees the same patron.
+    Private messages, notifications or moderation tools are never sponsored."""
+    module = all_modules().get(module_key)
+    if module is None or module_key in PATRON_EXCLUDED_MODULES:
+        return False
+    return any(not item.backoffice and item.permission is None for item in module.spec.nav)
 
 
 def _patron_slot(key: str) -> PromotionSlot | None:

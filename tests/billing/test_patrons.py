@@ -174,6 +174,7 @@ def test_a_module_patron_whose_payment_is_overdue_past_the_grace_period_is_pause
 @pytest.mark.parametrize("module, reason", [
     ("news", "official news"),
     ("no-such-module", "not a module"),
+    ("notifications", "no page that every visitor sees"),
     ("errands", "switched off in the town"),
     ("marketplace", "excluded by the town"),
 ])
@@ -402,7 +403,7 @@ def test_the_town_excludes_modules_from_patronage_in_its_settings(town_a, catalo
     from billing.models import TownSponsorshipSettings
 
     page = admin_client_a.get("/backoffice/sponsoring/").content.decode()
-    assert 'value="marketplace"' in page and 'value="news"' not in page
+    assert 'value="marketplace"' in page and 'value="news"' not in page and 'value="notifications"' not in page
 
     data = {"enabled": "on", "excluded_modules": ["marketplace"]}
     for product in catalogue.values():
