@@ -9,22 +9,34 @@ from core.modules import ContentSummary, FeedItem
 from modules.groups import selectors
 from modules.groups.models import Comment, Post
 
+HEADLINE_LENGTH = 80
+
+
+def headline(text: str) -> tuple[str, str]:
+    """A post's first line as its title (shortened at a word), and what follows as the summary."""
+    first, _sep, rest = text.strip().partition("\n")
+    first = first.strip()
+    if len(first) <= HEADLINE_LENGTH:
+        return first, " ".join(rest.split())
+    cut = first[:HEADLINE_LENGTH].rsplit(" ", 1)[0] or first[:HEADLINE_LENGTH]
+    return cut + " …", " ".join(f"{first[len(cut):].strip()} {rest}".split())
+
 
 def feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:
     """The newest posts of the resident's own groups; nothing for visitors who aren't signed in."""
-    posts = selectors.feed_posts(user=request.user, limit=limit)
-    return [
-        FeedItem(
+    items = []
+    for post in selectors.feed_posts(user=request.user, limit=limit):
+        title, rest = headline(post.text)
+        items.append(FeedItem(
             published_at=post.created_at,
             kind_label=_("Group: %(name)s") % {"name": post.group.name},
-            title=selectors.display_name(post.author),
-            summary=post.text,
+            title=title,
+            summary=rest,
             url=post.get_absolute_url(),
             author=selectors.display_name(post.author),
             place=post.group.ortsgemeinde.name if post.group.ortsgemeinde_id else "",
-        )
-        for post in posts
-    ]
+        ))
+    return items
 
 
 def post_summary(pk: int) -> ContentSummary | None:

@@ -131,7 +131,8 @@ def comment_get_visible(*, group: Group, comment_id: int, user: Any) -> Comment 
 
 
 def member_list(*, group: Group) -> QuerySet[Membership]:
-    return Membership.objects.filter(group=group).select_related("user").order_by("-role", "created_at", "id")
+    # "admin" sorts before "member": the admins come first.
+    return Membership.objects.filter(group=group).select_related("user").order_by("role", "created_at", "id")
 
 
 def membership_get(*, group: Group, membership_id: int) -> Membership | None:

@@ -19,10 +19,21 @@ def test_the_feed_holds_the_newest_visible_posts_of_my_groups_only(public_group,
 
     items = feed_items(SimpleNamespace(user=people["member"]), 10)
 
-    assert [item.summary for item in items] == ["Neu im Lindenweg", "Alt"]
+    assert [item.title for item in items] == ["Neu im Lindenweg", "Alt"]
     assert items[0].kind_label.endswith("Nachbarschaft Lindenweg")
     assert items[0].url.startswith("/groups/nachbarschaft-lindenweg/posts/")
     assert items[0].author == "Frieda G."
+
+
+def test_a_posts_first_line_is_its_title_and_a_long_line_is_cut_at_a_word(public_group, people):
+    post_make(public_group, people["founder"], text="Lauf fällt aus\nWegen Glatteis laufen wir erst Donnerstag.")
+    post_make(public_group, people["founder"], text="Wort " * 30)
+
+    long, short = feed_items(SimpleNamespace(user=people["member"]), 10)
+
+    assert (short.title, short.summary) == ("Lauf fällt aus", "Wegen Glatteis laufen wir erst Donnerstag.")
+    assert long.title.endswith(" …") and len(long.title) <= 82 and not long.title.startswith("Wort Wort Wort W…")
+    assert long.summary.startswith("Wort")
 
 
 def test_the_feed_keeps_to_its_limit(public_group, people):
