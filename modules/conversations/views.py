@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -164,7 +165,8 @@ def conversation_poll(request: HttpRequest, pk: int) -> JsonResponse:
     items = []
     for message in new:
         view = _message_view(message, request.user)
-        view["sent_at_label"] = timezone.localtime(message.created_at).strftime("%d.%m.%Y %H:%M")
+        # The same format as the page's own messages.
+        view["sent_at_label"] = date_format(timezone.localtime(message.created_at), "SHORT_DATETIME_FORMAT")
         view["sent_at"] = message.created_at.isoformat()
         items.append(view)
     return JsonResponse({"messages": items, "hidden_label": _("This message was hidden by the moderators."),
