@@ -4,6 +4,7 @@ the task runs, only in their own town."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -13,10 +14,14 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.errands import services, tasks
-from modules.notifications.models import EmailFrequency, Notification, NotificationSettings
+from modules.notifications.models import EmailFrequency, Notification, NotificationSettings, PushSubscription
 from tests.conftest import TownClient, host_of
 from tests.fixtures_celery import wait_for
 from tests.modules.errands.conftest import errand_make, trip_make, user_make
+from tests.modules.notifications import conftest as notifications_fixtures
+from tests.modules.notifications.conftest import BrowserKeys
+
+push_service = notifications_fixtures.push_service  # a local stand-in for a browser's push service (fixture)
 
 
 @pytest.fixture
@@ -147,6 +152,45 @@ def test_the_persons_choices_apply_digest_quiet_hours_and_no_mail(anna, bernd, q
     assert {n.email_state for n in _notices(anna)} == {"digest"} and _notices(anna).count() == 3
     assert [n.email_state for n in _notices(bernd)] == ["deferred"]
     assert mailoutbox == []
+
+
+def test_a_person_who_chose_push_and_no_mail_gets_the_step_in_the_browser(
+    anna, bernd, queued, no_quiet_hours, push_service, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given: Anna wants no e-mails, but her phone subscribed to push
+    no_quiet_hours(anna)
+    NotificationSettings.objects.filter(user=anna).update(email_frequency=EmailFrequency.OFF)
+    keys = BrowserKeys.generate()
+    PushSubscription.objects.create(user=anna, endpoint=push_service.endpoint(), p256dh=keys.p256dh, auth=keys.auth)
+    errand = errand_make(anna)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        services.errand_request_accept(errand=errand, acting_user=bernd)
+    # then: in the centre and on the phone, not by mail
+    (notice,) = _notices(anna)
+    assert (notice.email_state, notice.push_state) == ("none", "sent")
+    assert mailoutbox == []
+    (received,) = push_service.received
+    payload = json.loads(keys.decrypt(received["body"]))
+    assert payload["title"] == gettext("A neighbour will bring your things")
+    assert payload["url"] == f"http://{host_of(connection.tenant)}/errands/requests/{errand.pk}/"
+    assert bernd.name in payload["body"] and bernd.email not in payload["body"]
+
+
+def test_a_cancelled_trip_tells_each_requester_their_errand_is_open_again(
+    anna, bernd, carla, queued, no_quiet_hours, django_capture_on_commit_callbacks
+):
+    no_quiet_hours(anna, carla)
+    trip = trip_make(bernd)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.trip_join(trip=trip, acting_user=anna, items="Milch")
+        services.trip_join(trip=trip, acting_user=carla, items="Eier")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.trip_cancel(trip=trip, acting_user=bernd)
+    for requester in (anna, carla):
+        (released,) = _notices(requester, "errands.released")
+        assert released.title == gettext("Your errand is open again")
+    assert _notices(bernd, "errands.joined").count() == 2
 
 
 def test_a_report_notifies_each_moderator(anna, bernd, villages, queued, no_quiet_hours, mailoutbox,
