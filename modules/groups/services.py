@@ -41,6 +41,12 @@ from town.people_services import user_can_publish_for
 PHOTO_MAX_SIDE = 1600  # pixels; enough for a photo in a feed
 # Path segments of the module's own pages; a group can't take them as its slug.
 RESERVED_SLUGS = frozenset({"new", "api", "feed", "manage"})
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def slug_for_name(name: str) -> str:
+    """The group's address, with German transliteration ("Hauptstraße" -> "hauptstrasse")."""
+    return slugify(name.translate(_TRANSLITERATION))[:90].strip("-")
 
 # --- moderation and notifications ------------------------------------------------------
 
@@ -140,7 +146,7 @@ def _group_fields(
     if visibility not in Visibility.values:
         errors.setdefault("visibility", []).append(_("Choose whether the group is public or closed."))
     others = Group.objects.exclude(pk=group.pk) if group is not None else Group.objects.all()
-    slug = group.slug if group is not None else slugify(name)[:90].strip("-")
+    slug = group.slug if group is not None else slug_for_name(name)
     if name and "name" not in errors:
         if others.filter(name__iexact=name).exists():
             errors.setdefault("name", []).append(_("A group with this name already exists."))

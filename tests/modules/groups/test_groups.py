@@ -40,6 +40,11 @@ def test_a_duplicate_name_or_address_is_refused_with_a_message_and_nothing_store
     assert Group.objects.count() == 1
 
 
+def test_the_address_spells_out_umlauts(people):
+    group = services.group_create(acting_user=people["outsider"], name="Nachbarschaft Hauptstraße Öhringen")
+    assert group.slug == "nachbarschaft-hauptstrasse-oehringen"
+
+
 def test_a_reserved_address_is_refused(people):
     with pytest.raises(ValidationError):
         services.group_create(acting_user=people["outsider"], name="New")
