@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -179,7 +179,12 @@ def group_create(
     fields = _group_fields(group=None, name=name, description=description, visibility=visibility,
                            acting_user=acting_user, organisation=organisation, ortsgemeinde=ortsgemeinde)
     _moderate(user=acting_user, action="group", texts=(fields["name"], fields["description"]))
-    group = Group.objects.create(created_by=acting_user, **fields)
+    try:
+        with transaction.atomic():
+            group = Group.objects.create(created_by=acting_user, **fields)
+    except IntegrityError:
+        # Someone took the name in the moment since we checked.
+        raise ValidationError({"name": [_("A group with this name already exists.")]}) from None
     Membership.objects.create(group=group, user=acting_user, role=MemberRole.ADMIN)
     return group
 

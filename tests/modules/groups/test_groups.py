@@ -168,3 +168,17 @@ def test_the_town_admin_manages_a_closed_group_without_being_a_member(town_a, ad
     response = admin_client_a.post(f"/groups/nachbarschaft-lindenweg/posts/{post.pk}/delete/", {"confirm": "on"})
     assert response.status_code == 302
     assert not Post.objects.exists()
+
+
+def test_a_name_taken_in_the_same_moment_is_refused_with_a_message(people, monkeypatch):
+    # given: the check for existing names misses the twin made a moment ago by another request
+    Group.objects.create(name="Boule-Freunde", slug="boule-freunde")
+    monkeypatch.setattr(services, "_group_fields", lambda **kwargs: {
+        "name": "Boule-Freunde", "slug": "boule-freunde", "description": "", "visibility": "public",
+        "organisation": None, "ortsgemeinde": None})
+
+    with pytest.raises(ValidationError) as error:
+        services.group_create(acting_user=people["outsider"], name="Boule-Freunde")
+
+    assert "name" in error.value.message_dict
+    assert Group.objects.count() == 1 and not Membership.objects.exists()
