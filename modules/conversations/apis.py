@@ -117,14 +117,15 @@ class ConversationListApi(APIView):
 
 
 class MessageListApi(APIView):
-    """The messages of one of your conversations, oldest first. With ?after=<id> only newer ones
-    (for polling); reading them marks them read."""
+    """The newest messages of one of your conversations, oldest first. With ?after=<id> only newer ones
+    (for polling), with ?before=<id> the ones before (to page back); reading new ones marks them read."""
 
     permission_classes = [IsAuthenticated]
     pagination_class = None
 
     class FilterSerializer(serializers.Serializer):
         after = serializers.IntegerField(required=False, min_value=0, max_value=_MAX_ID)
+        before = serializers.IntegerField(required=False, min_value=1, max_value=_MAX_ID)
         limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
 
     class OutputSerializer(_MessageOutputSerializer):
@@ -134,6 +135,7 @@ class MessageListApi(APIView):
         operation_id="conversations_messages_list",
         parameters=[
             OpenApiParameter("after", int, description="Only messages with a larger id (for polling)."),
+            OpenApiParameter("before", int, description="The newest messages older than this id (to page back)."),
             OpenApiParameter("limit", int, description="At most this many (1–100, default 50)."),
         ],
         responses=OutputSerializer(many=True),
@@ -145,9 +147,10 @@ class MessageListApi(APIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         messages = selectors.message_list_for(
-            conversation=conversation, user=request.user, after=data.get("after"), limit=data["limit"]
+            conversation=conversation, user=request.user, after=data.get("after"), before=data.get("before"),
+            limit=data["limit"],
         )
-        if messages:
+        if messages and data.get("before") is None:
             services.conversation_mark_read(conversation=conversation, user=request.user, up_to_id=messages[-1].pk)
         return Response(self.OutputSerializer(messages, many=True, context={"viewer_id": request.user.pk}).data)
 

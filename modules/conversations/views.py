@@ -205,7 +205,8 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect(f"{message.conversation.get_absolute_url()}#message-{message.pk}")
-    unknown = bool(to_ids) and not invited
+    # A link to yourself alone isn't an unknown person: the form simply offers your contacts.
+    unknown = bool(to_ids) and not invited and set(to_ids) != {request.user.pk}
     return render(
         request,
         "conversations/conversation_new.html",

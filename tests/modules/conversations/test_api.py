@@ -28,6 +28,8 @@ def test_a_resident_lists_reads_and_writes_with_a_token(town_a, anna, ben, carla
     assert sent.status_code == 201 and sent.json()["own"] is True
     newer = api.get(f"/api/v1/conversations/{conversation.pk}/messages/?after={messages[0]['id']}").json()
     assert [m["text"] for m in newer] == ["Hallo Anna"]
+    older = api.get(f"/api/v1/conversations/{conversation.pk}/messages/?before={newer[0]['id']}&limit=1").json()
+    assert [m["text"] for m in older] == ["Hallo Ben"]
 
 
 def test_outsiders_get_404_and_bad_input_400(town_a, anna, ben, carla):
