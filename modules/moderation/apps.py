@@ -22,16 +22,33 @@ def _moderator() -> Any:
     return User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
 
 
+def _town_context() -> Any:
+    """The current schema as its town: suites call samples inside schema_context, whose stand-in tenant
+    has no row, and the services ask the town's module switches (notifications, moderation)."""
+    from django.db import connection
+    from django_tenants.utils import schema_context, tenant_context
+
+    from tenants.models import Municipality
+
+    if getattr(connection.tenant, "pk", None) is not None:
+        return tenant_context(connection.tenant)
+    schema = connection.schema_name
+    with schema_context("public"):
+        town = Municipality.objects.get(schema_name=schema)
+    return tenant_context(town)
+
+
 def _sample_report(prefix: str = "isolation") -> dict[str, Any]:
     """A reported profile in the current town: the report form and the queue item of it."""
     from modules.moderation.models import Case
     from modules.moderation.services import report_create
 
-    author = _resident(f"gemeldet-{prefix}@example.org")
-    reporter = _resident(f"meldend-{prefix}@example.org")
-    report = report_create(kind=PROFILE.kind, object_id=author.pk, category="insult", text="Beleidigt andere.",
-                           acting_user=reporter)
-    case = Case.objects.get(pk=report.case_id)
+    with _town_context():
+        author = _resident(f"gemeldet-{prefix}@example.org")
+        reporter = _resident(f"meldend-{prefix}@example.org")
+        report = report_create(kind=PROFILE.kind, object_id=author.pk, category="insult", text="Beleidigt andere.",
+                               acting_user=reporter)
+        case = Case.objects.get(pk=report.case_id)
     return {"kind": case.kind, "object_id": case.object_id, "pk": case.pk}
 
 
@@ -40,8 +57,9 @@ def _sample_decision() -> dict[str, Any]:
     from modules.moderation.services import Statement, case_decide
 
     values = _sample_report("entscheidung")
-    decision = case_decide(case_id=values["pk"], action="warn", acting_user=_moderator(),
-                           statement=Statement(facts="Beleidigung", ground="terms", ground_detail="§ 3"))
+    with _town_context():
+        decision = case_decide(case_id=values["pk"], action="warn", acting_user=_moderator(),
+                               statement=Statement(facts="Beleidigung", ground="terms", ground_detail="§ 3"))
     return {"pk": decision.pk}
 
 
@@ -67,6 +85,7 @@ class ModerationConfig(FeatureModule):
         ),
         settings_form=ModerationSettingsForm,
         enabled_by_default=True,
+        has_api=True,
         moderated_content=(PROFILE,),
         periodic_tasks=(PeriodicTask(task="moderation.purge_activity", every_seconds=6 * 3600),),
         sample_objects=(

@@ -23,6 +23,7 @@ from modules.moderation.forms import BulkForm, DecisionForm, ObjectionForm, Queu
 from modules.moderation.kinds import kind_get, kinds_all
 from modules.moderation.models import Action, BlockedTerm, CaseStatus, Decision, Suspension
 
+MAX_ID = 2**63 - 1  # the int converter takes any digits; ids are bigint
 QUEUE_PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 50
 
@@ -39,7 +40,7 @@ def _kind_label(kind: str) -> str:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     content = kind_get(kind)
-    summary = content.get(object_id) if content is not None else None
+    summary = content.get(object_id) if content is not None and object_id <= MAX_ID else None
     if summary is None:
         raise Http404
     next_url = request.POST.get("next") or request.GET.get("next") or ""

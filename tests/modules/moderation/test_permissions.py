@@ -97,6 +97,10 @@ def test_town_b_sees_and_changes_nothing_of_town_a(town_a, town_b, case, fake_ki
 
 
 def test_a_report_url_of_a_profile_in_a_is_404_on_b(town_a, town_b, admin_client_b):
+    from accounts.models import User
+
     with schema_context(town_a.schema_name):
         only_in_a = user_make("nur-in-a@example.org")
+    with schema_context(town_b.schema_name):
+        assert not User.objects.filter(pk=only_in_a.pk).exists()  # given: B has nobody with that id
     assert admin_client_b.get(f"/moderation/melden/moderation.profile/{only_in_a.pk}/").status_code == 404
