@@ -103,6 +103,20 @@ def _int_param(value: str | None) -> int | None:
     return int(value)
 
 
+def _closed_reason(conversation: Conversation, user: Any, others: list[Any], blocked: set[int]) -> str:
+    """Why `user` can't write in this one-to-one conversation ("" when they can), said before they try."""
+    if not conversation.is_direct:
+        return ""
+    other = others[0] if others else None
+    if other is None or not other.is_active:
+        return _("This conversation has ended.")
+    if other.pk in blocked:
+        return _("You have blocked %(name)s. Unblock them to write again.") % {"name": services.display_name(other)}
+    if services.blocks(blocker_id=other.pk, blocked_id=user.pk):
+        return _("%(name)s does not accept messages from you.") % {"name": services.display_name(other)}
+    return ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,6 +149,7 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "conversations/conversation_detail.html",
         {
+            "closed_reason": _closed_reason(conversation, request.user, others, blocked),
             "conversation": conversation,
             "title": _title(conversation, request.user),
             "messages_shown": [_message_view(m, request.user) for m in shown],

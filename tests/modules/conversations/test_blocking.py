@@ -23,8 +23,11 @@ def test_the_blocked_person_can_neither_write_nor_start_a_conversation_with_the_
     assert response.status_code == 302 and response["Location"] == f"/conversations/{conversation.pk}/"
     assert Block.objects.filter(blocker=anna, blocked=ben).exists()
 
-    # then: Ben's next message is refused with a clear message, and nothing is stored
+    # then: Ben's page says so instead of offering the form, and a message sent anyway is refused
     ben_client = logged_in_client(town_a, ben)
+    page = ben_client.get(f"/conversations/{conversation.pk}/").content.decode()
+    refusal = _("%(name)s does not accept messages from you.") % {"name": "Anna A."}
+    assert refusal in page and 'name="text"' not in page
     refused = ben_client.post(f"/conversations/{conversation.pk}/", {"text": "Noch was"})
     assert refused.status_code == 400
     assert _("%(name)s does not accept messages from you.") % {"name": "Anna A."} in refused.content.decode()
