@@ -63,7 +63,8 @@
     busy = true;
     fetch(url + "?after=" + lastId, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.status === 404 || response.status === 403) { stopped = true; return null; }
+        // Gone, not allowed, or signed out (redirected to the login page): stop asking.
+        if (response.status === 404 || response.status === 403 || response.redirected) { stopped = true; return null; }
         return response.ok ? response.json() : null;
       })
       .then(function (data) {
