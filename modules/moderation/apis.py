@@ -76,7 +76,8 @@ class ReportCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         content = kind_get(data["kind"])
-        if content is None or content.get(data["object_id"]) is None:
+        if not services.content_visible_to(content, data["object_id"], request.user) or (
+                content.get(data["object_id"]) is None):
             raise Http404
         try:
             report = services.report_create(kind=data["kind"], object_id=data["object_id"],

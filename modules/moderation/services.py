@@ -205,13 +205,20 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_MAX_LENGTH else text[: EXCERPT_MAX_LENGTH - 1] + "…"
 
 
+def content_visible_to(content: Any, object_id: int, user: Any) -> bool:
+    """May ``user`` see this content (and so report it)? Private kinds say so with ``visible_to``."""
+    if content is None:
+        return False
+    return content.visible_to is None or bool(content.visible_to(object_id, user))
+
+
 @transaction.atomic
 def report_create(*, kind: str, object_id: int, category: str, text: str, acting_user: Any) -> Report:
     """A resident reports content; several reports on the same content become one queue item."""
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDenied(_("Please sign in to report content."))
     content = kind_get(kind)
-    summary = content.get(int(object_id)) if content is not None else None
+    summary = content.get(int(object_id)) if content_visible_to(content, int(object_id), acting_user) else None
     if summary is None:
         raise ValidationError(_("This content no longer exists."), code="not_found")
     if summary.author_id is not None and summary.author_id == acting_user.pk:

@@ -40,7 +40,9 @@ def _kind_label(kind: str) -> str:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     content = kind_get(kind)
-    summary = content.get(object_id) if content is not None and object_id <= MAX_ID else None
+    # Private content (a conversation's messages) is 404 for outsiders: the form would show its excerpt.
+    visible = object_id <= MAX_ID and services.content_visible_to(content, object_id, request.user)
+    summary = content.get(object_id) if visible and content is not None else None
     if summary is None:
         raise Http404
     next_url = request.POST.get("next") or request.GET.get("next") or ""

@@ -62,6 +62,7 @@ class FakeKind:
 
     notes: dict[int, FakeNote] = field(default_factory=dict)
     calls: list[tuple] = field(default_factory=list)
+    private: dict[int, set[int]] = field(default_factory=dict)  # note pk -> ids of the only people who see it
 
     def add(self, pk: int, *, author: User | None, text: str = "Kaufen Sie billige Uhren!") -> int:
         self.notes[pk] = FakeNote(author_id=author.pk if author else None, text=text)
@@ -81,9 +82,12 @@ class FakeKind:
         self.calls.append(("delete", pk))
         del self.notes[pk]
 
+    def visible_to(self, pk: int, user) -> bool:
+        return pk not in self.private or user.pk in self.private[pk]
+
     def spec(self) -> ModeratedContent:
         return ModeratedContent(kind="test.note", label="Testnotiz", get=self.get, set_hidden=self.set_hidden,
-                                delete=self.delete)
+                                delete=self.delete, visible_to=self.visible_to)
 
 
 @pytest.fixture

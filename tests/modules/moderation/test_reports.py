@@ -88,3 +88,23 @@ def test_the_module_switched_off_takes_the_report_form_with_it(town_a, fake_kind
     assert client.post(facade.report_url(kind="test.note", object_id=1),
                        {"category": "spam", "text": "Spam"}).status_code == 404
     assert not Report.objects.exists()
+
+
+def test_private_content_is_404_for_people_who_cannot_see_it(town_a, fake_kind, resident, reporter):
+    # given: a note only its author and the reporter can see (like a message in their conversation)
+    fake_kind.add(1, author=resident, text="Nur für Max")
+    fake_kind.private[1] = {resident.pk, reporter.pk}
+    outsider = user_make("aussen@example.org")
+    url = facade.report_url(kind="test.note", object_id=1)
+    # then: the outsider learns nothing, by page or API, and can't report it
+    page = logged_in_client(town_a, outsider).get(url)
+    assert page.status_code == 404 and "Nur für Max" not in page.content.decode()
+    assert logged_in_client(town_a, outsider).post(url, {"category": "spam", "text": "Spam"}).status_code == 404
+    api = logged_in_client(town_a, outsider).post(
+        "/api/v1/moderation/reports/create/", {"kind": "test.note", "object_id": 1, "category": "spam", "text": "x"},
+        content_type="application/json")
+    assert api.status_code == 404
+    assert not Report.objects.exists()
+    # while the person who received it can report it
+    sent = logged_in_client(town_a, reporter).post(url, {"category": "insult", "text": "Beleidigung"})
+    assert sent.status_code == 302
