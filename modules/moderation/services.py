@@ -365,6 +365,9 @@ def case_decide(
             _("You made the first decision. Another moderator of the town decides on the objection."),
             code="same_moderator",
         )
+    if case.author_id == acting_user.pk and _moderator_ids(exclude=[acting_user.pk]):
+        raise ValidationError(_("This is about your own content or profile. Another moderator of the town decides."),
+                              code="own_case")
     _author_check_for_sanctions(case, action)
     statement = _statement_clean(action if action != Action.UPHOLD else Action.HIDE, statement or Statement())
     if action == Action.SUSPEND:

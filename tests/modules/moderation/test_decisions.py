@@ -186,3 +186,16 @@ def test_nobody_but_the_author_objects_and_a_dismissal_has_no_objection(in_town_
         objection_create(decision_id=dismissal.pk, text="Warum?", acting_user=resident)
     with pytest.raises(ValidationError):
         case_decide(case_id=case_id, action="hide", acting_user=moderator, statement=Statement(**STATEMENT))
+
+
+def test_a_moderator_does_not_decide_on_their_own_content(in_town_a, fake_kind, reporter, moderator, second_moderator):
+    from django.core.exceptions import ValidationError
+
+    fake_kind.add(1, author=moderator)
+    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    with override("de"), pytest.raises(ValidationError) as error:
+        case_decide(case_id=case_id, action="dismiss", acting_user=moderator)
+    with override("de"):
+        assert error.value.messages == [
+            _("This is about your own content or profile. Another moderator of the town decides.")]
+    assert case_decide(case_id=case_id, action="dismiss", acting_user=second_moderator).action == "dismiss"
