@@ -184,6 +184,17 @@ def message_send(*, conversation: Conversation, acting_user: Any, text: str, con
     return message
 
 
+@transaction.atomic
+def conversation_leave(*, conversation: Conversation, acting_user: Any) -> None:
+    """Leave a group conversation: it disappears from your list and you hear nothing more from it."""
+    _require_member(acting_user)
+    if conversation.is_direct:
+        raise ValidationError(_("A conversation between two people can't be left; block the person instead."))
+    deleted, _rows = Participant.objects.filter(conversation=conversation, user_id=acting_user.pk).delete()
+    if not deleted:
+        raise PermissionDenied(_("You are not part of this conversation."))
+
+
 def message_notify(*, message: Message) -> None:
     """Tell the other participants (after commit). Safe to call twice: the dedupe key is per message."""
     from modules.notifications.facade import notify

@@ -10,4 +10,5 @@ urlpatterns = [
     path("blocked/remove/", views.blocked_remove, name="blocked-remove"),
     path("<int:pk>/", views.conversation_detail, name="conversation-detail"),
     path("<int:pk>/poll/", views.conversation_poll, name="conversation-poll"),
+    path("<int:pk>/leave/", views.conversation_leave, name="conversation-leave"),
 ]

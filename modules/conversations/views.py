@@ -188,6 +188,19 @@ def conversation_poll(request: HttpRequest, pk: int) -> JsonResponse:
                          "report_label": _("Report")})
 
 
+@login_required
+@require_POST
+def conversation_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _own_conversation(request, pk)
+    try:
+        services.conversation_leave(conversation=conversation, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(conversation.get_absolute_url())
+    messages.success(request, _("You have left the conversation."))
+    return redirect("conversations:conversation-list")
+
+
 # --- starting one --------------------------------------------------------------------------
 
 

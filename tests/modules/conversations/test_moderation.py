@@ -3,7 +3,6 @@ and a hidden message shows as hidden to everyone but its sender."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils.translation import gettext as _
 
 from core.modules import moderated_content_kinds
@@ -56,12 +55,6 @@ def test_a_hidden_message_shows_as_hidden_to_the_others(town_a, anna, ben):
     assert kind.get(message.pk) is None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Known leak, outside this module: the moderation report page shows ContentSummary.excerpt to any "
-    "signed-in person; it has yet to ask ModeratedContent.visible_to(pk, user) and answer 404 (remove this "
-    "marker when it does).",
-)
 def test_someone_outside_the_conversation_cannot_read_a_message_through_the_report_page(town_a, anna, ben, carla):
     conversation = conversation_make(anna, ben, text="Nur für Ben")
     message = conversation.messages.get()

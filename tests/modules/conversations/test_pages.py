@@ -120,3 +120,24 @@ def test_the_page_loads_the_polling_script_as_a_static_file(town_a, anna, ben):
     assert "conversations/poll.js" in page and 'data-poll-url="/conversations/' in page
     assert "<script>" not in page.split("<main", 1)[1]  # nothing inline
     assert _("Send") in page
+
+
+def test_leaving_a_group_removes_it_from_your_list_and_stops_its_messages(town_a, anna, ben, carla):
+    group = conversation_make(anna, ben, carla, text="Wer kommt?")
+    client = logged_in_client(town_a, ben)
+    assert _("Leave this conversation") in client.get(f"/conversations/{group.pk}/").content.decode()
+
+    response = client.post(f"/conversations/{group.pk}/leave/")
+
+    assert response.status_code == 302 and response["Location"] == "/conversations/"
+    assert client.get(f"/conversations/{group.pk}/").status_code == 404
+    assert f"/conversations/{group.pk}/" not in client.get("/conversations/").content.decode()
+    assert set(group.participants.values_list("user_id", flat=True)) == {anna.pk, carla.pk}
+
+
+def test_a_one_to_one_conversation_cannot_be_left(town_a, anna, ben):
+    conversation = conversation_make(anna, ben)
+    client = logged_in_client(town_a, ben)
+    assert _("Leave this conversation") not in client.get(f"/conversations/{conversation.pk}/").content.decode()
+    client.post(f"/conversations/{conversation.pk}/leave/")
+    assert conversation.participants.count() == 2
