@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -27,6 +28,7 @@ from modules.conversations.forms import BlockForm, MessageForm, StartForm
 from modules.conversations.models import Conversation, Message
 
 PAGE_SIZE = 50
+LIST_PAGE_SIZE = 30
 POLL_LIMIT = 100
 MESSAGE_KIND = services.MESSAGE_KIND
 
@@ -68,12 +70,14 @@ def _message_view(message: Message, viewer: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    conversations = list(selectors.conversation_list_for(user=request.user)[:200])
-    rows = [{"conversation": c, "title": _title(c, request.user), "unread": c.unread} for c in conversations]
+    page = Paginator(selectors.conversation_list_for(user=request.user), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [{"conversation": c, "title": _title(c, request.user), "unread": c.unread} for c in page.object_list]
     return render(
         request,
         "conversations/conversation_list.html",
-        {"rows": rows, "unread_total": sum(row["unread"] for row in rows)},
+        {"rows": rows, "page": page, "unread_total": selectors.unread_total(user=request.user)},
     )
 
 

@@ -141,3 +141,17 @@ def test_a_one_to_one_conversation_cannot_be_left(town_a, anna, ben):
     assert _("Leave this conversation") not in client.get(f"/conversations/{conversation.pk}/").content.decode()
     client.post(f"/conversations/{conversation.pk}/leave/")
     assert conversation.participants.count() == 2
+
+
+def test_the_list_pages_through_many_conversations(town_a, anna):
+    from modules.conversations.views import LIST_PAGE_SIZE
+    from tests.modules.conversations.conftest import user_make
+
+    people = [user_make(f"nachbar{number}@example.org") for number in range(LIST_PAGE_SIZE + 1)]
+    oldest = conversation_make(people[0], anna, text="Älteste")
+    for person in people[1:]:
+        conversation_make(person, anna, text="Neuer")
+    client = logged_in_client(town_a, anna)
+    first = client.get("/conversations/").content.decode()
+    assert f"/conversations/{oldest.pk}/" not in first and "?page=2" in first
+    assert f"/conversations/{oldest.pk}/" in client.get("/conversations/?page=2").content.decode()
