@@ -63,6 +63,19 @@ def _comment_delete(pk: int) -> None:
     comment_delete(pk)
 
 
+def _post_visible_to(pk: int, user: Any) -> bool:
+    # A village post is for that village: the report page must not show it to anyone else.
+    from modules.board.selectors import post_get_visible
+
+    return post_get_visible(pk=pk, user=user) is not None
+
+
+def _comment_visible_to(pk: int, user: Any) -> bool:
+    from modules.board.selectors import comment_get_for
+
+    return comment_get_for(pk=pk, user=user) is not None
+
+
 def _sample_post() -> dict[str, Any]:
     """One town-wide post of the town's admin, for the isolation suite (made directly: no moderation round)."""
     from datetime import timedelta
@@ -127,9 +140,10 @@ class BoardConfig(FeatureModule):
         feed=FeedSource(items=_feed_items),
         moderated_content=(
             ModeratedContent(kind="board.post", label=_("Pinnwand post"), get=_post_get,
-                             set_hidden=_post_set_hidden, delete=_post_delete),
+                             set_hidden=_post_set_hidden, delete=_post_delete, visible_to=_post_visible_to),
             ModeratedContent(kind="board.comment", label=_("Pinnwand comment"), get=_comment_get,
-                             set_hidden=_comment_set_hidden, delete=_comment_delete),
+                             set_hidden=_comment_set_hidden, delete=_comment_delete,
+                             visible_to=_comment_visible_to),
         ),
         sample_objects=(
             SampleObject(create=_sample_post, url_names=_POST_ROUTES),

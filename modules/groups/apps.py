@@ -36,6 +36,27 @@ def _comment_summary(pk: int) -> ContentSummary | None:
     return comment_summary(pk)
 
 
+def _post_visible_to(pk: int, user: Any) -> bool:
+    # A closed group's posts are for its members: the report page must not show them to anyone else.
+    from modules.groups.models import Post
+    from modules.groups.selectors import group_access, post_get_visible
+
+    post = Post.objects.select_related("group").filter(pk=pk).first()
+    if post is None or not group_access(user=user, group=post.group).can_read:
+        return False
+    return post_get_visible(group=post.group, post_id=pk, user=user) is not None
+
+
+def _comment_visible_to(pk: int, user: Any) -> bool:
+    from modules.groups.models import Comment
+    from modules.groups.selectors import comment_get_visible, group_access
+
+    comment = Comment.objects.select_related("post__group").filter(pk=pk).first()
+    if comment is None or not group_access(user=user, group=comment.post.group).can_read:
+        return False
+    return comment_get_visible(group=comment.post.group, comment_id=pk, user=user) is not None
+
+
 def _set_hidden(model_name: str):
     def set_hidden(pk: int, hidden: bool) -> None:
         from modules.groups import models, services
@@ -97,9 +118,10 @@ class GroupsConfig(FeatureModule):
         feed=FeedSource(items=_feed_items),
         moderated_content=(
             ModeratedContent(kind="groups.post", label=_("Group post"), get=_post_summary,
-                             set_hidden=_set_hidden("Post"), delete=_delete("Post")),
+                             set_hidden=_set_hidden("Post"), delete=_delete("Post"), visible_to=_post_visible_to),
             ModeratedContent(kind="groups.comment", label=_("Comment in a group"), get=_comment_summary,
-                             set_hidden=_set_hidden("Comment"), delete=_delete("Comment")),
+                             set_hidden=_set_hidden("Comment"), delete=_delete("Comment"),
+                             visible_to=_comment_visible_to),
         ),
         sample_objects=(SampleObject(create=_sample_group),),
     )

@@ -9,7 +9,7 @@ from core.modules import moderated_content_kinds
 from modules.board import services
 from modules.board.models import Comment, Post, Reaction
 from tests.conftest import logged_in_client
-from tests.modules.board.conftest import topic, user_make
+from tests.modules.board.conftest import post_make, topic, user_make
 
 
 def _block(term: str, moderator) -> None:
@@ -137,3 +137,18 @@ def test_the_moderators_delete_a_post_and_a_comment(town_a, anna, ben, make_post
     moderated_content_kinds()["board.post"].delete(post.pk)
     assert not Post.objects.exists()
     moderated_content_kinds()["board.post"].delete(post.pk)  # a second time finds nothing and does nothing
+
+
+def test_a_village_post_cannot_be_read_through_the_report_page_from_another_village(town_a, anna, ben, yara):
+    # given: a post for Xanten-Au only
+    post = post_make(anna, text="Schlüssel am Dorfbrunnen gefunden")
+    from modules.moderation.facade import report_url
+
+    url = report_url(kind="board.post", object_id=post.pk)
+
+    # then: Ben from the same village may report it; Yara from Ypsdorf finds nothing, not even its text
+    assert logged_in_client(town_a, ben).get(url).status_code == 200
+    page = logged_in_client(town_a, yara).get(url)
+    assert page.status_code == 404 and "Dorfbrunnen" not in page.content.decode()
+    visible_to = moderated_content_kinds()["board.post"].visible_to
+    assert visible_to(post.pk, ben) and not visible_to(post.pk, yara)

@@ -118,3 +118,20 @@ def test_posts_and_comments_of_others_have_a_report_link(town_a, public_group, p
     assert report_url(kind="groups.post", object_id=post.pk) in page
     assert report_url(kind="groups.comment", object_id=comment.pk) in page
     assert report_url(kind="groups.post", object_id=post.pk) not in own
+
+
+def test_a_closed_groups_post_cannot_be_read_through_the_report_page(town_a, closed_group, people):
+    # given: a post in a closed group
+    from modules.moderation.facade import report_url
+
+    post = post_make(closed_group, people["member"], text="Schlüssel liegt unter der Fußmatte")
+    comment = services.comment_create(post=post, acting_user=people["founder"], text="Danke, Fußmatte gefunden")
+
+    # then: members may report it; an outsider learns nothing, neither of the post nor of its comment
+    for kind, pk in (("groups.post", post.pk), ("groups.comment", comment.pk)):
+        url = report_url(kind=kind, object_id=pk)
+        assert client_for(town_a, people["founder"] if kind == "groups.post" else people["member"]).get(
+            url).status_code == 200
+        page = client_for(town_a, people["outsider"]).get(url)
+        assert page.status_code == 404 and "Fußmatte" not in page.content.decode()
+        assert not moderated_content_kinds()[kind].visible_to(pk, people["outsider"])
