@@ -52,11 +52,12 @@ def _patrons_open(town, catalogue, *, module_price: int = 1500, club_price: int 
                        slots=slots)
 
 
-def _organisation(town, *, name: str, slug: str, kind: str = "verein", approved: bool = True, manager=None):
+def _organisation(town, *, name: str, slug: str, kind: str = "verein", approved: bool = True, manager=None,
+                  pk: int | None = None):
     from town.models import MembershipRole, Organisation, OrganisationMembership
 
     with schema_context(town.schema_name):
-        organisation = Organisation.objects.create(name=name, slug=slug, kind=kind, is_approved=approved)
+        organisation = Organisation.objects.create(pk=pk, name=name, slug=slug, kind=kind, is_approved=approved)
         if manager is not None:
             OrganisationMembership.objects.create(organisation=organisation, user=manager, role=MembershipRole.MANAGER)
     return organisation
@@ -362,18 +363,28 @@ def test_the_service_refuses_a_business_as_club_without_calling_stripe(town_a, c
 
 
 def test_town_b_never_shows_or_books_town_as_patrons(town_a, town_b, catalogue, client_b, admin_client_b):
-    # given: both towns have a club with the same slug (and a colliding pk); A's has a patron
+    # given: both towns have a club with the same slug and the same pk; A's has a patron
+    from town.models import Organisation
+
     _patrons_open(town_a, catalogue)
     _patrons_open(town_b, catalogue)
     club_a = _organisation(town_a, name="SV Altdorf", slug="sportverein")
-    club_b = _organisation(town_b, name="SV Bergdorf", slug="sportverein")
+    treasurer_b = _user(town_b, "kasse@sv-bergdorf.example")
+    with schema_context(town_b.schema_name):
+        assert not Organisation.objects.filter(pk=club_a.pk).exists()
+    club_b = _organisation(town_b, name="SV Bergdorf", slug="sportverein", manager=treasurer_b, pk=club_a.pk)
     business, owner = _business(town_a)
     _buy(owner, business, "club-patron", club=club_a.pk)
     _buy(owner, business, "module-patron", module=SPONSORED_MODULE)
 
-    # then: B's club page and module pages name nobody; B's ledger knows nothing of A's club
+    # then: B's club page and module pages name nobody, not even to B's club manager
     assert _patron_line(client_b.get(f"/organisationen/{club_b.slug}/").content.decode()) == ""
     assert _patron_line(client_b.get(f"/{SPONSORED_MODULE}/").content.decode()) == ""
+    treasurer_client = logged_in_client(town_b, treasurer_b)
+    assert _patron_line(treasurer_client.get(f"/organisationen/{club_b.slug}/").content.decode()) == ""
+    income_b = treasurer_client.get("/sponsoring/verein/").content.decode()
+    assert _("No patron has paid your club yet.") in income_b and "Bäckerei Korn" not in income_b
+    # B's ledger knows nothing of A's club
     ledger_b = admin_client_b.get("/backoffice/sponsoring/einnahmen/").content.decode()
     assert "SV Altdorf" not in ledger_b and "SV Bergdorf" not in ledger_b
     assert LedgerEntry.objects.filter(tenant=town_a, club_organisation_id=club_a.pk).count() == 1
