@@ -56,5 +56,6 @@ def carla(in_town_a) -> User:
 
 
 @pytest.fixture
-def eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def eager(celery_eager):
+    """Tasks sent with .delay() run at once. Through the Celery app itself: once the app has read its
+    configuration, a changed CELERY_TASK_ALWAYS_EAGER setting no longer reaches it."""
