@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.images import image_reencode
+from core.tenancy import current_town
 from modules.board.conf import expiry_days
 from modules.board.models import (
     ALT_MAX_LENGTH,
@@ -198,18 +198,6 @@ def _delete_files_after_commit(names: Iterable[str]) -> None:
 # --- telling people ---------------------------------------------------------------
 
 
-def _current_town() -> Any:
-    """The Municipality row of the current schema; under schema_context() the connection only holds a stand-in."""
-    tenant = connection.tenant
-    if getattr(tenant, "pk", None) is None:
-        from tenants.models import Municipality
-
-        schema_name = connection.schema_name
-        with schema_context(get_public_schema_name()):
-            tenant = Municipality.objects.get(schema_name=schema_name)
-    return tenant
-
-
 def excerpt(text: str, length: int = NOTIFY_EXCERPT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -255,7 +243,7 @@ def _announce_post(post: Post) -> None:
             dedupe_key=f"board.post:{post.pk}",
             topic="board.posts",
         )
-    tenant = _current_town()
+    tenant = current_town()
     post_id = post.pk
     ortsgemeinde_ids = [post.ortsgemeinde_id] if post.ortsgemeinde_id else []
     transaction.on_commit(

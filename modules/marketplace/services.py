@@ -16,16 +16,16 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.branding import town_url
 from core.images import image_check, image_reencode
+from core.tenancy import current_town
 from modules.marketplace.models import (
     DESCRIPTION_MAX_LENGTH,
     MAX_PHOTOS,
@@ -197,24 +197,12 @@ def _delete_files_after_commit(names: Iterable[str]) -> None:
     transaction.on_commit(delete)
 
 
-def _current_town() -> Any:
-    """The Municipality row of the current schema; under schema_context() the connection only holds a stand-in."""
-    tenant = connection.tenant
-    if getattr(tenant, "pk", None) is None:
-        from tenants.models import Municipality
-
-        schema_name = connection.schema_name
-        with schema_context(get_public_schema_name()):
-            tenant = Municipality.objects.get(schema_name=schema_name)
-    return tenant
-
-
 def _announce(listing: Listing) -> None:
     """After commit: content_published for the platform, and the saved-search mails."""
     from core.signals import content_published
     from modules.marketplace.tasks import notify_saved_searches
 
-    tenant = _current_town()
+    tenant = current_town()
     listing_id = listing.pk
     ortsgemeinde_ids = [listing.ortsgemeinde_id] if listing.ortsgemeinde_id else []
 

@@ -17,14 +17,14 @@ from typing import Any
 import nh3
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.images import image_reencode
+from core.tenancy import current_town
 from modules.news.models import Article, ArticleStatus, Category
 from town.models import Organisation, Ortsgemeinde
 from town.people_selectors import organisations_publishable_by
@@ -119,23 +119,11 @@ def _search_index_update(article: Article) -> None:
     )
 
 
-def _current_town() -> Any:
-    """The Municipality row of the current schema; under schema_context() the connection only holds a stand-in."""
-    tenant = connection.tenant
-    if getattr(tenant, "pk", None) is None:
-        from tenants.models import Municipality
-
-        schema_name = connection.schema_name
-        with schema_context(get_public_schema_name()):
-            tenant = Municipality.objects.get(schema_name=schema_name)
-    return tenant
-
-
 def _announce(article: Article) -> None:
     """Send content_published once the surrounding transaction has committed."""
     from core.signals import content_published
 
-    tenant = _current_town()
+    tenant = current_town()
     article_id = article.pk
     ortsgemeinde_ids = sorted(article.ortsgemeinden.values_list("pk", flat=True))
 

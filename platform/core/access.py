@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 
-from core.tenancy import current_tenant
+from core.tenancy import current_tenant, current_town
 from tenants.models import Municipality
 from tenants.selectors import tenant_enabled_modules
 
@@ -21,6 +21,8 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 def tenant_has_module(key: str, *, tenant: Municipality | None = None, fresh: bool = False) -> bool:
     tenant = tenant or current_tenant()
+    if tenant is not None and getattr(tenant, "pk", None) is None:
+        tenant = current_town()  # under schema_context() only a FakeTenant without a pk
     return tenant is not None and key in tenant_enabled_modules(tenant=tenant, fresh=fresh)
 
 

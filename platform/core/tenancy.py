@@ -28,4 +28,23 @@ def current_tenant() -> Municipality | None:
     return cast("Municipality", tenant)
 
 
-__all__ = ["connection", "current_tenant"]
+def current_town() -> Municipality:
+    """The Municipality row of the active schema, also under schema_context().
+
+    schema_context() leaves only django-tenants' FakeTenant (a schema name, no pk) on the
+    connection, so the row is then read from the public schema by that name. Raises
+    Municipality.DoesNotExist where no town owns the schema.
+    """
+    tenant = connection.tenant
+    if getattr(tenant, "pk", None) is not None:
+        return cast("Municipality", tenant)
+    from django_tenants.utils import get_public_schema_name, schema_context
+
+    from tenants.models import Municipality
+
+    schema_name = connection.schema_name
+    with schema_context(get_public_schema_name()):
+        return Municipality.objects.get(schema_name=schema_name)
+
+
+__all__ = ["connection", "current_tenant", "current_town"]
