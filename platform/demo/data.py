@@ -106,6 +106,15 @@ PEOPLE = {
     "thomas.mueller": ("Thomas Müller", "resident", "betzdorf", ()),
     "hannah.klein": ("Hannah Klein", "resident", "elkenroth", ()),
     "peter.schneider": ("Peter Schneider", "resident", "steinebach-sieg", ()),
+    "gisela.hoffmann": ("Gisela Hoffmann", "resident", "fensdorf", ()),
+    # Owners of the Branchenbuch's demo businesses (modules/directory/demo.py); approving
+    # their entries makes each of them the manager of their business.
+    "katrin.jung": ("Katrin Jung", "resident", "gebhardshain", ()),
+    "juergen.schaefer": ("Jürgen Schäfer", "resident", "elkenroth", ()),
+    "michael.koelsch": ("Michael Kölsch", "resident", "betzdorf", ()),
+    "sandra.brenner": ("Sandra Brenner", "resident", "steinebach-sieg", ()),
+    "ulrike.brandt": ("Dr. Ulrike Brandt", "resident", "kausen", ()),
+    "frank.lohmann": ("Frank Lohmann", "resident", "scheuerfeld", ()),
 }
 
 STAFF = {"name": "Dorfkern Plattform-Team", "email": "staff@dorfkern.example"}
@@ -123,6 +132,7 @@ def banner_logins() -> list[tuple[str, str, str]]:
         ("Editor, Freiwillige Feuerwehr Betzdorf", email_of("feuerwehr"), "demo town"),
         ("Editor, TuS Gebhardshain", email_of("tus"), "demo town"),
         ("Resident (Gebhardshain)", email_of("maria.weber"), "demo town"),
+        ("Business owner, Dorfbäckerei Jung", email_of("katrin.jung"), "demo town"),
         ("Platform staff", STAFF["email"], "public site"),
     ]
 
