@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 # axe's own scale is minor < moderate < serious < critical; issue 3 allows no serious or critical finding.
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -177,3 +177,20 @@ def press_enter_on(page: Page, target: Locator, *, navigates: bool = True) -> No
         return
     with page.expect_navigation():
         page.keyboard.press("Enter")
+
+
+EMAIL_LABEL = re.compile(r"^E-?mail( address)?:?$", re.I)
+PASSWORD_LABEL = re.compile(r"^Password:?$")
+
+
+def sign_in(page: Page, journey: Any, town_url: str, email: str, password: str, step: str) -> None:
+    """Sign in from the town's start page through the account navigation, as a resident would."""
+    page.goto(town_url)
+    journey.seen(page, f"{step}-start", screenshot=False)
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in").click()
+    journey.seen(page, f"{step}-sign-in", screenshot=False)
+    page.get_by_label(EMAIL_LABEL).fill(email)
+    page.get_by_label(PASSWORD_LABEL).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    journey.seen(page, f"{step}-signed-in", screenshot=False)

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from tests.journeys.support import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Fichtenweg-Sonne-42"
@@ -49,18 +51,6 @@ def _town(make_town, slug: str) -> None:
             ResidentProfile.objects.create(user=user, ortsgemeinde=village)
 
 
-def _sign_in(page, journey, town_url: str, email: str, step: str) -> None:
-    page.goto(town_url)
-    journey.seen(page, f"{step}-start", screenshot=False)
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in").click()
-    journey.seen(page, f"{step}-sign-in", screenshot=False)
-    page.get_by_label(EMAIL).fill(email)
-    page.get_by_label(PASSWORD_1).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    journey.seen(page, f"{step}-signed-in", screenshot=False)
-
-
 def _notifications_badge(page):
     return page.get_by_role("link", name=re.compile(r"^Notifications"))
 
@@ -74,7 +64,7 @@ def test_a_post_reaches_the_village_is_reported_and_hidden_with_reasons(
 
     # Anna writes on the Pinnwand, for her village only
     anna = open_page()
-    _sign_in(anna, journey, town_url, ANNA, "anna")
+    sign_in(anna, journey, town_url, ANNA, PASSWORD, "anna")
     anna.get_by_role("navigation", name="Main").get_by_role("link", name="Pinnwand").click()
     expect(anna.get_by_role("heading", level=1)).to_have_text("Pinnwand")
     journey.seen(anna, "board")
@@ -90,7 +80,7 @@ def test_a_post_reaches_the_village_is_reported_and_hidden_with_reasons(
 
     # Bernd, also in Elkenroth, finds it in his home feed and has a notification about it
     bernd = open_page()
-    _sign_in(bernd, journey, town_url, BERND, "bernd")
+    sign_in(bernd, journey, town_url, BERND, PASSWORD, "bernd")
     feed = bernd.get_by_role("region", name="New in your village")
     expect(feed).to_contain_text("Rasenmäher")
     for _attempt in range(40):  # the worker delivers the notification within moments; reload until then
@@ -107,7 +97,7 @@ def test_a_post_reaches_the_village_is_reported_and_hidden_with_reasons(
 
     # Karl in Kausen sees neither the post nor a notification
     karl = open_page()
-    _sign_in(karl, journey, town_url, KARL, "karl")
+    sign_in(karl, journey, town_url, KARL, PASSWORD, "karl")
     expect(karl.get_by_role("main")).not_to_contain_text("Rasenmäher")
     expect(_notifications_badge(karl)).not_to_contain_text("unread")
     karl.get_by_role("navigation", name="Main").get_by_role("link", name="Pinnwand").click()
@@ -132,7 +122,7 @@ def test_a_post_reaches_the_village_is_reported_and_hidden_with_reasons(
 
     # Moni works the town's moderation queue and hides the post, with reasons
     moni = open_page()
-    _sign_in(moni, journey, town_url, MONI, "moni")
+    sign_in(moni, journey, town_url, MONI, PASSWORD, "moni")
     moni.get_by_role("navigation", name="Your account").get_by_role("link", name="Back office").click()
     journey.seen(moni, "back-office", screenshot=False)
     moni.get_by_role("navigation", name="Back office").get_by_role("link", name="Moderation queue").click()

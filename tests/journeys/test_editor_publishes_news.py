@@ -13,7 +13,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.journeys.support import link_in_mail, wait_for_mail
+from tests.journeys.support import link_in_mail, sign_in, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,18 +40,6 @@ def _town(make_town, slug: str) -> None:
             ResidentProfile.objects.create(user=UserFactory(email=email, name=name), ortsgemeinde=village)
 
 
-def _sign_in(page, journey, town_url: str, email: str, step: str) -> None:
-    page.goto(town_url)
-    journey.seen(page, f"{step}-start", screenshot=False)
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in").click()
-    journey.seen(page, f"{step}-sign-in", screenshot=False)
-    page.get_by_label(EMAIL).fill(email)
-    page.get_by_label(PASSWORD_1).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    journey.seen(page, f"{step}-signed-in", screenshot=False)
-
-
 def _news_page(page, journey, step: str):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="News").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("News")
@@ -66,7 +54,7 @@ def test_editor_is_invited_and_publishes_news_for_one_village(live_site, make_to
 
     # the admin invites Eddi to write for the fire brigade
     admin = open_page()
-    _sign_in(admin, journey, town_url, ADMIN_EMAIL, "admin")
+    sign_in(admin, journey, town_url, ADMIN_EMAIL, PASSWORD, "admin")
     admin.get_by_role("navigation", name="Your account").get_by_role("link", name="Back office").click()
     journey.seen(admin, "back-office", screenshot=False)
     admin.get_by_role("navigation", name="Back office").get_by_role("link", name="People", exact=True).click()
@@ -120,7 +108,7 @@ def test_editor_is_invited_and_publishes_news_for_one_village(live_site, make_to
 
     # Erna from Elkenroth finds it on her news page and reads it
     erna = open_page()
-    _sign_in(erna, journey, town_url, "erna@example.org", "erna")
+    sign_in(erna, journey, town_url, "erna@example.org", PASSWORD, "erna")
     news = _news_page(erna, journey, "erna-news")
     expect(news.get_by_role("heading", name=TITLE)).to_be_visible()
     news.get_by_role("link", name=TITLE).click()
@@ -130,7 +118,7 @@ def test_editor_is_invited_and_publishes_news_for_one_village(live_site, make_to
 
     # Karl from Kausen does not see it
     karl = open_page()
-    _sign_in(karl, journey, town_url, "karl@example.org", "karl")
+    sign_in(karl, journey, town_url, "karl@example.org", PASSWORD, "karl")
     news = _news_page(karl, journey, "karl-news")
     expect(news).to_contain_text("No news yet")
     expect(news.get_by_role("heading", name=TITLE)).to_have_count(0)

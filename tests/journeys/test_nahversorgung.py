@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
-from tests.journeys.support import wait_for_mail
+from tests.journeys.support import sign_in, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -51,18 +51,6 @@ def _town(make_town, slug: str) -> None:
             NotificationSettings.objects.create(user=user, quiet_hours=False)
 
 
-def _sign_in(page, journey, town_url: str, email: str, step: str) -> None:
-    page.goto(town_url)
-    journey.seen(page, f"{step}-start", screenshot=False)
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in").click()
-    journey.seen(page, f"{step}-sign-in", screenshot=False)
-    page.get_by_label(EMAIL).fill(email)
-    page.get_by_label(PASSWORD_1).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    journey.seen(page, f"{step}-signed-in", screenshot=False)
-
-
 def _main_nav(page, name: str) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
 
@@ -76,7 +64,7 @@ def test_bakery_goes_online_and_a_neighbour_brings_bread(
 
     # the bakery's owner registers the bakery in the directory
     owner = open_page()
-    _sign_in(owner, journey, town_url, OWNER, "owner")
+    sign_in(owner, journey, town_url, OWNER, PASSWORD, "owner")
     _main_nav(owner, "Directory")
     journey.seen(owner, "directory", screenshot=False)
     owner.get_by_role("link", name="Register your business").click()
@@ -96,7 +84,7 @@ def test_bakery_goes_online_and_a_neighbour_brings_bread(
 
     # the town admin approves it
     admin = open_page()
-    _sign_in(admin, journey, town_url, ADMIN_EMAIL, "admin")
+    sign_in(admin, journey, town_url, ADMIN_EMAIL, PASSWORD, "admin")
     admin.get_by_role("navigation", name="Your account").get_by_role("link", name="Back office").click()
     journey.seen(admin, "back-office", screenshot=False)
     admin.get_by_role("navigation", name="Back office").get_by_role("link", name="Business applications").click()
@@ -130,7 +118,7 @@ def test_bakery_goes_online_and_a_neighbour_brings_bread(
 
     # Rosa finds the bakery: open now, in her Ortsgemeinde
     rosa = open_page()
-    _sign_in(rosa, journey, town_url, ROSA, "rosa")
+    sign_in(rosa, journey, town_url, ROSA, PASSWORD, "rosa")
     _main_nav(rosa, "Directory")
     journey.seen(rosa, "rosa-directory", screenshot=False)
     rosa.get_by_label("Ortsgemeinde").select_option(label="Kausen")
@@ -162,7 +150,7 @@ def test_bakery_goes_online_and_a_neighbour_brings_bread(
 
     # Nils, going to the bakery anyway, accepts, buys and delivers
     nils = open_page()
-    _sign_in(nils, journey, town_url, NILS, "nils")
+    sign_in(nils, journey, town_url, NILS, PASSWORD, "nils")
     expect(nils.get_by_role("region", name="Who can bring something?")).to_contain_text(BAKERY)  # start page
     _main_nav(nils, "Errands")
     journey.seen(nils, "nils-errands")
