@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.images import image_reencode
+from core.storage import delete_files_after_commit
 from core.tenancy import current_town
 from modules.board.conf import expiry_days
 from modules.board.models import (
@@ -182,19 +183,6 @@ def _store_photos(post: Post, prepared: Sequence[tuple[Any, str]]) -> None:
         PostPhoto.objects.create(post=post, image=content, alt=alt, position=start + offset)
 
 
-def _delete_files_after_commit(names: Iterable[str]) -> None:
-    names = [name for name in names if name]
-    if not names:
-        return
-    storage = PostPhoto._meta.get_field("image").storage
-
-    def delete() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 # --- telling people ---------------------------------------------------------------
 
 
@@ -336,7 +324,8 @@ def post_update(
     post.save(update_fields=["text", "topic", "ortsgemeinde", "updated_at"])
     if remove_ids:
         removed = list(post.photos.filter(pk__in=remove_ids))
-        _delete_files_after_commit(photo.image.name for photo in removed)
+        storage = PostPhoto._meta.get_field("image").storage
+        delete_files_after_commit(storage, [photo.image.name for photo in removed])
         post.photos.filter(pk__in=[photo.pk for photo in removed]).delete()
     _store_photos(post, prepared)
     return post
@@ -350,7 +339,8 @@ def post_delete(*, post: Post, acting_user: Any) -> None:
 
 
 def _post_remove(post: Post) -> None:
-    _delete_files_after_commit(photo.image.name for photo in post.photos.all())
+    storage = PostPhoto._meta.get_field("image").storage
+    delete_files_after_commit(storage, [photo.image.name for photo in post.photos.all()])
     post.delete()
 
 

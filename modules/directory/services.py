@@ -23,6 +23,7 @@ from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.storage import delete_files_after_commit
 from modules.directory import opening_hours, selectors
 from modules.directory.images import photo_prepare
 from modules.directory.models import (
@@ -450,17 +451,7 @@ def photo_delete(*, photo: BusinessPhoto, acting_user: Any) -> None:
     storage = photo.image.storage
     photo.delete()
     Business.objects.filter(pk=photo.business_id).update(updated_at=timezone.now())
-    if name:
-        from django.db import connection
-        from django_tenants.utils import schema_context
-
-        schema = connection.schema_name
-
-        def delete_file() -> None:
-            with schema_context(schema):
-                storage.delete(name)
-
-        transaction.on_commit(delete_file)
+    delete_files_after_commit(storage, [name])
 
 
 # --- offers of the week ------------------------------------------------------------------

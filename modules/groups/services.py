@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.images import image_reencode
+from core.storage import delete_files_after_commit
 from modules.groups import selectors
 from modules.groups.models import (
     ALT_MAX_LENGTH,
@@ -209,8 +210,8 @@ def group_update(
 def group_delete(*, group: Group, acting_user: Any) -> None:
     """Gone with its posts, comments, members and requests (its admins or the town's moderators)."""
     _require_admin(acting_user, group)
-    for name in group.posts.exclude(image="").values_list("image", flat=True):
-        _delete_file_after_commit(name)
+    storage = Post._meta.get_field("image").storage
+    delete_files_after_commit(storage, list(group.posts.exclude(image="").values_list("image", flat=True)))
     group.delete()
 
 
@@ -432,20 +433,13 @@ def post_update(*, post: Post, acting_user: Any, text: str, image_alt: str | Non
     return post
 
 
-def _delete_file_after_commit(name: str) -> None:
-    if not name:
-        return
-    storage = Post._meta.get_field("image").storage
-    transaction.on_commit(lambda: storage.delete(name))
-
-
 @transaction.atomic
 def post_delete(*, post: Post, acting_user: Any) -> None:
     """The author, or an admin of the group (also the town's moderators)."""
     _require_active(acting_user)
     if not (user_can_edit(acting_user, post) or selectors.group_access(user=acting_user, group=post.group).is_admin):
         raise PermissionDenied(_("You can only delete what you wrote yourself."))
-    _delete_file_after_commit(post.image.name if post.image else "")
+    delete_files_after_commit(post.image.storage, [post.image.name])
     post.delete()
 
 
@@ -514,7 +508,7 @@ def content_delete(*, model: type[Post] | type[Comment], pk: int) -> None:
     if obj is None:
         return
     if isinstance(obj, Post):
-        _delete_file_after_commit(obj.image.name if obj.image else "")
+        delete_files_after_commit(obj.image.storage, [obj.image.name])
     obj.delete()
 
 

@@ -9,7 +9,7 @@ escaped wherever they are shown; nothing a resident writes is ever marked safe.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.branding import town_url
 from core.images import image_check, image_reencode
+from core.storage import delete_files_after_commit
 from core.tenancy import current_town
 from modules.marketplace.models import (
     DESCRIPTION_MAX_LENGTH,
@@ -184,19 +185,6 @@ def _store_photos(listing: Listing, photos: Sequence[Any], alt: str) -> None:
         )
 
 
-def _delete_files_after_commit(names: Iterable[str]) -> None:
-    names = [name for name in names if name]
-    if not names:
-        return
-    storage = ListingPhoto._meta.get_field("image").storage
-
-    def delete() -> None:
-        for name in names:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
-
-
 def _announce(listing: Listing) -> None:
     """After commit: content_published for the platform, and the saved-search mails."""
     from core.signals import content_published
@@ -307,7 +295,8 @@ def listing_update(*, listing: Listing, acting_user: Any, data: dict[str, Any]) 
     listing.save()
     if remove_ids:
         removed = list(listing.photos.filter(pk__in=remove_ids))
-        _delete_files_after_commit(photo.image.name for photo in removed)
+        storage = ListingPhoto._meta.get_field("image").storage
+        delete_files_after_commit(storage, [photo.image.name for photo in removed])
         listing.photos.filter(pk__in=[photo.pk for photo in removed]).delete()
     _store_photos(listing, photos, data.get("photo_alt", ""))
     _search_index_update(listing)
@@ -346,7 +335,8 @@ def listing_renew(*, listing: Listing, acting_user: Any, days: int = DEFAULT_EXP
 @transaction.atomic
 def listing_delete(*, listing: Listing, acting_user: Any) -> None:
     _require_edit(acting_user, listing)
-    _delete_files_after_commit(photo.image.name for photo in listing.photos.all())
+    storage = ListingPhoto._meta.get_field("image").storage
+    delete_files_after_commit(storage, [photo.image.name for photo in listing.photos.all()])
     listing.delete()
 
 

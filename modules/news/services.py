@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.images import image_reencode
+from core.storage import delete_files_after_commit
 from core.tenancy import current_town
 from modules.news.models import Article, ArticleStatus, Category
 from town.models import Organisation, Ortsgemeinde
@@ -203,8 +204,7 @@ def article_update(*, article: Article, acting_user: Any, data: dict[str, Any]) 
         article.ortsgemeinden.set(list(data["ortsgemeinden"]))
     _search_index_update(article)
     if old_image_name and old_image_name != (article.image.name if article.image else ""):
-        storage = Article._meta.get_field("image").storage
-        transaction.on_commit(lambda: storage.delete(old_image_name))
+        delete_files_after_commit(Article._meta.get_field("image").storage, [old_image_name])
     return article
 
 
@@ -245,9 +245,7 @@ def article_delete(*, article: Article, acting_user: Any) -> None:
     _require_write(acting_user, article.organisation)
     image_name = article.image.name if article.image else ""
     article.delete()
-    if image_name:
-        storage = Article._meta.get_field("image").storage
-        transaction.on_commit(lambda: storage.delete(image_name))
+    delete_files_after_commit(Article._meta.get_field("image").storage, [image_name])
 
 
 @transaction.atomic

@@ -17,26 +17,15 @@ from django.db import connection, transaction
 from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
 
 from core.colours import AA_NORMAL_TEXT, TEXT_LIGHT, best_text_contrast, contrast_ratio, darken_until_readable
+from core.storage import delete_files_after_commit
 from town.models import Ortsgemeinde, TownProfile
 
 
 def _ratio(value: float) -> str:
     # Rounded down, so a refused 4.47:1 never reads as "4.5:1" next to "4.5:1 needed".
     return formats.number_format(math.floor(value * 10) / 10, 1)
-
-
-def _delete_after_commit(storage: Any, name: str) -> None:
-    """Remove a replaced upload once the change is committed, in the schema (media folder) it belongs to."""
-    schema = connection.schema_name
-
-    def delete() -> None:
-        with schema_context(schema):
-            storage.delete(name)
-
-    transaction.on_commit(delete)
 
 
 # --- branding ---------------------------------------------------------------
@@ -122,7 +111,7 @@ def town_profile_update(*, profile: TownProfile, **fields: Any) -> TownProfile:
         old = previous.get(name)
         new = getattr(profile, name)
         if old and old.name and old.name != (new.name if new else ""):
-            _delete_after_commit(old.storage, old.name)
+            delete_files_after_commit(old.storage, [old.name])
     return profile
 
 
@@ -177,7 +166,7 @@ def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> O
     ortsgemeinde.full_clean()
     ortsgemeinde.save()
     if old_logo and old_logo != (ortsgemeinde.logo.name if ortsgemeinde.logo else ""):
-        _delete_after_commit(ortsgemeinde.logo.storage, old_logo)
+        delete_files_after_commit(ortsgemeinde.logo.storage, [old_logo])
     return ortsgemeinde
 
 
@@ -198,4 +187,4 @@ def ortsgemeinde_delete(*, ortsgemeinde: Ortsgemeinde) -> None:
     storage = ortsgemeinde.logo.storage
     ortsgemeinde.delete()
     if logo:
-        _delete_after_commit(storage, logo)
+        delete_files_after_commit(storage, [logo])
