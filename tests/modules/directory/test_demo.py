@@ -124,3 +124,20 @@ def test_the_demo_stays_in_its_town(demo_people, town_a, town_b, client_b):
     assert client_b.get(bakery_url).status_code == 404
     with schema_context(town_b.schema_name):
         assert not Business.objects.exists() and not WeeklyOffer.objects.exists()
+
+
+def test_the_owners_hear_of_their_approval_and_the_town_of_no_stale_application(
+    demo_people, celery_eager, no_quiet_hours, django_capture_on_commit_callbacks
+):
+    from modules.notifications.models import Notification
+
+    no_quiet_hours(*demo_people.values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load()
+
+    approved = Notification.objects.filter(event="directory.approved")
+    assert approved.filter(user=demo_people["katrin.jung"]).count() == 1
+    assert approved.count() == len(demo.BUSINESSES)
+    # the applications were decided before the notices went out: nothing waits in the review queue
+    assert not Notification.objects.filter(event="directory.application").exists()

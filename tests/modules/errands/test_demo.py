@@ -115,3 +115,18 @@ def test_the_demo_stays_in_its_town(demo_people, town_a, town_b):
     assert client_b.get(trip_url).status_code == 404
     with schema_context(town_b.schema_name):
         assert not ErrandRequest.objects.exists() and not Trip.objects.exists()
+
+
+def test_hannah_hears_that_maria_accepted_and_wrote(
+    demo_people, celery_eager, no_quiet_hours, django_capture_on_commit_callbacks
+):
+    from modules.notifications.models import Notification
+
+    no_quiet_hours(*demo_people.values())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo.load()
+
+    events = set(Notification.objects.filter(user=demo_people["hannah.klein"]).values_list("event", flat=True))
+    assert events == {"errands.accepted", "errands.comment"}
+    assert not Notification.objects.exclude(user=demo_people["hannah.klein"]).exists()

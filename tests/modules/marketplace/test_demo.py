@@ -77,3 +77,13 @@ def test_the_demo_stays_in_its_town(demo_people, town_a, town_b, client_b):
     assert client_b.get(f"/marketplace/{pram.pk}/").status_code == 404
     with schema_context(town_b.schema_name):
         assert not Listing.objects.exists()
+
+
+def test_loading_tells_nobody(demo_people, celery_eager, django_capture_on_commit_callbacks, mailoutbox):
+    from modules.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = demo.load()
+
+    assert created == len(demo.LISTINGS)
+    assert not Notification.objects.exists() and mailoutbox == []
