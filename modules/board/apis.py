@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.filters import ortsgemeinde_id_from_slug
 from api.pagination import ConditionalGetMixin, DefaultPagination
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -25,7 +26,6 @@ from rest_framework.views import APIView
 from core.branding import town_url
 from modules.board import selectors, services
 from modules.board.models import COMMENT_MAX_LENGTH, TEXT_MAX_LENGTH, Post, ReactionKind
-from town.models import Ortsgemeinde
 
 _TAGS = ["board"]
 _HIDDEN_HELP = "Hidden by the moderators (only its author sees it)."
@@ -138,10 +138,8 @@ class PostListApi(APIView):
         place: str | int | None = None
         if data.get("ortsgemeinde") == selectors.TOWN_WIDE:
             place = selectors.TOWN_WIDE
-        elif data.get("ortsgemeinde"):
-            place = Ortsgemeinde.objects.filter(slug=data["ortsgemeinde"]).values_list("pk", flat=True).first()
-            if place is None:
-                raise ValidationError({"ortsgemeinde": [_("Unknown Ortsgemeinde.")]})
+        else:
+            place = ortsgemeinde_id_from_slug(data.get("ortsgemeinde"))
         if data.get("topic") and selectors.topic_get_by_slug(slug=data["topic"]) is None:
             raise ValidationError({"topic": [_("Unknown topic.")]})
         qs = selectors.post_list_visible(user=request.user, topic_slug=data.get("topic"), ortsgemeinde=place)

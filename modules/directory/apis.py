@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from api.filters import ortsgemeinde_id_from_slug
 from api.pagination import DefaultPagination
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from core.branding import town_url
 from modules.directory import opening_hours, selectors
 from modules.directory.models import Business
-from town.models import Ortsgemeinde
 
 _TAGS = ["directory"]
 
@@ -105,11 +104,7 @@ def _list_queryset(params: Any):
     filters = DirectoryFilterSerializer(data=params)
     filters.is_valid(raise_exception=True)
     data = filters.validated_data
-    ortsgemeinde_id = None
-    if data.get("ortsgemeinde"):
-        ortsgemeinde_id = Ortsgemeinde.objects.filter(slug=data["ortsgemeinde"]).values_list("pk", flat=True).first()
-        if ortsgemeinde_id is None:
-            raise ValidationError({"ortsgemeinde": [_("Unknown Ortsgemeinde.")]})
+    ortsgemeinde_id = ortsgemeinde_id_from_slug(data.get("ortsgemeinde"))
     return selectors.business_list_visible(
         category_slug=data.get("category"),
         ortsgemeinde_id=ortsgemeinde_id,

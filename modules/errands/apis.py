@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.filters import ortsgemeinde_id_from_slug
 from api.pagination import ConditionalGetMixin, DefaultPagination
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +16,6 @@ from rest_framework.views import APIView
 from core.branding import town_url
 from modules.errands import selectors
 from modules.errands.models import ErrandRequest
-from town.models import Ortsgemeinde
 from town.selectors import user_ortsgemeinde_id
 
 
@@ -71,12 +69,7 @@ class OpenErrandListApi(ConditionalGetMixin, APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        ortsgemeinde_id = None
-        slug = filters.validated_data.get("ortsgemeinde")
-        if slug:
-            ortsgemeinde_id = Ortsgemeinde.objects.filter(slug=slug).values_list("pk", flat=True).first()
-            if ortsgemeinde_id is None:
-                raise ValidationError({"ortsgemeinde": [_("Unknown Ortsgemeinde.")]})
+        ortsgemeinde_id = ortsgemeinde_id_from_slug(filters.validated_data.get("ortsgemeinde"))
         qs = selectors.errand_list_open(
             viewer=request.user,
             home_ortsgemeinde_id=user_ortsgemeinde_id(request.user),

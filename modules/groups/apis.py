@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.filters import ortsgemeinde_id_from_slug
 from api.pagination import DefaultPagination
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,7 +24,6 @@ from rest_framework.views import APIView
 from core.branding import town_url
 from modules.groups import selectors, services
 from modules.groups.models import POST_MAX_LENGTH, Group, Post
-from town.models import Ortsgemeinde
 
 _TAGS = ["groups"]
 
@@ -126,12 +126,7 @@ class GroupListApi(APIView):
         filters = _FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        ortsgemeinde_id = None
-        if data.get("ortsgemeinde"):
-            places = Ortsgemeinde.objects.filter(slug=data["ortsgemeinde"])
-            ortsgemeinde_id = places.values_list("pk", flat=True).first()
-            if ortsgemeinde_id is None:
-                raise ValidationError({"ortsgemeinde": [_("Unknown Ortsgemeinde.")]})
+        ortsgemeinde_id = ortsgemeinde_id_from_slug(data.get("ortsgemeinde"))
         qs = selectors.group_list(search=data.get("search"), ortsgemeinde_id=ortsgemeinde_id)
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
