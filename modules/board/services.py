@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.images import image_reencode
+from core.names import display_name as display_name
 from core.storage import delete_files_after_commit
 from core.tenancy import current_town
 from modules.board.conf import expiry_days
@@ -67,16 +68,6 @@ def user_can_edit_post(user: Any, post: Post) -> bool:
 
 def user_can_delete_comment(user: Any, comment: Comment) -> bool:
     return _is_active(user) and comment.author_id == user.pk
-
-
-def display_name(user: Any) -> str:
-    """How a person appears to others: first name and initial ("Maria W."), never the e-mail address."""
-    parts = (getattr(user, "name", "") or "").split()
-    if not parts:
-        return _("A neighbour")
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} {parts[-1][0]}."
 
 
 # --- the moderation module ------------------------------------------------------------

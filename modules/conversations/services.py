@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.names import display_name as display_name
 from modules.conversations.models import Block, Conversation, Message, Participant
 
 MAX_PEOPLE = 8  # in a conversation, the sender included
@@ -27,16 +28,6 @@ CONTEXT_MAX_LENGTH = 200
 MODULE_KEY = "conversations"
 MESSAGE_KIND = "conversations.message"
 NOTIFY_TOPIC = "messages.new"
-
-
-def display_name(user: Any) -> str:
-    """How a person appears to others: first name and initial ("Anna M."), never the e-mail address."""
-    parts = (getattr(user, "name", "") or "").split()
-    if not parts:
-        return _("A neighbour")
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} {parts[-1][0]}."
 
 
 def _require_member(user: Any) -> None:

@@ -6,20 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext as _
 
+from core.names import display_name as display_name
 from modules.groups.models import Comment, Group, JoinRequest, MemberRole, Membership, Post, RequestStatus
 from town.models import MembershipRole, OrganisationMembership
-
-
-def display_name(user: Any) -> str:
-    """How a person appears to others: first name and initial ("Anna M."), never the e-mail address."""
-    parts = (getattr(user, "name", "") or "").split()
-    if not parts:
-        return _("A neighbour")
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} {parts[-1][0]}."
 
 
 def _active(user: Any) -> bool:

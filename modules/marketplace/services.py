@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.branding import town_url
 from core.images import image_check, image_reencode
+from core.names import display_name as display_name
 from core.storage import delete_files_after_commit
 from core.tenancy import current_town
 from modules.marketplace.models import (
@@ -424,16 +425,6 @@ def _message_text(body: str) -> str:
             {"body": _("The message is too long (at most %(max)d characters).") % {"max": MESSAGE_MAX_LENGTH}}
         )
     return body
-
-
-def display_name(user: Any) -> str:
-    """How a person appears to others: first name and initial ("Anna M."), never the e-mail address."""
-    parts = (getattr(user, "name", "") or "").split()
-    if not parts:
-        return _("A neighbour")
-    if len(parts) == 1:
-        return parts[0]
-    return f"{parts[0]} {parts[-1][0]}."
 
 
 def _relay(message: ContactMessage, *, listing: Listing, author: Any, recipient_id: int) -> None:
