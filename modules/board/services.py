@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -38,6 +37,7 @@ from modules.board.models import (
     Topic,
 )
 from town.selectors import user_ortsgemeinde_id
+from town.services import german_slugify
 
 PHOTO_MAX_SIDE = 1600  # pixels; plenty for a photo on a notice board
 NOTIFY_EXCERPT = 200
@@ -423,12 +423,11 @@ def comment_delete_moderated(pk: int) -> None:
 # --- topics ------------------------------------------------------------------------
 
 DEFAULT_TOPICS = ("Plausch", "Hilfe", "Fundsachen", "Hinweise")
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 TOPIC_NAME_MAX_LENGTH = 80
 
 
 def _topic_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(name.translate(_TRANSLITERATION))[:70] or "thema"
+    base = german_slugify(name)[:70] or "thema"
     slug, number = base, 1
     while Topic.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         number += 1

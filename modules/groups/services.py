@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.images import image_reencode
@@ -38,16 +37,16 @@ from modules.groups.models import (
 )
 from town.models import Organisation, Ortsgemeinde
 from town.people_services import user_can_publish_for
+from town.services import german_slugify
 
 PHOTO_MAX_SIDE = 1600  # pixels; enough for a photo in a feed
 # Path segments of the module's own pages; a group can't take them as its slug.
 RESERVED_SLUGS = frozenset({"new", "api", "feed", "manage"})
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
 def slug_for_name(name: str) -> str:
     """The group's address, with German transliteration ("Hauptstraße" -> "hauptstrasse")."""
-    return slugify(name.translate(_TRANSLITERATION))[:90].strip("-")
+    return german_slugify(name)[:90].strip("-")
 
 # --- moderation and notifications ------------------------------------------------------
 

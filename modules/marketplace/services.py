@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.branding import town_url
@@ -50,6 +49,7 @@ from modules.marketplace.money import MAX_PRICE_CENTS
 from modules.marketplace.notifications import SAVED_SEARCH_TOPIC, notify_user
 from town.models import Organisation, Ortsgemeinde
 from town.people_services import user_can_publish_for
+from town.services import german_slugify
 
 DEFAULT_EXPIRY_DAYS = 30
 MAX_EXPIRY_DAYS = 90
@@ -602,11 +602,10 @@ DEFAULT_CATEGORIES = (
     "Haushalt", "Garten", "Kinder", "Kleidung", "Möbel", "Werkzeug", "Elektronik", "Bücher & Medien",
     "Hilfe & Nachbarschaft", "Sonstiges",
 )
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
 def _category_slug(name: str) -> str:
-    base = slugify(name.translate(_TRANSLITERATION)) or "kategorie"
+    base = german_slugify(name) or "kategorie"
     slug, number = base, 1
     while Category.objects.filter(slug=slug).exists():
         number += 1

@@ -20,7 +20,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.images import image_reencode
@@ -30,6 +29,7 @@ from modules.news.models import Article, ArticleStatus, Category
 from town.models import Organisation, Ortsgemeinde
 from town.people_selectors import organisations_publishable_by
 from town.people_services import user_can_publish_for
+from town.services import german_slugify
 
 # --- rich text --------------------------------------------------------------
 
@@ -66,14 +66,13 @@ def body_sanitize(raw: str) -> str:
 
 # --- slugs --------------------------------------------------------------------
 
-_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 # Paths under /news/ and /api/v1/news/articles/ that an article slug must not shadow.
 RESERVED_SLUGS = frozenset({"feed", "manage", "categories", "api", "create"})
 
 
 def slug_for_title(title: str, *, exclude_pk: int | None = None) -> str:
     """A unique slug with German transliteration ("Straßenfest in Möhren" -> "strassenfest-in-moehren")."""
-    base = slugify(title.translate(_TRANSLITERATION))[:200].strip("-") or "artikel"
+    base = german_slugify(title)[:200].strip("-") or "artikel"
     candidate, number = base, 1
     while candidate in RESERVED_SLUGS or Article.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
         number += 1
@@ -302,7 +301,7 @@ def category_create(*, acting_user: Any, name: str) -> Category:
         raise ValidationError({"name": _("Please enter a name.")})
     if Category.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("This category exists already.")})
-    base = slugify(name.translate(_TRANSLITERATION)) or "kategorie"
+    base = german_slugify(name) or "kategorie"
     slug, number = base, 1
     while Category.objects.filter(slug=slug).exists():
         number += 1
