@@ -45,8 +45,9 @@ def no_quiet_hours() -> Callable[..., None]:
 def celery_eager() -> Iterator[None]:
     """Tasks sent with .delay() run at once, in the current town's schema (tenant-schemas-celery headers).
 
-    Afterwards the setting is dropped again rather than set to False: an explicit value would
-    override tests that switch eager mode on through Django's settings (CELERY_TASK_ALWAYS_EAGER).
+    Every test that wants eager tasks asks for this fixture: once the Celery app has read its
+    configuration, changing Django's CELERY_TASK_ALWAYS_EAGER no longer reaches it. Afterwards the
+    value is dropped again, so the app falls back to its configuration.
     """
     from config.celery import app
 

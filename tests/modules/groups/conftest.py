@@ -118,17 +118,6 @@ def fire_manager(feuerwehr) -> User:
     return user
 
 
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Tasks sent with .delay() run at once, in the current town's schema."""
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
-
 
 @pytest.fixture
 def daytime(monkeypatch) -> datetime.datetime:

@@ -12,7 +12,7 @@ from tests.modules.groups.conftest import member_of, user_make
 
 
 def test_a_new_post_notifies_opted_in_members_except_its_author_once_even_when_sent_twice(
-    public_group, people, daytime, eager_tasks, django_capture_on_commit_callbacks
+    public_group, people, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
     # given: the founder and one member want notifications, another member switched them off
     quiet = user_make("quentin.ruhig@example.org")
@@ -77,7 +77,7 @@ def test_join_requests_notify_every_group_admin_and_the_organisations_managers(
 
 
 def test_new_members_get_notifications_and_a_switched_off_member_gets_none(
-    public_group, people, daytime, eager_tasks, django_capture_on_commit_callbacks
+    public_group, people, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
     services.group_join(group=public_group, acting_user=people["outsider"])
     services.membership_set_notify(group=public_group, acting_user=people["member"], notify=False)
@@ -90,7 +90,7 @@ def test_new_members_get_notifications_and_a_switched_off_member_gets_none(
 
 
 def test_with_the_notifications_module_off_nobody_is_notified(
-    town_a, public_group, people, daytime, eager_tasks, django_capture_on_commit_callbacks
+    town_a, public_group, people, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
     from tenants.services import tenant_module_disable
 

@@ -30,8 +30,8 @@ def _relay_by_mail(monkeypatch):
 
 
 @pytest.fixture
-def eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def eager(celery_eager):
+    """Tasks run where they are queued."""
 
 
 def _assert_hides(message, *addresses: str) -> None:

@@ -75,11 +75,10 @@ def test_the_owner_cannot_write_to_themselves(town_a, seller):
     assert not Message.objects.exists()
 
 
-def test_with_messages_off_the_e_mail_relay_works_as_before(town_a, seller, buyer, settings,
+def test_with_messages_off_the_e_mail_relay_works_as_before(town_a, seller, buyer, celery_eager,
                                                              django_capture_on_commit_callbacks):
     from tenants.services import tenant_module_disable, tenant_module_enable
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     listing = listing_make(owner=seller, title="Kinderwagen")
     tenant_module_disable(tenant=town_a, key="conversations")
     try:

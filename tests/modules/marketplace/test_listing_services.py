@@ -96,9 +96,8 @@ def test_mark_reserved_then_done_hides_it(seller):
 
 
 def test_expiry_hides_the_listing_and_mails_a_renewal_link_once(seller, django_capture_on_commit_callbacks,
-                                                               settings, notifications_off):
+                                                               celery_eager, notifications_off):
     # given
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     listing = listing_make(owner=seller)
     Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
@@ -146,9 +145,8 @@ def test_an_editor_posts_for_their_organisation_and_colleagues_may_edit(in_town_
         listing_make(owner=outsider, organisation=club, title="Nicht erlaubt")
 
 
-def test_moderator_removes_with_a_reason_mailed_to_the_owner(seller, settings, django_capture_on_commit_callbacks,
+def test_moderator_removes_with_a_reason_mailed_to_the_owner(seller, celery_eager, django_capture_on_commit_callbacks,
                                                              notifications_off):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     listing = listing_make(owner=seller)
     moderator = user_make("mod@example.org", role="moderator")
     with pytest.raises(ValidationError):

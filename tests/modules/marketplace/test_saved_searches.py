@@ -21,9 +21,8 @@ _UNSUBSCRIBE = re.compile(r"https?://[^\s]+(/marketplace/unsubscribe/[A-Za-z0-9_
 
 
 @pytest.fixture
-def eager(settings, notifications_off):
+def eager(celery_eager, notifications_off):
     """Tasks run where they are queued; the town has no notifications module, so they mail."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
 def test_a_matching_listing_is_mailed_once_per_saved_search(seller, buyer, eager, django_capture_on_commit_callbacks):

@@ -29,10 +29,9 @@ def _status(town, pk: int) -> str:
         return Listing.objects.get(pk=pk).status
 
 
-def test_expire_task_is_a_no_op_where_the_module_is_off(town_a, town_b, settings, django_capture_on_commit_callbacks,
-                                                        notifications_off):
+def test_expire_task_is_a_no_op_where_the_module_is_off(town_a, town_b, django_capture_on_commit_callbacks,
+                                                        notifications_off, celery_eager):
     # given: an overdue listing in each town, the module off in B
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     pk_a, pk_b = _overdue_listing(town_a), _overdue_listing(town_b)
     tenant_module_disable(tenant=town_b, key="marketplace")
     try:

@@ -116,14 +116,3 @@ def moderator(in_town_a) -> User:
 def second_moderator(in_town_a) -> User:
     return user_make("mod2@example.org", name="Otto Obermod", role=Role.MODERATOR)
 
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Tasks sent with .delay() run at once, in the current town's schema."""
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False

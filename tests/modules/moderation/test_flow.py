@@ -20,7 +20,7 @@ def _notes_for(user, event: str) -> list[Notification]:
     return list(Notification.objects.filter(user=user, event=event).order_by("created_at", "id"))
 
 
-@pytest.mark.usefixtures("eager_tasks")
+@pytest.mark.usefixtures("celery_eager")
 def test_a_reported_note_is_hidden_then_restored_on_objection_and_everyone_is_told(
         town_a, fake_kind, resident, reporter, moderator, second_moderator, django_capture_on_commit_callbacks):
     # given: Rita's note and two residents who report it
@@ -106,7 +106,7 @@ def test_a_reported_note_is_hidden_then_restored_on_objection_and_everyone_is_to
         "hide", "objection", "objection_restore"]
 
 
-@pytest.mark.usefixtures("eager_tasks")
+@pytest.mark.usefixtures("celery_eager")
 def test_a_reported_profile_is_suspended_and_the_suspension_lifted_on_objection(
         town_a, resident, reporter, moderator, second_moderator, django_capture_on_commit_callbacks):
     # given: Rita's profile is reported
@@ -155,7 +155,7 @@ def test_a_reported_profile_is_suspended_and_the_suspension_lifted_on_objection(
 
 
 def test_dismissing_needs_no_reasons_and_tells_only_the_reporter(town_a, fake_kind, resident, reporter, moderator,
-                                                                  eager_tasks, django_capture_on_commit_callbacks):
+                                                                  celery_eager, django_capture_on_commit_callbacks):
     fake_kind.add(3, author=resident)
     logged_in_client(town_a, reporter).post(facade.report_url(kind="test.note", object_id=3),
                                             {"category": "other", "text": "Gefällt mir nicht"})

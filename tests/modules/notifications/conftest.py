@@ -38,17 +38,6 @@ def town_admin() -> User:
     return User.objects.filter(role=Role.ADMIN).order_by("pk").first()
 
 
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Tasks sent with .delay() run at once, in the current town's schema (tenant-schemas-celery headers)."""
-    from config.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = False
-
 
 @pytest.fixture
 def villages(in_town_a) -> dict[str, Ortsgemeinde]:

@@ -17,7 +17,7 @@ def _publish(*, title: str, places=(), organisation=None):
 
 
 def test_targeted_official_news_reaches_only_opted_in_residents_of_that_village(
-    villages, daytime, eager_tasks, django_capture_on_commit_callbacks, mailoutbox
+    villages, daytime, celery_eager, django_capture_on_commit_callbacks, mailoutbox
 ):
     # given: in X one resident opted in and one didn't; in Y one opted in
     x_fan = user_make("x-fan@example.org", ortsgemeinde=villages["x"])
@@ -40,7 +40,7 @@ def test_targeted_official_news_reaches_only_opted_in_residents_of_that_village(
 
 
 def test_town_wide_news_reaches_every_subscriber_and_clubs_have_their_own_topic(
-    villages, daytime, eager_tasks, django_capture_on_commit_callbacks
+    villages, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
     x_fan = user_make("x-fan@example.org", ortsgemeinde=villages["x"])
     nowhere = user_make("ohne@example.org")
@@ -62,7 +62,7 @@ def test_town_wide_news_reaches_every_subscriber_and_clubs_have_their_own_topic(
     }
 
 
-def test_publishing_twice_notifies_once(villages, daytime, eager_tasks, django_capture_on_commit_callbacks):
+def test_publishing_twice_notifies_once(villages, daytime, celery_eager, django_capture_on_commit_callbacks):
     fan = user_make("fan@example.org", ortsgemeinde=villages["x"])
     TopicPreference.objects.create(user=fan, topic="news.official")
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,7 +11,7 @@ FORM = {"title": "Trinkwasser abkochen", "body": "Bitte Leitungswasser bis auf W
 
 
 def test_an_urgent_notice_reaches_everyone_at_once_even_at_night(
-    in_town_a, eager_tasks, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+    in_town_a, celery_eager, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
 ):
     # given: 03:00 at night; a resident on the weekly digest, one who turned off e-mail, one who left urgent
     monkeypatch.setattr("django.utils.timezone.now", lambda: berlin(3))
@@ -38,7 +38,7 @@ def test_an_urgent_notice_reaches_everyone_at_once_even_at_night(
 
 
 def test_a_notice_for_one_village_reaches_only_its_residents(
-    in_town_a, villages, daytime, eager_tasks, django_capture_on_commit_callbacks
+    in_town_a, villages, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
     in_x = user_make("x@example.org", ortsgemeinde=villages["x"])
     user_make("y@example.org", ortsgemeinde=villages["y"])
