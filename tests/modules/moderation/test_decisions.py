@@ -57,8 +57,10 @@ def test_the_database_refuses_a_second_decision_in_the_same_round(in_town_a, fak
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_moderators_deciding_at_the_same_moment_apply_once(town_a, fake_kind):
-    # given: committed rows, so two connections see them
+def test_two_moderators_deciding_at_the_same_moment_apply_once(town_a, fake_kind, notifications_off):
+    # given: committed rows, so two connections see them. Without notifications: a Celery worker
+    # started by an earlier test would otherwise write notifications for these people while the
+    # clean-up below deletes them.
     connection.set_tenant(town_a)
     author = user_make("autorin-t@example.org")
     mods = [user_make(f"mod-t{n}@example.org", role="moderator") for n in range(2)]
