@@ -9,6 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import TownClient, host_of, logged_in_client
 from tests.modules.board.conftest import posts_bulk, user_make
 
+# "Open now" on the start page is cached per minute: compare within one minute.
+pytestmark = pytest.mark.usefixtures("steady_minute")
+
 # Measured 4/9 (board, anonymous/resident) and 3/6 (API); a little room, but any per-post query would show.
 # The start page's total belongs to every module with a feed or widget: only its constancy is checked here.
 BUDGETS = {"/board/": 12, "/api/v1/board/posts/": 8}

@@ -9,6 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import TownClient, host_of, logged_in_client
 from tests.modules.errands.conftest import errand_make, trip_make, user_make
 
+# "Open now" on the start page is cached per minute: compare within one minute.
+pytestmark = pytest.mark.usefixtures("steady_minute")
+
 BUDGETS = {"/": 16, "/errands/": 12, "/errands/trips/": 12, "/api/v1/errands/requests/": 10}
 
 

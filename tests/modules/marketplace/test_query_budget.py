@@ -14,6 +14,9 @@ from modules.marketplace.models import Category, Listing, ListingKind, ListingPh
 from tests.conftest import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.conftest import user_make
 
+# "Open now" on the start page is cached per minute: compare within one minute.
+pytestmark = pytest.mark.usefixtures("steady_minute")
+
 BUDGETS = {"/marketplace/": 12, "/marketplace/?q=Fahrrad&free=on": 12, "/api/v1/marketplace/listings/": 10, "/": 14}
 
 

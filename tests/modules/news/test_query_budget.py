@@ -10,6 +10,9 @@ from modules.news.models import Category
 from tests.conftest import TownClient, host_of, logged_in_client
 from tests.modules.news.conftest import article_make, user_make
 
+# "Open now" on the start page is cached per minute: compare within one minute.
+pytestmark = pytest.mark.usefixtures("steady_minute")
+
 # Measured (anonymous / signed-in resident). The budgets leave a little room for
 # platform changes but would catch any per-article query. The start page also carries
 # the other modules' widgets and home feed (Pinnwand, groups, messages, notifications):
