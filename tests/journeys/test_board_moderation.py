@@ -23,8 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(tra
 
 PASSWORD = "Fichtenweg-Sonne-42"
 ADMIN_EMAIL = "rathaus@example.org"
-EMAIL = re.compile(r"^E-?mail( address)?:?$", re.I)
-PASSWORD_1 = re.compile(r"^Password:?$")
 ANNA, BERND, KARL, MONI = "anna@example.org", "bernd@example.org", "karl@example.org", "moni@example.org"
 POST = "Wer hat meinen Rasenmäher? Er stand gestern noch vor der Garage in der Hauptstraße."
 

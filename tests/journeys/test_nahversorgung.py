@@ -26,8 +26,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.celery, pytest.mark.django_db(tra
 
 PASSWORD = "Fichtenweg-Sonne-42"
 ADMIN_EMAIL = "rathaus@example.org"
-EMAIL = re.compile(r"^E-?mail( address)?:?$", re.I)
-PASSWORD_1 = re.compile(r"^Password:?$")
 BAKERY = "Backstube Kausen"
 OWNER, ROSA, NILS = "berta@example.org", "rosa@example.org", "nils@example.org"
 
