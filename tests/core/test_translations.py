@@ -239,3 +239,14 @@ def test_decimal_numbers_in_messages_use_a_comma():
     message = problems["primary_colour"][0]
     assert "4,5:1" in message and "4.5:1" not in message
     assert message.startswith("Die Hauptfarbe erreicht")
+
+
+def test_a_text_reads_the_same_in_every_catalogue():
+    # Django merges the catalogues, so one German wins for a msgid that two catalogues translate
+    # differently; which one depends on the order of the apps. They must agree.
+    german: dict[tuple[str | None, str], set[str]] = {}
+    for entry in _entries():
+        for source, target in _forms(entry):
+            german.setdefault((entry.msgctxt, source), set()).add(target)
+
+    assert {key: targets for key, targets in german.items() if len(targets) > 1} == {}
