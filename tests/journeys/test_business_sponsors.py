@@ -1,5 +1,6 @@
-"""Journey: a business buys 'Hervorgehobener Eintrag' with the Elements card form; a resident sees it first
-in its category, labelled "Sponsored".
+"""Journeys: a business buys 'Hervorgehobener Eintrag' with the Elements card form and a resident sees it
+first in its category, labelled "Sponsored"; a business becomes patron of the Pinnwand and of a club, and
+the club's treasurer and the town hall see where the money went.
 
 Stripe is a real localstripe process; its Stripe.js stand-in is what the page loads (from settings).
 """
@@ -14,14 +15,12 @@ from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD  # every factory user's password
 from tests.billing.conftest import localstripe  # noqa: F401 - the session's localstripe process
+from tests.journeys.support import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-EMAIL = re.compile(r"^E-?mail( address)?:?$", re.I)
-
-
-def _town(make_town, slug: str):
-    """A town that offers featured entries, and the baker who manages a business there."""
+def _town(make_town, slug: str, products=("featured-entry",)):
+    """A town that offers these products, and the baker who manages a business there."""
     from billing.catalogue import catalogue_seed
     from billing.models import Product
     from billing.services import town_offer_set, town_sponsorship_configure
@@ -33,8 +32,9 @@ def _town(make_town, slug: str):
     with schema_context("public"):
         catalogue_seed(Product)
         town_sponsorship_configure(tenant=town, enabled=True)
-        town_offer_set(tenant=town, product=Product.objects.get(key="featured-entry"), offered=True,
-                       monthly_net_cents=2000, slots=1)
+        for key in products:
+            town_offer_set(tenant=town, product=Product.objects.get(key=key), offered=True,
+                           monthly_net_cents=2000, slots=1)
     with schema_context(town.schema_name):
         category = BusinessCategory.objects.order_by("name").first()
         user = UserFactory(email="ida@baeckerei.example", name="Ida Korn")
@@ -44,6 +44,23 @@ def _town(make_town, slug: str):
         return category.pk, category.slug, category.name
 
 
+def _pay(page, journey, step: str) -> None:
+    """Invoice address, then the card form of (localstripe's) Stripe Elements; ends on "My sponsorships"."""
+    page.get_by_label("Street and number").fill("Hauptstraße 1")
+    page.get_by_label("Postal code").fill("56470")
+    page.get_by_label(re.compile(r"^City:?$")).fill("Brotheim")
+    page.get_by_role("button", name="Continue to payment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for")
+    page.get_by_placeholder("number").fill("4242424242424242")
+    page.get_by_placeholder("exp_month").fill("12")
+    page.get_by_placeholder("exp_year").fill("34")
+    page.get_by_placeholder("cvc").fill("123")
+    page.get_by_placeholder("postal_code").fill("56470")
+    journey.seen(page, step)
+    page.get_by_role("button", name="Pay and activate").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My sponsorships")
+
+
 def test_business_buys_a_featured_entry_and_residents_see_it_first(live_site, make_town, journey, open_page,
                                                                    viewport, localstripe):  # noqa: F811
     slug = f"brotheim-{viewport}"
@@ -51,15 +68,7 @@ def test_business_buys_a_featured_entry_and_residents_see_it_first(live_site, ma
 
     # the baker signs in and books the featured entry for her category
     baker = open_page()
-    baker.goto(live_site.town(slug))
-    journey.seen(baker, "start", screenshot=False)
-    baker.get_by_role("navigation", name="Your account").get_by_role("link", name="Sign in").click()
-    journey.seen(baker, "sign-in", screenshot=False)
-    baker.get_by_label(EMAIL).fill("ida@baeckerei.example")
-    baker.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    baker.get_by_role("button", name="Sign in").click()
-    expect(baker.get_by_role("button", name="Sign out")).to_be_visible()
-    journey.seen(baker, "signed-in", screenshot=False)
+    sign_in(baker, journey, live_site.town(slug), "ida@baeckerei.example", PASSWORD, "baker")
     baker.goto(live_site.town(slug, "/sponsoring/"))
     expect(baker.get_by_role("table")).to_contain_text("23,80")  # 20.00 net + 19 % VAT
     journey.seen(baker, "price-list")
@@ -67,20 +76,7 @@ def test_business_buys_a_featured_entry_and_residents_see_it_first(live_site, ma
     baker.goto(live_site.town(slug, f"/sponsoring/kaufen/?produkt=featured-entry&ziel={category_id}"))
     journey.seen(baker, "book")
     baker.get_by_label("Short text shown with your entry").fill("Frische Brötchen ab 6 Uhr")
-    baker.get_by_label("Street and number").fill("Hauptstraße 1")
-    baker.get_by_label("Postal code").fill("56470")
-    baker.get_by_label(re.compile(r"^City:?$")).fill("Brotheim")
-    baker.get_by_role("button", name="Continue to payment").click()
-    expect(baker.get_by_role("heading", level=1)).to_contain_text("Pay for")
-    # the card form of (localstripe's) Stripe Elements
-    baker.get_by_placeholder("number").fill("4242424242424242")
-    baker.get_by_placeholder("exp_month").fill("12")
-    baker.get_by_placeholder("exp_year").fill("34")
-    baker.get_by_placeholder("cvc").fill("123")
-    baker.get_by_placeholder("postal_code").fill("56470")
-    journey.seen(baker, "payment")
-    baker.get_by_role("button", name="Pay and activate").click()
-    expect(baker.get_by_role("heading", level=1)).to_have_text("My sponsorships")
+    _pay(baker, journey, "payment")
     expect(baker.get_by_role("main")).to_contain_text("Hervorgehobener Eintrag")
     journey.seen(baker, "my-sponsorships")
 
@@ -92,3 +88,53 @@ def test_business_buys_a_featured_entry_and_residents_see_it_first(live_site, ma
     expect(first.get_by_role("link", name="Bäckerei Korn")).to_have_attribute("href", "/organisationen/baeckerei-korn/")
     journey.seen(resident, "category")
     assert category_name
+
+
+def test_a_business_sponsors_the_pinnwand_and_a_club_and_the_club_sees_its_share(
+    live_site, make_town, journey, open_page, viewport, localstripe  # noqa: F811
+):
+    slug = f"brotheim-patrons-{viewport}"
+    _town(make_town, slug, products=("module-patron", "club-patron"))
+    from tenants.models import Municipality
+
+    with schema_context(Municipality.schema_name_for(slug)):
+        from tests.accounts.factories import UserFactory
+        from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+
+        club = Organisation.objects.create(name="SV Brotheim", slug="sv-brotheim", kind=OrganisationKind.VEREIN)
+        OrganisationMembership.objects.create(organisation=club, role=MembershipRole.MANAGER,
+                                              user=UserFactory(email="kasse@sv.example", name="Karl Kasse"))
+
+    # the baker becomes patron of the Pinnwand, then of the sports club
+    baker = open_page()
+    sign_in(baker, journey, live_site.town(slug), "ida@baeckerei.example", PASSWORD, "baker")
+    baker.goto(live_site.town(slug, "/sponsoring/"))
+    journey.seen(baker, "price-list")
+    baker.goto(live_site.town(slug, "/sponsoring/kaufen/?produkt=module-patron"))
+    journey.seen(baker, "book-module")
+    baker.get_by_label("Module you sponsor").select_option(value="board")
+    _pay(baker, journey, "pay-module")
+    baker.goto(live_site.town(slug, "/sponsoring/kaufen/?produkt=club-patron"))
+    journey.seen(baker, "book-club")
+    baker.get_by_label("Club you sponsor").select_option(label="SV Brotheim")
+    _pay(baker, journey, "pay-club")
+    journey.seen(baker, "my-sponsorships")
+
+    # every visitor sees the same labelled line on the Pinnwand and on the club's page, never on the news
+    visitor = open_page()
+    visitor.goto(live_site.town(slug, "/board/"))
+    expect(visitor.get_by_role("complementary", name="Sponsored")).to_contain_text("Bäckerei Korn")
+    journey.seen(visitor, "pinnwand")
+    visitor.goto(live_site.town(slug, "/news/"))
+    expect(visitor.get_by_role("complementary", name="Sponsored")).to_have_count(0)
+    journey.seen(visitor, "news", screenshot=False)
+    visitor.goto(live_site.town(slug, "/organisationen/sv-brotheim/"))
+    expect(visitor.get_by_role("complementary", name="Sponsored")).to_contain_text("Bäckerei Korn")
+    journey.seen(visitor, "club-page")
+
+    # the club's treasurer sees what its patron paid it
+    treasurer = open_page()
+    sign_in(treasurer, journey, live_site.town(slug), "kasse@sv.example", PASSWORD, "treasurer")
+    treasurer.goto(live_site.town(slug, "/sponsoring/verein/"))
+    expect(treasurer.get_by_role("table")).to_contain_text("Bäckerei Korn")
+    journey.seen(treasurer, "club-income")
