@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -32,25 +33,28 @@ def report_url(kind: str, object_id: int) -> str:
     return moderation_report_url(kind=kind, object_id=object_id)
 
 
-def _message_url(author_id: int, request: HttpRequest) -> str | None:
-    """The messages module's "write to this person" page, when it exists and the town has it on."""
-    if not request.user.is_authenticated or author_id == request.user.pk:
-        return None
-    if importlib.util.find_spec("modules.conversations") is None:
-        return None
+def _message_link_maker(request: HttpRequest) -> Callable[[int], str | None]:
+    """author id -> the messages module's "write to this person" page (None for oneself, or without the module).
+
+    Looked up once per page, not once per post: the module may be absent from the tree or off in the town.
+    """
+    if not request.user.is_authenticated or importlib.util.find_spec("modules.conversations") is None:
+        return lambda author_id: None
     from modules.conversations.facade import conversation_start_url
 
-    return conversation_start_url(recipient_id=author_id)
+    own_id = request.user.pk
+    return lambda author_id: None if author_id == own_id else conversation_start_url(recipient_id=author_id)
 
 
 def _decorate(posts: list[Post], request: HttpRequest) -> list[Post]:
     """What the templates show next to each post: author's name, report link, own or not."""
+    message_link = _message_link_maker(request)
     for post in posts:
         post.author_name = services.display_name(post.author)
         post.headline, post.rest = services.headline(post.text)
         post.report_link = report_url("board.post", post.pk)
         post.is_own = services.user_can_edit_post(request.user, post)
-        post.message_url = _message_url(post.author_id, request)
+        post.message_url = message_link(post.author_id)
     return posts
 
 
