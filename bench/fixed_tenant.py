@@ -19,8 +19,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-import core.middleware
-from core.middleware import CachedTenantMiddleware
+import tenants.middleware
+from tenants.middleware import CachedTenantMiddleware
 
 
 class FixedTenantMiddleware(CachedTenantMiddleware):
@@ -35,4 +35,4 @@ class FixedTenantMiddleware(CachedTenantMiddleware):
             return Municipality(**row)
 
         # Only in the baseline's gunicorn process (BENCH_FIXED_SCHEMA set): the lookup becomes a constant.
-        core.middleware.tenant_for_host = fixed_tenant_for_host
+        tenants.middleware.tenant_for_host = fixed_tenant_for_host

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.modules import BackofficeLink, PageAside
+
 if TYPE_CHECKING:
     from tenants.models import Municipality
 
@@ -14,6 +16,13 @@ class BillingConfig(AppConfig):
 
     name = "billing"
     verbose_name = _("Billing")
+
+    provides = (
+        # The Modulpaten of the module being shown, or a club's Vereinspaten on its page.
+        PageAside(render="billing.promotions.page_patrons_html", order=10),
+        BackofficeLink(_("Sponsorship"), "billing:backoffice-settings",
+                       _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
+    )
 
     def ready(self) -> None:
         from django.db.models.signals import pre_delete

@@ -53,7 +53,7 @@ class ProductKind(models.TextChoices):
 
 
 # Which module promotion slot a product fills (core.modules.PromotionSlot.key). Patron products fill a
-# slot per target that core.promotions derives: "<module key>.patron" (Modulpate) or "core.club-patron"
+# slot per target that billing.promotions derives: "<module key>.patron" (Modulpate) or "core.club-patron"
 # (Vereinspate, target: the club); billing.services.subscription_slot names it for a subscription.
 PATRON_KINDS = ("module_patron", "club_patron")
 SLOT_FOR_KIND: dict[str, str] = {

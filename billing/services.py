@@ -41,14 +41,14 @@ from billing.models import (
     TownProductOffer,
     TownSponsorshipSettings,
 )
-from core.modules import all_modules
-from core.promotions import (
+from billing.promotions import (
     CLUB_PATRON_SLOT_KEY,
     PATRON_EXCLUDED_MODULES,
     module_patron_allowed,
     module_patron_slot_key,
     patrons_forget,
 )
+from core.modules import all_modules
 from tenants.models import Municipality
 from tenants.selectors import tenant_enabled_modules
 

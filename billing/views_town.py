@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 from billing import gateway, selectors, services
 from billing.forms import OfferForm, PlanForm, PurchaseForm, SponsorshipSettingsForm
 from billing.models import Product, ProductKind, SubscriptionStatus
+from billing.promotions import module_patron_allowed
 from core.access import role_required
 from core.modules import all_modules
-from core.promotions import module_patron_allowed
 from tenants.models import Municipality
 
 SESSION_KEY = "billing_purchase"

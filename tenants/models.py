@@ -40,6 +40,17 @@ class Municipality(TenantMixin):
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
 
+    def enabled_module_keys(self, *, fresh: bool = False) -> frozenset[str]:
+        """Keys of the modules switched on here: what the kernel asks a town (core.tenancy.Town)."""
+        from tenants.selectors import tenant_enabled_modules
+
+        return tenant_enabled_modules(tenant=self, fresh=fresh)
+
+    def primary_domain_name(self) -> str | None:
+        from tenants.selectors import tenant_primary_domain
+
+        return tenant_primary_domain(tenant=self)
+
     def __str__(self) -> str:
         return self.name
 

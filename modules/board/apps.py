@@ -2,65 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import (
-    ContentSummary,
-    FeatureModule,
-    FeedItem,
-    FeedSource,
-    ModeratedContent,
-    ModuleSpec,
-    NavItem,
-    PeriodicTask,
-    SampleObject,
-)
+from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from modules.board.conf import BoardSettingsForm
-
-# The callables on the spec import lazily: apps.py is loaded before the models are ready.
-
-
-def _feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:
-    from modules.board.facade import feed_items
-
-    return feed_items(request, limit)
-
-
-def _post_get(pk: int) -> ContentSummary | None:
-    from modules.board.facade import post_summary
-
-    return post_summary(pk)
-
-
-def _post_set_hidden(pk: int, hidden: bool) -> None:
-    from modules.board.facade import post_set_hidden
-
-    post_set_hidden(pk, hidden)
-
-
-def _post_delete(pk: int) -> None:
-    from modules.board.facade import post_delete
-
-    post_delete(pk)
-
-
-def _comment_get(pk: int) -> ContentSummary | None:
-    from modules.board.facade import comment_summary
-
-    return comment_summary(pk)
-
-
-def _comment_set_hidden(pk: int, hidden: bool) -> None:
-    from modules.board.facade import comment_set_hidden
-
-    comment_set_hidden(pk, hidden)
-
-
-def _comment_delete(pk: int) -> None:
-    from modules.board.facade import comment_delete
-
-    comment_delete(pk)
+from modules.moderation.capabilities import ModeratedContent
 
 
 def _post_visible_to(pk: int, user: Any) -> bool:
@@ -135,17 +81,17 @@ class BoardConfig(FeatureModule):
         requires=("moderation",),
         enabled_by_default=True,
         has_api=True,
-        # Posts past the town's lifetime leave the board within the hour.
-        periodic_tasks=(PeriodicTask(task="board.expire_posts", every_seconds=3600),),
-        feed=FeedSource(items=_feed_items),
-        moderated_content=(
-            ModeratedContent(kind="board.post", label=_("Pinnwand post"), get=_post_get,
-                             set_hidden=_post_set_hidden, delete=_post_delete, visible_to=_post_visible_to),
-            ModeratedContent(kind="board.comment", label=_("Pinnwand comment"), get=_comment_get,
-                             set_hidden=_comment_set_hidden, delete=_comment_delete,
-                             visible_to=_comment_visible_to),
-        ),
-        sample_objects=(
+        provides=(
+            # Posts past the town's lifetime leave the board within the hour.
+            PeriodicTask(task="board.expire_posts", every_seconds=3600),
+            FeedSource(items="modules.board.facade.feed_items"),
+            ModeratedContent(kind="board.post", label=_("Pinnwand post"), get="modules.board.facade.post_summary",
+                             set_hidden="modules.board.facade.post_set_hidden",
+                             delete="modules.board.facade.post_delete", visible_to=_post_visible_to),
+            ModeratedContent(kind="board.comment", label=_("Pinnwand comment"),
+                             get="modules.board.facade.comment_summary",
+                             set_hidden="modules.board.facade.comment_set_hidden",
+                             delete="modules.board.facade.comment_delete", visible_to=_comment_visible_to),
             SampleObject(create=_sample_post, url_names=_POST_ROUTES),
             SampleObject(create=_sample_comment, url_names=("board:comment-delete",)),
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),

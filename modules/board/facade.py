@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.modules import ContentSummary, FeedItem
+from core.modules import FeedItem
 from modules.board import selectors, services
+from modules.moderation.capabilities import ContentSummary
 
 
 def feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:

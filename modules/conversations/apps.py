@@ -2,16 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import ContentSummary, FeatureModule, HomeWidget, ModeratedContent, ModuleSpec, NavItem, SampleObject
-
-
-def _home_widget(request: HttpRequest) -> str:
-    from modules.conversations.views import home_widget
-
-    return home_widget(request)
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from modules.moderation.capabilities import ModeratedContent
 
 
 def _sample_conversation() -> dict[str, Any]:
@@ -36,16 +30,6 @@ def _sample_conversation() -> dict[str, Any]:
     return {"pk": conversation.pk}
 
 
-def _message_summary(pk: int) -> ContentSummary | None:
-    # Only the reported message: moderators never see the rest of the conversation.
-    from modules.conversations.selectors import message_get
-
-    message = message_get(pk=pk)
-    if message is None:
-        return None
-    return ContentSummary(author_id=message.sender_id, excerpt=message.text, url="", is_hidden=message.is_hidden)
-
-
 def _message_visible_to(pk: int, user: Any) -> bool:
     """Only the conversation's participants may see (and so report) one of its messages."""
     from modules.conversations.models import Message
@@ -53,18 +37,6 @@ def _message_visible_to(pk: int, user: Any) -> bool:
     if not (getattr(user, "is_authenticated", False) and 0 < pk < 2**63):
         return False
     return Message.objects.filter(pk=pk, conversation__participants__user_id=user.pk).exists()
-
-
-def _message_set_hidden(pk: int, hidden: bool) -> None:
-    from modules.conversations.services import message_set_hidden
-
-    message_set_hidden(message_id=pk, hidden=hidden)
-
-
-def _message_delete(pk: int) -> None:
-    from modules.conversations.services import message_delete
-
-    message_delete(message_id=pk)
 
 
 class ConversationsConfig(FeatureModule):
@@ -81,19 +53,19 @@ class ConversationsConfig(FeatureModule):
             "with blocking and reporting to the moderators."
         ),
         nav=(NavItem(_("Messages"), "conversations:conversation-list", permission="authenticated", order=40),),
-        home_widget=HomeWidget(render=_home_widget, order=5),
         enabled_by_default=True,
         has_api=True,
         pillar="Kommunikation",
         requires=("moderation",),
-        sample_objects=(SampleObject(create=_sample_conversation),),
-        moderated_content=(
+        provides=(
+            HomeWidget(render="modules.conversations.views.home_widget", order=5),
+            SampleObject(create=_sample_conversation),
             ModeratedContent(
                 kind="conversations.message",
                 label=_("Personal message"),
-                get=_message_summary,
-                set_hidden=_message_set_hidden,
-                delete=_message_delete,
+                get="modules.conversations.facade.message_summary",
+                set_hidden="modules.conversations.services.message_set_hidden",
+                delete="modules.conversations.services.message_delete",
                 visible_to=_message_visible_to,
             ),
         ),

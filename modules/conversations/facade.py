@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.access import tenant_has_module
+from modules.moderation.capabilities import ContentSummary
 
 MODULE_KEY = "conversations"
 
@@ -54,3 +55,13 @@ def conversation_open(*, sender: Any, recipient_id: int, text: str, context_labe
         acting_user=sender, recipient_ids=[recipient_id], text=text, context_label=context_label
     )
     return f"{message.conversation.get_absolute_url()}#message-{message.pk}"
+
+
+def message_summary(pk: int) -> ContentSummary | None:
+    """What moderators see of a reported message: only that message, never the rest of the conversation."""
+    from modules.conversations.selectors import message_get
+
+    message = message_get(pk=pk)
+    if message is None:
+        return None
+    return ContentSummary(author_id=message.sender_id, excerpt=message.text, url="", is_hidden=message.is_hidden)

@@ -256,10 +256,11 @@ def block_delete(*, acting_user: Any, blocked_id: Any) -> bool:
 
 
 @transaction.atomic
-def message_set_hidden(*, message_id: int, hidden: bool) -> None:
+def message_set_hidden(message_id: int, hidden: bool) -> None:
+    # Positional too: the moderation module calls it as ModeratedContent.set_hidden(pk, hidden).
     Message.objects.filter(pk=message_id).update(is_hidden=hidden)
 
 
 @transaction.atomic
-def message_delete(*, message_id: int) -> None:
+def message_delete(message_id: int) -> None:
     Message.objects.filter(pk=message_id).delete()

@@ -2,24 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PromotionSlot, SampleObject
+from billing.facade import PromotionSlot
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
 from modules.directory.settings_form import DirectorySettingsForm
-
-
-def _home_widget(request: HttpRequest) -> str:
-    from modules.directory.views import home_widget
-
-    return home_widget(request)
-
-
-def _sample_business() -> dict[str, Any]:
-    """One approved business with a photo, an offer and a holiday, for the isolation suite."""
-    from modules.directory.samples import sample_business
-
-    return sample_business()
 
 
 def _sample_category() -> dict[str, Any]:
@@ -50,9 +37,9 @@ class DirectoryConfig(FeatureModule):
                     order=31, backoffice=True),
         ),
         settings_form=DirectorySettingsForm,
-        home_widget=HomeWidget(render=_home_widget, order=30),
         has_api=True,
-        promotion_slots=(
+        provides=(
+            HomeWidget(render="modules.directory.views.home_widget", order=30),
             PromotionSlot(
                 key="directory.category-top",
                 label=_("Featured entry in a category"),
@@ -66,9 +53,7 @@ class DirectoryConfig(FeatureModule):
                 description=_("Shown in the directory's box on the town's start page."),
                 max_entries=2,
             ),
-        ),
-        sample_objects=(
-            SampleObject(create=_sample_business),
+            SampleObject(create="modules.directory.samples.sample_business"),
             SampleObject(create=_sample_category, url_names=("directory:category-rename", "directory:category-delete")),
         ),
     )

@@ -16,10 +16,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.facade import ActivePromotion, active_promotions
 from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
-from core.promotions import ActivePromotion, active_promotions
 from modules.directory import opening_hours, selectors, services, structured
 from modules.directory.forms import (
     BusinessFilterForm,

@@ -3,17 +3,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
 from modules.errands.conf import ErrandsSettingsForm
-
-
-def _home_widget(request: HttpRequest) -> str:
-    from modules.errands.views import home_widget
-
-    return home_widget(request)
 
 
 def _sample_person(email: str, name: str) -> Any:
@@ -86,10 +79,10 @@ class ErrandsConfig(FeatureModule):
             NavItem(_("Errands"), "errands:request-list", order=40),
             NavItem(_("Errand reports"), "errands:report-list", permission="moderator", order=40, backoffice=True),
         ),
-        home_widget=HomeWidget(render=_home_widget, order=40),
         settings_form=ErrandsSettingsForm,
         has_api=True,
-        sample_objects=(
+        provides=(
+            HomeWidget(render="modules.errands.views.home_widget", order=40),
             SampleObject(create=_sample_request),
             SampleObject(create=_sample_trip),
             SampleObject(create=_sample_block),

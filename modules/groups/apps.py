@@ -1,39 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import (
-    ContentSummary,
-    FeatureModule,
-    FeedItem,
-    FeedSource,
-    ModeratedContent,
-    ModuleSpec,
-    NavItem,
-    SampleObject,
-)
-
-
-def _feed_items(request: HttpRequest, limit: int) -> Sequence[FeedItem]:
-    from modules.groups.feed import feed_items
-
-    return feed_items(request, limit)
-
-
-def _post_summary(pk: int) -> ContentSummary | None:
-    from modules.groups.feed import post_summary
-
-    return post_summary(pk)
-
-
-def _comment_summary(pk: int) -> ContentSummary | None:
-    from modules.groups.feed import comment_summary
-
-    return comment_summary(pk)
+from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, SampleObject
+from modules.moderation.capabilities import ModeratedContent
 
 
 def _post_visible_to(pk: int, user: Any) -> bool:
@@ -55,24 +27,6 @@ def _comment_visible_to(pk: int, user: Any) -> bool:
     if comment is None or not group_access(user=user, group=comment.post.group).can_read:
         return False
     return comment_get_visible(group=comment.post.group, comment_id=pk, user=user) is not None
-
-
-def _set_hidden(model_name: str):
-    def set_hidden(pk: int, hidden: bool) -> None:
-        from modules.groups import models, services
-
-        services.content_set_hidden(model=getattr(models, model_name), pk=pk, hidden=hidden)
-
-    return set_hidden
-
-
-def _delete(model_name: str):
-    def delete(pk: int) -> None:
-        from modules.groups import models, services
-
-        services.content_delete(model=getattr(models, model_name), pk=pk)
-
-    return delete
 
 
 def _sample_group() -> dict[str, Any]:
@@ -115,13 +69,16 @@ class GroupsConfig(FeatureModule):
         enabled_by_default=True,
         has_api=True,
         requires=("moderation",),
-        feed=FeedSource(items=_feed_items),
-        moderated_content=(
-            ModeratedContent(kind="groups.post", label=_("Group post"), get=_post_summary,
-                             set_hidden=_set_hidden("Post"), delete=_delete("Post"), visible_to=_post_visible_to),
-            ModeratedContent(kind="groups.comment", label=_("Comment in a group"), get=_comment_summary,
-                             set_hidden=_set_hidden("Comment"), delete=_delete("Comment"),
+        provides=(
+            FeedSource(items="modules.groups.feed.feed_items"),
+            ModeratedContent(kind="groups.post", label=_("Group post"), get="modules.groups.feed.post_summary",
+                             set_hidden="modules.groups.services.moderation_post_set_hidden",
+                             delete="modules.groups.services.moderation_post_delete", visible_to=_post_visible_to),
+            ModeratedContent(kind="groups.comment", label=_("Comment in a group"),
+                             get="modules.groups.feed.comment_summary",
+                             set_hidden="modules.groups.services.moderation_comment_set_hidden",
+                             delete="modules.groups.services.moderation_comment_delete",
                              visible_to=_comment_visible_to),
+            SampleObject(create=_sample_group),
         ),
-        sample_objects=(SampleObject(create=_sample_group),),
     )

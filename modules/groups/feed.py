@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.modules import ContentSummary, FeedItem
+from core.modules import FeedItem
 from modules.groups import selectors
 from modules.groups.models import Comment, Post
+from modules.moderation.capabilities import ContentSummary
 
 HEADLINE_LENGTH = 80
 

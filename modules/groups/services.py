@@ -515,3 +515,20 @@ def _path(name: str, **kwargs: Any) -> str:
     from django.urls import reverse
 
     return reverse(name, kwargs=kwargs)
+
+
+# What the moderation module calls for reported group content (ModeratedContent in apps.py).
+def moderation_post_set_hidden(pk: int, hidden: bool) -> None:
+    content_set_hidden(model=Post, pk=pk, hidden=hidden)
+
+
+def moderation_post_delete(pk: int) -> None:
+    content_delete(model=Post, pk=pk)
+
+
+def moderation_comment_set_hidden(pk: int, hidden: bool) -> None:
+    content_set_hidden(model=Comment, pk=pk, hidden=hidden)
+
+
+def moderation_comment_delete(pk: int) -> None:
+    content_delete(model=Comment, pk=pk)

@@ -2,16 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, PromotionSlot, SampleObject
-
-
-def _home_widget(request: HttpRequest) -> str:
-    from modules.marketplace.views import home_widget
-
-    return home_widget(request)
+from billing.facade import PromotionSlot
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 
 
 def _admin() -> Any:
@@ -70,19 +64,17 @@ class MarketplaceConfig(FeatureModule):
             NavItem(_("Marketplace categories"), "marketplace:category-manage", permission="town_admin", order=31,
                     backoffice=True),
         ),
-        home_widget=HomeWidget(render=_home_widget, order=30),
         has_api=True,
-        # Expired listings disappear within the hour, and their owners get a renewal link.
-        periodic_tasks=(PeriodicTask(task="marketplace.expire_listings", every_seconds=3600),),
-        promotion_slots=(
+        provides=(
+            HomeWidget(render="modules.marketplace.views.home_widget", order=30),
+            # Expired listings disappear within the hour, and their owners get a renewal link.
+            PeriodicTask(task="marketplace.expire_listings", every_seconds=3600),
             PromotionSlot(
                 key="marketplace.top",
                 label=_("Featured listing at the top"),
                 description=_("One sponsored entry above the list of Suche & Biete."),
                 max_entries=1,
             ),
-        ),
-        sample_objects=(
             SampleObject(create=_sample_listing, url_names=_LISTING_ROUTES),
             SampleObject(create=_sample_saved_search, url_names=("marketplace:saved-search-delete",)),
             SampleObject(create=_sample_category, url_names=("marketplace:category-delete",)),

@@ -14,9 +14,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.facade import active_promotions
 from core.access import role_required
 from core.forms import apply_service_errors
-from core.promotions import active_promotions
 from modules.conversations.facade import conversation_open, conversations_enabled
 from modules.marketplace import selectors, services
 from modules.marketplace.forms import (

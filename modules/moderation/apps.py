@@ -86,9 +86,9 @@ class ModerationConfig(FeatureModule):
         settings_form=ModerationSettingsForm,
         enabled_by_default=True,
         has_api=True,
-        moderated_content=(PROFILE,),
-        periodic_tasks=(PeriodicTask(task="moderation.purge_activity", every_seconds=6 * 3600),),
-        sample_objects=(
+        provides=(
+            PROFILE,
+            PeriodicTask(task="moderation.purge_activity", every_seconds=6 * 3600),
             SampleObject(create=_sample_report, url_names=("moderation:report", "moderation:case-detail",
                                                            "moderation:case-decide")),
             SampleObject(create=_sample_decision, url_names=("moderation:decision-detail",

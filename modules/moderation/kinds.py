@@ -1,8 +1,8 @@
 """Which content can be reported, and what moderators may do with each kind.
 
 The one seam: every lookup goes through :func:`kind_get` / :func:`kinds_all`, which ask
-``core.modules.moderated_content_kinds()`` at call time. A test registers a fake kind with
-``monkeypatch.setattr("core.modules.moderated_content_kinds", lambda: {...})``.
+``modules.moderation.capabilities.moderated_content_kinds()`` at call time. A test registers a fake kind with
+``monkeypatch.setattr("modules.moderation.capabilities.moderated_content_kinds", lambda: {...})``.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-import core.modules as core_modules
-from core.modules import ContentSummary, ModeratedContent
+import modules.moderation.capabilities as capabilities
+from modules.moderation.capabilities import ContentSummary, ModeratedContent
 
 PROFILE_KIND = "moderation.profile"
 # Action values (models.Action); plain strings so apps.py can import this module before the models load.
@@ -22,7 +22,7 @@ PROFILE_ACTIONS = ("warn", "suspend")
 
 
 def kinds_all() -> dict[str, ModeratedContent]:
-    return core_modules.moderated_content_kinds()
+    return capabilities.moderated_content_kinds()
 
 
 def kind_get(kind: str) -> ModeratedContent | None:

@@ -2,16 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
-
-
-def _home_widget(request: HttpRequest) -> str:
-    from modules.news.views import home_widget
-
-    return home_widget(request)
 
 
 def _sample_article() -> dict[str, Any]:
@@ -62,13 +55,13 @@ class NewsConfig(FeatureModule):
             NavItem(_("News articles"), "news:article-manage", permission="editor", order=10, backoffice=True),
             NavItem(_("News categories"), "news:category-manage", permission="town_admin", order=11, backoffice=True),
         ),
-        home_widget=HomeWidget(render=_home_widget, order=10),
         enabled_by_default=True,
         has_api=True,
         pillar="Kommunikation",
-        # Scheduled articles whose time has come are published within a minute.
-        periodic_tasks=(PeriodicTask(task="news.publish_due", every_seconds=60),),
-        sample_objects=(
+        provides=(
+            HomeWidget(render="modules.news.views.home_widget", order=10),
+            # Scheduled articles whose time has come are published within a minute.
+            PeriodicTask(task="news.publish_due", every_seconds=60),
             SampleObject(create=_sample_article),
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),

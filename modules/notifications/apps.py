@@ -2,16 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
-
-
-def _home_widget(request: HttpRequest) -> str:
-    from modules.notifications.views import home_widget
-
-    return home_widget(request)
+from core.modules import FeatureModule, HeaderItem, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 
 
 def _admin():
@@ -53,14 +46,13 @@ class NotificationsConfig(FeatureModule):
             NavItem(_("Urgent notices"), "notifications:urgent-manage", permission="town_admin", order=5,
                     backoffice=True),
         ),
-        home_widget=HomeWidget(render=_home_widget, order=1),  # warnings go on top of the start page
         enabled_by_default=True,
         pillar="Kommunikation",
-        periodic_tasks=(
+        provides=(
+            HomeWidget(render="modules.notifications.views.home_widget", order=1),  # warnings on top
+            HeaderItem(render="modules.notifications.views.header_link", order=10),  # the bell, unread count
             PeriodicTask(task="notifications.release_deferred", every_seconds=300),
             PeriodicTask(task="notifications.send_digests", every_seconds=3600),
-        ),
-        sample_objects=(
             SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),
             SampleObject(create=_sample_notification, url_names=("notifications:open", "notifications:read")),
         ),

@@ -214,3 +214,14 @@ def home_widget(request: HttpRequest) -> str:
     if not notices:
         return ""
     return render_to_string("notifications/widget.html", {"notices": notices}, request=request)
+
+
+def header_link(request: HttpRequest) -> str:
+    """The bell in the site header with the unread count (one query per page; a HeaderItem)."""
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    return render_to_string("notifications/_header_link.html", {
+        "unread": selectors.unread_count(user=user),
+        "active": request.path.startswith("/notifications/"),
+    })

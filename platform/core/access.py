@@ -11,19 +11,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 
-from core.tenancy import current_tenant, current_town
-from tenants.models import Municipality
-from tenants.selectors import tenant_enabled_modules
+from core.tenancy import Town, current_tenant, current_town
 
 # A view function; the decorators below return it with its signature intact.
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def tenant_has_module(key: str, *, tenant: Municipality | None = None, fresh: bool = False) -> bool:
+def tenant_has_module(key: str, *, tenant: Town | None = None, fresh: bool = False) -> bool:
     tenant = tenant or current_tenant()
     if tenant is not None and getattr(tenant, "pk", None) is None:
         tenant = current_town()  # under schema_context() only a FakeTenant without a pk
-    return tenant is not None and key in tenant_enabled_modules(tenant=tenant, fresh=fresh)
+    return tenant is not None and key in tenant.enabled_module_keys(fresh=fresh)
 
 
 def module_required(key: str) -> Callable[[View], View]:
@@ -33,7 +31,7 @@ def module_required(key: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             tenant = getattr(request, "tenant", None)
-            if tenant is None or key not in tenant_enabled_modules(tenant=tenant):
+            if tenant is None or key not in tenant.enabled_module_keys():
                 raise Http404("module not enabled")
             return view(request, *args, **kwargs)
 
@@ -97,3 +95,8 @@ def role_required(permission: str) -> Callable[[View], View]:
 
 
 town_admin_required = role_required("town_admin")
+
+
+def may_use_backoffice(user: Any) -> bool:
+    """Admins, moderators and editors of an organisation work in the back office."""
+    return any(user_passes(user, role) for role in ("town_admin", "moderator", "editor"))

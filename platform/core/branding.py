@@ -6,15 +6,32 @@ header, so a mail built in a Celery task links to the right town (ISOLATION T9).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.conf import settings
 
-from core.tenancy import connection, current_tenant
+from core.capabilities import Capability, Ref, call, declared
+from core.tenancy import Town, connection, current_tenant
 
-if TYPE_CHECKING:
-    from tenants.models import Municipality
+
+@dataclass(frozen=True)
+class TownProfileSource(Capability):
+    """Where the kernel reads the current town's profile: name, colours, logo, contact person.
+
+    The town app provides it; ``get()`` returns an object with ``name``, ``primary_colour``,
+    ``accent_colour``, ``logo``, ``contact_name``, ``contact_role``, ``contact_email``,
+    ``contact_phone`` and ``contact_hours`` (town.models.TownProfile), cached per town.
+    """
+
+    get: Ref  # () -> profile
+
+
+def town_profile() -> Any:
+    """The current town's profile through the one TownProfileSource (None if no app provides one)."""
+    sources = declared(TownProfileSource)
+    return call(sources[0].get) if sources else None
 
 
 def site_url(domain: str, path: str = "/") -> str:
@@ -26,23 +43,20 @@ def public_url(path: str = "/") -> str:
     return site_url(settings.BASE_DOMAIN, path)
 
 
-def town_url(path: str = "/", *, tenant: Municipality | None = None) -> str:
+def town_url(path: str = "/", *, tenant: Town | None = None) -> str:
     """Absolute URL on the current (or given) town's primary domain."""
-    from tenants.selectors import tenant_primary_domain
-
     tenant = tenant or current_tenant()
     if tenant is None or tenant.schema_name == "public":
         return public_url(path)
-    domain = tenant_primary_domain(tenant=tenant) or f"{tenant.slug}.{settings.BASE_DOMAIN}"
+    domain = tenant.primary_domain_name() or f"{tenant.slug}.{settings.BASE_DOMAIN}"
     return site_url(domain, path)
 
 
 def current_town_name() -> str:
     if connection.schema_name == "public":
         return ""
-    from town.selectors import town_profile_get
-
-    return str(town_profile_get().name or getattr(connection.tenant, "name", ""))
+    profile = town_profile()
+    return str((profile.name if profile is not None else "") or getattr(connection.tenant, "name", ""))
 
 
 def sender_address() -> str:

@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-from core.branding import current_town_name, sender_address, town_url
+from core.branding import current_town_name, sender_address, town_profile, town_url
 from core.colours import readable_text_on
 from core.tenancy import connection
 
@@ -24,9 +24,7 @@ def town_mail_context() -> dict[str, Any]:
     if connection.schema_name == "public":
         return {"brand": {"name": "Dorfkern", "url": town_url("/"), "primary": "#1f5f8b",
                           "on_primary": "#ffffff", "logo_url": "", "contact": None}}
-    from town.selectors import town_profile_get
-
-    profile = town_profile_get()
+    profile = town_profile()
     contact = None
     if profile.contact_name:
         contact = {"name": profile.contact_name, "role": profile.contact_role, "email": profile.contact_email,

@@ -3,14 +3,15 @@
 A module is a Django app under ``modules/<key>/`` whose AppConfig subclasses
 :class:`FeatureModule` and sets ``spec``. The platform finds it, mounts its
 URLs under ``/<key>/`` (and its API under ``/api/v1/<key>/``), shows its
-navigation and home widget, and lets each town switch it on and off.
+navigation, lets each town switch it on and off, and hands what the spec lists
+in ``provides`` (capabilities, see core.capabilities) to whoever asks for them.
 Read ``modules/README.md`` before writing one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
@@ -18,10 +19,12 @@ from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from core.capabilities import Capability, Ref
+
 if TYPE_CHECKING:
     import datetime
 
-    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
 
 # The four pillars of a digital village (plus participation), as ModuleSpec.pillar values.
@@ -41,6 +44,7 @@ def pillar_label(pillar: str) -> str:
 
 @dataclass(frozen=True)
 class NavItem:
+    # A static fact of the spec, not a capability: the nav shows it only while the module is on.
     """An entry in the town's main navigation or back-office menu."""
 
     label: str
@@ -51,7 +55,7 @@ class NavItem:
 
 
 @dataclass(frozen=True)
-class HomeWidget:
+class HomeWidget(Capability):
     """What a module contributes to a town's start page.
 
     ``render(request)`` returns an HTML string (usually render_to_string of
@@ -59,12 +63,45 @@ class HomeWidget:
     filter by the resident's Ortsgemeinde itself.
     """
 
-    render: Callable[[HttpRequest], str]
+    render: Ref  # (request) -> str
     order: int = 100
 
 
 @dataclass(frozen=True)
-class PeriodicTask:
+class HeaderItem(Capability):
+    """A small piece of the header's account navigation (e.g. the notifications bell), for signed-in users.
+
+    ``render(request)`` returns HTML or "" (nothing to show for this visitor).
+    """
+
+    render: Ref  # (request) -> str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PageAside(Capability):
+    """A block every town page shows below its content (e.g. the page's patrons), or "" for none.
+
+    ``render(request)`` is called once per page; keep it to a fixed number of queries.
+    """
+
+    render: Ref  # (request) -> str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class BackofficeLink(Capability):
+    """An entry of the back office's start menu: a section with a short description."""
+
+    label: StrOrPromise
+    url_name: str
+    description: StrOrPromise = ""
+    permission: str | None = "town_admin"  # a role check name from core.access.ROLE_CHECKS
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PeriodicTask(Capability):
     """Work a module wants done regularly in every town that has it enabled.
 
     Celery beat runs ``core.fan_out`` every ``every_seconds``, which enqueues
@@ -77,23 +114,21 @@ class PeriodicTask:
 
 
 @dataclass(frozen=True)
-class PromotionSlot:
-    """A place in a module's pages where a sponsored entry may appear.
+class UrlMount(Capability):
+    """A top-level path a module claims besides ``/<key>/`` (Open311's ``open311/v2/``, short links).
 
-    Billing sells slots; the module renders what ``core.promotions.active_promotions``
-    returns for it: labelled "Gesponsert", the same for every visitor, never in
-    official news. With nothing sold the list is empty and the slot shows nothing.
+    ``urls`` is the dotted path of a URLconf module; its views are switched off with the module
+    like the module's own. ``prefix`` has no leading slash and ends with one. Two mounts on the
+    same prefix, or a prefix that is a module key or a platform path, fail the contract test.
     """
 
-    key: str  # "<module key>.<place>", e.g. "directory.category-top"; stored in billing rows, never rename
-    label: str  # shown to town admins and on the price list
-    description: str = ""
-    max_entries: int = 1  # how many sponsored entries the slot shows at most
-    target: str = ""  # what a promotion points at inside the slot, e.g. "category" (empty: the slot as a whole)
+    prefix: str  # e.g. "open311/v2/"
+    urls: str  # e.g. "modules.reports.open311_urls"
+    namespace: str = ""
 
 
 @dataclass(frozen=True)
-class SampleObject:
+class SampleObject(Capability):
     """How the isolation suite makes one object of this module in a town.
 
     ``create()`` runs inside a town's schema and returns the URL kwargs
@@ -104,7 +139,7 @@ class SampleObject:
     parameters that no sample covers.
     """
 
-    create: Callable[[], dict[str, Any]]
+    create: Ref  # () -> dict[str, Any]
     url_names: Sequence[str] = ()
 
 
@@ -125,7 +160,7 @@ class FeedItem:
 
 
 @dataclass(frozen=True)
-class FeedSource:
+class FeedSource(Capability):
     """What a module contributes to the home feed.
 
     ``items(request, limit)`` returns at most ``limit`` of the newest items the
@@ -134,57 +169,26 @@ class FeedSource:
     platform merges all sources by ``published_at``.
     """
 
-    items: Callable[[HttpRequest, int], Sequence[FeedItem]]
-
-
-@dataclass(frozen=True)
-class ContentSummary:
-    """What the moderators see of one piece of reported content."""
-
-    author_id: int | None  # the town user who wrote it; None when unknown or deleted
-    excerpt: str  # plain text, the content as the reporter saw it
-    url: str  # path of the content on the town's site ("" when it has no page of its own)
-    is_hidden: bool
-
-
-@dataclass(frozen=True)
-class ModeratedContent:
-    """A kind of user content that residents can report and the town's moderators act on.
-
-    The moderation module keeps the reports, decisions, statements of reasons and
-    the audit log; the module that owns the content only answers these three
-    callables, each run inside the town's schema with the content's primary key.
-    """
-
-    kind: str  # "<module key>.<thing>", e.g. "board.post"; stored in moderation rows, never rename
-    label: str  # shown in the moderation queue, e.g. "Pinnwand-Beitrag"
-    get: Callable[[int], ContentSummary | None]  # None when the content no longer exists
-    set_hidden: Callable[[int, bool], None]  # True hides it from everyone but its author, False restores it
-    delete: Callable[[int], None]
-    # May this signed-in user see the content, and so open its report form? None: everyone may. Private
-    # content (a conversation's messages) answers False for outsiders; the report page then answers 404.
-    visible_to: Callable[[int, Any], bool] | None = None
+    items: Ref  # (request, limit) -> Sequence[FeedItem]
 
 
 @dataclass(frozen=True)
 class ModuleSpec:
+    """A module's static facts; everything it offers to others is listed in ``provides``."""
+
     key: str  # stable identifier stored in the DB; equals the app label; never rename
     name: str
     description: str = ""
+    pillar: str = ""  # Kommunikation, Nahversorgung, Mobilität, Verwaltung, Beteiligung
+    requires: Sequence[str] = ()  # keys of modules that must be enabled first
     nav: Sequence[NavItem] = ()
     permissions: Sequence[tuple[str, str]] = ()  # (codename, label), also on a model's Meta
     settings_form: type[forms.Form] | None = None
-    home_widget: HomeWidget | None = None
-    requires: Sequence[str] = ()  # keys of modules that must be enabled first
     staff_only: bool = False  # only platform staff may enable it
     enabled_by_default: bool = False  # switched on for newly provisioned towns
     has_api: bool = False  # the module ships an ``api_urls`` module
-    pillar: str = ""  # Kommunikation, Nahversorgung, Mobilität, Verwaltung, Beteiligung
-    sample_objects: Sequence[SampleObject] = field(default_factory=tuple)
-    periodic_tasks: Sequence[PeriodicTask] = ()
-    promotion_slots: Sequence[PromotionSlot] = ()
-    feed: FeedSource | None = None  # items for the resident's home feed
-    moderated_content: Sequence[ModeratedContent] = ()  # kinds of content residents can report
+    # Capabilities (core.capabilities): widgets, feed, tasks, moderated content, promotion slots ...
+    provides: Sequence[Capability] = ()
 
 
 class FeatureModule(AppConfig):
@@ -217,9 +221,20 @@ def get_module(key: str) -> FeatureModule:
         raise LookupError(f"No feature module with key {key!r}") from None
 
 
-def moderated_content_kinds() -> dict[str, ModeratedContent]:
-    """Every kind of reportable content that some module declares, by ``kind``."""
-    return {kind.kind: kind for module in all_modules().values() for kind in module.spec.moderated_content}
+def enabled_module_keys(*, fresh: bool = False) -> frozenset[str]:
+    """Keys of the modules switched on in the current town; empty on the public site.
+
+    Works inside a request and in a task under ``schema_context()`` alike (there the
+    connection holds only a schema name, and the town is looked up by it).
+    """
+    from core.tenancy import current_tenant, current_town
+
+    tenant = current_tenant()
+    if tenant is None:
+        return frozenset()
+    if getattr(tenant, "pk", None) is None:
+        tenant = current_town()
+    return tenant.enabled_module_keys(fresh=fresh)
 
 
 def module_of(obj: Any) -> FeatureModule | None:

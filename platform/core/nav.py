@@ -8,15 +8,15 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from core.access import user_passes
-from core.modules import NavItem, all_modules
-from tenants.selectors import tenant_enabled_modules
+from core.capabilities import provided
+from core.modules import BackofficeLink, NavItem, all_modules
 
 
 def nav_for(request: HttpRequest, *, backoffice: bool = False) -> list[dict[str, Any]]:
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name == "public":
         return []
-    enabled = tenant_enabled_modules(tenant=tenant)
+    enabled = tenant.enabled_module_keys()
     items: list[NavItem] = [
         item
         for key, module in all_modules().items()
@@ -32,3 +32,18 @@ def nav_for(request: HttpRequest, *, backoffice: bool = False) -> list[dict[str,
             continue
         result.append({"label": item.label, "url": url, "active": request.path.startswith(url)})
     return result
+
+
+def backoffice_menu(request: HttpRequest) -> list[dict[str, Any]]:
+    """The back office's sections (BackofficeLink capabilities) this user may open, in order."""
+    entries = []
+    for entry in sorted(provided(BackofficeLink), key=lambda e: e.order):
+        if not user_passes(request.user, entry.permission):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        entries.append({"label": entry.label, "url": url, "description": entry.description,
+                        "active": request.path.startswith(url)})
+    return entries

@@ -12,14 +12,13 @@ from typing import Any
 import django.dispatch
 
 from core.modules import module_of
-from tenants.selectors import tenant_enabled_modules
 
 
 class TenantModuleSignal(django.dispatch.Signal):
     """Only receivers in modules enabled for `sender` (a town) are called."""
 
     def send(self, sender: Any, **named: Any) -> list[tuple[Any, Any]]:
-        enabled = tenant_enabled_modules(tenant=sender)
+        enabled = sender.enabled_module_keys()
         responses = []
         for receiver in self._live_receivers(sender)[0]:
             module = module_of(receiver)

@@ -14,11 +14,13 @@ from core.tenancy import connection
 @shared_task(name="core.fan_out")
 def fan_out(task_name: str, module_key: str | None = None) -> int:
     """Enqueue `task_name` once in each active town (that has `module_key` enabled)."""
-    from config.celery import app
-    from tenants.models import Municipality
+    from celery import current_app as app
+    from django_tenants.utils import get_tenant_model
 
     count = 0
-    for tenant in Municipality.objects.filter(is_active=True).exclude(schema_name=get_public_schema_name()):
+    # The tenant model (tenants.Municipality) is a core.tenancy.Town; the kernel doesn't import it.
+    towns: Any = get_tenant_model()._default_manager.exclude(schema_name=get_public_schema_name())
+    for tenant in towns.filter(is_active=True):
         if module_key and not tenant_has_module(module_key, tenant=tenant, fresh=True):
             continue
         connection.set_tenant(tenant)
@@ -35,23 +37,25 @@ def module_task_should_run(module_key: str) -> bool:
     tenant = getattr(connection, "tenant", None)
     if tenant is None or tenant.schema_name == get_public_schema_name():
         return False
-    from tenants.models import Municipality
+    from django_tenants.utils import get_tenant_model
 
-    if not Municipality.objects.filter(pk=tenant.pk, is_active=True).exists():
+    towns: Any = get_tenant_model()._default_manager
+    if not towns.filter(pk=tenant.pk, is_active=True).exists():
         return False
     return tenant_has_module(module_key, tenant=tenant, fresh=True)
 
 
 def module_beat_schedule() -> dict[str, dict[str, Any]]:
     """Celery beat entries for every module's PeriodicTask, each fanned out per town."""
-    from core.modules import all_modules
+    from core.capabilities import declared_by_module
+    from core.modules import FeatureModule, PeriodicTask
 
     return {
-        f"{key}:{periodic.task}": {
+        f"{module.spec.key}:{periodic.task}": {
             "task": "core.fan_out",
             "schedule": periodic.every_seconds,
-            "args": (periodic.task, key),
+            "args": (periodic.task, module.spec.key),
         }
-        for key, module in all_modules().items()
-        for periodic in module.spec.periodic_tasks
+        for module, periodic in declared_by_module(PeriodicTask)
+        if isinstance(module, FeatureModule)
     }

@@ -7,44 +7,57 @@ Import `connection` from here instead; it is the very same proxy object.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from django.db import connection as _connection
 
 if TYPE_CHECKING:
     from django_tenants.postgresql_backend.base import DatabaseWrapper
 
-    from tenants.models import Municipality
-
 connection = cast("DatabaseWrapper", _connection)
 
 
-def current_tenant() -> Municipality | None:
+class Town(Protocol):
+    """What the kernel needs of a town: settings.TENANT_MODEL (tenants.Municipality) is one.
+
+    The kernel imports nothing above it, so it knows towns by this protocol, not by the model.
+    """
+
+    pk: int
+    slug: str
+    name: str
+    schema_name: str
+    is_active: bool
+
+    def enabled_module_keys(self, *, fresh: bool = False) -> frozenset[str]: ...
+
+    def primary_domain_name(self) -> str | None: ...
+
+
+def current_tenant() -> Town | None:
     """The town whose schema is active; None on the public schema (there the tenant is a FakeTenant)."""
     tenant = getattr(connection, "tenant", None)
     if tenant is None or tenant.schema_name == "public":
         return None
     # Every tenant but the public FakeTenant is a Municipality row (settings.TENANT_MODEL).
-    return cast("Municipality", tenant)
+    return cast("Town", tenant)
 
 
-def current_town() -> Municipality:
+def current_town() -> Town:
     """The Municipality row of the active schema, also under schema_context().
 
     schema_context() leaves only django-tenants' FakeTenant (a schema name, no pk) on the
     connection, so the row is then read from the public schema by that name. Raises
-    Municipality.DoesNotExist where no town owns the schema.
+    the tenant model's DoesNotExist where no town owns the schema.
     """
     tenant = connection.tenant
     if getattr(tenant, "pk", None) is not None:
-        return cast("Municipality", tenant)
-    from django_tenants.utils import get_public_schema_name, schema_context
-
-    from tenants.models import Municipality
+        return cast("Town", tenant)
+    from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
     schema_name = connection.schema_name
     with schema_context(get_public_schema_name()):
-        return Municipality.objects.get(schema_name=schema_name)
+        return cast("Town", get_tenant_model()._default_manager.get(schema_name=schema_name))
 
 
-__all__ = ["connection", "current_tenant", "current_town"]
+__all__ = ["Town", "connection", "current_tenant", "current_town"]

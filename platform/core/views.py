@@ -12,10 +12,10 @@ from django.template.loader import render_to_string
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
+from core.capabilities import call, provided
 from core.feed import home_feed
-from core.modules import all_modules
-from core.tenancy import connection, current_tenant
-from tenants.selectors import tenant_enabled_modules
+from core.modules import HomeWidget
+from core.tenancy import connection
 
 
 def unknown_town(request: HttpRequest) -> HttpResponse:
@@ -24,16 +24,8 @@ def unknown_town(request: HttpRequest) -> HttpResponse:
 
 
 def home_widgets(request: HttpRequest) -> list[str]:
-    tenant = current_tenant()  # the one the middleware put on the request
-    if tenant is None:
-        return []
-    enabled = tenant_enabled_modules(tenant=tenant)
-    widgets = [
-        module.spec.home_widget
-        for key, module in all_modules().items()
-        if key in enabled and module.spec.home_widget is not None
-    ]
-    rendered = (w.render(request) for w in sorted(widgets, key=lambda w: w.order))
+    widgets = provided(HomeWidget)
+    rendered = (call(w.render, request) for w in sorted(widgets, key=lambda w: w.order))
     return [html for html in rendered if html]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -21,14 +20,14 @@ from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from PIL import Image, ImageDraw, ImageFont
 
-from core.access import role_required, user_passes
+from core.access import may_use_backoffice, role_required
 from core.colours import readable_text_on
 from core.modules import all_modules, get_module, pillar_label
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
@@ -143,10 +142,6 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 # --- back office: who gets in, what the menu shows ------------------------------
 
 
-def may_use_backoffice(user: Any) -> bool:
-    return any(user_passes(user, role) for role in ("town_admin", "moderator", "editor"))
-
-
 def backoffice_member_required(view: Callable) -> Callable:
     """Admins, moderators and editors; anyone else signed in gets 403, anonymous users the login."""
 
@@ -159,52 +154,6 @@ def backoffice_member_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-@dataclass(frozen=True)
-class MenuEntry:
-    """A back-office section of the platform itself (modules add theirs through NavItem(backoffice=True))."""
-
-    label: str
-    url_name: str
-    description: str
-    permission: str = "town_admin"
-    order: int = 100
-
-
-# Other parts of the town app add their section here (one line each).
-BACKOFFICE_MENU: list[MenuEntry] = [
-    MenuEntry(gettext_lazy("Town profile"), "town:backoffice-branding",
-              gettext_lazy("Name, logo, header image and colours."), order=10),
-    MenuEntry(gettext_lazy("Contact person"), "town:backoffice-contact",
-              gettext_lazy("The person residents can turn to, shown on every page."), order=20),
-    MenuEntry(gettext_lazy("Legal texts"), "town:backoffice-legal",
-              gettext_lazy("Impressum and privacy policy."), order=30),
-    MenuEntry(gettext_lazy("Ortsgemeinden"), "town:ortsgemeinde-list",
-              gettext_lazy("The villages residents choose from."), order=40),
-    MenuEntry(gettext_lazy("People"), "town:people",
-              gettext_lazy("Residents, editors, moderators and invitations."), order=50),
-    MenuEntry(gettext_lazy("Organisations"), "town:organisation-admin-list",
-              gettext_lazy("Clubs, fire brigades, parishes and schools that publish."), order=60),
-    MenuEntry(gettext_lazy("Sponsorship"), "billing:backoffice-settings",
-              gettext_lazy("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
-    MenuEntry(gettext_lazy("Modules"), "town:module-list",
-              gettext_lazy("Switch features on and off and set them up."), order=90),
-]
-
-
-def backoffice_menu(request: HttpRequest) -> list[dict]:
-    entries = []
-    for entry in sorted(BACKOFFICE_MENU, key=lambda e: e.order):
-        if not user_passes(request.user, entry.permission):
-            continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
-        entries.append({"label": entry.label, "url": url, "description": entry.description,
-                        "active": request.path.startswith(url)})
-    return entries
 
 
 def _render_backoffice(request: HttpRequest, template: str, context: dict | None = None,

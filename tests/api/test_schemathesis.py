@@ -29,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from core.modules import all_modules
+from core.capabilities import call, module_capabilities
+from core.modules import SampleObject, all_modules
 from tests.api.conftest import issue_token, make_user
 from tests.conftest import admin_of, host_of
 
@@ -75,8 +76,8 @@ def sample_path_parameters(town_a, organisations_a) -> list[dict]:
     samples = [{"slug": organisations_a["feuerwehr"].slug}]
     with schema_context(town_a.schema_name):
         for module in all_modules().values():
-            for sample in module.spec.sample_objects:
-                samples.append(sample.create())
+            for sample in module_capabilities(module, SampleObject):
+                samples.append(call(sample.create))
     return samples
 
 

@@ -43,10 +43,10 @@ def localstripe() -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _billing_slots(monkeypatch):
     """The directory module declares the slots billing sells; until it is installed, stand in for it."""
-    import core.promotions
-    from core.modules import PromotionSlot
+    import billing.promotions
+    from billing.facade import PromotionSlot
 
-    real = core.promotions.promotion_slot
+    real = billing.promotions.promotion_slot
     stand_ins = {
         "directory.category-top": PromotionSlot(key="directory.category-top", label="Top of a category",
                                                 target="category"),
@@ -61,7 +61,7 @@ def _billing_slots(monkeypatch):
                 return stand_ins[key]
             raise
 
-    monkeypatch.setattr(core.promotions, "promotion_slot", promotion_slot)
+    monkeypatch.setattr(billing.promotions, "promotion_slot", promotion_slot)
 
 
 @pytest.fixture

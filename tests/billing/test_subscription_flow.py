@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from billing import gateway
 from billing.models import Invoice, LedgerEntry, Promotion, PromotionStatus, Subscription, SubscriptionStatus
+from billing.promotions import active_promotions
 from billing.services import (
     invoice_pay_open,
     payment_method_save,
@@ -20,7 +21,6 @@ from billing.services import (
     subscription_start,
     subscriptions_pause_overdue,
 )
-from core.promotions import active_promotions
 from tests.billing.conftest import FAILING_IBAN, customer_with_method, sponsorship_open
 
 pytestmark = pytest.mark.usefixtures("localstripe")

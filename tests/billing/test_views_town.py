@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from billing import gateway
 from billing.models import LedgerEntry, Subscription, SubscriptionStatus, TownProductOffer, TownSponsorshipSettings
-from core.promotions import active_promotions
+from billing.promotions import active_promotions
 from tests.billing.conftest import sponsorship_open
 from tests.conftest import logged_in_client
 

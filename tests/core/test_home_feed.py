@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 import core.feed
+import core.modules
 from core.modules import FeedItem, FeedSource
 
 NOW = timezone.now()
@@ -26,19 +27,19 @@ def _item(title: str, minutes_ago: int) -> FeedItem:
 
 
 def _module(items: list[FeedItem]) -> SimpleNamespace:
-    return SimpleNamespace(spec=SimpleNamespace(feed=FeedSource(items=lambda request, limit: items[:limit])))
+    return SimpleNamespace(spec=SimpleNamespace(provides=(FeedSource(items=lambda request, limit: items[:limit]),)))
 
 
 @pytest.fixture
 def two_sources(monkeypatch, town_a):
     board = [_item("Katze entlaufen", 5), _item("Fahrrad gefunden", 50)]
     groups = [_item("Lauftreff am Montag", 20), _item("Probe fällt aus", 500)]
-    monkeypatch.setattr(core.feed, "all_modules", lambda: {"board": _module(board), "groups": _module(groups)})
+    monkeypatch.setattr(core.modules, "all_modules", lambda: {"board": _module(board), "groups": _module(groups)})
     return monkeypatch
 
 
 def test_items_of_two_modules_interleave_newest_first(two_sources, client_a):
-    two_sources.setattr(core.feed, "tenant_enabled_modules", lambda tenant: {"board", "groups"})
+    two_sources.setattr(core.modules, "enabled_module_keys", lambda fresh=False: frozenset({"board", "groups"}))
 
     page = client_a.get("/").content.decode()
 
@@ -49,7 +50,7 @@ def test_items_of_two_modules_interleave_newest_first(two_sources, client_a):
 
 
 def test_the_feed_keeps_its_size(two_sources, rf, in_town_a):
-    two_sources.setattr(core.feed, "tenant_enabled_modules", lambda tenant: {"board", "groups"})
+    two_sources.setattr(core.modules, "enabled_module_keys", lambda fresh=False: frozenset({"board", "groups"}))
 
     feed = core.feed.home_feed(rf.get("/"), limit=3)
 
@@ -57,7 +58,7 @@ def test_the_feed_keeps_its_size(two_sources, rf, in_town_a):
 
 
 def test_a_module_switched_off_contributes_nothing(two_sources, client_a):
-    two_sources.setattr(core.feed, "tenant_enabled_modules", lambda tenant: {"groups"})
+    two_sources.setattr(core.modules, "enabled_module_keys", lambda fresh=False: frozenset({"groups"}))
 
     page = client_a.get("/").content.decode()
 
@@ -66,7 +67,7 @@ def test_a_module_switched_off_contributes_nothing(two_sources, client_a):
 
 
 def test_without_items_the_start_page_shows_no_empty_feed(monkeypatch, client_a):
-    monkeypatch.setattr(core.feed, "all_modules", lambda: {"board": _module([])})
+    monkeypatch.setattr(core.modules, "all_modules", lambda: {"board": _module([])})
 
     page = client_a.get("/").content.decode()
 

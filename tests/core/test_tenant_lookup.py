@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from core.middleware import CachedTenantMiddleware
+from tenants.middleware import CachedTenantMiddleware
 from tests.conftest import TownClient, host_of
 
 

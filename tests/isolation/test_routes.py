@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from core.modules import all_modules
+from core.capabilities import call, module_capabilities
+from core.modules import SampleObject, all_modules
 from tests.conftest import TownClient, admin_of, host_of, logged_in_client
 from tests.isolation.routes import Route, all_routes, dependants_of
 from tests.isolation.samples import EXEMPT, PLATFORM_SAMPLES
@@ -47,8 +48,8 @@ def _samples_in_current_schema() -> dict[str, dict]:
             kwargs_for[name] = values
     for module in all_modules().values():
         namespaces = _module_namespaces(module)
-        for sample in module.spec.sample_objects:
-            values = sample.create()
+        for sample in module_capabilities(module, SampleObject):
+            values = call(sample.create)
             for route in routes:
                 if sample.url_names:
                     covered = route.name in sample.url_names

@@ -7,6 +7,7 @@ See modules/README.md for the contract itself.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import importlib
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from django.urls import reverse
 
 import core.signals
 from core.access import ROLE_CHECKS
-from core.modules import FeatureModule, all_modules
+from core.capabilities import Capability, declared, module_capabilities, resolve
+from core.modules import FeatureModule, PeriodicTask, all_modules
+from modules.moderation.capabilities import ModeratedContent
 
 MODULES = list(all_modules().values())
 PILLARS = {"Kommunikation", "Nahversorgung", "Mobilität", "Verwaltung", "Beteiligung"}
@@ -55,21 +58,24 @@ def test_spec_is_complete(module):
     assert set(spec.requires) <= set(all_modules()) - {spec.key}, "requires names unknown modules (or itself)"
     if spec.settings_form is not None:
         assert issubclass(spec.settings_form, forms.Form)
-    if spec.home_widget is not None:
-        assert callable(spec.home_widget.render)
-    for sample in spec.sample_objects:
-        assert callable(sample.create)
-    if spec.feed is not None:
-        assert callable(spec.feed.items)
-    for content in spec.moderated_content:
+    for capability in spec.provides:
+        assert isinstance(capability, Capability), f"{capability!r} is not a core.capabilities.Capability"
+        assert dataclasses.is_dataclass(capability) and capability.__dataclass_params__.frozen
+        # Every callable or dotted path on it imports and is callable (a typo fails here, not in production).
+        for field in dataclasses.fields(capability):
+            value = getattr(capability, field.name)
+            if isinstance(value, str) and field.type in ("Ref", "Ref | None"):
+                assert callable(resolve(value)), f"{spec.key}: {field.name}={value!r}"
+            elif field.type in ("Ref", "Ref | None") and value is not None:
+                assert callable(value), f"{spec.key}: {field.name}"
+    for content in module_capabilities(module, ModeratedContent):
         # The kind is stored in moderation rows: it must name its module and never collide.
         assert content.kind.startswith(f"{spec.key}."), content.kind
         assert str(content.label).strip()
-        assert callable(content.get) and callable(content.set_hidden) and callable(content.delete)
 
 
 def test_moderated_content_kinds_are_unique():
-    kinds = [content.kind for module in MODULES for content in module.spec.moderated_content]
+    kinds = [content.kind for content in declared(ModeratedContent)]
     assert len(kinds) == len(set(kinds))
 
 
@@ -131,7 +137,7 @@ def test_periodic_tasks_are_scheduled_through_fan_out(module):
     from core.tasks import module_beat_schedule
 
     schedule = module_beat_schedule()
-    for periodic in module.spec.periodic_tasks:
+    for periodic in module_capabilities(module, PeriodicTask):
         assert periodic.task in app.tasks, f"{periodic.task} is not a registered task"
         entry = schedule[f"{module.label}:{periodic.task}"]
         assert entry["task"] == "core.fan_out"
@@ -162,7 +168,7 @@ def test_modules_talk_to_each_other_only_through_facades(module):
         for name in _imports(path):
             parts = name.split(".")
             if parts[0] == "modules" and len(parts) > 1 and parts[1] not in (module.label, "__init__"):
-                assert len(parts) >= 3 and parts[2] == "facade", f"{path}: imports {name}"
+                assert len(parts) >= 3 and parts[2] in ("facade", "capabilities"), f"{path}: imports {name}"
 
 
 def test_tenants_and_billing_never_import_modules():

@@ -1,4 +1,4 @@
-"""The back-office menu for any page that extends town/backoffice/base.html."""
+"""The back-office menu and header link, built from capabilities (core.nav.backoffice_menu)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from typing import Any
 
 from django import template
 
+from core.access import may_use_backoffice as allowed
+from core.nav import backoffice_menu as build
+from core.tenancy import connection
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def backoffice_menu(context: template.Context) -> list[dict[str, Any]]:
-    from town.views import backoffice_menu as build
-
     request = context.get("request")
     return build(request) if request is not None else []
 
@@ -20,9 +22,6 @@ def backoffice_menu(context: template.Context) -> list[dict[str, Any]]:
 @register.simple_tag(takes_context=True)
 def may_use_backoffice(context: template.Context) -> bool:
     """Whether the header shows the back-office link (admins, moderators, editors of an organisation)."""
-    from core.tenancy import connection
-    from town.views import may_use_backoffice as allowed
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or connection.schema_name == "public":

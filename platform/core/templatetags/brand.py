@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import template
 from django.utils.safestring import mark_safe
 
 from core.colours import readable_text_on
 
-if TYPE_CHECKING:
-    from town.models import TownProfile
-
 register = template.Library()
 
 
 @register.simple_tag
-def brand_css(town: TownProfile) -> str:
-    """CSS variables for the town's colours (validated #RRGGBB values only)."""
+def brand_css(town: Any) -> str:
+    """CSS variables for the town's colours (validated #RRGGBB values only); `town` is its profile."""
     primary = town.primary_colour
     accent = town.accent_colour
     return mark_safe(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from core.modules import moderated_content_kinds
 from modules.board import services
 from modules.board.models import Comment, Post, Reaction
+from modules.moderation.capabilities import moderated_content_kinds
 from tests.conftest import logged_in_client
 from tests.modules.board.conftest import post_make, topic, user_make
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.modules import moderated_content_kinds
 from modules.groups import services
 from modules.groups.models import Comment, Group, Post
+from modules.moderation.capabilities import moderated_content_kinds
 from tests.modules.groups.conftest import client_for, post_make, user_make
 
 

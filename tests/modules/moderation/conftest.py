@@ -1,6 +1,6 @@
 """Fixtures for the moderation tests: people of town A and a fake kind of reportable content.
 
-The seam: ``modules.moderation.kinds`` asks ``core.modules.moderated_content_kinds()`` at call time,
+The seam: ``modules.moderation.kinds`` asks ``modules.moderation.capabilities.moderated_content_kinds()`` at call time,
 so ``fake_kind`` monkeypatches that one function to add the kind "test.note" next to the real ones.
 """
 
@@ -13,11 +13,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-import core.modules
+import modules.moderation.capabilities as moderation_capabilities
 from accounts.models import Role, User
-from core.modules import ContentSummary, ModeratedContent
+from modules.moderation.capabilities import ContentSummary, ModeratedContent
 
-_real_kinds = core.modules.moderated_content_kinds
+_real_kinds = moderation_capabilities.moderated_content_kinds
 
 
 def user_make(email: str, *, name: str = "", role: str = Role.RESIDENT, age_days: int = 365) -> User:
@@ -93,7 +93,8 @@ class FakeKind:
 @pytest.fixture
 def fake_kind(monkeypatch) -> Iterator[FakeKind]:
     kind = FakeKind()
-    monkeypatch.setattr(core.modules, "moderated_content_kinds", lambda: {**_real_kinds(), "test.note": kind.spec()})
+    monkeypatch.setattr(moderation_capabilities, "moderated_content_kinds",
+                        lambda: {**_real_kinds(), "test.note": kind.spec()})
     yield kind
 
 

@@ -5,7 +5,7 @@ personalisation, no tracking. Entries are ordered by when they started.
 
 Besides the slots modules declare, the platform derives two kinds of patron
 slot that no module has to render itself: ``<module key>.patron`` (a
-Modulpate, named on every page of that module by core/base.html) and
+Modulpate, named below every page of that module through billing's PageAside) and
 ``core.club-patron`` (a Vereinspate, named on the club's organisation page).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
-from core.modules import PromotionSlot, all_modules
-from core.tenancy import connection, current_tenant
+from core.capabilities import Capability, declared
+from core.modules import all_modules
+from core.tenancy import Town, connection, current_tenant
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -36,6 +37,22 @@ MODULE_PATRON_PLACE = "patron"
 CLUB_PATRON_SLOT_KEY = "core.club-patron"
 # The most patrons a town can allow per module or club (TownProductOffer.slots is at most 50).
 PATRON_MAX_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class PromotionSlot(Capability):
+    """A place in a module's pages where a sponsored entry may appear.
+
+    Billing sells slots; the module renders what ``billing.facade.active_promotions``
+    returns for it: labelled "Gesponsert", the same for every visitor, never in
+    official news. With nothing sold the list is empty and the slot shows nothing.
+    """
+
+    key: str  # "<module key>.<place>", e.g. "directory.category-top"; stored in billing rows, never rename
+    label: str  # shown to town admins and on the price list
+    description: str = ""
+    max_entries: int = 1  # how many sponsored entries the slot shows at most
+    target: str = ""  # what a promotion points at inside the slot, e.g. "category" (empty: the slot as a whole)
 
 
 @dataclass(frozen=True)
@@ -72,10 +89,9 @@ def _patron_slot(key: str) -> PromotionSlot | None:
 
 
 def promotion_slot(key: str) -> PromotionSlot:
-    for module in all_modules().values():
-        for slot in module.spec.promotion_slots:
-            if slot.key == key:
-                return slot
+    for slot in declared(PromotionSlot):
+        if slot.key == key:
+            return slot
     derived = _patron_slot(key)
     if derived is not None:
         return derived
@@ -90,7 +106,7 @@ def _patron_kind(slot_key: str) -> str:
 
 
 def active_promotions(
-    *, slot_key: str, target_id: int | None = None, tenant: Municipality | None = None
+    *, slot_key: str, target_id: int | None = None, tenant: Town | None = None
 ) -> list[ActivePromotion]:
     """The paid, active entries of `slot_key` in the current (or given) town, at most the slot's maximum.
 
@@ -139,7 +155,7 @@ def _patrons_cache_key(tenant_pk: int) -> str:
     return f"core:patrons:{tenant_pk}"
 
 
-def _town_patrons_load(tenant: Municipality) -> TownPatrons:
+def _town_patrons_load(tenant: Town) -> TownPatrons:
     """All live patron entries of the town in one query, each slot capped at the town's number of slots."""
     from billing.models import Promotion, PromotionStatus, TownProductOffer
 
@@ -169,7 +185,7 @@ def _town_patrons_load(tenant: Municipality) -> TownPatrons:
     return {place: tuple(entries) for place, entries in found.items()}
 
 
-def _town_patrons(tenant: Municipality) -> TownPatrons:
+def _town_patrons(tenant: Town) -> TownPatrons:
     key = _patrons_cache_key(tenant.pk)
     # Always under the town's own cache prefix, wherever the caller runs, so patrons_forget reaches it.
     with nullcontext() if connection.schema_name == tenant.schema_name else schema_context(tenant.schema_name):
@@ -180,7 +196,7 @@ def _town_patrons(tenant: Municipality) -> TownPatrons:
     return found
 
 
-def patrons_forget(*, tenant: Municipality) -> None:
+def patrons_forget(*, tenant: Town) -> None:
     """Billing changed a patron of `tenant`: its pages show the change with their next request.
 
     The cache is per town (django-tenants' key function), so the key is deleted inside the town's schema;
@@ -210,7 +226,7 @@ class PagePatrons:
     club_income: str = ""
 
 
-def _club_page_patrons(request: HttpRequest, tenant: Municipality, slug: str) -> PagePatrons | None:
+def _club_page_patrons(request: HttpRequest, tenant: Town, slug: str) -> PagePatrons | None:
     from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
 
     club = (Organisation.objects.filter(slug=slug, is_approved=True).exclude(kind=OrganisationKind.BUSINESS)
@@ -227,11 +243,21 @@ def _club_page_patrons(request: HttpRequest, tenant: Municipality, slug: str) ->
         from billing.selectors import club_income_total
         from billing.templatetags.billing import euro
 
-        cents = club_income_total(tenant=tenant, club_organisation_id=club_id)
+        cents = club_income_total(tenant=cast("Municipality", tenant), club_organisation_id=club_id)
         income = euro(cents) if cents or sponsors else ""
     if not sponsors and not income:
         return None
     return PagePatrons(kind="club", label=club_name, sponsors=sponsors, club_income=income)
+
+
+def page_patrons_html(request: HttpRequest) -> str:
+    """The page's patrons as the block below its content (billing's PageAside), "" for none."""
+    from django.template.loader import render_to_string
+
+    patrons = page_patrons(request)
+    if patrons is None:
+        return ""
+    return render_to_string("billing/_page_patrons.html", {"patrons": patrons}, request=request)
 
 
 def page_patrons(request: HttpRequest) -> PagePatrons | None:
@@ -244,7 +270,7 @@ def page_patrons(request: HttpRequest) -> PagePatrons | None:
 
     match = getattr(request, "resolver_match", None)
     # The request's own town object: it memoises the town's enabled modules for this request.
-    tenant: Municipality | None = getattr(request, "tenant", None) or current_tenant()
+    tenant: Town | None = getattr(request, "tenant", None) or current_tenant()
     if match is None or tenant is None or tenant.schema_name == "public" or "/backoffice/" in request.path:
         return None
     namespace = match.namespaces[0] if match.namespaces else ""

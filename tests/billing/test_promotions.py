@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from core import promotions
-from core.modules import PromotionSlot
+from billing import promotions
+from billing.facade import PromotionSlot
 
 
 @pytest.fixture

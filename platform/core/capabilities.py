@@ -1,0 +1,105 @@
+"""The open capability registry: what feature modules provide, and who asks for it.
+
+A module lists what it offers in ``ModuleSpec.provides``: instances of
+capability classes (frozen dataclasses that subclass :class:`Capability`).
+The class is the kind. A consumer asks for every capability of one kind
+
+    for widget in provided(HomeWidget):          # modules enabled in the current town
+        ...
+    for kind in declared(ModeratedContent):      # every installed module, any town
+        ...
+
+and never names a module. A new kind needs no edit here: it is a class that
+lives with the code that consumes it (moderated content with moderation,
+promotion slots with billing, feed sources and widgets with core).
+
+Callables on a capability may be given as a dotted path
+(``"modules.news.views.home_widget"``): :func:`resolve` imports it the first
+time it is used, so ``apps.py`` needs no lazy-import wrapper functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any, TypeVar
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+C = TypeVar("C", bound="Capability")
+
+# A callable, or the dotted path of one (imported on first use).
+Ref = Callable[..., Any] | str
+
+
+class Capability:
+    """Base class of every kind of capability; subclasses are frozen dataclasses."""
+
+    # Shown in contract-test failures and the developer docs.
+    kind_label: str = ""
+
+
+@cache
+def _import(path: str) -> Callable[..., Any]:
+    target = import_string(path)
+    if not callable(target):
+        raise TypeError(f"{path} is not callable")
+    return target  # type: ignore[no-any-return]
+
+
+def resolve(ref: Ref) -> Callable[..., Any]:
+    """The callable `ref` names: itself, or what its dotted path imports."""
+    return _import(ref) if isinstance(ref, str) else ref
+
+
+def call(ref: Ref, *args: Any, **kwargs: Any) -> Any:
+    return resolve(ref)(*args, **kwargs)
+
+
+def _pairs(kind: type[C], keys: frozenset[str] | None) -> Iterator[tuple[AppConfig, C]]:
+    # Platform apps (town, billing) provide through a ``provides`` tuple on their AppConfig and are
+    # always on; feature modules provide through their spec, and only where `keys` has them.
+    from core.modules import FeatureModule, all_modules
+
+    for app in apps.get_app_configs():
+        if not isinstance(app, FeatureModule):
+            for capability in getattr(app, "provides", ()):
+                if isinstance(capability, kind):
+                    yield app, capability
+    for key, module in all_modules().items():
+        if keys is not None and key not in keys:
+            continue
+        for capability in module.spec.provides:
+            if isinstance(capability, kind):
+                yield module, capability
+
+
+def declared(kind: type[C]) -> list[C]:
+    """Every capability of `kind` declared by an installed app, whether a town enabled its module or not."""
+    return [capability for _module, capability in _pairs(kind, None)]
+
+
+def declared_by_module(kind: type[C]) -> list[tuple[AppConfig, C]]:
+    """(module, capability) pairs of `kind` over every installed module."""
+    return list(_pairs(kind, None))
+
+
+def provided(kind: type[C], *, fresh: bool = False) -> list[C]:
+    """Every capability of `kind` provided by the modules enabled in the current town ([] on the public site)."""
+    from core.modules import enabled_module_keys
+
+    return [capability for _module, capability in _pairs(kind, enabled_module_keys(fresh=fresh))]
+
+
+def provided_by_module(kind: type[C], *, fresh: bool = False) -> list[tuple[AppConfig, C]]:
+    """(module, capability) pairs of `kind` from the modules enabled in the current town."""
+    from core.modules import enabled_module_keys
+
+    return list(_pairs(kind, enabled_module_keys(fresh=fresh)))
+
+
+def module_capabilities(module: Any, kind: type[C]) -> list[C]:
+    """The capabilities of `kind` that one module (or platform app) declares."""
+    offered = module.spec.provides if hasattr(module, "spec") else getattr(module, "provides", ())
+    return [capability for capability in offered if isinstance(capability, kind)]
