@@ -101,7 +101,3 @@ class PostFilterForm(forms.Form):
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class TopicForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)

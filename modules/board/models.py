@@ -12,26 +12,20 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.taxonomy.models import Term
+
 TEXT_MAX_LENGTH = 2000
 COMMENT_MAX_LENGTH = 1000
 MAX_PHOTOS = 4
 ALT_MAX_LENGTH = 200
 
 
-class Topic(models.Model):
-    """A topic the town defines (Plausch, Hilfe, Fundsachen ...)."""
+class Topic(Term):
+    """A topic the town defines (Plausch, Hilfe, Fundsachen ...); see core.taxonomy."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
-
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = _("board topic")
         verbose_name_plural = _("board topics")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Post(models.Model):

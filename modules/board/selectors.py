@@ -173,14 +173,6 @@ def topic_list() -> list[Topic]:
     return list(Topic.objects.order_by("position", "name"))
 
 
-def topic_list_with_usage() -> list[Topic]:
-    return list(Topic.objects.annotate(post_count=Count("posts")).order_by("position", "name"))
-
-
-def topic_get(*, pk: int) -> Topic | None:
-    return Topic.objects.filter(pk=pk).first()
-
-
 def topic_get_by_slug(*, slug: str) -> Topic | None:
     return Topic.objects.filter(slug=slug).first()
 

@@ -17,11 +17,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core.images import image_reencode
 from core.names import display_name as display_name
 from core.storage import delete_files_after_commit
+from core.taxonomy.services import terms_seed
+from core.taxonomy.spec import TOPIC_TEXTS, Taxonomy, TaxonomyTexts
 from core.tenancy import current_town
 from modules.board.conf import expiry_days
 from modules.board.models import (
@@ -37,7 +39,6 @@ from modules.board.models import (
     Topic,
 )
 from town.selectors import user_ortsgemeinde_id
-from town.services import german_slugify
 
 PHOTO_MAX_SIDE = 1600  # pixels; plenty for a photo on a notice board
 NOTIFY_EXCERPT = 200
@@ -420,79 +421,33 @@ def comment_delete_moderated(pk: int) -> None:
     Comment.objects.filter(pk=pk).delete()
 
 
-# --- topics ------------------------------------------------------------------------
+# --- topics (core.taxonomy) ------------------------------------------------------------
 
-DEFAULT_TOPICS = ("Plausch", "Hilfe", "Fundsachen", "Hinweise")
-TOPIC_NAME_MAX_LENGTH = 80
-
-
-def _topic_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = german_slugify(name)[:70] or "thema"
-    slug, number = base, 1
-    while Topic.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+TOPICS = Taxonomy(
+    model=Topic, app_name="board", noun="topic", path="manage/topics/", role="moderator",
+    texts=TaxonomyTexts(
+        title=gettext_lazy("Board topics"),
+        intro=gettext_lazy(
+            "Residents choose one of these topics for each post on the Pinnwand. "
+            "A topic that posts still use can be renamed, but not deleted."
+        ),
+        **TOPIC_TEXTS,
+        not_allowed=gettext_lazy("Only moderators and town administrators can change the topics."),
+        in_use=ngettext_lazy(
+            "“%(name)s” can't be deleted: %(count)d post (including expired and hidden ones) uses it. "
+            "Rename the topic instead, or delete it once the post is gone.",
+            "“%(name)s” can't be deleted: %(count)d posts (including expired and hidden ones) use it. "
+            "Rename the topic instead, or delete it once the posts are gone.",
+            "count",
+        ),
+        usage=ngettext_lazy("%(count)d post", "%(count)d posts", "count"),
+    ),
+    # Posts are never silently moved or deleted with their topic.
+    used_by="posts", delete_rule="refuse", fallback_slug="thema",
+    defaults=("Plausch", "Hilfe", "Fundsachen", "Hinweise"),
+)
 
 
 def topics_seed() -> None:
-    """The usual topics, the first time the module is switched on (German names: they are data)."""
-    if Topic.objects.exists():
-        return
-    for index, name in enumerate(DEFAULT_TOPICS):
-        Topic.objects.create(name=name, slug=_topic_slug(name), position=(index + 1) * 10)
-
-
-def _require_moderator(user: Any) -> None:
-    if not user_can_moderate(user):
-        raise PermissionDenied(_("Only moderators and town administrators can change the topics."))
-
-
-def _topic_name(name: str, *, exclude_pk: int | None = None) -> str:
-    name = _plain_text(name)
-    if not name:
-        raise ValidationError({"name": _("Please enter a name.")})
-    if len(name) > TOPIC_NAME_MAX_LENGTH:
-        raise ValidationError(
-            {"name": _("The name is too long (at most %(max)d characters).") % {"max": TOPIC_NAME_MAX_LENGTH}}
-        )
-    if Topic.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": _("This topic exists already.")})
-    return name
-
-
-@transaction.atomic
-def topic_create(*, acting_user: Any, name: str) -> Topic:
-    _require_moderator(acting_user)
-    name = _topic_name(name)
-    last = Topic.objects.order_by("-position").values_list("position", flat=True).first() or 0
-    return Topic.objects.create(name=name, slug=_topic_slug(name), position=last + 10)
-
-
-@transaction.atomic
-def topic_rename(*, topic: Topic, acting_user: Any, name: str) -> Topic:
-    """A new name; the address (slug) stays, so saved links and API filters keep working."""
-    _require_moderator(acting_user)
-    topic.name = _topic_name(name, exclude_pk=topic.pk)
-    topic.save(update_fields=["name"])
-    return topic
-
-
-@transaction.atomic
-def topic_delete(*, topic: Topic, acting_user: Any) -> None:
-    """Only an unused topic can go: posts are never silently moved or deleted with it."""
-    _require_moderator(acting_user)
-    used = Post.objects.filter(topic=topic).count()
-    if used:
-        raise ValidationError(_topic_in_use_message(topic.name, used), code="in_use")
-    topic.delete()
-
-
-def _topic_in_use_message(name: str, count: int) -> str:
-    return ngettext(
-        "“%(name)s” can't be deleted: %(count)d post (including expired and hidden ones) uses it. "
-        "Rename the topic instead, or delete it once the post is gone.",
-        "“%(name)s” can't be deleted: %(count)d posts (including expired and hidden ones) use it. "
-        "Rename the topic instead, or delete it once the posts are gone.",
-        count,
-    ) % {"name": name, "count": count}
+    """The usual topics, the first time the module is switched on."""
+    terms_seed(TOPICS)

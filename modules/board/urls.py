@@ -1,6 +1,8 @@
 from django.urls import path
 
+from core.taxonomy.views import taxonomy_urls
 from modules.board import views
+from modules.board.services import TOPICS
 
 app_name = "board"
 urlpatterns = [
@@ -13,7 +15,5 @@ urlpatterns = [
     path("<int:pk>/react/", views.post_react, name="post-react"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("new/", views.post_create, name="post-create"),
-    path("manage/topics/", views.topic_manage, name="topic-manage"),
-    path("manage/topics/<int:pk>/rename/", views.topic_rename, name="topic-rename"),
-    path("manage/topics/<int:pk>/delete/", views.topic_delete, name="topic-delete"),
+    *taxonomy_urls(TOPICS),
 ]

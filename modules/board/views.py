@@ -1,4 +1,4 @@
-"""Pages of the Pinnwand: list, post with comments and reactions, writing, topics for moderators."""
+"""Pages of the Pinnwand: list, post with comments and reactions, writing."""
 
 from __future__ import annotations
 
@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.access import role_required
 from core.forms import apply_service_errors
 from modules.board import selectors, services
-from modules.board.forms import CommentForm, PostFilterForm, PostForm, TopicForm
+from modules.board.forms import CommentForm, PostFilterForm, PostForm
 from modules.board.models import Comment, Post
 from town.models import Ortsgemeinde
 from town.selectors import user_ortsgemeinde_id
@@ -233,56 +232,3 @@ def post_react(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as error:
         raise PermissionDenied(str(error)) from None
     return redirect(f"{post.get_absolute_url()}#reactions")
-
-
-# --- topics (moderators and town admins) ---------------------------------------------
-
-
-@role_required("moderator")
-@require_http_methods(["GET", "POST"])
-def topic_manage(request: HttpRequest) -> HttpResponse:
-    form = TopicForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_create(acting_user=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The topic is added."))
-            return redirect("board:topic-manage")
-    return render(request, "board/manage/topics.html", {"form": form, "topics": selectors.topic_list_with_usage()},
-                  status=400 if form.errors else 200)
-
-
-@role_required("moderator")
-@require_POST
-def topic_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(pk=pk)
-    if topic is None:
-        raise Http404
-    form = TopicForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_rename(topic=topic, acting_user=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The topic is renamed."))
-    else:
-        messages.error(request, _("Please enter a name."))
-    return redirect("board:topic-manage")
-
-
-@role_required("moderator")
-@require_POST
-def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = selectors.topic_get(pk=pk)
-    if topic is None:
-        raise Http404
-    try:
-        services.topic_delete(topic=topic, acting_user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The topic is deleted."))
-    return redirect("board:topic-manage")

@@ -136,7 +136,3 @@ class OfferForm(forms.Form):
                             help_text=_("As text, e.g. “2,50 € per loaf”."))
     valid_until = forms.DateField(label=_("Valid until"),
                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-
-class CategoryForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)

@@ -8,21 +8,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.taxonomy.models import Term
 
-class BusinessCategory(models.Model):
-    """A branch the town sorts its directory into (Bäckerei, Hofladen, Handwerk ...)."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
+class BusinessCategory(Term):
+    """A branch the town sorts its directory into (Bäckerei, Hofladen, Handwerk ...); see core.taxonomy."""
 
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = _("business category")
         verbose_name_plural = _("business categories")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class BusinessStatus(models.TextChoices):

@@ -225,9 +225,5 @@ def category_list() -> list[BusinessCategory]:
     return list(BusinessCategory.objects.all())
 
 
-def category_get(*, pk: int) -> BusinessCategory | None:
-    return BusinessCategory.objects.filter(pk=pk).first()
-
-
 def photo_list(business: Business) -> list[BusinessPhoto]:
     return list(business.photos.all())

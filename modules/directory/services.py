@@ -22,8 +22,12 @@ from django.db import transaction
 from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core.storage import delete_files_after_commit
+from core.taxonomy.models import Term
+from core.taxonomy.services import terms_seed
+from core.taxonomy.spec import Taxonomy, TaxonomyTexts
 from modules.directory import opening_hours, selectors
 from modules.directory.images import photo_prepare
 from modules.directory.models import (
@@ -73,11 +77,6 @@ def _require_manage(user: Any, business: Business) -> None:
 def _require_moderator(user: Any) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_moderator):
         raise PermissionDenied(_("Only moderators and town administrators can review businesses."))
-
-
-def _require_admin(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_town_admin):
-        raise PermissionDenied(_("Only town administrators can change the categories."))
 
 
 # --- slugs and search --------------------------------------------------------------
@@ -493,67 +492,37 @@ def offer_delete(*, offer: WeeklyOffer, acting_user: Any) -> None:
     Business.objects.filter(pk=offer.business_id).update(updated_at=timezone.now())
 
 
-# --- categories --------------------------------------------------------------------
+# --- categories (core.taxonomy) ------------------------------------------------------
 
-DEFAULT_CATEGORIES = (
-    "Bäckerei",
-    "Metzgerei",
-    "Hofladen",
-    "Lebensmittel",
-    "Handwerk",
-    "Ärzte & Gesundheit",
-    "Dienstleistungen",
-    "Gastronomie",
+
+def _category_renamed(category: Term) -> None:
+    # The search index holds the category names of each business.
+    for business in Business.objects.filter(categories=category).select_related("ortsgemeinde"):
+        _search_index_update(business)
+
+
+CATEGORIES = Taxonomy(
+    model=BusinessCategory, app_name="directory", noun="category", path="manage/categories/", role="town_admin",
+    texts=TaxonomyTexts(
+        title=gettext_lazy("Business categories"),
+        deleted=gettext_lazy("The category is deleted; its businesses are kept without it."),
+        usage=ngettext_lazy("%(count)d business", "%(count)d businesses", "count"),
+    ),
+    used_by="businesses", delete_rule="detach", fallback_slug="branche", on_rename=_category_renamed,
+    defaults=(
+        "Bäckerei",
+        "Metzgerei",
+        "Hofladen",
+        "Lebensmittel",
+        "Handwerk",
+        "Ärzte & Gesundheit",
+        "Dienstleistungen",
+        "Gastronomie",
+    ),
 )
 
 
 def categories_seed() -> None:
-    """The usual branches the first time the directory is switched on (German names: they are data)."""
-    if BusinessCategory.objects.exists():
-        return
-    BusinessCategory.objects.bulk_create(
-        BusinessCategory(name=name, slug=german_slugify(name), position=(index + 1) * 10)
-        for index, name in enumerate(DEFAULT_CATEGORIES)
-    )
-
-
-def _category_name_check(name: str, *, exclude_pk: int | None = None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("Please enter a name.")})
-    if len(name) > 80:
-        raise ValidationError({"name": _("At most %(count)s characters, please.") % {"count": 80}})
-    if BusinessCategory.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
-        raise ValidationError({"name": _("This category exists already.")})
-    return name
-
-
-@transaction.atomic
-def category_create(*, acting_user: Any, name: str) -> BusinessCategory:
-    _require_admin(acting_user)
-    name = _category_name_check(name)
-    base = german_slugify(name)[:70] or "branche"
-    slug, number = base, 1
-    while BusinessCategory.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    last = BusinessCategory.objects.order_by("-position").values_list("position", flat=True).first() or 0
-    return BusinessCategory.objects.create(name=name, slug=slug, position=last + 10)
-
-
-@transaction.atomic
-def category_rename(*, category: BusinessCategory, acting_user: Any, name: str) -> BusinessCategory:
-    _require_admin(acting_user)
-    category.name = _category_name_check(name, exclude_pk=category.pk)
-    category.save(update_fields=["name"])
-    for business in category.businesses.select_related("ortsgemeinde"):
-        _search_index_update(business)
-    return category
-
-
-@transaction.atomic
-def category_delete(*, category: BusinessCategory, acting_user: Any) -> None:
-    """Delete a category; its businesses stay, without it."""
-    _require_admin(acting_user)
-    category.delete()
+    """The usual branches the first time the directory is switched on."""
+    terms_seed(CATEGORIES)
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from core.taxonomy.views import taxonomy_urls
 from modules.directory import views
+from modules.directory.services import CATEGORIES
 
 app_name = "directory"
 urlpatterns = [
@@ -10,9 +12,7 @@ urlpatterns = [
     path("manage/applications/", views.application_list, name="application-list"),
     path("manage/applications/<slug:slug>/approve/", views.application_approve, name="application-approve"),
     path("manage/applications/<slug:slug>/reject/", views.application_reject, name="application-reject"),
-    path("manage/categories/", views.category_manage, name="category-manage"),
-    path("manage/categories/<int:pk>/rename/", views.category_rename, name="category-rename"),
-    path("manage/categories/<int:pk>/delete/", views.category_delete, name="category-delete"),
+    *taxonomy_urls(CATEGORIES),
     path("manage/<slug:slug>/", views.business_manage, name="business-manage"),
     path("manage/<slug:slug>/resubmit/", views.business_resubmit, name="business-resubmit"),
     path("manage/<slug:slug>/hours/", views.opening_hours_edit, name="opening-hours"),

@@ -25,7 +25,6 @@ from modules.directory.forms import (
     BusinessFilterForm,
     BusinessForm,
     BusinessManageForm,
-    CategoryForm,
     OfferForm,
     OpeningExceptionForm,
     OpeningIntervalFormSet,
@@ -414,7 +413,7 @@ def offer_delete(request: HttpRequest, slug: str, offer_pk: int) -> HttpResponse
     return redirect("directory:offer-manage", slug=business.slug)
 
 
-# --- back office: applications and categories --------------------------------------------
+# --- back office: applications --------------------------------------------
 
 
 @role_required("moderator")
@@ -462,60 +461,4 @@ def application_reject(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = RejectForm()
     return render(request, "directory/manage/reject.html", {"business": business, "form": form}, status=status)
-
-
-@role_required("town_admin")
-@require_http_methods(["GET", "POST"])
-def category_manage(request: HttpRequest) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = CategoryForm(request.POST)
-        if form.is_valid():
-            try:
-                services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The category was added."))
-                return redirect("directory:category-manage")
-        status = 400
-    else:
-        form = CategoryForm()
-    return render(request, "directory/manage/categories.html",
-                  {"form": form, "categories": selectors.category_list()}, status=status)
-
-
-@role_required("town_admin")
-@require_http_methods(["GET", "POST"])
-def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    category = selectors.category_get(pk=pk)
-    if category is None:
-        raise Http404
-    status = 200
-    if request.method == "POST":
-        form = CategoryForm(request.POST)
-        if form.is_valid():
-            try:
-                services.category_rename(category=category, acting_user=request.user, name=form.cleaned_data["name"])
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The category was renamed."))
-                return redirect("directory:category-manage")
-        status = 400
-    else:
-        form = CategoryForm(initial={"name": category.name})
-    return render(request, "directory/manage/category_rename.html", {"form": form, "category": category},
-                  status=status)
-
-
-@role_required("town_admin")
-@require_POST
-def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    category = selectors.category_get(pk=pk)
-    if category is None:
-        raise Http404
-    services.category_delete(category=category, acting_user=request.user)
-    messages.success(request, _("The category was deleted."))
-    return redirect("directory:category-manage")
 

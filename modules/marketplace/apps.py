@@ -77,7 +77,8 @@ class MarketplaceConfig(FeatureModule):
             ),
             SampleObject(create=_sample_listing, url_names=_LISTING_ROUTES),
             SampleObject(create=_sample_saved_search, url_names=("marketplace:saved-search-delete",)),
-            SampleObject(create=_sample_category, url_names=("marketplace:category-delete",)),
+            SampleObject(create=_sample_category,
+                         url_names=("marketplace:category-rename", "marketplace:category-delete")),
         ),
     )
 

@@ -186,7 +186,3 @@ class RemoveForm(forms.Form):
         label=_("Reason"), max_length=MESSAGE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Sent to the owner by e-mail."),
     )
-
-
-class CategoryForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)

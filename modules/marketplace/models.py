@@ -16,6 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.taxonomy.models import Term
+
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 4000
 MESSAGE_MAX_LENGTH = 2000
@@ -26,20 +28,12 @@ def _token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Category(models.Model):
-    """A topic the town sorts listings into (Haushalt, Garten, Kinder ...)."""
+class Category(Term):
+    """A topic the town sorts listings into (Haushalt, Garten, Kinder ...); see core.taxonomy."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
-
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = _("marketplace category")
         verbose_name_plural = _("marketplace categories")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ListingKind(models.TextChoices):

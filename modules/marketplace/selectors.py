@@ -109,10 +109,6 @@ def category_list() -> list[Category]:
     return list(Category.objects.all())
 
 
-def category_get(*, pk: int) -> Category | None:
-    return Category.objects.filter(pk=pk).first()
-
-
 def saved_search_list(*, user: Any) -> list[SavedSearch]:
     if not getattr(user, "is_authenticated", False):
         return []

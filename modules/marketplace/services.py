@@ -21,11 +21,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core.branding import town_url
 from core.images import image_check, image_reencode
 from core.names import display_name as display_name
 from core.storage import delete_files_after_commit
+from core.taxonomy.services import terms_seed
+from core.taxonomy.spec import Taxonomy, TaxonomyTexts
 from core.tenancy import current_town
 from modules.marketplace.models import (
     DESCRIPTION_MAX_LENGTH,
@@ -49,7 +52,6 @@ from modules.marketplace.money import MAX_PRICE_CENTS
 from modules.marketplace.notifications import SAVED_SEARCH_TOPIC, notify_user
 from town.models import Organisation, Ortsgemeinde
 from town.people_services import user_can_publish_for
-from town.services import german_slugify
 
 DEFAULT_EXPIRY_DAYS = 30
 MAX_EXPIRY_DAYS = 90
@@ -596,50 +598,23 @@ def saved_searches_notify(*, listing_id: int) -> int:
     return sent
 
 
-# --- categories -------------------------------------------------------------------------
+# --- categories (core.taxonomy) ------------------------------------------------------
 
-DEFAULT_CATEGORIES = (
-    "Haushalt", "Garten", "Kinder", "Kleidung", "Möbel", "Werkzeug", "Elektronik", "Bücher & Medien",
-    "Hilfe & Nachbarschaft", "Sonstiges",
+CATEGORIES = Taxonomy(
+    model=Category, app_name="marketplace", noun="category", path="manage/categories/", role="town_admin",
+    texts=TaxonomyTexts(
+        title=gettext_lazy("Marketplace categories"),
+        deleted=gettext_lazy("The category is deleted; its listings are kept without a category."),
+        usage=ngettext_lazy("%(count)d listing", "%(count)d listings", "count"),
+    ),
+    used_by="listings", delete_rule="detach", invalid_status=200,
+    defaults=(
+        "Haushalt", "Garten", "Kinder", "Kleidung", "Möbel", "Werkzeug", "Elektronik", "Bücher & Medien",
+        "Hilfe & Nachbarschaft", "Sonstiges",
+    ),
 )
 
 
-def _category_slug(name: str) -> str:
-    base = german_slugify(name) or "kategorie"
-    slug, number = base, 1
-    while Category.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def categories_seed() -> None:
-    """The usual categories, the first time the module is switched on (German names: they are data)."""
-    if Category.objects.exists():
-        return
-    for index, name in enumerate(DEFAULT_CATEGORIES):
-        Category.objects.create(name=name, slug=_category_slug(name), position=index * 10)
-
-
-def _require_admin(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_town_admin):
-        raise PermissionDenied(_("Only town administrators can change the categories."))
-
-
-@transaction.atomic
-def category_create(*, acting_user: Any, name: str) -> Category:
-    _require_admin(acting_user)
-    name = _plain_text(name)
-    if not name:
-        raise ValidationError({"name": _("Please enter a name.")})
-    if Category.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("This category exists already.")})
-    last = Category.objects.order_by("-position").values_list("position", flat=True).first() or 0
-    return Category.objects.create(name=name, slug=_category_slug(name), position=last + 10)
-
-
-@transaction.atomic
-def category_delete(*, category: Category, acting_user: Any) -> None:
-    """Delete a category; its listings stay, without a category."""
-    _require_admin(acting_user)
-    category.delete()
+    """The usual categories, the first time the module is switched on."""
+    terms_seed(CATEGORIES)

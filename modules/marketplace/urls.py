@@ -1,6 +1,8 @@
 from django.urls import path
 
+from core.taxonomy.views import taxonomy_urls
 from modules.marketplace import views
+from modules.marketplace.services import CATEGORIES
 
 app_name = "marketplace"
 urlpatterns = [
@@ -20,6 +22,5 @@ urlpatterns = [
     # Secret links from e-mails; a token exists only in the town that sent it (ISOLATION T4).
     path("reply/<str:token>/", views.contact_reply, name="contact-reply"),
     path("unsubscribe/<str:token>/", views.saved_search_unsubscribe, name="saved-search-unsubscribe"),
-    path("manage/categories/", views.category_manage, name="category-manage"),
-    path("manage/categories/<int:pk>/delete/", views.category_delete, name="category-delete"),
+    *taxonomy_urls(CATEGORIES),
 ]

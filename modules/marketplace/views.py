@@ -20,7 +20,6 @@ from core.forms import apply_service_errors
 from modules.conversations.facade import conversation_open, conversations_enabled
 from modules.marketplace import selectors, services
 from modules.marketplace.forms import (
-    CategoryForm,
     ContactForm,
     ListingFilterForm,
     ListingForm,
@@ -395,33 +394,3 @@ def saved_search_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if saved_search is None:
         raise Http404
     return render(request, "marketplace/unsubscribe.html", {"saved_search": saved_search})
-
-
-# --- categories (town admins) -----------------------------------------------------------
-
-
-@role_required("town_admin")
-@require_http_methods(["GET", "POST"])
-def category_manage(request: HttpRequest) -> HttpResponse:
-    form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The category is added."))
-            return redirect("marketplace:category-manage")
-    return render(request, "marketplace/manage/categories.html",
-                  {"form": form, "categories": selectors.category_list()})
-
-
-@role_required("town_admin")
-@require_POST
-def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    category = selectors.category_get(pk=pk)
-    if category is None:
-        raise Http404
-    services.category_delete(category=category, acting_user=request.user)
-    messages.success(request, _("The category is deleted; its listings are kept without a category."))
-    return redirect("marketplace:category-manage")

@@ -109,7 +109,3 @@ class ArticlePublishForm(forms.Form):
         if value is not None and value < timezone.now() - timedelta(minutes=1):
             raise forms.ValidationError(_("This time has passed. Leave the field empty to publish now."))
         return value
-
-
-class CategoryForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)

@@ -9,21 +9,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.taxonomy.models import Term
 
-class Category(models.Model):
-    """A topic the town sorts its news into (Rathaus, Vereine, Feuerwehr ...)."""
 
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("short name in addresses"), max_length=80, unique=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
+class Category(Term):
+    """A topic the town sorts its news into (Rathaus, Vereine, Feuerwehr ...); see core.taxonomy."""
 
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ArticleStatus(models.TextChoices):

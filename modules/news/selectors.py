@@ -98,9 +98,5 @@ def category_list() -> list[Category]:
     return list(Category.objects.all())
 
 
-def category_get(*, pk: int) -> Category | None:
-    return Category.objects.filter(pk=pk).first()
-
-
 def ortsgemeinde_get(*, slug: str) -> Ortsgemeinde | None:
     return Ortsgemeinde.objects.filter(slug=slug).first()

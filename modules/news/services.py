@@ -21,9 +21,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core.images import image_reencode
 from core.storage import delete_files_after_commit
+from core.taxonomy.services import terms_seed
+from core.taxonomy.spec import Taxonomy, TaxonomyTexts
 from core.tenancy import current_town
 from modules.news.models import Article, ArticleStatus, Category
 from town.models import Organisation, Ortsgemeinde
@@ -267,64 +270,27 @@ def article_publish_due(*, now: datetime | None = None) -> list[int]:
     return [article.pk for article in due]
 
 
-# --- categories -----------------------------------------------------------------
+# --- categories (core.taxonomy) ------------------------------------------------------
 
-DEFAULT_CATEGORIES = (
-    ("rathaus", "Rathaus"),
-    ("vereine", "Vereine"),
-    ("feuerwehr", "Feuerwehr"),
-    ("kirche", "Kirche"),
-    ("schule", "Schule und Kita"),
-    ("veranstaltungen", "Veranstaltungen"),
+CATEGORIES = Taxonomy(
+    model=Category, app_name="news", noun="category", path="manage/categories/", role="town_admin",
+    texts=TaxonomyTexts(
+        title=gettext_lazy("News categories"),
+        deleted=gettext_lazy("The category is deleted; its articles are kept without a category."),
+        usage=ngettext_lazy("%(count)d article", "%(count)d articles", "count"),
+    ),
+    used_by="articles", delete_rule="detach", invalid_status=200,
+    defaults=(
+        ("rathaus", "Rathaus"),
+        ("vereine", "Vereine"),
+        ("feuerwehr", "Feuerwehr"),
+        ("kirche", "Kirche"),
+        ("schule", "Schule und Kita"),
+        ("veranstaltungen", "Veranstaltungen"),
+    ),
 )
 
 
 def categories_seed() -> None:
-    """Give a town the usual categories the first time news is switched on (names are German: they are data)."""
-    if Category.objects.exists():
-        return
-    Category.objects.bulk_create(
-        Category(slug=slug, name=name, position=index * 10) for index, (slug, name) in enumerate(DEFAULT_CATEGORIES)
-    )
-
-
-def _require_admin(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.is_town_admin):
-        raise PermissionDenied(_("Only town administrators can change the categories."))
-
-
-@transaction.atomic
-def category_create(*, acting_user: Any, name: str) -> Category:
-    _require_admin(acting_user)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Please enter a name.")})
-    if Category.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": _("This category exists already.")})
-    base = german_slugify(name) or "kategorie"
-    slug, number = base, 1
-    while Category.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    last = Category.objects.order_by("-position").values_list("position", flat=True).first() or 0
-    return Category.objects.create(name=name, slug=slug, position=last + 10)
-
-
-@transaction.atomic
-def category_rename(*, category: Category, acting_user: Any, name: str) -> Category:
-    _require_admin(acting_user)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Please enter a name.")})
-    if Category.objects.filter(name__iexact=name).exclude(pk=category.pk).exists():
-        raise ValidationError({"name": _("This category exists already.")})
-    category.name = name
-    category.save(update_fields=["name"])
-    return category
-
-
-@transaction.atomic
-def category_delete(*, category: Category, acting_user: Any) -> None:
-    """Delete a category; its articles stay, without a category."""
-    _require_admin(acting_user)
-    category.delete()
+    """Give a town the usual categories the first time news is switched on."""
+    terms_seed(CATEGORIES)

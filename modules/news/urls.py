@@ -1,8 +1,10 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from core.taxonomy.views import taxonomy_urls
 from modules.news import views
 from modules.news.feeds import NewsAtomFeed, NewsRssFeed
+from modules.news.services import CATEGORIES
 
 app_name = "news"
 urlpatterns = [
@@ -14,9 +16,7 @@ urlpatterns = [
     path("feed/<slug:ortsgemeinde>/atom/", require_safe(NewsAtomFeed()), name="feed-ortsgemeinde-atom"),
     path("manage/", views.article_manage, name="article-manage"),
     path("manage/new/", views.article_create, name="article-create"),
-    path("manage/categories/", views.category_manage, name="category-manage"),
-    path("manage/categories/<int:pk>/rename/", views.category_rename, name="category-rename"),
-    path("manage/categories/<int:pk>/delete/", views.category_delete, name="category-delete"),
+    *taxonomy_urls(CATEGORIES),
     path("manage/<slug:slug>/edit/", views.article_edit, name="article-edit"),
     path("manage/<slug:slug>/publish/", views.article_publish, name="article-publish"),
     path("manage/<slug:slug>/unpublish/", views.article_unpublish, name="article-unpublish"),

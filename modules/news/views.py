@@ -21,7 +21,7 @@ from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
 from modules.news import selectors, services
-from modules.news.forms import ArticleFilterForm, ArticleForm, ArticlePublishForm, CategoryForm
+from modules.news.forms import ArticleFilterForm, ArticleForm, ArticlePublishForm
 from modules.news.models import Article
 from town.selectors import ortsgemeinde_list, town_profile_get, user_ortsgemeinde_id
 
@@ -293,51 +293,3 @@ def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("“%(title)s” is deleted.") % {"title": title})
         return redirect("news:article-manage")
     return render(request, "news/manage/article_delete.html", {"article": article})
-
-
-# --- back office: categories -----------------------------------------------------------
-
-
-@role_required("town_admin")
-@require_http_methods(["GET", "POST"])
-def category_manage(request: HttpRequest) -> HttpResponse:
-    form = CategoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_create(acting_user=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The category is added."))
-            return redirect("news:category-manage")
-    return render(request, "news/manage/categories.html", {"form": form, "categories": selectors.category_list()})
-
-
-@role_required("town_admin")
-@require_POST
-def category_rename(request: HttpRequest, pk: int) -> HttpResponse:
-    category = selectors.category_get(pk=pk)
-    if category is None:
-        raise Http404
-    form = CategoryForm(request.POST)
-    if form.is_valid():
-        try:
-            services.category_rename(category=category, acting_user=request.user, name=form.cleaned_data["name"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The category is renamed."))
-    else:
-        messages.error(request, _("Please enter a name."))
-    return redirect("news:category-manage")
-
-
-@role_required("town_admin")
-@require_POST
-def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    category = selectors.category_get(pk=pk)
-    if category is None:
-        raise Http404
-    services.category_delete(category=category, acting_user=request.user)
-    messages.success(request, _("The category is deleted; its articles are kept without a category."))
-    return redirect("news:category-manage")

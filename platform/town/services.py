@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import formats
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.colours import AA_NORMAL_TEXT, TEXT_LIGHT, best_text_contrast, contrast_ratio, darken_until_readable
+
+# german_slugify moved to core (the kernel imports nothing above it); town keeps the name for its callers.
+from core.slugs import german_slugify as german_slugify
 from core.storage import delete_files_after_commit
 from town.models import Ortsgemeinde, TownProfile
 
@@ -116,14 +118,6 @@ def town_profile_update(*, profile: TownProfile, **fields: Any) -> TownProfile:
 
 
 # --- Ortsgemeinden ----------------------------------------------------------
-
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "Ss"})
-
-
-def german_slugify(value: str) -> str:
-    """slugify with German transliteration: "Rüdesheim an der Straße" → "ruedesheim-an-der-strasse"."""
-    return slugify(value.translate(_GERMAN))
-
 
 def ortsgemeinde_slug_suggest(name: str, *, exclude_pk: int | None = None) -> str:
     """A free slug for `name`; "-2", "-3", ... when the plain one is taken."""
