@@ -7,7 +7,7 @@ schema can later move to another database node as a whole.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +45,12 @@ class Municipality(TenantMixin):
         from tenants.selectors import tenant_enabled_modules
 
         return tenant_enabled_modules(tenant=self, fresh=fresh)
+
+    def module_config(self, key: str) -> dict[str, Any]:
+        """What this town stored as module `key`'s settings (read them through core.modules.module_settings)."""
+        from tenants.selectors import tenant_module_config
+
+        return tenant_module_config(tenant=self, key=key)
 
     def primary_domain_name(self) -> str | None:
         from tenants.selectors import tenant_primary_domain

@@ -79,10 +79,24 @@ def forget_enabled_modules(tenant_id: int) -> None:
         cache.delete(_modules_key(tenant_id))
 
 
+def _config_key(tenant_id: int, key: str) -> str:
+    return f"tenant-module-config:{tenant_id}:{key}"
+
+
 def tenant_module_config(*, tenant: Municipality, key: str) -> dict[str, Any]:
+    """The settings `tenant` stored for module `key` ({} for none), cached until they change."""
     with schema_context(get_public_schema_name()):
-        row = TenantModule.objects.filter(tenant_id=tenant.pk, key=key).first()
-    return dict(row.config) if row else {}
+        config = cache.get(_config_key(tenant.pk, key))
+        if config is None:
+            row = TenantModule.objects.filter(tenant_id=tenant.pk, key=key).first()
+            config = dict(row.config) if row else {}
+            cache.set(_config_key(tenant.pk, key), config, settings.TENANT_LOOKUP_CACHE_SECONDS)
+    return dict(config)
+
+
+def forget_module_config(tenant_id: int, key: str) -> None:
+    with schema_context(get_public_schema_name()):
+        cache.delete(_config_key(tenant_id, key))
 
 
 def _primary_domain_key(tenant_id: int) -> str:

@@ -24,7 +24,7 @@ from core.branding import public_url
 from core.modules import all_modules, get_module
 from core.tenancy import connection
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
-from tenants.selectors import signup_is_stale, tenant_enabled_modules
+from tenants.selectors import forget_module_config, signup_is_stale, tenant_enabled_modules
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_check, signup_confirm_token_make
 from tenants.validators import subdomain_validate
 
@@ -146,6 +146,7 @@ def tenant_module_enable(*, tenant: Municipality, key: str, config: dict[str, An
         row.is_enabled = True
         if config is not None:
             row.config = config
+            forget_module_config(tenant.pk, key)
         if first_time:
             row.installed_at = timezone.now()
         row.save()
@@ -189,6 +190,8 @@ def tenant_module_configure(*, tenant: Municipality, key: str, data: Mapping[str
         row, _created = TenantModule.objects.get_or_create(tenant_id=tenant.pk, key=key)
         row.config = {k: v for k, v in form.cleaned_data.items()}
         row.save()
+    forget_module_config(tenant.pk, key)
+    transaction.on_commit(lambda: forget_module_config(tenant.pk, key))
     return row
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from modules.board.conf import BoardSettingsForm
 from modules.moderation.capabilities import ModeratedContent
+from modules.notifications.capabilities import NotificationTopic
 
 
 def _post_visible_to(pk: int, user: Any) -> bool:
@@ -85,6 +86,12 @@ class BoardConfig(FeatureModule):
             # Posts past the town's lifetime leave the board within the hour.
             PeriodicTask(task="board.expire_posts", every_seconds=3600),
             FeedSource(items="modules.board.facade.feed_items"),
+            NotificationTopic("board.posts", _("New posts on the community board"),
+                              _("Posts on the Pinnwand for your Ortsgemeinde and for the whole town."),
+                              default_on=True, order=20),
+            NotificationTopic("board.replies", _("Comments on your posts"),
+                              _("When someone comments on what you posted on the Pinnwand or in a group."),
+                              default_on=True, order=21),
             ModeratedContent(kind="board.post", label=_("Pinnwand post"), get="modules.board.facade.post_summary",
                              set_hidden="modules.board.facade.post_set_hidden",
                              delete="modules.board.facade.post_delete", visible_to=_post_visible_to),

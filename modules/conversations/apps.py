@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
 from modules.moderation.capabilities import ModeratedContent
+from modules.notifications.capabilities import NotificationTopic
 
 
 def _sample_conversation() -> dict[str, Any]:
@@ -60,6 +61,8 @@ class ConversationsConfig(FeatureModule):
         provides=(
             HomeWidget(render="modules.conversations.views.home_widget", order=5),
             SampleObject(create=_sample_conversation),
+            NotificationTopic("messages.new", _("Personal messages"), _("When another resident writes to you."),
+                              default_on=True, order=40),
             ModeratedContent(
                 kind="conversations.message",
                 label=_("Personal message"),

@@ -20,6 +20,7 @@ from billing.facade import ActivePromotion, active_promotions
 from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
+from core.modules import module_settings
 from modules.directory import opening_hours, selectors, services, structured
 from modules.directory.forms import (
     BusinessFilterForm,
@@ -43,12 +44,7 @@ HOME_WIDGET_SIZE = 4
 
 def map_settings(request: HttpRequest) -> dict[str, str] | None:
     """The town's tile server, or None: without one the directory shows no map at all."""
-    from tenants.selectors import tenant_module_config
-
-    tenant = getattr(request, "tenant", None)
-    if tenant is None:
-        return None
-    config = tenant_module_config(tenant=tenant, key="directory")
+    config = module_settings("directory")
     template = (config.get("tile_url_template") or "").strip()
     if not template.startswith("https://"):
         return None

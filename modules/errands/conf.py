@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
+
+from core.modules import module_settings
 
 DEFAULTS = {"new_account_days": 7, "new_account_requests_per_day": 3, "new_account_acceptances_per_day": 5}
 
@@ -34,11 +35,5 @@ class ErrandLimits:
 
 def limits_get() -> ErrandLimits:
     """The current town's limits for new accounts (defaults where the town set nothing)."""
-    from tenants.selectors import tenant_module_config
-
-    tenant = getattr(connection, "tenant", None)
-    stored: dict = {}
-    if tenant is not None and getattr(tenant, "pk", None) is not None:
-        stored = tenant_module_config(tenant=tenant, key="errands")
-    values = {key: stored.get(key) if stored.get(key) is not None else default for key, default in DEFAULTS.items()}
-    return ErrandLimits(**{key: int(value) for key, value in values.items()})
+    values = module_settings("errands")
+    return ErrandLimits(**{key: int(values[key]) for key in DEFAULTS})

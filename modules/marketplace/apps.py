@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from modules.notifications.capabilities import NotificationTopic
 
 
 def _admin() -> Any:
@@ -69,6 +70,9 @@ class MarketplaceConfig(FeatureModule):
             HomeWidget(render="modules.marketplace.views.home_widget", order=30),
             # Expired listings disappear within the hour, and their owners get a renewal link.
             PeriodicTask(task="marketplace.expire_listings", every_seconds=3600),
+            NotificationTopic("marketplace.saved_searches", _("New listings for your saved searches"),
+                              _("When a new listing in Suche & Biete matches a search you saved."),
+                              default_on=True, order=70),
             PromotionSlot(
                 key="marketplace.top",
                 label=_("Featured listing at the top"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from modules.moderation.conf import ModerationSettingsForm
 from modules.moderation.kinds import PROFILE
+from modules.notifications.capabilities import NotificationTopic
 
 
 def _resident(email: str) -> Any:
@@ -88,6 +89,9 @@ class ModerationConfig(FeatureModule):
         has_api=True,
         provides=(
             PROFILE,
+            NotificationTopic("moderation.decisions", _("Moderation decisions"),
+                              _("When the town's moderators decide on your content or on something you reported."),
+                              default_on=True, order=60),
             PeriodicTask(task="moderation.purge_activity", every_seconds=6 * 3600),
             SampleObject(create=_sample_report, url_names=("moderation:report", "moderation:case-detail",
                                                            "moderation:case-decide")),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
+
+from core.modules import module_settings
 
 DEFAULTS = {
     "new_account_days": 14,
@@ -47,11 +48,5 @@ class Limits:
 
 def limits_get() -> Limits:
     """The current town's limits (defaults where the town set nothing)."""
-    from tenants.selectors import tenant_module_config
-
-    tenant = getattr(connection, "tenant", None)
-    stored: dict = {}
-    if tenant is not None and getattr(tenant, "pk", None) is not None:
-        stored = tenant_module_config(tenant=tenant, key="moderation")
-    values = {key: stored.get(key) if stored.get(key) is not None else default for key, default in DEFAULTS.items()}
-    return Limits(**{key: int(value) for key, value in values.items()})
+    values = module_settings("moderation")
+    return Limits(**{key: int(values[key]) for key in DEFAULTS})

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 
 
 def _sample_article() -> dict[str, Any]:
@@ -62,6 +63,14 @@ class NewsConfig(FeatureModule):
             HomeWidget(render="modules.news.views.home_widget", order=10),
             # Scheduled articles whose time has come are published within a minute.
             PeriodicTask(task="news.publish_due", every_seconds=60),
+            NotificationTopic("news.official", _("Official news"),
+                              _("News from the town hall for the whole town and for your Ortsgemeinde."),
+                              default_on=False, order=10),
+            NotificationTopic("news.organisations", _("News from clubs and organisations"),
+                              _("News that clubs, the fire brigade, parishes and schools publish for your "
+                                "Ortsgemeinde."), default_on=False, order=11),
+            # Published articles reach the subscribers of one of the two topics above.
+            AnnouncedContent(kind="news.article", announcement="modules.news.facade.article_announcement"),
             SampleObject(create=_sample_article),
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),

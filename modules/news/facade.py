@@ -12,6 +12,7 @@ from datetime import datetime
 from core.branding import town_url
 from modules.news import selectors
 from modules.news.models import Article
+from modules.notifications.capabilities import Announcement
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,13 @@ def article_get(article_id: int) -> ArticleSummary | None:
     """One visible article by id (e.g. to notify people about it), or None when it isn't visible."""
     article = selectors.article_list_visible(with_targets=False).filter(pk=article_id).first()
     return _summary(article, town_url("")) if article is not None else None
+
+
+def article_announcement(article_id: int) -> Announcement | None:
+    """How a published article is announced: official news to one topic, organisations' news to the other."""
+    article = article_get(article_id)
+    if article is None:  # unpublished or deleted again before the worker got to it
+        return None
+    topic = "news.official" if article.organisation_id is None else "news.organisations"
+    return Announcement(title=article.title, body=article.teaser, url=article.url, topic=topic,
+                        dedupe_key=f"news.article:{article.id}")

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HeaderItem, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from modules.notifications.topics import URGENT_TOPIC
 
 
 def _admin():
@@ -51,6 +52,7 @@ class NotificationsConfig(FeatureModule):
         provides=(
             HomeWidget(render="modules.notifications.views.home_widget", order=1),  # warnings on top
             HeaderItem(render="modules.notifications.views.header_link", order=10),  # the bell, unread count
+            URGENT_TOPIC,
             PeriodicTask(task="notifications.release_deferred", every_seconds=300),
             PeriodicTask(task="notifications.send_digests", every_seconds=3600),
             SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),

@@ -1,4 +1,4 @@
-"""Listens to core.signals.content_published: official news becomes a notification for residents who opted in.
+"""Listens to core.signals.content_published: announced content becomes a notification for residents who opted in.
 
 The platform only calls the receiver in towns that have this module on; the
 work itself runs in the worker (tasks.announce_content).
@@ -11,15 +11,21 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
+from core.capabilities import call, declared
 from core.signals import content_published
-from modules.notifications.topics import NEWS_OFFICIAL, NEWS_ORGANISATIONS
+from modules.notifications.capabilities import AnnouncedContent, Announcement
+
+
+def _announced(kind: str) -> AnnouncedContent | None:
+    return next((c for c in declared(AnnouncedContent) if c.kind == kind), None)
 
 
 @receiver(content_published, dispatch_uid="notifications.content_published")
 def on_content_published(
     sender: Any, kind: str = "", object_id: int | None = None, ortsgemeinde_ids: Any = (), **kwargs: Any
 ) -> None:
-    if kind != "news.article" or object_id is None:
+    # Only kinds whose module declares an AnnouncedContent become notifications.
+    if object_id is None or _announced(kind) is None:
         return
     from modules.notifications.tasks import announce_content
 
@@ -28,24 +34,28 @@ def on_content_published(
 
 
 def content_announce(*, kind: str, object_id: int, ortsgemeinde_ids: list[int]) -> int:
-    """Notify the subscribers of a published news article; returns how many people were asked."""
-    if kind != "news.article":
+    """Notify the subscribers of published content; returns how many people were asked.
+
+    The module that published it describes it (AnnouncedContent.announcement); None means it
+    is no longer public (unpublished or deleted before the worker got to it).
+    """
+    announced = _announced(kind)
+    if announced is None:
         return 0
-    from modules.news.facade import article_get
     from modules.notifications.services import content_subscribers, notifications_deliver
 
-    article = article_get(object_id)
-    if article is None:  # unpublished or deleted again before the worker got to it
+    announcement: Announcement | None = call(announced.announcement, object_id)
+    if announcement is None:
         return 0
-    topic = NEWS_OFFICIAL if article.organisation_id is None else NEWS_ORGANISATIONS
-    user_ids = content_subscribers(topic=topic, ortsgemeinde_ids=ortsgemeinde_ids)
+    audience = list(announcement.ortsgemeinde_ids) or ortsgemeinde_ids
+    user_ids = content_subscribers(topic=announcement.topic, ortsgemeinde_ids=audience)
     notifications_deliver(
         user_ids=user_ids,
         event=kind,
-        title=article.title,
-        body=article.teaser,
-        url=article.url,
-        dedupe_key=f"news.article:{article.id}",
-        topic=topic,
+        title=announcement.title,
+        body=announcement.body,
+        url=announcement.url,
+        dedupe_key=announcement.dedupe_key or f"{kind}:{object_id}",
+        topic=announcement.topic,
     )
     return len(user_ids)

@@ -244,3 +244,33 @@ def module_of(obj: Any) -> FeatureModule | None:
         if module_name == module.name or module_name.startswith(module.name + "."):
             return module
     return None
+
+
+def module_settings(key: str) -> dict[str, Any]:
+    """The current town's settings of module `key`: what it stored, over the settings form's defaults.
+
+    The one way to read a module's settings, the same inside a request and in a task under
+    ``schema_context()``. Values are cleaned by the module's ``settings_form``; a stored value the
+    form no longer accepts (a limit that was lowered) falls back to that field's default. On the
+    public site, or for a module without a form, the defaults (or {}) come back. Stored settings
+    are cached per town and forgotten when the town changes them.
+    """
+    from core.tenancy import current_tenant, current_town
+
+    form_class = get_module(key).spec.settings_form
+    tenant = current_tenant()
+    if tenant is not None and getattr(tenant, "pk", None) is None:
+        tenant = current_town()
+    stored = tenant.module_config(key) if tenant is not None else {}
+    if form_class is None:
+        return stored
+    defaults = {name: field.initial for name, field in form_class.base_fields.items()}
+    form = form_class(data={**defaults, **{k: v for k, v in stored.items() if k in defaults and v is not None}})
+    form.is_valid()
+    cleaned = dict(form.cleaned_data)
+    for name in form.errors:
+        try:
+            cleaned[name] = form_class.base_fields[name].clean(defaults[name])
+        except forms.ValidationError:
+            cleaned[name] = None  # a required field without a default: the module must cope
+    return cleaned

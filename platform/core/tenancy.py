@@ -7,7 +7,7 @@ Import `connection` from here instead; it is the very same proxy object.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.db import connection as _connection
 
@@ -32,6 +32,8 @@ class Town(Protocol):
     def enabled_module_keys(self, *, fresh: bool = False) -> frozenset[str]: ...
 
     def primary_domain_name(self) -> str | None: ...
+
+    def module_config(self, key: str) -> dict[str, Any]: ...
 
 
 def current_tenant() -> Town | None:
