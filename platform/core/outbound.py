@@ -61,6 +61,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 # Headers that carry the caller's credentials: they go to the host the caller named, never to one a redirect names.
 _CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+_BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "transfer-encoding"})
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
@@ -331,23 +332,28 @@ class OutboundClient:
         seconds = timeout or self.timeout or settings.OUTBOUND_TIMEOUT_SECONDS
         deadline = time.monotonic() + seconds
         limit = max_bytes or self.max_bytes or settings.OUTBOUND_MAX_BYTES
-        send_headers = {"User-Agent": settings.OUTBOUND_USER_AGENT, "Accept": "*/*", **(headers or {})}
+        send_headers = {"User-Agent": settings.OUTBOUND_USER_AGENT, "Accept": "*/*"}
+        for name, value in (headers or {}).items():
+            if name.lower() != "host":  # Host always names the URL's host: that is what was checked
+                send_headers = _without(send_headers, frozenset({name.lower()}))
+                send_headers[name] = value
         first = target = _target(url)
         for _hop in range(settings.OUTBOUND_MAX_REDIRECTS + 1):
             status, response_headers, data = self._send(method, target, send_headers, body, deadline, limit)
             location = response_headers.get("location")
             if not (follow_redirects and status in REDIRECT_STATUSES and location):
                 return OutboundResponse(
-                    status=status, headers=MappingProxyType(response_headers), body=data, url=target.origin + target.path
+                    status=status, headers=MappingProxyType(response_headers), body=data,
+                    url=target.origin + target.path,
                 )
             target = _target(urljoin(target.origin + target.path, location))
             if status == 303 or (status in (301, 302) and method == "POST"):
                 # What browsers do: the follow-up is a GET without the body.
                 method = "GET" if method != "HEAD" else method
                 body = None
-                send_headers = {k: v for k, v in send_headers.items() if k.lower() not in ("content-type", "content-length")}
+                send_headers = _without(send_headers, _BODY_HEADERS)
             if target.origin != first.origin:
-                send_headers = {k: v for k, v in send_headers.items() if k.lower() not in _CREDENTIAL_HEADERS}
+                send_headers = _without(send_headers, _CREDENTIAL_HEADERS)
         raise BadResponse(
             f"more than {settings.OUTBOUND_MAX_REDIRECTS} redirects from {url}",
             message=_("The address %(host)s forwards too often (more than %(count)s times)."),
@@ -481,6 +487,10 @@ class OutboundClient:
 
 # "5,0 MB" in the language of whoever reads the message, not of the worker that raised it.
 _size_text = lazy(filesizeformat, str)
+
+
+def _without(headers: dict[str, str], names: frozenset[str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name.lower() not in names}
 
 
 def _read_capped(response: BaseHTTPResponse, target: _Target, limit: int) -> bytes:

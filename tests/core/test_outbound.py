@@ -142,14 +142,14 @@ def _in_german(exc: pytest.ExceptionInfo) -> str:
 
 
 def test_a_get_returns_status_headers_body_and_decoded_text(web, loopback_allowed):
-    web.routes["/feed.json"] = answer(200, '{"titel": "Gemeinderat tagt"}'.encode(),
+    web.routes["/feed.json"] = answer(200, '{"titel": "Gemeinderat tagt öffentlich"}'.encode(),
                                       {"Content-Type": "application/json; charset=utf-8", "X-Dorf": "Steinebach"})
     response = outbound.get(web.url("/feed.json"))
 
     assert response.status == 200 and response.ok
     assert response.headers["x-dorf"] == "Steinebach"
-    assert response.json() == {"titel": "Gemeinderat tagt"}
-    assert response.text() == '{"titel": "Gemeinderat tagt"}'
+    assert response.json() == {"titel": "Gemeinderat tagt öffentlich"}
+    assert response.text() == '{"titel": "Gemeinderat tagt öffentlich"}'
     assert response.url == web.url("/feed.json")
     assert web.seen[0]["headers"]["user-agent"].startswith("Dorfkern")
 
