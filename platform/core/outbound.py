@@ -241,7 +241,7 @@ def _target(url: str) -> _Target:
     if not host:
         raise Refused(f"no host in {url!r}", message=_("This is not a valid web address."))
     if parsed.auth:
-        # A password in the address would end up in logs and in every redirect target's Referer.
+        # A password inside an address is stored and shown wherever the address is, and would follow redirects.
         raise Refused(f"credentials in {url!r}", message=_("Web addresses with a user name or password can't be used."))
     port = parsed.port or (443 if scheme == "https" else 80)
     return _Target(scheme=scheme, host=host, port=port, path=parsed.request_uri)

@@ -330,6 +330,13 @@ def test_the_connection_goes_to_the_address_that_was_checked(web, loopback_allow
     assert web.seen[0]["headers"]["host"] == f"feeds.example:{web.port}"
 
 
+def test_a_domain_with_umlauts_is_looked_up_and_named_in_its_ascii_form(web, loopback_allowed, fake_dns):
+    fake_dns["xn--mllheim-n2a.example"] = ["127.0.0.1"]
+    web.routes["/"] = answer(200, b"ok")
+    assert outbound.get(web.url("/", host="Müllheim.example")).body == b"ok"
+    assert web.seen[0]["headers"]["host"] == f"xn--mllheim-n2a.example:{web.port}"
+
+
 # --- redirects ---------------------------------------------------------------------------------------
 
 
