@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import socket
 import ssl
 import threading
@@ -56,6 +57,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util import parse_url
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
@@ -79,6 +81,10 @@ class OutboundError(Exception):
         if message is not None:
             self.message = message
         self.params = params
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keeps message and params when a task hands the error to another process.
+        return (self.__class__, (self.detail,), {"message": self.message, "params": self.params})
 
     def __str__(self) -> str:
         # Translated when shown, not when raised: a task that stores it and a page that shows it may differ.
@@ -261,6 +267,8 @@ def _resolve(target: _Target) -> list[IPAddress]:
     # One internal address is enough to refuse: a name that mixes public and internal answers is not an accident.
     refused = [address for address in addresses if not address_is_allowed(address)]
     if refused or not addresses:
+        # Worth an operator's attention: someone may be probing the internal network through a town's settings.
+        logger.warning("outbound: refused %s, which resolves to %s", target.host, ", ".join(map(str, refused)))
         raise Refused(
             f"{target.host} resolves to {', '.join(map(str, refused))}",
             message=_("The address %(host)s points to an internal network. The platform does not fetch from there."),

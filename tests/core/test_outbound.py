@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import pickle
 import socket
 import ssl
 import threading
@@ -274,6 +275,18 @@ def test_internal_and_special_addresses_are_refused(url):
     with pytest.raises(Refused) as exc:
         outbound.get(url)
     assert "internes Netz" in _in_german(exc)
+
+
+def test_a_refusal_is_logged_for_the_operator_and_keeps_its_message_across_processes(fake_dns, caplog):
+    fake_dns["intern.example"] = ["10.1.1.1"]
+    with pytest.raises(Refused) as exc:
+        outbound.get("http://intern.example/")
+    assert "intern.example, which resolves to 10.1.1.1" in caplog.text
+    copy = pickle.loads(pickle.dumps(exc.value))
+    with translation.override("de"):
+        assert str(copy) == str(exc.value) == (
+            "Die Adresse intern.example zeigt in ein internes Netz. Von dort ruft die Plattform nichts ab."
+        )
 
 
 @pytest.mark.parametrize("address", ["93.184.215.14", "8.8.8.8", "2606:4700:4700::1111", "::ffff:8.8.8.8"])
