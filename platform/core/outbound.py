@@ -380,7 +380,7 @@ class OutboundClient:
     ) -> tuple[int, dict[str, str], bytes]:
         addresses = _resolve(target)
         # A kept connection to one of the addresses just checked may serve; if the server dropped it
-        # while idle, one fresh connection is tried before giving up.
+        # while idle, a fresh connection follows, to each checked address in turn until one answers.
         for address in addresses:
             key = (target.scheme, str(address), target.port, target.host)
             conn = self._connections.pop(key, None)
