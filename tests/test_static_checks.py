@@ -88,6 +88,20 @@ def test_public_schema_apps_importing_a_module_break_the_contract(tree, source):
     assert f"{source}.services -> modules.alpha.facade" in result.stdout
 
 
+@pytest.mark.parametrize("library", ["requests", "urllib3"])
+def test_a_module_fetching_urls_with_its_own_http_library_breaks_the_contract(tree, library):
+    # given: a module that would fetch a town's feed without core.outbound's address checks
+    (tree / "modules" / "alpha" / "views.py").write_text(f"import {library}  # noqa\n")
+
+    # when
+    result = _lint(tree)
+
+    # then
+    assert result.returncode != 0
+    assert "fetched only through core.outbound BROKEN" in result.stdout
+    assert f"modules.alpha.views -> {library}" in result.stdout
+
+
 def test_static_checks_run_in_order_before_pytest_and_stop_at_the_first_failure(tmp_path, monkeypatch, capfd):
     # given: three checks, the second fails; a test that would leave a marker if pytest ran
     marker = tmp_path / "ran"

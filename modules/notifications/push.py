@@ -6,20 +6,24 @@ import base64
 import json
 import logging
 import os
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-import requests
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from py_vapid import Vapid02
-from pywebpush import WebPushException, webpush
+from pywebpush import WebPusher, WebPushException
+
+from core import outbound
 
 logger = logging.getLogger(__name__)
 
 PUSH_TIMEOUT_SECONDS = 10
 PUSH_TTL_SECONDS = 24 * 3600  # a phone that is off for a day still gets today's warnings
+PUSH_MAX_ANSWER_BYTES = 64 * 1024  # push services answer with an empty body or a short error
 
 
 @cache
@@ -66,9 +70,9 @@ class PushGone(Exception):
     """The push service says this subscription no longer exists (404/410): forget it."""
 
 
-def push_session() -> requests.Session:
-    """One HTTP session for a batch: pushes to the same push service reuse the connection."""
-    return requests.Session()
+def push_session() -> outbound.OutboundClient:
+    """One HTTP client for a batch: pushes to the same push service reuse the connection. Close it after."""
+    return outbound.OutboundClient(timeout=PUSH_TIMEOUT_SECONDS, max_bytes=PUSH_MAX_ANSWER_BYTES)
 
 
 def push_send(
@@ -78,28 +82,44 @@ def push_send(
     auth: str,
     payload: dict[str, Any],
     urgent: bool = False,
-    session: requests.Session | None = None,
+    session: outbound.OutboundClient | None = None,
 ) -> None:
     """Encrypt `payload` (aes128gcm) for one browser and post it to its push service.
 
+    The endpoint comes from the resident's browser, so it goes through core.outbound like any
+    address the platform doesn't control: an endpoint on an internal network is never contacted.
     Raises PushGone for 404/410; other failures are logged and swallowed, since
     one broken push service must not stop the rest of a fan-out.
     """
+    parts = urlsplit(endpoint)
+    claims = {
+        "sub": settings.VAPID_SUBJECT,
+        "aud": f"{parts.scheme}://{parts.netloc}",
+        "exp": int(time.time()) + 12 * 3600,
+    }
     try:
-        webpush(
-            subscription_info={"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}},
-            data=json.dumps(payload),
-            vapid_private_key=vapid_key(),
-            vapid_claims={"sub": settings.VAPID_SUBJECT},  # a fresh dict: webpush adds aud/exp to it
-            ttl=PUSH_TTL_SECONDS,
-            timeout=PUSH_TIMEOUT_SECONDS,
-            headers={"Urgency": "high" if urgent else "normal"},
-            requests_session=session,
-        )
-    except WebPushException as exc:
-        status = getattr(exc.response, "status_code", None)
-        if status in (404, 410):
-            raise PushGone(endpoint) from exc
+        body = WebPusher({"endpoint": endpoint, "keys": {"p256dh": p256dh, "auth": auth}}).encode(
+            json.dumps(payload).encode(), "aes128gcm"
+        )["body"]
+    except WebPushException as exc:  # keys the browser sent that don't work
         logger.warning("web push to %s failed: %s", endpoint[:60], exc)
-    except OSError as exc:  # connection refused, DNS, timeouts (requests' errors are OSErrors)
-        logger.warning("web push to %s failed: %s", endpoint[:60], exc)
+        return
+    headers = {
+        **vapid_key().sign(claims),
+        "Content-Encoding": "aes128gcm",
+        "TTL": str(PUSH_TTL_SECONDS),
+        "Urgency": "high" if urgent else "normal",
+    }
+    try:
+        if session is None:
+            with push_session() as client:
+                response = client.post(endpoint, body=body, headers=headers)
+        else:
+            response = session.post(endpoint, body=body, headers=headers)
+    except outbound.OutboundError as exc:
+        logger.warning("web push to %s failed: %s", endpoint[:60], exc.detail)
+        return
+    if response.status in (404, 410):
+        raise PushGone(endpoint)
+    if response.status > 202:
+        logger.warning("web push to %s failed: HTTP %s %s", endpoint[:60], response.status, response.body[:200])

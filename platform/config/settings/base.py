@@ -257,6 +257,19 @@ VAPID_KEY_FILE = env(
 )
 VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:noreply@dorfkern.localhost")
 
+# --- outbound HTTP (core.outbound) --------------------------------------------
+# Every fetch of a URL the platform doesn't control (feeds a town enters, OParl, NINA, GTFS, push
+# services) goes through core.outbound with these limits. The whole fetch, redirects included,
+# ends after OUTBOUND_TIMEOUT_SECONDS.
+OUTBOUND_CONNECT_TIMEOUT_SECONDS = env.float("OUTBOUND_CONNECT_TIMEOUT_SECONDS", default=5.0)
+OUTBOUND_TIMEOUT_SECONDS = env.float("OUTBOUND_TIMEOUT_SECONDS", default=15.0)
+OUTBOUND_MAX_BYTES = env.int("OUTBOUND_MAX_BYTES", default=5 * 1024 * 1024)
+OUTBOUND_MAX_REDIRECTS = env.int("OUTBOUND_MAX_REDIRECTS", default=5)
+# Networks exempt from the refusal of private, loopback and link-local addresses (CIDRs, comma-separated).
+# Empty: a town admin can't point the server at its neighbours. Tests allow 127.0.0.1 where they need it.
+OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
+OUTBOUND_USER_AGENT = env("OUTBOUND_USER_AGENT", default=f"Dorfkern (+https://{BASE_DOMAIN}/)")
+
 # --- Stripe -----------------------------------------------------------------
 STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_dorfkern")

@@ -91,8 +91,9 @@ class PushService:
 
 @pytest.fixture
 def push_service(settings) -> Iterator[PushService]:
-    # The test's push service speaks plain http on loopback; real ones are https only.
+    # The test's push service speaks plain http on loopback; real ones are https only, on the internet.
     settings.WEBPUSH_ALLOW_INSECURE_ENDPOINTS = True
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     service: PushService
 
     class Handler(BaseHTTPRequestHandler):

@@ -113,6 +113,20 @@ def test_a_failing_push_service_does_not_stop_the_rest(in_town_a, push_service):
     assert Notification.objects.get(user=resident).push_state == "sent"
 
 
+def test_a_push_address_on_the_servers_own_network_is_never_contacted(in_town_a, push_service, settings):
+    # given: a browser (or someone posing as one) subscribed with an address inside the server's network
+    settings.OUTBOUND_ALLOWED_NETWORKS = []  # production: loopback is not a push service
+    resident = user_make("intern@example.org")
+    keys = BrowserKeys.generate()
+    services.push_subscription_save(user=resident, endpoint=push_service.endpoint(), p256dh=keys.p256dh,
+                                    auth=keys.auth)
+    # when
+    _notify(resident)
+    # then: nothing reached that address; the notification still waits in the centre
+    assert push_service.received == []
+    assert Notification.objects.get(user=resident).push_state == "sent"
+
+
 def test_bad_subscriptions_are_refused_and_nothing_is_stored(in_town_a, push_service):
     resident = user_make("falsch@example.org")
     client = logged_in_client(in_town_a, resident)
