@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
+from town.capabilities import OrganisationSection
 
 
 def _sample_article() -> dict[str, Any]:
@@ -71,6 +72,7 @@ class NewsConfig(FeatureModule):
                                 "Ortsgemeinde."), default_on=False, order=11),
             # Published articles reach the subscribers of one of the two topics above.
             AnnouncedContent(kind="news.article", announcement="modules.news.facade.article_announcement"),
+            OrganisationSection(render="modules.news.views.organisation_news_section", order=10),
             SampleObject(create=_sample_article),
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),

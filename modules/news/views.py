@@ -21,6 +21,7 @@ from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
 from modules.news import selectors, services
+from modules.news.facade import articles_for_organisation
 from modules.news.forms import ArticleFilterForm, ArticleForm, ArticlePublishForm
 from modules.news.models import Article
 from town.selectors import ortsgemeinde_list, town_profile_get, user_ortsgemeinde_id
@@ -293,3 +294,11 @@ def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("“%(title)s” is deleted.") % {"title": title})
         return redirect("news:article-manage")
     return render(request, "news/manage/article_delete.html", {"article": article})
+
+
+def organisation_news_section(request: HttpRequest, organisation: Any) -> str:
+    """The organisation page's "Latest news" (town.capabilities.OrganisationSection)."""
+    # Only called while news is on in the town (the capability comes from an enabled module).
+    return render_to_string("news/_organisation_news.html", {
+        "news": articles_for_organisation(organisation.pk, 5), "news_enabled": True,
+    }, request=request)

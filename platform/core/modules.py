@@ -68,6 +68,17 @@ class HomeWidget(Capability):
 
 
 @dataclass(frozen=True)
+class HomePrompt(Capability):
+    """A callout at the top of a signed-in resident's start page ("choose your Ortsgemeinde").
+
+    ``render(request)`` returns HTML or "" when the resident has nothing to do.
+    """
+
+    render: Ref  # (request) -> str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class HeaderItem(Capability):
     """A small piece of the header's account navigation (e.g. the notifications bell), for signed-in users.
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from core.capabilities import call, provided
 from core.feed import home_feed
-from core.modules import HomeWidget
+from core.modules import HomePrompt, HomeWidget
 from core.tenancy import connection
 
 
@@ -29,15 +29,11 @@ def home_widgets(request: HttpRequest) -> list[str]:
     return [html for html in rendered if html]
 
 
-def _needs_ortsgemeinde(request: HttpRequest) -> bool:
-    """A signed-in resident of a town with villages who has not chosen theirs yet."""
-    from town.models import Ortsgemeinde
-    from town.selectors import user_ortsgemeinde_id
-
-    user = request.user
-    if not user.is_authenticated or user_ortsgemeinde_id(user) is not None:
-        return False
-    return Ortsgemeinde.objects.exists()
+def home_prompts(request: HttpRequest) -> list[str]:
+    if not request.user.is_authenticated:
+        return []
+    prompts = sorted(provided(HomePrompt), key=lambda p: p.order)
+    return [html for prompt in prompts if (html := call(prompt.render, request))]
 
 
 @require_GET
@@ -45,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {
         "widgets": home_widgets(request),
         "feed": home_feed(request),
-        "needs_ortsgemeinde": _needs_ortsgemeinde(request),
+        "prompts": home_prompts(request),
     })
 
 

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.branding import TownProfileSource
-from core.modules import BackofficeLink
+from core.modules import BackofficeLink, HomePrompt
 
 
 class TownConfig(AppConfig):
@@ -12,6 +12,7 @@ class TownConfig(AppConfig):
     # What the town app offers the kernel: the town's profile and its back-office sections.
     provides = (
         TownProfileSource(get="town.selectors.town_profile_get"),
+        HomePrompt(render="town.views.ortsgemeinde_prompt", order=10),
         BackofficeLink(_("Town profile"), "town:backoffice-branding",
                        _("Name, logo, header image and colours."), order=10),
         BackofficeLink(_("Contact person"), "town:backoffice-contact",

@@ -4,6 +4,7 @@ and the public organisation directory."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
@@ -20,8 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import INVITATION_SESSION_KEY, AccountProfileForm
 from accounts.models import Role, User
 from accounts.services import account_profile_update
-from core.access import role_required, tenant_has_module
+from core.access import role_required
 from core.branding import town_url
+from core.capabilities import call, provided
+from town.capabilities import OrganisationSection
 from town.models import Invitation, OrganisationKind, OrganisationMembership
 from town.people_forms import (
     InvitationForm,
@@ -385,14 +388,10 @@ def organisation_json_ld(organisation) -> dict:
     return data
 
 
-def _organisation_news(organisation) -> list:
-    if not tenant_has_module("news"):
-        return []
-    try:
-        from modules.news.facade import articles_for_organisation
-    except ImportError:
-        return []
-    return list(articles_for_organisation(organisation.pk, 5))
+def _organisation_sections(request: HttpRequest, organisation: Any) -> list[str]:
+    """What the enabled modules show on an organisation's page (OrganisationSection capabilities)."""
+    sections = sorted(provided(OrganisationSection), key=lambda section: section.order)
+    return [html for section in sections if (html := call(section.render, request, organisation))]
 
 
 @require_GET
@@ -403,7 +402,6 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "town/organisations/detail.html", {
         "organisation": organisation,
         "json_ld": _json_ld(organisation_json_ld(organisation)),
-        "news": _organisation_news(organisation),
-        "news_enabled": tenant_has_module("news"),
+        "sections": _organisation_sections(request, organisation),
         "can_manage": user_can_manage_members(request.user, organisation),
     })

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -34,7 +35,7 @@ from tenants.selectors import tenant_enabled_modules, tenant_module_config
 from tenants.services import tenant_module_configure, tenant_module_disable, tenant_module_enable
 from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm
 from town.models import Ortsgemeinde
-from town.selectors import ortsgemeinde_references, town_profile_get
+from town.selectors import ortsgemeinde_references, town_profile_get, user_ortsgemeinde_id
 from town.services import (
     ortsgemeinde_create,
     ortsgemeinde_delete,
@@ -374,3 +375,10 @@ def module_settings(request: HttpRequest, key: str) -> HttpResponse:
                               {"form": form, "spec": spec, "key": key,
                                "enabled": key in tenant_enabled_modules(tenant=request.tenant, fresh=True)},
                               status=status)
+
+
+def ortsgemeinde_prompt(request: HttpRequest) -> str:
+    """The start page asks a resident of a town with villages who hasn't chosen theirs yet (a HomePrompt)."""
+    if user_ortsgemeinde_id(request.user) is not None or not Ortsgemeinde.objects.exists():
+        return ""
+    return render_to_string("town/_choose_ortsgemeinde.html", request=request)

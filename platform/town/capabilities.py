@@ -1,0 +1,23 @@
+"""Capabilities the town app consumes: what modules add to its pages.
+
+    from town.capabilities import OrganisationSection
+
+    provides=(OrganisationSection(render="modules.news.views.organisation_news_section"),)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.capabilities import Capability, Ref
+
+
+@dataclass(frozen=True)
+class OrganisationSection(Capability):
+    """A section of a club's or institution's public page (its latest news, its next events ...).
+
+    ``render(request, organisation)`` returns HTML or "" (nothing to show); a fixed number of queries.
+    """
+
+    render: Ref  # (request, organisation) -> str
+    order: int = 100
