@@ -7,7 +7,8 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.access import module_urls
-from core.modules import all_modules
+from core.capabilities import module_capabilities
+from core.modules import UrlMount, all_modules
 from tenants.handover import handover
 
 urlpatterns = [
@@ -34,6 +35,12 @@ for key, module in all_modules().items():
         api_patterns.append(
             path(f"{prefix}/", include((module_urls(key, api.urlpatterns), f"{urls.app_name}-api")))
         )
+    # Top-level paths a module claims besides /<key>/ (Open311's /open311/v2/, short links): switched
+    # off with the module like its own routes. The contract test refuses two claims on one prefix.
+    for mount in module_capabilities(module, UrlMount):
+        mounted = import_module(mount.urls)
+        namespace = mount.namespace or getattr(mounted, "app_name", None) or f"{key}-{mount.prefix.strip('/')}"
+        urlpatterns.append(path(mount.prefix, include((module_urls(key, mounted.urlpatterns), namespace))))
 
 urlpatterns.append(path("api/v1/", include(api_patterns)))
 

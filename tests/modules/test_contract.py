@@ -20,8 +20,8 @@ from django.urls import reverse
 
 import core.signals
 from core.access import ROLE_CHECKS
-from core.capabilities import Capability, declared, module_capabilities, resolve
-from core.modules import FeatureModule, PeriodicTask, all_modules
+from core.capabilities import Capability, declared, declared_by_module, module_capabilities, resolve
+from core.modules import FeatureModule, PeriodicTask, UrlMount, all_modules
 from modules.moderation.capabilities import ModeratedContent
 
 MODULES = list(all_modules().values())
@@ -204,3 +204,77 @@ def test_every_signal_is_documented():
     docs = {f"{path.parent.name}.{name}": ok for path in files for name, ok in _signal_docs(path).items()}
     assert "core.content_published" in docs  # the scan really finds signals
     assert [name for name, ok in docs.items() if not ok] == []
+
+
+def _facade_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(module key, imported names) of every `modules.<key>.facade` import in a file ([] names: the facade itself)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = node.module.split(".")
+            if len(parts) == 3 and parts[0] == "modules" and parts[2] == "facade":
+                found.append((parts[1], [alias.name for alias in node.names]))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if len(parts) == 3 and parts[0] == "modules" and parts[2] == "facade":
+                    found.append((parts[1], []))
+    return found
+
+
+@pytest.mark.parametrize("module", MODULES, ids=_ids)
+def test_a_module_using_another_facade_requires_it_or_copes_with_it_being_off(module):
+    """Another module may be switched off in a town: declare it in `requires`, or ask whether it is on
+    (tenant_has_module("<key>") or the facade's `*_enabled()`), or use only facade functions whose
+    docstring promises they do nothing while that module is off."""
+    for path in (MODULES_DIR / module.label).rglob("*.py"):
+        source = path.read_text()
+        for other, names in _facade_imports(path):
+            if other == module.label or other in module.spec.requires:
+                continue
+            if f'tenant_has_module("{other}")' in source or any(name.endswith("_enabled") for name in names):
+                continue
+            facade = importlib.import_module(f"modules.{other}.facade")
+            assert names, f"{path}: imports modules.{other}.facade whole without checking that {other} is on"
+            for name in names:
+                doc = " ".join((getattr(facade, name).__doc__ or "").split())
+                assert "module is off" in doc, (
+                    f"{path}: {other}.{name} doesn't say what it does while {other} is off; "
+                    f"add {other!r} to requires or check {other}_enabled()"
+                )
+
+
+def _platform_first_segments() -> set[str]:
+    """The first path segment of every route on a town's host that no feature module mounts."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    module_namespaces = set(all_modules()) | {f"{key}-api" for key in all_modules()}
+    found: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if entry.namespace in module_namespaces or (entry.namespace or "").split("-")[0] in all_modules():
+                    continue
+                walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and route.strip("^/"):
+                found.add(route.lstrip("^").split("/")[0] + "/")
+
+    walk(get_resolver(settings.ROOT_URLCONF).url_patterns, "")
+    return found
+
+
+def test_url_mounts_claim_distinct_top_level_paths():
+    """A module's extra top-level paths (UrlMount) never collide with each other, a module's /<key>/ or the platform's own paths."""
+    module_prefixes = {f"{key.replace('_', '-')}/" for key in all_modules()}
+    platform_prefixes = _platform_first_segments()
+    assert {"konto/", "backoffice/", "accounts/"} <= platform_prefixes  # the walk really finds the platform's paths
+    seen: set[str] = set()
+    for _app, mount in declared_by_module(UrlMount):
+        first = mount.prefix.split("/")[0] + "/"
+        assert mount.prefix.endswith("/") and not mount.prefix.startswith("/"), mount.prefix
+        assert mount.prefix not in seen, f"{mount.prefix} is claimed twice"
+        assert first not in module_prefixes, f"{mount.prefix} is a module's own path"
+        assert first not in platform_prefixes, f"{mount.prefix} is a platform path"
+        seen.add(mount.prefix)
