@@ -39,8 +39,9 @@ for key, module in all_modules().items():
     # off with the module like its own routes. The contract test refuses two claims on one prefix.
     for mount in module_capabilities(module, UrlMount):
         mounted = import_module(mount.urls)
-        namespace = mount.namespace or getattr(mounted, "app_name", None) or f"{key}-{mount.prefix.strip('/')}"
-        urlpatterns.append(path(mount.prefix, include((module_urls(key, mounted.urlpatterns), namespace))))
+        urlpatterns.append(
+            path(mount.prefix, include((module_urls(key, mounted.urlpatterns), mount.namespace_for(key))))
+        )
 
 urlpatterns.append(path("api/v1/", include(api_patterns)))
 

@@ -135,7 +135,13 @@ class UrlMount(Capability):
 
     prefix: str  # e.g. "open311/v2/"
     urls: str  # e.g. "modules.reports.open311_urls"
-    namespace: str = ""
+    namespace: str = ""  # default: the URLconf's app_name, else "<key>-<prefix>"
+
+    def namespace_for(self, module_key: str) -> str:
+        from importlib import import_module
+
+        return (self.namespace or getattr(import_module(self.urls), "app_name", "")
+                or f"{module_key}-{self.prefix.strip('/').replace('/', '-')}")
 
 
 @dataclass(frozen=True)

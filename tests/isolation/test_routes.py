@@ -14,7 +14,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from core.capabilities import call, module_capabilities
-from core.modules import SampleObject, all_modules
+from core.modules import SampleObject, UrlMount, all_modules
 from tests.conftest import TownClient, admin_of, host_of, logged_in_client
 from tests.isolation.routes import Route, all_routes, dependants_of
 from tests.isolation.samples import EXEMPT, PLATFORM_SAMPLES
@@ -35,7 +35,8 @@ def _module_namespaces(module) -> tuple[str, ...]:
     from importlib import import_module
 
     app_name = import_module(f"{module.name}.urls").app_name
-    return (f"{app_name}:", f"{app_name}-api:")
+    mounts = tuple(f"{mount.namespace_for(module.spec.key)}:" for mount in module_capabilities(module, UrlMount))
+    return (f"{app_name}:", f"{app_name}-api:", *mounts)
 
 
 def _samples_in_current_schema() -> dict[str, dict]:

@@ -1,0 +1,66 @@
+"""What the probe hands the platform: each function answers one capability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from core.modules import FeedItem
+from core.tenancy import current_town
+from modules.moderation.capabilities import ContentSummary
+from modules.notifications.capabilities import Announcement
+from tests.probe.probe_module.models import Note
+
+
+def note_create(*, author: Any, text: str) -> Note:
+    """Write a note and announce it (content_published, after commit)."""
+    from core.signals import content_published
+
+    note = Note.objects.create(author=author, text=text)
+    town, pk = current_town(), note.pk
+    transaction.on_commit(lambda: content_published.send(sender=town, kind="probe.note", object_id=pk,
+                                                         ortsgemeinde_ids=[]))
+    return note
+
+
+def feed_items(request: HttpRequest, limit: int) -> list[FeedItem]:
+    notes = Note.objects.filter(is_hidden=False).select_related("author")[:limit]
+    return [FeedItem(published_at=n.created_at, kind_label="Notiz", title=n.text, summary=n.text,
+                     url=n.get_absolute_url(), author=n.author.name) for n in notes]
+
+
+def sample_note() -> dict[str, Any]:
+    from accounts.models import Role, User
+
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    return {"pk": Note.objects.create(author=admin, text="Probenotiz").pk}
+
+
+def note_summary(pk: int) -> ContentSummary | None:
+    note = Note.objects.filter(pk=pk).first()
+    if note is None:
+        return None
+    return ContentSummary(author_id=note.author_id, excerpt=note.text, url=note.get_absolute_url(),
+                          is_hidden=note.is_hidden)
+
+
+def note_set_hidden(pk: int, hidden: bool) -> None:
+    Note.objects.filter(pk=pk).update(is_hidden=hidden)
+
+
+def note_delete(pk: int) -> None:
+    Note.objects.filter(pk=pk).delete()
+
+
+def note_visible_to(pk: int, user: Any) -> bool:
+    return Note.objects.filter(pk=pk, is_hidden=False).exists()
+
+
+def note_announcement(pk: int) -> Announcement | None:
+    note = Note.objects.filter(pk=pk, is_hidden=False).first()
+    if note is None:
+        return None
+    return Announcement(title=f"Neue Notiz: {note.text}", body=note.text, url=note.get_absolute_url(),
+                        topic="probe.notes")
