@@ -280,3 +280,122 @@ def test_url_mounts_claim_distinct_top_level_paths():
         assert first not in module_prefixes, f"{mount.prefix} is a module's own path"
         assert first not in platform_prefixes, f"{mount.prefix} is a platform path"
         seen.add(mount.prefix)
+
+
+# --- every provided capability is exercised -------------------------------------------------------
+# One exerciser per kind: it calls the capability the way its consumer does and checks the answer's
+# shape. A new kind without an exerciser fails test_every_kind_has_an_exerciser.
+
+
+def _request(town, user=None):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    request = RequestFactory(HTTP_HOST=f"{town.slug}.{settings.BASE_DOMAIN}").get("/")
+    request.user = user or AnonymousUser()
+    request.tenant = town
+    request.session = {}
+    return request
+
+
+def _renders_html(capability, town, resident, *extra):
+    for user in (None, resident):
+        html = resolve(capability.render)(_request(town, user), *extra)
+        assert isinstance(html, str)
+
+
+def _exercise_feed(capability, town, resident):
+    from core.modules import FeedItem
+
+    items = resolve(capability.items)(_request(town, resident), 3)
+    assert len(items) <= 3 and all(isinstance(item, FeedItem) for item in items)
+
+
+def _exercise_moderated(capability, town, resident):
+    resolved = capability.resolved()
+    assert resolved.get(2**62) is None  # content that doesn't exist
+    if resolved.visible_to is not None:
+        assert resolved.visible_to(2**62, resident) in (False, True)
+
+
+def _exercise_announced(capability, town, resident):
+    assert resolve(capability.announcement)(2**62) is None  # nothing published under that id
+
+
+def _exercise_organisation_section(capability, town, resident):
+    from town.models import Organisation
+
+    organisation = Organisation.objects.create(name="Prüfverein", slug="pruefverein", is_approved=True)
+    _renders_html(capability, town, resident, organisation)
+
+
+def _exercise_topic(capability, town, resident):
+    assert capability.key and str(capability.label).strip() and str(capability.description).strip()
+
+
+def _exercise_periodic(capability, town, resident):
+    from config.celery import app
+
+    app.loader.import_default_modules()  # the tasks modules, as a worker loads them
+    assert capability.task in app.tasks and capability.every_seconds > 0
+
+
+def _exercise_url_mount(capability, town, resident):
+    from django.urls import get_resolver
+
+    key = next(m.spec.key for m in MODULES if capability in m.spec.provides)
+    assert importlib.import_module(capability.urls).urlpatterns
+    assert capability.namespace_for(key) in get_resolver(settings.ROOT_URLCONF).namespace_dict  # mounted
+
+
+def _exercise_sample(capability, town, resident):
+    values = resolve(capability.create)()
+    assert isinstance(values, dict) and values
+
+
+def _exercise_backoffice_link(capability, town, resident):
+    assert reverse(capability.url_name)
+
+
+def _exercise_promotion_slot(capability, town, resident):
+    from billing.promotions import promotion_slot
+
+    assert promotion_slot(capability.key) == capability and capability.max_entries >= 1
+
+
+def _exercisers() -> dict[type, object]:
+    from billing.facade import PromotionSlot
+    from core.modules import (BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside,
+                              SampleObject)
+    from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
+    from town.capabilities import OrganisationSection
+
+    return {
+        HomeWidget: _renders_html, HomePrompt: _renders_html, HeaderItem: _renders_html, PageAside: _renders_html,
+        FeedSource: _exercise_feed, ModeratedContent: _exercise_moderated, AnnouncedContent: _exercise_announced,
+        OrganisationSection: _exercise_organisation_section, NotificationTopic: _exercise_topic,
+        PeriodicTask: _exercise_periodic, UrlMount: _exercise_url_mount, SampleObject: _exercise_sample,
+        BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
+    }
+
+
+_PROVIDED = [
+    pytest.param(module, capability, id=f"{module.spec.key}-{type(capability).__name__}-{index}")
+    for module in MODULES for index, capability in enumerate(module.spec.provides)
+]
+
+
+def test_every_kind_has_an_exerciser():
+    kinds = {type(capability) for module in MODULES for capability in module.spec.provides}
+    assert kinds - set(_exercisers()) == set(), "add an exerciser for the new kind below"
+
+
+@pytest.mark.parametrize(("module", "capability"), _PROVIDED)
+def test_every_provided_capability_is_exercised(module, capability, in_town_a):
+    from accounts.models import User
+
+    resident = User.objects.create_user(email="pruefung@example.org", name="Paula Prüfer", password=None)
+    exerciser = _exercisers().get(type(capability))
+    if exerciser is None:
+        pytest.fail(f"no exerciser for {type(capability).__name__}")
+    exerciser(capability, in_town_a, resident)
