@@ -81,7 +81,8 @@ def erase(user: User) -> None:
         admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
         if not admins.exists():
             raise ValidationError(
-                _("This is the last administrator of the town. Make someone else an administrator first."),
+                _("%(name)s is the last administrator of the town. Make someone else an administrator first.")
+                % {"name": user},
                 code="last_admin",
             )
     _sessions_end(user)

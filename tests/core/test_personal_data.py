@@ -10,6 +10,8 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from api.models import ApiToken
+from api.services import api_token_create
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -18,8 +20,6 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
-from api.models import ApiToken
-from api.services import api_token_create
 from core.personal_data import _archive_name, personal_data_erase, personal_data_providers
 from modules.board.models import Post, PostPhoto, Topic
 from tests.conftest import admin_of, logged_in_client
