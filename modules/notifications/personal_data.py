@@ -12,6 +12,10 @@
 - notifications.PushSubscription
   export: browser and dates; not the push address or keys (secrets of the browser)
   erase: deleted: no push reaches the device again
+- notifications.Notification of other people that name them ("Anna M. commented on your post")
+  export: (not exported: the other person's)
+  erase: kept, the name in the title replaced by "A neighbour" (in the town's language); only a name with an
+    initial is replaced, because a bare first name would also match other words and people
 - notifications.UrgentNotice they sent (``created_by``)
   export: title, date
   erase: **kept**, ``created_by`` cleared: an official notice of the town
@@ -21,6 +25,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Value
+from django.db.models.functions import Replace
+from django.utils import translation
+
+from core.names import display_name
 from modules.notifications.models import (
     Notification,
     NotificationSettings,
@@ -45,7 +55,19 @@ def export(user: Any) -> dict[str, Any]:
     }
 
 
+def _unname_in_others_titles(user: Any) -> None:
+    name = display_name(user)
+    if not user.name or not name.endswith("."):
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        neutral = display_name(None)
+    Notification.objects.exclude(user=user).filter(title__contains=name).update(
+        title=Replace("title", Value(name), Value(neutral))
+    )
+
+
 def erase(user: Any) -> None:
+    _unname_in_others_titles(user)
     Notification.objects.filter(user=user).delete()
     NotificationSettings.objects.filter(user=user).delete()
     TopicPreference.objects.filter(user=user).delete()

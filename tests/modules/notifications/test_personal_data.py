@@ -48,3 +48,17 @@ def test_erase_deletes_hers_and_keeps_berts_and_the_towns_notice(inbox):
         assert list(model.objects.values_list("user_id", flat=True)) == [inbox["bert"].pk], model.__name__
     notice = UrgentNotice.objects.get(pk=inbox["notice"].pk)
     assert notice.title == "Wasserrohrbruch" and notice.created_by_id is None
+
+
+def test_erase_takes_her_name_out_of_what_others_were_told(inbox):
+    told = Notification.objects.create(user=inbox["bert"], event="board.comment",
+                                       title="Anna A. hat Ihren Beitrag kommentiert", dedupe_key="c1")
+    other_anna = Notification.objects.create(user=inbox["bert"], event="board.comment",
+                                             title="Anna B. hat Ihren Beitrag kommentiert", dedupe_key="c2")
+
+    personal_data_erase(inbox["anna"])
+
+    told.refresh_from_db()
+    other_anna.refresh_from_db()
+    assert told.title == "Jemand aus der Nachbarschaft hat Ihren Beitrag kommentiert"
+    assert other_anna.title == "Anna B. hat Ihren Beitrag kommentiert"
