@@ -22,6 +22,7 @@ hand it over or erase it.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tempfile
 import zipfile
@@ -36,6 +37,8 @@ from django.utils import timezone
 
 from core.capabilities import Capability, Ref, call, declared
 from core.tenancy import connection
+
+logger = logging.getLogger(__name__)
 
 # The key of a provider's export that lists the storage names of the person's files.
 FILES_KEY = "files"
@@ -145,6 +148,8 @@ def personal_data_erase(user: Any) -> list[str]:
         if provider.erase is not None:
             call(provider.erase, user)
             ran.append(provider.key)
+    # The town must be able to show that it erased (GDPR Art. 5(2)); the id names nobody any more.
+    logger.info("personal data of user %s erased (%s)", user.pk, ", ".join(ran))
     return ran
 
 
