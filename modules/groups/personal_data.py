@@ -5,7 +5,8 @@
   erase: deleted; a group they were the last admin of gets its longest member as admin
 - groups.Group they founded (``created_by``)
   export: name, date
-  erase: kept, ``created_by`` cleared; deleted (with its photos) when no other member is left
+  erase: kept, ``created_by`` cleared; deleted (with its photos) when no other member is left and no
+    organisation runs it
 - groups.JoinRequest they made
   export: group, message, status
   erase: deleted
@@ -62,7 +63,8 @@ def erase(user: Any) -> None:
     Membership.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
     JoinRequest.objects.filter(decided_by=user).update(decided_by=None)
-    empty = Group.objects.filter(created_by=user, memberships__isnull=True)
+    # An organisation's group is run by its managers, members or not: it stays.
+    empty = Group.objects.filter(created_by=user, memberships__isnull=True, organisation__isnull=True)
     delete_files_after_commit(_STORAGE, list(
         Post.objects.filter(group__in=empty).exclude(image="").values_list("image", flat=True)))
     empty.delete()

@@ -2,7 +2,9 @@
 
 - marketplace.Listing (``owner``) with its ListingPhotos
   export: title, text, price, status, dates, photos
-  erase: deleted with its photos (files after commit), and so the contact threads on it
+  erase: her own listings are deleted with their photos (files after commit), and so the contact threads on
+    them; listings she posted on behalf of an organisation are the organisation's (its other editors run
+    them, as with news) and stay, under the emptied account
 - marketplace.ContactThread they started
   export: listing title, date
   erase: **kept, anonymised**: the owner keeps the messages they received; the sender is the emptied account
@@ -51,9 +53,10 @@ def export(user: Any) -> dict[str, Any]:
 
 
 def erase(user: Any) -> None:
-    photos = ListingPhoto.objects.filter(listing__owner=user).values_list("image", flat=True)
+    own = Listing.objects.filter(owner=user, organisation__isnull=True)
+    photos = ListingPhoto.objects.filter(listing__in=own).values_list("image", flat=True)
     delete_files_after_commit(ListingPhoto._meta.get_field("image").storage, list(photos))
-    Listing.objects.filter(owner=user).delete()
+    own.delete()
     ContactMessage.objects.filter(thread__sender=user, from_owner=True, reply_used_at__isnull=True).update(
         reply_used_at=timezone.now()
     )

@@ -10,14 +10,16 @@ from django.utils import timezone
 
 from core.personal_data import personal_data_erase
 from modules.marketplace.models import ContactMessage, ContactThread, Listing, ListingPhoto, SavedSearch
+from tests.accounts.factories import OrganisationFactory
 from tests.core.personal_data_helpers import flat, person, section, stored_file
 
 pytestmark = pytest.mark.django_db
 
 
-def _listing(owner, title: str) -> Listing:
+def _listing(owner, title: str, **fields) -> Listing:
     return Listing.objects.create(owner=owner, kind="offer", listing_type="give_away", title=title,
-                                  description=f"{title}, gut erhalten.", expires_at=timezone.now() + timedelta(days=9))
+                                  description=f"{title}, gut erhalten.", expires_at=timezone.now() + timedelta(days=9),
+                                  **fields)
 
 
 @pytest.fixture
@@ -36,14 +38,16 @@ def market(in_town_a):
                                   body="Wie alt ist der Wagen?")
     SavedSearch.objects.create(user=anna, query="Laufrad")
     SavedSearch.objects.create(user=bert, query="Werkbank")
-    yield {"anna": anna, "bert": bert, "annas": annas, "berts": berts, "answer": answer, "photo": photo}
+    for_club = _listing(anna, "Trikots vom TuS", organisation=OrganisationFactory(name="TuS"))
+    yield {"anna": anna, "bert": bert, "annas": annas, "berts": berts, "answer": answer, "photo": photo,
+           "for_club": for_club}
     default_storage.delete(photo)
 
 
 def test_export_holds_her_listings_words_and_searches_only(market):
     data = section(market["anna"], "marketplace")
 
-    assert [listing["title"] for listing in data["listings"]] == ["Kinderwagen"]
+    assert [listing["title"] for listing in data["listings"]] == ["Kinderwagen", "Trikots vom TuS"]
     assert data["files"] == [market["photo"]]
     assert [m["body"] for m in data["messages_written"]] == ["Ist der Mäher noch zu haben?"]
     assert [s["query"] for s in data["saved_searches"]] == ["Laufrad"]
@@ -65,4 +69,6 @@ def test_erase_deletes_her_listings_and_searches_and_keeps_her_question_to_bert(
     market["answer"].refresh_from_db()
     assert market["answer"].reply_used_at is not None
     assert Listing.objects.filter(pk=market["berts"].pk).exists()
+    # What she posted for her club is the club's: its other editors keep running it.
+    assert Listing.objects.filter(pk=market["for_club"].pk).exists()
     assert SavedSearch.objects.filter(user=market["bert"], query="Werkbank").exists()
