@@ -129,7 +129,7 @@ def test_the_last_administrator_cannot_be_erased_and_nothing_changes(in_town_a, 
         default_storage.delete(photo)
 
 
-def test_erasure_in_one_town_leaves_the_same_address_in_another_town_alone(town_a, town_b):
+def test_export_and_erasure_in_one_town_leave_the_same_address_in_another_town_alone(town_a, town_b):
     # given: the same address (and, with per-schema sequences, likely the same id) in both towns
     people = {}
     for town in (town_a, town_b):
@@ -139,9 +139,11 @@ def test_erasure_in_one_town_leaves_the_same_address_in_another_town_alone(town_
 
     # when
     with tenant_context(town_a):
+        data, _files = archive_of(people[town_a.slug])
         personal_data_erase(people[town_a.slug])
 
     # then
+    assert "Beitrag in altdorf" in flat(data) and "bergdorf" not in flat(data)
     with schema_context(town_b.schema_name):
         other = User.objects.get(email="same@example.org")
         assert other.is_active and other.name == "Sabine Selbe"
