@@ -6,6 +6,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import BackofficeLink, PageAside
+from core.personal_data import PersonalData
 
 if TYPE_CHECKING:
     from tenants.models import Municipality
@@ -22,6 +23,8 @@ class BillingConfig(AppConfig):
         PageAside(render="billing.promotions.page_patrons_html", order=10),
         BackofficeLink(_("Sponsorship"), "billing:backoffice-settings",
                        _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
+        # Export only: billing rows must be kept (billing/personal_data.py says why).
+        PersonalData(key="billing", export="billing.personal_data.export"),
     )
 
     def ready(self) -> None:

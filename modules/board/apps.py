@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.personal_data import PersonalData
 from modules.board.conf import BoardSettingsForm
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -102,6 +103,8 @@ class BoardConfig(FeatureModule):
             SampleObject(create=_sample_post, url_names=_POST_ROUTES),
             SampleObject(create=_sample_comment, url_names=("board:comment-delete",)),
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
+            PersonalData(key="board", export="modules.board.personal_data.export",
+                         erase="modules.board.personal_data.erase"),
         ),
     )
 

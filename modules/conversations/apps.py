@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.personal_data import PersonalData
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -71,5 +72,7 @@ class ConversationsConfig(FeatureModule):
                 delete="modules.conversations.services.message_delete",
                 visible_to=_message_visible_to,
             ),
+            PersonalData(key="conversations", export="modules.conversations.personal_data.export",
+                         erase="modules.conversations.personal_data.erase"),
         ),
     )

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.personal_data import PersonalData
 from modules.errands.conf import ErrandsSettingsForm
 
 
@@ -86,5 +87,7 @@ class ErrandsConfig(FeatureModule):
             SampleObject(create=_sample_request),
             SampleObject(create=_sample_trip),
             SampleObject(create=_sample_block),
+            PersonalData(key="errands", export="modules.errands.personal_data.export",
+                         erase="modules.errands.personal_data.erase"),
         ),
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.personal_data import PersonalData
 from modules.notifications.capabilities import NotificationTopic
 
 
@@ -83,6 +84,8 @@ class MarketplaceConfig(FeatureModule):
             SampleObject(create=_sample_saved_search, url_names=("marketplace:saved-search-delete",)),
             SampleObject(create=_sample_category,
                          url_names=("marketplace:category-rename", "marketplace:category-delete")),
+            PersonalData(key="marketplace", export="modules.marketplace.personal_data.export",
+                         erase="modules.marketplace.personal_data.erase"),
         ),
     )
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.personal_data import PersonalData
 from modules.moderation.conf import ModerationSettingsForm
 from modules.moderation.kinds import PROFILE
 from modules.notifications.capabilities import NotificationTopic
@@ -97,5 +98,7 @@ class ModerationConfig(FeatureModule):
                                                            "moderation:case-decide")),
             SampleObject(create=_sample_decision, url_names=("moderation:decision-detail",
                                                              "moderation:objection-create")),
+            PersonalData(key="moderation", export="modules.moderation.personal_data.export",
+                         erase="modules.moderation.personal_data.erase"),
         ),
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.personal_data import PersonalData
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 from town.capabilities import OrganisationSection
 
@@ -76,6 +77,8 @@ class NewsConfig(FeatureModule):
             SampleObject(create=_sample_article),
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),
+            PersonalData(key="news", export="modules.news.personal_data.export",
+                         erase="modules.news.personal_data.erase"),
         ),
     )
 

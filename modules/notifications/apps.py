@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HeaderItem, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.personal_data import PersonalData
 from modules.notifications.topics import URGENT_TOPIC
 
 
@@ -57,6 +58,8 @@ class NotificationsConfig(FeatureModule):
             PeriodicTask(task="notifications.send_digests", every_seconds=3600),
             SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),
             SampleObject(create=_sample_notification, url_names=("notifications:open", "notifications:read")),
+            PersonalData(key="notifications", export="modules.notifications.personal_data.export",
+                         erase="modules.notifications.personal_data.erase"),
         ),
     )
 

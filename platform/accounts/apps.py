@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.personal_data import PersonalData
+
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    # The account itself is erased last: every other provider still finds the person's rows through it.
+    provides = (
+        PersonalData(key="account", export="accounts.personal_data.export", erase="accounts.personal_data.erase",
+                     order=1000),
+    )

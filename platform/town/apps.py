@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.branding import TownProfileSource
 from core.modules import BackofficeLink, HomePrompt
+from core.personal_data import PersonalData
 
 
 class TownConfig(AppConfig):
@@ -25,6 +26,7 @@ class TownConfig(AppConfig):
                        _("Clubs, fire brigades, parishes and schools that publish."), order=60),
         BackofficeLink(_("Modules"), "town:module-list", _("Switch features on and off and set them up."),
                        order=90),
+        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase"),
     )
 
     def ready(self) -> None:

@@ -363,10 +363,18 @@ def _exercise_promotion_slot(capability, town, resident):
     assert promotion_slot(capability.key) == capability and capability.max_entries >= 1
 
 
+def _exercise_personal_data(capability, town, resident):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    json.dumps(resolve(capability.export)(resident), cls=DjangoJSONEncoder)  # the rest: the personal-data tests
+
+
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
-    from core.modules import (BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside,
-                              SampleObject)
+    from core.modules import BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside, SampleObject
+    from core.personal_data import PersonalData
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from town.capabilities import OrganisationSection
 
@@ -376,6 +384,7 @@ def _exercisers() -> dict[type, object]:
         OrganisationSection: _exercise_organisation_section, NotificationTopic: _exercise_topic,
         PeriodicTask: _exercise_periodic, UrlMount: _exercise_url_mount, SampleObject: _exercise_sample,
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
+        PersonalData: _exercise_personal_data,
     }
 
 
@@ -399,3 +408,62 @@ def test_every_provided_capability_is_exercised(module, capability, in_town_a):
     if exerciser is None:
         pytest.fail(f"no exerciser for {type(capability).__name__}")
     exerciser(capability, in_town_a, resident)
+
+
+# --- personal data (core.personal_data) -------------------------------------------------------------
+
+# Third-party apps whose tables point at a person (allauth's addresses and second factors), and the
+# provider that exports and erases them for them.
+_USER_TABLES_OF_LIBRARIES = {"account": "account", "mfa": "account"}
+
+
+def _points_at_a_person(model) -> bool:
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    return any(
+        field.is_relation and field.concrete and field.related_model is user_model
+        for field in model._meta.get_fields()
+    )
+
+
+def test_every_app_with_a_table_pointing_at_a_person_provides_personal_data():
+    """A new module with a foreign key to the user model fails here until it says how to export and erase."""
+    from core.personal_data import PersonalData
+
+    keys = {provider.key for provider in declared(PersonalData)}
+    pointing = [app for app in apps.get_app_configs() if any(_points_at_a_person(m) for m in app.get_models())]
+    assert {"board", "town", "api", "account", "mfa"} <= {app.label for app in pointing}  # the scan finds them
+    missing = [
+        app.label for app in pointing
+        if not (module_capabilities(app, PersonalData) or _USER_TABLES_OF_LIBRARIES.get(app.label) in keys)
+    ]
+    assert missing == []
+    assert {"account", "town", "api", "billing", *(m.label for m in MODULES)} <= {
+        provider.key for provider in declared(PersonalData)
+    }
+
+
+def test_personal_data_keys_are_unique():
+    from core.personal_data import PersonalData
+
+    keys = [provider.key for provider in declared(PersonalData)]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.django_db
+def test_every_personal_data_provider_exports_json_and_erases(in_town_a):
+    """Each provider runs on a person with no content: its export is JSON, its erasure runs in the one transaction."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from core.capabilities import call
+    from core.personal_data import PersonalData, personal_data_erase
+    from tests.core.personal_data_helpers import person
+
+    user = person("vertrag@example.org", "Vera Vertrag")
+    for provider in declared(PersonalData):
+        data = call(provider.export, user)
+        assert isinstance(data, dict), provider.key
+        json.dumps(data, cls=DjangoJSONEncoder)
+        assert all(isinstance(name, str) for name in data.get("files", [])), provider.key
+    assert set(personal_data_erase(user)) == {p.key for p in declared(PersonalData) if p.erase is not None}

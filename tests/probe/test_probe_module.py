@@ -137,3 +137,22 @@ def test_its_section_shows_on_an_organisations_page(town_a, client_a):
         OrganisationFactory(slug="probeverein", name="Probeverein")
 
     assert "Probe für Probeverein" in client_a.get("/organisationen/probeverein/").content.decode()
+
+
+def test_a_persons_notes_are_in_their_export_and_go_with_their_erasure(town_a):
+    import json
+    import zipfile
+
+    from core.personal_data import personal_data_erase, personal_data_export
+    from tests.probe.probe_module.models import Note
+
+    with schema_context(town_a.schema_name):
+        writer = User.objects.create_user(email="schreiber@example.org", name="Sina Schreiber", password=None)
+    _note(town_a, "Meine Notiz", author=writer)
+    _note(town_a, "Fremde Notiz")
+    with schema_context(town_a.schema_name):
+        archive = zipfile.ZipFile(personal_data_export(writer))
+        data = json.loads(archive.read("data.json"))
+        assert [note["text"] for note in data["probe"]["notes"]] == ["Meine Notiz"]
+        personal_data_erase(writer)
+        assert list(Note.objects.values_list("text", flat=True)) == ["Fremde Notiz"]

@@ -21,6 +21,7 @@ from core.modules import (
     SampleObject,
     UrlMount,
 )
+from core.personal_data import PersonalData
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 from town.capabilities import OrganisationSection
@@ -58,5 +59,7 @@ class ProbeConfig(FeatureModule):
                               order=95),
             AnnouncedContent(kind="probe.note", announcement=f"{P}.providers.note_announcement"),
             OrganisationSection(render=f"{P}.views.organisation_section", order=90),
+            PersonalData(key="probe", export=f"{P}.providers.personal_data_export",
+                         erase=f"{P}.providers.personal_data_erase"),
         ),
     )

@@ -64,3 +64,11 @@ def note_announcement(pk: int) -> Announcement | None:
         return None
     return Announcement(title=f"Neue Notiz: {note.text}", body=note.text, url=note.get_absolute_url(),
                         topic="probe.notes")
+
+
+def personal_data_export(user: Any) -> dict[str, Any]:
+    return {"notes": list(Note.objects.filter(author=user).order_by("pk").values("text", "created_at"))}
+
+
+def personal_data_erase(user: Any) -> None:
+    Note.objects.filter(author=user).delete()
