@@ -181,7 +181,7 @@ def entry_uid(source: CalendarSource, entry: CalendarEntry) -> str:
     return f"{source.key}-{entry.uid}@{connection.schema_name}.dorfkern"
 
 
-def _event(item: SourcedEntry, stamp: datetime.datetime) -> Any:
+def _event(item: SourcedEntry, stamp: datetime.datetime, origin: str) -> Any:
     from icalendar import Event, vRecur
 
     source, entry = item.source, item.entry
@@ -199,7 +199,7 @@ def _event(item: SourcedEntry, stamp: datetime.datetime) -> Any:
     if entry.location:
         event.add("location", entry.location)
     if entry.path:
-        event.add("url", town_url(entry.path))
+        event.add("url", origin + entry.path)
     event.add("categories", [str(source.label)])
     if entry.rrule:
         event.add("rrule", vRecur.from_ical(entry.rrule))
@@ -229,9 +229,10 @@ def ical_document(items: Sequence[SourcedEntry], *, name: str, description: str 
     calendar.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    origin = town_url("/").rstrip("/")  # one query for the town's domain, not one per entry
     for item in items:
-        calendar.add_component(_event(item, stamp))
-    document = calendar.to_ical()
+        calendar.add_component(_event(item, stamp, origin))
+    document: bytes = calendar.to_ical()
     if any(isinstance(item.entry.start, datetime.datetime) for item in items):
         # VTIMEZONE goes before the events; TZID=Europe/Berlin in them refers to it.
         head, _begin, rest = document.partition(b"BEGIN:VEVENT")

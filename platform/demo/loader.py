@@ -40,8 +40,8 @@ class DemoSummary:
     @property
     def changed(self) -> bool:
         return bool(
-            self.town_created or self.ortsgemeinden or self.office_hours or self.organisations or self.users or self.articles
-            or self.staff_created or self.modules_enabled or any(self.module_samples.values())
+            self.town_created or self.ortsgemeinden or self.office_hours or self.organisations or self.users
+            or self.articles or self.staff_created or self.modules_enabled or any(self.module_samples.values())
         )
 
 

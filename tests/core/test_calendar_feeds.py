@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django_tenants.utils import schema_context
 from django.conf import settings
+from django_tenants.utils import schema_context
 from icalendar import Calendar
 
 from tests.accounts.factories import OrtsgemeindeFactory, UserFactory
@@ -203,3 +203,21 @@ def test_the_calendar_links_page_needs_a_sign_in_and_refuses_an_unknown_action(t
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     assert "Nothing was changed" in response.content.decode() or "Es wurde nichts" in response.content.decode()
     assert "/kalender/ical/persoenlich/" not in response.content.decode()
+
+
+def test_a_feed_costs_the_same_queries_for_2_and_20_office_hours(town_a, town_a_calendar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = TownClient(host_of(town_a))
+    client.get("/kalender/ical/")  # warm the caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/kalender/ical/")
+    with schema_context(town_a.schema_name):
+        OfficeHourFactory.create_batch(18)
+    client.get("/kalender/ical/")  # the new rows dropped the cached profile (it lists office hours)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/kalender/ical/")
+
+    assert len(_events(_parse(response))) == 5 + 18
+    assert len(many) == len(few)

@@ -204,3 +204,30 @@ def test_every_signal_is_documented():
     docs = {f"{path.parent.name}.{name}": ok for path in files for name, ok in _signal_docs(path).items()}
     assert "core.content_published" in docs  # the scan really finds signals
     assert [name for name, ok in docs.items() if not ok] == []
+
+
+def test_calendar_source_keys_are_unique_url_safe_and_each_provider_answers(in_town_a):
+    # Keys are in feed URLs and entry UIDs: stable, slug-shaped, never shared by two sources.
+    import datetime
+    import re
+
+    from core.calendar import CalendarEntry, CalendarSource, feed_window
+    from tests.accounts.factories import UserFactory
+
+    sources = declared(CalendarSource)
+    keys = [source.key for source in sources]
+    assert "sprechzeiten" in keys  # the town app's office hours
+    assert len(keys) == len(set(keys))
+    start, end = feed_window()
+    person = UserFactory()
+    for source in sources:
+        assert re.fullmatch(r"[a-z0-9-]+", source.key), source.key
+        assert str(source.label).strip()
+        assert source.entries is not None or source.personal_entries is not None, source.key
+        answers = []
+        if source.entries is not None:
+            answers += list(resolve(source.entries)(start, end, ortsgemeinde_id=None))
+        if source.personal_entries is not None:
+            answers += list(resolve(source.personal_entries)(person, start, end))
+        assert all(isinstance(entry, CalendarEntry) for entry in answers), source.key
+        assert all(isinstance(entry.start, datetime.date) for entry in answers), source.key
