@@ -104,16 +104,23 @@ def account_calendar(request: HttpRequest) -> HttpResponse:
     subscription = calendar_subscription_of(user)
     profile = getattr(user, "resident_profile", None)
     village = profile.ortsgemeinde if profile is not None else None
+    feeds = [("town", _("All dates of %(town)s") % {"town": current_town_name()}, _feed_url("town:calendar-feed"))]
+    if village is not None:
+        feeds.append(("village", _("Dates for %(place)s") % {"place": village.name},
+                      _feed_url("town:calendar-feed-ortsgemeinde", ortsgemeinde=village.slug)))
+    feeds += [(f"source-{source.key}", str(source.label), _feed_url("town:calendar-feed-source", source=source.key))
+              for source in calendar_sources() if source.entries is not None]
+    personal_url = (_feed_url("town:calendar-feed-personal", token=calendar_token(subscription))
+                    if subscription is not None else "")
     return render(request, "town/people/calendar.html", {
-        "personal_url": _feed_url("town:calendar-feed-personal", token=calendar_token(subscription))
-        if subscription is not None else "",
-        "town_feed_url": _feed_url("town:calendar-feed"),
-        "village": village,
-        "village_feed_url": _feed_url("town:calendar-feed-ortsgemeinde", ortsgemeinde=village.slug)
-        if village is not None else "",
-        "sources": [(source, _feed_url("town:calendar-feed-source", source=source.key))
-                    for source in calendar_sources() if source.entries is not None],
+        "personal": (personal_url, _webcal(personal_url)) if personal_url else None,
+        "feeds": [(key, label, url, _webcal(url)) for key, label, url in feeds],
     })
+
+
+def _webcal(url: str) -> str:
+    # webcal:// opens the subscription dialog of the calendar app on phones and in Outlook directly.
+    return "webcal://" + url.split("://", 1)[1]
 
 
 # --- back office: office hours ---------------------------------------------------------

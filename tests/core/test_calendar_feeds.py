@@ -193,6 +193,7 @@ def test_the_account_page_offers_the_town_and_village_feeds(town_a, town_a_calen
     assert f"{SCHEME}://altdorf.localhost/kalender/ical/" in page
     assert f"{SCHEME}://altdorf.localhost/kalender/ical/nord/" in page
     assert f"{SCHEME}://altdorf.localhost/kalender/ical/quelle/sprechzeiten/" in page
+    assert 'href="webcal://altdorf.localhost/kalender/ical/nord/"' in page  # one tap opens the calendar app
 
 
 def test_the_calendar_links_page_needs_a_sign_in_and_refuses_an_unknown_action(town_a, town_a_calendar):
