@@ -206,28 +206,34 @@ def test_every_signal_is_documented():
     assert [name for name, ok in docs.items() if not ok] == []
 
 
-def test_calendar_source_keys_are_unique_url_safe_and_each_provider_answers(in_town_a):
-    # Keys are in feed URLs and entry UIDs: stable, slug-shaped, never shared by two sources.
+
+def _exercise_calendar_source(capability, town, resident):
+    """A CalendarSource (core.calendar) answers the way the feeds call it: CalendarEntry objects, dated."""
     import datetime
     import re
 
-    from core.calendar import CalendarEntry, CalendarSource, feed_window
+    from core.calendar import CalendarEntry, feed_window
+
+    assert re.fullmatch(r"[a-z0-9-]+", capability.key), capability.key  # it is in feed URLs and UIDs
+    assert str(capability.label).strip()
+    assert capability.entries is not None or capability.personal_entries is not None, capability.key
+    start, end = feed_window()
+    answers = []
+    if capability.entries is not None:
+        answers += list(resolve(capability.entries)(start, end, ortsgemeinde_id=None))
+    if capability.personal_entries is not None:
+        answers += list(resolve(capability.personal_entries)(resident, start, end))
+    assert all(isinstance(entry, CalendarEntry) and isinstance(entry.start, datetime.date) for entry in answers)
+
+
+def test_calendar_sources_have_distinct_keys_and_each_one_answers(in_town_a):
+    # Platform apps (the town's office hours) provide sources too, so this walks every declared one.
+    from core.calendar import CalendarSource
     from tests.accounts.factories import UserFactory
 
     sources = declared(CalendarSource)
     keys = [source.key for source in sources]
-    assert "sprechzeiten" in keys  # the town app's office hours
-    assert len(keys) == len(set(keys))
-    start, end = feed_window()
-    person = UserFactory()
+    assert "sprechzeiten" in keys and len(keys) == len(set(keys))
+    resident = UserFactory()
     for source in sources:
-        assert re.fullmatch(r"[a-z0-9-]+", source.key), source.key
-        assert str(source.label).strip()
-        assert source.entries is not None or source.personal_entries is not None, source.key
-        answers = []
-        if source.entries is not None:
-            answers += list(resolve(source.entries)(start, end, ortsgemeinde_id=None))
-        if source.personal_entries is not None:
-            answers += list(resolve(source.personal_entries)(person, start, end))
-        assert all(isinstance(entry, CalendarEntry) for entry in answers), source.key
-        assert all(isinstance(entry.start, datetime.date) for entry in answers), source.key
+        _exercise_calendar_source(source, in_town_a, resident)
