@@ -165,3 +165,18 @@ def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch):
 
     # then
     assert code == 0
+
+
+def test_demo_town_shows_its_office_hours_and_serves_them_as_a_calendar(demo_town):
+    from icalendar import Calendar
+
+    from tests.conftest import TownClient
+
+    client = TownClient(f"{data.TOWN['slug']}.localhost")
+    page = client.get("/impressum/").content.decode()
+    feed = Calendar.from_ical(client.get("/kalender/ical/gebhardshain/").content)
+
+    assert "Donnerstag 14:00–18:00" in page and "Sprechstunde der Digitallotsin" in page
+    titles = [str(event["SUMMARY"]) for event in feed.walk("VEVENT")]
+    assert "Sprechstunde Ortsbürgermeister" in titles and "Sprechstunde Ortsbürgermeisterin" not in titles
+    assert titles.count("Bürgerbüro") == 4

@@ -22,7 +22,9 @@ class TownProfileSource(Capability):
 
     The town app provides it; ``get()`` returns an object with ``name``, ``primary_colour``,
     ``accent_colour``, ``logo``, ``contact_name``, ``contact_role``, ``contact_email``,
-    ``contact_phone`` and ``contact_hours`` (town.models.TownProfile), cached per town.
+    ``contact_phone``, ``contact_hours`` and ``office_hours`` (the town-wide weekly office hours, each
+    with ``get_weekday_display()``, ``starts_at``, ``ends_at``, ``title``, ``place``; town.models.TownProfile),
+    cached per town.
     """
 
     get: Ref  # () -> profile

@@ -48,7 +48,7 @@ PROFILE = {
     "contact_role": "Digitallotsin der Verbandsgemeinde (Demo-Person)",
     "contact_email": f"digital@{DOMAIN}",
     "contact_phone": "02741 000-000 (Demo)",
-    "contact_hours": "Mo–Fr 8:30–12:00, Do 14:00–18:00",
+    "contact_hours": "und nach Vereinbarung",
     "impressum": (
         "DEMO – dies ist kein echtes Impressum.\n\n"
         "Verbandsgemeindeverwaltung Betzdorf-Gebhardshain (Demo)\n"
@@ -66,6 +66,17 @@ PROFILE = {
         "Eine echte Gemeinde ersetzt diesen Text durch ihre eigene, geprüfte Erklärung."
     ),
 }
+
+# Office hours and Sprechstunden (weekday 0 = Monday, from, until, what, place, Ortsgemeinde slug or None).
+OFFICE_HOURS = [
+    (0, "08:30", "12:00", "Bürgerbüro", "Rathaus Betzdorf, Hellerstraße 2 (Demo)", None),
+    (1, "08:30", "12:00", "Bürgerbüro", "Rathaus Betzdorf, Hellerstraße 2 (Demo)", None),
+    (3, "14:00", "18:00", "Bürgerbüro", "Rathaus Betzdorf, Hellerstraße 2 (Demo)", None),
+    (4, "08:30", "12:00", "Bürgerbüro", "Rathaus Betzdorf, Hellerstraße 2 (Demo)", None),
+    (2, "16:00", "17:30", "Sprechstunde der Digitallotsin", "Rathaus Betzdorf, Zimmer 12 (Demo)", None),
+    (1, "18:00", "19:00", "Sprechstunde Ortsbürgermeister", "Bürgerhaus Gebhardshain (Demo)", "gebhardshain"),
+    (3, "17:00", "18:00", "Sprechstunde Ortsbürgermeisterin", "Dorfgemeinschaftshaus Elkenroth (Demo)", "elkenroth"),
+]
 
 # slug: (name, kind, Ortsgemeinde slug, description)
 ORGANISATIONS = {

@@ -29,6 +29,7 @@ class DemoSummary:
 
     town_created: bool = False
     ortsgemeinden: int = 0
+    office_hours: int = 0
     organisations: int = 0
     users: int = 0
     articles: int = 0
@@ -39,8 +40,8 @@ class DemoSummary:
     @property
     def changed(self) -> bool:
         return bool(
-            self.town_created or self.ortsgemeinden or self.organisations or self.users or self.articles
-            or self.staff_created or self.modules_enabled or any(self.module_samples.values())
+            self.town_created or self.ortsgemeinden or self.office_hours or self.organisations or self.users
+            or self.articles or self.staff_created or self.modules_enabled or any(self.module_samples.values())
         )
 
 
@@ -69,6 +70,7 @@ def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
     with tenant_context(town), transaction.atomic():
         _profile_fill()
         summary.ortsgemeinden = _ortsgemeinden_ensure()
+        summary.office_hours = _office_hours_ensure()
         summary.organisations = _organisations_ensure()
         summary.users = _people_ensure()
         # Modules are optional folders; without news the demo simply has no articles.
@@ -137,6 +139,23 @@ def _ortsgemeinden_ensure() -> int:
             ortsgemeinde_create(name=name, slug=slug, postal_codes=postal_codes)
             created += 1
     return created
+
+
+def _office_hours_ensure() -> int:
+    """The town hall's opening times and two Ortsbürgermeister Sprechstunden, once (the town may edit them)."""
+    import datetime
+
+    from town.calendar_services import office_hour_create
+    from town.models import OfficeHour, Ortsgemeinde
+
+    if OfficeHour.objects.exists():
+        return 0
+    villages = {village.slug: village for village in Ortsgemeinde.objects.all()}
+    for weekday, starts_at, ends_at, title, place, village in data.OFFICE_HOURS:
+        office_hour_create(weekday=weekday, starts_at=datetime.time.fromisoformat(starts_at),
+                           ends_at=datetime.time.fromisoformat(ends_at), title=title, place=place,
+                           ortsgemeinde=villages.get(village) if village else None)
+    return len(data.OFFICE_HOURS)
 
 
 def _organisations_ensure() -> int:

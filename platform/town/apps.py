@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.branding import TownProfileSource
+from core.calendar import CalendarSource
 from core.modules import BackofficeLink, HomePrompt
 from core.personal_data import PersonalData
 
@@ -24,9 +25,13 @@ class TownConfig(AppConfig):
         BackofficeLink(_("People"), "town:people", _("Residents, editors, moderators and invitations."), order=50),
         BackofficeLink(_("Organisations"), "town:organisation-admin-list",
                        _("Clubs, fire brigades, parishes and schools that publish."), order=60),
+        BackofficeLink(_("Office hours"), "town:office-hours",
+                       _("Opening times and Sprechstunden, shown on every page and in the calendar."), order=25),
         BackofficeLink(_("Modules"), "town:module-list", _("Switch features on and off and set them up."),
                        order=90),
         PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase"),
+        CalendarSource(key="sprechzeiten", label=_("Office hours"),
+                       entries="town.calendar_selectors.office_hour_entries", order=10),
     )
 
     def ready(self) -> None:

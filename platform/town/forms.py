@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.images import image_reencode
-from town.models import Ortsgemeinde, TownProfile
+from town.models import OfficeHour, Ortsgemeinde, TownProfile
 from town.services import brand_colours_problems, ortsgemeinde_slug_suggest, postal_codes_normalise
 
 
@@ -146,6 +146,27 @@ class OrtsgemeindeForm(forms.ModelForm):
         if not slug and self.cleaned_data.get("name"):
             slug = ortsgemeinde_slug_suggest(self.cleaned_data["name"], exclude_pk=self.instance.pk)
         return slug
+
+
+class OfficeHourForm(forms.ModelForm):
+    class Meta:
+        model = OfficeHour
+        fields = ["weekday", "starts_at", "ends_at", "title", "place", "ortsgemeinde"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ortsgemeinde"].empty_label = _("Whole town")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must be later than the start."))
+        return cleaned
 
 
 class ModuleToggleForm(forms.Form):

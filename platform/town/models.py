@@ -163,3 +163,65 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} as {self.role}"
+
+
+class Weekday(models.IntegerChoices):
+    # Python's numbering (date.weekday()): Monday is 0.
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class OfficeHour(models.Model):
+    """A weekly opening time of the town hall or a Sprechstunde (e.g. of an Ortsbürgermeister).
+
+    Shown in the contact card and served as a weekly series in the town's calendar feeds.
+    """
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+    title = models.CharField(_("what"), max_length=120, help_text=_("For example “Bürgerbüro” or "
+                                                                   "“Sprechstunde Ortsbürgermeister”."))
+    place = models.CharField(_("place"), max_length=200, blank=True,
+                             help_text=_("Room and address, for example “Rathaus Betzdorf, Zimmer 12”."))
+    ortsgemeinde = models.ForeignKey(
+        Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="office_hours", help_text=_("Leave empty for the whole town."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("office hour")
+        verbose_name_plural = _("office hours")
+        ordering = ["weekday", "starts_at", "title"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="office_hour_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M} {self.title}"
+
+
+class CalendarSubscription(models.Model):
+    """A person's link to their own calendar feed (/kalender/ical/persoenlich/<token>/).
+
+    The token is derived from the server's secret key, the town's schema, the person and a
+    random ``salt`` (so the account page can show the link again); only its hash is stored, as
+    the lookup key. Renewing draws a new salt, revoking deletes the row: the old link then 404s.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="calendar_subscription")
+    salt = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"

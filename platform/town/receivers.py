@@ -3,11 +3,12 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from town.models import Ortsgemeinde, TownProfile
+from town.models import OfficeHour, Ortsgemeinde, TownProfile
 from town.selectors import forget_town_profile
 
 
 @receiver([post_save, post_delete], sender=TownProfile)
 @receiver([post_save, post_delete], sender=Ortsgemeinde)
+@receiver([post_save, post_delete], sender=OfficeHour)
 def town_profile_changed(sender, **kwargs) -> None:
     forget_town_profile()

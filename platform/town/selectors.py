@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from town.models import Ortsgemeinde, TownProfile
+from town.models import OfficeHour, Ortsgemeinde, TownProfile
 
 _PROFILE_KEY = "town-profile"
 
@@ -15,12 +15,23 @@ def town_profile_get() -> TownProfile:
     profile = cache.get(_PROFILE_KEY)
     if profile is None:
         profile = TownProfile.objects.first() or TownProfile(name="")
+        # The contact card on every page lists the town-wide office hours: cached with the profile,
+        # so pages pay no query for them (receivers.py drops the cache when one changes).
+        profile.office_hours = office_hours_townwide()
         cache.set(_PROFILE_KEY, profile, 300)
     return profile
 
 
 def forget_town_profile() -> None:
     cache.delete(_PROFILE_KEY)
+
+
+def office_hours_townwide() -> list[OfficeHour]:
+    return list(OfficeHour.objects.filter(ortsgemeinde__isnull=True))
+
+
+def office_hour_list() -> list[OfficeHour]:
+    return list(OfficeHour.objects.select_related("ortsgemeinde"))
 
 
 def ortsgemeinde_list() -> list[Ortsgemeinde]:

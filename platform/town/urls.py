@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from town import people_urls, views
+from town import calendar_urls, people_urls, views
 
 app_name = "town"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("backoffice/modules/<slug:key>/settings/", views.module_settings, name="module-settings"),
     # people, organisations, invitations, my account (people_urls.py)
     path("", include(people_urls.urlpatterns)),
+    # iCalendar feeds, a resident's calendar link, office hours in the back office (calendar_urls.py)
+    path("", include(calendar_urls.urlpatterns)),
 ]

@@ -65,6 +65,23 @@ def _api_token() -> dict[str, Any]:
     return {"token_id": issued.token.pk}
 
 
+def _office_hour() -> dict[str, Any]:
+    import datetime
+
+    from town.models import OfficeHour
+
+    hour = OfficeHour.objects.create(weekday=1, starts_at=datetime.time(9), ends_at=datetime.time(12),
+                                     title="Isolationssprechstunde")
+    return {"pk": hour.pk}
+
+
+def _calendar_village() -> dict[str, Any]:
+    from town.models import Ortsgemeinde
+
+    place = Ortsgemeinde.objects.create(name="Kalenderdorf", slug="kalenderdorf")
+    return {"ortsgemeinde": place.slug}
+
+
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
     (
@@ -81,6 +98,8 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:person",), _person),
     (("town:invitation-delete",), _invitation),
     (("api:token-revoke",), _api_token),
+    (("town:office-hour-delete",), _office_hour),
+    (("town:calendar-feed-ortsgemeinde",), _calendar_village),
 ]
 
 # Routes whose parameter is not a town's object id, or is a secret token whose
@@ -94,6 +113,8 @@ EXEMPT: dict[str, str] = {
     "marketplace:contact-reply": "token link: tests/modules/marketplace/test_contact_relay.py (T4)",
     "marketplace:saved-search-unsubscribe": "token link: tests/modules/marketplace/test_saved_searches.py (T4)",
     "handover": "token link: tests/tenants (T4)",
+    "town:calendar-feed-personal": "token link: tests/core/test_calendar_feeds.py (T4)",
+    "town:calendar-feed-source": "a platform-wide source key; its entries per town: tests/core/test_calendar_feeds.py",
     "town:icon": "an icon size, not an object",
     "town:module-toggle": "a platform-wide module key, not a town's object",
     "town:module-settings": "a platform-wide module key, not a town's object",

@@ -373,6 +373,7 @@ def _exercise_personal_data(capability, town, resident):
 
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
+    from core.calendar import CalendarSource
     from core.modules import BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside, SampleObject
     from core.personal_data import PersonalData
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
@@ -384,7 +385,7 @@ def _exercisers() -> dict[type, object]:
         OrganisationSection: _exercise_organisation_section, NotificationTopic: _exercise_topic,
         PeriodicTask: _exercise_periodic, UrlMount: _exercise_url_mount, SampleObject: _exercise_sample,
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
-        PersonalData: _exercise_personal_data,
+        PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
     }
 
 
@@ -467,3 +468,35 @@ def test_every_personal_data_provider_exports_json_and_erases(in_town_a):
         json.dumps(data, cls=DjangoJSONEncoder)
         assert all(isinstance(name, str) for name in data.get("files", [])), provider.key
     assert set(personal_data_erase(user)) == {p.key for p in declared(PersonalData) if p.erase is not None}
+
+
+def _exercise_calendar_source(capability, town, resident):
+    """A CalendarSource (core.calendar) answers the way the feeds call it: CalendarEntry objects, dated."""
+    import datetime
+    import re
+
+    from core.calendar import CalendarEntry, feed_window
+
+    assert re.fullmatch(r"[a-z0-9-]+", capability.key), capability.key  # it is in feed URLs and UIDs
+    assert str(capability.label).strip()
+    assert capability.entries is not None or capability.personal_entries is not None, capability.key
+    start, end = feed_window()
+    answers = []
+    if capability.entries is not None:
+        answers += list(resolve(capability.entries)(start, end, ortsgemeinde_id=None))
+    if capability.personal_entries is not None:
+        answers += list(resolve(capability.personal_entries)(resident, start, end))
+    assert all(isinstance(entry, CalendarEntry) and isinstance(entry.start, datetime.date) for entry in answers)
+
+
+def test_calendar_sources_have_distinct_keys_and_each_one_answers(in_town_a):
+    # Platform apps (the town's office hours) provide sources too, so this walks every declared one.
+    from core.calendar import CalendarSource
+    from tests.accounts.factories import UserFactory
+
+    sources = declared(CalendarSource)
+    keys = [source.key for source in sources]
+    assert "sprechzeiten" in keys and len(keys) == len(set(keys))
+    resident = UserFactory()
+    for source in sources:
+        _exercise_calendar_source(source, in_town_a, resident)

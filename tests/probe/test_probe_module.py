@@ -153,6 +153,25 @@ def test_a_persons_notes_are_in_their_export_and_go_with_their_erasure(town_a):
     with schema_context(town_a.schema_name):
         archive = zipfile.ZipFile(personal_data_export(writer))
         data = json.loads(archive.read("data.json"))
-        assert [note["text"] for note in data["probe"]["notes"]] == ["Meine Notiz"]
+        assert [note["text"] for note in data["sections"]["probe"]["notes"]] == ["Meine Notiz"]
         personal_data_erase(writer)
         assert list(Note.objects.values_list("text", flat=True)) == ["Fremde Notiz"]
+
+
+def test_its_entries_are_in_the_towns_calendar_feed_and_the_writers_personal_feed(town_a, town_b, client_a, client_b):
+    from icalendar import Calendar
+
+    from town.calendar_services import calendar_subscription_renew, calendar_token
+
+    with schema_context(town_a.schema_name):
+        writer = User.objects.create_user(email="kalender@example.org", name="Kai Kalender", password=None)
+    _note(town_a, "Chorprobe", author=writer)
+
+    town_feed = Calendar.from_ical(client_a.get("/kalender/ical/").content)
+    assert "Chorprobe" in [str(event["SUMMARY"]) for event in town_feed.walk("VEVENT")]
+    assert "Chorprobe" not in client_b.get("/kalender/ical/").content.decode()
+    with schema_context(town_a.schema_name):
+        token = calendar_token(calendar_subscription_renew(user=writer))
+    personal = Calendar.from_ical(client_a.get(f"/kalender/ical/persoenlich/{token}/").content)
+    assert "Meine Notiz: Chorprobe" in [str(event["SUMMARY"]) for event in personal.walk("VEVENT")]
+    assert client_b.get(f"/kalender/ical/persoenlich/{token}/").status_code == 404

@@ -7,6 +7,7 @@ edit outside a module's own folder, the probe's tests show it.
 from __future__ import annotations
 
 from billing.facade import PromotionSlot
+from core.calendar import CalendarSource
 from core.modules import (
     BackofficeLink,
     FeatureModule,
@@ -59,6 +60,8 @@ class ProbeConfig(FeatureModule):
                               order=95),
             AnnouncedContent(kind="probe.note", announcement=f"{P}.providers.note_announcement"),
             OrganisationSection(render=f"{P}.views.organisation_section", order=90),
+            CalendarSource(key="probe", label="Notizen-Termine", entries=f"{P}.providers.calendar_entries",
+                           personal_entries=f"{P}.providers.personal_calendar_entries"),
             PersonalData(key="probe", export=f"{P}.providers.personal_data_export",
                          erase=f"{P}.providers.personal_data_erase"),
         ),

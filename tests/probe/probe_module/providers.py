@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 
+from core.calendar import CalendarEntry
 from core.modules import FeedItem
 from core.tenancy import current_town
 from modules.moderation.capabilities import ContentSummary
@@ -72,3 +74,16 @@ def personal_data_export(user: Any) -> dict[str, Any]:
 
 def personal_data_erase(user: Any) -> None:
     Note.objects.filter(author=user).delete()
+
+
+def calendar_entries(start: Any, end: Any, *, ortsgemeinde_id: int | None = None) -> list[CalendarEntry]:
+    """Every note is a one-hour entry at the time it was written (a public calendar source)."""
+    notes = Note.objects.filter(is_hidden=False, created_at__gte=start, created_at__lt=end)
+    return [CalendarEntry(uid=f"note-{n.pk}", title=n.text, start=n.created_at,
+                          end=n.created_at + timedelta(hours=1), path=n.get_absolute_url()) for n in notes]
+
+
+def personal_calendar_entries(user: Any, start: Any, end: Any) -> list[CalendarEntry]:
+    notes = Note.objects.filter(author=user, created_at__gte=start, created_at__lt=end)
+    return [CalendarEntry(uid=f"my-note-{n.pk}", title=f"Meine Notiz: {n.text}", start=n.created_at.date())
+            for n in notes]
