@@ -21,11 +21,13 @@ time it is used, so ``apps.py`` needs no lazy-import wrapper functions.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
 
 C = TypeVar("C", bound="Capability")
 
@@ -38,6 +40,25 @@ class Capability:
 
     # Shown in contract-test failures and the developer docs.
     kind_label: str = ""
+
+
+@dataclass(frozen=True)
+class Fragment(Capability):
+    """Base of the kinds that put a piece of HTML on someone else's page (widgets, asides, sections).
+
+    ``render(request, *context)`` returns HTML it rendered itself (render_to_string, format_html),
+    or "" for nothing to show. Ask for a concrete kind, never for Fragment itself.
+    """
+
+    render: Ref
+    order: int = 100
+
+
+def fragments(kind: type[Fragment], request: Any, *context: Any) -> list[SafeString]:
+    """The non-empty HTML of every enabled `kind` fragment, in order, ready for a template."""
+    pieces = sorted(provided(kind), key=lambda piece: piece.order)
+    # Each provider escaped what it rendered itself: marking the result safe keeps it unescaped.
+    return [mark_safe(html) for piece in pieces if (html := call(piece.render, request, *context))]
 
 
 @cache

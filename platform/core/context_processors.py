@@ -4,17 +4,10 @@ from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.safestring import SafeString, mark_safe
 
-from core.capabilities import Capability, call, provided
+from core.capabilities import fragments
 from core.modules import HeaderItem, PageAside
 from core.tenancy import connection
-
-
-def _rendered(kind: type[HeaderItem] | type[PageAside], request: HttpRequest) -> list[SafeString]:
-    # Capabilities return HTML they rendered themselves (render_to_string): it is safe as it stands.
-    pieces: list[Capability] = sorted(provided(kind), key=lambda c: c.order)  # type: ignore[attr-defined]
-    return [mark_safe(html) for piece in pieces if (html := call(piece.render, request))]  # type: ignore[attr-defined]
 
 
 def town(request: HttpRequest) -> dict[str, Any]:
@@ -31,6 +24,6 @@ def town(request: HttpRequest) -> dict[str, Any]:
         "main_nav": nav_for(request),
         "backoffice_nav": nav_for(request, backoffice=True),
         # Called by the template only where base.html shows them (no query on pages that don't).
-        "header_items": partial(_rendered, HeaderItem, request),
-        "page_asides": partial(_rendered, PageAside, request),
+        "header_items": partial(fragments, HeaderItem, request),
+        "page_asides": partial(fragments, PageAside, request),
     }

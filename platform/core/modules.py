@@ -19,7 +19,7 @@ from django.apps import AppConfig, apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.capabilities import Capability, Ref
+from core.capabilities import Capability, Fragment, Ref
 
 if TYPE_CHECKING:
     import datetime
@@ -55,7 +55,7 @@ class NavItem:
 
 
 @dataclass(frozen=True)
-class HomeWidget(Capability):
+class HomeWidget(Fragment):
     """What a module contributes to a town's start page.
 
     ``render(request)`` returns an HTML string (usually render_to_string of
@@ -63,41 +63,29 @@ class HomeWidget(Capability):
     filter by the resident's Ortsgemeinde itself.
     """
 
-    render: Ref  # (request) -> str
-    order: int = 100
-
 
 @dataclass(frozen=True)
-class HomePrompt(Capability):
+class HomePrompt(Fragment):
     """A callout at the top of a signed-in resident's start page ("choose your Ortsgemeinde").
 
     ``render(request)`` returns HTML or "" when the resident has nothing to do.
     """
 
-    render: Ref  # (request) -> str
-    order: int = 100
-
 
 @dataclass(frozen=True)
-class HeaderItem(Capability):
+class HeaderItem(Fragment):
     """A small piece of the header's account navigation (e.g. the notifications bell), for signed-in users.
 
     ``render(request)`` returns HTML or "" (nothing to show for this visitor).
     """
 
-    render: Ref  # (request) -> str
-    order: int = 100
-
 
 @dataclass(frozen=True)
-class PageAside(Capability):
+class PageAside(Fragment):
     """A block every town page shows below its content (e.g. the page's patrons), or "" for none.
 
     ``render(request)`` is called once per page; keep it to a fixed number of queries.
     """
-
-    render: Ref  # (request) -> str
-    order: int = 100
 
 
 @dataclass(frozen=True)

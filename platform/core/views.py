@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
-from core.capabilities import call, provided
+from core.capabilities import fragments
 from core.feed import home_feed
 from core.modules import HomePrompt, HomeWidget
 from core.tenancy import connection
@@ -24,16 +24,11 @@ def unknown_town(request: HttpRequest) -> HttpResponse:
 
 
 def home_widgets(request: HttpRequest) -> list[str]:
-    widgets = provided(HomeWidget)
-    rendered = (call(w.render, request) for w in sorted(widgets, key=lambda w: w.order))
-    return [html for html in rendered if html]
+    return list(fragments(HomeWidget, request))
 
 
 def home_prompts(request: HttpRequest) -> list[str]:
-    if not request.user.is_authenticated:
-        return []
-    prompts = sorted(provided(HomePrompt), key=lambda p: p.order)
-    return [html for prompt in prompts if (html := call(prompt.render, request))]
+    return list(fragments(HomePrompt, request)) if request.user.is_authenticated else []
 
 
 @require_GET

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.capabilities import Capability, Ref
+from core.capabilities import Fragment
 
 
 @dataclass(frozen=True)
-class OrganisationSection(Capability):
+class OrganisationSection(Fragment):
     """A section of a club's or institution's public page (its latest news, its next events ...).
 
     ``render(request, organisation)`` returns HTML or "" (nothing to show); a fixed number of queries.
     """
-
-    render: Ref  # (request, organisation) -> str
-    order: int = 100

@@ -4,7 +4,6 @@ and the public organisation directory."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
@@ -23,7 +22,7 @@ from accounts.models import Role, User
 from accounts.services import account_profile_update
 from core.access import role_required
 from core.branding import town_url
-from core.capabilities import call, provided
+from core.capabilities import fragments
 from town.capabilities import OrganisationSection
 from town.models import Invitation, OrganisationKind, OrganisationMembership
 from town.people_forms import (
@@ -388,12 +387,6 @@ def organisation_json_ld(organisation) -> dict:
     return data
 
 
-def _organisation_sections(request: HttpRequest, organisation: Any) -> list[str]:
-    """What the enabled modules show on an organisation's page (OrganisationSection capabilities)."""
-    sections = sorted(provided(OrganisationSection), key=lambda section: section.order)
-    return [html for section in sections if (html := call(section.render, request, organisation))]
-
-
 @require_GET
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug)
@@ -402,6 +395,6 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "town/organisations/detail.html", {
         "organisation": organisation,
         "json_ld": _json_ld(organisation_json_ld(organisation)),
-        "sections": _organisation_sections(request, organisation),
+        "sections": fragments(OrganisationSection, request, organisation),
         "can_manage": user_can_manage_members(request.user, organisation),
     })
