@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.search import SearchProvider
 from modules.board.conf import BoardSettingsForm
 from modules.moderation.capabilities import ModeratedContent
 
@@ -95,6 +96,7 @@ class BoardConfig(FeatureModule):
             SampleObject(create=_sample_post, url_names=_POST_ROUTES),
             SampleObject(create=_sample_comment, url_names=("board:comment-delete",)),
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
+            SearchProvider(search="modules.board.search.search", label=_("Pinnwand"), order=20),
         ),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.search import SearchProvider
 from modules.directory.settings_form import DirectorySettingsForm
 
 
@@ -55,6 +56,8 @@ class DirectoryConfig(FeatureModule):
             ),
             SampleObject(create="modules.directory.samples.sample_business"),
             SampleObject(create=_sample_category, url_names=("directory:category-rename", "directory:category-delete")),
+            SearchProvider(search="modules.directory.search.search", label=_("Branchenbuch"),
+                           more_url_name="directory:business-list", order=30),
         ),
     )
 

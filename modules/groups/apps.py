@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, SampleObject
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 
 
@@ -80,5 +81,6 @@ class GroupsConfig(FeatureModule):
                              delete="modules.groups.services.moderation_comment_delete",
                              visible_to=_comment_visible_to),
             SampleObject(create=_sample_group),
+            SearchProvider(search="modules.groups.search.search", label=_("Groups"), order=50),
         ),
     )

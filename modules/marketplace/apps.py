@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.search import SearchProvider
 
 
 def _admin() -> Any:
@@ -79,6 +80,8 @@ class MarketplaceConfig(FeatureModule):
             SampleObject(create=_sample_saved_search, url_names=("marketplace:saved-search-delete",)),
             SampleObject(create=_sample_category,
                          url_names=("marketplace:category-rename", "marketplace:category-delete")),
+            SearchProvider(search="modules.marketplace.search.search", label=_("Suche & Biete"),
+                           more_url_name="marketplace:listing-list", order=40),
         ),
     )
 

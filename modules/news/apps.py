@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.search import SearchProvider
 
 
 def _sample_article() -> dict[str, Any]:
@@ -65,6 +66,8 @@ class NewsConfig(FeatureModule):
             SampleObject(create=_sample_article),
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),
+            SearchProvider(search="modules.news.search.search", label=_("News"),
+                           more_url_name="news:article-list", order=10),
         ),
     )
 

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.capabilities import Capability, call, provided
 from core.modules import HeaderItem, PageAside
+from core.search import QUERY_MAX_LENGTH, SearchProvider
 from core.tenancy import connection
 
 
@@ -33,4 +34,7 @@ def town(request: HttpRequest) -> dict[str, Any]:
         # Called by the template only where base.html shows them (no query on pages that don't).
         "header_items": partial(_rendered, HeaderItem, request),
         "page_asides": partial(_rendered, PageAside, request),
+        # The header's search box, where an enabled module can be searched (no query: the switches are memoised).
+        "site_search": bool(provided(SearchProvider)),
+        "site_search_max_length": QUERY_MAX_LENGTH,
     }
