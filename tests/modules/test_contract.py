@@ -20,8 +20,9 @@ from django.urls import reverse
 
 import core.signals
 from core.access import ROLE_CHECKS
-from core.capabilities import Capability, declared, module_capabilities, resolve
+from core.capabilities import Capability, declared, declared_by_module, module_capabilities, resolve
 from core.modules import FeatureModule, PeriodicTask, all_modules
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 
 MODULES = list(all_modules().values())
@@ -204,3 +205,33 @@ def test_every_signal_is_documented():
     docs = {f"{path.parent.name}.{name}": ok for path in files for name, ok in _signal_docs(path).items()}
     assert "core.content_published" in docs  # the scan really finds signals
     assert [name for name, ok in docs.items() if not ok] == []
+
+
+SEARCH_PROVIDERS = [(module, provider) for module, provider in declared_by_module(SearchProvider)]
+
+
+def test_the_searchable_modules_provide_search():
+    assert {module.label for module, _provider in SEARCH_PROVIDERS} >= {
+        "news", "board", "directory", "marketplace", "groups"
+    }
+
+
+@pytest.mark.parametrize("module,provider", SEARCH_PROVIDERS, ids=lambda value: getattr(value, "label", ""))
+def test_every_search_provider_answers_with_search_results(module, provider, in_town_a):
+    """Each provider is exercised: called for an anonymous and a signed-in visitor, it returns SearchResults."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from core.capabilities import call
+    from core.search import SearchResult
+    from tests.accounts.factories import UserFactory
+
+    assert str(provider.label).strip()
+    if provider.more_url_name:
+        assert reverse(provider.more_url_name)
+    for user in (AnonymousUser(), UserFactory()):
+        request = RequestFactory().get("/suche/", {"q": "Dorf"})
+        request.user = user
+        results = call(provider.search, request, "Dorf fest", 3)
+        assert isinstance(results, list) and len(results) <= 3
+        assert all(isinstance(result, SearchResult) for result in results)
