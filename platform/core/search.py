@@ -47,7 +47,7 @@ EXCERPT_LENGTH = 200
 
 # websearch_to_tsquery understands quotes, "or" and a leading "-"; without them each word is also
 # matched as a word start (so "Feuerw" finds "Feuerwehr"), which the GIN index serves as well.
-_OPERATORS = re.compile(r'["]|(^|\s)-|\s(or|OR|Or)\s')
+_OPERATORS = re.compile(r'"|(^|\s)-|\sor\s', re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 
 
