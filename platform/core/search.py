@@ -44,6 +44,9 @@ QUERY_MAX_LENGTH = 100
 # Results per module on the search page: the page stays short and every provider's query bounded.
 RESULTS_PER_PROVIDER = 8
 EXCERPT_LENGTH = 200
+# Bounds on the work one search asks of PostgreSQL: words searched, and the shortest word matched as a start.
+MAX_WORDS = 8
+PREFIX_MIN_LENGTH = 3
 
 # websearch_to_tsquery understands quotes, "or" and a leading "-"; without them each word is also
 # matched as a word start (so "Feuerw" finds "Feuerwehr"), which the GIN index serves as well.
@@ -100,11 +103,13 @@ def search_query(query: str) -> SearchQuery:
     """
     if _OPERATORS.search(query):
         return SearchQuery(query, config="german", search_type="websearch")
-    words = _WORD.findall(query)
+    words = _WORD.findall(query)[:MAX_WORDS]
     if not words:
         return SearchQuery(query, config="german", search_type="websearch")
-    # Only \w characters reach the raw syntax, so nothing the visitor types can break it.
-    return SearchQuery(" & ".join(f"{word}:*" for word in words), config="german", search_type="raw")
+    # Only letters and digits reach the raw syntax, so nothing the visitor types can break it. Very short
+    # words must match whole: "a:*" would match a large part of the index.
+    terms = (f"{word}:*" if len(word) >= PREFIX_MIN_LENGTH else word for word in words)
+    return SearchQuery(" & ".join(terms), config="german", search_type="raw")
 
 
 def _plain(text: str) -> str:

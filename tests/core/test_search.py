@@ -119,8 +119,8 @@ def test_a_switched_off_module_is_not_searched(in_town_a, client_a):
 
 def test_the_header_has_a_search_field_on_every_town_page(client_a):
     page = client_a.get("/").content.decode()
-    assert 'role="search"' in page
-    assert 'name="q"' in page and 'action="/suche/"' in page
+    assert 'action="/suche/"' in page and 'id="site-search-q"' in page
+    assert '<label for="site-search-q" class="visually-hidden">Die ganze Seite durchsuchen</label>' in page
 
 
 def test_excerpts_are_plain_text_around_the_words_found():
@@ -134,3 +134,13 @@ def test_excerpts_are_plain_text_around_the_words_found():
 def test_highlighting_escapes_everything_else():
     marked = highlight("<b>Feuerwehrfest</b> & mehr", "feuerwehr")
     assert marked == "&lt;b&gt;<mark>Feuerwehrfest</mark>&lt;/b&gt; &amp; mehr"
+
+
+def test_a_query_is_bounded_in_words_and_short_words_match_whole(in_town_a, client_a):
+    from core.search import MAX_WORDS
+
+    link = f'href="{content.article("Abendessen im Bürgerhaus").get_absolute_url()}"'
+    assert link in client_a.get("/suche/", {"q": "Abe"}).content.decode()
+    assert link not in client_a.get("/suche/", {"q": "Ab"}).content.decode()  # "ab:*" would match half the index
+    # words beyond the first few aren't searched for (a long query costs PostgreSQL no more)
+    assert link in client_a.get("/suche/", {"q": "Abend " * MAX_WORDS + "Zwiebel"}).content.decode()
