@@ -216,22 +216,26 @@ def test_the_searchable_modules_provide_search():
     }
 
 
-@pytest.mark.parametrize("module,provider", SEARCH_PROVIDERS, ids=lambda value: getattr(value, "label", ""))
-def test_every_search_provider_answers_with_search_results(module, provider, in_town_a):
-    """Each provider is exercised: called for an anonymous and a signed-in visitor, it returns SearchResults."""
+def _exercise_search_provider(capability, town, resident):
+    """Called the way /suche/ calls it, for an anonymous visitor and a resident: SearchResults, at most `limit`."""
     from django.contrib.auth.models import AnonymousUser
     from django.test import RequestFactory
 
-    from core.capabilities import call
     from core.search import SearchResult
-    from tests.accounts.factories import UserFactory
 
-    assert str(provider.label).strip()
-    if provider.more_url_name:
-        assert reverse(provider.more_url_name)
-    for user in (AnonymousUser(), UserFactory()):
-        request = RequestFactory().get("/suche/", {"q": "Dorf"})
+    assert str(capability.label).strip()
+    if capability.more_url_name:
+        assert reverse(capability.more_url_name)
+    for user in (AnonymousUser(), resident):
+        request = RequestFactory().get("/suche/", {"q": "Dorf fest"})
         request.user = user
-        results = call(provider.search, request, "Dorf fest", 3)
+        results = resolve(capability.search)(request, "Dorf fest", 3)
         assert isinstance(results, list) and len(results) <= 3
         assert all(isinstance(result, SearchResult) for result in results)
+
+
+@pytest.mark.parametrize("module,provider", SEARCH_PROVIDERS, ids=lambda value: getattr(value, "label", ""))
+def test_every_search_provider_answers_with_search_results(module, provider, in_town_a):
+    from tests.accounts.factories import UserFactory
+
+    _exercise_search_provider(provider, in_town_a, UserFactory())
