@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.board.conf import BoardSettingsForm
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -105,6 +106,7 @@ class BoardConfig(FeatureModule):
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
             PersonalData(key="board", export="modules.board.personal_data.export",
                          erase="modules.board.personal_data.erase"),
+            SearchProvider(search="modules.board.search.search", label=_("Pinnwand"), order=20),
         ),
     )
 

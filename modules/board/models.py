@@ -8,6 +8,8 @@ and escaped wherever they are shown.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,8 @@ class Post(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["is_expired", "is_hidden", "-created_at"], name="board_post_visible_idx"),
+            # The site-wide search (modules/board/search.py) filters on exactly this expression.
+            GinIndex(SearchVector("text", config="german"), name="board_post_search_gin"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.directory.settings_form import DirectorySettingsForm
 
 
@@ -58,6 +59,8 @@ class DirectoryConfig(FeatureModule):
             SampleObject(create=_sample_category, url_names=("directory:category-rename", "directory:category-delete")),
             PersonalData(key="directory", export="modules.directory.personal_data.export",
                          erase="modules.directory.personal_data.erase"),
+            SearchProvider(search="modules.directory.search.search", label=_("Branchenbuch"),
+                           more_url_name="directory:business-list", order=30),
         ),
     )
 

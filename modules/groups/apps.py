@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 
 
@@ -83,5 +84,6 @@ class GroupsConfig(FeatureModule):
             SampleObject(create=_sample_group),
             PersonalData(key="groups", export="modules.groups.personal_data.export",
                          erase="modules.groups.personal_data.erase"),
+            SearchProvider(search="modules.groups.search.search", label=_("Groups"), order=50),
         ),
     )

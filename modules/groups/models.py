@@ -8,6 +8,8 @@ Texts are stored as the plain text people typed and escaped wherever shown.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +54,8 @@ class Group(models.Model):
         verbose_name = _("group")
         verbose_name_plural = _("groups")
         ordering = ["name"]
+        # The site-wide search (modules/groups/search.py) filters on exactly this expression.
+        indexes = [GinIndex(SearchVector("name", "description", config="german"), name="groups_group_search_gin")]
 
     def __str__(self) -> str:
         return self.name
@@ -136,7 +140,11 @@ class Post(models.Model):
         verbose_name = _("group post")
         verbose_name_plural = _("group posts")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["group", "-created_at"], name="groups_post_feed_idx")]
+        indexes = [
+            models.Index(fields=["group", "-created_at"], name="groups_post_feed_idx"),
+            # The site-wide search (modules/groups/search.py) filters on exactly this expression.
+            GinIndex(SearchVector("text", config="german"), name="groups_post_search_gin"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

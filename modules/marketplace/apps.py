@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.notifications.capabilities import NotificationTopic
 
 
@@ -86,6 +87,8 @@ class MarketplaceConfig(FeatureModule):
                          url_names=("marketplace:category-rename", "marketplace:category-delete")),
             PersonalData(key="marketplace", export="modules.marketplace.personal_data.export",
                          erase="modules.marketplace.personal_data.erase"),
+            SearchProvider(search="modules.marketplace.search.search", label=_("Suche & Biete"),
+                           more_url_name="marketplace:listing-list", order=40),
         ),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 from town.capabilities import OrganisationSection
 
@@ -79,6 +80,8 @@ class NewsConfig(FeatureModule):
             SampleObject(create=_sample_ortsgemeinde_feed),
             PersonalData(key="news", export="modules.news.personal_data.export",
                          erase="modules.news.personal_data.erase"),
+            SearchProvider(search="modules.news.search.search", label=_("News"),
+                           more_url_name="news:article-list", order=10),
         ),
     )
 

@@ -13,6 +13,7 @@ from tenants.handover import handover
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("suche/", core_views.search, name="search"),
     path("impressum/", core_views.impressum, name="impressum"),
     path("datenschutz/", core_views.privacy, name="privacy"),
     path("media/<path:path>", core_views.media, name="media"),

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.search import QUERY_MAX_LENGTH
 
 
 def apply_service_errors(form: Any, error: ValidationError) -> None:
@@ -18,3 +22,13 @@ def apply_service_errors(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+class SiteSearchForm(forms.Form):
+    """The site-wide search box (/suche/): one text field, length-limited."""
+
+    q = forms.CharField(
+        label=_("Search the whole site"), required=False, max_length=QUERY_MAX_LENGTH,
+        error_messages={"max_length": _("Please search with at most %(limit_value)d characters.")},
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. Feuerwehr, Bäcker, Fahrrad")}),
+    )

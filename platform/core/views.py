@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET
 
 from core.capabilities import fragments
 from core.feed import home_feed
+from core.forms import SiteSearchForm
 from core.modules import HomePrompt, HomeWidget
+from core.search import clean_query, highlight, site_search
 from core.tenancy import connection
 
 
@@ -38,6 +40,26 @@ def home(request: HttpRequest) -> HttpResponse:
         "feed": home_feed(request),
         "prompts": home_prompts(request),
     })
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The site-wide search: every enabled module's results that this visitor may see."""
+    form = SiteSearchForm(request.GET or None)
+    query = clean_query(form.cleaned_data["q"]) if form.is_valid() else ""
+    sections = [
+        {
+            "label": section.label,
+            "more_url": section.more_url,
+            "results": [
+                {"result": result, "title": highlight(result.title, query), "snippet": highlight(result.snippet, query)}
+                for result in section.results
+            ],
+        }
+        for section in site_search(request, query)
+    ]
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "core/search.html", {"form": form, "query": query, "sections": sections}, status=status)
 
 
 @require_GET

@@ -52,3 +52,28 @@ def test_t15_a_town_admin_searches_only_the_people_of_their_own_town(town_a, tow
     assert "Einzigartig" in admin_client_a.get("/backoffice/personen/", {"q": "Walburga"}).content.decode()
     page_b = admin_client_b.get("/backoffice/personen/", {"q": "Walburga"}).content.decode()
     assert "Einzigartig" not in page_b and "walburga@example.org" not in page_b
+
+
+def test_t14_the_site_search_finds_only_this_towns_content(town_a, town_b, client_a, client_b):
+    from tests.core import search_content as content
+
+    # given the same search word in both towns, in every searchable module; each town's texts
+    # also carry a street name of its own (pks and slugs would collide between the towns)
+    streets = {town_a.slug: "Ahornweg", town_b.slug: "Birkenweg"}
+    for town in (town_a, town_b):
+        street = streets[town.slug]
+        connection.set_tenant(town)
+        try:
+            content.article(f"Quappenteich Sommerfest {street}")
+            content.board_post(f"Quappenteich: wer hilft am {street}?")
+            content.business(f"Quappenteich Getränke {street}")
+            content.listing(f"Quappenteich Festbank {street}")
+            content.group(f"Quappenteich Freunde {street}")
+        finally:
+            connection.set_schema_to_public()
+    # when each town's visitor searches for it
+    page_a = client_a.get("/suche/", {"q": "Quappenteich"}).content.decode()
+    page_b = client_b.get("/suche/", {"q": "Quappenteich"}).content.decode()
+    # then each finds all five of its own town's, and nothing of the other town's
+    assert page_a.count("Ahornweg") == 5 and "Birkenweg" not in page_a
+    assert page_b.count("Birkenweg") == 5 and "Ahornweg" not in page_b

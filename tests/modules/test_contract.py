@@ -22,6 +22,7 @@ import core.signals
 from core.access import ROLE_CHECKS
 from core.capabilities import Capability, declared, declared_by_module, module_capabilities, resolve
 from core.modules import FeatureModule, PeriodicTask, UrlMount, all_modules
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 
 MODULES = list(all_modules().values())
@@ -376,6 +377,7 @@ def _exercisers() -> dict[type, object]:
     from core.calendar import CalendarSource
     from core.modules import BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside, SampleObject
     from core.personal_data import PersonalData
+    from core.search import SearchProvider
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from town.capabilities import OrganisationSection
 
@@ -386,6 +388,7 @@ def _exercisers() -> dict[type, object]:
         PeriodicTask: _exercise_periodic, UrlMount: _exercise_url_mount, SampleObject: _exercise_sample,
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
+        SearchProvider: _exercise_search_provider,
     }
 
 
@@ -500,3 +503,28 @@ def test_calendar_sources_have_distinct_keys_and_each_one_answers(in_town_a):
     resident = UserFactory()
     for source in sources:
         _exercise_calendar_source(source, in_town_a, resident)
+SEARCH_PROVIDERS = [(module, provider) for module, provider in declared_by_module(SearchProvider)]
+
+
+def test_the_searchable_modules_provide_search():
+    assert {module.label for module, _provider in SEARCH_PROVIDERS} >= {
+        "news", "board", "directory", "marketplace", "groups"
+    }
+
+
+def _exercise_search_provider(capability, town, resident):
+    """Called the way /suche/ calls it, for an anonymous visitor and a resident: SearchResults, at most `limit`."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from core.search import SearchResult
+
+    assert str(capability.label).strip()
+    if capability.more_url_name:
+        assert reverse(capability.more_url_name)
+    for user in (AnonymousUser(), resident):
+        request = RequestFactory().get("/suche/", {"q": "Dorf fest"})
+        request.user = user
+        results = resolve(capability.search)(request, "Dorf fest", 3)
+        assert isinstance(results, list) and len(results) <= 3
+        assert all(isinstance(result, SearchResult) for result in results)

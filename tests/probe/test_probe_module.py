@@ -175,3 +175,10 @@ def test_its_entries_are_in_the_towns_calendar_feed_and_the_writers_personal_fee
     personal = Calendar.from_ical(client_a.get(f"/kalender/ical/persoenlich/{token}/").content)
     assert "Meine Notiz: Chorprobe" in [str(event["SUMMARY"]) for event in personal.walk("VEVENT")]
     assert client_b.get(f"/kalender/ical/persoenlich/{token}/").status_code == 404
+
+
+def test_the_site_search_finds_its_notes_in_its_own_town_only(town_a, town_b, client_a, client_b):
+    _note(town_a, "Posaunenchor sucht Verstärkung")
+
+    assert "Posaunenchor" in client_a.get("/suche/", {"q": "Posaunenchor"}).content.decode()
+    assert "Posaunenchor sucht" not in client_b.get("/suche/", {"q": "Posaunenchor"}).content.decode()

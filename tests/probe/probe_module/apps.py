@@ -23,6 +23,7 @@ from core.modules import (
     UrlMount,
 )
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 from town.capabilities import OrganisationSection
@@ -62,6 +63,7 @@ class ProbeConfig(FeatureModule):
             OrganisationSection(render=f"{P}.views.organisation_section", order=90),
             CalendarSource(key="probe", label="Notizen-Termine", entries=f"{P}.providers.calendar_entries",
                            personal_entries=f"{P}.providers.personal_calendar_entries"),
+            SearchProvider(search=f"{P}.providers.search", label="Notizen"),
             PersonalData(key="probe", export=f"{P}.providers.personal_data_export",
                          erase=f"{P}.providers.personal_data_erase"),
         ),
