@@ -113,7 +113,7 @@ def test_loading_the_demo_twice_adds_nothing(demo_town):
 
 
 def test_demo_town_home_page_shows_its_news(demo_town):
-    from tests.conftest import TownClient
+    from tests.helpers import TownClient
 
     # when
     response = TownClient(f"{data.TOWN['slug']}.localhost").get("/")

@@ -8,9 +8,9 @@ from allauth.account.models import EmailAddress
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tests.accounts.conftest import links_in
 from tests.accounts.factories import PASSWORD, OrtsgemeindeFactory, UserFactory
-from tests.conftest import ADMIN_EMAIL, host_of
+from tests.accounts.helpers import links_in
+from tests.helpers import ADMIN_EMAIL, host_of
 from town.models import ResidentProfile
 
 
@@ -158,7 +158,7 @@ def test_same_email_may_register_in_another_town(town_b, client_b, mailoutbox):
 
 
 def test_account_page_changes_name_and_ortsgemeinde(town_a, mailoutbox):
-    from tests.conftest import logged_in_client
+    from tests.helpers import logged_in_client
 
     # given a resident of Elkenroth
     with schema_context(town_a.schema_name):
@@ -181,7 +181,7 @@ def test_account_page_changes_name_and_ortsgemeinde(town_a, mailoutbox):
 
 
 def test_account_page_refuses_unknown_ortsgemeinde(town_a):
-    from tests.conftest import logged_in_client
+    from tests.helpers import logged_in_client
 
     with schema_context(town_a.schema_name):
         home = OrtsgemeindeFactory()

@@ -21,7 +21,7 @@ from billing.services import (
     subscriptions_pause_overdue,
 )
 from core.promotions import active_promotions
-from tests.billing.conftest import FAILING_IBAN, customer_with_method, sponsorship_open
+from tests.billing.helpers import FAILING_IBAN, customer_with_method, sponsorship_open
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 

@@ -12,21 +12,20 @@ from django_tenants.utils import schema_context
 from billing import gateway
 from billing.models import LedgerEntry, Subscription, SubscriptionStatus, TownProductOffer, TownSponsorshipSettings
 from core.promotions import active_promotions
-from tests.billing.conftest import sponsorship_open
-from tests.conftest import logged_in_client
+from tests.billing.helpers import sponsorship_open
+from tests.helpers import logged_in_client
+from tests.town.factories import MembershipFactory
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 
 
 def _business_manager(town, *, email: str = "inhaberin@baeckerei.example", name: str = "Bäckerei Korn"):
-    from accounts.models import User
-    from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+    from town.models import MembershipRole, OrganisationKind
 
     with schema_context(town.schema_name):
-        user = User.objects.create_user(email=email, password="Brot-und-Kuchen-2026", name="Ida Korn")
-        organisation = Organisation.objects.create(name=name, slug=f"org-{abs(hash(email)) % 10**8}",
-                                                   kind=OrganisationKind.BUSINESS)
-        OrganisationMembership.objects.create(organisation=organisation, user=user, role=MembershipRole.MANAGER)
+        membership = MembershipFactory(user__email=email, user__name="Ida Korn", organisation__name=name,
+                                       organisation__kind=OrganisationKind.BUSINESS, role=MembershipRole.MANAGER)
+    user, organisation = membership.user, membership.organisation
     return user, organisation, logged_in_client(town, user)
 
 

@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from core.modules import all_modules
 from core.tasks import fan_out
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.isolation.routes import all_routes, dependants_of
 
 MODULES = list(all_modules().values())

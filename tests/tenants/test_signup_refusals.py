@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from tenants.models import SignupStatus, TownSignup
 from tenants.services import town_signup_create
-from tests.tenants.conftest import SIGNUP_PASSWORD, public_counts, signup_data
+from tests.tenants.helpers import SIGNUP_PASSWORD, public_counts, signup_data
 
 SIGNUP_URL = "/registrieren/"
 

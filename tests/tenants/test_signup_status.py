@@ -12,8 +12,8 @@ from django.db import transaction
 from tenants.models import SignupStatus, TownSignup
 from tenants.services import town_signup_provision, town_signup_retry
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_make
-from tests.conftest import ADMIN_EMAIL, TownClient
-from tests.tenants.conftest import confirm_path_from_mail, signup_data
+from tests.helpers import ADMIN_EMAIL, TownClient
+from tests.tenants.helpers import confirm_path_from_mail, signup_data
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tenants.models import Municipality, SignupStatus, TownSignup
-from tests.conftest import TownClient
-from tests.tenants.conftest import STAFF_PASSWORD, make_staff
+from tests.helpers import TownClient
+from tests.tenants.helpers import STAFF_PASSWORD, make_staff
 
 
 def test_anonymous_visitors_are_sent_to_the_login(public_client):

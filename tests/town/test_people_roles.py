@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from tests.accounts.factories import MembershipFactory, OrtsgemeindeFactory, UserFactory
-from tests.conftest import ADMIN_EMAIL, TownClient, admin_of, host_of, logged_in_client
+from tests.helpers import ADMIN_EMAIL, TownClient, admin_of, host_of, logged_in_client
 from town.models import ResidentProfile
 from town.people_services import user_deactivate, user_role_change
 

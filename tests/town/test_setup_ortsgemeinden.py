@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
-from tests.town.setup_helpers import make_user, png_upload
+from tests.accounts.factories import user_in_town
+from tests.town.helpers import png_upload
 from town.models import Organisation, Ortsgemeinde, ResidentProfile
 from town.services import german_slugify, ortsgemeinde_create
 
@@ -103,7 +104,7 @@ def test_deleting_a_used_ortsgemeinde_explains_the_consequences_and_keeps_reside
     # given: two residents and a club live in Steinebach
     og = _in_a(town_a, lambda: ortsgemeinde_create(name="Steinebach"))
     for n in (1, 2):
-        user = make_user(town_a, email=f"r{n}@example.org")
+        user = user_in_town(town_a, email=f"r{n}@example.org", name="Rita Resident")
         _in_a(town_a, lambda u=user: ResidentProfile.objects.create(user=u, ortsgemeinde=og))
     club = _in_a(town_a, lambda: Organisation.objects.create(name="TuS Steinebach", slug="tus", ortsgemeinde=og))
 

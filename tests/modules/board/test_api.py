@@ -5,8 +5,8 @@ from __future__ import annotations
 from django_tenants.utils import schema_context
 
 from modules.board.models import Comment, Post
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import TownClient, host_of
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import TownClient, host_of
 
 
 def test_an_app_posts_and_comments_as_the_resident_whose_token_it_holds(town_a, anna, ben, make_post):
@@ -100,10 +100,10 @@ def test_topics_are_listed(town_a, villages):
 
 
 def test_town_b_neither_sees_nor_comments_on_town_as_posts(town_a, town_b, anna, make_post):
-    from tests.api.conftest import make_user
+    from tests.accounts.factories import user_in_town
 
     post = make_post(anna, town_wide=True)
-    resident_b = make_user(town_b, email="anna@example.org")
+    resident_b = user_in_town(town_b, email="anna@example.org")
     client_b = token_client(town_b, issue_token(town_b, resident_b))
 
     assert client_b.get(f"/api/v1/board/posts/{post.pk}/").status_code == 404

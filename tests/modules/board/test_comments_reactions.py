@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from modules.board import services
 from modules.board.models import COMMENT_MAX_LENGTH, Comment, Post, Reaction
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 
 
 def test_a_neighbour_comments_and_everyone_who_sees_the_post_reads_it(town_a, anna, ben, make_post):

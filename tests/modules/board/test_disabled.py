@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modules.board.models import Post
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.board.conftest import topic
 
 

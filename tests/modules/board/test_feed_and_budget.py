@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.board.conftest import posts_bulk, user_make
 
 # "Open now" on the start page is cached per minute: compare within one minute.

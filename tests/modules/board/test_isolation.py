@@ -6,7 +6,7 @@ from django_tenants.utils import schema_context
 
 from modules.board import services
 from modules.board.models import Comment, Post, Reaction, Topic
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.board.conftest import topic
 
 

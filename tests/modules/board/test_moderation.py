@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.modules import moderated_content_kinds
 from modules.board import services
 from modules.board.models import Comment, Post, Reaction
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.board.conftest import post_make, topic, user_make
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from modules.board.models import Post, PostPhoto
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.board.conftest import image_upload, topic
 
 

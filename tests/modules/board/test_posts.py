@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from modules.board import services
 from modules.board.models import TEXT_MAX_LENGTH, Post
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.board.conftest import topic, user_make
 
 

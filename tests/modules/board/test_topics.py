@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from modules.board.models import Topic
-from tests.conftest import TownClient, admin_of, host_of, logged_in_client
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client
 from tests.modules.board.conftest import topic
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.conversations.models import Message
-from tests.api.conftest import issue_token, token_client
+from tests.api.helpers import issue_token, token_client
 from tests.modules.conversations.conftest import conversation_make
 
 

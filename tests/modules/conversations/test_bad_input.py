@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from modules.conversations import services
 from modules.conversations.models import Conversation, Message
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.conversations.conftest import conversation_make, user_make
 
 

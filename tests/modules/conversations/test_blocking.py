@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from modules.conversations import selectors, services
 from modules.conversations.models import Block, Message
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.conversations.conftest import conversation_make
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.modules import moderated_content_kinds
 from modules.moderation.facade import report_url
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.conversations.conftest import conversation_make
 
 

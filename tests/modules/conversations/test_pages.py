@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from modules.conversations import selectors
 from modules.conversations.models import Conversation, Message, Participant
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.conversations.conftest import conversation_make
 
 

@@ -8,8 +8,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.conversations.models import Message
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import TownClient, admin_of, host_of, logged_in_client
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client
 from tests.modules.conversations.conftest import conversation_make, user_make
 
 

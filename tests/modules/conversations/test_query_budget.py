@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import logged_in_client
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import logged_in_client
 from tests.modules.conversations.conftest import conversation_make, messages_bulk
 
 

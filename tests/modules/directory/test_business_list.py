@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from modules.directory import opening_hours, selectors, services
 from modules.directory.models import Business, BusinessStatus, OpeningInterval
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.directory.conftest import ALWAYS, business_make, category, town_admin, user_make
 from town.models import Organisation, OrganisationKind
 

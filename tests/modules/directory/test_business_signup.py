@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from modules.directory import services
 from modules.directory.models import Business, BusinessStatus
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.directory.conftest import business_make, category, town_admin, user_make
 from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
 from town.people_services import user_can_publish_for

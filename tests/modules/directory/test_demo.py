@@ -13,7 +13,7 @@ from accounts.models import User
 from demo import data
 from modules.directory import demo, selectors
 from modules.directory.models import Business, BusinessStatus, OpeningException, OpeningInterval, WeeklyOffer
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from town.models import MembershipRole, OrganisationMembership, Ortsgemeinde, ResidentProfile
 
 BERLIN = ZoneInfo("Europe/Berlin")

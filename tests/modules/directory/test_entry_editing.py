@@ -14,7 +14,7 @@ from PIL import Image
 
 from modules.directory import selectors, services
 from modules.directory.models import BusinessPhoto, OpeningException, OpeningInterval, WeeklyOffer
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.directory.conftest import business_make, image_upload, user_make
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 
 from modules.directory import facade
 from modules.directory.models import Business, BusinessStatus
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.directory.conftest import business_make, user_make
 
 

@@ -13,8 +13,8 @@ from accounts.models import Role
 from modules.directory import services, tasks
 from modules.directory.models import Business
 from modules.notifications.models import Notification, NotificationSettings
-from tests.conftest import host_of, logged_in_client
 from tests.fixtures_celery import wait_for
+from tests.helpers import host_of, logged_in_client
 from tests.modules.directory.conftest import business_make, town_admin, user_make
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.errands import services
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.errands.conftest import errand_make
 
 

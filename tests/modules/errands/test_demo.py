@@ -15,7 +15,7 @@ from modules.directory import demo as directory_demo
 from modules.directory.models import Business
 from modules.errands import demo
 from modules.errands.models import ErrandComment, ErrandEvent, ErrandRequest, ErrandStatus, Trip
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from town.models import Ortsgemeinde, ResidentProfile
 
 BERLIN = ZoneInfo("Europe/Berlin")

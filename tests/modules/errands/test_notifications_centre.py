@@ -15,8 +15,8 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from modules.errands import services, tasks
 from modules.notifications.models import EmailFrequency, Notification, NotificationSettings, PushSubscription
-from tests.conftest import TownClient, host_of
 from tests.fixtures_celery import wait_for
+from tests.helpers import TownClient, host_of
 from tests.modules.errands.conftest import errand_make, trip_make, user_make
 from tests.modules.notifications import conftest as notifications_fixtures
 from tests.modules.notifications.conftest import BrowserKeys

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from modules.errands import services, shops
 from modules.errands.models import ErrandBlock, ErrandReport, ErrandRequest
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.errands.conftest import errand_make, trip_make, user_make
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 from accounts.models import Role, User
 from modules.groups import services
 from modules.groups.models import Group, MemberRole, Membership, Post, Visibility
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from town.models import MembershipRole, Organisation, OrganisationMembership, Ortsgemeinde, ResidentProfile
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django_tenants.utils import schema_context
 
 from modules.groups.models import Post
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import TownClient, host_of
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import TownClient, host_of
 from tests.modules.groups.conftest import post_make
 
 

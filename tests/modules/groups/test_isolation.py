@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tenants.utils import schema_context
 
 from modules.groups.models import Comment, Group, Membership, Post
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.groups.conftest import post_make
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from modules.groups.models import Post
-from tests.conftest import TownClient, admin_of, host_of
+from tests.helpers import TownClient, admin_of, host_of
 from tests.modules.groups.conftest import client_for, post_make, user_make
 
 # role -> (reads the feed, writes a post, deletes someone else's post, sees the requests)

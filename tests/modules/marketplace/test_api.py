@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from modules.marketplace.models import Listing, ListingStatus, ListingType
-from tests.conftest import TownClient, host_of
+from tests.helpers import TownClient, host_of
 from tests.modules.marketplace.conftest import listing_make
 
 

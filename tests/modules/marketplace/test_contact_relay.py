@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from modules.marketplace import services
 from modules.marketplace.models import ContactMessage, ListingStatus
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.conftest import listing_make, user_make
 
 SELLER = "anbieterin@example.org"

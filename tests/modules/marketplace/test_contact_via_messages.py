@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from modules.conversations.models import Conversation, Message
 from modules.marketplace.models import ContactMessage
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.marketplace.conftest import listing_make, user_make
 
 SELLER = "anbieterin@example.org"

@@ -10,7 +10,7 @@ from accounts.models import User
 from demo import data
 from modules.marketplace import demo
 from modules.marketplace.models import Listing, ListingKind, ListingStatus, ListingType
-from tests.conftest import TownClient, host_of
+from tests.helpers import TownClient, host_of
 from town.models import Ortsgemeinde, ResidentProfile
 
 

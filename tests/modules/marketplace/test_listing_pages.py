@@ -16,7 +16,7 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from modules.marketplace.models import Listing, ListingKind, ListingPhoto, ListingStatus, ListingType
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.conftest import category, image_upload, listing_make, user_make
 
 

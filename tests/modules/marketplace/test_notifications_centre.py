@@ -18,8 +18,8 @@ from modules.marketplace import notifications, services, tasks
 from modules.marketplace.models import Listing, ListingKind, ListingType, PriceMode
 from modules.notifications.models import Notification, NotificationSettings, TopicPreference
 from modules.notifications.topics import TOPICS
-from tests.conftest import TownClient, host_of, logged_in_client
 from tests.fixtures_celery import wait_for
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.conftest import listing_make, user_make
 
 TOPIC = notifications.SAVED_SEARCH_TOPIC

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from modules.marketplace.models import Category, Listing, ListingKind, ListingPhoto, ListingType, PriceMode
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.conftest import user_make
 
 # "Open now" on the start page is cached per minute: compare within one minute.

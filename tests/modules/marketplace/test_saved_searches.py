@@ -13,8 +13,8 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from modules.marketplace import services
 from modules.marketplace.models import ListingKind, ListingType, PriceMode, SavedSearch, SavedSearchHit
-from tests.conftest import TownClient, host_of, logged_in_client
 from tests.fixtures_celery import wait_for
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.conftest import category, listing_make, user_make
 
 _UNSUBSCRIBE = re.compile(r"https?://[^\s]+(/marketplace/unsubscribe/[A-Za-z0-9_-]+/)")

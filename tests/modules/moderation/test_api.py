@@ -6,7 +6,7 @@ from django_tenants.utils import schema_context
 
 from modules.moderation.models import Report
 from modules.moderation.services import case_decide
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.moderation.conftest import user_make
 
 URL = "/api/v1/moderation/reports/create/"

@@ -8,7 +8,7 @@ from django.utils.translation import override
 
 from modules.moderation import demo, facade
 from modules.moderation.models import AuditEntry, BlockedTerm, Case
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.moderation.conftest import user_make
 
 

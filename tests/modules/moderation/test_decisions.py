@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision, Report
 from modules.moderation.services import MAX_BULK, Statement, case_decide, cases_decide_bulk, report_create
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.moderation.conftest import user_make
 
 STATEMENT = {"facts": "Spam-Welle mit Uhrenwerbung", "ground": "terms", "ground_detail": "§ 4 Nutzungsbedingungen"}
@@ -141,7 +141,7 @@ def _queries(client, path: str) -> int:
                                   "/moderation/manage/log/"])
 def test_the_queue_costs_the_same_queries_for_10_and_200_reports(town_a, fake_kind, resident, moderator, path,
                                                                  record_property):
-    from tests.conftest import admin_of
+    from tests.helpers import admin_of
 
     client = logged_in_client(town_a, admin_of(town_a))
     ids = _cases(fake_kind, resident, 10, reports_each=1)
@@ -161,7 +161,7 @@ def test_the_queue_costs_the_same_queries_for_10_and_200_reports(town_a, fake_ki
 
 def test_in_a_town_with_one_moderator_that_moderator_decides_the_objection(in_town_a, fake_kind, resident, reporter):
     from modules.moderation.services import objection_create
-    from tests.conftest import admin_of
+    from tests.helpers import admin_of
 
     only_moderator = admin_of(in_town_a)  # the admin is the town's only moderator here
     fake_kind.add(1, author=resident)

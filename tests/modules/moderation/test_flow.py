@@ -9,7 +9,7 @@ from django.utils.translation import override
 from modules.moderation import facade
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision, Objection, Report, Suspension
 from modules.notifications.models import Notification
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.moderation.conftest import user_make
 
 STATEMENT = {"facts": "Der Beitrag wirbt für gefälschte Uhren; drei Meldungen.", "ground": "terms",

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision
 from modules.moderation.services import Statement, case_decide, report_create
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.moderation.conftest import user_make
 from town.models import Organisation, OrganisationMembership
 

@@ -8,7 +8,7 @@ from django.utils.translation import override
 
 from modules.moderation import facade
 from modules.moderation.models import Case, Report
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.moderation.conftest import moderation_switch_off, user_make
 
 

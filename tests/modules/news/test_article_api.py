@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from modules.news.models import Article, ArticleStatus
-from tests.conftest import host_of, logged_in_client
+from tests.helpers import host_of, logged_in_client
 from tests.modules.news.conftest import article_make, image_upload, town_admin
 
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from modules.news import services
 from modules.news.models import Article
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.news.conftest import image_upload, town_admin
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from modules.news.models import Article, ArticleStatus, Category
-from tests.conftest import host_of, logged_in_client
+from tests.helpers import host_of, logged_in_client
 from tests.modules.news.conftest import article_make
 
 

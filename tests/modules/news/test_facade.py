@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from modules.news import facade
-from tests.conftest import host_of
+from tests.helpers import host_of
 from tests.modules.news.conftest import article_make
 
 

@@ -6,7 +6,7 @@ import feedparser
 import pytest
 from django.db import connection
 
-from tests.conftest import host_of
+from tests.helpers import host_of
 from tests.modules.news.conftest import article_make
 
 

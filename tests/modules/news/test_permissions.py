@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from modules.news import services
 from modules.news.models import Article
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.news.conftest import article_make, town_admin, user_make
 
 

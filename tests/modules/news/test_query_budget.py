@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from modules.news.models import Category
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.news.conftest import article_make, user_make
 
 # "Open now" on the start page is cached per minute: compare within one minute.

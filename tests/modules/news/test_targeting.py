@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.news.conftest import article_make, user_make
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from modules.notifications import tasks
-from tests.conftest import host_of
+from tests.helpers import host_of
 from tests.modules.notifications.conftest import deliver_kwargs, user_make
 from town.selectors import town_profile_get
 

@@ -8,7 +8,7 @@ from modules.notifications import services
 from modules.notifications.models import Notification, NotificationSettings, TopicPreference
 from modules.notifications.push import vapid_public_key
 from modules.notifications.topics import TOPICS
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 from tests.modules.notifications.conftest import deliver_kwargs, user_make
 
 

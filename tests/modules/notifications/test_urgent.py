@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.notifications.models import Notification, NotificationSettings, TopicPreference, UrgentNotice
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.notifications.conftest import berlin, user_make
 
 FORM = {"title": "Trinkwasser abkochen", "body": "Bitte Leitungswasser bis auf Weiteres abkochen.",

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from modules.notifications import services
 from modules.notifications.models import Notification, PushSubscription
 from modules.notifications.push import vapid_public_key
-from tests.conftest import host_of, logged_in_client
+from tests.helpers import host_of, logged_in_client
 from tests.modules.notifications.conftest import BrowserKeys, berlin, user_make
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
-from tests.conftest import host_of
 from tests.fixtures_celery import wait_for
+from tests.helpers import host_of
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 

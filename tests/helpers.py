@@ -1,0 +1,49 @@
+"""Helpers every test may import: the test towns' hosts, clients bound to a town, the towns' admins.
+
+Plain functions and classes, not fixtures (those live in tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+# Both towns' admins share the same e-mail address and password on purpose.
+ADMIN_EMAIL = "admin@example.org"
+ADMIN_PASSWORD = "Rathaus-Passwort-2026"
+
+
+def host_of(town) -> str:
+    return f"{town.slug}.{settings.BASE_DOMAIN}"
+
+
+class TownClient(Client):
+    """A test client bound to one host; each request starts from the public schema like a real one."""
+
+    def __init__(self, host: str, **kwargs):
+        super().__init__(HTTP_HOST=host, **kwargs)
+        self.host = host
+
+    def request(self, **request):
+        previous = connection.tenant
+        try:
+            return super().request(**request)
+        finally:
+            connection.set_tenant(previous) if previous.schema_name != "public" else connection.set_schema_to_public()
+
+
+def admin_of(town):
+    from accounts.models import User
+
+    with schema_context(town.schema_name):
+        return User.objects.get(email=ADMIN_EMAIL)
+
+
+def logged_in_client(town, user) -> TownClient:
+    """A client signed in as `user` on `town`'s host (the session lives in the town's schema)."""
+    client = TownClient(host_of(town))
+    with schema_context(town.schema_name):
+        client.force_login(user)
+    return client
