@@ -53,7 +53,7 @@ def test_every_route_of_a_disabled_module_is_404_for_everyone(module, town_a, to
 def news_in_both_towns(town_a, town_b):
     """One visible and one due-soon scheduled article in each town (same titles, same slugs)."""
     from modules.news import services
-    from tests.modules.news.conftest import town_admin
+    from tests.accounts.factories import town_admin
 
     made = {}
     for town in (town_a, town_b):

@@ -136,10 +136,10 @@ def test_content_of_modules_aimed_at_the_village_is_listed_and_kept(admin_client
     # Found from the model graph, so every module's relations count without being listed anywhere.
     pytest.importorskip("modules.news.models")
     from modules.news.models import Article
-    from tests.modules.news.conftest import article_make
+    from tests.modules.news.factories import ArticleFactory
 
     og = _in_a(town_a, lambda: ortsgemeinde_create(name="Hommelsberg"))
-    article = _in_a(town_a, lambda: article_make(title="Kirmes in Hommelsberg", ortsgemeinden=[og]))
+    article = _in_a(town_a, lambda: ArticleFactory(title="Kirmes in Hommelsberg", ortsgemeinden=[og]))
 
     page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "will no longer be aimed at this village" in page

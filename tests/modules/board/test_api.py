@@ -61,9 +61,9 @@ def test_the_word_filter_answers_400_with_the_reason(town_a, anna, moderator):
 
 
 def test_the_list_shows_what_the_caller_may_see_and_filters(town_a, anna, yara, make_post):
-    make_post(anna, text="Xanten-Au intern", topic_name="Hilfe")
-    make_post(yara, text="Ypsdorf intern")
-    make_post(yara, text="Für alle", topic_name="Fundsachen", town_wide=True)
+    make_post(author=anna, text="Xanten-Au intern", topic__name="Hilfe")
+    make_post(author=yara, text="Ypsdorf intern")
+    make_post(author=yara, text="Für alle", topic__name="Fundsachen", town_wide=True)
     as_anna = token_client(town_a, issue_token(town_a, anna))
 
     mine = [p["text"] for p in as_anna.get("/api/v1/board/posts/").json()["results"]]
@@ -81,7 +81,7 @@ def test_the_list_shows_what_the_caller_may_see_and_filters(town_a, anna, yara, 
 def test_detail_has_comments_and_reactions_and_hides_other_villages(town_a, anna, ben, yara, make_post):
     from modules.board import services
 
-    post = make_post(anna)
+    post = make_post(author=anna)
     services.comment_create(post=post, acting_user=ben, text="Kommentar")
     services.reaction_toggle(post=post, acting_user=ben, kind="thanks")
 
@@ -102,7 +102,7 @@ def test_topics_are_listed(town_a, villages):
 def test_town_b_neither_sees_nor_comments_on_town_as_posts(town_a, town_b, anna, make_post):
     from tests.accounts.factories import user_in_town
 
-    post = make_post(anna, town_wide=True)
+    post = make_post(author=anna, town_wide=True)
     resident_b = user_in_town(town_b, email="anna@example.org")
     client_b = token_client(town_b, issue_token(town_b, resident_b))
 
