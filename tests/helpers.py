@@ -67,3 +67,13 @@ def image_upload(name: str = "foto.jpg", *, fmt: str = "JPEG", size: tuple[int, 
         options["exif"] = data.tobytes()
     picture.save(out, format=fmt, **options)
     return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def shown(message: str, **params: object) -> str:
+    """`message` as a resident reads it on a page: in German, HTML-escaped."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("de"):
+        text = translation.gettext(message)
+    return escape(text % params if params else text)
