@@ -8,7 +8,6 @@ from tests.town.factories import OrtsgemeindeFactory
 from town.models import Ortsgemeinde
 
 
-
 @pytest.fixture
 def village(in_town_a) -> Ortsgemeinde:
     return OrtsgemeindeFactory(name="Oberdorf", slug="oberdorf", postal_codes="57520")

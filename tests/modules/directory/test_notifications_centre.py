@@ -12,11 +12,12 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from modules.directory import services, tasks
 from modules.directory.models import Business
-from modules.notifications.models import Notification, NotificationSettings
+from modules.notifications.models import Notification
 from tests.accounts.factories import UserFactory, town_admin
 from tests.fixtures_celery import wait_for
 from tests.helpers import host_of, logged_in_client
 from tests.modules.directory.factories import BusinessFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def test_a_real_worker_tells_the_applicant_in_the_towns_name(celery_worker, town
         with schema_context(town_a.schema_name):
             connection.set_tenant(town_a)
             owner = UserFactory(email=emails[0])
-            NotificationSettings.objects.create(user=owner, quiet_hours=False)
+            NotificationSettingsFactory(user=owner, quiet_hours=False)
             business = _register(owner, name="Laden Worker")
             services.business_approve(business=business, acting_user=town_admin())
         connection.set_schema_to_public()

@@ -14,13 +14,14 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.errands import services, tasks
-from modules.notifications.models import EmailFrequency, Notification, NotificationSettings, PushSubscription
+from modules.notifications.models import EmailFrequency, Notification, NotificationSettings
 from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
 from tests.helpers import TownClient, host_of
 from tests.modules.errands.factories import ErrandFactory, TripFactory
 from tests.modules.notifications import conftest as notifications_fixtures
-from tests.modules.notifications.conftest import BrowserKeys
+from tests.modules.notifications.factories import NotificationSettingsFactory, PushSubscriptionFactory
+from tests.modules.notifications.helpers import BrowserKeys
 
 push_service = notifications_fixtures.push_service  # a local stand-in for a browser's push service (fixture)
 
@@ -142,8 +143,8 @@ def test_joining_a_trip_and_messages_notify_the_other_person(anna, bernd, queued
 def test_the_persons_choices_apply_digest_quiet_hours_and_no_mail(anna, bernd, queued, mailoutbox,
                                                                   django_capture_on_commit_callbacks):
     # given: Anna wants a daily digest; Bernd keeps the default quiet hours, and it is the middle of the night
-    NotificationSettings.objects.create(user=anna, email_frequency=EmailFrequency.DAILY, quiet_hours=False)
-    NotificationSettings.objects.create(user=bernd, quiet_hours=True, quiet_start="00:00", quiet_end="23:59")
+    NotificationSettingsFactory(user=anna, email_frequency=EmailFrequency.DAILY, quiet_hours=False)
+    NotificationSettingsFactory(user=bernd, quiet_hours=True, quiet_start="00:00", quiet_end="23:59")
     errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
@@ -162,7 +163,7 @@ def test_a_person_who_chose_push_and_no_mail_gets_the_step_in_the_browser(
     no_quiet_hours(anna)
     NotificationSettings.objects.filter(user=anna).update(email_frequency=EmailFrequency.OFF)
     keys = BrowserKeys.generate()
-    PushSubscription.objects.create(user=anna, endpoint=push_service.endpoint(), p256dh=keys.p256dh, auth=keys.auth)
+    PushSubscriptionFactory(user=anna, endpoint=push_service.endpoint(), keys=keys)
     errand = ErrandFactory(requester=anna)
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -259,7 +260,7 @@ def test_a_real_worker_notifies_in_the_senders_town_with_its_branding(celery_wor
         anna = UserFactory(email="anna-centre@example.org", name="Anna Arndt")
         bernd = UserFactory(email="bernd-centre@example.org", name="Bernd Becker")
         for person in (anna, bernd):
-            NotificationSettings.objects.create(user=person, quiet_hours=False)
+            NotificationSettingsFactory(user=person, quiet_hours=False)
         errand = ErrandFactory(requester=anna)
         # when: the committed steps queue their tasks; the worker runs them and notify's delivery in A
         services.errand_request_accept(errand=errand, acting_user=bernd)

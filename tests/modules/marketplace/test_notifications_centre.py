@@ -16,12 +16,13 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from modules.marketplace import notifications, services, tasks
 from modules.marketplace.models import Listing, ListingKind, ListingType, PriceMode
-from modules.notifications.models import Notification, NotificationSettings, TopicPreference
+from modules.notifications.models import Notification, TopicPreference
 from modules.notifications.topics import TOPICS
 from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
 from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.marketplace.factories import ListingFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory, TopicPreferenceFactory
 
 TOPIC = notifications.SAVED_SEARCH_TOPIC
 
@@ -78,7 +79,7 @@ def test_residents_can_mute_saved_search_notices_in_their_settings(
     no_quiet_hours(buyer)
     services.saved_search_create(acting_user=buyer, query="Sofa")
     # when: the buyer wants them in the app only, and later not at all
-    TopicPreference.objects.create(user=buyer, topic=TOPIC, enabled=True, email=False, push=False)
+    TopicPreferenceFactory(user=buyer, topic=TOPIC, enabled=True, email=False, push=False)
     with django_capture_on_commit_callbacks(execute=True):
         ListingFactory(owner=seller, title="Sofa, drei Sitze", description="Braun")
     assert Notification.objects.filter(user=buyer).count() == 1 and mailoutbox == []
@@ -184,7 +185,7 @@ def test_a_real_worker_delivers_the_match_in_the_towns_name(celery_worker, town_
         with schema_context(town_a.schema_name):
             connection.set_tenant(town_a)
             searcher, owner = UserFactory(email=emails[0]), UserFactory(email=emails[1])
-            NotificationSettings.objects.create(user=searcher, quiet_hours=False)
+            NotificationSettingsFactory(user=searcher, quiet_hours=False)
             services.saved_search_create(acting_user=searcher, query="Werkbank")
             listing = services.listing_create(
                 acting_user=owner, kind=ListingKind.OFFER, listing_type=ListingType.GIVE_AWAY, title="Alte Werkbank",
