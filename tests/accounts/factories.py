@@ -25,8 +25,8 @@ from tests.town.factories import (  # noqa: F401
     MembershipFactory,
     OrganisationFactory,
     OrtsgemeindeFactory,
+    ResidentProfileFactory,
 )
-from town.models import ResidentProfile
 
 PASSWORD = "Fichtenweg-Sonne-42"
 
@@ -65,7 +65,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def ortsgemeinde(user, create, extracted, **kwargs):
         """`ortsgemeinde=village`: the person lives there (a ResidentProfile)."""
         if create and extracted is not None:
-            ResidentProfile.objects.create(user=user, ortsgemeinde=extracted)
+            ResidentProfileFactory(user=user, ortsgemeinde=extracted)
 
 
 def town_admin() -> User:

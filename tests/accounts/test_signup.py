@@ -11,6 +11,7 @@ from accounts.models import User
 from tests.accounts.factories import PASSWORD, OrtsgemeindeFactory, UserFactory
 from tests.accounts.helpers import links_in
 from tests.helpers import ADMIN_EMAIL, host_of
+from tests.town.factories import ResidentProfileFactory
 from town.models import ResidentProfile
 
 
@@ -164,7 +165,7 @@ def test_account_page_changes_name_and_ortsgemeinde(town_a, mailoutbox):
     with schema_context(town_a.schema_name):
         old, new = OrtsgemeindeFactory(name="Elkenroth"), OrtsgemeindeFactory(name="Kausen")
         rita = UserFactory(name="Rita")
-        ResidentProfile.objects.create(user=rita, ortsgemeinde=old)
+        ResidentProfileFactory(user=rita, ortsgemeinde=old)
     client = logged_in_client(town_a, rita)
     page = client.get("/konto/").content.decode()
     assert "Kausen" in page
@@ -186,7 +187,7 @@ def test_account_page_refuses_unknown_ortsgemeinde(town_a):
     with schema_context(town_a.schema_name):
         home = OrtsgemeindeFactory()
         rita = UserFactory(name="Rita")
-        ResidentProfile.objects.create(user=rita, ortsgemeinde=home)
+        ResidentProfileFactory(user=rita, ortsgemeinde=home)
     client = logged_in_client(town_a, rita)
     response = client.post("/konto/", {"name": "", "ortsgemeinde": 999999})
     assert response.status_code == 200

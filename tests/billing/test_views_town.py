@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from billing import gateway
 from billing.models import LedgerEntry, Subscription, SubscriptionStatus, TownProductOffer, TownSponsorshipSettings
 from core.promotions import active_promotions
+from tests.accounts.factories import UserFactory
 from tests.billing.helpers import sponsorship_open
 from tests.helpers import logged_in_client
 from tests.town.factories import MembershipFactory
@@ -78,10 +79,9 @@ def test_a_price_outside_the_platform_range_changes_nothing(town_a, catalogue, a
 
 
 def test_only_town_admins_see_the_settings_and_the_ledger(town_a, client_a):
-    from accounts.models import User
 
     with schema_context(town_a.schema_name):
-        resident = User.objects.create_user(email="bewohner@example.org", password="x-Passwort-2026", name="Bea")
+        resident = UserFactory(email="bewohner@example.org", name="Bea")
     resident_client = logged_in_client(town_a, resident)
     for path in ("/backoffice/sponsoring/", "/backoffice/sponsoring/einnahmen/"):
         assert client_a.get(path).status_code == 302

@@ -6,6 +6,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from tests.accounts.factories import user_in_town
+from tests.town.factories import OrganisationFactory, ResidentProfileFactory
 from tests.town.helpers import png_upload
 from town.models import Organisation, Ortsgemeinde, ResidentProfile
 from town.services import german_slugify, ortsgemeinde_create
@@ -105,8 +106,8 @@ def test_deleting_a_used_ortsgemeinde_explains_the_consequences_and_keeps_reside
     og = _in_a(town_a, lambda: ortsgemeinde_create(name="Steinebach"))
     for n in (1, 2):
         user = user_in_town(town_a, email=f"r{n}@example.org", name="Rita Resident")
-        _in_a(town_a, lambda u=user: ResidentProfile.objects.create(user=u, ortsgemeinde=og))
-    club = _in_a(town_a, lambda: Organisation.objects.create(name="TuS Steinebach", slug="tus", ortsgemeinde=og))
+        _in_a(town_a, lambda u=user: ResidentProfileFactory(user=u, ortsgemeinde=og))
+    club = _in_a(town_a, lambda: OrganisationFactory(name="TuS Steinebach", slug="tus", ortsgemeinde=og))
 
     # when: the admin opens the delete page
     page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

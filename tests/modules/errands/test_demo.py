@@ -17,7 +17,8 @@ from modules.errands import demo
 from modules.errands.models import ErrandComment, ErrandEvent, ErrandRequest, ErrandStatus, Trip
 from tests.accounts.factories import UserFactory
 from tests.helpers import logged_in_client
-from town.models import Ortsgemeinde, ResidentProfile
+from tests.town.factories import ResidentProfileFactory
+from town.models import Ortsgemeinde
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -31,9 +32,8 @@ def demo_people(in_town_a) -> dict[str, User]:
     }
     people = {}
     for local, (name, role, village, _organisations) in data.PEOPLE.items():
-        people[local] = UserFactory(email=data.email_of(local), password=data.PASSWORD, name=name,
-                                                 role=role)
-        ResidentProfile.objects.create(user=people[local], ortsgemeinde=villages[village])
+        people[local] = UserFactory(email=data.email_of(local), password=data.PASSWORD, name=name, role=role)
+        ResidentProfileFactory(user=people[local], ortsgemeinde=villages[village])
     return people
 
 
@@ -107,7 +107,7 @@ def test_the_demo_stays_in_its_town(demo_people, town_a, town_b):
     demo.load()
     trip_url = Trip.objects.get().get_absolute_url()
     with schema_context(town_b.schema_name):
-        stranger = UserFactory(email="fremd@example.org", password="Ein-langes-Passwort-1", name="Fremd")
+        stranger = UserFactory(email="fremd@example.org", name="Fremd")
     client_b = logged_in_client(town_b, stranger)
 
     page = client_b.get("/errands/").content.decode()

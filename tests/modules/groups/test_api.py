@@ -81,7 +81,7 @@ def test_town_b_sees_none_of_town_as_groups(town_a, town_b, closed_group, public
     b = TownClient(host_of(town_b))
     with schema_context(town_b.schema_name):
 
-        rita = UserFactory(email="rita.b@example.org", name="Rita B", password="x" * 12)
+        rita = UserFactory(email="rita.b@example.org", name="Rita B")
     b_token = token_client(town_b, issue_token(town_b, rita))
 
     assert b.get("/api/v1/groups/groups/").json()["results"] == []

@@ -23,7 +23,7 @@ def test_notify_is_delivered_by_the_worker_in_the_senders_town(celery_worker, to
     people = {}
     for town in (town_a, town_b):
         with schema_context(town.schema_name):
-            person = UserFactory(email="worker@example.org", name="Wera", password="x" * 12)
+            person = UserFactory(email="worker@example.org", name="Wera")
             NotificationSettingsFactory(user=person, quiet_hours=False)
             people[town.slug] = person.pk
     try:
