@@ -35,6 +35,7 @@ from billing.services import (
     town_sponsorship_configure,
 )
 from tests.accounts.factories import user_in_town
+from tests.billing.factories import PromotionFactory
 from tests.billing.helpers import customer_with_method
 from tests.helpers import logged_in_client
 from tests.town.factories import MembershipFactory, OrganisationFactory
@@ -247,9 +248,9 @@ def test_a_module_shows_at_most_as_many_patrons_as_the_town_allows_in_a_fixed_nu
     def patrons(count: int) -> None:
         Promotion.objects.filter(tenant=town_a).delete()
         for number in range(count):
-            Promotion.objects.create(tenant=town_a, slot_key=f"{SPONSORED_MODULE}.patron",
-                                     sponsor_organisation_id=number, sponsor_name=f"Pate {number}",
-                                     starts_at=timezone.now() - dt.timedelta(minutes=10 - number))
+            PromotionFactory(tenant=town_a, slot_key=f"{SPONSORED_MODULE}.patron",
+                             sponsor_organisation_id=number, sponsor_name=f"Pate {number}",
+                             starts_at=timezone.now() - dt.timedelta(minutes=10 - number))
         patrons_forget(tenant=town_a)  # as billing does after every change of a patron
 
     def queries() -> tuple[int, int, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from django.contrib.postgres.search import SearchVector
@@ -16,6 +16,7 @@ from modules.directory import opening_hours, selectors, services
 from modules.directory.models import Business, BusinessStatus, OpeningInterval
 from tenants.services import tenant_module_disable, tenant_module_enable
 from tests.accounts.factories import UserFactory, town_admin
+from tests.billing.factories import PromotionFactory
 from tests.helpers import logged_in_client
 from tests.modules.directory.factories import BusinessCategoryFactory, BusinessFactory
 from tests.modules.directory.helpers import ALWAYS
@@ -77,12 +78,11 @@ def test_open_now_is_shown_on_the_cards(in_town_a, client_a):
 
 
 def _promote(town, *, slot_key: str, name: str, target_id: int | None = None, text: str = "") -> None:
-    from billing.models import Promotion
 
     with schema_context("public"):
-        Promotion.objects.create(
+        PromotionFactory(
             tenant=town, slot_key=slot_key, target_id=target_id, sponsor_organisation_id=1, sponsor_name=name,
-            link_url="/directory/", text=text, starts_at=timezone.now() - timedelta(hours=1),
+            link_url="/directory/", text=text,
         )
 
 

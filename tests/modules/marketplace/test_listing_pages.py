@@ -17,6 +17,7 @@ from PIL import Image
 
 from modules.marketplace.models import Listing, ListingKind, ListingPhoto, ListingStatus, ListingType
 from tests.accounts.factories import UserFactory
+from tests.billing.factories import PromotionFactory
 from tests.helpers import TownClient, host_of, image_upload, logged_in_client
 from tests.modules.marketplace.factories import CategoryFactory, ListingFactory
 
@@ -225,14 +226,13 @@ def test_home_widget_shows_the_residents_village_and_the_town(town_a, seller, vi
 
 
 def test_the_sponsored_slot_is_labelled_and_empty_without_a_sale(town_a, seller):
-    from billing.models import Promotion
 
     client = TownClient(host_of(town_a))
     assert "marketplace-promotion" not in client.get("/marketplace/").content.decode()
     with schema_context("public"):
-        Promotion.objects.create(
+        PromotionFactory(
             tenant=town_a, slot_key="marketplace.top", sponsor_organisation_id=1, sponsor_name="Hofladen Müller",
-            text="Frische Eier jeden Samstag", starts_at=timezone.now() - timedelta(hours=1),
+            text="Frische Eier jeden Samstag",
         )
     connection.set_schema_to_public()
     page = client.get("/marketplace/").content.decode()
