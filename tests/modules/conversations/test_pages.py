@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from modules.conversations import selectors
-from modules.conversations.models import Conversation, Message, Participant
+from modules.conversations.models import Conversation, Participant
 from tests.helpers import logged_in_client
-from tests.modules.conversations.factories import ConversationFactory
+from tests.modules.conversations.factories import ConversationFactory, MessageFactory
 
 
 def test_a_resident_starts_a_conversation_and_the_other_reads_and_answers(town_a, anna, ben):
@@ -45,8 +45,8 @@ def test_a_resident_starts_a_conversation_and_the_other_reads_and_answers(town_a
 
 def test_the_conversation_page_lists_messages_oldest_first_with_sender_and_time(town_a, anna, ben):
     conversation = ConversationFactory(sender=anna, recipients=[ben], text="Erste")
-    Message.objects.create(conversation=conversation, sender=ben, text="Zweite")
-    Message.objects.create(conversation=conversation, sender=anna, text="Dritte")
+    MessageFactory(conversation=conversation, sender=ben, text="Zweite")
+    MessageFactory(conversation=conversation, sender=anna, text="Dritte")
 
     page = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
 
@@ -82,7 +82,7 @@ def test_a_group_of_three_and_the_list_shows_newest_activity_first(town_a, anna,
 
 def test_unread_counts_per_conversation_and_in_total(town_a, anna, ben, carla):
     one = ConversationFactory(sender=anna, recipients=[ben], text="a")
-    Message.objects.create(conversation=one, sender=anna, text="b")
+    MessageFactory(conversation=one, sender=anna, text="b")
     ConversationFactory(sender=carla, recipients=[ben], text="c")
     rows = {c.pk: c.unread for c in selectors.conversation_list_for(user=ben)}
     assert rows[one.pk] == 2 and sum(rows.values()) == 3
@@ -101,7 +101,7 @@ def test_unread_counts_per_conversation_and_in_total(town_a, anna, ben, carla):
 def test_the_poll_endpoint_returns_only_newer_messages_as_json(town_a, anna, ben):
     conversation = ConversationFactory(sender=anna, recipients=[ben], text="Alt")
     first = conversation.messages.get()
-    Message.objects.create(conversation=conversation, sender=anna, text="Neu <b>fett</b>")
+    MessageFactory(conversation=conversation, sender=anna, text="Neu <b>fett</b>")
 
     response = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/poll/?after={first.pk}")
 
