@@ -19,11 +19,8 @@ from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
 from tests.helpers import TownClient, host_of
 from tests.modules.errands.factories import ErrandFactory, TripFactory
-from tests.modules.notifications import conftest as notifications_fixtures
 from tests.modules.notifications.factories import NotificationSettingsFactory, PushSubscriptionFactory
 from tests.modules.notifications.helpers import BrowserKeys
-
-push_service = notifications_fixtures.push_service  # a local stand-in for a browser's push service (fixture)
 
 
 @pytest.fixture
