@@ -18,20 +18,22 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django_tenants.utils import schema_context
+
+# Re-exported: the isolation suite and the journeys import these from here.
+from tests.helpers import (  # noqa: F401
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    TownClient,
+    admin_of,
+    host_of,
+    logged_in_client,
+)
 
 pytest_plugins = ["tests.fixtures_celery"]
 
 TOWN_A = {"slug": "altdorf", "name": "Verbandsgemeinde Altdorf", "kind": "verbandsgemeinde"}
 TOWN_B = {"slug": "bergdorf", "name": "Stadt Bergdorf", "kind": "stadt"}
-# Both towns' admins share the same e-mail address and password on purpose.
-ADMIN_EMAIL = "admin@example.org"
-ADMIN_PASSWORD = "Rathaus-Passwort-2026"
-
-
-def host_of(town) -> str:
-    return f"{town.slug}.{settings.BASE_DOMAIN}"
 
 
 def _ensure_town(data: dict):
@@ -115,21 +117,6 @@ def in_town_b(town_b):
     connection.set_schema_to_public()
 
 
-class TownClient(Client):
-    """A test client bound to one host; each request starts from the public schema like a real one."""
-
-    def __init__(self, host: str, **kwargs):
-        super().__init__(HTTP_HOST=host, **kwargs)
-        self.host = host
-
-    def request(self, **request):
-        previous = connection.tenant
-        try:
-            return super().request(**request)
-        finally:
-            connection.set_tenant(previous) if previous.schema_name != "public" else connection.set_schema_to_public()
-
-
 @pytest.fixture
 def client_a(town_a):
     return TownClient(host_of(town_a))
@@ -143,21 +130,6 @@ def client_b(town_b):
 @pytest.fixture
 def public_client(db):
     return TownClient(settings.BASE_DOMAIN)
-
-
-def admin_of(town):
-    from accounts.models import User
-
-    with schema_context(town.schema_name):
-        return User.objects.get(email=ADMIN_EMAIL)
-
-
-def logged_in_client(town, user) -> TownClient:
-    """A client signed in as `user` on `town`'s host (the session lives in the town's schema)."""
-    client = TownClient(host_of(town))
-    with schema_context(town.schema_name):
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ def test_loading_the_demo_twice_adds_nothing(demo_town):
 
 
 def test_demo_town_home_page_shows_its_news(demo_town):
-    from tests.conftest import TownClient
+    from tests.helpers import TownClient
 
     # when
     response = TownClient(f"{data.TOWN['slug']}.localhost").get("/")
@@ -170,7 +170,7 @@ def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch):
 def test_demo_town_shows_its_office_hours_and_serves_them_as_a_calendar(demo_town):
     from icalendar import Calendar
 
-    from tests.conftest import TownClient
+    from tests.helpers import TownClient
 
     client = TownClient(f"{data.TOWN['slug']}.localhost")
     page = client.get("/impressum/").content.decode()

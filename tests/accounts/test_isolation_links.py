@@ -12,9 +12,9 @@ from allauth.account.models import EmailAddress, EmailConfirmation
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tests.accounts.conftest import links_in
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of, logged_in_client
+from tests.accounts.helpers import links_in
+from tests.helpers import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of, logged_in_client
 
 
 def _twin_users(town_a, town_b, **fields) -> tuple[User, User]:

@@ -7,7 +7,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of
+from tests.helpers import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of
 
 
 def _code(secret: str) -> str:

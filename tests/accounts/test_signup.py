@@ -8,9 +8,10 @@ from allauth.account.models import EmailAddress
 from django_tenants.utils import schema_context
 
 from accounts.models import User
-from tests.accounts.conftest import links_in
 from tests.accounts.factories import PASSWORD, OrtsgemeindeFactory, UserFactory
-from tests.conftest import ADMIN_EMAIL, host_of
+from tests.accounts.helpers import links_in
+from tests.helpers import ADMIN_EMAIL, host_of
+from tests.town.factories import ResidentProfileFactory
 from town.models import ResidentProfile
 
 
@@ -158,13 +159,13 @@ def test_same_email_may_register_in_another_town(town_b, client_b, mailoutbox):
 
 
 def test_account_page_changes_name_and_ortsgemeinde(town_a, mailoutbox):
-    from tests.conftest import logged_in_client
+    from tests.helpers import logged_in_client
 
     # given a resident of Elkenroth
     with schema_context(town_a.schema_name):
         old, new = OrtsgemeindeFactory(name="Elkenroth"), OrtsgemeindeFactory(name="Kausen")
         rita = UserFactory(name="Rita")
-        ResidentProfile.objects.create(user=rita, ortsgemeinde=old)
+        ResidentProfileFactory(user=rita, ortsgemeinde=old)
     client = logged_in_client(town_a, rita)
     page = client.get("/konto/").content.decode()
     assert "Kausen" in page
@@ -181,12 +182,12 @@ def test_account_page_changes_name_and_ortsgemeinde(town_a, mailoutbox):
 
 
 def test_account_page_refuses_unknown_ortsgemeinde(town_a):
-    from tests.conftest import logged_in_client
+    from tests.helpers import logged_in_client
 
     with schema_context(town_a.schema_name):
         home = OrtsgemeindeFactory()
         rita = UserFactory(name="Rita")
-        ResidentProfile.objects.create(user=rita, ortsgemeinde=home)
+        ResidentProfileFactory(user=rita, ortsgemeinde=home)
     client = logged_in_client(town_a, rita)
     response = client.post("/konto/", {"name": "", "ortsgemeinde": 999999})
     assert response.status_code == 200

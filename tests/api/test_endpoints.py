@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tenants.utils import schema_context
 
+from tests.town.factories import OrtsgemeindeFactory
 from town.selectors import forget_town_profile
 
 
@@ -62,8 +63,6 @@ def test_each_town_answers_with_its_own_profile(client_a, client_b):
 
 
 def test_etag_gives_304_when_nothing_changed_and_200_after_a_change(town_a, client_a, villages_a):
-    from town.models import Ortsgemeinde
-
     # given
     first = client_a.get("/api/v1/ortsgemeinden/")
     etag = first["ETag"]
@@ -71,7 +70,7 @@ def test_etag_gives_304_when_nothing_changed_and_200_after_a_change(town_a, clie
     # when
     unchanged = client_a.get("/api/v1/ortsgemeinden/", HTTP_IF_NONE_MATCH=etag)
     with schema_context(town_a.schema_name):
-        Ortsgemeinde.objects.create(name="Mitteldorf", slug="mitteldorf")
+        OrtsgemeindeFactory(name="Mitteldorf", slug="mitteldorf")
     changed = client_a.get("/api/v1/ortsgemeinden/", HTTP_IF_NONE_MATCH=etag)
 
     # then

@@ -31,8 +31,9 @@ from schemathesis.specs.openapi.checks import (
 
 from core.capabilities import call, module_capabilities
 from core.modules import SampleObject, all_modules
-from tests.api.conftest import issue_token, make_user
-from tests.conftest import admin_of, host_of
+from tests.api.helpers import issue_token
+from tests.helpers import admin_of, host_of
+from tests.town.factories import MembershipFactory
 
 # Examples per identity are shared out over the operations, so the run stays
 # well under a minute on two cores as modules add endpoints; each operation
@@ -137,14 +138,12 @@ def _load_schema(client) -> schemathesis.BaseSchema:
 def test_the_whole_api_holds_to_its_schema_anonymously_as_editor_and_as_admin(
     town_a, client_a, wsgi_app, sample_path_parameters, organisations_a
 ):
-    from town.models import OrganisationMembership
-
     # given
     schema = _load_schema(client_a)
     base_url = f"http://{host_of(town_a)}"
-    editor = make_user(town_a, email="editor@example.org", name="Erna Editor")
     with schema_context(town_a.schema_name):
-        OrganisationMembership.objects.create(organisation=organisations_a["feuerwehr"], user=editor, role="editor")
+        editor = MembershipFactory(organisation=organisations_a["feuerwehr"], user__email="editor@example.org",
+                                   user__name="Erna Editor", role="editor").user
     identities = {
         "anonymous": {},
         "editor": {"Authorization": f"Token {issue_token(town_a, editor)}"},

@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tests.api.conftest import issue_token, make_user, token_client
-from tests.conftest import ADMIN_EMAIL, TownClient, admin_of, host_of
+from tests.accounts.factories import user_in_town
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import ADMIN_EMAIL, TownClient, admin_of, host_of
 
 
 def test_a_token_identifies_its_owner_on_me(town_a, resident_a):
@@ -192,6 +193,6 @@ def test_tokens_are_not_accepted_on_the_public_site(public_client, town_a, resid
 
 
 def test_a_moderator_sees_their_role(town_a):
-    moderator = make_user(town_a, email="mo@example.org", name="Mo Moderator", role="moderator")
+    moderator = user_in_town(town_a, email="mo@example.org", name="Mo Moderator", role="moderator")
     body = token_client(town_a, issue_token(town_a, moderator)).get("/api/v1/me/").json()
     assert body["role"] == "moderator" and body["is_moderator"] is True and body["name"] == "Mo Moderator"

@@ -6,8 +6,9 @@ import re
 
 from django_tenants.utils import schema_context
 
-from tests.api.conftest import issue_token, make_user, token_client
-from tests.conftest import logged_in_client
+from tests.accounts.factories import user_in_town
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import logged_in_client
 
 PAGE = "/konto/api-tokens/"
 
@@ -75,7 +76,7 @@ def test_the_number_of_active_tokens_is_limited_with_a_clear_message(town_a, res
 
 
 def test_creating_needs_the_csrf_token(town_a, resident_a):
-    from tests.conftest import TownClient, host_of
+    from tests.helpers import TownClient, host_of
 
     client = TownClient(host_of(town_a), enforce_csrf_checks=True)
     with schema_context(town_a.schema_name):
@@ -106,7 +107,7 @@ def test_nobody_can_revoke_someone_elses_token(town_a, resident_a):
     # given
     secret = issue_token(town_a, resident_a)
     token = _tokens(town_a, resident_a)[0]
-    other = make_user(town_a, email="otto@example.org", name="Otto")
+    other = user_in_town(town_a, email="otto@example.org", name="Otto")
 
     # when
     response = logged_in_client(town_a, other).post(f"{PAGE}{token.pk}/revoke/")
@@ -118,7 +119,7 @@ def test_nobody_can_revoke_someone_elses_token(town_a, resident_a):
 
 def test_the_list_shows_only_ones_own_tokens(town_a, resident_a):
     issue_token(town_a, resident_a, name="Ritas App")
-    other = make_user(town_a, email="otto@example.org", name="Otto")
+    other = user_in_town(town_a, email="otto@example.org", name="Otto")
     html = logged_in_client(town_a, other).get(PAGE).content.decode()
     assert "Ritas App" not in html
 

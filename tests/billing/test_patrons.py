@@ -34,8 +34,12 @@ from billing.services import (
     town_offer_set,
     town_sponsorship_configure,
 )
-from tests.billing.conftest import customer_with_method
-from tests.conftest import logged_in_client
+from tests.accounts.factories import user_in_town
+from tests.billing.factories import PromotionFactory
+from tests.billing.helpers import customer_with_method
+from tests.helpers import logged_in_client
+from tests.town.factories import MembershipFactory, OrganisationFactory
+from town.models import MembershipRole
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 
@@ -54,20 +58,15 @@ def _patrons_open(town, catalogue, *, module_price: int = 1500, club_price: int 
 
 def _organisation(town, *, name: str, slug: str, kind: str = "verein", approved: bool = True, manager=None,
                   pk: int | None = None):
-    from town.models import MembershipRole, Organisation, OrganisationMembership
-
     with schema_context(town.schema_name):
-        organisation = Organisation.objects.create(pk=pk, name=name, slug=slug, kind=kind, is_approved=approved)
+        organisation = OrganisationFactory(pk=pk, name=name, slug=slug, kind=kind, is_approved=approved)
         if manager is not None:
-            OrganisationMembership.objects.create(organisation=organisation, user=manager, role=MembershipRole.MANAGER)
+            MembershipFactory(organisation=organisation, user=manager, role=MembershipRole.MANAGER)
     return organisation
 
 
 def _user(town, email: str, name: str = "Ida Korn"):
-    from accounts.models import User
-
-    with schema_context(town.schema_name):
-        return User.objects.create_user(email=email, password="Brot-und-Kuchen-2026", name=name)
+    return user_in_town(town, email=email, name=name)
 
 
 def _business(town, *, name: str = "Bäckerei Korn", slug: str = "baeckerei-korn", email: str = "ida@korn.example"):
@@ -249,9 +248,9 @@ def test_a_module_shows_at_most_as_many_patrons_as_the_town_allows_in_a_fixed_nu
     def patrons(count: int) -> None:
         Promotion.objects.filter(tenant=town_a).delete()
         for number in range(count):
-            Promotion.objects.create(tenant=town_a, slot_key=f"{SPONSORED_MODULE}.patron",
-                                     sponsor_organisation_id=number, sponsor_name=f"Pate {number}",
-                                     starts_at=timezone.now() - dt.timedelta(minutes=10 - number))
+            PromotionFactory(tenant=town_a, slot_key=f"{SPONSORED_MODULE}.patron",
+                             sponsor_organisation_id=number, sponsor_name=f"Pate {number}",
+                             starts_at=timezone.now() - dt.timedelta(minutes=10 - number))
         patrons_forget(tenant=town_a)  # as billing does after every change of a patron
 
     def queries() -> tuple[int, int, str]:

@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from billing import gateway
 from billing.models import LedgerEntry, ProductKind, SubscriptionStatus
 from billing.services import platform_plan_current, subscription_start, town_shares_credit
-from tests.billing.conftest import customer_with_method, sponsorship_open
+from tests.billing.helpers import customer_with_method, sponsorship_open
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 
 from billing import promotions
 from billing.facade import PromotionSlot
+from tests.billing.factories import PromotionFactory
 
 
 @pytest.fixture
@@ -20,11 +21,10 @@ def slot(monkeypatch):
 
 
 def _promotion(town, name, *, minutes_ago=10, status="active", target_id=7, ends_in=None):
-    from billing.models import Promotion
 
     now = timezone.now()
     with schema_context("public"):
-        return Promotion.objects.create(
+        return PromotionFactory(
             tenant_id=town.pk, slot_key="demo.top", target_id=target_id, sponsor_organisation_id=1,
             sponsor_name=name, starts_at=now - timedelta(minutes=minutes_ago), status=status,
             ends_at=None if ends_in is None else now + timedelta(minutes=ends_in),

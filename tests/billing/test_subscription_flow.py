@@ -21,7 +21,7 @@ from billing.services import (
     subscription_start,
     subscriptions_pause_overdue,
 )
-from tests.billing.conftest import FAILING_IBAN, customer_with_method, sponsorship_open
+from tests.billing.helpers import FAILING_IBAN, customer_with_method, sponsorship_open
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 

@@ -12,21 +12,21 @@ from django_tenants.utils import schema_context
 from billing import gateway
 from billing.models import LedgerEntry, Subscription, SubscriptionStatus, TownProductOffer, TownSponsorshipSettings
 from billing.promotions import active_promotions
-from tests.billing.conftest import sponsorship_open
-from tests.conftest import logged_in_client
+from tests.accounts.factories import UserFactory
+from tests.billing.helpers import sponsorship_open
+from tests.helpers import logged_in_client
+from tests.town.factories import MembershipFactory
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 
 
 def _business_manager(town, *, email: str = "inhaberin@baeckerei.example", name: str = "Bäckerei Korn"):
-    from accounts.models import User
-    from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
+    from town.models import MembershipRole, OrganisationKind
 
     with schema_context(town.schema_name):
-        user = User.objects.create_user(email=email, password="Brot-und-Kuchen-2026", name="Ida Korn")
-        organisation = Organisation.objects.create(name=name, slug=f"org-{abs(hash(email)) % 10**8}",
-                                                   kind=OrganisationKind.BUSINESS)
-        OrganisationMembership.objects.create(organisation=organisation, user=user, role=MembershipRole.MANAGER)
+        membership = MembershipFactory(user__email=email, user__name="Ida Korn", organisation__name=name,
+                                       organisation__kind=OrganisationKind.BUSINESS, role=MembershipRole.MANAGER)
+    user, organisation = membership.user, membership.organisation
     return user, organisation, logged_in_client(town, user)
 
 
@@ -79,10 +79,9 @@ def test_a_price_outside_the_platform_range_changes_nothing(town_a, catalogue, a
 
 
 def test_only_town_admins_see_the_settings_and_the_ledger(town_a, client_a):
-    from accounts.models import User
 
     with schema_context(town_a.schema_name):
-        resident = User.objects.create_user(email="bewohner@example.org", password="x-Passwort-2026", name="Bea")
+        resident = UserFactory(email="bewohner@example.org", name="Bea")
     resident_client = logged_in_client(town_a, resident)
     for path in ("/backoffice/sponsoring/", "/backoffice/sponsoring/einnahmen/"):
         assert client_a.get(path).status_code == 302

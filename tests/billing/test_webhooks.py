@@ -13,7 +13,7 @@ from billing import gateway
 from billing.models import Invoice, LedgerEntry, ProcessedEvent, Promotion, Subscription, SubscriptionStatus
 from billing.promotions import active_promotions
 from billing.services import subscription_start
-from tests.billing.conftest import customer_with_method, make_event, post_event, sign, sponsorship_open
+from tests.billing.helpers import customer_with_method, make_event, post_event, sign, sponsorship_open
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 

@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context
 from icalendar import Calendar
 
 from tests.accounts.factories import OrtsgemeindeFactory, UserFactory
-from tests.conftest import TownClient, host_of, logged_in_client
 from tests.core.calendar_fake import FAKE_KEY, fake_calendar_module, make_fake_source  # noqa: F401
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.town.calendar_factories import OfficeHourFactory
 
 SCHEME = settings.SITE_SCHEME

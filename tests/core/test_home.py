@@ -1,4 +1,4 @@
-from tests.conftest import TownClient
+from tests.helpers import TownClient
 
 
 def test_each_town_shows_its_own_name_on_its_start_page(client_a, client_b):

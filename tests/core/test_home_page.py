@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django_tenants.utils import schema_context
 
-from tests.conftest import logged_in_client
-from tests.town.setup_helpers import client_with_role, make_user
+from tests.accounts.factories import user_in_town
+from tests.helpers import logged_in_client
+from tests.town.factories import ResidentProfileFactory
+from tests.town.helpers import client_with_role
 
 
 def _with_village(town):
@@ -42,12 +44,11 @@ def test_a_resident_without_an_ortsgemeinde_is_asked_to_choose_one(town_a):
 
 
 def test_a_resident_with_an_ortsgemeinde_is_not_asked(town_a):
-    from town.models import ResidentProfile
 
     og = _with_village(town_a)
-    user = make_user(town_a, email="kausen@example.org")
+    user = user_in_town(town_a, email="kausen@example.org", name="Rita Resident")
     with schema_context(town_a.schema_name):
-        ResidentProfile.objects.create(user=user, ortsgemeinde=og)
+        ResidentProfileFactory(user=user, ortsgemeinde=og)
 
     assert 'role="note"' not in logged_in_client(town_a, user).get("/").content.decode()
 

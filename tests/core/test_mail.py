@@ -8,7 +8,7 @@ from django.db import connection
 from django.template import engines
 
 from core.mail import send_town_mail
-from tests.town.setup_helpers import profile_of
+from tests.town.helpers import profile_of
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from django_tenants.utils import schema_context, tenant_context
 from accounts.models import User
 from core.personal_data import _archive_name, personal_data_erase, personal_data_providers
 from modules.board.models import Post, PostPhoto, Topic
-from tests.conftest import admin_of, logged_in_client
 from tests.core.personal_data_helpers import archive_of, flat, person, stored_file
+from tests.helpers import admin_of, logged_in_client
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.search import QUERY_MAX_LENGTH, excerpt, highlight
-from tests.conftest import logged_in_client
 from tests.core import search_content as content
+from tests.helpers import logged_in_client
 
 
 def test_the_page_shows_results_of_every_module_with_their_kind(in_town_a, client_a):

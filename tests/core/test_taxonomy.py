@@ -20,7 +20,7 @@ from modules.marketplace.services import CATEGORIES as MARKETPLACE_CATEGORIES
 from modules.news.models import Category
 from modules.news.services import CATEGORIES as NEWS_CATEGORIES
 from tests.accounts.factories import UserFactory
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 
 ALL = (NEWS_CATEGORIES, DIRECTORY_CATEGORIES, MARKETPLACE_CATEGORIES, TOPICS)
 
@@ -138,9 +138,9 @@ def test_marketplace_categories_can_now_be_renamed_and_keep_their_address(town_a
 
 def test_renaming_a_business_category_updates_the_directory_search(in_town_a, town_a, client_a):
     from modules.directory.models import BusinessCategory
-    from tests.modules.directory.conftest import business_make
+    from tests.modules.directory.factories import BusinessFactory
 
-    business_make("Hof Sonnenschein", categories=("hofladen",))
+    BusinessFactory(name="Hof Sonnenschein", categories=("hofladen",))
     hofladen = BusinessCategory.objects.get(slug="hofladen")
 
     services.term_rename(DIRECTORY_CATEGORIES, term=hofladen, acting_user=admin_of(town_a), name="Direktvermarkter")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from tenants.middleware import CachedTenantMiddleware
-from tests.conftest import TownClient, host_of
+from tests.helpers import TownClient, host_of
 
 
 def _resolve(host: str):

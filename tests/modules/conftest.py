@@ -1,4 +1,5 @@
-"""Fixtures every module's tests may use: the notifications module switched off or on for a test.
+"""Fixtures every module's tests may use: the notifications module switched off or on for a test, and a
+local stand-in for a browser's push service.
 
 The test towns have every module on, notifications included, so a module that
 notifies through it sends its e-mails from the notifications module. Tests of the
@@ -9,10 +10,14 @@ the e-mail goes out whatever time of day the test runs.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from tests.modules.notifications.helpers import PushService
 
 
 @pytest.fixture
@@ -78,3 +83,34 @@ def steady_minute() -> None:
     second = timezone.now().second
     if second >= 45:
         time.sleep(60 - second + 0.5)
+
+
+@pytest.fixture
+def push_service(settings) -> Iterator[PushService]:
+    # The test's push service speaks plain http on loopback; real ones are https only, on the internet.
+    settings.WEBPUSH_ALLOW_INSECURE_ENDPOINTS = True
+    settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    service: PushService
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length") or 0)
+            service.received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
+                                     "body": self.rfile.read(length)})
+            self.send_response(service.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            service.arrived.set()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    service = PushService(url=f"http://127.0.0.1:{server.server_address[1]}")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield service
+    finally:
+        server.shutdown()
+        server.server_close()

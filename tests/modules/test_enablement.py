@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from core.modules import all_modules
 from core.tasks import fan_out
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.isolation.routes import all_routes, dependants_of
 
 MODULES = list(all_modules().values())
@@ -53,7 +53,7 @@ def test_every_route_of_a_disabled_module_is_404_for_everyone(module, town_a, to
 def news_in_both_towns(town_a, town_b):
     """One visible and one due-soon scheduled article in each town (same titles, same slugs)."""
     from modules.news import services
-    from tests.modules.news.conftest import town_admin
+    from tests.accounts.factories import town_admin
 
     made = {}
     for town in (town_a, town_b):

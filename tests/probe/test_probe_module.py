@@ -10,7 +10,7 @@ import pytest
 from django_tenants.utils import schema_context, tenant_context
 
 from accounts.models import User
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tenants.tokens import HANDOVER_MAX_AGE, handover_token_make
-from tests.conftest import TownClient, admin_of, host_of
+from tests.helpers import TownClient, admin_of, host_of
 
 
 def _token_for(town) -> str:

@@ -10,9 +10,9 @@ from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
-from tests.conftest import TownClient
 from tests.fixtures_celery import wait_for
-from tests.tenants.conftest import SIGNUP_PASSWORD, confirm_path_from_mail, path_of, signup_data
+from tests.helpers import TownClient
+from tests.tenants.helpers import SIGNUP_PASSWORD, confirm_path_from_mail, path_of, signup_data
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 

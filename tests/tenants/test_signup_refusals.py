@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 
 from tenants.models import SignupStatus, TownSignup
 from tenants.services import town_signup_create
-from tests.tenants.conftest import SIGNUP_PASSWORD, public_counts, signup_data
+from tests.tenants.factories import TownSignupFactory
+from tests.tenants.helpers import SIGNUP_PASSWORD, public_counts, signup_data
 
 SIGNUP_URL = "/registrieren/"
 
@@ -110,10 +111,7 @@ def test_a_race_past_the_form_is_caught_by_the_service(db):
 
 def test_a_failed_signup_frees_the_subdomain(public_client):
     # given
-    TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="X", admin_email="x@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.FAILED,
-    )
+    TownSignupFactory(admin_name="X", admin_email="x@example.org", status=SignupStatus.FAILED)
 
     # when
     response = public_client.post(SIGNUP_URL, signup_data())

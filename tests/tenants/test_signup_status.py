@@ -12,8 +12,9 @@ from django.db import transaction
 from tenants.models import SignupStatus, TownSignup
 from tenants.services import town_signup_provision, town_signup_retry
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_make
-from tests.conftest import ADMIN_EMAIL, TownClient
-from tests.tenants.conftest import confirm_path_from_mail, signup_data
+from tests.helpers import ADMIN_EMAIL, TownClient
+from tests.tenants.factories import TownSignupFactory
+from tests.tenants.helpers import confirm_path_from_mail, signup_data
 
 
 @pytest.fixture
@@ -26,11 +27,11 @@ def _ready_signup_for(town, **fields) -> TownSignup:
     """A signup row that provisioned `town` (town A's admin e-mail is ADMIN_EMAIL)."""
     defaults = {
         "name": town.name, "kind": town.kind, "slug": town.slug, "admin_name": "Anna Admin",
-        "admin_email": ADMIN_EMAIL, "admin_password_hash": "!", "accepted_terms_at": "2026-01-01T00:00:00Z",
+        "admin_email": ADMIN_EMAIL,
         "status": SignupStatus.READY, "tenant_id": town.pk, "progress_step": 5, "attempts": 1,
     }
     defaults.update(fields)
-    return TownSignup.objects.create(**defaults)
+    return TownSignupFactory(**defaults)
 
 
 def _own(client, signup: TownSignup) -> None:
@@ -68,11 +69,8 @@ def test_confirming_queues_provisioning_once(public_client, submitted, django_ca
 def test_a_bad_confirmation_link_changes_nothing(public_client, submitted, tamper, monkeypatch):
     # given
     if tamper == "other-signup":
-        other = TownSignup.objects.create(**{
-            **{k: v for k, v in signup_data(slug="altneudorf").items() if not k.startswith("accept")
-               and k != "password"},
-            "admin_password_hash": "!", "accepted_terms_at": "2026-01-01T00:00:00Z",
-        })
+        other = TownSignupFactory(**{k: v for k, v in signup_data(slug="altneudorf").items()
+                                     if not k.startswith("accept") and k != "password"})
         token = signup_confirm_token_make(signup_id=str(other.pk), email=other.admin_email)
     elif tamper == "garbage":
         token = "abc:def:ghi"
@@ -155,14 +153,8 @@ def test_only_a_failed_signup_can_be_retried(town_a, public_client):
 
 def test_retry_refuses_when_the_subdomain_was_registered_again_meanwhile(db):
     # given: the first signup failed and somebody else registered the same name
-    failed = TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="X", admin_email="x@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.FAILED,
-    )
-    TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Y", admin_email="y@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z",
-    )
+    failed = TownSignupFactory(admin_name="X", admin_email="x@example.org", status=SignupStatus.FAILED)
+    TownSignupFactory(admin_name="Y", admin_email="y@example.org")
 
     # when / then
     with transaction.atomic(), pytest.raises(Exception, match="jemand anderes diese Subdomain registriert"):

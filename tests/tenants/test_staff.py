@@ -9,8 +9,9 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from tenants.models import Municipality, SignupStatus, TownSignup
-from tests.conftest import TownClient
-from tests.tenants.conftest import STAFF_PASSWORD, make_staff
+from tests.helpers import TownClient
+from tests.tenants.factories import TownSignupFactory
+from tests.tenants.helpers import STAFF_PASSWORD, make_staff
 
 
 def test_anonymous_visitors_are_sent_to_the_login(public_client):
@@ -57,9 +58,8 @@ def test_staff_without_totp_are_sent_to_set_it_up_and_get_in_once_it_is_on(publi
 
 def test_staff_see_towns_and_signups_from_the_public_schema(staff_client, town_a, town_b):
     # given
-    TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.FAILED,
+    TownSignupFactory(
+        status=SignupStatus.FAILED,
         error="Die Subdomain „neudorf“ ist bereits vergeben.",  # stored as the worker wrote it: German
     )
 
@@ -97,11 +97,7 @@ def test_staff_deactivate_a_town_and_its_host_answers_404(staff_client, town_a, 
 
 def test_staff_retry_a_failed_signup(staff_client, django_capture_on_commit_callbacks):
     # given
-    signup = TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.FAILED,
-        error="boom", attempts=1,
-    )
+    signup = TownSignupFactory(status=SignupStatus.FAILED, error="boom", attempts=1)
 
     # when
     with django_capture_on_commit_callbacks() as callbacks:
@@ -163,11 +159,7 @@ def test_staff_retry_a_stale_signup_removes_what_the_lost_worker_left(staff_clie
 
     from tenants.models import Domain
 
-    signup = TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.PROVISIONING,
-        attempts=1,
-    )
+    signup = TownSignupFactory(status=SignupStatus.PROVISIONING, attempts=1)
     TownSignup.objects.filter(pk=signup.pk).update(updated_at=timezone.now() - timezone.timedelta(hours=1))
     left = Municipality.objects.create(schema_name="t_neudorf", name="Neudorf", kind="gemeinde", slug="neudorf")
     Domain.objects.create(domain="neudorf.localhost", tenant=left, is_primary=True)
@@ -185,10 +177,7 @@ def test_staff_retry_a_stale_signup_removes_what_the_lost_worker_left(staff_clie
 
 
 def test_a_signup_that_is_still_running_is_not_retried(staff_client):
-    signup = TownSignup.objects.create(
-        name="Neudorf", kind="gemeinde", slug="neudorf", admin_name="Nora", admin_email="nora@example.org",
-        admin_password_hash="!", accepted_terms_at="2026-01-01T00:00:00Z", status=SignupStatus.PROVISIONING,
-    )
+    signup = TownSignupFactory(status=SignupStatus.PROVISIONING)
     response = staff_client.post(f"/staff/registrierungen/{signup.pk}/erneut/", follow=True)
     assert "Nur eine fehlgeschlagene Einrichtung kann wiederholt werden." in response.content.decode()
     signup.refresh_from_db()

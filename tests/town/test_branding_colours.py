@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.colours import best_text_contrast, contrast_ratio
-from tests.town.setup_helpers import branding_post, profile_of
+from tests.town.helpers import branding_post, profile_of
 from town.services import brand_colours_problems
 
 

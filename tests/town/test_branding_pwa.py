@@ -7,7 +7,7 @@ import json
 
 from PIL import Image
 
-from tests.town.setup_helpers import branding_post, png_upload
+from tests.town.helpers import branding_post, png_upload
 
 
 def test_each_town_has_its_own_manifest(client_a, client_b, admin_client_b):

@@ -10,7 +10,7 @@ from django.test import override_settings
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from tests.town.setup_helpers import branding_post, png_upload, profile_of
+from tests.town.helpers import branding_post, png_upload, profile_of
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_saved(admin_client_a, town_a):

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 from icalendar import Calendar
 
 from tests.accounts.factories import OrtsgemeindeFactory, UserFactory
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.town.calendar_factories import OfficeHourFactory
 from town.models import OfficeHour, TownProfile
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from accounts.models import Role
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, OrtsgemeindeFactory, UserFactory
-from tests.conftest import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from town.models import Invitation, Organisation, OrganisationMembership
 from town.people_selectors import organisations_of, organisations_publishable_by
 from town.people_services import user_can_publish_for

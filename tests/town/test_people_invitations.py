@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
-from tests.accounts.conftest import links_in
 from tests.accounts.factories import PASSWORD, OrganisationFactory, UserFactory
-from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of, logged_in_client
+from tests.accounts.helpers import links_in
+from tests.helpers import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of, logged_in_client
 from town.models import Invitation, OrganisationMembership
 
 

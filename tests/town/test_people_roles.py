@@ -8,8 +8,8 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
 from tests.accounts.factories import MembershipFactory, OrtsgemeindeFactory, UserFactory
-from tests.conftest import ADMIN_EMAIL, TownClient, admin_of, host_of, logged_in_client
-from town.models import ResidentProfile
+from tests.helpers import ADMIN_EMAIL, TownClient, admin_of, host_of, logged_in_client
+from tests.town.factories import ResidentProfileFactory
 from town.people_services import user_deactivate, user_role_change
 
 
@@ -17,7 +17,7 @@ def test_admin_sees_people_with_role_and_ortsgemeinde(town_a, admin_client_a):
     # given a resident of Elkenroth and an editor of the fire brigade
     with schema_context(town_a.schema_name):
         rita = UserFactory(name="Rita Resident")
-        ResidentProfile.objects.create(user=rita, ortsgemeinde=OrtsgemeindeFactory(name="Elkenroth"))
+        ResidentProfileFactory(user=rita, ortsgemeinde=OrtsgemeindeFactory(name="Elkenroth"))
         MembershipFactory(user=UserFactory(name="Eddi Editor"), organisation__name="Feuerwehr Kausen")
 
     # when the admin opens People
@@ -54,7 +54,7 @@ def test_people_list_query_count_does_not_grow(town_a, admin_client_a, django_as
     budget = len(few)  # read now: the next request resets Django's query log
     with schema_context(town_a.schema_name):
         for _ in range(10):
-            ResidentProfile.objects.create(user=MembershipFactory().user, ortsgemeinde=OrtsgemeindeFactory())
+            ResidentProfileFactory(user=MembershipFactory().user, ortsgemeinde=OrtsgemeindeFactory())
     admin_client_a.get("/backoffice/personen/")  # new Ortsgemeinden dropped the cached town profile
     with django_assert_max_num_queries(budget):
         admin_client_a.get("/backoffice/personen/")

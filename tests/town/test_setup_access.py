@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import logged_in_client
-from tests.town.setup_helpers import branding_post, client_with_role, make_user, profile_of
+from tests.accounts.factories import user_in_town
+from tests.helpers import logged_in_client
+from tests.town.helpers import branding_post, client_with_role, profile_of
 
 ADMIN_PAGES = [
     "/backoffice/profile/",
@@ -94,9 +95,9 @@ def test_a_post_on_town_a_changes_only_town_a(admin_client_a, town_a, town_b):
 
 def test_town_a_s_admin_session_is_anonymous_on_town_b(town_a, town_b):
     # The admin of A also exists in B (same e-mail): the session cookie of A must not open B's back office.
-    client = logged_in_client(town_a, make_user(town_a, email="only-a@example.org", role="admin", name="A Admin"))
+    client = logged_in_client(town_a, user_in_town(town_a, email="only-a@example.org", role="admin", name="A Admin"))
     cookie = client.cookies["sessionid"].value
-    from tests.conftest import TownClient, host_of
+    from tests.helpers import TownClient, host_of
 
     on_b = TownClient(host_of(town_b))
     on_b.cookies["sessionid"] = cookie

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.town.setup_helpers import profile_of
+from tests.town.helpers import profile_of
 
 CONTACT = {
     "contact_name": "Petra Lotsin",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
-from tests.town.setup_helpers import make_user, png_upload
+from tests.accounts.factories import user_in_town
+from tests.town.factories import OrganisationFactory, ResidentProfileFactory
+from tests.town.helpers import png_upload
 from town.models import Organisation, Ortsgemeinde, ResidentProfile
 from town.services import german_slugify, ortsgemeinde_create
 
@@ -103,9 +105,9 @@ def test_deleting_a_used_ortsgemeinde_explains_the_consequences_and_keeps_reside
     # given: two residents and a club live in Steinebach
     og = _in_a(town_a, lambda: ortsgemeinde_create(name="Steinebach"))
     for n in (1, 2):
-        user = make_user(town_a, email=f"r{n}@example.org")
-        _in_a(town_a, lambda u=user: ResidentProfile.objects.create(user=u, ortsgemeinde=og))
-    club = _in_a(town_a, lambda: Organisation.objects.create(name="TuS Steinebach", slug="tus", ortsgemeinde=og))
+        user = user_in_town(town_a, email=f"r{n}@example.org", name="Rita Resident")
+        _in_a(town_a, lambda u=user: ResidentProfileFactory(user=u, ortsgemeinde=og))
+    club = _in_a(town_a, lambda: OrganisationFactory(name="TuS Steinebach", slug="tus", ortsgemeinde=og))
 
     # when: the admin opens the delete page
     page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -135,10 +137,10 @@ def test_content_of_modules_aimed_at_the_village_is_listed_and_kept(admin_client
     # Found from the model graph, so every module's relations count without being listed anywhere.
     pytest.importorskip("modules.news.models")
     from modules.news.models import Article
-    from tests.modules.news.conftest import article_make
+    from tests.modules.news.factories import ArticleFactory
 
     og = _in_a(town_a, lambda: ortsgemeinde_create(name="Hommelsberg"))
-    article = _in_a(town_a, lambda: article_make(title="Kirmes in Hommelsberg", ortsgemeinden=[og]))
+    article = _in_a(town_a, lambda: ArticleFactory(title="Kirmes in Hommelsberg", ortsgemeinden=[og]))
 
     page = admin_client_a.get(f"/backoffice/ortsgemeinden/{og.pk}/delete/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "will no longer be aimed at this village" in page

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django_tenants.utils import schema_context
 
 from modules.board.models import Comment, Post
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import TownClient, host_of
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import TownClient, host_of
 
 
 def test_an_app_posts_and_comments_as_the_resident_whose_token_it_holds(town_a, anna, ben, make_post):
@@ -61,9 +61,9 @@ def test_the_word_filter_answers_400_with_the_reason(town_a, anna, moderator):
 
 
 def test_the_list_shows_what_the_caller_may_see_and_filters(town_a, anna, yara, make_post):
-    make_post(anna, text="Xanten-Au intern", topic_name="Hilfe")
-    make_post(yara, text="Ypsdorf intern")
-    make_post(yara, text="Für alle", topic_name="Fundsachen", town_wide=True)
+    make_post(author=anna, text="Xanten-Au intern", topic__name="Hilfe")
+    make_post(author=yara, text="Ypsdorf intern")
+    make_post(author=yara, text="Für alle", topic__name="Fundsachen", town_wide=True)
     as_anna = token_client(town_a, issue_token(town_a, anna))
 
     mine = [p["text"] for p in as_anna.get("/api/v1/board/posts/").json()["results"]]
@@ -81,7 +81,7 @@ def test_the_list_shows_what_the_caller_may_see_and_filters(town_a, anna, yara, 
 def test_detail_has_comments_and_reactions_and_hides_other_villages(town_a, anna, ben, yara, make_post):
     from modules.board import services
 
-    post = make_post(anna)
+    post = make_post(author=anna)
     services.comment_create(post=post, acting_user=ben, text="Kommentar")
     services.reaction_toggle(post=post, acting_user=ben, kind="thanks")
 
@@ -100,10 +100,10 @@ def test_topics_are_listed(town_a, villages):
 
 
 def test_town_b_neither_sees_nor_comments_on_town_as_posts(town_a, town_b, anna, make_post):
-    from tests.api.conftest import make_user
+    from tests.accounts.factories import user_in_town
 
-    post = make_post(anna, town_wide=True)
-    resident_b = make_user(town_b, email="anna@example.org")
+    post = make_post(author=anna, town_wide=True)
+    resident_b = user_in_town(town_b, email="anna@example.org")
     client_b = token_client(town_b, issue_token(town_b, resident_b))
 
     assert client_b.get(f"/api/v1/board/posts/{post.pk}/").status_code == 404

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from modules.board import services
 from modules.board.models import COMMENT_MAX_LENGTH, Comment, Post, Reaction
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 
 
 def test_a_neighbour_comments_and_everyone_who_sees_the_post_reads_it(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
 
     text = "Ich hab eine!\nKomm vorbei."
     response = logged_in_client(town_a, ben).post(f"/board/{post.pk}/comments/", {"text": text})
@@ -24,7 +24,7 @@ def test_a_neighbour_comments_and_everyone_who_sees_the_post_reads_it(town_a, an
 
 
 def test_empty_oversized_and_script_comments(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     client = logged_in_client(town_a, ben)
 
     empty = client.post(f"/board/{post.pk}/comments/", {"text": "  "})
@@ -38,7 +38,7 @@ def test_empty_oversized_and_script_comments(town_a, anna, ben, make_post):
 
 
 def test_a_resident_of_another_ortsgemeinde_cannot_comment(town_a, anna, yara, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
 
     response = logged_in_client(town_a, yara).post(f"/board/{post.pk}/comments/", {"text": "Hallo"})
 
@@ -47,7 +47,7 @@ def test_a_resident_of_another_ortsgemeinde_cannot_comment(town_a, anna, yara, m
 
 
 def test_no_comments_on_an_expired_post(town_a, anna, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     Post.objects.filter(pk=post.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
     response = logged_in_client(town_a, anna).post(f"/board/{post.pk}/comments/", {"text": "Noch da?"})
@@ -57,7 +57,7 @@ def test_no_comments_on_an_expired_post(town_a, anna, make_post):
 
 
 def test_the_author_deletes_their_comment_but_not_someone_elses(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     by_ben = services.comment_create(post=post, acting_user=ben, text="Von Ben")
 
     refused = logged_in_client(town_a, anna).post(f"/board/comments/{by_ben.pk}/delete/")
@@ -69,7 +69,7 @@ def test_the_author_deletes_their_comment_but_not_someone_elses(town_a, anna, be
 
 
 def test_a_reaction_toggles_once_per_person_and_kind(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     client = logged_in_client(town_a, ben)
 
     client.post(f"/board/{post.pk}/react/", {"kind": "thanks"})
@@ -84,7 +84,7 @@ def test_a_reaction_toggles_once_per_person_and_kind(town_a, anna, ben, make_pos
 
 
 def test_an_unknown_reaction_is_refused(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
 
     response = logged_in_client(town_a, ben).post(f"/board/{post.pk}/react/", {"kind": "<hass>"})
 
@@ -93,7 +93,7 @@ def test_an_unknown_reaction_is_refused(town_a, anna, ben, make_post):
 
 
 def test_anonymous_visitors_read_but_cannot_react_or_comment(town_a, anna, make_post):
-    post = make_post(anna, town_wide=True)
+    post = make_post(author=anna, town_wide=True)
     client = TownClient(host_of(town_a))
 
     page = client.get(f"/board/{post.pk}/").content.decode()

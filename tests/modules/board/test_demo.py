@@ -5,12 +5,12 @@ from __future__ import annotations
 from demo.data import email_of
 from modules.board import demo
 from modules.board.models import Comment, Post, Reaction
-from tests.modules.board.conftest import user_make
+from tests.accounts.factories import UserFactory
 
 
 def test_demo_posts_are_loaded_once(town_a, villages):
     for local in ("maria.weber", "thomas.mueller", "hannah.klein", "peter.schneider"):
-        user_make(email_of(local), ortsgemeinde=villages["x"])
+        UserFactory(email=email_of(local), ortsgemeinde=villages["x"])
 
     first = demo.load()
     second = demo.load()

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.board.conftest import posts_bulk, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.board.factories import posts_bulk
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
@@ -26,9 +27,9 @@ def _count(client, path: str) -> int:
 
 
 def test_the_start_page_shows_posts_of_my_ortsgemeinde_but_not_of_another(town_a, anna, yara, make_post):
-    make_post(yara, text="Katze in Ypsdorf entlaufen")
-    make_post(anna, text="Flohmarkt in Xanten-Au am Sonntag")
-    make_post(yara, text="Straßenfest für alle", town_wide=True)
+    make_post(author=yara, text="Katze in Ypsdorf entlaufen")
+    make_post(author=anna, text="Flohmarkt in Xanten-Au am Sonntag")
+    make_post(author=yara, text="Straßenfest für alle", town_wide=True)
 
     home = logged_in_client(town_a, anna).get("/").content.decode()
     anonymous = TownClient(host_of(town_a)).get("/").content.decode()
@@ -45,8 +46,8 @@ def test_hidden_and_expired_posts_stay_out_of_the_feed(town_a, anna, ben, make_p
 
     from modules.board.models import Post
 
-    hidden = make_post(anna, text="Versteckter Beitrag")
-    old = make_post(anna, text="Alter Beitrag")
+    hidden = make_post(author=anna, text="Versteckter Beitrag")
+    old = make_post(author=anna, text="Alter Beitrag")
     Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
     Post.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=1))
 
@@ -60,7 +61,7 @@ def test_hidden_and_expired_posts_stay_out_of_the_feed(town_a, anna, ben, make_p
 def test_query_count_does_not_grow_with_the_number_of_posts(town_a, villages, anna, path, who, record_property):
     # given
     client = logged_in_client(town_a, anna) if who == "resident" else TownClient(host_of(town_a))
-    neighbour = user_make("nachbar@example.org", ortsgemeinde=villages["x"])
+    neighbour = UserFactory(email="nachbar@example.org", ortsgemeinde=villages["x"])
     posts_bulk(neighbour, 5, ortsgemeinde=villages["x"])
     posts_bulk(neighbour, 5)
     client.get(path)  # warm the caches (town lookup, profile, module switches) as in production
@@ -98,9 +99,9 @@ def test_the_board_feed_itself_is_one_query(town_a, villages, anna, rf):
 def test_a_post_page_costs_the_same_with_2_or_30_comments(town_a, villages, anna, ben, make_post):
     from modules.board.models import Comment, Reaction
 
-    post = make_post(anna)
+    post = make_post(author=anna)
     client = logged_in_client(town_a, ben)
-    neighbours = [user_make(f"kommentar{n}@example.org", ortsgemeinde=villages["x"]) for n in range(30)]
+    neighbours = [UserFactory(email=f"kommentar{n}@example.org", ortsgemeinde=villages["x"]) for n in range(30)]
     Comment.objects.bulk_create(Comment(post=post, author=person, text="Gern") for person in neighbours[:2])
     client.get(f"/board/{post.pk}/")
     few = _count(client, f"/board/{post.pk}/")
@@ -117,7 +118,7 @@ def test_a_long_first_line_is_shortened_at_a_word_and_the_rest_stays_readable(to
 
     text = "Am Samstag sammeln wir am Dorfplatz alte Fahrräder für die Werkstatt der Grundschule, bitte mit Luft " \
         "in den Reifen\nDanke!"
-    make_post(anna, text=text, town_wide=True)
+    make_post(author=anna, text=text, town_wide=True)
     request = rf.get("/")
     request.user = anna
 

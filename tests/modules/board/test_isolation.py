@@ -6,14 +6,14 @@ from django_tenants.utils import schema_context
 
 from modules.board import services
 from modules.board.models import Comment, Post, Reaction, Topic
-from tests.conftest import admin_of, logged_in_client
-from tests.modules.board.conftest import topic
+from tests.helpers import admin_of, logged_in_client
+from tests.modules.board.factories import TopicFactory
 
 
 def test_town_b_gets_404_for_everything_of_town_a(town_a, town_b, anna, ben, make_post):
-    post = make_post(anna, text="Nur in Altdorf", town_wide=True)
+    post = make_post(author=anna, text="Nur in Altdorf", town_wide=True)
     comment = services.comment_create(post=post, acting_user=ben, text="Kommentar in Altdorf")
-    plausch = topic("Plausch")
+    plausch = TopicFactory(name="Plausch")
     admin_b = logged_in_client(town_b, admin_of(town_b))
 
     statuses = {

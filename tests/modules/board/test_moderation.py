@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from modules.board import services
 from modules.board.models import Comment, Post, Reaction
 from modules.moderation.capabilities import moderated_content_kinds
-from tests.conftest import logged_in_client
-from tests.modules.board.conftest import post_make, topic, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.board.factories import PostFactory, TopicFactory
 
 
 def _block(term: str, moderator) -> None:
@@ -22,7 +23,7 @@ def test_the_word_filter_refuses_a_post_with_a_message_and_stores_nothing(town_a
     _block("saftladen", moderator)
 
     response = logged_in_client(town_a, anna).post(
-        "/board/new/", {"topic": topic().pk, "text": "So ein Saftladen hier!", "target": "town"}
+        "/board/new/", {"topic": TopicFactory().pk, "text": "So ein Saftladen hier!", "target": "town"}
     )
 
     assert response.status_code == 400
@@ -31,7 +32,7 @@ def test_the_word_filter_refuses_a_post_with_a_message_and_stores_nothing(town_a
 
 
 def test_the_word_filter_applies_to_comments_and_edits(town_a, anna, ben, moderator, make_post):
-    post = make_post(anna, text="Harmlos")
+    post = make_post(author=anna, text="Harmlos")
     _block("saftladen", moderator)
 
     with pytest.raises(ValidationError):
@@ -44,12 +45,12 @@ def test_the_word_filter_applies_to_comments_and_edits(town_a, anna, ben, modera
 
 
 def test_new_accounts_hit_the_towns_daily_limit(town_a, villages):
-    newcomer = user_make("neu@example.org", ortsgemeinde=villages["x"], new_account=True)
+    newcomer = UserFactory(email="neu@example.org", ortsgemeinde=villages["x"], new_account=True)
     for number in range(5):  # the moderation module's default for new accounts
-        services.post_create(acting_user=newcomer, topic=topic(), text=f"Hallo {number}", target="town")
+        services.post_create(acting_user=newcomer, topic=TopicFactory(), text=f"Hallo {number}", target="town")
 
     with pytest.raises(ValidationError) as error:
-        services.post_create(acting_user=newcomer, topic=topic(), text="Noch einer", target="town")
+        services.post_create(acting_user=newcomer, topic=TopicFactory(), text="Noch einer", target="town")
 
     assert "text" in error.value.message_dict
     assert Post.objects.count() == 5
@@ -58,7 +59,7 @@ def test_new_accounts_hit_the_towns_daily_limit(town_a, villages):
 def test_a_suspended_person_can_neither_post_comment_react_nor_edit(town_a, anna, ben, make_post, monkeypatch):
     import modules.moderation.facade as facade
 
-    post = make_post(anna)
+    post = make_post(author=anna)
 
     def suspended(*, user, action):
         raise ValidationError("Ihr Konto ist gesperrt.")
@@ -67,7 +68,7 @@ def test_a_suspended_person_can_neither_post_comment_react_nor_edit(town_a, anna
     monkeypatch.setattr(facade, "user_is_suspended", lambda user_id: True)
 
     with pytest.raises(ValidationError):
-        services.post_create(acting_user=ben, topic=topic(), text="Hallo", target="town")
+        services.post_create(acting_user=ben, topic=TopicFactory(), text="Hallo", target="town")
     with pytest.raises(ValidationError):
         services.comment_create(post=post, acting_user=ben, text="Hallo")
     with pytest.raises(PermissionDenied):
@@ -80,7 +81,7 @@ def test_a_suspended_person_can_neither_post_comment_react_nor_edit(town_a, anna
 def test_every_post_and_comment_has_a_report_link_for_others(town_a, anna, ben, make_post):
     from modules.moderation.facade import report_url
 
-    post = make_post(anna)
+    post = make_post(author=anna)
     comment = services.comment_create(post=post, acting_user=anna, text="Nachtrag")
 
     seen_by_ben = logged_in_client(town_a, ben).get(f"/board/{post.pk}/").content.decode()
@@ -92,7 +93,7 @@ def test_every_post_and_comment_has_a_report_link_for_others(town_a, anna, ben, 
 
 
 def test_the_board_declares_posts_and_comments_as_reportable(town_a, anna, make_post):
-    post = make_post(anna, text="Meldbar")
+    post = make_post(author=anna, text="Meldbar")
     comment = services.comment_create(post=post, acting_user=anna, text="Auch meldbar")
     kinds = moderated_content_kinds()
 
@@ -106,7 +107,7 @@ def test_the_board_declares_posts_and_comments_as_reportable(town_a, anna, make_
 
 
 def test_a_hidden_post_is_gone_for_everyone_but_its_author_who_sees_a_note(town_a, anna, ben, make_post):
-    post = make_post(anna, text="Versteckt")
+    post = make_post(author=anna, text="Versteckt")
     moderated_content_kinds()["board.post"].set_hidden(post.pk, True)
 
     assert "Versteckt" not in logged_in_client(town_a, ben).get("/board/").content.decode()
@@ -120,7 +121,7 @@ def test_a_hidden_post_is_gone_for_everyone_but_its_author_who_sees_a_note(town_
 
 
 def test_a_hidden_comment_is_seen_only_by_its_author(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     comment = services.comment_create(post=post, acting_user=ben, text="Versteckter Kommentar")
     moderated_content_kinds()["board.comment"].set_hidden(comment.pk, True)
 
@@ -129,7 +130,7 @@ def test_a_hidden_comment_is_seen_only_by_its_author(town_a, anna, ben, make_pos
 
 
 def test_the_moderators_delete_a_post_and_a_comment(town_a, anna, ben, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     comment = services.comment_create(post=post, acting_user=ben, text="Weg damit")
 
     moderated_content_kinds()["board.comment"].delete(comment.pk)
@@ -141,7 +142,7 @@ def test_the_moderators_delete_a_post_and_a_comment(town_a, anna, ben, make_post
 
 def test_a_village_post_cannot_be_read_through_the_report_page_from_another_village(town_a, anna, ben, yara):
     # given: a post for Xanten-Au only
-    post = post_make(anna, text="Schlüssel am Dorfbrunnen gefunden")
+    post = PostFactory(author=anna, text="Schlüssel am Dorfbrunnen gefunden")
     from modules.moderation.facade import report_url
 
     url = report_url(kind="board.post", object_id=post.pk)

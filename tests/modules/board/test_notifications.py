@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from modules.board import services
-from tests.modules.board.conftest import user_make
+from tests.accounts.factories import UserFactory
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def sent(monkeypatch) -> list[dict]:
 
 
 def test_a_village_post_notifies_that_villages_residents_except_the_author(town_a, anna, ben, yara, make_post, sent):
-    post = make_post(anna)
+    post = make_post(author=anna)
 
     assert len(sent) == 1
     call = sent[0]
@@ -30,16 +30,16 @@ def test_a_village_post_notifies_that_villages_residents_except_the_author(town_
 
 
 def test_a_town_wide_post_notifies_everyone_but_the_author(town_a, anna, ben, yara, make_post, sent):
-    make_post(anna, town_wide=True)
+    make_post(author=anna, town_wide=True)
 
     recipients = set(sent[0]["user_ids"])
     assert {ben.pk, yara.pk} <= recipients and anna.pk not in recipients
 
 
 def test_recipients_are_chosen_in_one_query_however_many_residents(town_a, villages, anna, make_post, sent):
-    post = make_post(anna)
+    post = make_post(author=anna)
     for number in range(30):
-        user_make(f"nachbar{number}@example.org", ortsgemeinde=villages["x"])
+        UserFactory(email=f"nachbar{number}@example.org", ortsgemeinde=villages["x"])
 
     with CaptureQueriesContext(connection) as queries:
         recipients = services.post_recipient_ids(post)
@@ -50,7 +50,7 @@ def test_recipients_are_chosen_in_one_query_however_many_residents(town_a, villa
 
 
 def test_a_comment_notifies_the_posts_author_but_not_for_their_own(town_a, anna, ben, make_post, sent):
-    post = make_post(anna)
+    post = make_post(author=anna)
     sent.clear()
 
     comment = services.comment_create(post=post, acting_user=ben, text="Gern!")
@@ -71,6 +71,6 @@ def test_with_notifications_switched_off_a_post_enqueues_nothing(town_a, anna, b
     monkeypatch.setattr(tasks.deliver, "delay", lambda **kwargs: delivered.append(kwargs))
 
     with django_capture_on_commit_callbacks(execute=True):
-        make_post(anna)
+        make_post(author=anna)
 
     assert delivered == []

@@ -12,12 +12,12 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from modules.board.models import Post, PostPhoto
-from tests.conftest import logged_in_client
-from tests.modules.board.conftest import image_upload, topic
+from tests.helpers import image_upload, logged_in_client
+from tests.modules.board.factories import TopicFactory
 
 
 def _form(**extra) -> dict:
-    return {"topic": topic("Fundsachen").pk, "text": "Schwarzer Schlüsselbund am Spielplatz gefunden.",
+    return {"topic": TopicFactory(name="Fundsachen").pk, "text": "Schwarzer Schlüsselbund am Spielplatz gefunden.",
             "target": "ortsgemeinde", **extra}
 
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext
 
 from modules.board import services
 from modules.board.models import TEXT_MAX_LENGTH, Post
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.board.conftest import topic, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.board.factories import TopicFactory
 
 
 def _form(text: str = "Suche jemanden, der mit mir am Samstag Holz macht.", *, topic_name: str = "Hilfe",
           target: str = "ortsgemeinde", **extra) -> dict:
-    return {"topic": topic(topic_name).pk, "text": text, "target": target, **extra}
+    return {"topic": TopicFactory(name=topic_name).pk, "text": text, "target": target, **extra}
 
 
 def test_a_resident_posts_for_their_ortsgemeinde_and_sees_it_on_the_board(town_a, anna):
@@ -44,7 +45,7 @@ def test_the_town_sets_how_long_posts_stay(town_a, anna):
 
     tenant_module_configure(tenant=town_a, key="board", data={"expiry_days": 7})
 
-    post = services.post_create(acting_user=anna, topic=topic(), text="Kurz", target=services.TARGET_TOWN)
+    post = services.post_create(acting_user=anna, topic=TopicFactory(), text="Kurz", target=services.TARGET_TOWN)
 
     assert (post.expires_at - timezone.now()).days in (6, 7)
 
@@ -66,7 +67,7 @@ def test_oversized_text_is_refused_by_page_and_service(town_a, anna):
     assert response.status_code == 400
     assert not Post.objects.exists()
     with pytest.raises(ValidationError) as error:
-        services.post_create(acting_user=anna, topic=topic(), text=long_text, target="town")
+        services.post_create(acting_user=anna, topic=TopicFactory(), text=long_text, target="town")
     assert "text" in error.value.message_dict
     assert not Post.objects.exists()
 
@@ -89,11 +90,11 @@ def test_html_and_script_are_shown_as_text_never_run(town_a, anna):
 
 
 def test_a_resident_without_ortsgemeinde_posts_town_wide_only(town_a, villages):
-    person = user_make("ohne@example.org")
+    person = UserFactory(email="ohne@example.org")
 
     with pytest.raises(ValidationError) as error:
-        services.post_create(acting_user=person, topic=topic(), text="Hallo", target="ortsgemeinde")
-    post = services.post_create(acting_user=person, topic=topic(), text="Hallo", target="town")
+        services.post_create(acting_user=person, topic=TopicFactory(), text="Hallo", target="ortsgemeinde")
+    post = services.post_create(acting_user=person, topic=TopicFactory(), text="Hallo", target="town")
 
     assert "target" in error.value.message_dict
     assert post.ortsgemeinde is None
@@ -107,7 +108,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_before_writing(town_a, villages)
 
 
 def test_the_author_edits_their_post(town_a, anna, make_post):
-    post = make_post(anna, text="Alt")
+    post = make_post(author=anna, text="Alt")
 
     response = logged_in_client(town_a, anna).post(f"/board/{post.pk}/edit/", _form("Neu", topic_name="Hinweise",
                                                                                     target="town"))
@@ -118,7 +119,7 @@ def test_the_author_edits_their_post(town_a, anna, make_post):
 
 
 def test_someone_else_cannot_edit_or_delete_a_post(town_a, anna, ben, make_post):
-    post = make_post(anna, text="Von Anna")
+    post = make_post(author=anna, text="Von Anna")
     client = logged_in_client(town_a, ben)
 
     assert client.get(f"/board/{post.pk}/edit/").status_code == 403
@@ -131,7 +132,7 @@ def test_someone_else_cannot_edit_or_delete_a_post(town_a, anna, ben, make_post)
 
 
 def test_a_post_of_another_ortsgemeinde_cannot_even_be_found_for_editing(town_a, anna, yara, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
 
     client = logged_in_client(town_a, yara)
 
@@ -140,7 +141,7 @@ def test_a_post_of_another_ortsgemeinde_cannot_even_be_found_for_editing(town_a,
 
 
 def test_the_author_deletes_their_post(town_a, anna, make_post):
-    post = make_post(anna)
+    post = make_post(author=anna)
     client = logged_in_client(town_a, anna)
 
     assert client.get(f"/board/{post.pk}/delete/").status_code == 200
@@ -151,9 +152,9 @@ def test_the_author_deletes_their_post(town_a, anna, make_post):
 
 
 def test_residents_of_another_ortsgemeinde_do_not_see_the_post(town_a, anna, ben, yara, make_post):
-    make_post(anna, text="Nur für Xanten-Au")
-    make_post(yara, text="Nur für Ypsdorf")
-    make_post(yara, text="Für alle im Ort", town_wide=True)
+    make_post(author=anna, text="Nur für Xanten-Au")
+    make_post(author=yara, text="Nur für Ypsdorf")
+    make_post(author=yara, text="Für alle im Ort", town_wide=True)
 
     seen_by_ben = logged_in_client(town_a, ben).get("/board/").content.decode()
     seen_by_yara = logged_in_client(town_a, yara).get("/board/").content.decode()
@@ -166,8 +167,8 @@ def test_residents_of_another_ortsgemeinde_do_not_see_the_post(town_a, anna, ben
 
 
 def test_moderators_see_every_ortsgemeinde(town_a, anna, yara, moderator, make_post):
-    make_post(anna, text="Nur für Xanten-Au")
-    make_post(yara, text="Nur für Ypsdorf")
+    make_post(author=anna, text="Nur für Xanten-Au")
+    make_post(author=yara, text="Nur für Ypsdorf")
 
     html = logged_in_client(town_a, moderator).get("/board/?ortsgemeinde=ypsdorf").content.decode()
 
@@ -175,9 +176,9 @@ def test_moderators_see_every_ortsgemeinde(town_a, anna, yara, moderator, make_p
 
 
 def test_the_list_filters_by_topic_and_town_wide_and_is_newest_first(town_a, anna, make_post):
-    make_post(anna, text="Hilfe gesucht", topic_name="Hilfe")
-    make_post(anna, text="Schlüssel gefunden", topic_name="Fundsachen", town_wide=True)
-    make_post(anna, text="Neueste Frage", topic_name="Hilfe")
+    make_post(author=anna, text="Hilfe gesucht", topic__name="Hilfe")
+    make_post(author=anna, text="Schlüssel gefunden", topic__name="Fundsachen", town_wide=True)
+    make_post(author=anna, text="Neueste Frage", topic__name="Hilfe")
     client = logged_in_client(town_a, anna)
 
     by_topic = client.get("/board/?topic=fundsachen").content.decode()
@@ -193,7 +194,7 @@ def test_the_list_filters_by_topic_and_town_wide_and_is_newest_first(town_a, ann
 
 
 def test_the_list_is_paginated(town_a, anna):
-    from tests.modules.board.conftest import posts_bulk
+    from tests.modules.board.factories import posts_bulk
 
     posts_bulk(anna, 25)
     client = logged_in_client(town_a, anna)
@@ -205,7 +206,7 @@ def test_the_list_is_paginated(town_a, anna):
 
 
 def test_expired_posts_leave_the_board_but_the_author_can_still_open_them(town_a, anna, ben, make_post):
-    post = make_post(anna, text="Bald weg")
+    post = make_post(author=anna, text="Bald weg")
     Post.objects.filter(pk=post.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
 
     assert "Bald weg" not in logged_in_client(town_a, ben).get("/board/").content.decode()
@@ -216,7 +217,7 @@ def test_expired_posts_leave_the_board_but_the_author_can_still_open_them(town_a
 def test_neighbours_get_a_send_a_message_link_next_to_the_author(town_a, anna, ben, make_post):
     from modules.conversations.facade import conversation_start_url
 
-    post = make_post(anna)
+    post = make_post(author=anna)
     link = conversation_start_url(recipient_id=anna.pk)
     assert link
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import TownClient, host_of, logged_in_client
 from tests.core import search_content as content
+from tests.helpers import TownClient, host_of, logged_in_client
 
 
 def _finds(client, query: str, post) -> bool:

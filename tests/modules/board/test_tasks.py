@@ -12,12 +12,13 @@ from core.tasks import module_beat_schedule
 from modules.board.models import Post
 from modules.board.tasks import expire_posts
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.modules.board.conftest import posts_bulk, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.board.factories import posts_bulk
 
 
 def _posts(town, *, overdue: int, current: int) -> None:
     with schema_context(town.schema_name):
-        author = user_make(f"autorin-{town.slug}@example.org")
+        author = UserFactory(email=f"autorin-{town.slug}@example.org")
         posts_bulk(author, overdue)
         Post.objects.update(expires_at=timezone.now() - timedelta(minutes=5))
         posts_bulk(author, current)

@@ -7,8 +7,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from modules.board.models import Topic
-from tests.conftest import TownClient, admin_of, host_of, logged_in_client
-from tests.modules.board.conftest import topic
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client
+from tests.modules.board.factories import TopicFactory
 
 
 def test_the_usual_topics_are_there_when_the_board_is_switched_on(town_a, in_town_a):
@@ -36,7 +36,7 @@ def test_the_town_admin_manages_topics_too(town_a, villages):
 
 def test_residents_and_visitors_cannot_manage_topics(town_a, anna):
     resident = logged_in_client(town_a, anna)
-    plausch = topic("Plausch")
+    plausch = TopicFactory(name="Plausch")
 
     assert resident.get("/board/manage/topics/").status_code == 403
     assert resident.post("/board/manage/topics/", {"name": "Spam"}).status_code == 403
@@ -46,9 +46,9 @@ def test_residents_and_visitors_cannot_manage_topics(town_a, anna):
 
 
 def test_a_topic_in_use_is_kept_with_a_clear_message(town_a, anna, moderator, make_post):
-    make_post(anna, topic_name="Fundsachen")
+    make_post(author=anna, topic__name="Fundsachen")
     client = logged_in_client(town_a, moderator)
-    fundsachen = topic("Fundsachen")
+    fundsachen = TopicFactory(name="Fundsachen")
 
     response = client.post(f"/board/manage/topics/{fundsachen.pk}/delete/", follow=True)
 

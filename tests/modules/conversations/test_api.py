@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from modules.conversations.models import Message
-from tests.api.conftest import issue_token, token_client
-from tests.modules.conversations.conftest import conversation_make
+from tests.api.helpers import issue_token, token_client
+from tests.modules.conversations.factories import ConversationFactory
 
 
 def test_a_resident_lists_reads_and_writes_with_a_token(town_a, anna, ben, carla):
-    conversation = conversation_make(anna, ben, text="Hallo Ben")
-    conversation_make(anna, carla, text="Hallo Carla")  # not Ben's
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Hallo Ben")
+    ConversationFactory(sender=anna, recipients=[carla], text="Hallo Carla")  # not Ben's
     api = token_client(town_a, issue_token(town_a, ben))
 
     listing = api.get("/api/v1/conversations/").json()
@@ -33,7 +33,7 @@ def test_a_resident_lists_reads_and_writes_with_a_token(town_a, anna, ben, carla
 
 
 def test_outsiders_get_404_and_bad_input_400(town_a, anna, ben, carla):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     outsider = token_client(town_a, issue_token(town_a, carla))
     assert outsider.get(f"/api/v1/conversations/{conversation.pk}/messages/").status_code == 404
     assert outsider.post(f"/api/v1/conversations/{conversation.pk}/messages/send/", {"text": "x"},
@@ -50,7 +50,7 @@ def test_outsiders_get_404_and_bad_input_400(town_a, anna, ben, carla):
 def test_a_blocked_sender_gets_403_with_the_reason(town_a, anna, ben):
     from modules.conversations import services
 
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     services.block_create(acting_user=anna, blocked_id=ben.pk)
     response = token_client(town_a, issue_token(town_a, ben)).post(
         f"/api/v1/conversations/{conversation.pk}/messages/send/", {"text": "Hallo"}, content_type="application/json"

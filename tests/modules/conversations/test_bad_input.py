@@ -9,13 +9,14 @@ from django.utils.translation import ngettext
 
 from modules.conversations import services
 from modules.conversations.models import Conversation, Message
-from tests.conftest import logged_in_client
-from tests.modules.conversations.conftest import conversation_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.conversations.factories import ConversationFactory
 
 
 @pytest.mark.parametrize("text", ["", "   \n  "])
 def test_an_empty_message_is_refused(town_a, anna, ben, text):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     response = logged_in_client(town_a, anna).post(f"/conversations/{conversation.pk}/", {"text": text})
     assert response.status_code == 400
     assert _("Please write a message.") in response.content.decode()
@@ -23,14 +24,14 @@ def test_an_empty_message_is_refused(town_a, anna, ben, text):
 
 
 def test_a_nul_character_is_refused(town_a, anna, ben):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     response = logged_in_client(town_a, anna).post(f"/conversations/{conversation.pk}/", {"text": "a\x00b"})
     assert response.status_code == 400
     assert conversation.messages.count() == 1
 
 
 def test_an_oversized_message_is_refused(town_a, anna, ben):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     response = logged_in_client(town_a, anna).post(
         f"/conversations/{conversation.pk}/", {"text": "x" * (services.TEXT_MAX_LENGTH + 1)}
     )
@@ -42,7 +43,11 @@ def test_an_oversized_message_is_refused(town_a, anna, ben):
 
 
 def test_markup_is_shown_as_text_never_run(town_a, anna, ben):
-    conversation = conversation_make(anna, ben, text='<script>alert("x")</script><img src=x onerror=alert(1)>')
+    conversation = ConversationFactory(
+        sender=anna,
+        recipients=[ben],
+        text='<script>alert("x")</script><img src=x onerror=alert(1)>',
+    )
     page = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<img src=x" not in page and '<script>alert("x")' not in page
@@ -59,7 +64,7 @@ def test_writing_only_to_yourself_is_refused(town_a, anna):
 
 
 def test_more_than_eight_people_are_refused(town_a, anna):
-    people = [user_make(f"person{number}@example.org") for number in range(8)]  # 9 with Anna
+    people = [UserFactory(email=f"person{number}@example.org") for number in range(8)]  # 9 with Anna
     query = "&".join(f"to={p.pk}" for p in people)
     response = logged_in_client(town_a, anna).post(
         f"/conversations/new/?{query}", {"recipients": [p.pk for p in people], "text": "Alle zusammen"}
@@ -76,7 +81,7 @@ def test_more_than_eight_people_are_refused(town_a, anna):
         ) % {"max": 7}
     ]
     # eight in all is fine
-    conversation_make(anna, *people[:7], text="Acht")
+    ConversationFactory(sender=anna, recipients=people[:7], text="Acht")
     assert Conversation.objects.get().participants.count() == 8
 
 
@@ -90,7 +95,7 @@ def test_no_recipient_and_a_stranger_id_in_the_form_are_refused(town_a, anna, be
 def test_a_message_the_word_filter_refuses_is_not_stored(town_a, anna, ben, monkeypatch):
     from modules.moderation import facade as moderation
 
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
 
     def refuse(text):
         raise ValidationError("Dieses Wort ist hier nicht erlaubt: „Mist“.")
@@ -105,8 +110,8 @@ def test_a_message_the_word_filter_refuses_is_not_stored(town_a, anna, ben, monk
 def test_new_accounts_hit_the_daily_message_limit(town_a, ben):
     from modules.moderation.conf import DEFAULTS
 
-    newbie = user_make("neu@example.org", new=True)
-    conversation = conversation_make(newbie, ben, text="1")
+    newbie = UserFactory(email="neu@example.org", new_account=True)
+    conversation = ConversationFactory(sender=newbie, recipients=[ben], text="1")
     for number in range(DEFAULTS["messages_per_day"] - 1):
         services.message_send(conversation=conversation, acting_user=newbie, text=str(number))
     response = logged_in_client(town_a, newbie).post(f"/conversations/{conversation.pk}/", {"text": "Zu viel"})

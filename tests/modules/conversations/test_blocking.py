@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from modules.conversations import selectors, services
 from modules.conversations.models import Block, Message
-from tests.conftest import logged_in_client
-from tests.modules.conversations.conftest import conversation_make
+from tests.helpers import logged_in_client
+from tests.modules.conversations.factories import ConversationFactory
 
 
 def test_the_blocked_person_can_neither_write_nor_start_a_conversation_with_the_blocker(town_a, anna, ben):
-    conversation = conversation_make(ben, anna, text="Hallo Anna")
+    conversation = ConversationFactory(sender=ben, recipients=[anna], text="Hallo Anna")
     anna_client = logged_in_client(town_a, anna)
 
     # when: Anna blocks Ben from the conversation page
@@ -40,9 +40,9 @@ def test_the_blocked_person_can_neither_write_nor_start_a_conversation_with_the_
 
 
 def _third(town):
-    from tests.modules.conversations.conftest import user_make
+    from tests.accounts.factories import UserFactory
 
-    return user_make("dritte@example.org")
+    return UserFactory(email="dritte@example.org")
 
 
 def test_the_blocker_no_longer_sees_or_hears_the_blocked_persons_group_messages(
@@ -50,7 +50,7 @@ def test_the_blocker_no_longer_sees_or_hears_the_blocked_persons_group_messages(
 ):
     from modules.notifications.models import Notification
 
-    group = conversation_make(carla, anna, ben, text="Wer kommt mit?")
+    group = ConversationFactory(sender=carla, recipients=[anna, ben], text="Wer kommt mit?")
     services.block_create(acting_user=anna, blocked_id=ben.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -68,7 +68,7 @@ def test_the_blocker_no_longer_sees_or_hears_the_blocked_persons_group_messages(
 
 
 def test_unblocking_from_the_list_page_lets_the_person_write_again(town_a, anna, ben):
-    conversation = conversation_make(ben, anna)
+    conversation = ConversationFactory(sender=ben, recipients=[anna])
     services.block_create(acting_user=anna, blocked_id=ben.pk)
     client = logged_in_client(town_a, anna)
 
@@ -83,7 +83,7 @@ def test_unblocking_from_the_list_page_lets_the_person_write_again(town_a, anna,
 
 
 def test_the_blocker_cannot_write_either_until_unblocking(anna, ben):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     services.block_create(acting_user=anna, blocked_id=ben.pk)
     with pytest.raises(PermissionDenied) as error:
         services.message_send(conversation=conversation, acting_user=anna, text="Hallo")

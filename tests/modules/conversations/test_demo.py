@@ -5,12 +5,12 @@ from __future__ import annotations
 from demo.data import email_of
 from modules.conversations import demo, selectors
 from modules.conversations.models import Conversation, Message
-from tests.modules.conversations.conftest import user_make
+from tests.accounts.factories import UserFactory
 
 
 def test_load_creates_one_conversation_and_is_idempotent(in_town_a):
-    maria = user_make(email_of("maria.weber"), name="Maria Weber")
-    thomas = user_make(email_of("thomas.mueller"), name="Thomas Müller")
+    maria = UserFactory(email=email_of("maria.weber"), name="Maria Weber")
+    thomas = UserFactory(email=email_of("thomas.mueller"), name="Thomas Müller")
 
     assert demo.load() == 6
     assert demo.load() == 0

@@ -8,7 +8,7 @@ from django.db import connection
 
 from modules.conversations import facade
 from modules.conversations.models import Conversation, Message
-from tests.conftest import logged_in_client
+from tests.helpers import logged_in_client
 
 
 def test_start_url_leads_to_a_form_for_that_resident(town_a, anna, ben):

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 
 from modules.moderation.capabilities import moderated_content_kinds
 from modules.moderation.facade import report_url
-from tests.conftest import logged_in_client
-from tests.modules.conversations.conftest import conversation_make
+from tests.helpers import logged_in_client
+from tests.modules.conversations.factories import ConversationFactory, MessageFactory
 
 
 def test_each_message_of_the_others_has_a_report_link(town_a, anna, ben):
-    conversation = conversation_make(anna, ben, text="Komischer Text")
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Komischer Text")
     message = conversation.messages.get()
     link = report_url(kind="conversations.message", object_id=message.pk)
     assert link in logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
@@ -20,10 +20,9 @@ def test_each_message_of_the_others_has_a_report_link(town_a, anna, ben):
 
 
 def test_moderators_get_the_reported_message_only(anna, ben):
-    conversation = conversation_make(anna, ben, text="Erste Nachricht")
-    from modules.conversations.models import Message
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Erste Nachricht")
 
-    second = Message.objects.create(conversation=conversation, sender=ben, text="Die gemeldete")
+    second = MessageFactory(conversation=conversation, sender=ben, text="Die gemeldete")
     kind = moderated_content_kinds()["conversations.message"]
 
     summary = kind.get(second.pk)
@@ -34,7 +33,7 @@ def test_moderators_get_the_reported_message_only(anna, ben):
 
 
 def test_a_hidden_message_shows_as_hidden_to_the_others(town_a, anna, ben):
-    conversation = conversation_make(anna, ben, text="Beleidigung")
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Beleidigung")
     message = conversation.messages.get()
     kind = moderated_content_kinds()["conversations.message"]
 
@@ -56,14 +55,14 @@ def test_a_hidden_message_shows_as_hidden_to_the_others(town_a, anna, ben):
 
 
 def test_someone_outside_the_conversation_cannot_read_a_message_through_the_report_page(town_a, anna, ben, carla):
-    conversation = conversation_make(anna, ben, text="Nur für Ben")
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Nur für Ben")
     message = conversation.messages.get()
     page = logged_in_client(town_a, carla).get(report_url(kind="conversations.message", object_id=message.pk))
     assert page.status_code == 404 and "Nur für Ben" not in page.content.decode()
 
 
 def test_only_participants_count_as_able_to_see_a_message(anna, ben, carla):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     message = conversation.messages.get()
     visible_to = moderated_content_kinds()["conversations.message"].visible_to
     assert visible_to(message.pk, ben) and visible_to(message.pk, anna)

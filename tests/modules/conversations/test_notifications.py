@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modules.conversations import services
 from modules.notifications.models import Notification
-from tests.modules.conversations.conftest import conversation_make
+from tests.modules.conversations.factories import ConversationFactory
 
 
 def _notified(message) -> list[int]:
@@ -17,7 +17,7 @@ def test_the_others_are_notified_with_a_link_to_the_message(
     anna, ben, carla, eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        conversation = conversation_make(anna, ben, carla, text="Treffen um 8?")
+        conversation = ConversationFactory(sender=anna, recipients=[ben, carla], text="Treffen um 8?")
     message = conversation.messages.get()
 
     assert _notified(message) == sorted([ben.pk, carla.pk])
@@ -30,7 +30,7 @@ def test_the_others_are_notified_with_a_link_to_the_message(
 
 def test_a_message_is_notified_once_even_when_notify_runs_twice(anna, ben, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        conversation = conversation_make(anna, ben)
+        conversation = ConversationFactory(sender=anna, recipients=[ben])
     message = conversation.messages.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.message_notify(message=message)
@@ -40,7 +40,7 @@ def test_a_message_is_notified_once_even_when_notify_runs_twice(anna, ben, eager
 
 
 def test_whoever_blocked_the_sender_is_not_notified(anna, ben, carla, eager, django_capture_on_commit_callbacks):
-    group = conversation_make(anna, ben, carla)
+    group = ConversationFactory(sender=anna, recipients=[ben, carla])
     services.block_create(acting_user=carla, blocked_id=ben.pk)
     with django_capture_on_commit_callbacks(execute=True):
         message = services.message_send(conversation=group, acting_user=ben, text="Hallo zusammen")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from modules.conversations import selectors
-from modules.conversations.models import Conversation, Message, Participant
-from tests.conftest import logged_in_client
-from tests.modules.conversations.conftest import conversation_make
+from modules.conversations.models import Conversation, Participant
+from tests.helpers import logged_in_client
+from tests.modules.conversations.factories import ConversationFactory, MessageFactory
 
 
 def test_a_resident_starts_a_conversation_and_the_other_reads_and_answers(town_a, anna, ben):
@@ -44,9 +44,9 @@ def test_a_resident_starts_a_conversation_and_the_other_reads_and_answers(town_a
 
 
 def test_the_conversation_page_lists_messages_oldest_first_with_sender_and_time(town_a, anna, ben):
-    conversation = conversation_make(anna, ben, text="Erste")
-    Message.objects.create(conversation=conversation, sender=ben, text="Zweite")
-    Message.objects.create(conversation=conversation, sender=anna, text="Dritte")
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Erste")
+    MessageFactory(conversation=conversation, sender=ben, text="Zweite")
+    MessageFactory(conversation=conversation, sender=anna, text="Dritte")
 
     page = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
 
@@ -55,20 +55,20 @@ def test_the_conversation_page_lists_messages_oldest_first_with_sender_and_time(
 
 
 def test_writing_to_the_same_person_again_reuses_the_conversation(town_a, anna, ben):
-    first = conversation_make(anna, ben, text="Eins")
+    first = ConversationFactory(sender=anna, recipients=[ben], text="Eins")
     # the link to Ben goes straight to the existing conversation
     client = logged_in_client(town_a, anna)
     response = client.get(f"/conversations/new/?to={ben.pk}")
     assert response.status_code == 302 and response["Location"] == f"/conversations/{first.pk}/"
     # and Ben writing to Anna lands in it too
-    again = conversation_make(ben, anna, text="Zwei")
+    again = ConversationFactory(sender=ben, recipients=[anna], text="Zwei")
     assert again.pk == first.pk
     assert Conversation.objects.count() == 1
 
 
 def test_a_group_of_three_and_the_list_shows_newest_activity_first(town_a, anna, ben, carla):
-    older = conversation_make(anna, ben, text="Zu zweit")
-    group = conversation_make(anna, ben, carla, text="Zu dritt")
+    older = ConversationFactory(sender=anna, recipients=[ben], text="Zu zweit")
+    group = ConversationFactory(sender=anna, recipients=[ben, carla], text="Zu dritt")
     assert not group.is_direct and Participant.objects.filter(conversation=group).count() == 3
 
     page = logged_in_client(town_a, ben).get("/conversations/").content.decode()
@@ -81,9 +81,9 @@ def test_a_group_of_three_and_the_list_shows_newest_activity_first(town_a, anna,
 
 
 def test_unread_counts_per_conversation_and_in_total(town_a, anna, ben, carla):
-    one = conversation_make(anna, ben, text="a")
-    Message.objects.create(conversation=one, sender=anna, text="b")
-    conversation_make(carla, ben, text="c")
+    one = ConversationFactory(sender=anna, recipients=[ben], text="a")
+    MessageFactory(conversation=one, sender=anna, text="b")
+    ConversationFactory(sender=carla, recipients=[ben], text="c")
     rows = {c.pk: c.unread for c in selectors.conversation_list_for(user=ben)}
     assert rows[one.pk] == 2 and sum(rows.values()) == 3
     assert selectors.unread_total(user=ben) == 3
@@ -99,9 +99,9 @@ def test_unread_counts_per_conversation_and_in_total(town_a, anna, ben, carla):
 
 
 def test_the_poll_endpoint_returns_only_newer_messages_as_json(town_a, anna, ben):
-    conversation = conversation_make(anna, ben, text="Alt")
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Alt")
     first = conversation.messages.get()
-    Message.objects.create(conversation=conversation, sender=anna, text="Neu <b>fett</b>")
+    MessageFactory(conversation=conversation, sender=anna, text="Neu <b>fett</b>")
 
     response = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/poll/?after={first.pk}")
 
@@ -115,7 +115,7 @@ def test_the_poll_endpoint_returns_only_newer_messages_as_json(town_a, anna, ben
 
 
 def test_the_page_loads_the_polling_script_as_a_static_file(town_a, anna, ben):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     page = logged_in_client(town_a, ben).get(f"/conversations/{conversation.pk}/").content.decode()
     assert "conversations/poll.js" in page and 'data-poll-url="/conversations/' in page
     assert "<script>" not in page.split("<main", 1)[1]  # nothing inline
@@ -123,7 +123,7 @@ def test_the_page_loads_the_polling_script_as_a_static_file(town_a, anna, ben):
 
 
 def test_leaving_a_group_removes_it_from_your_list_and_stops_its_messages(town_a, anna, ben, carla):
-    group = conversation_make(anna, ben, carla, text="Wer kommt?")
+    group = ConversationFactory(sender=anna, recipients=[ben, carla], text="Wer kommt?")
     client = logged_in_client(town_a, ben)
     assert _("Leave this conversation") in client.get(f"/conversations/{group.pk}/").content.decode()
 
@@ -136,7 +136,7 @@ def test_leaving_a_group_removes_it_from_your_list_and_stops_its_messages(town_a
 
 
 def test_a_one_to_one_conversation_cannot_be_left(town_a, anna, ben):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     client = logged_in_client(town_a, ben)
     assert _("Leave this conversation") not in client.get(f"/conversations/{conversation.pk}/").content.decode()
     client.post(f"/conversations/{conversation.pk}/leave/")
@@ -145,12 +145,12 @@ def test_a_one_to_one_conversation_cannot_be_left(town_a, anna, ben):
 
 def test_the_list_pages_through_many_conversations(town_a, anna):
     from modules.conversations.views import LIST_PAGE_SIZE
-    from tests.modules.conversations.conftest import user_make
+    from tests.accounts.factories import UserFactory
 
-    people = [user_make(f"nachbar{number}@example.org") for number in range(LIST_PAGE_SIZE + 1)]
-    oldest = conversation_make(people[0], anna, text="Älteste")
+    people = [UserFactory(email=f"nachbar{number}@example.org") for number in range(LIST_PAGE_SIZE + 1)]
+    oldest = ConversationFactory(sender=people[0], recipients=[anna], text="Älteste")
     for person in people[1:]:
-        conversation_make(person, anna, text="Neuer")
+        ConversationFactory(sender=person, recipients=[anna], text="Neuer")
     client = logged_in_client(town_a, anna)
     first = client.get("/conversations/").content.decode()
     assert f"/conversations/{oldest.pk}/" not in first and "?page=2" in first

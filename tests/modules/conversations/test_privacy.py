@@ -8,9 +8,10 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.conversations.models import Message
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import TownClient, admin_of, host_of, logged_in_client
-from tests.modules.conversations.conftest import conversation_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client
+from tests.modules.conversations.factories import ConversationFactory
 
 
 def _routes(pk: int) -> list[tuple[str, str]]:
@@ -25,8 +26,8 @@ def _routes(pk: int) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.MODERATOR, Role.ADMIN])
 def test_people_outside_the_conversation_get_404_whatever_their_role(town_a, anna, ben, role):
-    conversation = conversation_make(anna, ben, text="Nur für uns zwei")
-    outsider = user_make(f"aussen-{role}@example.org", role=role)
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Nur für uns zwei")
+    outsider = UserFactory(email=f"aussen-{role}@example.org", role=role)
     client = logged_in_client(town_a, outsider)
 
     for method, url in _routes(conversation.pk):
@@ -37,7 +38,7 @@ def test_people_outside_the_conversation_get_404_whatever_their_role(town_a, ann
 
 
 def test_anonymous_visitors_are_sent_to_the_login_and_the_api_says_401(town_a, anna, ben):
-    conversation = conversation_make(anna, ben)
+    conversation = ConversationFactory(sender=anna, recipients=[ben])
     client = TownClient(host_of(town_a))
     for url in (f"/conversations/{conversation.pk}/", f"/conversations/{conversation.pk}/poll/", "/conversations/"):
         response = client.get(url)
@@ -47,9 +48,9 @@ def test_anonymous_visitors_are_sent_to_the_login_and_the_api_says_401(town_a, a
 
 def test_town_b_sees_nothing_of_town_a_even_with_the_same_ids(town_a, town_b, anna, ben):
     # given: a conversation in A between Anna and Ben; in B a person with Anna's id and e-mail
-    conversation = conversation_make(anna, ben, text="Geheim in Altdorf")
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Geheim in Altdorf")
     with schema_context(town_b.schema_name):
-        twin = user_make("anna@example.org", name="Anna Zwilling")
+        twin = UserFactory(email="anna@example.org", name="Anna Zwilling")
         twin_token = issue_token(town_b, twin)
     client_b = logged_in_client(town_b, twin)
     admin_b = logged_in_client(town_b, admin_of(town_b))
@@ -70,7 +71,7 @@ def test_town_b_sees_nothing_of_town_a_even_with_the_same_ids(town_a, town_b, an
 
 def test_a_person_of_town_b_cannot_be_added_to_a_conversation_in_town_a(town_a, town_b, anna):
     with schema_context(town_b.schema_name):
-        only_in_b = user_make("nur-in-bergdorf@example.org")
+        only_in_b = UserFactory(email="nur-in-bergdorf@example.org", verified=False)  # its id changes below
         foreign_id = only_in_b.pk + 1000  # an id that only B has (A has no user with it)
         from accounts.models import User
 

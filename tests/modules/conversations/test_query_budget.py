@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import logged_in_client
-from tests.modules.conversations.conftest import conversation_make, messages_bulk
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import logged_in_client
+from tests.modules.conversations.factories import ConversationFactory, messages_bulk
 
 
 def _count(client, path: str) -> int:
@@ -21,8 +21,8 @@ def _count(client, path: str) -> int:
 
 @pytest.mark.parametrize("path", ["poll", "detail", "list", "api-messages", "api-list"])
 def test_query_count_does_not_grow_with_the_number_of_messages(town_a, anna, ben, carla, path, record_property):
-    conversation = conversation_make(anna, ben, carla)
-    conversation_make(ben, carla)
+    conversation = ConversationFactory(sender=anna, recipients=[ben, carla])
+    ConversationFactory(sender=ben, recipients=[carla])
     paths = {
         "poll": f"/conversations/{conversation.pk}/poll/?after=0",
         "detail": f"/conversations/{conversation.pk}/",

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from modules.directory import selectors, services
-from tests.modules.directory.conftest import ALWAYS, business_make, town_admin
+from tests.accounts.factories import town_admin
+from tests.modules.directory.factories import BusinessFactory
+from tests.modules.directory.helpers import ALWAYS
 
 
 def test_list_and_detail(in_town_a, village, client_a):
     # given
-    business = business_make("Hofladen API", categories=("hofladen",), ortsgemeinde=village, delivers=True,
-                             phone="0123", hours=ALWAYS)
-    business_make("Noch geheim", approve=False)
+    business = BusinessFactory(
+        name="Hofladen API",
+        categories=("hofladen",),
+        ortsgemeinde=village,
+        delivers=True,
+        phone="0123",
+        hours=ALWAYS,
+    )
+    BusinessFactory(name="Noch geheim", approve=False)
     # when
     listing = client_a.get("/api/v1/directory/businesses/").json()
     detail = client_a.get(f"/api/v1/directory/businesses/{business.slug}/").json()
@@ -25,8 +33,8 @@ def test_list_and_detail(in_town_a, village, client_a):
 
 
 def test_filters(in_town_a, village, other_village, client_a):
-    business_make("Offen Oben", ortsgemeinde=village, hours=ALWAYS, categories=("baeckerei",))
-    closed = business_make("Zu Unten", ortsgemeinde=other_village, hours=ALWAYS, delivers=True)
+    BusinessFactory(name="Offen Oben", ortsgemeinde=village, hours=ALWAYS, categories=("baeckerei",))
+    closed = BusinessFactory(name="Zu Unten", ortsgemeinde=other_village, hours=ALWAYS, delivers=True)
     services.opening_exception_add(business=closed, acting_user=town_admin(), start_date=selectors.today_local())
 
     def names(**params):
@@ -40,13 +48,13 @@ def test_filters(in_town_a, village, other_village, client_a):
 
 
 def test_pending_and_unknown_businesses_are_404(in_town_a, client_a):
-    pending = business_make("Wartet", approve=False)
+    pending = BusinessFactory(name="Wartet", approve=False)
     assert client_a.get(f"/api/v1/directory/businesses/{pending.slug}/").status_code == 404
     assert client_a.get("/api/v1/directory/businesses/gibt-es-nicht/").status_code == 404
 
 
 def test_etag_answers_304_until_the_entry_changes(in_town_a, client_a):
-    business = business_make("Mit ETag")
+    business = BusinessFactory(name="Mit ETag")
     url = f"/api/v1/directory/businesses/{business.slug}/"
     etag = client_a.get(url)["ETag"]
     assert client_a.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
@@ -57,6 +65,6 @@ def test_etag_answers_304_until_the_entry_changes(in_town_a, client_a):
 
 
 def test_the_api_is_read_only(in_town_a, admin_client_a):
-    business = business_make("Nur lesen")
+    business = BusinessFactory(name="Nur lesen")
     assert admin_client_a.post("/api/v1/directory/businesses/", {"name": "x"}).status_code == 405
     assert admin_client_a.post(f"/api/v1/directory/businesses/{business.slug}/").status_code == 405

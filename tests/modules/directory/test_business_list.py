@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import time
 
 import pytest
 from django.contrib.postgres.search import SearchVector
@@ -15,8 +15,11 @@ from django_tenants.utils import schema_context
 from modules.directory import opening_hours, selectors, services
 from modules.directory.models import Business, BusinessStatus, OpeningInterval
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.conftest import logged_in_client
-from tests.modules.directory.conftest import ALWAYS, business_make, category, town_admin, user_make
+from tests.accounts.factories import UserFactory, town_admin
+from tests.billing.factories import PromotionFactory
+from tests.helpers import logged_in_client
+from tests.modules.directory.factories import BusinessCategoryFactory, BusinessFactory
+from tests.modules.directory.helpers import ALWAYS
 from town.models import Organisation, OrganisationKind
 
 
@@ -25,27 +28,27 @@ def _names(response) -> list[str]:
 
 
 def test_search_uses_german_stemming(in_town_a, client_a):
-    business_make("Holzofenbäckerei Berg", description="Frische Brötchen und Kuchen jeden Morgen.")
-    business_make("Schreinerei Tal", description="Möbel nach Maß.")
+    BusinessFactory(name="Holzofenbäckerei Berg", description="Frische Brötchen und Kuchen jeden Morgen.")
+    BusinessFactory(name="Schreinerei Tal", description="Möbel nach Maß.")
     assert _names(client_a.get("/directory/", {"q": "Brötchen"})) == ["Holzofenbäckerei Berg"]
     assert _names(client_a.get("/directory/", {"q": "Schreinereien"})) == ["Schreinerei Tal"]
 
 
 def test_search_finds_category_and_place(in_town_a, village, client_a):
-    business_make("Hof Sonnenschein", categories=("hofladen",), ortsgemeinde=village)
-    business_make("Friseur Kamm", categories=("dienstleistungen",))
+    BusinessFactory(name="Hof Sonnenschein", categories=("hofladen",), ortsgemeinde=village)
+    BusinessFactory(name="Friseur Kamm", categories=("dienstleistungen",))
     assert _names(client_a.get("/directory/", {"q": "Hofladen"})) == ["Hof Sonnenschein"]
     assert _names(client_a.get("/directory/", {"q": "Oberdorf"})) == ["Hof Sonnenschein"]
 
 
 def test_filters_category_village_delivery_and_open_now(in_town_a, village, other_village, client_a):
     # given
-    business_make("Bäcker Oben", categories=("baeckerei",), ortsgemeinde=village, delivers=True, hours=ALWAYS)
-    business_make("Bäcker Unten", categories=("baeckerei",), ortsgemeinde=other_village, hours=[])
-    holiday = business_make("Bäcker Urlaub", categories=("baeckerei",), ortsgemeinde=village, hours=ALWAYS)
+    BusinessFactory(name="Bäcker Oben", categories=("baeckerei",), ortsgemeinde=village, delivers=True, hours=ALWAYS)
+    BusinessFactory(name="Bäcker Unten", categories=("baeckerei",), ortsgemeinde=other_village, hours=[])
+    holiday = BusinessFactory(name="Bäcker Urlaub", categories=("baeckerei",), ortsgemeinde=village, hours=ALWAYS)
     services.opening_exception_add(business=holiday, acting_user=town_admin(), start_date=selectors.today_local())
-    business_make("Metzger Oben", categories=("metzgerei",), ortsgemeinde=village, hours=ALWAYS)
-    business_make("Wartet noch", categories=("baeckerei",), ortsgemeinde=village, approve=False, hours=ALWAYS)
+    BusinessFactory(name="Metzger Oben", categories=("metzgerei",), ortsgemeinde=village, hours=ALWAYS)
+    BusinessFactory(name="Wartet noch", categories=("baeckerei",), ortsgemeinde=village, approve=False, hours=ALWAYS)
     # then
     assert _names(client_a.get("/directory/", {"category": "baeckerei"})) == [
         "Bäcker Oben", "Bäcker Unten", "Bäcker Urlaub"
@@ -59,35 +62,34 @@ def test_filters_category_village_delivery_and_open_now(in_town_a, village, othe
 
 
 def test_the_residents_own_village_comes_first(in_town_a, village, other_village):
-    business_make("A im Unterdorf", ortsgemeinde=other_village)
-    business_make("Z im Oberdorf", ortsgemeinde=village)
-    resident = user_make("oben@example.org", ortsgemeinde=village)
+    BusinessFactory(name="A im Unterdorf", ortsgemeinde=other_village)
+    BusinessFactory(name="Z im Oberdorf", ortsgemeinde=village)
+    resident = UserFactory(email="oben@example.org", ortsgemeinde=village)
     response = logged_in_client(in_town_a, resident).get("/directory/")
     assert _names(response) == ["Z im Oberdorf", "A im Unterdorf"]
 
 
 def test_open_now_is_shown_on_the_cards(in_town_a, client_a):
-    business_make("Immer offen", hours=ALWAYS)
-    business_make("Nie offen", hours=[])
+    BusinessFactory(name="Immer offen", hours=ALWAYS)
+    BusinessFactory(name="Nie offen", hours=[])
     page = client_a.get("/directory/").content.decode()
     assert _("Closed now") in page
     assert "00:00" in page  # "open until 00:00"
 
 
 def _promote(town, *, slot_key: str, name: str, target_id: int | None = None, text: str = "") -> None:
-    from billing.models import Promotion
 
     with schema_context("public"):
-        Promotion.objects.create(
+        PromotionFactory(
             tenant=town, slot_key=slot_key, target_id=target_id, sponsor_organisation_id=1, sponsor_name=name,
-            link_url="/directory/", text=text, starts_at=timezone.now() - timedelta(hours=1),
+            link_url="/directory/", text=text,
         )
 
 
 def test_a_sponsored_entry_is_the_first_card_of_its_category_and_labelled(in_town_a, client_a, town_b):
     # given
-    business_make("Bäcker Normal", categories=("baeckerei",))
-    bakery = category("baeckerei")
+    BusinessFactory(name="Bäcker Normal", categories=("baeckerei",))
+    bakery = BusinessCategoryFactory(slug="baeckerei")
     _promote(in_town_a, slot_key="directory.category-top", name="Bäckerei Gold", target_id=bakery.pk)
     _promote(in_town_a, slot_key="directory.category-top", name="Zweiter Sponsor", target_id=bakery.pk)
     _promote(town_b, slot_key="directory.category-top", name="Sponsor aus B", target_id=bakery.pk)
@@ -101,23 +103,23 @@ def test_a_sponsored_entry_is_the_first_card_of_its_category_and_labelled(in_tow
     assert "Sponsor aus B" not in page
     assert "Bäckerei Gold" not in other
     # the same for a signed-in resident: no personalisation
-    resident_page = logged_in_client(in_town_a, user_make("r@example.org")).get(
+    resident_page = logged_in_client(in_town_a, UserFactory(email="r@example.org")).get(
         "/directory/", {"category": "baeckerei"}).content.decode()
     assert "Bäckerei Gold" in resident_page
 
 
 def test_with_nothing_sold_there_is_no_sponsored_card(in_town_a, client_a):
-    business_make("Bäcker Normal", categories=("baeckerei",))
+    BusinessFactory(name="Bäcker Normal", categories=("baeckerei",))
     assert _("Sponsored") not in client_a.get("/directory/", {"category": "baeckerei"}).content.decode()
 
 
 def test_home_widget_shows_open_businesses_nearby_and_sponsored_cards(in_town_a, village, other_village):
     # given
-    business_make("Offen Unten", ortsgemeinde=other_village, hours=ALWAYS)
-    business_make("Offen Oben", ortsgemeinde=village, hours=ALWAYS)
-    business_make("Zu Oben", ortsgemeinde=village, hours=[])
+    BusinessFactory(name="Offen Unten", ortsgemeinde=other_village, hours=ALWAYS)
+    BusinessFactory(name="Offen Oben", ortsgemeinde=village, hours=ALWAYS)
+    BusinessFactory(name="Zu Oben", ortsgemeinde=village, hours=[])
     _promote(in_town_a, slot_key="directory.home", name="Hofladen Sponsor", text="Frische Eier")
-    resident = user_make("heim@example.org", ortsgemeinde=village)
+    resident = UserFactory(email="heim@example.org", ortsgemeinde=village)
     # when
     page = logged_in_client(in_town_a, resident).get("/").content.decode()
     # then
@@ -129,7 +131,7 @@ def test_home_widget_shows_open_businesses_nearby_and_sponsored_cards(in_town_a,
 
 def _bulk_businesses(count: int) -> None:
     """`count` approved businesses with two intervals a day, made in bulk (the services are too slow for 1,000)."""
-    bakery = category("baeckerei")
+    bakery = BusinessCategoryFactory(slug="baeckerei")
     start = Organisation.objects.count()
     organisations = Organisation.objects.bulk_create(
         Organisation(name=f"Betrieb {start + i}", slug=f"betrieb-{start + i}", kind=OrganisationKind.BUSINESS)
@@ -198,8 +200,8 @@ def test_the_home_widget_costs_one_query_while_cached(in_town_a, client_a):
 
 
 def test_open_now_filter_helper_matches_the_pure_function(in_town_a):
-    open_one = business_make("Offen", hours=ALWAYS)
-    business_make("Zu", hours=[opening_hours.Interval(0, time(0), time(0, 1))])
+    open_one = BusinessFactory(name="Offen", hours=ALWAYS)
+    BusinessFactory(name="Zu", hours=[opening_hours.Interval(0, time(0), time(0, 1))])
     moment = timezone.now()
     expected = {b.pk for b in selectors.business_list_visible(with_hours=True) if selectors.business_is_open(b, moment)}
     assert set(selectors.business_ids_open_at(moment)) == expected
@@ -208,7 +210,7 @@ def test_open_now_filter_helper_matches_the_pure_function(in_town_a):
 
 def test_open_now_follows_an_edit_at_once(in_town_a, client_a):
     # given: 'open now' is cached for the minute
-    business = business_make("Gleich zu", hours=ALWAYS)
+    business = BusinessFactory(name="Gleich zu", hours=ALWAYS)
     assert _names(client_a.get("/directory/", {"open_now": "on"})) == ["Gleich zu"]
     # when: the owner closes for today
     services.opening_exception_add(business=business, acting_user=town_admin(), start_date=selectors.today_local())

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from modules.directory import services
 from modules.directory.models import Business, BusinessStatus
-from tests.conftest import logged_in_client
-from tests.modules.directory.conftest import business_make, category, town_admin, user_make
+from tests.accounts.factories import UserFactory, town_admin
+from tests.helpers import logged_in_client
+from tests.modules.directory.factories import BusinessCategoryFactory, BusinessFactory
 from town.models import MembershipRole, Organisation, OrganisationKind, OrganisationMembership
 from town.people_services import user_can_publish_for
 
@@ -20,13 +21,15 @@ def test_signup_creates_an_unapproved_business_organisation(
     in_town_a, village, client_a, mails_sent_now, django_capture_on_commit_callbacks
 ):
     # given
-    baker = user_make("baecker@example.org", ortsgemeinde=village)
-    moderator = user_make("moderatorin@example.org", role=Role.MODERATOR)
+    baker = UserFactory(email="baecker@example.org", ortsgemeinde=village)
+    moderator = UserFactory(email="moderatorin@example.org", role=Role.MODERATOR)
     client = logged_in_client(in_town_a, baker)
     # when
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/directory/register/", {
-            "name": "Bäckerei Klein", "description": "Brot aus dem Holzofen.", "categories": [category("baeckerei").pk],
+            "name": "Bäckerei Klein", "description": "Brot aus dem Holzofen.", "categories": [BusinessCategoryFactory(
+                slug="baeckerei",
+            ).pk],
             "street": "Hauptstraße 3", "postal_code": "57520", "locality": "Oberdorf", "ortsgemeinde": village.pk,
             "phone": "02741 1234", "website": "https://baeckerei-klein.example", "delivers": "on",
         })
@@ -63,9 +66,9 @@ def test_signing_up_needs_an_account(client_a):
 def test_a_moderator_approves_and_the_applicant_is_told(in_town_a, client_a, mails_sent_now,
                                                         django_capture_on_commit_callbacks):
     # given
-    owner = user_make("hofladen@example.org")
-    business = business_make("Hofladen Wiese", owner=owner, approve=False)
-    moderator = user_make("mod@example.org", role=Role.MODERATOR)
+    owner = UserFactory(email="hofladen@example.org")
+    business = BusinessFactory(name="Hofladen Wiese", owner=owner, approve=False)
+    moderator = UserFactory(email="mod@example.org", role=Role.MODERATOR)
     back_office = logged_in_client(in_town_a, moderator)
     assert business.name in back_office.get("/directory/manage/applications/").content.decode()
     mail.outbox.clear()
@@ -88,8 +91,8 @@ def test_a_moderator_approves_and_the_applicant_is_told(in_town_a, client_a, mai
 def test_rejection_needs_a_reason_and_sends_it_to_the_applicant(in_town_a, mails_sent_now,
                                                                 django_capture_on_commit_callbacks):
     # given
-    owner = user_make("imbiss@example.org")
-    business = business_make("Imbiss Ecke", owner=owner, approve=False)
+    owner = UserFactory(email="imbiss@example.org")
+    business = BusinessFactory(name="Imbiss Ecke", owner=owner, approve=False)
     back_office = logged_in_client(in_town_a, town_admin())
     mail.outbox.clear()
     # when: no reason
@@ -121,8 +124,8 @@ def test_rejection_needs_a_reason_and_sends_it_to_the_applicant(in_town_a, mails
 
 
 def test_residents_cannot_review(in_town_a):
-    business = business_make("Kiosk", approve=False)
-    resident = user_make("neugierig@example.org")
+    business = BusinessFactory(name="Kiosk", approve=False)
+    resident = UserFactory(email="neugierig@example.org")
     client = logged_in_client(in_town_a, resident)
     assert client.get("/directory/manage/applications/").status_code == 403
     assert client.post(f"/directory/manage/applications/{business.slug}/approve/").status_code == 403
@@ -134,13 +137,15 @@ def test_residents_cannot_review(in_town_a):
 
 def test_the_owner_edits_the_entry_and_others_cannot(in_town_a, village, client_a):
     # given
-    owner = user_make("metzger@example.org")
-    business = business_make("Metzgerei Roth", owner=owner)
+    owner = UserFactory(email="metzger@example.org")
+    business = BusinessFactory(name="Metzgerei Roth", owner=owner)
     owner_client = logged_in_client(in_town_a, owner)
     # when
     response = owner_client.post(f"/directory/manage/{business.slug}/", {
         "name": "Metzgerei Roth & Sohn", "description": "Wurst aus eigener Schlachtung.",
-        "categories": [category("metzgerei").pk], "ortsgemeinde": village.pk, "phone": "02741 999",
+        "categories": [BusinessCategoryFactory(
+            slug="metzgerei",
+        ).pk], "ortsgemeinde": village.pk, "phone": "02741 999",
         "pickup": "on", "is_published": "on", "latitude": "50.704520", "longitude": "7.795100",
     })
     # then
@@ -151,7 +156,7 @@ def test_the_owner_edits_the_entry_and_others_cannot(in_town_a, village, client_
     assert Organisation.objects.get(pk=business.organisation_id).name == "Metzgerei Roth & Sohn"
     assert "Wurst aus eigener Schlachtung" in client_a.get(f"/directory/{business.slug}/").content.decode()
     # another resident is refused, and the entry stays as it is
-    stranger = logged_in_client(in_town_a, user_make("fremd@example.org"))
+    stranger = logged_in_client(in_town_a, UserFactory(email="fremd@example.org"))
     assert stranger.get(f"/directory/manage/{business.slug}/").status_code == 403
     assert stranger.post(f"/directory/manage/{business.slug}/", {"name": "Übernommen"}).status_code == 403
     business.refresh_from_db()
@@ -159,8 +164,8 @@ def test_the_owner_edits_the_entry_and_others_cannot(in_town_a, village, client_
 
 
 def test_the_owner_can_take_the_entry_offline(in_town_a, client_a):
-    owner = user_make("pause@example.org")
-    business = business_make("Café Pause", owner=owner)
+    owner = UserFactory(email="pause@example.org")
+    business = BusinessFactory(name="Café Pause", owner=owner)
     services.business_update(business=business, acting_user=owner, data={"is_published": False})
     assert client_a.get(f"/directory/{business.slug}/").status_code == 404
 
@@ -177,7 +182,7 @@ def test_the_owner_can_take_the_entry_offline(in_town_a, client_a):
 )
 def test_bad_entries_are_refused_with_a_message_and_nothing_is_stored(in_town_a, data, field):
     # given
-    applicant = user_make("falsch@example.org")
+    applicant = UserFactory(email="falsch@example.org")
     client = logged_in_client(in_town_a, applicant)
     organisations = Organisation.objects.count()
     # when
@@ -193,5 +198,5 @@ def test_bad_entries_are_refused_with_a_message_and_nothing_is_stored(in_town_a,
 
 
 def test_business_slugs_never_shadow_the_modules_own_paths(in_town_a):
-    business = business_make("Register")
+    business = BusinessFactory(name="Register")
     assert business.slug == "register-2"

@@ -13,8 +13,10 @@ from accounts.models import User
 from demo import data
 from modules.directory import demo, selectors
 from modules.directory.models import Business, BusinessStatus, OpeningException, OpeningInterval, WeeklyOffer
-from tests.conftest import logged_in_client
-from town.models import MembershipRole, OrganisationMembership, Ortsgemeinde, ResidentProfile
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.town.factories import ResidentProfileFactory
+from town.models import MembershipRole, OrganisationMembership, Ortsgemeinde
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -28,9 +30,8 @@ def demo_people(in_town_a) -> dict[str, User]:
     }
     people = {}
     for local, (name, role, village, _organisations) in data.PEOPLE.items():
-        people[local] = User.objects.create_user(email=data.email_of(local), password=data.PASSWORD, name=name,
-                                                 role=role)
-        ResidentProfile.objects.create(user=people[local], ortsgemeinde=villages[village])
+        people[local] = UserFactory(email=data.email_of(local), password=data.PASSWORD, name=name, role=role)
+        ResidentProfileFactory(user=people[local], ortsgemeinde=villages[village])
     return people
 
 

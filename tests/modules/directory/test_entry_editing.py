@@ -14,14 +14,15 @@ from PIL import Image
 
 from modules.directory import selectors, services
 from modules.directory.models import BusinessPhoto, OpeningException, OpeningInterval, WeeklyOffer
-from tests.conftest import logged_in_client
-from tests.modules.directory.conftest import business_make, image_upload, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import image_upload, logged_in_client
+from tests.modules.directory.factories import BusinessFactory
 
 
 @pytest.fixture
 def owner_and_business(in_town_a):
-    owner = user_make("laden@example.org")
-    return owner, business_make("Dorfladen Mitte", owner=owner)
+    owner = UserFactory(email="laden@example.org")
+    return owner, BusinessFactory(name="Dorfladen Mitte", owner=owner)
 
 
 def _hours_post(rows: list[tuple]) -> dict[str, str]:

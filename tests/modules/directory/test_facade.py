@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from modules.directory import facade
-from tests.modules.directory.conftest import ALWAYS, business_make
+from tests.modules.directory.factories import BusinessFactory
+from tests.modules.directory.helpers import ALWAYS
 
 
 def test_business_choices_lists_visible_businesses_with_the_village_first(in_town_a, village, other_village):
-    business_make("Aaa im Unterdorf", ortsgemeinde=other_village)
-    near = business_make("Zzz im Oberdorf", ortsgemeinde=village, hours=ALWAYS)
-    business_make("Wartet", approve=False, ortsgemeinde=village)
+    BusinessFactory(name="Aaa im Unterdorf", ortsgemeinde=other_village)
+    near = BusinessFactory(name="Zzz im Oberdorf", ortsgemeinde=village, hours=ALWAYS)
+    BusinessFactory(name="Wartet", approve=False, ortsgemeinde=village)
     assert [s.name for s in facade.business_choices()] == ["Aaa im Unterdorf", "Zzz im Oberdorf"]
     choices = facade.business_choices(ortsgemeinde_id=village.pk)
     assert [s.name for s in choices] == ["Zzz im Oberdorf", "Aaa im Unterdorf"]
@@ -23,6 +24,6 @@ def test_business_choices_lists_visible_businesses_with_the_village_first(in_tow
 
 
 def test_business_get_hides_what_is_not_public(in_town_a):
-    pending = business_make("Wartet", approve=False)
+    pending = BusinessFactory(name="Wartet", approve=False)
     assert facade.business_get(pending.pk) is None
     assert facade.business_get(999_999) is None

@@ -6,16 +6,17 @@ from django.db import connection
 
 from modules.directory import facade
 from modules.directory.models import Business, BusinessStatus
-from tests.conftest import admin_of, logged_in_client
-from tests.modules.directory.conftest import business_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import admin_of, logged_in_client
+from tests.modules.directory.factories import BusinessFactory
 
 
 def test_a_business_of_town_a_is_nowhere_in_town_b(town_a, town_b, client_b, admin_client_b):
     # given: the same name and slug would fit in B, yet B has no such business
     connection.set_tenant(town_a)
-    owner = user_make("baeckerin@example.org")
-    business = business_make("Bäckerei Grenzenlos", owner=owner)
-    pending = business_make("Wartet in A", approve=False)
+    owner = UserFactory(email="baeckerin@example.org")
+    business = BusinessFactory(name="Bäckerei Grenzenlos", owner=owner)
+    pending = BusinessFactory(name="Wartet in A", approve=False)
     connection.set_schema_to_public()
     # then: pages, vCard, API and back office of B know nothing of it
     for url in (f"/directory/{business.slug}/", f"/directory/{business.slug}/vcard/",

@@ -7,11 +7,11 @@ from django.contrib.staticfiles import finders
 
 from modules.directory.settings_form import DirectorySettingsForm
 from tenants.services import tenant_module_configure
-from tests.modules.directory.conftest import business_make
+from tests.modules.directory.factories import BusinessFactory
 
 
 def test_without_a_tile_server_there_is_no_map(in_town_a, client_a):
-    business = business_make("Ohne Karte", latitude="50.7", longitude="7.8")
+    business = BusinessFactory(name="Ohne Karte", latitude="50.7", longitude="7.8")
     page = client_a.get(f"/directory/{business.slug}/").content.decode()
     assert 'id="directory-map"' not in page
     assert "leaflet.js" not in page
@@ -22,8 +22,8 @@ def test_with_a_tile_server_the_map_uses_the_vendored_leaflet(in_town_a, client_
         "tile_url_template": "https://tiles.example.org/{z}/{x}/{y}.png", "attribution": "© OpenStreetMap",
     })
     try:
-        business = business_make("Mit Karte", latitude="50.7", longitude="7.8")
-        without_position = business_make("Ohne Position")
+        business = BusinessFactory(name="Mit Karte", latitude="50.7", longitude="7.8")
+        without_position = BusinessFactory(name="Ohne Position")
         page = client_a.get(f"/directory/{business.slug}/").content.decode()
         assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in page
         assert "/static/directory/vendor/leaflet/leaflet.js" in page

@@ -12,10 +12,12 @@ from django_tenants.utils import schema_context
 from accounts.models import Role
 from modules.directory import services, tasks
 from modules.directory.models import Business
-from modules.notifications.models import Notification, NotificationSettings
-from tests.conftest import host_of, logged_in_client
+from modules.notifications.models import Notification
+from tests.accounts.factories import UserFactory, town_admin
 from tests.fixtures_celery import wait_for
-from tests.modules.directory.conftest import business_make, town_admin, user_make
+from tests.helpers import host_of, logged_in_client
+from tests.modules.directory.factories import BusinessFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory
 
 
 @pytest.fixture
@@ -40,8 +42,8 @@ def test_an_application_notifies_each_moderator_and_admin_once(
     in_town_a, queued, no_quiet_hours, mailoutbox, django_capture_on_commit_callbacks
 ):
     # given
-    owner = user_make("baecker@example.org")
-    moderator = user_make("moderatorin@example.org", role=Role.MODERATOR)
+    owner = UserFactory(email="baecker@example.org")
+    moderator = UserFactory(email="moderatorin@example.org", role=Role.MODERATOR)
     no_quiet_hours(moderator, town_admin())
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,10 +68,10 @@ def test_approval_and_rejection_with_the_reason_reach_the_applicant(
     in_town_a, queued, no_quiet_hours, mailoutbox, django_capture_on_commit_callbacks
 ):
     # given
-    owner = user_make("imbiss@example.org")
+    owner = UserFactory(email="imbiss@example.org")
     no_quiet_hours(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        business = business_make("Imbiss Ecke", owner=owner, approve=False)
+        business = BusinessFactory(name="Imbiss Ecke", owner=owner, approve=False)
     back_office = logged_in_client(in_town_a, town_admin())
     # when: rejected with a reason
     with django_capture_on_commit_callbacks(execute=True):
@@ -98,8 +100,8 @@ def test_approval_and_rejection_with_the_reason_reach_the_applicant(
 def test_a_notice_overtaken_by_the_next_decision_is_not_sent(in_town_a, celery_eager,
                                                             django_capture_on_commit_callbacks):
     # given: the application's task is late; a moderator has already rejected it
-    owner = user_make("spaet@example.org")
-    business = business_make("Späti", owner=owner, approve=False)
+    owner = UserFactory(email="spaet@example.org")
+    business = BusinessFactory(name="Späti", owner=owner, approve=False)
     services.business_reject(business=business, acting_user=town_admin(), reason="Kein Laden im Ort.")
     # when the late task runs
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,8 +117,8 @@ def test_a_notice_overtaken_by_the_next_decision_is_not_sent(in_town_a, celery_e
 def test_without_the_notifications_module_the_old_mails_go_out_with_the_towns_name(
     in_town_a, queued, notifications_off, mailoutbox, django_capture_on_commit_callbacks
 ):
-    owner = user_make("hofladen@example.org")
-    business = business_make("Hofladen Wiese", owner=owner, approve=False)
+    owner = UserFactory(email="hofladen@example.org")
+    business = BusinessFactory(name="Hofladen Wiese", owner=owner, approve=False)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.business_approve(business=business, acting_user=town_admin())
@@ -131,7 +133,7 @@ def test_without_the_notifications_module_the_old_mails_go_out_with_the_towns_na
 def test_with_the_directory_off_a_queued_task_notifies_nobody(in_town_a, celery_eager, mailoutbox):
     from tenants.services import tenant_module_disable
 
-    business = business_make("Hofladen Ost", approve=False)
+    business = BusinessFactory(name="Hofladen Ost", approve=False)
     tenant_module_disable(tenant=in_town_a, key="directory")
     assert tasks.notify.apply(args=("application", business.pk)).get() == 0
     assert not Notification.objects.exists() and mailoutbox == []
@@ -142,7 +144,7 @@ def test_town_b_never_gets_town_a_notices(in_town_a, town_b, queued, no_quiet_ho
     # the admins of both towns share one e-mail address (tests/conftest.py)
     no_quiet_hours(town_admin())
     with django_capture_on_commit_callbacks(execute=True):
-        _register(user_make("laden@example.org"), name="Laden am Markt")
+        _register(UserFactory(email="laden@example.org"), name="Laden am Markt")
     assert Notification.objects.filter(user=town_admin()).count() == 1
     with schema_context(town_b.schema_name):
         assert not Notification.objects.exists()
@@ -156,8 +158,8 @@ def test_a_real_worker_tells_the_applicant_in_the_towns_name(celery_worker, town
     try:
         with schema_context(town_a.schema_name):
             connection.set_tenant(town_a)
-            owner = user_make(emails[0])
-            NotificationSettings.objects.create(user=owner, quiet_hours=False)
+            owner = UserFactory(email=emails[0])
+            NotificationSettingsFactory(user=owner, quiet_hours=False)
             business = _register(owner, name="Laden Worker")
             services.business_approve(business=business, acting_user=town_admin())
         connection.set_schema_to_public()

@@ -8,7 +8,8 @@ from datetime import time, timedelta
 
 from modules.directory import opening_hours, selectors, services
 from modules.directory.structured import business_vcard, vcard_escape
-from tests.modules.directory.conftest import business_make, town_admin
+from tests.accounts.factories import town_admin
+from tests.modules.directory.factories import BusinessFactory
 
 SCHEMA_DAYS = {f"https://schema.org/{day}" for day in
                ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
@@ -46,10 +47,15 @@ def _assert_local_business(data: dict) -> None:
 
 def test_the_entry_page_carries_valid_local_business_json_ld(in_town_a, client_a):
     # given
-    business = business_make(
-        "Hofladen </script><script>alert(1)</script> & Söhne",
-        street="Feldweg 2", postal_code="57520", locality="Oberdorf", phone="02741 555",
-        website="https://hofladen.example", latitude="50.704520", longitude="7.795100",
+    business = BusinessFactory(
+        name="Hofladen </script><script>alert(1)</script> & Söhne",
+        street="Feldweg 2",
+        postal_code="57520",
+        locality="Oberdorf",
+        phone="02741 555",
+        website="https://hofladen.example",
+        latitude="50.704520",
+        longitude="7.795100",
         hours=[opening_hours.Interval(0, time(7), time(12)), opening_hours.Interval(0, time(14), time(18)),
                opening_hours.Interval(4, time(18), time(2), True)],
     )
@@ -77,7 +83,7 @@ def test_the_entry_page_carries_valid_local_business_json_ld(in_town_a, client_a
 
 
 def test_without_phone_and_website_the_page_is_the_url(in_town_a, client_a):
-    business = business_make("Schuster Jung")
+    business = BusinessFactory(name="Schuster Jung")
     data = _jsonld(client_a.get(f"/directory/{business.slug}/").content.decode())
     _assert_local_business(data)
     assert "telephone" not in data
@@ -93,9 +99,16 @@ def _unfold(text: str) -> list[str]:
 
 def test_vcard_download(in_town_a, client_a):
     # given
-    business = business_make("Müller; Meier, & Co", street="Am Bach 1", postal_code="57520", locality="Oberdorf",
-                             phone="02741 777", website="https://mueller.example", email="laden@mueller.example",
-                             description="Zeile eins\nZeile zwei " + "lang " * 30)
+    business = BusinessFactory(
+        name="Müller; Meier, & Co",
+        street="Am Bach 1",
+        postal_code="57520",
+        locality="Oberdorf",
+        phone="02741 777",
+        website="https://mueller.example",
+        email="laden@mueller.example",
+        description="Zeile eins\nZeile zwei " + "lang " * 30,
+    )
     # when
     response = client_a.get(f"/directory/{business.slug}/vcard/")
     # then
@@ -121,7 +134,7 @@ def test_vcard_escaping_rules():
 
 
 def test_vcard_folds_multibyte_text_without_splitting_characters(in_town_a):
-    business = business_make("Ä" * 60)
+    business = BusinessFactory(name="Ä" * 60)
     text = business_vcard(business, page_url="https://a.example/directory/x/")
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
@@ -130,5 +143,5 @@ def test_vcard_folds_multibyte_text_without_splitting_characters(in_town_a):
 
 
 def test_vcard_of_a_hidden_business_is_404(in_town_a, client_a):
-    business = business_make("Noch nicht", approve=False)
+    business = BusinessFactory(name="Noch nicht", approve=False)
     assert client_a.get(f"/directory/{business.slug}/vcard/").status_code == 404

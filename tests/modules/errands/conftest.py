@@ -1,91 +1,49 @@
-"""Fixtures for the Mitbringdienst tests: villages, residents with old and new accounts, requests via the services."""
+"""Fixtures for the Mitbringdienst tests: villages, residents, requests via the services (town A)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-
 import pytest
-from django.utils import timezone
 
-from accounts.models import Role, User
-from modules.errands import services, tasks
+from accounts.models import User
+from modules.errands import tasks
 from modules.errands.models import ErrandRequest, Trip
-from town.models import Ortsgemeinde, ResidentProfile
-
-
-def user_make(
-    email: str,
-    *,
-    name: str | None = None,
-    ortsgemeinde: Ortsgemeinde | None = None,
-    days_old: int = 30,
-    role: str = Role.RESIDENT,
-) -> User:
-    """A resident; `days_old` < 7 makes a new account that the daily limits apply to."""
-    user = User.objects.create_user(
-        email=email, password="Ein-langes-Passwort-1", name=name or email.split("@")[0].title() + " Muster", role=role
-    )
-    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=days_old))
-    user.refresh_from_db()
-    if ortsgemeinde is not None:
-        ResidentProfile.objects.create(user=user, ortsgemeinde=ortsgemeinde)
-    return user
-
-
-def soon(hours: float = 2) -> datetime:
-    return timezone.now() + timedelta(hours=hours)
-
-
-def errand_make(requester: User, **fields) -> ErrandRequest:
-    """An open request made through the service: bread from the bakery, in two hours for six hours."""
-    start = fields.pop("window_start", soon())
-    data = {
-        "items": "1 Roggenbrot\n6 Brötchen",
-        "shop_name": "Bäckerei Becker",
-        "window_start": start,
-        "window_end": fields.pop("window_end", start + timedelta(hours=6)),
-    }
-    data.update(fields)
-    return services.errand_request_create(acting_user=requester, **data)
-
-
-def trip_make(helper: User, **fields) -> Trip:
-    data = {"destination": "Betzdorf", "departure_at": soon(20), "capacity": 2}
-    data.update(fields)
-    return services.trip_create(acting_user=helper, **data)
+from tests.accounts.factories import UserFactory
+from tests.modules.errands.factories import ErrandFactory
+from tests.town.factories import OrtsgemeindeFactory
+from town.models import Ortsgemeinde
 
 
 @pytest.fixture
 def villages(in_town_a) -> dict[str, Ortsgemeinde]:
     return {
-        "kausen": Ortsgemeinde.objects.create(name="Kausen", slug="kausen"),
-        "elkenroth": Ortsgemeinde.objects.create(name="Elkenroth", slug="elkenroth"),
-        "nauroth": Ortsgemeinde.objects.create(name="Nauroth", slug="nauroth"),
+        "kausen": OrtsgemeindeFactory(name="Kausen", slug="kausen"),
+        "elkenroth": OrtsgemeindeFactory(name="Elkenroth", slug="elkenroth"),
+        "nauroth": OrtsgemeindeFactory(name="Nauroth", slug="nauroth"),
     }
 
 
 @pytest.fixture
 def anna(villages) -> User:
     """Asks for things; lives in Kausen."""
-    return user_make("anna@example.org", name="Anna Arndt", ortsgemeinde=villages["kausen"])
+    return UserFactory(email="anna@example.org", name="Anna Arndt", ortsgemeinde=villages["kausen"])
 
 
 @pytest.fixture
 def bernd(villages) -> User:
     """Drives to the shops anyway; lives in Kausen too."""
-    return user_make("bernd@example.org", name="Bernd Becker", ortsgemeinde=villages["kausen"])
+    return UserFactory(email="bernd@example.org", name="Bernd Becker", ortsgemeinde=villages["kausen"])
 
 
 @pytest.fixture
 def carla(villages) -> User:
     """Another neighbour, from Elkenroth."""
-    return user_make("carla@example.org", name="Carla Conrad", ortsgemeinde=villages["elkenroth"])
+    return UserFactory(email="carla@example.org", name="Carla Conrad", ortsgemeinde=villages["elkenroth"])
 
 
 @pytest.fixture
-def make_errand(in_town_a) -> Callable[..., ErrandRequest]:
-    return errand_make
+def make_errand(in_town_a) -> type[ErrandFactory]:
+    """`make_errand(requester=anna, items=...)`: an open request through the services in town A."""
+    return ErrandFactory
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from modules.errands import selectors, services
 from modules.errands.models import ErrandReport
-from tests.modules.errands.conftest import errand_make, trip_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.errands.factories import ErrandFactory, TripFactory
 
 
 def _said(msgid: str) -> str:
@@ -21,20 +22,20 @@ def _said(msgid: str) -> str:
 
 def test_a_blocked_persons_requests_are_hidden_from_the_blocker(anna, bernd, carla):
     # given
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.user_block(acting_user=bernd, blocked=anna)
 
     # then: Bernd no longer sees it, Carla still does, and Anna no longer sees Bernd's
     assert errand not in selectors.errand_list_open(viewer=bernd)
     assert errand in selectors.errand_list_open(viewer=carla)
     assert not selectors.errand_visible_to(errand, bernd)
-    bernds = errand_make(bernd)
+    bernds = ErrandFactory(requester=bernd)
     assert bernds not in selectors.errand_list_open(viewer=anna)
 
 
 @pytest.mark.parametrize("who_blocks", ["requester", "helper"])
 def test_blocked_people_cannot_accept_each_others_requests(anna, bernd, who_blocks):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     if who_blocks == "requester":
         services.user_block(acting_user=anna, blocked=bernd)
     else:
@@ -46,7 +47,7 @@ def test_blocked_people_cannot_accept_each_others_requests(anna, bernd, who_bloc
 
 
 def test_blocked_people_cannot_join_each_others_trips(anna, bernd):
-    trip = trip_make(bernd)
+    trip = TripFactory(helper=bernd)
     services.user_block(acting_user=bernd, blocked=anna)
     with pytest.raises(ValidationError, match=_said("You cannot join this trip.")):
         services.trip_join(trip=trip, acting_user=anna, items="Brot")
@@ -54,7 +55,7 @@ def test_blocked_people_cannot_join_each_others_trips(anna, bernd):
 
 
 def test_unblocking_shows_the_requests_again(anna, bernd):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     block = services.user_block(acting_user=bernd, blocked=anna)
     services.user_unblock(block=block, acting_user=bernd)
     assert errand in selectors.errand_list_open(viewer=bernd)
@@ -72,7 +73,7 @@ def test_nobody_blocks_themselves(anna):
 
 
 def test_a_report_needs_a_reason_and_is_stored_once(anna, bernd):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with pytest.raises(ValidationError, match=_said("Please tell the moderators what is wrong with this request.")):
         services.errand_report_create(errand=errand, acting_user=bernd, reason="  ")
     assert not ErrandReport.objects.exists()
@@ -84,13 +85,13 @@ def test_a_report_needs_a_reason_and_is_stored_once(anna, bernd):
 
 def test_nobody_reports_their_own_request(anna):
     with pytest.raises(ValidationError):
-        services.errand_report_create(errand=errand_make(anna), acting_user=anna, reason="Test")
+        services.errand_report_create(errand=ErrandFactory(requester=anna), acting_user=anna, reason="Test")
 
 
 def test_moderators_hide_and_restore_a_request(anna, bernd, villages):
     # given
-    moderator = user_make("moderatorin@example.org", role=Role.MODERATOR)
-    errand = errand_make(anna)
+    moderator = UserFactory(email="moderatorin@example.org", role=Role.MODERATOR)
+    errand = ErrandFactory(requester=anna)
     services.errand_report_create(errand=errand, acting_user=bernd, reason="Beleidigend")
 
     # when: hidden
@@ -111,4 +112,4 @@ def test_moderators_hide_and_restore_a_request(anna, bernd, villages):
 
 def test_residents_cannot_hide_requests(anna, bernd):
     with pytest.raises(PermissionDenied):
-        services.errand_request_hide(errand=errand_make(anna), acting_user=bernd)
+        services.errand_request_hide(errand=ErrandFactory(requester=anna), acting_user=bernd)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from modules.errands import services
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.errands.conftest import errand_make
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.errands.factories import ErrandFactory
 
 
 def test_the_list_shows_no_personal_data_beyond_first_name_and_village(town_a, anna, bernd, villages):
     # given: one open request with a note and an amount, one already accepted
-    open_one = errand_make(anna, ortsgemeinde=villages["kausen"], note="Hintereingang", estimated_amount_cents=900)
-    services.errand_request_accept(errand=errand_make(anna), acting_user=bernd)
+    open_one = ErrandFactory(
+        requester=anna,
+        ortsgemeinde=villages["kausen"],
+        note="Hintereingang",
+        estimated_amount_cents=900,
+    )
+    services.errand_request_accept(errand=ErrandFactory(requester=anna), acting_user=bernd)
 
     # when
     response = TownClient(host_of(town_a)).get("/api/v1/errands/requests/")
@@ -31,25 +36,25 @@ def test_the_list_shows_no_personal_data_beyond_first_name_and_village(town_a, a
 
 
 def test_the_list_answers_304_while_nothing_changed(town_a, anna):
-    errand_make(anna)
+    ErrandFactory(requester=anna)
     client = TownClient(host_of(town_a))
     first = client.get("/api/v1/errands/requests/")
     etag = first["ETag"]
     assert client.get("/api/v1/errands/requests/", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    errand_make(anna, shop_name="Metzgerei")
+    ErrandFactory(requester=anna, shop_name="Metzgerei")
     changed = client.get("/api/v1/errands/requests/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
 def test_the_list_filters_by_village_and_refuses_unknown_ones(town_a, anna, carla, villages):
-    errand_make(anna, ortsgemeinde=villages["kausen"])
-    errand_make(carla, ortsgemeinde=villages["elkenroth"])
+    ErrandFactory(requester=anna, ortsgemeinde=villages["kausen"])
+    ErrandFactory(requester=carla, ortsgemeinde=villages["elkenroth"])
     client = TownClient(host_of(town_a))
     assert client.get("/api/v1/errands/requests/", {"ortsgemeinde": "elkenroth"}).json()["count"] == 1
     assert client.get("/api/v1/errands/requests/", {"ortsgemeinde": "atlantis"}).status_code == 400
 
 
 def test_a_signed_in_person_does_not_get_requests_of_people_they_blocked(town_a, anna, bernd):
-    errand_make(anna)
+    ErrandFactory(requester=anna)
     services.user_block(acting_user=bernd, blocked=anna)
     assert logged_in_client(town_a, bernd).get("/api/v1/errands/requests/").json()["count"] == 0

@@ -15,8 +15,10 @@ from modules.directory import demo as directory_demo
 from modules.directory.models import Business
 from modules.errands import demo
 from modules.errands.models import ErrandComment, ErrandEvent, ErrandRequest, ErrandStatus, Trip
-from tests.conftest import logged_in_client
-from town.models import Ortsgemeinde, ResidentProfile
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.town.factories import ResidentProfileFactory
+from town.models import Ortsgemeinde
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -30,9 +32,8 @@ def demo_people(in_town_a) -> dict[str, User]:
     }
     people = {}
     for local, (name, role, village, _organisations) in data.PEOPLE.items():
-        people[local] = User.objects.create_user(email=data.email_of(local), password=data.PASSWORD, name=name,
-                                                 role=role)
-        ResidentProfile.objects.create(user=people[local], ortsgemeinde=villages[village])
+        people[local] = UserFactory(email=data.email_of(local), password=data.PASSWORD, name=name, role=role)
+        ResidentProfileFactory(user=people[local], ortsgemeinde=villages[village])
     return people
 
 
@@ -106,7 +107,7 @@ def test_the_demo_stays_in_its_town(demo_people, town_a, town_b):
     demo.load()
     trip_url = Trip.objects.get().get_absolute_url()
     with schema_context(town_b.schema_name):
-        stranger = User.objects.create_user(email="fremd@example.org", password="Ein-langes-Passwort-1", name="Fremd")
+        stranger = UserFactory(email="fremd@example.org", name="Fremd")
     client_b = logged_in_client(town_b, stranger)
 
     page = client_b.get("/errands/").content.decode()

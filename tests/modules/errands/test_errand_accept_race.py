@@ -13,7 +13,8 @@ from django_tenants.utils import schema_context
 
 from modules.errands import services
 from modules.errands.models import ErrandEvent, ErrandRequest, ErrandStatus
-from tests.modules.errands.conftest import errand_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.errands.factories import ErrandFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,9 +24,9 @@ def test_two_neighbours_accepting_at_once_exactly_one_wins(committed_town_a, mon
     town = committed_town_a
     with schema_context(town.schema_name):
         connection.set_tenant(town)
-        anna = user_make("anna-race@example.org")
-        helpers = [user_make("bernd-race@example.org"), user_make("carla-race@example.org")]
-        errand_id = errand_make(anna).pk
+        anna = UserFactory(email="anna-race@example.org")
+        helpers = [UserFactory(email="bernd-race@example.org"), UserFactory(email="carla-race@example.org")]
+        errand_id = ErrandFactory(requester=anna).pk
     connection.set_schema_to_public()
 
     # Whoever gets the row lock first keeps it a moment, so the other really has to wait for it.
@@ -71,13 +72,13 @@ def test_two_neighbours_accepting_at_once_exactly_one_wins(committed_town_a, mon
 
 def test_two_joins_for_the_last_place_of_a_trip_fill_it_once(committed_town_a, monkeypatch):
     # given: a trip with one place left and two neighbours joining at the same moment
-    from tests.modules.errands.conftest import trip_make
+    from tests.modules.errands.factories import TripFactory
 
     town = committed_town_a
     with schema_context(town.schema_name):
         connection.set_tenant(town)
-        trip_id = trip_make(user_make("fahrer-race@example.org"), capacity=1).pk
-        joiners = [user_make("dora-race@example.org"), user_make("emil-race@example.org")]
+        trip_id = TripFactory(helper=UserFactory(email="fahrer-race@example.org"), capacity=1).pk
+        joiners = [UserFactory(email="dora-race@example.org"), UserFactory(email="emil-race@example.org")]
     connection.set_schema_to_public()
     real_limits = services.limits_get
 

@@ -13,7 +13,9 @@ from django.utils.translation import gettext, ngettext
 from modules.errands import services
 from modules.errands.conf import limits_get
 from modules.errands.models import ErrandEvent, ErrandRequest
-from tests.modules.errands.conftest import errand_make, soon, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.errands.factories import ErrandFactory
+from tests.modules.errands.helpers import soon
 
 
 def _text(message: str | tuple[str, dict]) -> str:
@@ -30,7 +32,12 @@ def _limit(verb: str, count: int) -> str:
 
 
 def test_a_request_is_stored_open_with_its_history(anna, villages):
-    errand = errand_make(anna, ortsgemeinde=villages["kausen"], estimated_amount_cents=850, note="Klingeln bitte")
+    errand = ErrandFactory(
+        requester=anna,
+        ortsgemeinde=villages["kausen"],
+        estimated_amount_cents=850,
+        note="Klingeln bitte",
+    )
     assert errand.status == "open"
     assert errand.item_list == ["1 Roggenbrot", "6 Brötchen"]
     assert (errand.ortsgemeinde, errand.estimated_amount_cents) == (villages["kausen"], 850)
@@ -38,7 +45,7 @@ def test_a_request_is_stored_open_with_its_history(anna, villages):
 
 
 def test_items_are_trimmed_and_blank_lines_dropped(anna):
-    errand = errand_make(anna, items="  Milch \n\n  2   Äpfel\n")
+    errand = ErrandFactory(requester=anna, items="  Milch \n\n  2   Äpfel\n")
     assert errand.items == "Milch\n2 Äpfel"
 
 
@@ -62,7 +69,7 @@ BAD = [
 @pytest.mark.parametrize(("fields", "field", "message"), BAD, ids=[b[1] + str(i) for i, b in enumerate(BAD)])
 def test_bad_input_is_refused_and_nothing_is_stored(anna, fields, field, message):
     with pytest.raises(ValidationError) as refused:
-        errand_make(anna, **fields)
+        ErrandFactory(requester=anna, **fields)
     assert _text(message) in refused.value.message_dict[field]
     assert not ErrandRequest.objects.exists()
     assert not ErrandEvent.objects.exists()
@@ -70,12 +77,12 @@ def test_bad_input_is_refused_and_nothing_is_stored(anna, fields, field, message
 
 def test_every_problem_is_reported_at_once(anna):
     with pytest.raises(ValidationError) as refused:
-        errand_make(anna, items="", shop_name="", window_start=soon(-3), window_end=soon(-4))
+        ErrandFactory(requester=anna, items="", shop_name="", window_start=soon(-3), window_end=soon(-4))
     assert set(refused.value.message_dict) == {"items", "shop_name", "window_start", "window_end"}
 
 
 def test_a_window_starting_a_few_minutes_ago_still_counts_as_now(anna):
-    errand = errand_make(anna, window_start=timezone.now() - timedelta(minutes=5), window_end=soon(3))
+    errand = ErrandFactory(requester=anna, window_start=timezone.now() - timedelta(minutes=5), window_end=soon(3))
     assert errand.pk
 
 
@@ -84,27 +91,27 @@ def test_a_window_starting_a_few_minutes_ago_still_counts_as_now(anna):
 
 def test_a_new_account_may_ask_three_times_a_day(villages):
     # given: an account made yesterday
-    newbie = user_make("neu@example.org", days_old=1)
+    newbie = UserFactory(email="neu@example.org", age_days=1)
     for _ in range(3):
-        errand_make(newbie)
+        ErrandFactory(requester=newbie)
 
     # when / then
     with pytest.raises(ValidationError, match=_limit("ask for", 3)):
-        errand_make(newbie)
+        ErrandFactory(requester=newbie)
     assert ErrandRequest.objects.filter(requester=newbie).count() == 3
 
 
 def test_the_request_limit_starts_again_the_next_day(villages):
-    newbie = user_make("neu@example.org", days_old=1)
+    newbie = UserFactory(email="neu@example.org", age_days=1)
     for _ in range(3):
-        errand_make(newbie)
+        ErrandFactory(requester=newbie)
     ErrandEvent.objects.filter(actor=newbie).update(created_at=timezone.now() - timedelta(days=1))
-    assert errand_make(newbie).pk
+    assert ErrandFactory(requester=newbie).pk
 
 
 def test_a_new_account_may_accept_five_times_a_day(anna, villages):
-    newbie = user_make("neu@example.org", days_old=2)
-    errands = [errand_make(anna) for _ in range(6)]
+    newbie = UserFactory(email="neu@example.org", age_days=2)
+    errands = [ErrandFactory(requester=anna) for _ in range(6)]
     for errand in errands[:5]:
         services.errand_request_accept(errand=errand, acting_user=newbie)
     with pytest.raises(ValidationError, match=_limit("accept", 5)):
@@ -114,8 +121,8 @@ def test_a_new_account_may_accept_five_times_a_day(anna, villages):
 
 
 def test_giving_an_errand_back_does_not_reset_the_acceptance_count(anna, villages):
-    newbie = user_make("neu@example.org", days_old=2)
-    errand = errand_make(anna)
+    newbie = UserFactory(email="neu@example.org", age_days=2)
+    errand = ErrandFactory(requester=anna)
     for _ in range(5):
         services.errand_request_accept(errand=errand, acting_user=newbie)
         services.errand_request_release(errand=errand, acting_user=newbie)
@@ -125,7 +132,7 @@ def test_giving_an_errand_back_does_not_reset_the_acceptance_count(anna, village
 
 def test_older_accounts_have_no_daily_limit(anna):
     for _ in range(5):
-        errand_make(anna)
+        ErrandFactory(requester=anna)
     assert ErrandRequest.objects.filter(requester=anna).count() == 5
 
 
@@ -138,12 +145,12 @@ def test_the_town_sets_its_own_limits(in_town_a, villages):
         data={"new_account_days": 30, "new_account_requests_per_day": 1, "new_account_acceptances_per_day": 2},
     )
     assert limits_get().new_account_requests_per_day == 1
-    person = user_make("zwei-wochen@example.org", days_old=14)
+    person = UserFactory(email="zwei-wochen@example.org", age_days=14)
 
     # when / then
-    errand_make(person)
+    ErrandFactory(requester=person)
     with pytest.raises(ValidationError, match=_limit("ask for", 1)):
-        errand_make(person)
+        ErrandFactory(requester=person)
 
 
 def test_the_settings_form_refuses_nonsense(in_town_a):

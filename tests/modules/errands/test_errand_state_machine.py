@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from modules.errands import services
 from modules.errands.models import ErrandEvent, ErrandStatus
-from tests.modules.errands.conftest import errand_make
+from tests.modules.errands.factories import ErrandFactory
 
 
 def _said(msgid: str) -> str:
@@ -20,7 +20,7 @@ def _said(msgid: str) -> str:
 
 def _at(status: str, anna, bernd):
     """A request by Anna brought to `status`, Bernd as the helper where there is one."""
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     if status == ErrandStatus.OPEN:
         return errand
     if status == ErrandStatus.CANCELLED:
@@ -144,7 +144,7 @@ def test_only_the_requester_cancels(anna, bernd, carla):
 
 
 def test_nobody_accepts_their_own_request(anna):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with pytest.raises(ValidationError, match=_said("You cannot accept your own request.")):
         services.errand_request_accept(errand=errand, acting_user=anna)
 
@@ -152,7 +152,7 @@ def test_nobody_accepts_their_own_request(anna):
 def test_a_request_whose_time_window_has_passed_cannot_be_accepted(anna, bernd):
     from datetime import timedelta
 
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     later = errand.window_end + timedelta(minutes=1)
     with pytest.raises(ValidationError, match=_said("The time window of this request has passed.")):
         services.errand_request_accept(errand=errand, acting_user=bernd, now=later)
@@ -170,7 +170,7 @@ def test_bought_notes_the_amount_spent_but_refuses_a_negative_one(anna, bernd):
 def test_a_stale_page_cannot_accept_twice(anna, bernd, carla):
     """T20: two neighbours hold the same open request (same stale object); the second accept is refused."""
     # given
-    page_of_bernd = errand_make(anna)
+    page_of_bernd = ErrandFactory(requester=anna)
     page_of_carla = type(page_of_bernd).objects.get(pk=page_of_bernd.pk)  # loaded while still open
 
     # when

@@ -10,8 +10,9 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.errands import services, tasks
+from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
-from tests.modules.errands.conftest import errand_make, trip_make, user_make
+from tests.modules.errands.factories import ErrandFactory, TripFactory
 
 
 def _mails_to(email: str) -> list:
@@ -19,7 +20,7 @@ def _mails_to(email: str) -> list:
 
 
 def test_each_step_notifies_the_other_person(anna, bernd, mail_tasks_inline, django_capture_on_commit_callbacks):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     steps = [
         (services.errand_request_accept, bernd, anna, "A neighbour will bring your things"),
         (services.errand_request_mark_bought, bernd, anna, "Your things have been bought"),
@@ -46,7 +47,7 @@ def test_each_step_notifies_the_other_person(anna, bernd, mail_tasks_inline, dja
 
 def test_release_and_cancel_notify_the_other_person(anna, bernd, mail_tasks_inline,
                                                     django_capture_on_commit_callbacks):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
         services.errand_request_release(errand=errand, acting_user=bernd)
@@ -62,7 +63,7 @@ def test_release_and_cancel_notify_the_other_person(anna, bernd, mail_tasks_inli
 
 
 def test_cancelling_an_open_request_mails_nobody(anna, mail_tasks_inline, django_capture_on_commit_callbacks):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_cancel(errand=errand, acting_user=anna)
     assert mail.outbox == []
@@ -70,7 +71,7 @@ def test_cancelling_an_open_request_mails_nobody(anna, mail_tasks_inline, django
 
 def test_a_message_goes_to_the_other_person_with_its_text(anna, bernd, mail_tasks_inline,
                                                           django_capture_on_commit_callbacks):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.errand_request_accept(errand=errand, acting_user=bernd)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_comment_add(errand=errand, acting_user=anna, text="Ich wohne in der Hauptstraße 3.")
@@ -80,7 +81,7 @@ def test_a_message_goes_to_the_other_person_with_its_text(anna, bernd, mail_task
 
 
 def test_joining_a_trip_tells_the_helper(anna, bernd, mail_tasks_inline, django_capture_on_commit_callbacks):
-    trip = trip_make(bernd)
+    trip = TripFactory(helper=bernd)
     with django_capture_on_commit_callbacks(execute=True):
         services.trip_join(trip=trip, acting_user=anna, items="Milch")
     assert [m.to for m in mail.outbox] == [[bernd.email]]
@@ -89,8 +90,8 @@ def test_joining_a_trip_tells_the_helper(anna, bernd, mail_tasks_inline, django_
 
 def test_a_report_mails_every_moderator_separately(anna, bernd, villages, mail_tasks_inline,
                                                    django_capture_on_commit_callbacks):
-    user_make("moderatorin@example.org", role=Role.MODERATOR)
-    errand = errand_make(anna)
+    UserFactory(email="moderatorin@example.org", role=Role.MODERATOR)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_report_create(errand=errand, acting_user=bernd, reason="Das ist ein Betrugsversuch.")
     recipients = sorted(m.to[0] for m in mail.outbox)
@@ -102,7 +103,7 @@ def test_a_report_mails_every_moderator_separately(anna, bernd, villages, mail_t
 def test_tasks_do_nothing_when_the_town_switched_the_module_off(anna, bernd, in_town_a):
     from tenants.services import tenant_module_disable
 
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.errand_request_accept(errand=errand, acting_user=bernd)
     tenant_module_disable(tenant=in_town_a, key="errands")
     assert tasks.send_step_mail.apply(args=(errand.pk, "accepted", anna.pk, bernd.pk)).get() == 0
@@ -118,9 +119,9 @@ def test_a_real_worker_sends_the_mails_in_the_towns_name(celery_worker, committe
     town = committed_town_a
     with schema_context(town.schema_name):
         connection.set_tenant(town)
-        anna = user_make("anna-worker@example.org", name="Anna Arndt")
-        bernd = user_make("bernd-worker@example.org", name="Bernd Becker")
-        errand = errand_make(anna)
+        anna = UserFactory(email="anna-worker@example.org", name="Anna Arndt")
+        bernd = UserFactory(email="bernd-worker@example.org", name="Bernd Becker")
+        errand = ErrandFactory(requester=anna)
 
         # when: committed steps queue their mails for the worker
         services.errand_request_accept(errand=errand, acting_user=bernd)

@@ -14,14 +14,13 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.errands import services, tasks
-from modules.notifications.models import EmailFrequency, Notification, NotificationSettings, PushSubscription
-from tests.conftest import TownClient, host_of
+from modules.notifications.models import EmailFrequency, Notification, NotificationSettings
+from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
-from tests.modules.errands.conftest import errand_make, trip_make, user_make
-from tests.modules.notifications import conftest as notifications_fixtures
-from tests.modules.notifications.conftest import BrowserKeys
-
-push_service = notifications_fixtures.push_service  # a local stand-in for a browser's push service (fixture)
+from tests.helpers import TownClient, host_of
+from tests.modules.errands.factories import ErrandFactory, TripFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory, PushSubscriptionFactory
+from tests.modules.notifications.helpers import BrowserKeys
 
 
 @pytest.fixture
@@ -52,7 +51,7 @@ def test_each_step_is_one_notification_per_person_and_a_mail(
 ):
     # given
     no_quiet_hours(anna, bernd)
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     steps = [
         (services.errand_request_accept, "errands.accepted", "A neighbour will bring your things"),
         (services.errand_request_mark_bought, "errands.bought", "Your things have been bought"),
@@ -81,7 +80,7 @@ def test_running_a_step_task_twice_notifies_once(anna, bernd, queued, no_quiet_h
                                                  django_capture_on_commit_callbacks):
     # given
     no_quiet_hours(anna)
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
     (args,) = queued
@@ -96,7 +95,7 @@ def test_running_a_step_task_twice_notifies_once(anna, bernd, queued, no_quiet_h
 def test_accepted_again_after_being_given_back_is_a_new_notice(anna, bernd, carla, queued, no_quiet_hours,
                                                                django_capture_on_commit_callbacks):
     no_quiet_hours(anna, bernd)
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,7 +118,7 @@ def test_accepted_again_after_being_given_back_is_a_new_notice(anna, bernd, carl
 def test_joining_a_trip_and_messages_notify_the_other_person(anna, bernd, queued, no_quiet_hours,
                                                             django_capture_on_commit_callbacks):
     no_quiet_hours(anna, bernd)
-    trip = trip_make(bernd)
+    trip = TripFactory(helper=bernd)
     with django_capture_on_commit_callbacks(execute=True):
         errand = services.trip_join(trip=trip, acting_user=anna, items="Milch")
     (joined,) = _notices(bernd, "errands.joined")
@@ -141,9 +140,9 @@ def test_joining_a_trip_and_messages_notify_the_other_person(anna, bernd, queued
 def test_the_persons_choices_apply_digest_quiet_hours_and_no_mail(anna, bernd, queued, mailoutbox,
                                                                   django_capture_on_commit_callbacks):
     # given: Anna wants a daily digest; Bernd keeps the default quiet hours, and it is the middle of the night
-    NotificationSettings.objects.create(user=anna, email_frequency=EmailFrequency.DAILY, quiet_hours=False)
-    NotificationSettings.objects.create(user=bernd, quiet_hours=True, quiet_start="00:00", quiet_end="23:59")
-    errand = errand_make(anna)
+    NotificationSettingsFactory(user=anna, email_frequency=EmailFrequency.DAILY, quiet_hours=False)
+    NotificationSettingsFactory(user=bernd, quiet_hours=True, quiet_start="00:00", quiet_end="23:59")
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
         services.errand_request_mark_bought(errand=errand, acting_user=bernd)
@@ -161,8 +160,8 @@ def test_a_person_who_chose_push_and_no_mail_gets_the_step_in_the_browser(
     no_quiet_hours(anna)
     NotificationSettings.objects.filter(user=anna).update(email_frequency=EmailFrequency.OFF)
     keys = BrowserKeys.generate()
-    PushSubscription.objects.create(user=anna, endpoint=push_service.endpoint(), p256dh=keys.p256dh, auth=keys.auth)
-    errand = errand_make(anna)
+    PushSubscriptionFactory(user=anna, endpoint=push_service.endpoint(), keys=keys)
+    errand = ErrandFactory(requester=anna)
     # when
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
@@ -181,7 +180,7 @@ def test_a_cancelled_trip_tells_each_requester_their_errand_is_open_again(
     anna, bernd, carla, queued, no_quiet_hours, django_capture_on_commit_callbacks
 ):
     no_quiet_hours(anna, carla)
-    trip = trip_make(bernd)
+    trip = TripFactory(helper=bernd)
     with django_capture_on_commit_callbacks(execute=True):
         services.trip_join(trip=trip, acting_user=anna, items="Milch")
         services.trip_join(trip=trip, acting_user=carla, items="Eier")
@@ -196,8 +195,8 @@ def test_a_cancelled_trip_tells_each_requester_their_errand_is_open_again(
 def test_a_report_notifies_each_moderator(anna, bernd, villages, queued, no_quiet_hours, mailoutbox,
                                           django_capture_on_commit_callbacks, monkeypatch):
     monkeypatch.setattr(tasks.send_report_mail, "delay", lambda *args: tasks.send_report_mail.apply(args=args))
-    moderator = user_make("moderatorin@example.org", role=Role.MODERATOR)
-    errand = errand_make(anna)
+    moderator = UserFactory(email="moderatorin@example.org", role=Role.MODERATOR)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.errand_report_create(errand=errand, acting_user=bernd, reason="Das ist ein Betrugsversuch.")
     notices = Notification.objects.filter(event="errands.report")
@@ -211,7 +210,7 @@ def test_a_report_notifies_each_moderator(anna, bernd, villages, queued, no_quie
 
 def test_without_the_notifications_module_the_old_mails_go_out(anna, bernd, queued, notifications_off, mailoutbox,
                                                                django_capture_on_commit_callbacks):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
     assert not Notification.objects.exists()
@@ -224,7 +223,7 @@ def test_with_the_errands_module_off_a_queued_task_notifies_nobody(anna, bernd, 
                                                                    django_capture_on_commit_callbacks):
     from tenants.services import tenant_module_disable
 
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.errand_request_accept(errand=errand, acting_user=bernd)  # queued, not yet run
     tenant_module_disable(tenant=in_town_a, key="errands")
     assert tasks.send_step_mail.apply(args=(errand.pk, "accepted", anna.pk, bernd.pk, "1")).get() == 0
@@ -236,9 +235,9 @@ def test_town_b_never_gets_town_a_notices(anna, bernd, queued, no_quiet_hours, t
     # given: in B, people with the same addresses as Anna and Bernd
     with schema_context(town_b.schema_name):
         for person in (anna, bernd):
-            user_make(person.email)
+            UserFactory(email=person.email)
     no_quiet_hours(anna, bernd)
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):
         services.errand_request_accept(errand=errand, acting_user=bernd)
     # then
@@ -255,11 +254,11 @@ def test_a_real_worker_notifies_in_the_senders_town_with_its_branding(celery_wor
     town = committed_town_a
     with schema_context(town.schema_name):
         connection.set_tenant(town)
-        anna = user_make("anna-centre@example.org", name="Anna Arndt")
-        bernd = user_make("bernd-centre@example.org", name="Bernd Becker")
+        anna = UserFactory(email="anna-centre@example.org", name="Anna Arndt")
+        bernd = UserFactory(email="bernd-centre@example.org", name="Bernd Becker")
         for person in (anna, bernd):
-            NotificationSettings.objects.create(user=person, quiet_hours=False)
-        errand = errand_make(anna)
+            NotificationSettingsFactory(user=person, quiet_hours=False)
+        errand = ErrandFactory(requester=anna)
         # when: the committed steps queue their tasks; the worker runs them and notify's delivery in A
         services.errand_request_accept(errand=errand, acting_user=bernd)
         services.errand_request_mark_bought(errand=errand, acting_user=bernd)

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from modules.errands import services, shops
 from modules.errands.models import ErrandBlock, ErrandReport, ErrandRequest
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.errands.conftest import errand_make, trip_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.errands.factories import ErrandFactory, TripFactory
 
 
 def _local(value) -> str:
@@ -81,9 +82,14 @@ def test_anonymous_visitors_are_sent_to_the_login_to_ask(town_a):
 
 def test_the_list_shows_first_names_and_villages_own_village_first(town_a, anna, bernd, carla, villages):
     # given: Carla (Elkenroth) asked first, Anna (Kausen) later; Bernd lives in Kausen
-    errand_make(carla, shop_name="Apotheke Elkenroth", ortsgemeinde=villages["elkenroth"])
-    errand_make(anna, shop_name="Bäckerei Kausen", ortsgemeinde=villages["kausen"], window_start=timezone.now()
-                + timedelta(hours=5))
+    ErrandFactory(requester=carla, shop_name="Apotheke Elkenroth", ortsgemeinde=villages["elkenroth"])
+    ErrandFactory(
+        requester=anna,
+        shop_name="Bäckerei Kausen",
+        ortsgemeinde=villages["kausen"],
+        window_start=timezone.now()
+                + timedelta(hours=5),
+    )
 
     # when
     page = logged_in_client(town_a, bernd).get("/errands/").content.decode()
@@ -97,8 +103,8 @@ def test_the_list_shows_first_names_and_villages_own_village_first(town_a, anna,
 
 
 def test_the_list_filters_by_village_and_shop(town_a, anna, carla, villages):
-    errand_make(carla, shop_name="Apotheke", ortsgemeinde=villages["elkenroth"])
-    errand_make(anna, shop_name="Bäckerei", ortsgemeinde=villages["kausen"])
+    ErrandFactory(requester=carla, shop_name="Apotheke", ortsgemeinde=villages["elkenroth"])
+    ErrandFactory(requester=anna, shop_name="Bäckerei", ortsgemeinde=villages["kausen"])
     client = TownClient(host_of(town_a))
     by_village = client.get("/errands/", {"ortsgemeinde": "elkenroth"}).content.decode()
     assert "Apotheke" in by_village and "Von Bäckerei" not in by_village and "From Bäckerei" not in by_village
@@ -111,7 +117,7 @@ def test_the_list_filters_by_village_and_shop(town_a, anna, carla, villages):
 
 
 def test_a_neighbour_sees_a_first_name_the_helper_the_full_name(town_a, anna, bernd, carla):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     url = f"/errands/requests/{errand.pk}/"
     assert "Arndt" not in logged_in_client(town_a, carla).get(url).content.decode()
     services.errand_request_accept(errand=errand, acting_user=bernd)
@@ -120,7 +126,7 @@ def test_a_neighbour_sees_a_first_name_the_helper_the_full_name(town_a, anna, be
 
 
 def test_accepting_needs_the_tick_and_then_works(town_a, anna, bernd):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     client = logged_in_client(town_a, bernd)
     url = f"/errands/requests/{errand.pk}/accept/"
 
@@ -137,7 +143,7 @@ def test_accepting_needs_the_tick_and_then_works(town_a, anna, bernd):
 
 
 def test_the_loser_of_a_race_is_told_on_the_page(town_a, anna, bernd, carla):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.errand_request_accept(errand=errand, acting_user=bernd)
     response = logged_in_client(town_a, carla).post(f"/errands/requests/{errand.pk}/accept/", {"confirm": "on"},
                                                     follow=True)
@@ -147,7 +153,7 @@ def test_the_loser_of_a_race_is_told_on_the_page(town_a, anna, bernd, carla):
 
 
 def test_the_whole_way_through_the_pages(town_a, anna, bernd):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     helper = logged_in_client(town_a, bernd)
     requester = logged_in_client(town_a, anna)
     base = f"/errands/requests/{errand.pk}/"
@@ -166,7 +172,7 @@ def test_the_whole_way_through_the_pages(town_a, anna, bernd):
 
 @pytest.mark.parametrize("step", ["bought", "delivered", "release", "cancel"])
 def test_a_third_neighbour_cannot_take_the_steps(town_a, anna, bernd, carla, step):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.errand_request_accept(errand=errand, acting_user=bernd)
     response = logged_in_client(town_a, carla).post(f"/errands/requests/{errand.pk}/{step}/")
     assert response.status_code == 403
@@ -175,7 +181,7 @@ def test_a_third_neighbour_cannot_take_the_steps(town_a, anna, bernd, carla, ste
 
 
 def test_only_the_two_read_and_write_messages(town_a, anna, bernd, carla):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     services.errand_request_accept(errand=errand, acting_user=bernd)
     services.errand_comment_add(errand=errand, acting_user=anna, text="Geheimer Klingelcode 4711")
     carla_client = logged_in_client(town_a, carla)
@@ -184,7 +190,7 @@ def test_only_the_two_read_and_write_messages(town_a, anna, bernd, carla):
 
 
 def test_report_and_moderation_through_the_pages(town_a, anna, bernd, villages):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     reporter = logged_in_client(town_a, bernd)
     assert reporter.get(f"/errands/requests/{errand.pk}/report/").status_code == 200
     assert reporter.post(f"/errands/requests/{errand.pk}/report/", {"reason": ""}).status_code == 400
@@ -193,7 +199,7 @@ def test_report_and_moderation_through_the_pages(town_a, anna, bernd, villages):
     assert ErrandReport.objects.count() == 1
 
     assert reporter.get("/errands/manage/reports/").status_code == 403
-    moderator = logged_in_client(town_a, user_make("moderatorin@example.org", role=Role.MODERATOR))
+    moderator = logged_in_client(town_a, UserFactory(email="moderatorin@example.org", role=Role.MODERATOR))
     assert "Werbung" in moderator.get("/errands/manage/reports/").content.decode()
     assert moderator.post(f"/errands/manage/requests/{errand.pk}/hide/").status_code == 302
     assert reporter.get(f"/errands/requests/{errand.pk}/").status_code == 404
@@ -203,7 +209,7 @@ def test_report_and_moderation_through_the_pages(town_a, anna, bernd, villages):
 
 
 def test_blocking_through_the_pages(town_a, anna, bernd):
-    errand = errand_make(anna)
+    errand = ErrandFactory(requester=anna)
     client = logged_in_client(town_a, bernd)
     assert client.get(f"/errands/requests/{errand.pk}/block/").status_code == 200
     assert client.post(f"/errands/requests/{errand.pk}/block/", {}).status_code == 400
@@ -250,7 +256,7 @@ def test_a_bad_trip_is_refused_on_the_page(town_a, bernd):
 
 
 def test_only_the_helper_cancels_a_trip(town_a, anna, bernd):
-    trip = trip_make(bernd)
+    trip = TripFactory(helper=bernd)
     assert logged_in_client(town_a, anna).post(f"/errands/trips/{trip.pk}/cancel/").status_code == 403
     assert logged_in_client(town_a, bernd).post(f"/errands/trips/{trip.pk}/cancel/").status_code == 302
     trip.refresh_from_db()
@@ -315,14 +321,14 @@ def test_a_vanished_directory_entry_is_refused(town_a, anna, villages, monkeypat
 
 
 def test_the_start_page_shows_open_requests_to_signed_in_residents(town_a, anna, bernd):
-    errand_make(anna, shop_name="Hofladen Schmidt")
+    ErrandFactory(requester=anna, shop_name="Hofladen Schmidt")
     assert "Hofladen Schmidt" in logged_in_client(town_a, bernd).get("/").content.decode()
     assert "Hofladen Schmidt" not in logged_in_client(town_a, anna).get("/").content.decode()  # her own
     assert "Hofladen Schmidt" not in TownClient(host_of(town_a)).get("/").content.decode()
 
 
 def test_a_request_of_town_a_does_not_exist_in_town_b(town_a, town_b, anna, admin_client_b):
-    errand = errand_make(anna, shop_name="Nur in Altdorf")
+    errand = ErrandFactory(requester=anna, shop_name="Nur in Altdorf")
     assert admin_client_b.get(f"/errands/requests/{errand.pk}/").status_code == 404
     assert "Nur in Altdorf" not in TownClient(host_of(town_b)).get("/errands/").content.decode()
 

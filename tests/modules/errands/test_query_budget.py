@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.errands.conftest import errand_make, trip_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.errands.factories import ErrandFactory, TripFactory
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
@@ -18,10 +19,10 @@ BUDGETS = {"/": 16, "/errands/": 12, "/errands/trips/": 12, "/api/v1/errands/req
 def _requests(count: int, villages) -> None:
     places = list(villages.values())
     for number in range(count):
-        person = user_make(f"person{number}-{count}@example.org", ortsgemeinde=places[number % len(places)])
-        errand_make(person, shop_name=f"Laden {number % 4}", ortsgemeinde=places[number % len(places)])
+        person = UserFactory(email=f"person{number}-{count}@example.org", ortsgemeinde=places[number % len(places)])
+        ErrandFactory(requester=person, shop_name=f"Laden {number % 4}", ortsgemeinde=places[number % len(places)])
         if number % 5 == 0:
-            trip_make(person, ortsgemeinden=[places[number % len(places)]])
+            TripFactory(helper=person, ortsgemeinden=[places[number % len(places)]])
 
 
 def _count(client, path: str) -> int:
@@ -37,7 +38,7 @@ def test_query_count_does_not_grow_with_the_number_of_requests(town_a, villages,
     # given
     client = TownClient(host_of(town_a))
     if who == "resident":
-        client = logged_in_client(town_a, user_make("leserin@example.org", ortsgemeinde=villages["kausen"]))
+        client = logged_in_client(town_a, UserFactory(email="leserin@example.org", ortsgemeinde=villages["kausen"]))
     _requests(5, villages)
     client.get(path)  # warm the caches as in production
     few = _count(client, path)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django_tenants.utils import schema_context
 
 from modules.groups.models import Post
-from tests.api.conftest import issue_token, token_client
-from tests.conftest import TownClient, host_of
-from tests.modules.groups.conftest import post_make
+from tests.accounts.factories import UserFactory
+from tests.api.helpers import issue_token, token_client
+from tests.helpers import TownClient, host_of
+from tests.modules.groups.factories import PostFactory
 
 
 def test_groups_are_listed_with_search_and_detail(town_a, public_group, closed_group):
@@ -25,7 +26,7 @@ def test_groups_are_listed_with_search_and_detail(town_a, public_group, closed_g
 
 
 def test_a_closed_groups_posts_are_404_for_non_members_and_listed_for_members(town_a, closed_group, people):
-    post_make(closed_group, people["member"], text="Nur für uns")
+    PostFactory(group=closed_group, author=people["member"], text="Nur für uns")
     outsider = token_client(town_a, issue_token(town_a, people["outsider"]))
     member = token_client(town_a, issue_token(town_a, people["member"]))
 
@@ -40,7 +41,7 @@ def test_a_closed_groups_posts_are_404_for_non_members_and_listed_for_members(to
 
 
 def test_a_public_groups_posts_are_readable_with_any_residents_token(town_a, public_group, people):
-    post_make(public_group, people["member"], text="Montag 18 Uhr")
+    PostFactory(group=public_group, author=people["member"], text="Montag 18 Uhr")
     outsider = token_client(town_a, issue_token(town_a, people["outsider"]))
     response = outsider.get("/api/v1/groups/groups/lauftreff-altdorf/posts/")
     assert response.status_code == 200
@@ -76,12 +77,11 @@ def test_empty_and_oversized_posts_are_400_with_a_message_and_nothing_stored(tow
 
 
 def test_town_b_sees_none_of_town_as_groups(town_a, town_b, closed_group, public_group, people):
-    post_make(public_group, people["member"])
+    PostFactory(group=public_group, author=people["member"])
     b = TownClient(host_of(town_b))
     with schema_context(town_b.schema_name):
-        from accounts.models import User
 
-        rita = User.objects.create_user(email="rita.b@example.org", name="Rita B", password="x" * 12)
+        rita = UserFactory(email="rita.b@example.org", name="Rita B")
     b_token = token_client(town_b, issue_token(town_b, rita))
 
     assert b.get("/api/v1/groups/groups/").json()["results"] == []

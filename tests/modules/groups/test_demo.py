@@ -5,17 +5,17 @@ from __future__ import annotations
 from demo.data import email_of
 from modules.groups import demo
 from modules.groups.models import Comment, Group, JoinRequest, Membership, Post
-from tests.modules.groups.conftest import user_make
-from town.models import Organisation, Ortsgemeinde
+from tests.accounts.factories import UserFactory
+from tests.town.factories import OrganisationFactory, OrtsgemeindeFactory
 
 
 def test_demo_groups_are_loaded_once(in_town_a):
     for slug in ("gebhardshain", "betzdorf", "elkenroth"):
-        Ortsgemeinde.objects.create(name=slug.title(), slug=slug)
-    feuerwehr = Organisation.objects.create(name="Freiwillige Feuerwehr Betzdorf", slug="feuerwehr-betzdorf")
+        OrtsgemeindeFactory(name=slug.title(), slug=slug)
+    feuerwehr = OrganisationFactory(name="Freiwillige Feuerwehr Betzdorf", slug="feuerwehr-betzdorf")
     for local in ("tus", "feuerwehr", "gemeindeleben", "maria.weber", "thomas.mueller", "hannah.klein",
                   "peter.schneider"):
-        user_make(email_of(local))
+        UserFactory(email=email_of(local))
 
     first = demo.load()
     second = demo.load()

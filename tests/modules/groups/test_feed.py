@@ -7,15 +7,16 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AnonymousUser
 
 from modules.groups.feed import feed_items
-from tests.modules.groups.conftest import client_for, group_make, post_make
+from tests.helpers import logged_in_client
+from tests.modules.groups.factories import GroupFactory, PostFactory
 
 
 def test_the_feed_holds_the_newest_visible_posts_of_my_groups_only(public_group, closed_group, people):
-    other = group_make(admin=people["outsider"], name="Schachclub")
-    post_make(public_group, people["founder"], text="Alt")
-    post_make(closed_group, people["founder"], text="Neu im Lindenweg")
-    post_make(other, people["outsider"], text="Schach am Freitag")
-    post_make(public_group, people["founder"], text="Versteckt", is_hidden=True)
+    other = GroupFactory(admin=people["outsider"], name="Schachclub")
+    PostFactory(group=public_group, author=people["founder"], text="Alt")
+    PostFactory(group=closed_group, author=people["founder"], text="Neu im Lindenweg")
+    PostFactory(group=other, author=people["outsider"], text="Schach am Freitag")
+    PostFactory(group=public_group, author=people["founder"], text="Versteckt", is_hidden=True)
 
     items = feed_items(SimpleNamespace(user=people["member"]), 10)
 
@@ -26,8 +27,12 @@ def test_the_feed_holds_the_newest_visible_posts_of_my_groups_only(public_group,
 
 
 def test_a_posts_first_line_is_its_title_and_a_long_line_is_cut_at_a_word(public_group, people):
-    post_make(public_group, people["founder"], text="Lauf fällt aus\nWegen Glatteis laufen wir erst Donnerstag.")
-    post_make(public_group, people["founder"], text="Wort " * 30)
+    PostFactory(
+        group=public_group,
+        author=people["founder"],
+        text="Lauf fällt aus\nWegen Glatteis laufen wir erst Donnerstag.",
+    )
+    PostFactory(group=public_group, author=people["founder"], text="Wort " * 30)
 
     long, short = feed_items(SimpleNamespace(user=people["member"]), 10)
 
@@ -38,27 +43,27 @@ def test_a_posts_first_line_is_its_title_and_a_long_line_is_cut_at_a_word(public
 
 def test_the_feed_keeps_to_its_limit(public_group, people):
     for number in range(8):
-        post_make(public_group, people["founder"], text=f"Beitrag {number}")
+        PostFactory(group=public_group, author=people["founder"], text=f"Beitrag {number}")
     assert len(feed_items(SimpleNamespace(user=people["member"]), 5)) == 5
 
 
 def test_visitors_who_are_not_signed_in_get_nothing(public_group, people):
-    post_make(public_group, people["founder"])
+    PostFactory(group=public_group, author=people["founder"])
     assert feed_items(SimpleNamespace(user=AnonymousUser()), 10) == []
 
 
 def test_the_start_page_shows_my_groups_posts(town_a, public_group, people):
-    post_make(public_group, people["founder"], text="Treffpunkt geändert: Kirche")
-    page = client_for(town_a, people["member"]).get("/").content.decode()
+    PostFactory(group=public_group, author=people["founder"], text="Treffpunkt geändert: Kirche")
+    page = logged_in_client(town_a, people["member"]).get("/").content.decode()
     assert "Treffpunkt geändert: Kirche" in page
-    assert "Treffpunkt geändert" not in client_for(town_a, people["outsider"]).get("/").content.decode()
+    assert "Treffpunkt geändert" not in logged_in_client(town_a, people["outsider"]).get("/").content.decode()
 
 
 def test_a_disabled_module_is_gone_from_the_start_page_and_its_pages(town_a, public_group, people):
     from tenants.services import tenant_module_disable
 
-    post_make(public_group, people["founder"], text="Treffpunkt geändert: Kirche")
-    client = client_for(town_a, people["member"])
+    PostFactory(group=public_group, author=people["founder"], text="Treffpunkt geändert: Kirche")
+    client = logged_in_client(town_a, people["member"])
     tenant_module_disable(tenant=town_a, key="groups")
 
     assert "Treffpunkt geändert" not in client.get("/").content.decode()

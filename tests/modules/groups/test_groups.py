@@ -7,12 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from modules.groups import services
 from modules.groups.models import Group, MemberRole, Membership
-from tests.modules.groups.conftest import client_for, group_make, shown, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client, shown
+from tests.modules.groups.factories import GroupFactory
+from tests.town.factories import MembershipFactory
 
 
 def test_a_resident_starts_a_group_and_becomes_its_admin(town_a, people, villages):
     # given
-    client = client_for(town_a, people["outsider"])
+    client = logged_in_client(town_a, people["outsider"])
 
     # when
     response = client.post("/groups/new/", {"name": "Strickkreis Ypsdorf", "description": "Dienstags im Café.",
@@ -31,7 +34,7 @@ def test_a_resident_starts_a_group_and_becomes_its_admin(town_a, people, village
 @pytest.mark.parametrize("name", ["Lauftreff Altdorf", "lauftreff altdorf", "Lauftreff  Altdorf!"])
 def test_a_duplicate_name_or_address_is_refused_with_a_message_and_nothing_stored(town_a, public_group, people,
                                                                                   name):
-    client = client_for(town_a, people["outsider"])
+    client = logged_in_client(town_a, people["outsider"])
     response = client.post("/groups/new/", {"name": name, "visibility": "public"})
     assert response.status_code == 400
     page = response.content.decode()
@@ -64,9 +67,9 @@ def test_empty_or_oversized_group_fields_are_refused(people, fields, field):
 
 
 def test_the_list_searches_by_name_and_filters_by_ortsgemeinde(town_a, people, villages):
-    group_make(admin=people["founder"], name="Lauftreff Xanten", ortsgemeinde=villages["x"])
-    group_make(admin=people["member"], name="Chor Ypsdorf", ortsgemeinde=villages["y"])
-    client = client_for(town_a, people["outsider"])
+    GroupFactory(admin=people["founder"], name="Lauftreff Xanten", ortsgemeinde=villages["x"])
+    GroupFactory(admin=people["member"], name="Chor Ypsdorf", ortsgemeinde=villages["y"])
+    client = logged_in_client(town_a, people["outsider"])
 
     by_name = client.get("/groups/?q=lauf").content.decode()
     by_place = client.get("/groups/?ortsgemeinde=ypsdorf").content.decode()
@@ -76,22 +79,22 @@ def test_the_list_searches_by_name_and_filters_by_ortsgemeinde(town_a, people, v
 
 
 def test_the_list_shows_closed_groups_by_name_but_not_their_posts(town_a, closed_group, people):
-    from tests.modules.groups.conftest import post_make
+    from tests.modules.groups.factories import PostFactory
 
-    post_make(closed_group, people["member"], text="Geheimer Schlüssel liegt unter der Matte")
-    page = client_for(town_a, people["outsider"]).get("/groups/").content.decode()
+    PostFactory(group=closed_group, author=people["member"], text="Geheimer Schlüssel liegt unter der Matte")
+    page = logged_in_client(town_a, people["outsider"]).get("/groups/").content.decode()
     assert "Nachbarschaft Lindenweg" in page
     assert "Schlüssel" not in page
 
 
 def test_only_group_admins_and_the_town_edit_a_group(town_a, public_group, people):
     form = {"name": "Lauftreff Altdorf e.V.", "visibility": "closed", "description": "Neu"}
-    assert client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/edit/", form).status_code == 403
-    assert client_for(town_a, people["outsider"]).get("/groups/lauftreff-altdorf/edit/").status_code == 403
+    assert logged_in_client(town_a, people["member"]).post("/groups/lauftreff-altdorf/edit/", form).status_code == 403
+    assert logged_in_client(town_a, people["outsider"]).get("/groups/lauftreff-altdorf/edit/").status_code == 403
     public_group.refresh_from_db()
     assert public_group.name == "Lauftreff Altdorf"
 
-    response = client_for(town_a, people["moderator"]).post("/groups/lauftreff-altdorf/edit/", form)
+    response = logged_in_client(town_a, people["moderator"]).post("/groups/lauftreff-altdorf/edit/", form)
 
     assert response.status_code == 302
     public_group.refresh_from_db()
@@ -101,14 +104,13 @@ def test_only_group_admins_and_the_town_edit_a_group(town_a, public_group, peopl
 
 def test_managers_of_the_owning_organisation_administer_its_group(town_a, people, feuerwehr, fire_manager):
     # given: a resident who edits for the fire brigade starts its group
-    editor = user_make("jugendwart@example.org")
-    from town.models import OrganisationMembership
+    editor = UserFactory(email="jugendwart@example.org")
 
-    OrganisationMembership.objects.create(user=editor, organisation=feuerwehr, role="editor")
-    group = group_make(admin=editor, name="Jugendfeuerwehr Altdorf", organisation=feuerwehr, visibility="closed")
+    MembershipFactory(user=editor, organisation=feuerwehr, role="editor")
+    group = GroupFactory(admin=editor, name="Jugendfeuerwehr Altdorf", organisation=feuerwehr, visibility="closed")
 
     # when: the brigade's manager, who never joined, opens and edits it
-    client = client_for(town_a, fire_manager)
+    client = logged_in_client(town_a, fire_manager)
     feed = client.get(f"/groups/{group.slug}/")
     edit = client.post(f"/groups/{group.slug}/edit/", {"name": "Jugendfeuerwehr", "visibility": "closed",
                                                        "organisation": feuerwehr.pk})
@@ -143,26 +145,26 @@ def test_deactivated_people_cannot_start_groups(people):
 
 def test_group_admins_and_the_towns_moderators_delete_a_group_members_cannot(town_a, public_group, closed_group,
                                                                              people):
-    from tests.modules.groups.conftest import post_make
+    from tests.modules.groups.factories import PostFactory
 
-    post_make(public_group, people["member"])
-    assert client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/delete/",
+    PostFactory(group=public_group, author=people["member"])
+    assert logged_in_client(town_a, people["member"]).post("/groups/lauftreff-altdorf/delete/",
                                                      {"confirm": "on"}).status_code == 403
-    assert client_for(town_a, people["outsider"]).post("/groups/nachbarschaft-lindenweg/delete/",
+    assert logged_in_client(town_a, people["outsider"]).post("/groups/nachbarschaft-lindenweg/delete/",
                                                        {"confirm": "on"}).status_code == 404
     assert Group.objects.count() == 2
 
-    client_for(town_a, people["founder"]).post("/groups/lauftreff-altdorf/delete/", {"confirm": "on"})
-    client_for(town_a, people["moderator"]).post("/groups/nachbarschaft-lindenweg/delete/", {"confirm": "on"})
+    logged_in_client(town_a, people["founder"]).post("/groups/lauftreff-altdorf/delete/", {"confirm": "on"})
+    logged_in_client(town_a, people["moderator"]).post("/groups/nachbarschaft-lindenweg/delete/", {"confirm": "on"})
 
     assert not Group.objects.exists()
 
 
 def test_the_town_admin_manages_a_closed_group_without_being_a_member(town_a, admin_client_a, closed_group, people):
     from modules.groups.models import Post
-    from tests.modules.groups.conftest import post_make
+    from tests.modules.groups.factories import PostFactory
 
-    post = post_make(closed_group, people["member"], text="Bitte löschen")
+    post = PostFactory(group=closed_group, author=people["member"], text="Bitte löschen")
     assert admin_client_a.get("/groups/nachbarschaft-lindenweg/members/").status_code == 200
     assert admin_client_a.get("/groups/nachbarschaft-lindenweg/requests/").status_code == 200
     response = admin_client_a.post(f"/groups/nachbarschaft-lindenweg/posts/{post.pk}/delete/", {"confirm": "on"})

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django_tenants.utils import schema_context
 
-from modules.groups.models import Comment, Group, Membership, Post
-from tests.conftest import admin_of, logged_in_client
-from tests.modules.groups.conftest import post_make
+from modules.groups.models import Group, Membership, Post
+from tests.helpers import admin_of, logged_in_client
+from tests.modules.groups.factories import CommentFactory, GroupMembershipFactory, PostFactory
 
 
 def test_town_as_groups_posts_and_members_are_404_on_town_b(town_a, town_b, closed_group, public_group, people):
     # given: A's groups with a post and a comment
-    post = post_make(public_group, people["member"], text="Nur in Altdorf")
-    comment = Comment.objects.create(post=post, author=people["founder"], text="Genau")
+    post = PostFactory(group=public_group, author=people["member"], text="Nur in Altdorf")
+    comment = CommentFactory(post=post, author=people["founder"], text="Genau")
     membership = Membership.objects.get(group=public_group, user=people["member"])
     admin_b = logged_in_client(town_b, admin_of(town_b))
 
@@ -39,11 +39,11 @@ def test_town_as_groups_posts_and_members_are_404_on_town_b(town_a, town_b, clos
 
 
 def test_a_group_with_the_same_address_in_b_shows_bs_own_posts(town_a, town_b, public_group, people):
-    post_make(public_group, people["member"], text="Altdorfer Beitrag")
+    PostFactory(group=public_group, author=people["member"], text="Altdorfer Beitrag")
     with schema_context(town_b.schema_name):
         from modules.groups.models import Visibility
 
         twin = Group.objects.create(name="Lauftreff Altdorf", slug="lauftreff-altdorf", visibility=Visibility.PUBLIC)
-        Membership.objects.create(group=twin, user=admin_of(town_b), role="admin")
+        GroupMembershipFactory(group=twin, user=admin_of(town_b), role="admin")
     page = logged_in_client(town_b, admin_of(town_b)).get("/groups/lauftreff-altdorf/").content.decode()
     assert "Altdorfer Beitrag" not in page

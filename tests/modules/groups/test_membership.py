@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from modules.groups import services
 from modules.groups.models import JoinRequest, MemberRole, Membership, RequestStatus
-from tests.modules.groups.conftest import client_for, member_of, shown, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client, shown
+from tests.modules.groups.factories import GroupMembershipFactory
 
 
 def test_a_resident_joins_a_public_group_at_once_with_notifications_on(town_a, public_group, people):
-    client = client_for(town_a, people["outsider"])
+    client = logged_in_client(town_a, people["outsider"])
 
     response = client.post("/groups/lauftreff-altdorf/join/", {"confirm": "on"})
 
@@ -25,13 +27,13 @@ def test_a_resident_joins_a_public_group_at_once_with_notifications_on(town_a, p
 
 
 def test_an_empty_join_post_is_refused(town_a, public_group, people):
-    response = client_for(town_a, people["outsider"]).post("/groups/lauftreff-altdorf/join/")
+    response = logged_in_client(town_a, people["outsider"]).post("/groups/lauftreff-altdorf/join/")
     assert response.status_code == 400
     assert not Membership.objects.filter(group=public_group, user=people["outsider"]).exists()
 
 
 def test_a_closed_group_takes_a_request_with_a_message_and_tells_its_admins(town_a, closed_group, people, sent):
-    client = client_for(town_a, people["outsider"])
+    client = logged_in_client(town_a, people["outsider"])
 
     response = client.post("/groups/nachbarschaft-lindenweg/join/",
                            {"confirm": "on", "message": "Ich wohne in Nummer 7."})
@@ -73,7 +75,7 @@ def test_approving_makes_a_member_and_tells_the_requester(town_a, closed_group, 
     request = services.join_request_create(group=closed_group, acting_user=people["outsider"])
     sent.clear()
 
-    response = client_for(town_a, people["founder"]).post(
+    response = logged_in_client(town_a, people["founder"]).post(
         f"/groups/nachbarschaft-lindenweg/requests/{request.pk}/decide/", {"decision": "approve"})
 
     assert response.status_code == 302
@@ -83,14 +85,17 @@ def test_approving_makes_a_member_and_tells_the_requester(town_a, closed_group, 
     (notice,) = sent
     assert notice["user_ids"] == [people["outsider"].pk] and notice["event"] == "groups.join_decision"
     # The new member now reads the feed.
-    assert client_for(town_a, people["outsider"]).get("/groups/nachbarschaft-lindenweg/members/").status_code == 200
+    assert logged_in_client(
+        town_a,
+        people["outsider"],
+    ).get("/groups/nachbarschaft-lindenweg/members/").status_code == 200
 
 
 def test_declining_keeps_the_group_closed_and_tells_the_requester(town_a, closed_group, people, sent):
     request = services.join_request_create(group=closed_group, acting_user=people["outsider"])
     sent.clear()
 
-    client_for(town_a, people["founder"]).post(
+    logged_in_client(town_a, people["founder"]).post(
         f"/groups/nachbarschaft-lindenweg/requests/{request.pk}/decide/", {"decision": "decline"})
 
     request.refresh_from_db()
@@ -105,7 +110,7 @@ def test_declining_keeps_the_group_closed_and_tells_the_requester(town_a, closed
 
 def test_plain_members_cannot_decide_requests(town_a, closed_group, people):
     request = services.join_request_create(group=closed_group, acting_user=people["outsider"])
-    client = client_for(town_a, people["member"])
+    client = logged_in_client(town_a, people["member"])
     assert client.get("/groups/nachbarschaft-lindenweg/requests/").status_code == 403
     response = client.post(f"/groups/nachbarschaft-lindenweg/requests/{request.pk}/decide/",
                            {"decision": "approve"})
@@ -115,14 +120,14 @@ def test_plain_members_cannot_decide_requests(town_a, closed_group, people):
 
 
 def test_a_member_leaves(town_a, public_group, people):
-    response = client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/leave/", {"confirm": "on"})
+    response = logged_in_client(town_a, people["member"]).post("/groups/lauftreff-altdorf/leave/", {"confirm": "on"})
     assert response.status_code == 302
     assert not Membership.objects.filter(group=public_group, user=people["member"]).exists()
 
 
 def test_the_last_admin_can_neither_leave_nor_be_demoted_nor_removed(town_a, public_group, people):
     founder_membership = Membership.objects.get(group=public_group, user=people["founder"])
-    client = client_for(town_a, people["founder"])
+    client = logged_in_client(town_a, people["founder"])
 
     client.post("/groups/lauftreff-altdorf/leave/", {"confirm": "on"})
     client.post(f"/groups/lauftreff-altdorf/members/{founder_membership.pk}/role/", {"role": "member"})
@@ -137,7 +142,7 @@ def test_the_last_admin_can_neither_leave_nor_be_demoted_nor_removed(town_a, pub
 
 def test_an_admin_makes_another_member_admin_then_may_step_down(town_a, public_group, people):
     member = Membership.objects.get(group=public_group, user=people["member"])
-    client = client_for(town_a, people["founder"])
+    client = logged_in_client(town_a, people["founder"])
 
     client.post(f"/groups/lauftreff-altdorf/members/{member.pk}/role/", {"role": "admin"})
     client.post("/groups/lauftreff-altdorf/leave/", {"confirm": "on"})
@@ -156,13 +161,13 @@ def test_an_organisation_owned_group_may_lose_its_last_member_admin(public_group
 
 
 def test_admins_remove_members_but_members_cannot(town_a, public_group, people):
-    other = user_make("zweites.mitglied@example.org")
-    other_membership = member_of(public_group, other)
-    assert client_for(town_a, people["member"]).post(
+    other = UserFactory(email="zweites.mitglied@example.org")
+    other_membership = GroupMembershipFactory(group=public_group, user=other)
+    assert logged_in_client(town_a, people["member"]).post(
         f"/groups/lauftreff-altdorf/members/{other_membership.pk}/remove/", {"confirm": "on"}).status_code == 403
     assert Membership.objects.filter(pk=other_membership.pk).exists()
 
-    client_for(town_a, people["founder"]).post(
+    logged_in_client(town_a, people["founder"]).post(
         f"/groups/lauftreff-altdorf/members/{other_membership.pk}/remove/", {"confirm": "on"})
 
     assert not Membership.objects.filter(pk=other_membership.pk).exists()
@@ -171,19 +176,22 @@ def test_admins_remove_members_but_members_cannot(town_a, public_group, people):
 def test_members_list_is_for_members_of_closed_groups_and_for_everyone_signed_in_of_public_ones(
     town_a, client_a, public_group, closed_group, people
 ):
-    outsider = client_for(town_a, people["outsider"])
+    outsider = logged_in_client(town_a, people["outsider"])
     public_page = outsider.get("/groups/lauftreff-altdorf/members/")
     assert public_page.status_code == 200
     assert "Max M." in public_page.content.decode()
     assert "max.mitglied@example.org" not in public_page.content.decode()
     assert outsider.get("/groups/nachbarschaft-lindenweg/members/").status_code == 404
-    assert client_for(town_a, people["member"]).get("/groups/nachbarschaft-lindenweg/members/").status_code == 200
+    assert logged_in_client(
+        town_a,
+        people["member"],
+    ).get("/groups/nachbarschaft-lindenweg/members/").status_code == 200
     anonymous = client_a.get("/groups/lauftreff-altdorf/members/")
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
 
 
 def test_the_notification_switch_on_the_group_page(town_a, public_group, people):
-    client = client_for(town_a, people["member"])
+    client = logged_in_client(town_a, people["member"])
     client.post("/groups/lauftreff-altdorf/notifications/", {"notify": "off"})
     assert Membership.objects.get(group=public_group, user=people["member"]).notify_posts is False
     client.post("/groups/lauftreff-altdorf/notifications/", {"notify": "on"})

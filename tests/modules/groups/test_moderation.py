@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from modules.groups import services
 from modules.groups.models import Comment, Group, Post
 from modules.moderation.capabilities import moderated_content_kinds
-from tests.modules.groups.conftest import client_for, post_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.groups.factories import CommentFactory, PostFactory
 
 
 @pytest.fixture
@@ -22,7 +24,7 @@ def word_filter(people):
 def test_the_word_filter_refuses_posts_comments_and_groups(public_group, people, word_filter):
     with pytest.raises(ValidationError):
         services.post_create(group=public_group, acting_user=people["member"], text="Billige Schrottpresse!")
-    post = post_make(public_group, people["founder"])
+    post = PostFactory(group=public_group, author=people["founder"])
     with pytest.raises(ValidationError):
         services.comment_create(post=post, acting_user=people["member"], text="Schrottpresse hier")
     with pytest.raises(ValidationError):
@@ -33,7 +35,7 @@ def test_the_word_filter_refuses_posts_comments_and_groups(public_group, people,
 
 
 def test_the_word_filter_message_is_shown_on_the_form(town_a, public_group, people, word_filter):
-    response = client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/posts/new/",
+    response = logged_in_client(town_a, people["member"]).post("/groups/lauftreff-altdorf/posts/new/",
                                                         {"text": "Schrottpresse zu verschenken"})
     assert response.status_code == 400
     assert "Schrottpresse" in response.content.decode()
@@ -57,8 +59,11 @@ def suspended(monkeypatch, people) -> list[tuple[int, str]]:
 
 
 def test_suspended_residents_cannot_post_comment_or_found_groups(town_a, public_group, people, suspended):
-    post = post_make(public_group, people["founder"])
-    response = client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/posts/new/", {"text": "Hallo"})
+    post = PostFactory(group=public_group, author=people["founder"])
+    response = logged_in_client(
+        town_a,
+        people["member"],
+    ).post("/groups/lauftreff-altdorf/posts/new/", {"text": "Hallo"})
     with pytest.raises(ValidationError):
         services.comment_create(post=post, acting_user=people["member"], text="Hallo")
     with pytest.raises(ValidationError):
@@ -70,7 +75,7 @@ def test_suspended_residents_cannot_post_comment_or_found_groups(town_a, public_
 
 
 def test_a_brand_new_account_may_found_only_one_group_a_day(people):
-    newcomer = user_make("neu.hier@example.org", new_account=True)
+    newcomer = UserFactory(email="neu.hier@example.org", new_account=True)
     services.group_create(acting_user=newcomer, name="Erste Gruppe")
     with pytest.raises(ValidationError):
         services.group_create(acting_user=newcomer, name="Zweite Gruppe")
@@ -83,7 +88,7 @@ def test_posts_and_comments_are_reportable_kinds():
 
 
 def test_moderators_see_hide_restore_and_delete_a_post(public_group, people):
-    post = post_make(public_group, people["member"], text="Fragwürdiges Angebot")
+    post = PostFactory(group=public_group, author=people["member"], text="Fragwürdiges Angebot")
     kind = moderated_content_kinds()["groups.post"]
 
     summary = kind.get(post.pk)
@@ -99,8 +104,8 @@ def test_moderators_see_hide_restore_and_delete_a_post(public_group, people):
 
 
 def test_moderators_hide_a_comment(public_group, people):
-    post = post_make(public_group, people["member"])
-    comment = Comment.objects.create(post=post, author=people["founder"], text="Daneben")
+    post = PostFactory(group=public_group, author=people["member"])
+    comment = CommentFactory(post=post, author=people["founder"], text="Daneben")
     kind = moderated_content_kinds()["groups.comment"]
     kind.set_hidden(comment.pk, True)
     assert kind.get(comment.pk).is_hidden is True
@@ -110,10 +115,16 @@ def test_moderators_hide_a_comment(public_group, people):
 def test_posts_and_comments_of_others_have_a_report_link(town_a, public_group, people):
     from modules.moderation.facade import report_url
 
-    post = post_make(public_group, people["member"])
-    comment = Comment.objects.create(post=post, author=people["member"], text="Kommentar")
-    page = client_for(town_a, people["outsider"]).get(f"/groups/lauftreff-altdorf/posts/{post.pk}/").content.decode()
-    own = client_for(town_a, people["member"]).get(f"/groups/lauftreff-altdorf/posts/{post.pk}/").content.decode()
+    post = PostFactory(group=public_group, author=people["member"])
+    comment = CommentFactory(post=post, author=people["member"], text="Kommentar")
+    page = logged_in_client(
+        town_a,
+        people["outsider"],
+    ).get(f"/groups/lauftreff-altdorf/posts/{post.pk}/").content.decode()
+    own = logged_in_client(
+        town_a,
+        people["member"],
+    ).get(f"/groups/lauftreff-altdorf/posts/{post.pk}/").content.decode()
 
     assert report_url(kind="groups.post", object_id=post.pk) in page
     assert report_url(kind="groups.comment", object_id=comment.pk) in page
@@ -124,14 +135,14 @@ def test_a_closed_groups_post_cannot_be_read_through_the_report_page(town_a, clo
     # given: a post in a closed group
     from modules.moderation.facade import report_url
 
-    post = post_make(closed_group, people["member"], text="Schlüssel liegt unter der Fußmatte")
+    post = PostFactory(group=closed_group, author=people["member"], text="Schlüssel liegt unter der Fußmatte")
     comment = services.comment_create(post=post, acting_user=people["founder"], text="Danke, Fußmatte gefunden")
 
     # then: members may report it; an outsider learns nothing, neither of the post nor of its comment
     for kind, pk in (("groups.post", post.pk), ("groups.comment", comment.pk)):
         url = report_url(kind=kind, object_id=pk)
-        assert client_for(town_a, people["founder"] if kind == "groups.post" else people["member"]).get(
+        assert logged_in_client(town_a, people["founder"] if kind == "groups.post" else people["member"]).get(
             url).status_code == 200
-        page = client_for(town_a, people["outsider"]).get(url)
+        page = logged_in_client(town_a, people["outsider"]).get(url)
         assert page.status_code == 404 and "Fußmatte" not in page.content.decode()
         assert not moderated_content_kinds()[kind].visible_to(pk, people["outsider"])

@@ -8,15 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from modules.groups import services
 from modules.groups.models import Membership
 from modules.notifications.models import Notification
-from tests.modules.groups.conftest import member_of, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.groups.factories import GroupMembershipFactory
 
 
 def test_a_new_post_notifies_opted_in_members_except_its_author_once_even_when_sent_twice(
     public_group, people, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
     # given: the founder and one member want notifications, another member switched them off
-    quiet = user_make("quentin.ruhig@example.org")
-    member_of(public_group, quiet)
+    quiet = UserFactory(email="quentin.ruhig@example.org")
+    GroupMembershipFactory(group=public_group, user=quiet)
     services.membership_set_notify(group=public_group, acting_user=quiet, notify=False)
 
     # when: the member posts, and the notification is sent a second time (a retried request, a re-run)
@@ -37,7 +38,7 @@ def test_a_new_post_notifies_opted_in_members_except_its_author_once_even_when_s
 
 def test_recipients_of_a_post_are_found_in_one_query(public_group, people, sent):
     for number in range(30):
-        member_of(public_group, user_make(f"laeufer{number}@example.org"))
+        GroupMembershipFactory(group=public_group, user=UserFactory(email=f"laeufer{number}@example.org"))
     post = services.post_create(group=public_group, acting_user=people["member"], text="Hallo alle")
     sent.clear()
 
@@ -67,8 +68,8 @@ def test_join_requests_notify_every_group_admin_and_the_organisations_managers(
 ):
     closed_group.organisation = feuerwehr
     closed_group.save()
-    second_admin = user_make("zweite.admin@example.org")
-    member_of(closed_group, second_admin, role="admin")
+    second_admin = UserFactory(email="zweite.admin@example.org")
+    GroupMembershipFactory(group=closed_group, user=second_admin, role="admin")
 
     services.join_request_create(group=closed_group, acting_user=people["outsider"], message="Hallo")
 

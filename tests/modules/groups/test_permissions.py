@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from modules.groups.models import Post
-from tests.conftest import TownClient, admin_of, host_of
-from tests.modules.groups.conftest import client_for, post_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client
+from tests.modules.groups.factories import PostFactory
 
 # role -> (reads the feed, writes a post, deletes someone else's post, sees the requests)
 EXPECTED = {
@@ -35,9 +36,13 @@ def test_each_role_in_a_closed_group(town_a, closed_group, people, feuerwehr, fi
     # given: the group belongs to the fire brigade; someone else wrote a post
     closed_group.organisation = feuerwehr
     closed_group.save()
-    others = post_make(closed_group, user_make("dritte.person@example.org"), text="Fremder Beitrag")
+    others = PostFactory(
+        group=closed_group,
+        author=UserFactory(email="dritte.person@example.org"),
+        text="Fremder Beitrag",
+    )
     closed_group.memberships.create(user=others.author)
-    client = client_for(town_a, _person(role, people, town_a, feuerwehr, fire_manager))
+    client = logged_in_client(town_a, _person(role, people, town_a, feuerwehr, fire_manager))
     base = "/groups/nachbarschaft-lindenweg"
 
     # when
@@ -55,7 +60,7 @@ def test_each_role_in_a_closed_group(town_a, closed_group, people, feuerwehr, fi
 
 
 def test_signed_out_visitors_are_sent_to_sign_in_and_change_nothing(town_a, closed_group, people):
-    post = post_make(closed_group, people["member"])
+    post = PostFactory(group=closed_group, author=people["member"])
     client = TownClient(host_of(town_a))
     for path in (f"/groups/nachbarschaft-lindenweg/posts/{post.pk}/", "/groups/nachbarschaft-lindenweg/members/"):
         response = client.get(path)

@@ -8,14 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from modules.groups import services
 from modules.groups.models import Comment, Post
-from tests.modules.groups.conftest import client_for, image_upload, post_make, shown
+from tests.helpers import image_upload, logged_in_client, shown
+from tests.modules.groups.factories import CommentFactory, PostFactory
 
 
 def test_a_closed_groups_posts_are_404_for_outsiders_and_readable_for_members(town_a, closed_group, people):
     # given
-    post = post_make(closed_group, people["member"], text="Schlüssel für den Gemeinschaftsgarten")
-    outsider = client_for(town_a, people["outsider"])
-    member = client_for(town_a, people["member"])
+    post = PostFactory(group=closed_group, author=people["member"], text="Schlüssel für den Gemeinschaftsgarten")
+    outsider = logged_in_client(town_a, people["outsider"])
+    member = logged_in_client(town_a, people["member"])
 
     # then: the outsider sees the group's name and a way to ask, never its posts
     group_page = outsider.get("/groups/nachbarschaft-lindenweg/")
@@ -31,8 +32,8 @@ def test_a_closed_groups_posts_are_404_for_outsiders_and_readable_for_members(to
 
 
 def test_outsiders_cannot_post_or_comment_in_a_closed_group(town_a, closed_group, people):
-    post = post_make(closed_group, people["member"])
-    outsider = client_for(town_a, people["outsider"])
+    post = PostFactory(group=closed_group, author=people["member"])
+    outsider = logged_in_client(town_a, people["outsider"])
     assert outsider.post("/groups/nachbarschaft-lindenweg/posts/new/", {"text": "Hallo"}).status_code == 404
     assert outsider.post(f"/groups/nachbarschaft-lindenweg/posts/{post.pk}/comments/",
                          {"text": "Hallo"}).status_code == 404
@@ -41,8 +42,8 @@ def test_outsiders_cannot_post_or_comment_in_a_closed_group(town_a, closed_group
 
 def test_a_public_group_is_read_by_every_signed_in_resident_but_only_members_write(town_a, client_a, public_group,
                                                                                    people):
-    post_make(public_group, people["member"], text="Wir laufen heute die große Runde.")
-    outsider = client_for(town_a, people["outsider"])
+    PostFactory(group=public_group, author=people["member"], text="Wir laufen heute die große Runde.")
+    outsider = logged_in_client(town_a, people["outsider"])
 
     page = outsider.get("/groups/lauftreff-altdorf/")
     refused = outsider.post("/groups/lauftreff-altdorf/posts/new/", {"text": "Darf ich?"})
@@ -56,7 +57,7 @@ def test_a_public_group_is_read_by_every_signed_in_resident_but_only_members_wri
 
 
 def test_a_member_posts_with_a_photo_and_its_description(town_a, public_group, people, stored_media):
-    client = client_for(town_a, people["member"])
+    client = logged_in_client(town_a, people["member"])
 
     response = client.post("/groups/lauftreff-altdorf/posts/new/", {
         "text": "Unser Ziel heute", "image": image_upload(), "image_alt": "Läufer vor dem Aussichtsturm",
@@ -79,14 +80,14 @@ TOO_LONG = "This text is too long (%(length)d characters; at most %(max)d are al
     ("x" * 3001, shown(TOO_LONG, length=3001, max=3000)),
 ])
 def test_empty_or_oversized_posts_are_refused_with_a_message(town_a, public_group, people, text, message):
-    response = client_for(town_a, people["member"]).post("/groups/lauftreff-altdorf/posts/new/", {"text": text})
+    response = logged_in_client(town_a, people["member"]).post("/groups/lauftreff-altdorf/posts/new/", {"text": text})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Post.objects.exists()
 
 
 def test_a_photo_without_description_is_refused(town_a, public_group, people):
-    response = client_for(town_a, people["member"]).post(
+    response = logged_in_client(town_a, people["member"]).post(
         "/groups/lauftreff-altdorf/posts/new/", {"text": "Foto", "image": image_upload()})
     assert response.status_code == 400
     assert shown("Please describe the photo for people who can't see it.") in response.content.decode()
@@ -104,7 +105,7 @@ def test_a_file_that_is_not_an_image_is_refused(public_group, people):
 
 def test_a_file_that_is_not_an_image_is_refused_on_the_page_too(town_a, public_group, people):
     fake = SimpleUploadedFile("liste.pdf", b"%PDF-1.4 nichts", content_type="application/pdf")
-    response = client_for(town_a, people["member"]).post(
+    response = logged_in_client(town_a, people["member"]).post(
         "/groups/lauftreff-altdorf/posts/new/", {"text": "Hier", "image": fake, "image_alt": "Liste"})
     assert response.status_code == 400
     assert not Post.objects.exists()
@@ -122,7 +123,7 @@ def test_an_oversized_photo_is_refused(public_group, people, settings):
 
 
 def test_html_and_script_in_posts_and_comments_are_shown_as_text(town_a, public_group, people):
-    client = client_for(town_a, people["member"])
+    client = logged_in_client(town_a, people["member"])
     client.post("/groups/lauftreff-altdorf/posts/new/", {"text": "<script>alert('x')</script><b>fett</b>"})
     post = Post.objects.get()
     client.post(f"/groups/lauftreff-altdorf/posts/{post.pk}/comments/", {"text": "<img src=x onerror=alert(1)>"})
@@ -136,13 +137,13 @@ def test_html_and_script_in_posts_and_comments_are_shown_as_text(town_a, public_
 def test_authors_edit_their_own_posts_and_comments_only(town_a, public_group, people):
     post = services.post_create(group=public_group, acting_user=people["member"], text="Treffen um 18 Uhr")
     comment = services.comment_create(post=post, acting_user=people["founder"], text="Ich komme")
-    member = client_for(town_a, people["member"])
+    member = logged_in_client(town_a, people["member"])
 
     assert member.post(f"/groups/lauftreff-altdorf/posts/{post.pk}/edit/", {"text": "Treffen um 19 Uhr"}
                        ).status_code == 302
     assert member.post(f"/groups/lauftreff-altdorf/comments/{comment.pk}/edit/", {"text": "Gefälscht"}
                        ).status_code == 403
-    founder = client_for(town_a, people["founder"])
+    founder = logged_in_client(town_a, people["founder"])
     assert founder.post(f"/groups/lauftreff-altdorf/posts/{post.pk}/edit/", {"text": "Gefälscht"}).status_code == 403
     founder.post(f"/groups/lauftreff-altdorf/comments/{comment.pk}/edit/", {"text": "Ich komme etwas später"})
 
@@ -162,12 +163,12 @@ def test_editing_to_an_empty_text_is_refused(public_group, people):
 def test_group_admins_delete_any_post_members_only_their_own(town_a, public_group, people):
     mine = services.post_create(group=public_group, acting_user=people["member"], text="Von mir")
     theirs = services.post_create(group=public_group, acting_user=people["founder"], text="Vom Admin")
-    member = client_for(town_a, people["member"])
+    member = logged_in_client(town_a, people["member"])
 
     assert member.post(f"/groups/lauftreff-altdorf/posts/{theirs.pk}/delete/", {"confirm": "on"}).status_code == 403
     assert member.post(f"/groups/lauftreff-altdorf/posts/{mine.pk}/delete/", {"confirm": "on"}).status_code == 302
     other = services.post_create(group=public_group, acting_user=people["member"], text="Noch einer")
-    assert client_for(town_a, people["founder"]).post(
+    assert logged_in_client(town_a, people["founder"]).post(
         f"/groups/lauftreff-altdorf/posts/{other.pk}/delete/", {"confirm": "on"}).status_code == 302
 
     assert list(Post.objects.values_list("text", flat=True)) == ["Vom Admin"]
@@ -178,13 +179,13 @@ def test_group_admins_delete_comments_and_members_cannot_delete_others(town_a, p
     comment = services.comment_create(post=post, acting_user=people["member"], text="Antwort")
     with pytest.raises(PermissionDenied):
         services.comment_delete(comment=comment, acting_user=people["outsider"])
-    client_for(town_a, people["founder"]).post(f"/groups/lauftreff-altdorf/comments/{comment.pk}/delete/",
+    logged_in_client(town_a, people["founder"]).post(f"/groups/lauftreff-altdorf/comments/{comment.pk}/delete/",
                                                {"confirm": "on"})
     assert not Comment.objects.exists()
 
 
 def test_an_empty_or_oversized_comment_is_refused(public_group, people):
-    post = post_make(public_group, people["founder"])
+    post = PostFactory(group=public_group, author=people["founder"])
     for text in ("", "y" * 1001):
         with pytest.raises(ValidationError):
             services.comment_create(post=post, acting_user=people["member"], text=text)
@@ -192,12 +193,12 @@ def test_an_empty_or_oversized_comment_is_refused(public_group, people):
 
 
 def test_hidden_content_is_invisible_to_everyone_but_its_author(town_a, public_group, people):
-    post = post_make(public_group, people["member"], text="Verstecktes Angebot", is_hidden=True)
-    visible = post_make(public_group, people["founder"], text="Sichtbarer Beitrag")
-    Comment.objects.create(post=visible, author=people["member"], text="Versteckter Kommentar", is_hidden=True)
+    post = PostFactory(group=public_group, author=people["member"], text="Verstecktes Angebot", is_hidden=True)
+    visible = PostFactory(group=public_group, author=people["founder"], text="Sichtbarer Beitrag")
+    CommentFactory(post=visible, author=people["member"], text="Versteckter Kommentar", is_hidden=True)
 
-    author = client_for(town_a, people["member"])
-    admin = client_for(town_a, people["founder"])
+    author = logged_in_client(town_a, people["member"])
+    admin = logged_in_client(town_a, people["founder"])
 
     assert "Verstecktes Angebot" in author.get("/groups/lauftreff-altdorf/").content.decode()
     assert "Verstecktes Angebot" not in admin.get("/groups/lauftreff-altdorf/").content.decode()

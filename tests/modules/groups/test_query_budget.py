@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from modules.groups.models import Comment, Group, Membership, Post
-from tests.modules.groups.conftest import client_for, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
@@ -42,7 +43,7 @@ def _count(client, path: str) -> int:
 def test_queries_do_not_grow_with_the_number_of_posts(town_a, public_group, people, path, record_property):
     # given: a member of the group (token-less: the API accepts the site session too)
     people["member"].refresh_from_db()
-    client = client_for(town_a, people["member"])
+    client = logged_in_client(town_a, people["member"])
     _grow(public_group, people, 10, batch="a")
     client.get(path)  # warm the caches (town lookup, profile, module switches) as in production
     few = _count(client, path)
@@ -64,7 +65,7 @@ def test_the_feed_source_is_one_query(public_group, people):
     from modules.groups.feed import feed_items
 
     _grow(public_group, people, 50, batch="a")
-    request = SimpleNamespace(user=user_make("neu@example.org"))
+    request = SimpleNamespace(user=UserFactory(email="neu@example.org"))
     with CaptureQueriesContext(connection) as queries:
         feed_items(SimpleNamespace(user=people["member"]), 12)
     assert len([q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]) == 1

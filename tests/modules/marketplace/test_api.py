@@ -7,15 +7,15 @@ from datetime import timedelta
 from django.utils import timezone
 
 from modules.marketplace.models import Listing, ListingStatus, ListingType
-from tests.conftest import TownClient, host_of
-from tests.modules.marketplace.conftest import listing_make
+from tests.helpers import TownClient, host_of
+from tests.modules.marketplace.factories import ListingFactory
 
 
 def test_list_and_detail(town_a, seller, villages):
     # given
-    listing = listing_make(owner=seller, ortsgemeinde=villages["x"], description="<b>fett</b>")
-    free = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, title="Kartons")
-    done = listing_make(owner=seller, title="Weg")
+    listing = ListingFactory(owner=seller, ortsgemeinde=villages["x"], description="<b>fett</b>")
+    free = ListingFactory(owner=seller, listing_type=ListingType.GIVE_AWAY, title="Kartons")
+    done = ListingFactory(owner=seller, title="Weg")
     Listing.objects.filter(pk=done.pk).update(status=ListingStatus.DONE)
     client = TownClient(host_of(town_a))
 
@@ -37,7 +37,7 @@ def test_list_and_detail(town_a, seller, villages):
 
 
 def test_etag_answers_304_until_something_changes(town_a, seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     client = TownClient(host_of(town_a))
     for path in ("/api/v1/marketplace/listings/", f"/api/v1/marketplace/listings/{listing.pk}/"):
         first = client.get(path)
@@ -50,8 +50,8 @@ def test_etag_answers_304_until_something_changes(town_a, seller):
 def test_facade_returns_plain_summaries(in_town_a, seller, villages):
     from modules.marketplace import facade
 
-    listing = listing_make(owner=seller, title="Fahrräder", ortsgemeinde=villages["y"])
-    listing_make(owner=seller, title="Tisch", ortsgemeinde=villages["x"])
+    listing = ListingFactory(owner=seller, title="Fahrräder", ortsgemeinde=villages["y"])
+    ListingFactory(owner=seller, title="Tisch", ortsgemeinde=villages["x"])
     found = facade.search_listings("Fahrrad")
     assert [summary.id for summary in found] == [listing.pk]
     assert found[0].url.endswith(f"/marketplace/{listing.pk}/") and found[0].price == "25,00\u00a0€"

@@ -13,8 +13,9 @@ from django_tenants.utils import schema_context
 
 from modules.marketplace import services
 from modules.marketplace.models import ContactMessage, ListingStatus
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.marketplace.conftest import listing_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.marketplace.factories import ListingFactory
 
 SELLER = "anbieterin@example.org"
 BUYER = "interessent@example.org"
@@ -46,7 +47,7 @@ def test_contact_is_relayed_and_the_answer_too_without_any_address(
     town_a, seller, buyer, eager, django_capture_on_commit_callbacks
 ):
     # given
-    listing = listing_make(owner=seller, title="Kinderwagen")
+    listing = ListingFactory(owner=seller, title="Kinderwagen")
     client = logged_in_client(town_a, buyer)
 
     # when: the buyer writes through the form on the listing page
@@ -87,14 +88,14 @@ def test_contact_is_relayed_and_the_answer_too_without_any_address(
 
 
 def test_the_listing_page_never_shows_the_owners_address(town_a, seller, buyer):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     page = logged_in_client(town_a, buyer).get(f"/marketplace/{listing.pk}/").content.decode()
     assert SELLER not in page and "Vera V." in page
 
 
 def test_contact_messages_are_limited_per_hour(seller, buyer, eager):
     # given
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     for number in range(services.CONTACT_LIMIT_PER_HOUR):
         services.contact_send(listing=listing, sender=buyer, body=f"Nachricht {number}")
 
@@ -104,12 +105,12 @@ def test_contact_messages_are_limited_per_hour(seller, buyer, eager):
     assert error.value.error_dict["body"][0].code == "rate_limited"
     assert ContactMessage.objects.count() == services.CONTACT_LIMIT_PER_HOUR
     # another person is not affected
-    other = user_make("andere@example.org")
+    other = UserFactory(email="andere@example.org")
     services.contact_send(listing=listing, sender=other, body="Ich auch")
 
 
 def test_rate_limit_page_explains_and_stores_nothing(town_a, seller, buyer, eager):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     client = logged_in_client(town_a, buyer)
     for number in range(services.CONTACT_LIMIT_PER_HOUR):
         assert client.post(f"/marketplace/{listing.pk}/contact/", {"body": f"Hallo {number}"}).status_code == 302
@@ -120,14 +121,14 @@ def test_rate_limit_page_explains_and_stores_nothing(town_a, seller, buyer, eage
 
 @pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
 def test_empty_or_oversized_messages_are_refused(town_a, seller, buyer, body):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     response = logged_in_client(town_a, buyer).post(f"/marketplace/{listing.pk}/contact/", {"body": body})
     assert response.status_code == 400 and 'role="alert"' in response.content.decode()
     assert not ContactMessage.objects.exists() and not mail.outbox
 
 
 def test_html_in_a_message_arrives_as_plain_text(seller, buyer, eager, django_capture_on_commit_callbacks):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     with django_capture_on_commit_callbacks(execute=True):
         services.contact_send(listing=listing, sender=buyer, body='<a href="http://evil.example">Klick</a>')
     assert ContactMessage.objects.get().body == '<a href="http://evil.example">Klick</a>'
@@ -135,10 +136,10 @@ def test_html_in_a_message_arrives_as_plain_text(seller, buyer, eager, django_ca
 
 
 def test_who_may_contact(seller, buyer):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     with pytest.raises(ValidationError):
         services.contact_send(listing=listing, sender=seller, body="An mich selbst")
-    unconfirmed = user_make("neu@example.org", verified=False)
+    unconfirmed = UserFactory(email="neu@example.org", verified=False)
     with pytest.raises(PermissionDenied):
         services.contact_send(listing=listing, sender=unconfirmed, body="Hallo")
     services.listing_set_status(listing=listing, acting_user=seller, status=ListingStatus.DONE)
@@ -148,7 +149,7 @@ def test_who_may_contact(seller, buyer):
 
 
 def test_anonymous_visitors_are_sent_to_the_login(town_a, seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     response = TownClient(host_of(town_a)).post(f"/marketplace/{listing.pk}/contact/", {"body": "Hallo"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
@@ -157,8 +158,8 @@ def test_t4_reply_link_of_town_a_is_404_on_town_b(town_a, town_b, eager):
     # given: a message in A, and a message in B carrying the very same token string
     with schema_context(town_a.schema_name):
         connection.set_tenant(town_a)
-        seller_a, buyer_a = user_make(SELLER), user_make(BUYER)
-        message_a = services.contact_send(listing=listing_make(owner=seller_a), sender=buyer_a, body="Hallo A")
+        seller_a, buyer_a = UserFactory(email=SELLER), UserFactory(email=BUYER)
+        message_a = services.contact_send(listing=ListingFactory(owner=seller_a), sender=buyer_a, body="Hallo A")
         token = message_a.reply_token
     connection.set_schema_to_public()
     client_b = TownClient(host_of(town_b))
@@ -170,9 +171,9 @@ def test_t4_reply_link_of_town_a_is_404_on_town_b(town_a, town_b, eager):
     # and when B holds a row with the same token string, B's link reaches B's row, never A's
     with schema_context(town_b.schema_name):
         connection.set_tenant(town_b)
-        seller_b, buyer_b = user_make(SELLER, name="Berta Bergdorf"), user_make(BUYER, name="Bruno B")
+        seller_b, buyer_b = UserFactory(email=SELLER, name="Berta Bergdorf"), UserFactory(email=BUYER, name="Bruno B")
         message_b = services.contact_send(
-            listing=listing_make(owner=seller_b), sender=buyer_b, body="Hallo B",
+            listing=ListingFactory(owner=seller_b), sender=buyer_b, body="Hallo B",
         )
         ContactMessage.objects.filter(pk=message_b.pk).update(reply_token=token)
     connection.set_schema_to_public()

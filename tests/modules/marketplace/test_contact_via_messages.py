@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from modules.conversations.models import Conversation, Message
 from modules.marketplace.models import ContactMessage
-from tests.conftest import logged_in_client
-from tests.modules.marketplace.conftest import listing_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.marketplace.factories import ListingFactory
 
 SELLER = "anbieterin@example.org"
 BUYER = "interessent@example.org"
@@ -17,7 +18,7 @@ BUYER = "interessent@example.org"
 
 def test_the_contact_form_opens_a_conversation_with_the_owner(town_a, seller, buyer):
     # given
-    listing = listing_make(owner=seller, title="Kinderwagen")
+    listing = ListingFactory(owner=seller, title="Kinderwagen")
     client = logged_in_client(town_a, buyer)
     detail = client.get(f"/marketplace/{listing.pk}/").content.decode()
     assert f'action="/marketplace/{listing.pk}/contact/"' in detail
@@ -41,8 +42,8 @@ def test_the_contact_form_opens_a_conversation_with_the_owner(town_a, seller, bu
 
 
 def test_a_second_listing_of_the_same_owner_continues_the_same_conversation(town_a, seller, buyer):
-    first = listing_make(owner=seller, title="Kinderwagen")
-    second = listing_make(owner=seller, title="Laufrad")
+    first = ListingFactory(owner=seller, title="Kinderwagen")
+    second = ListingFactory(owner=seller, title="Laufrad")
     client = logged_in_client(town_a, buyer)
     client.post(f"/marketplace/{first.pk}/contact/", {"body": "Zum Kinderwagen"})
     client.post(f"/marketplace/{second.pk}/contact/", {"body": "Und das Laufrad?"})
@@ -55,7 +56,7 @@ def test_a_second_listing_of_the_same_owner_continues_the_same_conversation(town
 def test_refusals_of_messages_show_on_the_contact_form(town_a, seller, buyer):
     from modules.conversations import services as conversation_services
 
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     conversation_services.block_create(acting_user=seller, blocked_id=buyer.pk)
     client = logged_in_client(town_a, buyer)
 
@@ -69,7 +70,7 @@ def test_refusals_of_messages_show_on_the_contact_form(town_a, seller, buyer):
 
 
 def test_the_owner_cannot_write_to_themselves(town_a, seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     response = logged_in_client(town_a, seller).post(f"/marketplace/{listing.pk}/contact/", {"body": "Ich?"})
     assert response.status_code == 400
     assert not Message.objects.exists()
@@ -79,7 +80,7 @@ def test_with_messages_off_the_e_mail_relay_works_as_before(town_a, seller, buye
                                                              django_capture_on_commit_callbacks):
     from tenants.services import tenant_module_disable, tenant_module_enable
 
-    listing = listing_make(owner=seller, title="Kinderwagen")
+    listing = ListingFactory(owner=seller, title="Kinderwagen")
     tenant_module_disable(tenant=town_a, key="conversations")
     try:
         client = logged_in_client(town_a, buyer)
@@ -96,7 +97,7 @@ def test_with_messages_off_the_e_mail_relay_works_as_before(town_a, seller, buye
 
 
 def test_an_organisation_listing_reaches_the_person_who_posted_it(town_a, buyer):
-    poster = user_make("vorstand@example.org", name="Vera Vorstand")
-    listing = listing_make(owner=poster, title="Festzeltgarnitur")
+    poster = UserFactory(email="vorstand@example.org", name="Vera Vorstand")
+    listing = ListingFactory(owner=poster, title="Festzeltgarnitur")
     logged_in_client(town_a, buyer).post(f"/marketplace/{listing.pk}/contact/", {"body": "Leihen möglich?"})
     assert set(Conversation.objects.get().participants.values_list("user_id", flat=True)) == {poster.pk, buyer.pk}

@@ -10,8 +10,10 @@ from accounts.models import User
 from demo import data
 from modules.marketplace import demo
 from modules.marketplace.models import Listing, ListingKind, ListingStatus, ListingType
-from tests.conftest import TownClient, host_of
-from town.models import Ortsgemeinde, ResidentProfile
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of
+from tests.town.factories import ResidentProfileFactory
+from town.models import Ortsgemeinde
 
 
 @pytest.fixture
@@ -23,9 +25,8 @@ def demo_people(in_town_a) -> dict[str, User]:
     }
     people = {}
     for local, (name, role, village, _organisations) in data.PEOPLE.items():
-        people[local] = User.objects.create_user(email=data.email_of(local), password=data.PASSWORD, name=name,
-                                                 role=role)
-        ResidentProfile.objects.create(user=people[local], ortsgemeinde=villages[village])
+        people[local] = UserFactory(email=data.email_of(local), password=data.PASSWORD, name=name, role=role)
+        ResidentProfileFactory(user=people[local], ortsgemeinde=villages[village])
     return people
 
 

@@ -16,14 +16,16 @@ from django_tenants.utils import schema_context
 from PIL import Image
 
 from modules.marketplace.models import Listing, ListingKind, ListingPhoto, ListingStatus, ListingType
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.marketplace.conftest import category, image_upload, listing_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.billing.factories import PromotionFactory
+from tests.helpers import TownClient, host_of, image_upload, logged_in_client
+from tests.modules.marketplace.factories import CategoryFactory, ListingFactory
 
 
 def _form(**overrides) -> dict:
     data = {
         "kind": "offer", "listing_type": "sell", "title": "Kinderfahrrad", "description": "20 Zoll, blau.",
-        "category": category("Kinder").pk, "price_mode": "fixed", "price": "45,50",
+        "category": CategoryFactory(name="Kinder").pk, "price_mode": "fixed", "price": "45,50",
         "expires_on": (timezone.localdate() + timedelta(days=14)).isoformat(), "photo_alt": "Ein blaues Fahrrad",
     }
     data.update(overrides)
@@ -82,8 +84,11 @@ def test_bad_input_shows_a_clear_message_and_stores_nothing(town_a, seller, over
 
 
 def test_html_is_shown_as_text_never_as_markup(town_a, seller):
-    listing = listing_make(owner=seller, title="<img src=x onerror=alert(1)>",
-                           description="<script>alert('x')</script>")
+    listing = ListingFactory(
+        owner=seller,
+        title="<img src=x onerror=alert(1)>",
+        description="<script>alert('x')</script>",
+    )
     page = TownClient(host_of(town_a)).get(f"/marketplace/{listing.pk}/").content.decode()
     assert "<script>alert('x')</script>" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in page
@@ -93,12 +98,27 @@ def test_html_is_shown_as_text_never_as_markup(town_a, seller):
 
 def test_list_filters_and_german_search(town_a, seller, villages):
     # given
-    bike = listing_make(owner=seller, title="Fahrräder für Kinder", ortsgemeinde=villages["x"],
-                        category=category("Kinder"))
-    free = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, title="Kartons", ortsgemeinde=villages["y"],
-                        category=category("Haushalt"))
-    wanted = listing_make(owner=seller, kind=ListingKind.REQUEST, listing_type=ListingType.HELP,
-                          title="Hilfe beim Umzug", price_mode="none", price_cents=None)
+    bike = ListingFactory(
+        owner=seller,
+        title="Fahrräder für Kinder",
+        ortsgemeinde=villages["x"],
+        category=CategoryFactory(name="Kinder"),
+    )
+    free = ListingFactory(
+        owner=seller,
+        listing_type=ListingType.GIVE_AWAY,
+        title="Kartons",
+        ortsgemeinde=villages["y"],
+        category=CategoryFactory(name="Haushalt"),
+    )
+    wanted = ListingFactory(
+        owner=seller,
+        kind=ListingKind.REQUEST,
+        listing_type=ListingType.HELP,
+        title="Hilfe beim Umzug",
+        price_mode="none",
+        price_cents=None,
+    )
     client = TownClient(host_of(town_a))
 
     def titles(query: str) -> set[str]:
@@ -119,16 +139,16 @@ def test_list_filters_and_german_search(town_a, seller, villages):
 
 def test_list_is_paginated(town_a, seller):
     for number in range(23):
-        listing_make(owner=seller, title=f"Ding {number}")
+        ListingFactory(owner=seller, title=f"Ding {number}")
     client = TownClient(host_of(town_a))
     assert len(client.get("/marketplace/").context["listings"]) == 20
     assert len(client.get("/marketplace/?page=2").context["listings"]) == 3
 
 
 def test_done_expired_and_removed_listings_are_404_for_others_but_visible_to_the_owner(town_a, seller, buyer):
-    done = listing_make(owner=seller, title="Verkauft")
+    done = ListingFactory(owner=seller, title="Verkauft")
     Listing.objects.filter(pk=done.pk).update(status=ListingStatus.DONE)
-    expired = listing_make(owner=seller, title="Abgelaufen")
+    expired = ListingFactory(owner=seller, title="Abgelaufen")
     Listing.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(hours=1))
     for listing in (done, expired):
         assert logged_in_client(town_a, buyer).get(f"/marketplace/{listing.pk}/").status_code == 404
@@ -136,7 +156,7 @@ def test_done_expired_and_removed_listings_are_404_for_others_but_visible_to_the
 
 
 def test_owner_marks_done_and_others_get_403(town_a, seller, buyer):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     assert logged_in_client(town_a, buyer).post(f"/marketplace/{listing.pk}/status/",
                                                 {"status": "done"}).status_code == 403
     assert logged_in_client(town_a, buyer).get(f"/marketplace/{listing.pk}/edit/").status_code == 403
@@ -147,7 +167,7 @@ def test_owner_marks_done_and_others_get_403(town_a, seller, buyer):
 
 
 def test_owner_edits_through_the_form(town_a, seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     client = logged_in_client(town_a, seller)
     assert client.get(f"/marketplace/{listing.pk}/edit/").status_code == 200
     response = client.post(f"/marketplace/{listing.pk}/edit/", _form(title="Rasenmäher (neu)", price="19",
@@ -162,7 +182,7 @@ def test_owner_edits_through_the_form(town_a, seller):
 
 
 def test_owner_deletes_and_renews(town_a, seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     Listing.objects.filter(pk=listing.pk).update(status=ListingStatus.EXPIRED)
     client = logged_in_client(town_a, seller)
     assert client.get(f"/marketplace/{listing.pk}/renew/").status_code == 200
@@ -174,8 +194,8 @@ def test_owner_deletes_and_renews(town_a, seller):
 
 
 def test_moderator_removes_a_listing_with_a_reason(town_a, seller):
-    listing = listing_make(owner=seller)
-    moderator = user_make("moderation@example.org", role="moderator")
+    listing = ListingFactory(owner=seller)
+    moderator = UserFactory(email="moderation@example.org", role="moderator")
     assert logged_in_client(town_a, seller).post(f"/marketplace/{listing.pk}/remove/",
                                                  {"reason": "x"}).status_code == 403
     client = logged_in_client(town_a, moderator)
@@ -193,9 +213,9 @@ def test_posting_needs_a_login(town_a):
 
 def test_home_widget_shows_the_residents_village_and_the_town(town_a, seller, villages):
     # given
-    resident = user_make("dorf@example.org", ortsgemeinde=villages["x"])
-    listing_make(owner=seller, title="Eier vom Hof", ortsgemeinde=villages["x"])
-    listing_make(owner=seller, title="Brennholz", ortsgemeinde=villages["y"])
+    resident = UserFactory(email="dorf@example.org", ortsgemeinde=villages["x"])
+    ListingFactory(owner=seller, title="Eier vom Hof", ortsgemeinde=villages["x"])
+    ListingFactory(owner=seller, title="Brennholz", ortsgemeinde=villages["y"])
 
     # when
     page = logged_in_client(town_a, resident).get("/").content.decode()
@@ -206,14 +226,13 @@ def test_home_widget_shows_the_residents_village_and_the_town(town_a, seller, vi
 
 
 def test_the_sponsored_slot_is_labelled_and_empty_without_a_sale(town_a, seller):
-    from billing.models import Promotion
 
     client = TownClient(host_of(town_a))
     assert "marketplace-promotion" not in client.get("/marketplace/").content.decode()
     with schema_context("public"):
-        Promotion.objects.create(
+        PromotionFactory(
             tenant=town_a, slot_key="marketplace.top", sponsor_organisation_id=1, sponsor_name="Hofladen Müller",
-            text="Frische Eier jeden Samstag", starts_at=timezone.now() - timedelta(hours=1),
+            text="Frische Eier jeden Samstag",
         )
     connection.set_schema_to_public()
     page = client.get("/marketplace/").content.decode()
@@ -240,9 +259,9 @@ def test_home_selection_is_the_newest_per_village_and_elsewhere_in_one_query(sel
 
     from modules.marketplace.selectors import listing_list_home
 
-    here = [listing_make(owner=seller, title=f"Hier {n}", ortsgemeinde=villages["x"]) for n in range(6)]
-    there = [listing_make(owner=seller, title=f"Dort {n}", ortsgemeinde=villages["y"]) for n in range(3)]
-    anywhere = listing_make(owner=seller, title="Überall")
+    here = [ListingFactory(owner=seller, title=f"Hier {n}", ortsgemeinde=villages["x"]) for n in range(6)]
+    there = [ListingFactory(owner=seller, title=f"Dort {n}", ortsgemeinde=villages["y"]) for n in range(3)]
+    anywhere = ListingFactory(owner=seller, title="Überall")
     with CaptureQueriesContext(connection) as queries:
         nearby, elsewhere = listing_list_home(ortsgemeinde_id=villages["x"].pk, limit=4)
     assert _statements(queries) == 1

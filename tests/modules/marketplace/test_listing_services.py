@@ -12,13 +12,15 @@ from django.utils import timezone
 from modules.marketplace import selectors, services
 from modules.marketplace.models import Listing, ListingStatus, ListingType, PriceMode
 from modules.marketplace.money import euros_to_cents, format_eur, price_display
-from tests.modules.marketplace.conftest import category, listing_make, user_make
-from town.models import MembershipRole, Organisation, OrganisationMembership
+from tests.accounts.factories import UserFactory
+from tests.modules.marketplace.factories import CategoryFactory, ListingFactory
+from tests.town.factories import MembershipFactory, OrganisationFactory
+from town.models import MembershipRole
 
 
 def test_a_new_listing_is_public_for_30_days(seller, villages):
     # when
-    listing = listing_make(owner=seller, ortsgemeinde=villages["x"], category=category("Garten"))
+    listing = ListingFactory(owner=seller, ortsgemeinde=villages["x"], category=CategoryFactory(name="Garten"))
 
     # then
     assert listing.status == ListingStatus.ACTIVE and listing.is_public
@@ -28,8 +30,12 @@ def test_a_new_listing_is_public_for_30_days(seller, villages):
 
 
 def test_give_away_is_always_free_and_drops_any_price(seller):
-    listing = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, price_mode=PriceMode.FIXED,
-                           price_cents=999)
+    listing = ListingFactory(
+        owner=seller,
+        listing_type=ListingType.GIVE_AWAY,
+        price_mode=PriceMode.FIXED,
+        price_cents=999,
+    )
     assert listing.price_mode == PriceMode.FREE and listing.price_cents is None
 
 
@@ -50,21 +56,21 @@ def test_give_away_is_always_free_and_drops_any_price(seller):
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_stored(seller, fields, field):
     with pytest.raises(ValidationError) as error:
-        listing_make(owner=seller, **fields)
+        ListingFactory(owner=seller, **fields)
     assert field in error.value.message_dict
     assert all(message.strip() for message in error.value.message_dict[field])
     assert not Listing.objects.exists()
 
 
 def test_html_in_text_is_kept_as_plain_text(seller):
-    listing = listing_make(owner=seller, title="<b>Fahrrad</b>", description="<script>alert(1)</script>\nSchön")
+    listing = ListingFactory(owner=seller, title="<b>Fahrrad</b>", description="<script>alert(1)</script>\nSchön")
     assert listing.title == "<b>Fahrrad</b>"
     assert listing.description == "<script>alert(1)</script>\nSchön"
 
 
 def test_owner_edits_and_others_may_not(seller, buyer):
     # given
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
 
     # when
     services.listing_update(listing=listing, acting_user=seller, data={"title": "Rasenmäher, fast neu",
@@ -79,7 +85,7 @@ def test_owner_edits_and_others_may_not(seller, buyer):
 
 
 def test_invalid_edit_changes_nothing(seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     with pytest.raises(ValidationError):
         services.listing_update(listing=listing, acting_user=seller, data={"title": "", "price_cents": -5})
     listing.refresh_from_db()
@@ -87,7 +93,7 @@ def test_invalid_edit_changes_nothing(seller):
 
 
 def test_mark_reserved_then_done_hides_it(seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     services.listing_set_status(listing=listing, acting_user=seller, status=ListingStatus.RESERVED)
     assert list(selectors.listing_list_public()) == [listing]  # reserved stays visible, with a badge
     services.listing_set_status(listing=listing, acting_user=seller, status=ListingStatus.DONE)
@@ -98,7 +104,7 @@ def test_mark_reserved_then_done_hides_it(seller):
 def test_expiry_hides_the_listing_and_mails_a_renewal_link_once(seller, django_capture_on_commit_callbacks,
                                                                celery_eager, notifications_off):
     # given
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
     # when: the periodic task's service runs twice
@@ -123,7 +129,7 @@ def test_expiry_hides_the_listing_and_mails_a_renewal_link_once(seller, django_c
 
 
 def test_a_listing_past_its_date_is_hidden_before_the_task_runs(seller):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert not selectors.listing_list_public().exists()
     assert selectors.listing_get_public(pk=listing.pk) is None
@@ -131,24 +137,24 @@ def test_a_listing_past_its_date_is_hidden_before_the_task_runs(seller):
 
 def test_an_editor_posts_for_their_organisation_and_colleagues_may_edit(in_town_a):
     # given
-    club = Organisation.objects.create(name="Tauschring Altdorf", slug="tauschring")
-    editor, colleague, outsider = (user_make(f"{n}@example.org") for n in ("eins", "zwei", "drei"))
+    club = OrganisationFactory(name="Tauschring Altdorf", slug="tauschring")
+    editor, colleague, outsider = (UserFactory(email=f"{n}@example.org") for n in ("eins", "zwei", "drei"))
     for person in (editor, colleague):
-        OrganisationMembership.objects.create(user=person, organisation=club, role=MembershipRole.EDITOR)
+        MembershipFactory(user=person, organisation=club, role=MembershipRole.EDITOR)
 
     # when
-    listing = listing_make(owner=editor, organisation=club)
+    listing = ListingFactory(owner=editor, organisation=club)
 
     # then
     assert services.user_can_edit(colleague, listing) and not services.user_can_edit(outsider, listing)
     with pytest.raises(PermissionDenied):
-        listing_make(owner=outsider, organisation=club, title="Nicht erlaubt")
+        ListingFactory(owner=outsider, organisation=club, title="Nicht erlaubt")
 
 
 def test_moderator_removes_with_a_reason_mailed_to_the_owner(seller, celery_eager, django_capture_on_commit_callbacks,
                                                              notifications_off):
-    listing = listing_make(owner=seller)
-    moderator = user_make("mod@example.org", role="moderator")
+    listing = ListingFactory(owner=seller)
+    moderator = UserFactory(email="mod@example.org", role="moderator")
     with pytest.raises(ValidationError):
         services.listing_remove(listing=listing, acting_user=moderator, reason="  ")
     with pytest.raises(PermissionDenied):
@@ -162,7 +168,7 @@ def test_moderator_removes_with_a_reason_mailed_to_the_owner(seller, celery_eage
 
 
 def test_delete_removes_the_listing(seller, buyer):
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     with pytest.raises(PermissionDenied):
         services.listing_delete(listing=listing, acting_user=buyer)
     services.listing_delete(listing=listing, acting_user=seller)

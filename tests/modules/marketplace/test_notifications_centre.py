@@ -16,11 +16,13 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from modules.marketplace import notifications, services, tasks
 from modules.marketplace.models import Listing, ListingKind, ListingType, PriceMode
-from modules.notifications.models import Notification, NotificationSettings, TopicPreference
+from modules.notifications.models import Notification, TopicPreference
 from modules.notifications.topics import TOPICS
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
-from tests.modules.marketplace.conftest import listing_make, user_make
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.marketplace.factories import ListingFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory, TopicPreferenceFactory
 
 TOPIC = notifications.SAVED_SEARCH_TOPIC
 
@@ -46,8 +48,8 @@ def test_a_saved_search_match_is_one_notification_under_its_own_topic(
     services.saved_search_create(acting_user=buyer, query="Kinderwagen", kind=ListingKind.OFFER)
     # when
     with django_capture_on_commit_callbacks(execute=True):
-        match = listing_make(owner=seller, title="Gut erhaltener Kinderwagen", description="Abholung in Xanten")
-        listing_make(owner=seller, title="Rasenmäher", description="Benzin")
+        match = ListingFactory(owner=seller, title="Gut erhaltener Kinderwagen", description="Abholung in Xanten")
+        ListingFactory(owner=seller, title="Rasenmäher", description="Benzin")
     # then: in the centre, linked to the listing, and by e-mail with the topic's unsubscribe link
     (notice,) = Notification.objects.filter(user=buyer)
     assert notice.topic == TOPIC and notice.event == "marketplace.saved_search_match"
@@ -77,13 +79,13 @@ def test_residents_can_mute_saved_search_notices_in_their_settings(
     no_quiet_hours(buyer)
     services.saved_search_create(acting_user=buyer, query="Sofa")
     # when: the buyer wants them in the app only, and later not at all
-    TopicPreference.objects.create(user=buyer, topic=TOPIC, enabled=True, email=False, push=False)
+    TopicPreferenceFactory(user=buyer, topic=TOPIC, enabled=True, email=False, push=False)
     with django_capture_on_commit_callbacks(execute=True):
-        listing_make(owner=seller, title="Sofa, drei Sitze", description="Braun")
+        ListingFactory(owner=seller, title="Sofa, drei Sitze", description="Braun")
     assert Notification.objects.filter(user=buyer).count() == 1 and mailoutbox == []
     TopicPreference.objects.filter(user=buyer, topic=TOPIC).update(enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
-        listing_make(owner=seller, title="Sofa, zwei Sitze", description="Grün")
+        ListingFactory(owner=seller, title="Sofa, zwei Sitze", description="Grün")
     # then
     assert Notification.objects.filter(user=buyer).count() == 1 and mailoutbox == []
 
@@ -92,8 +94,8 @@ def test_a_removal_tells_the_owner_once_with_the_reason(
     seller, queued, no_quiet_hours, mailoutbox, django_capture_on_commit_callbacks
 ):
     no_quiet_hours(seller)
-    listing = listing_make(owner=seller)
-    moderator = user_make("mod@example.org", role="moderator")
+    listing = ListingFactory(owner=seller)
+    moderator = UserFactory(email="mod@example.org", role="moderator")
     # when: the moderator's form is sent twice (a double click)
     with django_capture_on_commit_callbacks(execute=True):
         services.listing_remove(listing=listing, acting_user=moderator, reason="Gewerbliches Angebot")
@@ -110,7 +112,7 @@ def test_each_expiry_is_one_notice_with_the_renewal_link(
     seller, queued, no_quiet_hours, mailoutbox, django_capture_on_commit_callbacks
 ):
     no_quiet_hours(seller)
-    listing = listing_make(owner=seller)
+    listing = ListingFactory(owner=seller)
     Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     # when: the periodic task runs twice
     with django_capture_on_commit_callbacks(execute=True):
@@ -143,7 +145,7 @@ def test_without_the_notifications_module_the_old_mail_goes_out(
 ):
     services.saved_search_create(acting_user=buyer, query="Leiter")
     with django_capture_on_commit_callbacks(execute=True):
-        listing_make(owner=seller, title="Leiter, 3 Meter", description="Alu")
+        ListingFactory(owner=seller, title="Leiter, 3 Meter", description="Alu")
     assert not Notification.objects.exists()
     (mail,) = mailoutbox
     assert mail.to == [buyer.email] and "List-Unsubscribe" not in mail.extra_headers
@@ -164,11 +166,11 @@ def test_with_the_marketplace_off_a_queued_task_notifies_nobody(in_town_a, selle
 def test_town_b_never_gets_town_a_notices(seller, buyer, town_b, queued, no_quiet_hours, mailoutbox,
                                           django_capture_on_commit_callbacks):
     with schema_context(town_b.schema_name):
-        twin = User.objects.create_user(email=buyer.email, password="Ein-langes-Passwort-1", name="Zwilling")
+        twin = UserFactory(email=buyer.email, name="Zwilling")
     no_quiet_hours(buyer)
     services.saved_search_create(acting_user=buyer, query="Fahrrad")
     with django_capture_on_commit_callbacks(execute=True):
-        listing_make(owner=seller, title="Fahrrad, 28 Zoll", description="Blau")
+        ListingFactory(owner=seller, title="Fahrrad, 28 Zoll", description="Blau")
     assert Notification.objects.filter(user=buyer).count() == 1
     with schema_context(town_b.schema_name):
         assert not Notification.objects.filter(user=twin).exists() and not Notification.objects.exists()
@@ -182,8 +184,8 @@ def test_a_real_worker_delivers_the_match_in_the_towns_name(celery_worker, town_
     try:
         with schema_context(town_a.schema_name):
             connection.set_tenant(town_a)
-            searcher, owner = user_make(emails[0]), user_make(emails[1])
-            NotificationSettings.objects.create(user=searcher, quiet_hours=False)
+            searcher, owner = UserFactory(email=emails[0]), UserFactory(email=emails[1])
+            NotificationSettingsFactory(user=searcher, quiet_hours=False)
             services.saved_search_create(acting_user=searcher, query="Werkbank")
             listing = services.listing_create(
                 acting_user=owner, kind=ListingKind.OFFER, listing_type=ListingType.GIVE_AWAY, title="Alte Werkbank",

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from modules.marketplace.models import Category, Listing, ListingKind, ListingPhoto, ListingType, PriceMode
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.marketplace.conftest import user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
@@ -62,7 +62,7 @@ def _count(client, path: str) -> int:
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
 def test_query_count_is_the_same_for_10_and_1000_listings(town_a, villages, seller, path, who, record_property):
     # given
-    client = (logged_in_client(town_a, user_make("leser@example.org", ortsgemeinde=villages["x"]))
+    client = (logged_in_client(town_a, UserFactory(email="leser@example.org", ortsgemeinde=villages["x"]))
               if who == "resident" else TownClient(host_of(town_a)))
     _listings(10, seller, villages)
     client.get(path)  # warm the caches (town lookup, profile, module switches) as in production

@@ -13,9 +13,10 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from modules.marketplace import services
 from modules.marketplace.models import ListingKind, ListingType, PriceMode, SavedSearch, SavedSearchHit
-from tests.conftest import TownClient, host_of, logged_in_client
+from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
-from tests.modules.marketplace.conftest import category, listing_make, user_make
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.marketplace.factories import CategoryFactory, ListingFactory
 
 _UNSUBSCRIBE = re.compile(r"https?://[^\s]+(/marketplace/unsubscribe/[A-Za-z0-9_-]+/)")
 
@@ -31,9 +32,9 @@ def test_a_matching_listing_is_mailed_once_per_saved_search(seller, buyer, eager
 
     # when: a matching listing (German stemming: "Kinderwagens" finds "Kinderwagen") and one that doesn't match
     with django_capture_on_commit_callbacks(execute=True):
-        match = listing_make(owner=seller, title="Gut erhaltener Kinderwagen", description="Abholung in Xanten")
-        listing_make(owner=seller, title="Rasenmäher", description="Benzin")
-        listing_make(owner=seller, kind=ListingKind.REQUEST, title="Suche Kinderwagen", description="Bitte melden")
+        match = ListingFactory(owner=seller, title="Gut erhaltener Kinderwagen", description="Abholung in Xanten")
+        ListingFactory(owner=seller, title="Rasenmäher", description="Benzin")
+        ListingFactory(owner=seller, kind=ListingKind.REQUEST, title="Suche Kinderwagen", description="Bitte melden")
 
     # then
     assert len(mail.outbox) == 1
@@ -48,16 +49,33 @@ def test_a_matching_listing_is_mailed_once_per_saved_search(seller, buyer, eager
 
 
 def test_filters_of_a_saved_search_are_respected(seller, buyer, villages):
-    garden = category("Garten")
+    garden = CategoryFactory(name="Garten")
     services.saved_search_create(acting_user=buyer, category=garden, ortsgemeinde=villages["x"], free_only=True)
-    free_here = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, category=garden,
-                             ortsgemeinde=villages["x"], title="Blumentöpfe")
-    priced = listing_make(owner=seller, category=garden, ortsgemeinde=villages["x"], title="Gartenbank")
-    elsewhere = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, category=garden,
-                             ortsgemeinde=villages["y"], title="Rankgitter")
-    other_category = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, category=category("Kinder"),
-                                  ortsgemeinde=villages["x"], title="Puppe")
-    town_wide = listing_make(owner=seller, listing_type=ListingType.GIVE_AWAY, category=garden, title="Gießkanne")
+    free_here = ListingFactory(
+        owner=seller,
+        listing_type=ListingType.GIVE_AWAY,
+        category=garden,
+        ortsgemeinde=villages["x"],
+        title="Blumentöpfe",
+    )
+    priced = ListingFactory(owner=seller, category=garden, ortsgemeinde=villages["x"], title="Gartenbank")
+    elsewhere = ListingFactory(
+        owner=seller,
+        listing_type=ListingType.GIVE_AWAY,
+        category=garden,
+        ortsgemeinde=villages["y"],
+        title="Rankgitter",
+    )
+    other_category = ListingFactory(
+        owner=seller,
+        listing_type=ListingType.GIVE_AWAY,
+        category=CategoryFactory(
+        name="Kinder",
+    ),
+        ortsgemeinde=villages["x"],
+        title="Puppe",
+    )
+    town_wide = ListingFactory(owner=seller, listing_type=ListingType.GIVE_AWAY, category=garden, title="Gießkanne")
     matching = {listing.pk for listing in (free_here, priced, elsewhere, other_category, town_wide)
                 if services.saved_searches_matching(listing).exists()}
     assert matching == {free_here.pk, town_wide.pk}
@@ -66,7 +84,7 @@ def test_filters_of_a_saved_search_are_respected(seller, buyer, villages):
 def test_own_listings_do_not_notify_their_author(seller, eager, django_capture_on_commit_callbacks):
     services.saved_search_create(acting_user=seller, query="Rasenmäher")
     with django_capture_on_commit_callbacks(execute=True):
-        listing_make(owner=seller)
+        ListingFactory(owner=seller)
     assert not mail.outbox
 
 
@@ -95,7 +113,7 @@ def test_unsubscribe_link_from_the_mail_works_in_one_click(
     # given
     services.saved_search_create(acting_user=buyer, query="Sofa")
     with django_capture_on_commit_callbacks(execute=True):
-        listing_make(owner=seller, title="Sofa, drei Sitze", description="Braun")
+        ListingFactory(owner=seller, title="Sofa, drei Sitze", description="Braun")
     path = _UNSUBSCRIBE.search(mail.outbox[0].body).group(1)
     client = TownClient(host_of(town_a))  # not signed in: the link itself is the proof
 
@@ -110,7 +128,7 @@ def test_t4_unsubscribe_token_of_town_a_is_rejected_on_town_b(town_a, town_b):
     # given: a saved search in A; in B one with a colliding pk and the very same token string
     with schema_context(town_a.schema_name):
         connection.set_tenant(town_a)
-        search_a = services.saved_search_create(acting_user=user_make("nachbar@example.org"), query="Leiter")
+        search_a = services.saved_search_create(acting_user=UserFactory(email="nachbar@example.org"), query="Leiter")
     connection.set_schema_to_public()
     client_b = TownClient(host_of(town_b))
 
@@ -121,7 +139,9 @@ def test_t4_unsubscribe_token_of_town_a_is_rejected_on_town_b(town_a, town_b):
     # and with B holding the same token string, unsubscribing on B deletes B's row, never A's
     with schema_context(town_b.schema_name):
         connection.set_tenant(town_b)
-        search_b = services.saved_search_create(acting_user=user_make("nachbar@example.org"), query="Schubkarre")
+        search_b = services.saved_search_create(acting_user=UserFactory(
+            email="nachbar@example.org",
+        ), query="Schubkarre")
         SavedSearch.objects.filter(pk=search_b.pk).update(unsubscribe_token=search_a.unsubscribe_token)
     connection.set_schema_to_public()
     assert client_b.post(f"/marketplace/unsubscribe/{search_a.unsubscribe_token}/").status_code == 200
@@ -139,7 +159,7 @@ def test_the_notification_runs_through_a_real_worker_once(celery_worker, town_a,
         # given: committed rows in town A, a saved search, and a new matching listing
         with schema_context(town_a.schema_name):
             connection.set_tenant(town_a)
-            searcher, owner = user_make(emails[0]), user_make(emails[1])
+            searcher, owner = UserFactory(email=emails[0]), UserFactory(email=emails[1])
             services.saved_search_create(acting_user=searcher, query="Werkbank")
             # when: publishing commits, on_commit enqueues the task; the worker runs it in A's schema
             listing = services.listing_create(

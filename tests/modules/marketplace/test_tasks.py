@@ -12,13 +12,14 @@ from django_tenants.utils import schema_context
 from modules.marketplace.models import Listing, ListingStatus
 from modules.marketplace.tasks import expire_listings, notify_saved_searches, send_user_mail
 from tenants.services import tenant_module_disable, tenant_module_enable
-from tests.modules.marketplace.conftest import listing_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.marketplace.factories import ListingFactory
 
 
 def _overdue_listing(town) -> int:
     with schema_context(town.schema_name):
         connection.set_tenant(town)
-        listing = listing_make(owner=user_make(f"besitz-{town.slug}@example.org"))
+        listing = ListingFactory(owner=UserFactory(email=f"besitz-{town.slug}@example.org"))
         Listing.objects.filter(pk=listing.pk).update(expires_at=timezone.now() - timedelta(minutes=5))
     connection.set_schema_to_public()
     return listing.pk

@@ -1,4 +1,4 @@
-"""Fixtures for the moderation tests: people of town A and a fake kind of reportable content.
+"""Fixtures for the moderation tests: people of town A and a fake kind of reportable content (helpers.py).
 
 The seam: ``modules.moderation.kinds`` asks ``modules.moderation.capabilities.moderated_content_kinds()`` at call time,
 so ``fake_kind`` monkeypatches that one function to add the kind "test.note" next to the real ones.
@@ -7,87 +7,15 @@ so ``fake_kind`` monkeypatches that one function to add the kind "test.note" nex
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 import modules.moderation.capabilities as moderation_capabilities
 from accounts.models import Role, User
-from modules.moderation.capabilities import ContentSummary, ModeratedContent
+from tests.accounts.factories import UserFactory
+from tests.modules.moderation.helpers import FakeKind
 
 _real_kinds = moderation_capabilities.moderated_content_kinds
-
-
-def user_make(email: str, *, name: str = "", role: str = Role.RESIDENT, age_days: int = 365) -> User:
-    """A person of the current town whose account is ``age_days`` old."""
-    user = User.objects.create_user(email=email, password="Ein-langes-Passwort-1",
-                                    name=name or email.split("@")[0].title(), role=role)
-    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=age_days))
-    user.refresh_from_db()
-    return user
-
-
-def moderation_switch_off(town) -> None:
-    """The module off in ``town``, even while board, groups or messages (which require it) are on.
-
-    tenants.services.tenant_module_disable refuses that; a town can't get there through the UI, but
-    the module must still behave when it is off (e.g. a task queued before the switch).
-    """
-    from django.db import connection
-    from django_tenants.utils import schema_context
-
-    from tenants.models import TenantModule
-    from tenants.selectors import forget_enabled_modules
-
-    with schema_context("public"):
-        TenantModule.objects.filter(tenant_id=town.pk, key="moderation").update(is_enabled=False)
-    forget_enabled_modules(town.pk)
-    town._enabled_modules = None
-    if getattr(connection, "tenant", None) is not None and connection.tenant.pk == town.pk:
-        connection.tenant._enabled_modules = None
-
-
-@dataclass
-class FakeNote:
-    author_id: int | None
-    text: str
-    hidden: bool = False
-
-
-@dataclass
-class FakeKind:
-    """Content that lives in a dict: what the test's module "owns"."""
-
-    notes: dict[int, FakeNote] = field(default_factory=dict)
-    calls: list[tuple] = field(default_factory=list)
-    private: dict[int, set[int]] = field(default_factory=dict)  # note pk -> ids of the only people who see it
-
-    def add(self, pk: int, *, author: User | None, text: str = "Kaufen Sie billige Uhren!") -> int:
-        self.notes[pk] = FakeNote(author_id=author.pk if author else None, text=text)
-        return pk
-
-    def get(self, pk: int) -> ContentSummary | None:
-        note = self.notes.get(pk)
-        if note is None:
-            return None
-        return ContentSummary(author_id=note.author_id, excerpt=note.text, url=f"/notizen/{pk}/", is_hidden=note.hidden)
-
-    def set_hidden(self, pk: int, hidden: bool) -> None:
-        self.calls.append(("set_hidden", pk, hidden))
-        self.notes[pk].hidden = hidden
-
-    def delete(self, pk: int) -> None:
-        self.calls.append(("delete", pk))
-        del self.notes[pk]
-
-    def visible_to(self, pk: int, user) -> bool:
-        return pk not in self.private or user.pk in self.private[pk]
-
-    def spec(self) -> ModeratedContent:
-        return ModeratedContent(kind="test.note", label="Testnotiz", get=self.get, set_hidden=self.set_hidden,
-                                delete=self.delete, visible_to=self.visible_to)
 
 
 @pytest.fixture
@@ -100,20 +28,20 @@ def fake_kind(monkeypatch) -> Iterator[FakeKind]:
 
 @pytest.fixture
 def resident(in_town_a) -> User:
-    return user_make("rita@example.org", name="Rita Rüpel")
+    return UserFactory(email="rita@example.org", name="Rita Rüpel")
 
 
 @pytest.fixture
 def reporter(in_town_a) -> User:
-    return user_make("melder@example.org", name="Max Melder")
+    return UserFactory(email="melder@example.org", name="Max Melder")
 
 
 @pytest.fixture
 def moderator(in_town_a) -> User:
-    return user_make("mod@example.org", name="Mona Moderatorin", role=Role.MODERATOR)
+    return UserFactory(email="mod@example.org", name="Mona Moderatorin", role=Role.MODERATOR)
 
 
 @pytest.fixture
 def second_moderator(in_town_a) -> User:
-    return user_make("mod2@example.org", name="Otto Obermod", role=Role.MODERATOR)
+    return UserFactory(email="mod2@example.org", name="Otto Obermod", role=Role.MODERATOR)
 

@@ -6,8 +6,8 @@ from django_tenants.utils import schema_context
 
 from modules.moderation.models import Report
 from modules.moderation.services import case_decide
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.moderation.conftest import user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
 
 URL = "/api/v1/moderation/reports/create/"
 
@@ -44,9 +44,9 @@ def test_bad_input_unknown_content_and_anonymous(town_a, resident, reporter):
 
 def test_town_b_cannot_report_a_profile_of_town_a(town_a, town_b):
     with schema_context(town_a.schema_name):
-        only_in_a = user_make("nur-in-a@example.org")
+        only_in_a = UserFactory(email="nur-in-a@example.org")
     with schema_context(town_b.schema_name):
-        reporter_b = user_make("melder-b@example.org")
+        reporter_b = UserFactory(email="melder-b@example.org")
         from accounts.models import User
 
         assert not User.objects.filter(pk=only_in_a.pk).exists()  # given: B has nobody with that id

@@ -8,8 +8,9 @@ from django.utils.translation import override
 
 from modules.moderation import demo, facade
 from modules.moderation.models import AuditEntry, BlockedTerm, Case
-from tests.conftest import admin_of, logged_in_client
-from tests.modules.moderation.conftest import user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import admin_of, logged_in_client
+from tests.modules.moderation.factories import BlockedTermFactory
 
 
 def test_moderators_keep_the_word_filter_one_term_per_line(town_a, moderator):
@@ -28,7 +29,7 @@ def test_moderators_keep_the_word_filter_one_term_per_line(town_a, moderator):
 
 
 def test_an_oversized_term_is_refused_and_nothing_changes(town_a, moderator):
-    BlockedTerm.objects.create(term="vollidiot")
+    BlockedTermFactory(term="vollidiot")
     with override("de"):
         response = logged_in_client(town_a, moderator).post(
             "/moderation/manage/word-filter/", {"terms": "kurz\n" + "x" * 61}, HTTP_ACCEPT_LANGUAGE="de")
@@ -59,8 +60,8 @@ def test_the_limits_are_the_modules_settings_with_sane_bounds(town_a):
 def test_the_demo_loads_a_word_filter_limits_and_a_report_once(in_town_a):
     from demo.data import email_of
 
-    user_make(email_of("maria.weber"), name="Maria Weber")
-    user_make(email_of("peter.schneider"), name="Peter Schneider")
+    UserFactory(email=email_of("maria.weber"), name="Maria Weber")
+    UserFactory(email=email_of("peter.schneider"), name="Peter Schneider")
     assert demo.load() > 0
     assert demo.load() == 0
     assert BlockedTerm.objects.filter(term="vollidiot").exists()

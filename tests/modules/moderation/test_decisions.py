@@ -13,16 +13,17 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision, Report
-from modules.moderation.services import MAX_BULK, Statement, case_decide, cases_decide_bulk, report_create
-from tests.conftest import logged_in_client
-from tests.modules.moderation.conftest import user_make
+from modules.moderation.services import MAX_BULK, Statement, case_decide, cases_decide_bulk
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.moderation.factories import ReportFactory
 
 STATEMENT = {"facts": "Spam-Welle mit Uhrenwerbung", "ground": "terms", "ground_detail": "§ 4 Nutzungsbedingungen"}
 
 
 def _cases(fake_kind, author, count: int, *, reports_each: int = 1, start: int = 1) -> list[int]:
     """``count`` reported notes, straight into the tables (the services would take long for hundreds)."""
-    reporters = [user_make(f"melder{n}-{start}@example.org") for n in range(reports_each)]
+    reporters = [UserFactory(email=f"melder{n}-{start}@example.org") for n in range(reports_each)]
     cases = Case.objects.bulk_create([
         Case(kind="test.note", object_id=pk, author=author, excerpt=f"Billige Uhren Nummer {pk}")
         for pk in range(start, start + count)])
@@ -35,7 +36,7 @@ def _cases(fake_kind, author, count: int, *, reports_each: int = 1, start: int =
 
 def test_the_same_decision_form_submitted_twice_applies_once(town_a, fake_kind, resident, reporter, moderator):
     fake_kind.add(1, author=resident)
-    report = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter)
+    report = ReportFactory(reporter=reporter)
     client = logged_in_client(town_a, moderator)
     url = f"/moderation/manage/{report.case_id}/decide/"
     assert client.post(url, {"action": "delete", **STATEMENT}).status_code == 302
@@ -50,7 +51,7 @@ def test_the_same_decision_form_submitted_twice_applies_once(town_a, fake_kind, 
 
 def test_the_database_refuses_a_second_decision_in_the_same_round(in_town_a, fake_kind, resident, reporter, moderator):
     fake_kind.add(1, author=resident)
-    report = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter)
+    report = ReportFactory(reporter=reporter)
     Decision.objects.create(case_id=report.case_id, action="warn", moderator=moderator)
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(case_id=report.case_id, action="hide", moderator=moderator)
@@ -62,11 +63,11 @@ def test_two_moderators_deciding_at_the_same_moment_apply_once(town_a, fake_kind
     # started by an earlier test would otherwise write notifications for these people while the
     # clean-up below deletes them.
     connection.set_tenant(town_a)
-    author = user_make("autorin-t@example.org")
-    mods = [user_make(f"mod-t{n}@example.org", role="moderator") for n in range(2)]
-    reporter = user_make("melder-t@example.org")
+    author = UserFactory(email="autorin-t@example.org")
+    mods = [UserFactory(email=f"mod-t{n}@example.org", role="moderator") for n in range(2)]
+    reporter = UserFactory(email="melder-t@example.org")
     fake_kind.add(1, author=author)
-    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    case_id = ReportFactory(reporter=reporter).case_id
     connection.set_schema_to_public()
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -141,7 +142,7 @@ def _queries(client, path: str) -> int:
                                   "/moderation/manage/log/"])
 def test_the_queue_costs_the_same_queries_for_10_and_200_reports(town_a, fake_kind, resident, moderator, path,
                                                                  record_property):
-    from tests.conftest import admin_of
+    from tests.helpers import admin_of
 
     client = logged_in_client(town_a, admin_of(town_a))
     ids = _cases(fake_kind, resident, 10, reports_each=1)
@@ -161,11 +162,11 @@ def test_the_queue_costs_the_same_queries_for_10_and_200_reports(town_a, fake_ki
 
 def test_in_a_town_with_one_moderator_that_moderator_decides_the_objection(in_town_a, fake_kind, resident, reporter):
     from modules.moderation.services import objection_create
-    from tests.conftest import admin_of
+    from tests.helpers import admin_of
 
     only_moderator = admin_of(in_town_a)  # the admin is the town's only moderator here
     fake_kind.add(1, author=resident)
-    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    case_id = ReportFactory(reporter=reporter).case_id
     first = case_decide(case_id=case_id, action="hide", acting_user=only_moderator, statement=Statement(**STATEMENT))
     objection_create(decision_id=first.pk, text="Das ist keine Werbung.", acting_user=resident)
     final = case_decide(case_id=case_id, action="uphold", acting_user=only_moderator,
@@ -180,7 +181,7 @@ def test_nobody_but_the_author_objects_and_a_dismissal_has_no_objection(in_town_
     from modules.moderation.services import objection_create
 
     fake_kind.add(1, author=resident)
-    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    case_id = ReportFactory(reporter=reporter).case_id
     dismissal = case_decide(case_id=case_id, action="dismiss", acting_user=moderator)
     with pytest.raises(PermissionDenied):
         objection_create(decision_id=dismissal.pk, text="Ich auch", acting_user=reporter)
@@ -194,7 +195,7 @@ def test_a_moderator_does_not_decide_on_their_own_content(in_town_a, fake_kind, 
     from django.core.exceptions import ValidationError
 
     fake_kind.add(1, author=moderator)
-    case_id = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter).case_id
+    case_id = ReportFactory(reporter=reporter).case_id
     with override("de"), pytest.raises(ValidationError) as error:
         case_decide(case_id=case_id, action="dismiss", acting_user=moderator)
     with override("de"):

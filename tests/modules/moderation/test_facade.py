@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from modules.moderation import facade
-from modules.moderation.models import Activity, BlockedTerm, Suspension
-from modules.moderation.services import Statement, case_decide, report_create
-from tests.modules.moderation.conftest import moderation_switch_off, user_make
+from modules.moderation.models import Activity, Suspension
+from modules.moderation.services import Statement, case_decide
+from tests.accounts.factories import UserFactory
+from tests.modules.moderation.factories import BlockedTermFactory, ReportFactory
+from tests.modules.moderation.helpers import moderation_switch_off
 
 
 def test_report_url_is_the_path_of_the_report_form(in_town_a):
@@ -24,8 +26,8 @@ def test_report_url_is_the_path_of_the_report_form(in_town_a):
 
 @pytest.mark.parametrize("text", ["Du bist ein IDIOT.", "idiot!", "So ein Idiot", "Blödmann, echt", "BLÖDMANN"])
 def test_word_filter_refuses_a_blocked_term_in_any_case_and_names_it(in_town_a, text):
-    BlockedTerm.objects.create(term="idiot")
-    BlockedTerm.objects.create(term="blödmann")
+    BlockedTermFactory(term="idiot")
+    BlockedTermFactory(term="blödmann")
     with override("de"), pytest.raises(ValidationError) as error:
         facade.text_check(text)
     term = "idiot" if "diot" in text.lower() else "blödmann"
@@ -38,26 +40,26 @@ def test_word_filter_refuses_a_blocked_term_in_any_case_and_names_it(in_town_a, 
 
 @pytest.mark.parametrize("text", ["Idiotensicher verpackt", "Der Blödmannsgehilfe", "", "Guten Morgen"])
 def test_word_filter_counts_whole_words_only(in_town_a, text):
-    BlockedTerm.objects.create(term="idiot")
-    BlockedTerm.objects.create(term="blödmann")
+    BlockedTermFactory(term="idiot")
+    BlockedTermFactory(term="blödmann")
     facade.text_check(text)  # no error
 
 
 def test_word_filter_matches_a_phrase_over_any_whitespace(in_town_a):
-    BlockedTerm.objects.create(term="billige uhren")
+    BlockedTermFactory(term="billige uhren")
     with pytest.raises(ValidationError):
         facade.text_check("Hier BILLIGE\n  Uhren kaufen")
 
 
 def test_word_filter_is_off_with_the_module(in_town_a):
-    BlockedTerm.objects.create(term="idiot")
+    BlockedTermFactory(term="idiot")
     moderation_switch_off(in_town_a)
     connection.set_tenant(in_town_a)
     facade.text_check("Idiot")  # no error
 
 
 def test_a_new_account_is_limited_per_day_and_the_message_says_so(in_town_a):
-    newcomer = user_make("neu@example.org", age_days=1)
+    newcomer = UserFactory(email="neu@example.org", age_days=1)
     for _number in range(5):
         facade.activity_check(user=newcomer, action="post")
     with override("de"), pytest.raises(ValidationError) as error:
@@ -74,7 +76,7 @@ def test_a_new_account_is_limited_per_day_and_the_message_says_so(in_town_a):
 
 
 def test_yesterdays_actions_no_longer_count(in_town_a):
-    newcomer = user_make("neu@example.org", age_days=3)
+    newcomer = UserFactory(email="neu@example.org", age_days=3)
     Activity.objects.bulk_create([Activity(user=newcomer, action="group",
                                            created_at=timezone.now() - timedelta(hours=25))])
     facade.activity_check(user=newcomer, action="group")
@@ -83,8 +85,8 @@ def test_yesterdays_actions_no_longer_count(in_town_a):
 
 
 def test_old_accounts_and_moderators_have_no_limit_and_leave_no_rows(in_town_a):
-    veteran = user_make("alt@example.org", age_days=400)
-    fresh_moderator = user_make("frischmod@example.org", role="moderator", age_days=0)
+    veteran = UserFactory(email="alt@example.org", age_days=400)
+    fresh_moderator = UserFactory(email="frischmod@example.org", role="moderator", age_days=0)
     for _number in range(30):
         facade.activity_check(user=veteran, action="post")
         facade.activity_check(user=fresh_moderator, action="post")
@@ -98,7 +100,10 @@ def test_the_town_sets_its_own_limits(in_town_a):
         "new_account_days": 30, "posts_per_day": 1, "comments_per_day": 2, "messages_per_day": 3,
         "groups_per_day": 1})
     connection.set_tenant(in_town_a)
-    newcomer = user_make("neu@example.org", age_days=20)  # new under the town's 30 days, old under the default 14
+    newcomer = UserFactory(
+        email="neu@example.org",
+        age_days=20,
+    )  # new under the town's 30 days, old under the default 14
     facade.activity_check(user=newcomer, action="post")
     with pytest.raises(ValidationError):
         facade.activity_check(user=newcomer, action="post")
@@ -107,7 +112,7 @@ def test_the_town_sets_its_own_limits(in_town_a):
 def test_a_rolled_back_request_leaves_no_count_behind(in_town_a):
     from django.db import transaction
 
-    newcomer = user_make("neu@example.org", age_days=1)
+    newcomer = UserFactory(email="neu@example.org", age_days=1)
     for _number in range(10):
         try:
             with transaction.atomic():
@@ -120,7 +125,7 @@ def test_a_rolled_back_request_leaves_no_count_behind(in_town_a):
 
 
 def test_limits_are_off_with_the_module_but_a_suspension_still_applies(in_town_a, fake_kind):
-    newcomer = user_make("neu@example.org", age_days=1)
+    newcomer = UserFactory(email="neu@example.org", age_days=1)
     suspended = _suspended_user(fake_kind, days=3)
     moderation_switch_off(in_town_a)
     connection.set_tenant(in_town_a)
@@ -131,11 +136,11 @@ def test_limits_are_off_with_the_module_but_a_suspension_still_applies(in_town_a
 
 
 def _suspended_user(fake_kind, *, days: int):
-    author = user_make("autor@example.org")
-    reporter = user_make("melder2@example.org")
-    moderator = user_make("mod@example.org", role="moderator")
+    author = UserFactory(email="autor@example.org")
+    reporter = UserFactory(email="melder2@example.org")
+    moderator = UserFactory(email="mod@example.org", role="moderator")
     fake_kind.add(1, author=author)
-    report = report_create(kind="test.note", object_id=1, category="spam", text="Werbung", acting_user=reporter)
+    report = ReportFactory(text="Werbung", reporter=reporter)
     case_decide(case_id=report.case_id, action="suspend", acting_user=moderator, suspension_days=days,
                 statement=Statement(facts="Werbung für Uhren", ground="terms", ground_detail="§ 4 Nutzungsbedingungen"))
     return author
@@ -165,7 +170,7 @@ def test_request_user_as_a_lazy_object_works_and_anonymous_is_refused(in_town_a)
     from django.core.exceptions import PermissionDenied
     from django.utils.functional import SimpleLazyObject
 
-    newcomer = user_make("neu@example.org", age_days=1)
+    newcomer = UserFactory(email="neu@example.org", age_days=1)
     facade.activity_check(user=SimpleLazyObject(lambda: newcomer), action="message")
     assert Activity.objects.filter(user=newcomer, action="message").count() == 1
     with pytest.raises(PermissionDenied):
@@ -183,7 +188,7 @@ def test_two_parallel_requests_of_a_new_account_cannot_both_take_the_last_slot(t
     from accounts.models import User
 
     connection.set_tenant(town_a)
-    newcomer = user_make("parallel@example.org", age_days=1)
+    newcomer = UserFactory(email="parallel@example.org", age_days=1)
     connection.set_schema_to_public()
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

@@ -9,8 +9,8 @@ from django.utils.translation import override
 from modules.moderation import facade
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision, Objection, Report, Suspension
 from modules.notifications.models import Notification
-from tests.conftest import logged_in_client
-from tests.modules.moderation.conftest import user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
 
 STATEMENT = {"facts": "Der Beitrag wirbt für gefälschte Uhren; drei Meldungen.", "ground": "terms",
              "ground_detail": "§ 4 der Nutzungsbedingungen (keine Werbung)"}
@@ -25,7 +25,7 @@ def test_a_reported_note_is_hidden_then_restored_on_objection_and_everyone_is_to
         town_a, fake_kind, resident, reporter, moderator, second_moderator, django_capture_on_commit_callbacks):
     # given: Rita's note and two residents who report it
     fake_kind.add(7, author=resident)
-    other_reporter = user_make("zweite@example.org", name="Zora Zweite")
+    other_reporter = UserFactory(email="zweite@example.org", name="Zora Zweite")
     url = facade.report_url(kind="test.note", object_id=7)
     for person in (reporter, other_reporter):
         response = logged_in_client(town_a, person).post(url, {"category": "spam", "text": "Werbung für Uhren"})

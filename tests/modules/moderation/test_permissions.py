@@ -8,10 +8,11 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision
-from modules.moderation.services import Statement, case_decide, report_create
-from tests.conftest import admin_of, logged_in_client
-from tests.modules.moderation.conftest import user_make
-from town.models import Organisation, OrganisationMembership
+from modules.moderation.services import Statement, case_decide
+from tests.accounts.factories import UserFactory
+from tests.helpers import admin_of, logged_in_client
+from tests.modules.moderation.factories import ReportFactory
+from tests.town.factories import MembershipFactory, OrganisationFactory
 
 STATEMENT = {"facts": "Spam", "ground": "terms", "ground_detail": "§ 4"}
 
@@ -19,14 +20,14 @@ STATEMENT = {"facts": "Spam", "ground": "terms", "ground_detail": "§ 4"}
 @pytest.fixture
 def case(in_town_a, fake_kind, resident, reporter) -> Case:
     fake_kind.add(1, author=resident)
-    report = report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter)
+    report = ReportFactory(reporter=reporter)
     return Case.objects.get(pk=report.case_id)
 
 
 def _editor():
-    user = user_make("redaktion@example.org")
-    organisation = Organisation.objects.create(name="Feuerwehr Altdorf", slug="feuerwehr-altdorf-mod")
-    OrganisationMembership.objects.create(user=user, organisation=organisation, role="editor")
+    user = UserFactory(email="redaktion@example.org")
+    organisation = OrganisationFactory(name="Feuerwehr Altdorf", slug="feuerwehr-altdorf-mod")
+    MembershipFactory(user=user, organisation=organisation, role="editor")
     return user
 
 
@@ -80,7 +81,7 @@ def test_town_b_sees_and_changes_nothing_of_town_a(town_a, town_b, case, fake_ki
     # given: a moderator in B, and B has no content 1 of that kind (the fake kind is empty there too)
     connection.set_schema_to_public()
     with schema_context(town_b.schema_name):
-        moderator_b = user_make("mod@example.org", name="Bernd aus B", role=Role.MODERATOR)
+        moderator_b = UserFactory(email="mod@example.org", name="Bernd aus B", role=Role.MODERATOR)
     fake_kind.notes.clear()  # content lives in A's schema; in B the kind's get() finds nothing
     client_b = logged_in_client(town_b, moderator_b)
     # when / then
@@ -100,7 +101,7 @@ def test_a_report_url_of_a_profile_in_a_is_404_on_b(town_a, town_b, admin_client
     from accounts.models import User
 
     with schema_context(town_a.schema_name):
-        only_in_a = user_make("nur-in-a@example.org")
+        only_in_a = UserFactory(email="nur-in-a@example.org")
     with schema_context(town_b.schema_name):
         assert not User.objects.filter(pk=only_in_a.pk).exists()  # given: B has nobody with that id
     assert admin_client_b.get(f"/moderation/melden/moderation.profile/{only_in_a.pk}/").status_code == 404

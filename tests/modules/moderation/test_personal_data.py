@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.personal_data import personal_data_erase
 from modules.moderation.models import Activity, AuditEntry, Case, Decision, Objection, Report, Suspension
-from tests.conftest import admin_of
 from tests.core.personal_data_helpers import flat, person, section
+from tests.helpers import admin_of
 
 pytestmark = pytest.mark.django_db
 

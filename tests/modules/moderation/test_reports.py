@@ -8,8 +8,9 @@ from django.utils.translation import override
 
 from modules.moderation import facade
 from modules.moderation.models import Case, Report
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.moderation.conftest import moderation_switch_off, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.moderation.helpers import moderation_switch_off
 
 
 def _post(client, url, data):
@@ -64,7 +65,7 @@ def test_own_content_unknown_content_and_anonymous_visitors(town_a, fake_kind, r
     assert own.status_code == 400
     with override("de"):
         assert _("You can't report your own content.") in own.content.decode()
-    someone = logged_in_client(town_a, user_make("jemand@example.org"))
+    someone = logged_in_client(town_a, UserFactory(email="jemand@example.org"))
     assert someone.get(facade.report_url(kind="test.note", object_id=99)).status_code == 404
     assert someone.get(facade.report_url(kind="nirgends.ding", object_id=1)).status_code == 404
     assert someone.get(facade.report_url(kind="moderation.profile", object_id=987654)).status_code == 404
@@ -94,7 +95,7 @@ def test_private_content_is_404_for_people_who_cannot_see_it(town_a, fake_kind, 
     # given: a note only its author and the reporter can see (like a message in their conversation)
     fake_kind.add(1, author=resident, text="Nur für Max")
     fake_kind.private[1] = {resident.pk, reporter.pk}
-    outsider = user_make("aussen@example.org")
+    outsider = UserFactory(email="aussen@example.org")
     url = facade.report_url(kind="test.note", object_id=1)
     # then: the outsider learns nothing, by page or API, and can't report it
     page = logged_in_client(town_a, outsider).get(url)

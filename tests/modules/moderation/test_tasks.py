@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from modules.moderation import tasks
 from modules.moderation.models import Activity
-from tests.modules.moderation.conftest import moderation_switch_off, user_make
+from tests.accounts.factories import UserFactory
+from tests.modules.moderation.helpers import moderation_switch_off
 
 
 def test_old_activity_rows_are_purged_once_and_todays_kept(in_town_a):
-    newcomer = user_make("neu@example.org", age_days=1)
+    newcomer = UserFactory(email="neu@example.org", age_days=1)
     Activity.objects.bulk_create([
         Activity(user=newcomer, action="post", created_at=timezone.now() - timedelta(days=3)),
         Activity(user=newcomer, action="post", created_at=timezone.now() - timedelta(hours=2)),
@@ -24,7 +25,7 @@ def test_old_activity_rows_are_purged_once_and_todays_kept(in_town_a):
 
 
 def test_the_purge_does_nothing_when_the_module_is_off(in_town_a):
-    newcomer = user_make("neu@example.org", age_days=1)
+    newcomer = UserFactory(email="neu@example.org", age_days=1)
     Activity.objects.create(user=newcomer, action="post", created_at=timezone.now() - timedelta(days=3))
     moderation_switch_off(in_town_a)
     connection.set_tenant(in_town_a)

@@ -7,20 +7,24 @@ from datetime import timedelta
 from django.utils import timezone
 
 from modules.news.models import Article, ArticleStatus
-from tests.conftest import host_of, logged_in_client
-from tests.modules.news.conftest import article_make, image_upload, town_admin
+from tests.accounts.factories import town_admin
+from tests.helpers import host_of, image_upload, logged_in_client
+from tests.modules.news.factories import ArticleFactory
 
 
 def test_list_is_paginated_with_nested_objects(town_a, client_a, villages, feuerwehr, stored_media):
     # given
-    with_image = article_make(
-        title="Mit Bild", organisation=feuerwehr, ortsgemeinden=[villages["x"]],
-        image=image_upload(), image_alt="Ein Feuerwehrauto",
+    with_image = ArticleFactory(
+        title="Mit Bild",
+        organisation=feuerwehr,
+        ortsgemeinden=[villages["x"]],
+        image=image_upload(),
+        image_alt="Ein Feuerwehrauto",
     )
     stored_media.append(with_image.image.path)
     for number in range(21):
-        article_make(title=f"Meldung {number}")
-    article_make(title="Entwurf", publish=False)
+        ArticleFactory(title=f"Meldung {number}")
+    ArticleFactory(title="Entwurf", publish=False)
 
     # when
     first = client_a.get("/api/v1/news/articles/").json()
@@ -40,9 +44,9 @@ def test_list_is_paginated_with_nested_objects(town_a, client_a, villages, feuer
 
 
 def test_list_filters_by_ortsgemeinde(client_a, villages):
-    article_make(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
-    article_make(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
-    article_make(title="Rathaus geschlossen")
+    ArticleFactory(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
+    ArticleFactory(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
+    ArticleFactory(title="Rathaus geschlossen")
     data = client_a.get("/api/v1/news/articles/?ortsgemeinde=ypsdorf").json()
     assert sorted(a["title"] for a in data["results"]) == ["Dorfputz in Ypsdorf", "Rathaus geschlossen"]
     bad = client_a.get("/api/v1/news/articles/?ortsgemeinde=gibtsnicht")
@@ -50,8 +54,8 @@ def test_list_filters_by_ortsgemeinde(client_a, villages):
 
 
 def test_detail_and_404_for_drafts(client_a, in_town_a):
-    article = article_make(title="Öffentlich", teaser="Kurz")
-    draft = article_make(title="Geheim", publish=False)
+    article = ArticleFactory(title="Öffentlich", teaser="Kurz")
+    draft = ArticleFactory(title="Geheim", publish=False)
     data = client_a.get(f"/api/v1/news/articles/{article.slug}/").json()
     assert data["title"] == "Öffentlich" and data["teaser"] == "Kurz" and data["category"] is None
     assert client_a.get(f"/api/v1/news/articles/{draft.slug}/").status_code == 404
@@ -59,7 +63,7 @@ def test_detail_and_404_for_drafts(client_a, in_town_a):
 
 def test_list_etag_gives_304_until_something_changes(client_a, in_town_a):
     # given
-    article = article_make(title="Erste Meldung")
+    article = ArticleFactory(title="Erste Meldung")
     first = client_a.get("/api/v1/news/articles/")
     etag = first["ETag"]
     assert etag
@@ -69,7 +73,7 @@ def test_list_etag_gives_304_until_something_changes(client_a, in_town_a):
     # other query parameters -> another ETag
     assert client_a.get("/api/v1/news/articles/?page_size=5")["ETag"] != etag
     # a new article, an edit, or a scheduled article coming due -> 200 with a new ETag
-    scheduled = article_make(title="Später", publish_at=timezone.now() + timedelta(hours=1))
+    scheduled = ArticleFactory(title="Später", publish_at=timezone.now() + timedelta(hours=1))
     assert client_a.get("/api/v1/news/articles/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     Article.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - timedelta(seconds=1))
     after_due = client_a.get("/api/v1/news/articles/", HTTP_IF_NONE_MATCH=etag)
@@ -79,7 +83,7 @@ def test_list_etag_gives_304_until_something_changes(client_a, in_town_a):
 
 
 def test_detail_sends_etag_and_last_modified(client_a, in_town_a):
-    article = article_make(title="Meldung")
+    article = ArticleFactory(title="Meldung")
     response = client_a.get(f"/api/v1/news/articles/{article.slug}/")
     assert response["ETag"] and response["Last-Modified"]
     assert client_a.get(
@@ -134,10 +138,10 @@ def test_bad_write_input_is_400_and_changes_nothing(admin_client_a, in_town_a):
 
 
 def test_anonymous_and_residents_cannot_write(town_a, client_a, in_town_a):
-    from tests.modules.news.conftest import user_make
+    from tests.accounts.factories import UserFactory
 
-    article = article_make(title="Meldung", publish=False)
-    resident = logged_in_client(town_a, user_make("leser@example.org"))
+    article = ArticleFactory(title="Meldung", publish=False)
+    resident = logged_in_client(town_a, UserFactory(email="leser@example.org"))
     assert client_a.post("/api/v1/news/articles/create/", {"title": "x"}).status_code in (401, 403)
     assert resident.post("/api/v1/news/articles/create/", {"title": "x"}).status_code == 403
     assert resident.post(f"/api/v1/news/articles/{article.slug}/publish/").status_code == 403

@@ -13,8 +13,8 @@ from PIL import Image
 
 from modules.news import services
 from modules.news.models import Article
-from tests.conftest import logged_in_client
-from tests.modules.news.conftest import image_upload, town_admin
+from tests.accounts.factories import town_admin
+from tests.helpers import image_upload, logged_in_client
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from modules.news.models import Article, ArticleStatus, Category
-from tests.conftest import host_of, logged_in_client
-from tests.modules.news.conftest import article_make
+from tests.helpers import host_of, logged_in_client
+from tests.modules.news.factories import ArticleFactory, CategoryFactory
 
 
 def _json_ld(html: str) -> dict:
@@ -21,9 +21,11 @@ def _json_ld(html: str) -> dict:
 
 def test_detail_page_has_valid_news_article_json_ld(town_a, client_a, feuerwehr, in_town_a):
     # given
-    article = article_make(
-        title='Übung </script><script>alert("x")</script> der Wehr', teaser="Großübung am Samstag.",
-        organisation=feuerwehr, category=Category.objects.get(slug="feuerwehr"),
+    article = ArticleFactory(
+        title='Übung </script><script>alert("x")</script> der Wehr',
+        teaser="Großübung am Samstag.",
+        organisation=feuerwehr,
+        category=CategoryFactory(slug="feuerwehr"),
     )
 
     # when
@@ -47,7 +49,7 @@ def test_detail_page_has_valid_news_article_json_ld(town_a, client_a, feuerwehr,
 
 
 def test_drafts_are_404_for_the_public_and_a_preview_for_editors(town_a, client_a, admin_client_a, in_town_a):
-    draft = article_make(title="Noch geheim", publish=False)
+    draft = ArticleFactory(title="Noch geheim", publish=False)
     assert client_a.get(f"/news/{draft.slug}/").status_code == 404
     preview = admin_client_a.get(f"/news/{draft.slug}/")
     assert preview.status_code == 200
@@ -57,7 +59,7 @@ def test_drafts_are_404_for_the_public_and_a_preview_for_editors(town_a, client_
 
 def test_list_is_paginated_newest_first(client_a, in_town_a):
     for number in range(12):
-        article_make(title=f"Meldung {number:02d}")
+        ArticleFactory(title=f"Meldung {number:02d}")
     first = client_a.get("/news/").content.decode()
     second = client_a.get("/news/?page=2").content.decode()
     assert "Meldung 11" in first and "Meldung 02" in first and "Meldung 01" not in first
@@ -66,8 +68,8 @@ def test_list_is_paginated_newest_first(client_a, in_town_a):
 
 
 def test_category_filter(client_a, in_town_a):
-    article_make(title="Brand im Wald", category=Category.objects.get(slug="feuerwehr"))
-    article_make(title="Gottesdienst", category=Category.objects.get(slug="kirche"))
+    ArticleFactory(title="Brand im Wald", category=CategoryFactory(slug="feuerwehr"))
+    ArticleFactory(title="Gottesdienst", category=CategoryFactory(slug="kirche"))
     page = client_a.get("/news/?category=kirche").content.decode()
     assert "Gottesdienst" in page and "Brand im Wald" not in page
 
@@ -150,7 +152,7 @@ def test_town_admin_maintains_categories(admin_client_a, in_town_a):
     assert response.status_code == 200 and Category.objects.filter(name__iexact="bauen und wohnen").count() == 1
     admin_client_a.post(f"/news/manage/categories/{added.pk}/rename/", {"name": "Bauen"})
     assert Category.objects.get(pk=added.pk).name == "Bauen"
-    article = article_make(title="Neubaugebiet", category=added)
+    article = ArticleFactory(title="Neubaugebiet", category=added)
     admin_client_a.post(f"/news/manage/categories/{added.pk}/delete/")
     article.refresh_from_db()
     assert article.category is None  # the article stays

@@ -11,7 +11,8 @@ from core.signals import content_published
 from modules.news import selectors, services
 from modules.news.models import ArticleStatus
 from modules.news.tasks import publish_due
-from tests.modules.news.conftest import article_make, town_admin
+from tests.accounts.factories import town_admin
+from tests.modules.news.factories import ArticleFactory
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_scheduled_article_stays_hidden_until_its_time(in_town_a, published_even
     # given
     later = timezone.now() + timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True):
-        article = article_make(title="Sperrmüll im Mai", publish_at=later)
+        article = ArticleFactory(title="Sperrmüll im Mai", publish_at=later)
 
     # then: scheduled, not visible, nothing announced, and the task leaves it alone
     assert article.status == ArticleStatus.SCHEDULED
@@ -83,7 +84,7 @@ def test_scheduled_article_stays_hidden_until_its_time(in_town_a, published_even
 def test_publishing_twice_keeps_the_date_and_announces_once(in_town_a, published_events,
                                                             django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        article = article_make(title="Einmal")
+        article = ArticleFactory(title="Einmal")
     first_date = article.publish_at
     with django_capture_on_commit_callbacks(execute=True):
         services.article_publish(article=article, acting_user=town_admin())
@@ -93,14 +94,14 @@ def test_publishing_twice_keeps_the_date_and_announces_once(in_town_a, published
 
 
 def test_unpublish_hides_it_again(in_town_a):
-    article = article_make(title="Zurückgezogen")
+    article = ArticleFactory(title="Zurückgezogen")
     services.article_unpublish(article=article, acting_user=town_admin())
     assert article.slug not in visible_slugs()
     assert selectors.article_get_visible(slug=article.slug) is None
 
 
 def test_publishing_with_a_past_date_publishes_now(in_town_a):
-    article = article_make(title="Gestern", publish=False)
+    article = ArticleFactory(title="Gestern", publish=False)
     services.article_publish(article=article, acting_user=town_admin(), publish_at=timezone.now() - timedelta(days=1))
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED
@@ -110,7 +111,7 @@ def test_publishing_with_a_past_date_publishes_now(in_town_a):
 def test_targeted_article_announces_its_villages(in_town_a, villages, published_events,
                                                  django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        article_make(title="Nur für X", ortsgemeinden=[villages["x"]])
+        ArticleFactory(title="Nur für X", ortsgemeinden=[villages["x"]])
     assert published_events[0]["ortsgemeinde_ids"] == [villages["x"].pk]
 
 
@@ -120,6 +121,6 @@ def test_publishing_under_schema_context_announces_the_real_town(town_a, publish
     from django_tenants.utils import schema_context
 
     with schema_context(town_a.schema_name), django_capture_on_commit_callbacks(execute=True):
-        article = article_make(title="Aus einem Skript")
+        article = ArticleFactory(title="Aus einem Skript")
     assert published_events[0]["town"] == town_a.schema_name
     assert published_events[0]["object_id"] == article.pk

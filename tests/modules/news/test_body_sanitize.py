@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from modules.news import services
 from modules.news.models import Article
-from tests.modules.news.conftest import town_admin
+from tests.accounts.factories import town_admin
 
 HOSTILE = (
     '<p onclick="steal()">Hallo <strong>Dorf</strong></p>'

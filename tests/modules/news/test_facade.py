@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 from modules.news import facade
-from tests.conftest import host_of
-from tests.modules.news.conftest import article_make
+from tests.helpers import host_of
+from tests.modules.news.factories import ArticleFactory
 
 
 def test_articles_for_organisation_lists_only_its_visible_articles(town_a, feuerwehr, sportverein):
-    article_make(title="Übung", organisation=feuerwehr)
-    article_make(title="Entwurf der Wehr", organisation=feuerwehr, publish=False)
-    article_make(title="Vereinsfest", organisation=sportverein)
+    ArticleFactory(title="Übung", organisation=feuerwehr)
+    ArticleFactory(title="Entwurf der Wehr", organisation=feuerwehr, publish=False)
+    ArticleFactory(title="Vereinsfest", organisation=sportverein)
 
     found = facade.articles_for_organisation(feuerwehr.pk, limit=5)
 
@@ -24,9 +24,9 @@ def test_articles_for_organisation_lists_only_its_visible_articles(town_a, feuer
 
 
 def test_latest_articles_respects_village_and_limit(villages):
-    article_make(title="Für Ypsdorf", ortsgemeinden=[villages["y"]])
+    ArticleFactory(title="Für Ypsdorf", ortsgemeinden=[villages["y"]])
     for number in range(6):
-        article_make(title=f"Meldung {number}")
+        ArticleFactory(title=f"Meldung {number}")
 
     for_x = facade.latest_articles(ortsgemeinde_id=villages["x"].pk, limit=10)
     newest = facade.latest_articles(limit=3)

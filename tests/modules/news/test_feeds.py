@@ -6,20 +6,20 @@ import feedparser
 import pytest
 from django.db import connection
 
-from tests.conftest import host_of
-from tests.modules.news.conftest import article_make
+from tests.helpers import host_of
+from tests.modules.news.factories import ArticleFactory
 
 
 @pytest.fixture
 def news_in_both_towns(town_a, town_b, villages):
     """A: a town-wide article and one per village; B: an article with the same title and slug."""
-    article_make(title="Rathaus geschlossen", teaser="Am Montag bleibt das Rathaus zu.")
-    article_make(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
-    article_make(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
-    article_make(title="Entwurf", publish=False)
+    ArticleFactory(title="Rathaus geschlossen", teaser="Am Montag bleibt das Rathaus zu.")
+    ArticleFactory(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
+    ArticleFactory(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
+    ArticleFactory(title="Entwurf", publish=False)
     connection.set_tenant(town_b)
-    article_make(title="Rathaus geschlossen", teaser="Bergdorfer Text.")
-    article_make(title="Nur in Bergdorf")
+    ArticleFactory(title="Rathaus geschlossen", teaser="Bergdorfer Text.")
+    ArticleFactory(title="Nur in Bergdorf")
     connection.set_tenant(town_a)
 
 

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 
 from modules.news import services
 from modules.news.models import Article
-from tests.conftest import logged_in_client
-from tests.modules.news.conftest import article_make, town_admin, user_make
+from tests.accounts.factories import UserFactory, town_admin
+from tests.helpers import logged_in_client
+from tests.modules.news.factories import ArticleFactory
 
 
 def test_editor_writes_for_their_own_organisation(fire_editor, feuerwehr):
@@ -27,7 +28,7 @@ def test_editor_cannot_write_official_news_or_for_other_organisations(fire_edito
 
 def test_editor_cannot_publish_or_move_someone_elses_article(fire_editor, feuerwehr, sportverein):
     # given
-    club_news = article_make(title="Vereinsfest", organisation=sportverein, publish=False)
+    club_news = ArticleFactory(title="Vereinsfest", organisation=sportverein, publish=False)
     own = services.article_create(acting_user=fire_editor, title="Eigene", organisation=feuerwehr)
 
     # then
@@ -42,7 +43,7 @@ def test_editor_cannot_publish_or_move_someone_elses_article(fire_editor, feuerw
 
 
 def test_residents_cannot_write(in_town_a):
-    resident = user_make("bewohner@example.org")
+    resident = UserFactory(email="bewohner@example.org")
     with pytest.raises(PermissionDenied):
         services.article_create(acting_user=resident, title="Hallo")
 
@@ -72,7 +73,7 @@ def test_editor_posting_for_a_foreign_organisation_is_refused(town_a, fire_edito
 
 
 def test_editor_gets_403_on_foreign_articles(town_a, fire_editor, sportverein):
-    club_news = article_make(title="Vereinsfest", organisation=sportverein, publish=False)
+    club_news = ArticleFactory(title="Vereinsfest", organisation=sportverein, publish=False)
     client = logged_in_client(town_a, fire_editor)
     assert client.get(f"/news/manage/{club_news.slug}/edit/").status_code == 403
     assert client.post(f"/news/manage/{club_news.slug}/publish/").status_code == 403
@@ -91,7 +92,7 @@ def test_api_refuses_publishing_for_foreign_organisations(town_a, fire_editor, s
 
 
 def test_residents_and_visitors_get_no_back_office(in_town_a, town_a, client_a):
-    resident = user_make("leser@example.org")
+    resident = UserFactory(email="leser@example.org")
     assert logged_in_client(town_a, resident).get("/news/manage/").status_code == 403
     response = client_a.get("/news/manage/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

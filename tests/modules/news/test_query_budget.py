@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from modules.news.models import Category
-from tests.conftest import TownClient, host_of, logged_in_client
-from tests.modules.news.conftest import article_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, host_of, logged_in_client
+from tests.modules.news.factories import ArticleFactory
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
@@ -23,7 +24,7 @@ BUDGETS = {"/": 14, "/news/": 10, "/news/feed/rss/": 10, "/api/v1/news/articles/
 def _articles(count: int, villages, organisation) -> None:
     categories = list(Category.objects.all())
     for number in range(count):
-        article_make(
+        ArticleFactory(
             title=f"Meldung {number}",
             teaser="Kurz gesagt",
             category=categories[number % len(categories)],
@@ -45,7 +46,7 @@ def _count(client, path: str) -> int:
 def test_query_count_does_not_grow_with_the_number_of_articles(town_a, villages, feuerwehr, path, who, record_property):
     # given
     if who == "resident":
-        client = logged_in_client(town_a, user_make("x@example.org", ortsgemeinde=villages["x"]))
+        client = logged_in_client(town_a, UserFactory(email="x@example.org", ortsgemeinde=villages["x"]))
     else:
         client = TownClient(host_of(town_a))
     _articles(5, villages, feuerwehr)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modules.news import facade, selectors
-from tests.modules.news.conftest import article_make
+from tests.modules.news.factories import ArticleFactory
 
 
 def _found(term: str) -> list[str]:
@@ -45,6 +45,6 @@ def test_search_page_and_facade(client_a, make_article):
 
 
 def test_search_is_per_town(town_a, town_b, client_b, in_town_a):
-    article_make(title="Feuerwehr Altdorf übt")
+    ArticleFactory(title="Feuerwehr Altdorf übt")
     page = client_b.get("/news/?q=Feuerwehr").content.decode()
     assert "Feuerwehr Altdorf übt" not in page

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.conftest import logged_in_client
-from tests.modules.news.conftest import article_make, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.news.factories import ArticleFactory
 
 
 def _titles(response) -> str:
@@ -13,11 +14,11 @@ def _titles(response) -> str:
 
 def test_residents_see_their_village_and_town_wide_news(town_a, villages, client_a):
     # given
-    article_make(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
-    article_make(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
-    article_make(title="Rathaus geschlossen")  # whole town
-    resident_x = user_make("x@example.org", ortsgemeinde=villages["x"])
-    resident_y = user_make("y@example.org", ortsgemeinde=villages["y"])
+    ArticleFactory(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
+    ArticleFactory(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
+    ArticleFactory(title="Rathaus geschlossen")  # whole town
+    resident_x = UserFactory(email="x@example.org", ortsgemeinde=villages["x"])
+    resident_y = UserFactory(email="y@example.org", ortsgemeinde=villages["y"])
 
     # when
     list_x = _titles(logged_in_client(town_a, resident_x).get("/news/"))
@@ -35,9 +36,9 @@ def test_residents_see_their_village_and_town_wide_news(town_a, villages, client
 
 
 def test_visitors_see_everything_and_can_filter_by_village(villages, client_a):
-    article_make(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
-    article_make(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
-    article_make(title="Rathaus geschlossen")
+    ArticleFactory(title="Kirmes in Xanten-Au", ortsgemeinden=[villages["x"]])
+    ArticleFactory(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
+    ArticleFactory(title="Rathaus geschlossen")
 
     everything = _titles(client_a.get("/news/"))
     only_x = _titles(client_a.get("/news/?ortsgemeinde=xanten-au"))
@@ -48,19 +49,19 @@ def test_visitors_see_everything_and_can_filter_by_village(villages, client_a):
 
 
 def test_residents_can_choose_all_villages(town_a, villages):
-    article_make(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
-    resident_x = user_make("x@example.org", ortsgemeinde=villages["x"])
+    ArticleFactory(title="Dorfputz in Ypsdorf", ortsgemeinden=[villages["y"]])
+    resident_x = UserFactory(email="x@example.org", ortsgemeinde=villages["x"])
     page = _titles(logged_in_client(town_a, resident_x).get("/news/?ortsgemeinde=all"))
     assert "Dorfputz in Ypsdorf" in page
 
 
 def test_an_article_for_two_villages_is_listed_once(villages, client_a):
-    article_make(title="Gemeinsamer Wandertag", ortsgemeinden=[villages["x"], villages["y"]])
+    ArticleFactory(title="Gemeinsamer Wandertag", ortsgemeinden=[villages["x"], villages["y"]])
     page = _titles(client_a.get("/news/"))
     assert page.count("Gemeinsamer Wandertag") == 1
 
 
 def test_unknown_filter_values_are_ignored(villages, client_a):
-    article_make(title="Rathaus geschlossen")
+    ArticleFactory(title="Rathaus geschlossen")
     page = _titles(client_a.get("/news/?ortsgemeinde=gibtsnicht&category=<script>&page=abc"))
     assert "Rathaus geschlossen" in page

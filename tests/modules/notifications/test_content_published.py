@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from modules.news import services as news_services
-from modules.notifications.models import Notification, TopicPreference
-from tests.modules.notifications.conftest import town_admin, user_make
-from town.models import Organisation
+from modules.notifications.models import Notification
+from tests.accounts.factories import UserFactory, town_admin
+from tests.modules.notifications.factories import TopicPreferenceFactory
+from tests.town.factories import OrganisationFactory
 
 
 def _publish(*, title: str, places=(), organisation=None):
@@ -20,11 +21,11 @@ def test_targeted_official_news_reaches_only_opted_in_residents_of_that_village(
     villages, daytime, celery_eager, django_capture_on_commit_callbacks, mailoutbox
 ):
     # given: in X one resident opted in and one didn't; in Y one opted in
-    x_fan = user_make("x-fan@example.org", ortsgemeinde=villages["x"])
-    user_make("x-still@example.org", ortsgemeinde=villages["x"])
-    y_fan = user_make("y-fan@example.org", ortsgemeinde=villages["y"])
+    x_fan = UserFactory(email="x-fan@example.org", ortsgemeinde=villages["x"])
+    UserFactory(email="x-still@example.org", ortsgemeinde=villages["x"])
+    y_fan = UserFactory(email="y-fan@example.org", ortsgemeinde=villages["y"])
     for fan in (x_fan, y_fan):
-        TopicPreference.objects.create(user=fan, topic="news.official")
+        TopicPreferenceFactory(user=fan, topic="news.official")
 
     # when: the town hall publishes news for X (the signal fires after commit, the task runs at once here)
     with django_capture_on_commit_callbacks(execute=True):
@@ -42,13 +43,13 @@ def test_targeted_official_news_reaches_only_opted_in_residents_of_that_village(
 def test_town_wide_news_reaches_every_subscriber_and_clubs_have_their_own_topic(
     villages, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
-    x_fan = user_make("x-fan@example.org", ortsgemeinde=villages["x"])
-    nowhere = user_make("ohne@example.org")
-    club_fan = user_make("verein@example.org", ortsgemeinde=villages["y"])
+    x_fan = UserFactory(email="x-fan@example.org", ortsgemeinde=villages["x"])
+    nowhere = UserFactory(email="ohne@example.org")
+    club_fan = UserFactory(email="verein@example.org", ortsgemeinde=villages["y"])
     for fan in (x_fan, nowhere):
-        TopicPreference.objects.create(user=fan, topic="news.official")
-    TopicPreference.objects.create(user=club_fan, topic="news.organisations")
-    club = Organisation.objects.create(name="SV Altdorf", slug="sv-altdorf")
+        TopicPreferenceFactory(user=fan, topic="news.official")
+    TopicPreferenceFactory(user=club_fan, topic="news.organisations")
+    club = OrganisationFactory(name="SV Altdorf", slug="sv-altdorf")
 
     with django_capture_on_commit_callbacks(execute=True):
         _publish(title="Neue Öffnungszeiten im Rathaus")
@@ -63,8 +64,8 @@ def test_town_wide_news_reaches_every_subscriber_and_clubs_have_their_own_topic(
 
 
 def test_publishing_twice_notifies_once(villages, daytime, celery_eager, django_capture_on_commit_callbacks):
-    fan = user_make("fan@example.org", ortsgemeinde=villages["x"])
-    TopicPreference.objects.create(user=fan, topic="news.official")
+    fan = UserFactory(email="fan@example.org", ortsgemeinde=villages["x"])
+    TopicPreferenceFactory(user=fan, topic="news.official")
     with django_capture_on_commit_callbacks(execute=True):
         article = _publish(title="Einmal")
     with django_capture_on_commit_callbacks(execute=True):

@@ -8,14 +8,16 @@ from django.db import connection
 
 from modules.notifications import services, tasks
 from modules.notifications.facade import notifications_enabled, notify
-from modules.notifications.models import Notification, NotificationSettings, TopicPreference
-from tests.modules.notifications.conftest import berlin, deliver_kwargs, user_make
+from modules.notifications.models import Notification, NotificationSettings
+from tests.accounts.factories import UserFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory, TopicPreferenceFactory
+from tests.modules.notifications.helpers import berlin, deliver_kwargs
 
 
 def test_running_the_task_twice_sends_one_notification(in_town_a, daytime, mailoutbox):
     # given
-    anna = user_make("anna@example.org")
-    ben = user_make("ben@example.org")
+    anna = UserFactory(email="anna@example.org")
+    ben = UserFactory(email="ben@example.org")
     kwargs = deliver_kwargs(user_ids=[anna.pk, ben.pk])
     # when: the broker delivers the same task twice (acks_late after a worker crash), once more via apply()
     tasks.deliver(**kwargs)
@@ -28,7 +30,7 @@ def test_running_the_task_twice_sends_one_notification(in_town_a, daytime, mailo
 
 def test_a_retry_after_a_crash_sends_what_was_left_pending(in_town_a, daytime, mailoutbox):
     # given: a first run created the rows but died before sending
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     services.notifications_create(user_ids=[anna.pk], **deliver_kwargs())
     assert not mailoutbox
     # when: the retry runs
@@ -41,7 +43,7 @@ def test_a_retry_after_a_crash_sends_what_was_left_pending(in_town_a, daytime, m
 def test_a_disabled_module_sends_nothing(in_town_a, daytime, mailoutbox, django_capture_on_commit_callbacks):
     from tenants.services import tenant_module_disable
 
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     tenant_module_disable(tenant=in_town_a, key="notifications")
     connection.set_tenant(in_town_a)
     # the facade doesn't even queue
@@ -68,7 +70,7 @@ def test_notify_queues_after_commit_in_batches(in_town_a, django_capture_on_comm
 
 def test_quiet_hours_hold_back_email_and_push_until_morning(in_town_a, mailoutbox):
     # given: 23:00, a resident with the default quiet hours 22:00–07:00
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     ids = services.notifications_create(user_ids=[anna.pk], now=berlin(23), **deliver_kwargs())
     services.notifications_dispatch(notification_ids=ids)
     # then: in the centre at once, but no e-mail at night
@@ -85,7 +87,7 @@ def test_quiet_hours_hold_back_email_and_push_until_morning(in_town_a, mailoutbo
 
 
 def test_read_at_night_is_not_mailed_in_the_morning(in_town_a, mailoutbox):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     services.notifications_create(user_ids=[anna.pk], now=berlin(23), **deliver_kwargs())
     services.notifications_mark_all_read(user=anna)
     services.notifications_release_deferred(now=berlin(8, day=26))
@@ -94,7 +96,7 @@ def test_read_at_night_is_not_mailed_in_the_morning(in_town_a, mailoutbox):
 
 
 def test_urgent_notices_ignore_quiet_hours(in_town_a, mailoutbox):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     ids = services.notifications_create(user_ids=[anna.pk], now=berlin(3), **deliver_kwargs(urgent=True,
                                                                                            topic="urgent"))
     services.notifications_dispatch(notification_ids=ids)
@@ -111,11 +113,11 @@ def test_own_quiet_hours_and_no_quiet_hours(in_town_a):
 
 
 def test_topics_reach_only_who_opted_in_and_urgent_reaches_everyone_by_default(in_town_a, daytime, mailoutbox):
-    subscribed = user_make("abo@example.org")
-    silent = user_make("still@example.org")
-    no_mail = user_make("keinemail@example.org")
-    TopicPreference.objects.create(user=subscribed, topic="news.official")
-    TopicPreference.objects.create(user=no_mail, topic="news.official", email=False)
+    subscribed = UserFactory(email="abo@example.org")
+    silent = UserFactory(email="still@example.org")
+    no_mail = UserFactory(email="keinemail@example.org")
+    TopicPreferenceFactory(user=subscribed, topic="news.official")
+    TopicPreferenceFactory(user=no_mail, topic="news.official", email=False)
     everyone = [subscribed.pk, silent.pk, no_mail.pk]
 
     services.notifications_deliver(user_ids=everyone, **deliver_kwargs(topic="news.official", dedupe_key="n:1"))
@@ -130,9 +132,9 @@ def test_topics_reach_only_who_opted_in_and_urgent_reaches_everyone_by_default(i
 
 
 def test_digest_readers_get_no_single_mails_and_inactive_people_nothing(in_town_a, daytime, mailoutbox):
-    reader = user_make("digest@example.org")
-    NotificationSettings.objects.create(user=reader, email_frequency="daily")
-    gone = user_make("alt@example.org")
+    reader = UserFactory(email="digest@example.org")
+    NotificationSettingsFactory(user=reader, email_frequency="daily")
+    gone = UserFactory(email="alt@example.org")
     gone.is_active = False
     gone.save()
     services.notifications_deliver(user_ids=[reader.pk, gone.pk], **deliver_kwargs())

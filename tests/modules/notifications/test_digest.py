@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from modules.notifications import services
-from modules.notifications.models import Notification, NotificationSettings
-from tests.modules.notifications.conftest import berlin, deliver_kwargs, user_make
+from modules.notifications.models import Notification
+from tests.accounts.factories import UserFactory
+from tests.modules.notifications.factories import NotificationSettingsFactory
+from tests.modules.notifications.helpers import berlin, deliver_kwargs
 
 
 def _notify(user, key: str, title: str, now) -> None:
@@ -13,8 +15,8 @@ def _notify(user, key: str, title: str, now) -> None:
 
 def test_the_daily_digest_holds_the_unread_notifications_once(in_town_a, mailoutbox):
     # given: a resident on the daily digest with two unread and one read notification
-    reader = user_make("leser@example.org")
-    NotificationSettings.objects.create(user=reader, email_frequency="daily")
+    reader = UserFactory(email="leser@example.org")
+    NotificationSettingsFactory(user=reader, email_frequency="daily")
     _notify(reader, "d:1", "Sperrmüll am Freitag", berlin(9))
     _notify(reader, "d:2", "Neues Baugebiet", berlin(10))
     _notify(reader, "d:3", "Schon gelesen", berlin(11))
@@ -38,16 +40,16 @@ def test_the_daily_digest_holds_the_unread_notifications_once(in_town_a, mailout
 
 
 def test_the_weekly_digest_waits_a_week(in_town_a, mailoutbox):
-    reader = user_make("woche@example.org")
-    NotificationSettings.objects.create(user=reader, email_frequency="weekly", last_digest_at=berlin(8, day=23))
+    reader = UserFactory(email="woche@example.org")
+    NotificationSettingsFactory(user=reader, email_frequency="weekly", last_digest_at=berlin(8, day=23))
     _notify(reader, "w:1", "Wochenmarkt", berlin(9))
     assert services.digests_send(now=berlin(8, day=26)) == 0  # three days after the last one
     assert services.digests_send(now=berlin(8, day=30)) == 1
 
 
 def test_nothing_unread_means_no_digest(in_town_a, mailoutbox):
-    reader = user_make("leer@example.org")
-    NotificationSettings.objects.create(user=reader, email_frequency="daily")
+    reader = UserFactory(email="leer@example.org")
+    NotificationSettingsFactory(user=reader, email_frequency="daily")
     _notify(reader, "e:1", "Gelesen", berlin(9))
     services.notifications_mark_all_read(user=reader)
     assert services.digests_send(now=berlin(8, day=26)) == 0

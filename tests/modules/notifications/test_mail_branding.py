@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import connection
 
 from modules.notifications import tasks
-from tests.conftest import host_of
-from tests.modules.notifications.conftest import deliver_kwargs, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import host_of
+from tests.modules.notifications.helpers import deliver_kwargs
 from town.selectors import town_profile_get
 
 
@@ -16,7 +17,7 @@ def test_each_towns_mail_names_that_town_and_links_to_its_domain(town_a, town_b,
         # given: in each town a resident with the same e-mail address (and likely the same pk)
         connection.set_tenant(town)
         names[town.slug] = town_profile_get().name
-        resident = user_make("gleich@example.org")
+        resident = UserFactory(email="gleich@example.org")
         # when: the same task runs in that town
         tasks.deliver(**deliver_kwargs(user_ids=[resident.pk], url="/news/gleich/"))
     connection.set_schema_to_public()

@@ -8,13 +8,15 @@ from modules.notifications import services
 from modules.notifications.models import Notification, NotificationSettings, TopicPreference
 from modules.notifications.push import vapid_public_key
 from modules.notifications.topics import TOPICS
-from tests.conftest import logged_in_client
-from tests.modules.notifications.conftest import deliver_kwargs, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.notifications.factories import NotificationFactory, UrgentNoticeFactory
+from tests.modules.notifications.helpers import deliver_kwargs
 
 
 def _make(user, n: int, **extra) -> list[Notification]:
     return [
-        Notification.objects.create(user=user, event="test", title=f"Meldung {i}", url="/news/", dedupe_key=f"p:{i}",
+        NotificationFactory(user=user, event="test", title=f"Meldung {i}", url="/news/", dedupe_key=f"p:{i}",
                                     **extra)
         for i in range(n)
     ]
@@ -22,10 +24,10 @@ def _make(user, n: int, **extra) -> list[Notification]:
 
 def test_the_centre_lists_own_notifications_and_the_header_counts_unread(in_town_a):
     # given
-    anna = user_make("anna@example.org")
-    other = user_make("other@example.org")
+    anna = UserFactory(email="anna@example.org")
+    other = UserFactory(email="other@example.org")
     _make(anna, 3)
-    Notification.objects.create(user=other, event="test", title="Fremde Meldung", dedupe_key="x")
+    NotificationFactory(user=other, event="test", title="Fremde Meldung", dedupe_key="x")
     client = logged_in_client(in_town_a, anna)
     # when
     page = client.get("/notifications/")
@@ -40,7 +42,7 @@ def test_the_centre_lists_own_notifications_and_the_header_counts_unread(in_town
 
 
 def test_open_marks_read_and_follows_the_link(in_town_a):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     first, second = _make(anna, 2)
     client = logged_in_client(in_town_a, anna)
     response = client.get(f"/notifications/{first.pk}/open/")
@@ -54,10 +56,10 @@ def test_open_marks_read_and_follows_the_link(in_town_a):
 
 
 def test_mark_read_and_all_read_only_touch_own_notifications(in_town_a):
-    anna = user_make("anna@example.org")
-    other = user_make("other@example.org")
+    anna = UserFactory(email="anna@example.org")
+    other = UserFactory(email="other@example.org")
     mine = _make(anna, 3)
-    theirs = Notification.objects.create(user=other, event="test", title="Fremd", dedupe_key="x")
+    theirs = NotificationFactory(user=other, event="test", title="Fremd", dedupe_key="x")
     client = logged_in_client(in_town_a, anna)
 
     assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
@@ -80,7 +82,7 @@ def test_the_list_costs_the_same_queries_for_5_and_30_notifications(in_town_a, d
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     client = logged_in_client(in_town_a, anna)
     _make(anna, 5)
     client.get("/notifications/")  # warm the town's caches
@@ -95,7 +97,7 @@ def test_the_list_costs_the_same_queries_for_5_and_30_notifications(in_town_a, d
 
 
 def test_settings_page_saves_choices_and_offers_push(in_town_a):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     client = logged_in_client(in_town_a, anna)
     page = client.get("/notifications/settings/")
     assert page.status_code == 200
@@ -120,7 +122,7 @@ def test_settings_page_saves_choices_and_offers_push(in_town_a):
 
 
 def test_bad_settings_show_an_error_and_change_nothing(in_town_a):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     client = logged_in_client(in_town_a, anna)
     response = client.post("/notifications/settings/", {"email_frequency": "hourly", "quiet_start": "25:99",
                                                         "quiet_end": ""})
@@ -130,7 +132,7 @@ def test_bad_settings_show_an_error_and_change_nothing(in_town_a):
 
 
 def test_defaults_before_choosing(in_town_a):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     page = logged_in_client(in_town_a, anna).get("/notifications/settings/")
     form = page.context["form"]
     # urgent notices are on by default, news is opt-in; quiet hours 22:00–07:00, e-mails right away
@@ -142,7 +144,7 @@ def test_defaults_before_choosing(in_town_a):
 
 
 def test_delivered_notifications_show_up_in_the_centre(in_town_a, daytime):
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     services.notifications_deliver(user_ids=[anna.pk], **deliver_kwargs(title="Willkommen im Dorf"))
     assert "Willkommen im Dorf" in logged_in_client(in_town_a, anna).get("/notifications/").content.decode()
 
@@ -151,12 +153,11 @@ def test_the_header_count_and_the_urgent_widget_cost_no_query_once_warm(in_town_
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from modules.notifications.models import UrgentNotice
 
     # given: a resident with unread notifications and a current urgent notice
-    anna = user_make("anna@example.org")
+    anna = UserFactory(email="anna@example.org")
     _make(anna, 2)
-    UrgentNotice.objects.create(title="Glatteis", body="Vorsicht auf der K12.")
+    UrgentNoticeFactory(title="Glatteis", body="Vorsicht auf der K12.")
     client = logged_in_client(in_town_a, anna)
     client.get("/")
     # when

@@ -10,8 +10,8 @@ from django_tenants.utils import schema_context
 from modules.notifications import services
 from modules.notifications.models import NotificationSettings, TopicPreference
 from modules.notifications.tokens import unsubscribe_token_make
-from tests.conftest import TownClient, admin_of, host_of
-from tests.modules.notifications.conftest import deliver_kwargs
+from tests.helpers import TownClient, admin_of, host_of
+from tests.modules.notifications.helpers import deliver_kwargs
 
 
 def _link_in(mail) -> str:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from modules.notifications.models import Notification, NotificationSettings, TopicPreference, UrgentNotice
-from tests.conftest import admin_of, logged_in_client
-from tests.modules.notifications.conftest import berlin, user_make
+from modules.notifications.models import Notification, UrgentNotice
+from tests.accounts.factories import UserFactory
+from tests.helpers import admin_of, logged_in_client
+from tests.modules.notifications.factories import (
+    NotificationSettingsFactory,
+    TopicPreferenceFactory,
+    UrgentNoticeFactory,
+)
+from tests.modules.notifications.helpers import berlin
 
 FORM = {"title": "Trinkwasser abkochen", "body": "Bitte Leitungswasser bis auf Weiteres abkochen.",
         "url": "https://www.example.org/wasser", "confirm": "on"}
@@ -15,11 +21,11 @@ def test_an_urgent_notice_reaches_everyone_at_once_even_at_night(
 ):
     # given: 03:00 at night; a resident on the weekly digest, one who turned off e-mail, one who left urgent
     monkeypatch.setattr("django.utils.timezone.now", lambda: berlin(3))
-    sleeper = user_make("schlaf@example.org")
-    weekly = user_make("woche@example.org")
-    NotificationSettings.objects.create(user=weekly, email_frequency="weekly")
-    no_urgent = user_make("nicht@example.org")
-    TopicPreference.objects.create(user=no_urgent, topic="urgent", enabled=False)
+    sleeper = UserFactory(email="schlaf@example.org")
+    weekly = UserFactory(email="woche@example.org")
+    NotificationSettingsFactory(user=weekly, email_frequency="weekly")
+    no_urgent = UserFactory(email="nicht@example.org")
+    TopicPreferenceFactory(user=no_urgent, topic="urgent", enabled=False)
     client = logged_in_client(in_town_a, admin_of(in_town_a))
 
     # when
@@ -40,8 +46,8 @@ def test_an_urgent_notice_reaches_everyone_at_once_even_at_night(
 def test_a_notice_for_one_village_reaches_only_its_residents(
     in_town_a, villages, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
-    in_x = user_make("x@example.org", ortsgemeinde=villages["x"])
-    user_make("y@example.org", ortsgemeinde=villages["y"])
+    in_x = UserFactory(email="x@example.org", ortsgemeinde=villages["x"])
+    UserFactory(email="y@example.org", ortsgemeinde=villages["y"])
     client = logged_in_client(in_town_a, admin_of(in_town_a))
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/notifications/manage/urgent/", {**FORM, "ortsgemeinden": [villages["x"].pk]})
@@ -49,8 +55,8 @@ def test_a_notice_for_one_village_reaches_only_its_residents(
 
 
 def test_only_the_town_admin_may_send(in_town_a):
-    resident = user_make("bewohner@example.org")
-    moderator = user_make("mod@example.org", role="moderator")
+    resident = UserFactory(email="bewohner@example.org")
+    moderator = UserFactory(email="mod@example.org", role="moderator")
     for user in (resident, moderator):
         client = logged_in_client(in_town_a, user)
         assert client.get("/notifications/manage/urgent/").status_code == 403
@@ -77,7 +83,7 @@ def test_bad_input_shows_errors_and_sends_nothing(in_town_a, django_capture_on_c
 
 
 def test_the_notice_is_on_top_of_the_start_page_and_has_its_own_page(in_town_a, client_a):
-    notice = UrgentNotice.objects.create(title="Hochwasserwarnung", body="Die Nister steigt.")
+    notice = UrgentNoticeFactory(title="Hochwasserwarnung", body="Die Nister steigt.")
     home = client_a.get("/").content.decode()
     assert "Hochwasserwarnung" in home
     detail = client_a.get(f"/notifications/urgent/{notice.pk}/")
@@ -86,9 +92,9 @@ def test_the_notice_is_on_top_of_the_start_page_and_has_its_own_page(in_town_a, 
 
 
 def test_a_village_notice_is_not_shown_to_other_villages(in_town_a, villages):
-    notice = UrgentNotice.objects.create(title="Vollsperrung Ortsdurchfahrt", body="Umleitung über die K12.")
+    notice = UrgentNoticeFactory(title="Vollsperrung Ortsdurchfahrt", body="Umleitung über die K12.")
     notice.ortsgemeinden.set([villages["x"]])
-    in_y = user_make("y@example.org", ortsgemeinde=villages["y"])
-    in_x = user_make("x@example.org", ortsgemeinde=villages["x"])
+    in_y = UserFactory(email="y@example.org", ortsgemeinde=villages["y"])
+    in_x = UserFactory(email="x@example.org", ortsgemeinde=villages["x"])
     assert "Vollsperrung" in logged_in_client(in_town_a, in_x).get("/").content.decode()
     assert "Vollsperrung" not in logged_in_client(in_town_a, in_y).get("/").content.decode()

@@ -19,7 +19,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from tests.fixtures_celery import wait_for
-from tests.modules.notifications.conftest import BrowserKeys
+from tests.modules.notifications.helpers import BrowserKeys
 
 RESIDENTS = 5000
 WITH_PUSH = 1000

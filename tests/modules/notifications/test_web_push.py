@@ -12,8 +12,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from modules.notifications import services
 from modules.notifications.models import Notification, PushSubscription
 from modules.notifications.push import vapid_public_key
-from tests.conftest import host_of, logged_in_client
-from tests.modules.notifications.conftest import BrowserKeys, berlin, user_make
+from tests.accounts.factories import UserFactory
+from tests.helpers import host_of, logged_in_client
+from tests.modules.notifications.helpers import BrowserKeys, berlin
 
 
 def _unb64(text: str) -> bytes:
@@ -51,7 +52,7 @@ def _verify_vapid(authorization: str, endpoint_origin: str) -> None:
 
 def test_a_notification_reaches_the_browser_encrypted_and_readable(in_town_a, push_service):
     # given: a resident whose browser subscribed through the subscription endpoint
-    resident = user_make("push@example.org")
+    resident = UserFactory(email="push@example.org")
     keys = BrowserKeys.generate()
     client = logged_in_client(in_town_a, resident)
     assert _subscribe(client, push_service.endpoint(), keys).status_code == 201
@@ -78,7 +79,7 @@ def test_a_notification_reaches_the_browser_encrypted_and_readable(in_town_a, pu
 
 
 def test_urgent_push_asks_the_push_service_for_high_urgency(in_town_a, push_service):
-    resident = user_make("eilig@example.org")
+    resident = UserFactory(email="eilig@example.org")
     keys = BrowserKeys.generate()
     services.push_subscription_save(user=resident, endpoint=push_service.endpoint(), p256dh=keys.p256dh,
                                     auth=keys.auth)
@@ -90,7 +91,7 @@ def test_urgent_push_asks_the_push_service_for_high_urgency(in_town_a, push_serv
 def test_a_gone_subscription_is_removed(in_town_a, push_service):
     # given: the browser uninstalled the app, the push service answers 410 Gone
     push_service.status = 410
-    resident = user_make("weg@example.org")
+    resident = UserFactory(email="weg@example.org")
     keys = BrowserKeys.generate()
     services.push_subscription_save(user=resident, endpoint=push_service.endpoint(), p256dh=keys.p256dh,
                                     auth=keys.auth)
@@ -104,7 +105,7 @@ def test_a_gone_subscription_is_removed(in_town_a, push_service):
 
 def test_a_failing_push_service_does_not_stop_the_rest(in_town_a, push_service):
     push_service.status = 500
-    resident = user_make("kaputt@example.org")
+    resident = UserFactory(email="kaputt@example.org")
     keys = BrowserKeys.generate()
     services.push_subscription_save(user=resident, endpoint=push_service.endpoint(), p256dh=keys.p256dh,
                                     auth=keys.auth)
@@ -116,7 +117,7 @@ def test_a_failing_push_service_does_not_stop_the_rest(in_town_a, push_service):
 def test_a_push_address_on_the_servers_own_network_is_never_contacted(in_town_a, push_service, settings):
     # given: a browser (or someone posing as one) subscribed with an address inside the server's network
     settings.OUTBOUND_ALLOWED_NETWORKS = []  # production: loopback is not a push service
-    resident = user_make("intern@example.org")
+    resident = UserFactory(email="intern@example.org")
     keys = BrowserKeys.generate()
     services.push_subscription_save(user=resident, endpoint=push_service.endpoint(), p256dh=keys.p256dh,
                                     auth=keys.auth)
@@ -128,7 +129,7 @@ def test_a_push_address_on_the_servers_own_network_is_never_contacted(in_town_a,
 
 
 def test_bad_subscriptions_are_refused_and_nothing_is_stored(in_town_a, push_service):
-    resident = user_make("falsch@example.org")
+    resident = UserFactory(email="falsch@example.org")
     client = logged_in_client(in_town_a, resident)
     keys = BrowserKeys.generate()
     bad_bodies = [
@@ -147,7 +148,7 @@ def test_bad_subscriptions_are_refused_and_nothing_is_stored(in_town_a, push_ser
 
 def test_plain_http_push_endpoints_are_refused_outside_tests(in_town_a, settings):
     settings.WEBPUSH_ALLOW_INSECURE_ENDPOINTS = False
-    resident = user_make("http@example.org")
+    resident = UserFactory(email="http@example.org")
     client = logged_in_client(in_town_a, resident)
     response = _subscribe(client, "http://127.0.0.1:9/push/x", BrowserKeys.generate())
     assert response.status_code == 400
@@ -156,8 +157,8 @@ def test_plain_http_push_endpoints_are_refused_outside_tests(in_town_a, settings
 
 def test_subscribing_needs_a_login_and_unsubscribing_removes_only_your_own(in_town_a, client_a, push_service):
     assert _subscribe(client_a, push_service.endpoint(), BrowserKeys.generate()).status_code == 302
-    owner = user_make("eigen@example.org")
-    other = user_make("fremd@example.org")
+    owner = UserFactory(email="eigen@example.org")
+    other = UserFactory(email="fremd@example.org")
     services.push_subscription_save(user=owner, endpoint=push_service.endpoint(), p256dh=BrowserKeys.generate().p256dh,
                                     auth=BrowserKeys.generate().auth)
     body = json.dumps({"endpoint": push_service.endpoint()})

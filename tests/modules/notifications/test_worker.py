@@ -6,8 +6,10 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
-from tests.conftest import host_of
+from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
+from tests.helpers import host_of
+from tests.modules.notifications.factories import NotificationSettingsFactory
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -15,14 +17,14 @@ pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 def test_notify_is_delivered_by_the_worker_in_the_senders_town(celery_worker, town_a, town_b, mailoutbox):
     from accounts.models import User
     from modules.notifications.facade import notify
-    from modules.notifications.models import Notification, NotificationSettings
+    from modules.notifications.models import Notification
 
     # given: the same person (same e-mail, likely the same pk) in both towns, without quiet hours
     people = {}
     for town in (town_a, town_b):
         with schema_context(town.schema_name):
-            person = User.objects.create_user(email="worker@example.org", name="Wera", password="x" * 12)
-            NotificationSettings.objects.create(user=person, quiet_hours=False)
+            person = UserFactory(email="worker@example.org", name="Wera")
+            NotificationSettingsFactory(user=person, quiet_hours=False)
             people[town.slug] = person.pk
     try:
         # when: town A notifies after its transaction commits

@@ -1,4 +1,4 @@
-"""Helpers for the back-office tests (plain functions, so they don't collide with other conftest files)."""
+"""Helpers for the back-office tests: a signed-in client per role, uploads, the town's profile, form data."""
 
 from __future__ import annotations
 
@@ -8,18 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from PIL import Image
 
-from tests.conftest import logged_in_client
-
-
-def make_user(town, *, email: str, role: str = "resident", name: str = "Rita Resident"):
-    from accounts.models import User
-
-    with schema_context(town.schema_name):
-        return User.objects.create_user(email=email, password="irrelevant-Passwort-1", name=name, role=role)
+from tests.accounts.factories import user_in_town
+from tests.helpers import logged_in_client
 
 
 def client_with_role(town, role: str):
-    return logged_in_client(town, make_user(town, email=f"{role}@example.org", role=role, name=f"{role.title()} X"))
+    return logged_in_client(town, user_in_town(town, email=f"{role}@example.org", role=role, name=f"{role.title()} X"))
 
 
 def png_upload(name: str = "wappen.png", size: tuple[int, int] = (300, 200), colour: str = "#c00000",

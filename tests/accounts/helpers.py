@@ -1,3 +1,5 @@
+"""Helpers for the account tests."""
+
 from __future__ import annotations
 
 import re
