@@ -5,8 +5,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
+from core.maps import MapLayer
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
-from modules.directory.settings_form import DirectorySettingsForm
+
+BUSINESS_COLOUR = "#b45309"  # the Branchenbuch's markers, on its own pages and on the town map
 
 
 def _sample_category() -> dict[str, Any]:
@@ -36,7 +38,6 @@ class DirectoryConfig(FeatureModule):
             NavItem(_("Business categories"), "directory:category-manage", permission="town_admin",
                     order=31, backoffice=True),
         ),
-        settings_form=DirectorySettingsForm,
         has_api=True,
         provides=(
             HomeWidget(render="modules.directory.views.home_widget", order=30),
@@ -55,6 +56,8 @@ class DirectoryConfig(FeatureModule):
             ),
             SampleObject(create="modules.directory.samples.sample_business"),
             SampleObject(create=_sample_category, url_names=("directory:category-rename", "directory:category-delete")),
+            MapLayer(key="directory.businesses", label=_("Businesses"),
+                     points="modules.directory.selectors.map_points", colour=BUSINESS_COLOUR, order=30),
         ),
     )
 

@@ -325,3 +325,15 @@ LOGGING = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 TENANT_LOOKUP_CACHE_SECONDS = 300
+
+# --- maps (core.maps) ---------------------------------------------------------
+# Tiles are fetched by the platform's caching proxy (/karte/kacheln/...), never by the visitor's
+# browser; only this host is contacted. Empty MAP_TILE_URL: no maps anywhere, the lists remain.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap-Mitwirkende")
+MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=19)
+MAP_TILE_CACHE_SECONDS = env.int("MAP_TILE_CACHE_SECONDS", default=7 * 24 * 3600)
+MAP_TILE_TIMEOUT_SECONDS = env.float("MAP_TILE_TIMEOUT_SECONDS", default=5.0)
+MAP_TILE_MAX_BYTES = env.int("MAP_TILE_MAX_BYTES", default=512 * 1024)
+# OpenStreetMap's tile policy asks for a User-Agent that names the application and a contact.
+MAP_TILE_USER_AGENT = env("MAP_TILE_USER_AGENT", default="Dorfkern tile proxy (+https://dorfkern.example)")
