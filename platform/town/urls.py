@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from town import people_urls, views
+from town import people_urls, places_views, views
 
 app_name = "town"
 urlpatterns = [
@@ -19,6 +19,10 @@ urlpatterns = [
     path("backoffice/ortsgemeinden/slug/", views.ortsgemeinde_slug, name="ortsgemeinde-slug"),
     path("backoffice/ortsgemeinden/<int:pk>/", views.ortsgemeinde_edit, name="ortsgemeinde-edit"),
     path("backoffice/ortsgemeinden/<int:pk>/delete/", views.ortsgemeinde_remove, name="ortsgemeinde-delete"),
+    # back office: places (boundaries and street lists of the Ortsgemeinden)
+    path("backoffice/orte/", places_views.places, name="places"),
+    path("backoffice/orte/pruefen/", places_views.place_check, name="place-check"),
+    path("backoffice/orte/<int:pk>/strassen/", places_views.place_streets, name="place-streets"),
     # back office: modules
     path("backoffice/modules/", views.module_list, name="module-list"),
     path("backoffice/modules/<slug:key>/toggle/", views.module_toggle, name="module-toggle"),
