@@ -19,6 +19,15 @@ def _ortsgemeinde() -> dict[str, Any]:
     return {"pk": place.pk}
 
 
+def _ortsgemeinde_with_street() -> dict[str, Any]:
+    from town.models import Ortsgemeinde
+    from town.places_services import streets_import
+
+    place = Ortsgemeinde.objects.create(name="Straßendorf", slug="strassendorf")
+    streets_import(ortsgemeinde=place, data="Isolationsweg\n".encode())
+    return {"pk": place.pk}
+
+
 def _organisation() -> dict[str, Any]:
     from town.models import Organisation
 
@@ -67,6 +76,7 @@ def _api_token() -> dict[str, Any]:
 
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
+    (("town:place-streets",), _ortsgemeinde_with_street),
     (
         (
             "town:organisation",
@@ -95,6 +105,7 @@ EXEMPT: dict[str, str] = {
     "marketplace:saved-search-unsubscribe": "token link: tests/modules/marketplace/test_saved_searches.py (T4)",
     "handover": "token link: tests/tenants (T4)",
     "town:icon": "an icon size, not an object",
+    "map-tile": "tile numbers, not a town's object; the same tiles for every town (tests/core/test_map_tiles.py)",
     "town:module-toggle": "a platform-wide module key, not a town's object",
     "town:module-settings": "a platform-wide module key, not a town's object",
 }
