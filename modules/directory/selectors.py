@@ -243,7 +243,8 @@ def map_points(request: HttpRequest) -> list[MapPoint]:
 
 def business_map_point(business: Business) -> MapPoint:
     categories = list(business.categories.all())
-    address = ", ".join(part for part in (business.street, f"{business.postal_code} {business.locality}".strip()) if part)
+    place = f"{business.postal_code} {business.locality}".strip()
+    address = ", ".join(part for part in (business.street, place) if part)
     return MapPoint(
         lat=float(business.latitude),  # type: ignore[arg-type]
         lon=float(business.longitude),  # type: ignore[arg-type]

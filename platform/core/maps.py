@@ -133,11 +133,13 @@ class TileUnavailable(Exception):
 
 
 def tile_in_range(z: int, x: int, y: int) -> bool:
-    return 0 <= z <= settings.MAP_TILE_MAX_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z
+    max_zoom: int = settings.MAP_TILE_MAX_ZOOM
+    return 0 <= z <= max_zoom and 0 <= x < 2**z and 0 <= y < 2**z
 
 
 def _tile_url(z: int, x: int, y: int) -> str:
-    return settings.MAP_TILE_URL.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))
+    template: str = settings.MAP_TILE_URL
+    return template.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))
 
 
 _pool: urllib3.PoolManager | None = None

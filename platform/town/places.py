@@ -12,7 +12,6 @@ is a list of rings, the outer ring first and holes after it; an area is a list o
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import re

@@ -29,7 +29,8 @@ class AddressField(forms.CharField):
     def __init__(self, *, ortsgemeinde_id: int | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 200)
         kwargs.setdefault("label", _("Address"))
-        kwargs.setdefault("help_text", _("Street and house number, and the place if you like: “Hauptstraße 5, Elkenroth”."))
+        kwargs.setdefault("help_text",
+                          _("Street and house number, and the place if you like: “Hauptstraße 5, Elkenroth”."))
         super().__init__(**kwargs)
         self.ortsgemeinde_id = ortsgemeinde_id
         self.widget.attrs.setdefault("autocomplete", "street-address")

@@ -24,7 +24,7 @@ def _ortsgemeinde_with_street() -> dict[str, Any]:
     from town.places_services import streets_import
 
     place = Ortsgemeinde.objects.create(name="Straßendorf", slug="strassendorf")
-    streets_import(ortsgemeinde=place, data="Isolationsweg\n".encode())
+    streets_import(ortsgemeinde=place, data=b"Isolationsweg\n")
     return {"pk": place.pk}
 
 

@@ -24,7 +24,7 @@ def _places_of_a():
     business_make("Geheimbäckerei Altdorf", latitude="50.75", longitude="7.87")
     village = Ortsgemeinde.objects.create(name="Nurhierdorf", slug="nurhierdorf")
     boundaries_import(data=collection(("Nurhierdorf", {"type": "Polygon", "coordinates": square(7.86, 50.74)})))
-    streets_import(ortsgemeinde=village, data="Geheimweg\n".encode())
+    streets_import(ortsgemeinde=village, data=b"Geheimweg\n")
     return village
 
 

@@ -7,9 +7,9 @@ See modules/README.md for the contract itself.
 from __future__ import annotations
 
 import ast
-import re
 import dataclasses
 import importlib
+import re
 from pathlib import Path
 
 import pytest
