@@ -80,3 +80,9 @@ def test_map_context_escapes_nothing_into_markup_and_skips_empty_maps(in_town_a)
 def test_every_map_layer_key_is_unique():
     keys = [layer.key for layer in declared(MapLayer)]
     assert keys and len(keys) == len(set(keys))
+
+
+def test_the_main_navigation_links_the_map_while_a_module_provides_a_layer(town_a, client_a):
+    assert 'href="/karte/"' in client_a.get("/").content.decode()
+    tenant_module_disable(tenant=town_a, key="directory")
+    assert 'href="/karte/"' not in client_a.get("/").content.decode()
