@@ -23,6 +23,7 @@ and the cache spares the tile server (OpenStreetMap's tile policy asks for exact
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -152,6 +153,10 @@ def _http() -> urllib3.PoolManager:
     return _pool
 
 
+def _minute() -> int:
+    return int(time.time() // 60)
+
+
 def tile_fetch(z: int, x: int, y: int) -> tuple[bytes, str]:
     """One tile's bytes and content type, from the cache or from the configured tile server.
 
@@ -170,6 +175,12 @@ def tile_fetch(z: int, x: int, y: int) -> tuple[bytes, str]:
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    # A budget of fetches per town and minute: someone paging through the whole world's tiles
+    # can't turn the platform into a scraper of the tile server. Cached tiles are still served.
+    minute = f"map-tile-fetches:{_minute()}"
+    cache.add(minute, 0, 120)
+    if cache.incr(minute) > settings.MAP_TILE_FETCHES_PER_MINUTE:
+        raise TileUnavailable("fetch budget of this minute used up")
     limit = settings.MAP_TILE_MAX_BYTES
     try:
         response = _http().request(

@@ -98,3 +98,13 @@ def test_an_unreachable_tile_server_is_a_quick_502(client_a):
 def test_with_maps_switched_off_there_are_no_tiles(client_a):
     with override_settings(MAP_TILE_URL=""):
         assert client_a.get("/karte/kacheln/1/0/0.png").status_code == 404
+
+
+def test_the_proxy_fetches_at_most_its_budget_per_minute(tiles_from_stub, client_a, monkeypatch):
+    monkeypatch.setattr("core.maps._minute", lambda: 30_000_000)  # all within one minute
+    with override_settings(MAP_TILE_FETCHES_PER_MINUTE=2):
+        assert client_a.get("/karte/kacheln/2/0/0.png").status_code == 200
+        assert client_a.get("/karte/kacheln/2/0/1.png").status_code == 200
+        assert client_a.get("/karte/kacheln/2/0/2.png").status_code == 502  # budget used up
+        assert client_a.get("/karte/kacheln/2/0/0.png").status_code == 200  # from the cache
+    assert len(TileStub.requests) == 2

@@ -335,5 +335,7 @@ MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=19)
 MAP_TILE_CACHE_SECONDS = env.int("MAP_TILE_CACHE_SECONDS", default=7 * 24 * 3600)
 MAP_TILE_TIMEOUT_SECONDS = env.float("MAP_TILE_TIMEOUT_SECONDS", default=5.0)
 MAP_TILE_MAX_BYTES = env.int("MAP_TILE_MAX_BYTES", default=512 * 1024)
+# Tiles fetched from the tile server per town and minute (cache hits don't count).
+MAP_TILE_FETCHES_PER_MINUTE = env.int("MAP_TILE_FETCHES_PER_MINUTE", default=600)
 # OpenStreetMap's tile policy asks for a User-Agent that names the application and a contact.
 MAP_TILE_USER_AGENT = env("MAP_TILE_USER_AGENT", default="Dorfkern tile proxy (+https://dorfkern.example)")
