@@ -165,17 +165,3 @@ def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch):
 
     # then
     assert code == 0
-
-
-def test_demo_places_agree_with_the_demo_businesses(demo_town):
-    from modules.directory.models import Business
-    from town.places_selectors import address_matches, ortsgemeinde_at
-
-    with tenant_context(demo_town):
-        # every demo business with a position lies in the Ortsgemeinde it names, where the demo has a boundary
-        for business in Business.objects.filter(latitude__isnull=False, ortsgemeinde__slug__in=data.PLACES):
-            found = ortsgemeinde_at(lat=float(business.latitude), lon=float(business.longitude))
-            assert found == business.ortsgemeinde, business.name
-        [match] = address_matches("Birkenweg 3, Elkenroth")
-        assert match.ortsgemeinde.slug == "elkenroth"
-        assert len(address_matches("Hauptstr. 1")) == 3  # Gebhardshain, Steinebach/Sieg, Elkenroth

@@ -17,12 +17,6 @@ def _rendered(kind: type[HeaderItem] | type[PageAside], request: HttpRequest) ->
     return [mark_safe(html) for piece in pieces if (html := call(piece.render, request))]  # type: ignore[attr-defined]
 
 
-def _has_map() -> bool:
-    from core.maps import MapLayer
-
-    return bool(provided(MapLayer))
-
-
 def town(request: HttpRequest) -> dict[str, Any]:
     """Branding, contact person and navigation for every town page."""
     if connection.schema_name == "public":
@@ -39,5 +33,4 @@ def town(request: HttpRequest) -> dict[str, Any]:
         # Called by the template only where base.html shows them (no query on pages that don't).
         "header_items": partial(_rendered, HeaderItem, request),
         "page_asides": partial(_rendered, PageAside, request),
-        "has_map": _has_map,  # an enabled module has a map layer: the main nav links the town's map
     }

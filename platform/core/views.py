@@ -10,12 +10,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.capabilities import call, provided
 from core.feed import home_feed
-from core.maps import TileUnavailable, layers_with_points, map_context, tile_fetch, tile_in_range, tiles_enabled
 from core.modules import HomeWidget
 from core.tenancy import connection
 
@@ -80,33 +78,4 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     response = FileResponse(full.open("rb"), content_type=content_type or "application/octet-stream")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=3600"
-    return response
-
-
-@require_GET
-def map_page(request: HttpRequest) -> HttpResponse:
-    """The town's map: every enabled module's layers on one map, and the same places as a list."""
-    layers = layers_with_points(request)
-    return render(request, "core/map.html", {
-        "layers": layers,
-        "map": map_context("town-map", [(str(lp.layer.label), lp.layer.colour, lp.points) for lp in layers],
-                           label=_("Map of the town")),
-    })
-
-
-@require_GET
-def map_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
-    """One map tile through the platform's caching proxy (see core.maps for why a proxy)."""
-    if not tiles_enabled() or not tile_in_range(z, x, y):
-        raise Http404
-    try:
-        body, content_type = tile_fetch(z, x, y)
-    except TileUnavailable:
-        # Leaflet leaves a grey square; the page's list of places still works.
-        response = HttpResponse(status=502)
-        response["Cache-Control"] = "no-store"
-        return response
-    response = HttpResponse(body, content_type=content_type)
-    response["Cache-Control"] = "public, max-age=86400"
-    response["X-Content-Type-Options"] = "nosniff"
     return response

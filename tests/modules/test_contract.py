@@ -9,22 +9,18 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib
-import re
 from pathlib import Path
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.test import RequestFactory
 from django.urls import reverse
 
 import core.signals
 from core.access import ROLE_CHECKS
-from core.capabilities import Capability, call, declared, module_capabilities, resolve
-from core.maps import MapLayer, MapPoint
+from core.capabilities import Capability, declared, module_capabilities, resolve
 from core.modules import FeatureModule, PeriodicTask, all_modules
 from modules.moderation.capabilities import ModeratedContent
 
@@ -81,22 +77,6 @@ def test_spec_is_complete(module):
 def test_moderated_content_kinds_are_unique():
     kinds = [content.kind for content in declared(ModeratedContent)]
     assert len(kinds) == len(set(kinds))
-
-
-MAP_LAYERS = [(module, layer) for module in MODULES for layer in module_capabilities(module, MapLayer)]
-
-
-@pytest.mark.parametrize(("module", "layer"), MAP_LAYERS, ids=lambda value: getattr(value, "key", ""))
-def test_every_map_layer_answers_with_points(module, layer, in_town_a):
-    # The key names the module and is unique; the colour is one the map can draw; points() really runs.
-    assert layer.key.startswith(f"{module.spec.key}.") and str(layer.label).strip()
-    assert [other.key for other in declared(MapLayer)].count(layer.key) == 1
-    assert re.fullmatch(r"#[0-9a-fA-F]{6}", layer.colour)
-    request = RequestFactory().get("/karte/")
-    request.user = AnonymousUser()
-    request.tenant = in_town_a
-    points = call(layer.points, request)
-    assert isinstance(points, list) and all(isinstance(point, MapPoint) for point in points)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=_ids)
