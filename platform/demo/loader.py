@@ -29,19 +29,19 @@ class DemoSummary:
 
     town_created: bool = False
     ortsgemeinden: int = 0
-    places: int = 0  # villages that got a boundary and a street list
     organisations: int = 0
     users: int = 0
     articles: int = 0
     staff_created: bool = False
     modules_enabled: list[str] = field(default_factory=list)
     module_samples: dict[str, int] = field(default_factory=dict)  # objects each module's demo.py created
+    places: int = 0  # villages that got a boundary or a street list
 
     @property
     def changed(self) -> bool:
         return bool(
-            self.town_created or self.ortsgemeinden or self.places or self.organisations or self.users or self.articles
-            or self.staff_created or self.modules_enabled or any(self.module_samples.values())
+            self.town_created or self.ortsgemeinden or self.organisations or self.users or self.articles
+            or self.staff_created or self.modules_enabled or any(self.module_samples.values()) or self.places
         )
 
 
@@ -70,13 +70,13 @@ def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
     with tenant_context(town), transaction.atomic():
         _profile_fill()
         summary.ortsgemeinden = _ortsgemeinden_ensure()
-        summary.places = _places_ensure()
         summary.organisations = _organisations_ensure()
         summary.users = _people_ensure()
         # Modules are optional folders; without news the demo simply has no articles.
         if "news" in all_modules():
             summary.articles = _articles_ensure()
         summary.module_samples = _module_demos_ensure()
+        summary.places = _places_ensure()
     summary.staff_created = _staff_ensure()
     return summary
 
@@ -139,33 +139,6 @@ def _ortsgemeinden_ensure() -> int:
             ortsgemeinde_create(name=name, slug=slug, postal_codes=postal_codes)
             created += 1
     return created
-
-
-def _places_ensure() -> int:
-    """Boundaries and streets for the villages in data.PLACES that have none, through the town's own imports."""
-    import json
-
-    from town.models import Ortsgemeinde, OrtsgemeindeBoundary, Street
-    from town.places_services import boundaries_import, streets_import
-
-    villages = {v.slug: v for v in Ortsgemeinde.objects.filter(slug__in=data.PLACES)}
-    with_boundary = set(OrtsgemeindeBoundary.objects.values_list("ortsgemeinde__slug", flat=True))
-    features = []
-    touched: set[str] = set()
-    for slug, ((west, south, east, north), _streets) in data.PLACES.items():
-        if slug in villages and slug not in with_boundary:
-            touched.add(slug)
-            ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-            features.append({"type": "Feature", "properties": {"name": villages[slug].name},
-                             "geometry": {"type": "Polygon", "coordinates": [ring]}})
-    if features:
-        boundaries_import(data=json.dumps({"type": "FeatureCollection", "features": features}).encode())
-    with_streets = set(Street.objects.values_list("ortsgemeinde__slug", flat=True))
-    for slug, (_box, streets) in data.PLACES.items():
-        if slug in villages and slug not in with_streets:
-            touched.add(slug)
-            streets_import(ortsgemeinde=villages[slug], data="\n".join(streets).encode())
-    return len(touched)
 
 
 def _organisations_ensure() -> int:
@@ -279,3 +252,30 @@ def _staff_ensure() -> bool:
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
     return created
+
+
+def _places_ensure() -> int:
+    """Boundaries and streets for the villages in data.PLACES that have none, through the town's own imports."""
+    import json
+
+    from town.models import Ortsgemeinde, OrtsgemeindeBoundary, Street
+    from town.places_services import boundaries_import, streets_import
+
+    villages = {v.slug: v for v in Ortsgemeinde.objects.filter(slug__in=data.PLACES)}
+    with_boundary = set(OrtsgemeindeBoundary.objects.values_list("ortsgemeinde__slug", flat=True))
+    features = []
+    touched: set[str] = set()
+    for slug, ((west, south, east, north), _streets) in data.PLACES.items():
+        if slug in villages and slug not in with_boundary:
+            touched.add(slug)
+            ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+            features.append({"type": "Feature", "properties": {"name": villages[slug].name},
+                             "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    if features:
+        boundaries_import(data=json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    with_streets = set(Street.objects.values_list("ortsgemeinde__slug", flat=True))
+    for slug, (_box, streets) in data.PLACES.items():
+        if slug in villages and slug not in with_streets:
+            touched.add(slug)
+            streets_import(ortsgemeinde=villages[slug], data="\n".join(streets).encode())
+    return len(touched)
