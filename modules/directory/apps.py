@@ -5,10 +5,12 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
+from core.maps import MapLayer
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
 from core.personal_data import PersonalData
 from core.search import SearchProvider
-from modules.directory.settings_form import DirectorySettingsForm
+
+BUSINESS_COLOUR = "#b45309"  # the Branchenbuch's markers, on its own pages and on the town map
 
 
 def _sample_category() -> dict[str, Any]:
@@ -38,7 +40,6 @@ class DirectoryConfig(FeatureModule):
             NavItem(_("Business categories"), "directory:category-manage", permission="town_admin",
                     order=31, backoffice=True),
         ),
-        settings_form=DirectorySettingsForm,
         has_api=True,
         provides=(
             HomeWidget(render="modules.directory.views.home_widget", order=30),
@@ -61,6 +62,8 @@ class DirectoryConfig(FeatureModule):
                          erase="modules.directory.personal_data.erase"),
             SearchProvider(search="modules.directory.search.search", label=_("Branchenbuch"),
                            more_url_name="directory:business-list", order=30),
+            MapLayer(key="directory.businesses", label=_("Businesses"),
+                     points="modules.directory.selectors.map_points", colour=BUSINESS_COLOUR, order=30),
         ),
     )
 

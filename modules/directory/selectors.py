@@ -10,8 +10,10 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.http import HttpRequest
 from django.utils import timezone
 
+from core.maps import MAX_POINTS_PER_LAYER, MapPoint
 from modules.directory import opening_hours
 from modules.directory.models import (
     Business,
@@ -227,3 +229,27 @@ def category_list() -> list[BusinessCategory]:
 
 def photo_list(business: Business) -> list[BusinessPhoto]:
     return list(business.photos.all())
+
+
+def map_points(request: HttpRequest) -> list[MapPoint]:
+    """The Branchenbuch's map layer: every visible business with a position (two queries)."""
+    businesses = (
+        Business.objects.filter(visible_q(), latitude__isnull=False, longitude__isnull=False)
+        .prefetch_related("categories")
+        .order_by("name")[:MAX_POINTS_PER_LAYER]
+    )
+    return [business_map_point(business) for business in businesses]
+
+
+def business_map_point(business: Business) -> MapPoint:
+    categories = list(business.categories.all())
+    place = f"{business.postal_code} {business.locality}".strip()
+    address = ", ".join(part for part in (business.street, place) if part)
+    return MapPoint(
+        lat=float(business.latitude),  # type: ignore[arg-type]
+        lon=float(business.longitude),  # type: ignore[arg-type]
+        title=business.name,
+        url=business.get_absolute_url(),
+        text=address,
+        category=categories[0].name if categories else "",
+    )

@@ -20,8 +20,9 @@ from billing.facade import ActivePromotion, active_promotions
 from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
-from core.modules import module_settings
+from core.maps import map_context
 from modules.directory import opening_hours, selectors, services, structured
+from modules.directory.apps import BUSINESS_COLOUR
 from modules.directory.forms import (
     BusinessFilterForm,
     BusinessForm,
@@ -40,15 +41,6 @@ HOME_WIDGET_SIZE = 4
 
 
 # --- shared pieces -------------------------------------------------------------------
-
-
-def map_settings(request: HttpRequest) -> dict[str, str] | None:
-    """The town's tile server, or None: without one the directory shows no map at all."""
-    config = module_settings("directory")
-    template = (config.get("tile_url_template") or "").strip()
-    if not template.startswith("https://"):
-        return None
-    return {"tiles": template, "attribution": (config.get("attribution") or "").strip()}
 
 
 PROMOTIONS_CACHE_SECONDS = 60
@@ -98,7 +90,6 @@ def business_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     sponsored = _promotions("directory.category-top", category.pk) if category and page.number == 1 else []
-    map_config = map_settings(request)
     return render(
         request,
         "directory/business_list.html",
@@ -112,18 +103,15 @@ def business_list(request: HttpRequest) -> HttpResponse:
             "search": data.get("q") or "",
             "sponsored": sponsored,
             "has_ortsgemeinden": bool(ortsgemeinden),
-            "map": map_config,
-            "map_points": _map_points(entries) if map_config else [],
+            "map": _map(entries),
         },
     )
 
 
-def _map_points(businesses: list[Business]) -> list[dict[str, Any]]:
-    return [
-        {"name": b.name, "url": b.get_absolute_url(), "lat": float(b.latitude), "lon": float(b.longitude)}
-        for b in businesses
-        if b.latitude is not None and b.longitude is not None
-    ]
+def _map(businesses: list[Business]) -> dict[str, Any] | None:
+    """The shared map component with these businesses (None when none has a position or maps are off)."""
+    points = [selectors.business_map_point(b) for b in businesses if b.latitude is not None and b.longitude is not None]
+    return map_context("directory-map", [(_("Businesses"), BUSINESS_COLOUR, points)], label=_("Map of the businesses"))
 
 
 @require_GET
@@ -139,7 +127,6 @@ def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
     jsonld = structured.business_jsonld(business, page_url=page_url, origin=origin, today=today)
     week = [(Weekday(day).label, items) for day, items in opening_hours.week_table(intervals)]
     upcoming = [e for e in business.recent_exceptions if e.end_date >= today]
-    map_config = map_settings(request)
     return render(
         request,
         "directory/business_detail.html",
@@ -153,8 +140,7 @@ def business_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "exceptions": upcoming,
             "jsonld": mark_safe(structured.jsonld_script_body(jsonld)),  # escaped for <script> by jsonld_script_body
             "can_manage": services.user_can_manage_business(request.user, business),
-            "map": map_config if business.latitude is not None else None,
-            "map_points": _map_points([business]) if map_config else [],
+            "map": _map([business]),
         },
     )
 

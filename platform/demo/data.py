@@ -327,3 +327,18 @@ ARTICLES = [
         "age": timedelta(days=15),
     },
 ]
+
+# Places (town.places): simple rectangles around five villages, (west, south, east, north) in
+# degrees, and a few streets each. Invented outlines, not the real boundaries; they hold the
+# demo businesses' positions, so the map, the Ortsgemeinde of a point and typed addresses agree.
+PLACES = {
+    "betzdorf": ((7.850, 50.775, 7.895, 50.805),
+                 ["Bahnhofstraße", "Wilhelmstraße", "Decizer Straße", "Hellerstraße", "Kölner Straße"]),
+    "gebhardshain": ((7.800, 50.742, 7.822, 50.760),
+                     ["Hauptstraße", "Betzdorfer Straße", "Schulstraße", "Am Sportplatz"]),
+    "steinebach-sieg": ((7.822, 50.730, 7.846, 50.742),
+                        ["Kirchstraße", "Hauptstraße", "Bindweider Straße"]),
+    "kausen": ((7.828, 50.712, 7.852, 50.729), ["Schulstraße", "Dorfstraße", "Am Weiher"]),
+    "elkenroth": ((7.862, 50.722, 7.895, 50.748),
+                  ["Hauptstraße", "Birkenweg", "Nisterweg", "Zum Steinchen", "Rosenheimer Straße"]),
+}

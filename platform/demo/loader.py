@@ -36,12 +36,14 @@ class DemoSummary:
     staff_created: bool = False
     modules_enabled: list[str] = field(default_factory=list)
     module_samples: dict[str, int] = field(default_factory=dict)  # objects each module's demo.py created
+    places: int = 0  # villages that got a boundary or a street list
 
     @property
     def changed(self) -> bool:
         return bool(
             self.town_created or self.ortsgemeinden or self.office_hours or self.organisations or self.users
             or self.articles or self.staff_created or self.modules_enabled or any(self.module_samples.values())
+            or self.places
         )
 
 
@@ -77,6 +79,7 @@ def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
         if "news" in all_modules():
             summary.articles = _articles_ensure()
         summary.module_samples = _module_demos_ensure()
+        summary.places = _places_ensure()
     summary.staff_created = _staff_ensure()
     return summary
 
@@ -269,3 +272,30 @@ def _staff_ensure() -> bool:
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
     return created
+
+
+def _places_ensure() -> int:
+    """Boundaries and streets for the villages in data.PLACES that have none, through the town's own imports."""
+    import json
+
+    from town.models import Ortsgemeinde, OrtsgemeindeBoundary, Street
+    from town.places_services import boundaries_import, streets_import
+
+    villages = {v.slug: v for v in Ortsgemeinde.objects.filter(slug__in=data.PLACES)}
+    with_boundary = set(OrtsgemeindeBoundary.objects.values_list("ortsgemeinde__slug", flat=True))
+    features = []
+    touched: set[str] = set()
+    for slug, ((west, south, east, north), _streets) in data.PLACES.items():
+        if slug in villages and slug not in with_boundary:
+            touched.add(slug)
+            ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+            features.append({"type": "Feature", "properties": {"name": villages[slug].name},
+                             "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    if features:
+        boundaries_import(data=json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    with_streets = set(Street.objects.values_list("ortsgemeinde__slug", flat=True))
+    for slug, (_box, streets) in data.PLACES.items():
+        if slug in villages and slug not in with_streets:
+            touched.add(slug)
+            streets_import(ortsgemeinde=villages[slug], data="\n".join(streets).encode())
+    return len(touched)

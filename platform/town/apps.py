@@ -22,6 +22,8 @@ class TownConfig(AppConfig):
         BackofficeLink(_("Legal texts"), "town:backoffice-legal", _("Impressum and privacy policy."), order=30),
         BackofficeLink(_("Ortsgemeinden"), "town:ortsgemeinde-list", _("The villages residents choose from."),
                        order=40),
+        BackofficeLink(_("Places and streets"), "town:places",
+                       _("Boundaries and street lists of the Ortsgemeinden, for maps and addresses."), order=45),
         BackofficeLink(_("People"), "town:people", _("Residents, editors, moderators and invitations."), order=50),
         BackofficeLink(_("Organisations"), "town:organisation-admin-list",
                        _("Clubs, fire brigades, parishes and schools that publish."), order=60),

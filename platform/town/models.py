@@ -62,6 +62,48 @@ class Ortsgemeinde(models.Model):
         return self.name
 
 
+class OrtsgemeindeBoundary(models.Model):
+    """An Ortsgemeinde's outline, from the GeoJSON the town uploaded (town.places explains the format)."""
+
+    ortsgemeinde = models.OneToOneField(Ortsgemeinde, on_delete=models.CASCADE, related_name="boundary",
+                                        verbose_name=_("Ortsgemeinde"))
+    area = models.JSONField(_("area"))  # a list of polygons of [longitude, latitude] rings
+    # The bounding box lets one SQL query rule out every village a point can't be in.
+    min_lat = models.FloatField()
+    max_lat = models.FloatField()
+    min_lon = models.FloatField()
+    max_lon = models.FloatField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+        indexes = [models.Index(fields=["min_lat", "max_lat", "min_lon", "max_lon"], name="town_boundary_bbox_idx")]
+
+    def __str__(self) -> str:
+        return self.ortsgemeinde.name
+
+
+class Street(models.Model):
+    """A street of an Ortsgemeinde, from the town's street list; typed addresses are matched against these."""
+
+    ortsgemeinde = models.ForeignKey(Ortsgemeinde, on_delete=models.CASCADE, related_name="streets",
+                                     verbose_name=_("Ortsgemeinde"))
+    name = models.CharField(_("name"), max_length=150)
+    key = models.CharField(max_length=150)  # town.places.street_key(name)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["ortsgemeinde", "key"], name="town_street_unique_key")]
+        indexes = [models.Index(fields=["key"], name="town_street_key_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OrganisationKind(models.TextChoices):
     VEREIN = "verein", _("Club (Verein)")
     FEUERWEHR = "feuerwehr", _("Fire brigade")

@@ -19,6 +19,8 @@ urlpatterns = [
     path("backoffice/ortsgemeinden/slug/", views.ortsgemeinde_slug, name="ortsgemeinde-slug"),
     path("backoffice/ortsgemeinden/<int:pk>/", views.ortsgemeinde_edit, name="ortsgemeinde-edit"),
     path("backoffice/ortsgemeinden/<int:pk>/delete/", views.ortsgemeinde_remove, name="ortsgemeinde-delete"),
+    # back office: places, boundaries and street lists of the Ortsgemeinden (places_urls.py)
+    path("", include("town.places_urls")),
     # back office: modules
     path("backoffice/modules/", views.module_list, name="module-list"),
     path("backoffice/modules/<slug:key>/toggle/", views.module_toggle, name="module-toggle"),

@@ -19,6 +19,15 @@ def _ortsgemeinde() -> dict[str, Any]:
     return {"pk": place.pk}
 
 
+def _ortsgemeinde_with_street() -> dict[str, Any]:
+    from town.models import Ortsgemeinde
+    from town.places_services import streets_import
+
+    place = Ortsgemeinde.objects.create(name="Straßendorf", slug="strassendorf")
+    streets_import(ortsgemeinde=place, data=b"Isolationsweg\n")
+    return {"pk": place.pk}
+
+
 def _organisation() -> dict[str, Any]:
     from town.models import Organisation
 
@@ -84,6 +93,7 @@ def _calendar_village() -> dict[str, Any]:
 
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
+    (("town:place-streets",), _ortsgemeinde_with_street),
     (
         (
             "town:organisation",
@@ -116,6 +126,7 @@ EXEMPT: dict[str, str] = {
     "town:calendar-feed-personal": "token link: tests/core/test_calendar_feeds.py (T4)",
     "town:calendar-feed-source": "a platform-wide source key; its entries per town: tests/core/test_calendar_feeds.py",
     "town:icon": "an icon size, not an object",
+    "map-tile": "tile numbers, not a town's object; the same tiles for every town (tests/core/test_map_tiles.py)",
     "town:module-toggle": "a platform-wide module key, not a town's object",
     "town:module-settings": "a platform-wide module key, not a town's object",
 }

@@ -375,10 +375,12 @@ def _exercise_personal_data(capability, town, resident):
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
     from core.calendar import CalendarSource
+    from core.maps import MapLayer
     from core.modules import BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside, SampleObject
     from core.personal_data import PersonalData
     from core.search import SearchProvider
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
+    from tests.core.test_map_contract import exercise_map_layer
     from town.capabilities import OrganisationSection
 
     return {
@@ -388,7 +390,7 @@ def _exercisers() -> dict[type, object]:
         PeriodicTask: _exercise_periodic, UrlMount: _exercise_url_mount, SampleObject: _exercise_sample,
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
-        SearchProvider: _exercise_search_provider,
+        SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
     }
 
 
@@ -400,7 +402,8 @@ _PROVIDED = [
 
 def test_every_kind_has_an_exerciser():
     kinds = {type(capability) for module in MODULES for capability in module.spec.provides}
-    assert kinds - set(_exercisers()) == set(), "add an exerciser for the new kind below"
+    missing = sorted(kind.kind_label or kind.__name__ for kind in kinds - set(_exercisers()))
+    assert missing == [], "add an exerciser for these kinds below"
 
 
 @pytest.mark.parametrize(("module", "capability"), _PROVIDED)

@@ -182,3 +182,11 @@ def test_the_site_search_finds_its_notes_in_its_own_town_only(town_a, town_b, cl
 
     assert "Posaunenchor" in client_a.get("/suche/", {"q": "Posaunenchor"}).content.decode()
     assert "Posaunenchor sucht" not in client_b.get("/suche/", {"q": "Posaunenchor"}).content.decode()
+
+
+def test_its_points_are_on_the_towns_map_and_in_its_list(town_a, client_a, client_b):
+    _note(town_a, "Bank am Dorfplatz")
+
+    page = client_a.get("/karte/").content.decode()
+    assert "Notizen am Dorfplatz" in page and "Bank am Dorfplatz" in page
+    assert "Bank am Dorfplatz" not in client_b.get("/karte/").content.decode()

@@ -229,7 +229,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = False
-# Platform-wide periodic work only; modules declare theirs as ModuleSpec.periodic_tasks
+# Platform-wide periodic work only; modules provide theirs as PeriodicTask capabilities
 # (added to the schedule by config.celery).
 CELERY_BEAT_SCHEDULE: dict = {
     # Billing is platform-wide (public schema): these run once, not per town.
@@ -338,3 +338,17 @@ LOGGING = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 TENANT_LOOKUP_CACHE_SECONDS = 300
+
+# --- maps (core.maps) ---------------------------------------------------------
+# Tiles are fetched by the platform's caching proxy (/karte/kacheln/...), never by the visitor's
+# browser; only this host is contacted. Empty MAP_TILE_URL: no maps anywhere, the lists remain.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap-Mitwirkende")
+MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=19)
+MAP_TILE_CACHE_SECONDS = env.int("MAP_TILE_CACHE_SECONDS", default=7 * 24 * 3600)
+MAP_TILE_TIMEOUT_SECONDS = env.float("MAP_TILE_TIMEOUT_SECONDS", default=5.0)
+MAP_TILE_MAX_BYTES = env.int("MAP_TILE_MAX_BYTES", default=512 * 1024)
+# Tiles fetched from the tile server per town and minute (cache hits don't count).
+MAP_TILE_FETCHES_PER_MINUTE = env.int("MAP_TILE_FETCHES_PER_MINUTE", default=600)
+# OpenStreetMap's tile policy asks for a User-Agent that names the application and a contact.
+MAP_TILE_USER_AGENT = env("MAP_TILE_USER_AGENT", default="Dorfkern tile proxy (+https://dorfkern.example)")

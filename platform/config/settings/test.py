@@ -18,3 +18,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(embedded.STATE_DIR / "test-media")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# Tests never reach the internet: a tile request fails at once (port 9, nothing listens) unless a
+# test points MAP_TILE_URL at its local tile stub (tests/core/test_map_tiles.py).
+MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"

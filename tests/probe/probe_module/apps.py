@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from billing.facade import PromotionSlot
 from core.calendar import CalendarSource
+from core.maps import MapLayer
 from core.modules import (
     BackofficeLink,
     FeatureModule,
@@ -64,6 +65,7 @@ class ProbeConfig(FeatureModule):
             CalendarSource(key="probe", label="Notizen-Termine", entries=f"{P}.providers.calendar_entries",
                            personal_entries=f"{P}.providers.personal_calendar_entries"),
             SearchProvider(search=f"{P}.providers.search", label="Notizen"),
+            MapLayer(key="probe.notes", label="Notizen am Dorfplatz", points=f"{P}.providers.map_points"),
             PersonalData(key="probe", export=f"{P}.providers.personal_data_export",
                          erase=f"{P}.providers.personal_data_erase"),
         ),

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from core.calendar import CalendarEntry
+from core.maps import MapPoint
 from core.modules import FeedItem
 from core.search import SearchResult, excerpt, search_query
 from core.tenancy import current_town
@@ -98,3 +99,9 @@ def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
              .filter(document=found).annotate(rank=SearchRank(F("document"), found)).order_by("-rank", "-pk")[:limit])
     return [SearchResult(title=n.text[:80], url=n.get_absolute_url(), kind_label="Notiz",
                          snippet=excerpt(n.text, query), date=n.created_at, rank=float(n.rank)) for n in notes]
+
+
+def map_points(request: HttpRequest) -> list[MapPoint]:
+    """Every visible note, pinned to the village square (the probe has no coordinates of its own)."""
+    return [MapPoint(lat=50.75, lon=7.87, title=n.text, url=n.get_absolute_url(), category="Notiz")
+            for n in Note.objects.filter(is_hidden=False)[:50]]
