@@ -6,12 +6,12 @@ The text is searched through an expression index (``board_post_search_gin`` on
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank, SearchVector
-from django.db.models import F, Q
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.search import SearchResult, excerpt, search_query
+from core.search import SearchResult, excerpt, ranked
 from modules.board.models import Post
 from modules.board.selectors import audience_q, current_q
 from modules.board.services import headline
@@ -25,15 +25,8 @@ def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
 
     Hidden posts are never found, not even by their author; expired ones neither.
     """
-    found = search_query(query)
-    posts = (
-        Post.objects.filter(current_q() & audience_q(request.user) & Q(is_hidden=False))
-        .annotate(document=DOCUMENT)
-        .filter(document=found)
-        .select_related("topic", "ortsgemeinde")
-        .annotate(rank=SearchRank(F("document"), found))
-        .order_by("-rank", "-created_at", "-id")[:limit]
-    )
+    visible = Post.objects.filter(current_q() & audience_q(request.user) & Q(is_hidden=False))
+    posts = ranked(visible, DOCUMENT, query, "-created_at", "-id").select_related("topic", "ortsgemeinde")[:limit]
     results = []
     for post in posts:
         title, rest = headline(post.text)

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.search import SearchResult, excerpt, search_query
+from core.search import SearchResult, excerpt, ranked
 from modules.directory.models import Business
 from modules.directory.selectors import visible_q
 
 
 def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
     """Businesses the town approved and their owners show (never pending or rejected ones), one query."""
-    found = search_query(query)
-    businesses = (
-        Business.objects.filter(visible_q(), search_vector=found)  # the GIN index on search_vector
-        .select_related("ortsgemeinde")
-        .annotate(rank=SearchRank(F("search_vector"), found))
-        .order_by("-rank", "name", "id")[:limit]
-    )
+    businesses = ranked(Business.objects.filter(visible_q()), "search_vector", query, "name", "id")
+    businesses = businesses.select_related("ortsgemeinde")[:limit]
     return [
         SearchResult(
             title=business.name,

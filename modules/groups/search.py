@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.postgres.search import SearchRank, SearchVector
-from django.db.models import Exists, F, OuterRef, Q
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.search import SearchResult, excerpt, search_query
+from core.search import SearchResult, excerpt, ranked
 from modules.groups.feed import headline
 from modules.groups.models import Group, Membership, Post, Visibility
 from town.models import MembershipRole, OrganisationMembership
@@ -41,14 +41,7 @@ def _readable_q(user: Any) -> Q | None:
 
 
 def _groups(query: str, limit: int) -> list[SearchResult]:
-    found = search_query(query)
-    groups = (
-        Group.objects.annotate(document=GROUP_DOCUMENT)
-        .filter(document=found)
-        .select_related("ortsgemeinde")
-        .annotate(rank=SearchRank(F("document"), found))
-        .order_by("-rank", "name", "id")[:limit]
-    )
+    groups = ranked(Group.objects.all(), GROUP_DOCUMENT, query, "name", "id").select_related("ortsgemeinde")[:limit]
     return [
         SearchResult(
             title=group.name,
@@ -66,16 +59,9 @@ def _posts(user: Any, query: str, limit: int) -> list[SearchResult]:
     readable = _readable_q(user)
     if readable is None:
         return []
-    found = search_query(query)
-    posts = (
-        # Hidden posts are never found, not even by their author.
-        Post.objects.filter(readable, is_hidden=False)
-        .annotate(document=POST_DOCUMENT)
-        .filter(document=found)
-        .select_related("group", "group__ortsgemeinde")
-        .annotate(rank=SearchRank(F("document"), found))
-        .order_by("-rank", "-created_at", "-id")[:limit]
-    )
+    # Hidden posts are never found, not even by their author.
+    posts = (ranked(Post.objects.filter(readable, is_hidden=False), POST_DOCUMENT, query, "-created_at", "-id")
+             .select_related("group", "group__ortsgemeinde")[:limit])
     results = []
     for post in posts:
         title, rest = headline(post.text)

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.search import SearchResult, excerpt, search_query
+from core.search import SearchResult, excerpt, ranked
 from modules.marketplace.models import Listing
 from modules.marketplace.selectors import public_q
 
 
 def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
     """Active and reserved listings before their expiry (never done, expired or removed ones), one query."""
-    found = search_query(query)
-    listings = (
-        Listing.objects.filter(public_q(), search_vector=found)  # the GIN index on search_vector
-        .select_related("ortsgemeinde")
-        .annotate(rank=SearchRank(F("search_vector"), found))
-        .order_by("-rank", "-created_at", "-id")[:limit]
-    )
+    listings = ranked(Listing.objects.filter(public_q()), "search_vector", query, "-created_at", "-id")
+    listings = listings.select_related("ortsgemeinde")[:limit]
     return [
         SearchResult(
             title=listing.title,

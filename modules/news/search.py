@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from core.search import SearchResult, excerpt, search_query
+from core.search import SearchResult, excerpt, ranked
 from modules.news.models import Article
 from modules.news.selectors import visible_q
 
@@ -17,13 +15,10 @@ def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
 
     Articles for single Ortsgemeinden are news for everyone, as on the news page itself.
     """
-    found = search_query(query)
     articles = (
-        Article.objects.filter(visible_q(), search_vector=found)  # the GIN index on search_vector
+        ranked(Article.objects.filter(visible_q()), "search_vector", query, "-publish_at", "-id")
         .select_related("category")
-        .prefetch_related("ortsgemeinden")
-        .annotate(rank=SearchRank(F("search_vector"), found))
-        .order_by("-rank", "-publish_at", "-id")[:limit]
+        .prefetch_related("ortsgemeinden")[:limit]
     )
     results = []
     for article in articles:

@@ -23,9 +23,10 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, strip_tags
@@ -110,6 +111,23 @@ def search_query(query: str) -> SearchQuery:
     # words must match whole: "a:*" would match a large part of the index.
     terms = (f"{word}:*" if len(word) >= PREFIX_MIN_LENGTH else word for word in words)
     return SearchQuery(" & ".join(terms), config="german", search_type="raw")
+
+
+def ranked(queryset: QuerySet[Any], document: str | SearchVector, query: str, *then: str) -> QuerySet[Any]:
+    """`queryset` narrowed to the rows whose `document` matches what the visitor typed, best match first.
+
+    `document` names a stored SearchVectorField (its GIN index is used) or is a SearchVector
+    expression (a GIN expression index on the same expression is used). `then` breaks ties,
+    e.g. "-created_at", "-id". Each row carries its ``rank``.
+    """
+    found = search_query(query)
+    matching: QuerySet[Any]
+    if isinstance(document, str):
+        matching = queryset.filter(**{document: found}).annotate(rank=SearchRank(F(document), found))
+    else:
+        matching = (queryset.annotate(document=document).filter(document=found)
+                    .annotate(rank=SearchRank(F("document"), found)))
+    return matching.order_by("-rank", *then)
 
 
 def _plain(text: str) -> str:

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.postgres.search import SearchRank, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 
 from core.calendar import CalendarEntry
 from core.maps import MapPoint
 from core.modules import FeedItem
-from core.search import SearchResult, excerpt, search_query
+from core.search import SearchResult, excerpt, ranked
 from core.tenancy import current_town
 from modules.moderation.capabilities import ContentSummary
 from modules.notifications.capabilities import Announcement
@@ -94,9 +93,7 @@ def personal_calendar_entries(user: Any, start: Any, end: Any) -> list[CalendarE
 
 
 def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
-    found = search_query(query)
-    notes = (Note.objects.filter(is_hidden=False).annotate(document=SearchVector("text", config="german"))
-             .filter(document=found).annotate(rank=SearchRank(F("document"), found)).order_by("-rank", "-pk")[:limit])
+    notes = ranked(Note.objects.filter(is_hidden=False), SearchVector("text", config="german"), query, "-pk")[:limit]
     return [SearchResult(title=n.text[:80], url=n.get_absolute_url(), kind_label="Notiz",
                          snippet=excerpt(n.text, query), date=n.created_at, rank=float(n.rank)) for n in notes]
 
