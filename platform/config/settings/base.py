@@ -352,3 +352,17 @@ MAP_TILE_MAX_BYTES = env.int("MAP_TILE_MAX_BYTES", default=512 * 1024)
 MAP_TILE_FETCHES_PER_MINUTE = env.int("MAP_TILE_FETCHES_PER_MINUTE", default=600)
 # OpenStreetMap's tile policy asks for a User-Agent that names the application and a contact.
 MAP_TILE_USER_AGENT = env("MAP_TILE_USER_AGENT", default="Dorfkern tile proxy (+https://dorfkern.example)")
+
+# --- health, readiness and request ids (core.health, core.request_id) ---------------------------
+# /healthz and /readyz are answered before the host is resolved to a town, on any host (load
+# balancers probe by IP), and before the HTTPS redirect; the request id comes first so even those
+# answers carry one. Each /readyz check (database, cache, broker) gives up after this many seconds.
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=1.0)
+MIDDLEWARE = ["core.request_id.RequestIdMiddleware", "core.health.HealthMiddleware", *MIDDLEWARE]
+# Every log line carries the id of the request or task it was written for ("-" outside one).
+LOGGING["filters"]["request_id"] = {"()": "core.request_id.RequestIdFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("request_id")
+LOGGING["formatters"]["tenant_context"]["format"] = LOGGING["formatters"]["tenant_context"]["format"].replace(
+    "%(levelname)s", "%(levelname)s [%(request_id)s]", 1
+)
