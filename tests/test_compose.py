@@ -160,3 +160,12 @@ def test_dev_runner_starts_the_same_entry_points():
     assert '"celery", "-A", "config", "worker"' in source
     assert '"celery", "-A", "config", "beat"' in source
     assert '"migrate_schemas", shared=True' in source
+
+
+def test_web_healthcheck_probes_healthz_on_its_own_port(compose):
+    # /healthz needs no database (core.health): a database outage must not restart the web containers.
+    web = compose["services"]["web"]
+    probe = " ".join(web["healthcheck"]["test"])
+    port = _command(web)[_command(web).index("--bind") + 1].rsplit(":", 1)[1]
+    assert f"http://127.0.0.1:{port}/healthz" in probe
+    assert "/readyz" not in probe

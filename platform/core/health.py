@@ -50,7 +50,7 @@ def check_database(alias: str = "default") -> Check:
     # libpq rounds connect_timeout up to whole seconds and treats 1 as 2; the thread's deadline
     # is what bounds the answer, this only keeps an abandoned thread from hanging forever.
     params["connect_timeout"] = max(2, int(timeout + 0.999))
-    database = wrapper.Database
+    database = wrapper.Database  # type: ignore[attr-defined]  # the driver module (psycopg), not in the stubs
 
     def run() -> None:
         conn = database.connect(**params)
@@ -89,7 +89,7 @@ def check_broker() -> Check:
     """A check that connects to the Celery broker (CELERY_BROKER_URL)."""
     from kombu import Connection
 
-    url = settings.CELERY_BROKER_URL
+    url: str = settings.CELERY_BROKER_URL  # type: ignore[misc]  # set through globals().update in base.py
     timeout = settings.HEALTH_CHECK_TIMEOUT_SECONDS
 
     def run() -> None:

@@ -273,3 +273,10 @@ def test_a_task_enqueued_during_a_request_carries_the_request_id(redis_server):
     result = remember_request_id.apply(headers={"x_request_id": "spur-99"})
     assert result.get() == "spur-99"
     assert request_id.current_request_id() is None
+
+
+def test_healthz_answers_over_plain_http_where_production_redirects_to_https(client_a):
+    # A probe inside the cluster speaks HTTP to the container; it must not get the HTTPS redirect.
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        assert client_a.get("/healthz").status_code == 200
+        assert client_a.get("/").status_code == 301
