@@ -20,16 +20,27 @@ from unittest import mock
 
 import pytest
 import redis
+from celery import shared_task
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
 
+from core import request_id
 from core.request_id import RequestIdFilter
+from tests.fixtures_celery import wait_for
 from tests.helpers import TownClient, host_of
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary")
 
 UNKNOWN_HOSTS = ("unbekannt.example", "10.0.0.7:8000")
+# What the worker saw, by task id (the test's worker is a thread of this process).
+SEEN_BY_TASKS: dict[str, str | None] = {}
+
+
+@shared_task(name="tests.health.remember_request_id", bind=True)
+def remember_request_id(self) -> str | None:
+    SEEN_BY_TASKS[self.request.id] = request_id.current_request_id()
+    return SEEN_BY_TASKS[self.request.id]
 
 
 class RedisServer:
@@ -245,19 +256,20 @@ def test_log_lines_of_a_request_carry_its_id(client_a, caplog):
     assert caplog.records[-1].request_id == "-"
 
 
-def test_every_log_handler_adds_the_request_id():
-    assert all("request_id" in handler["filters"] for handler in settings.LOGGING["handlers"].values())
-    assert "%(request_id)s" in settings.LOGGING["formatters"]["tenant_context"]["format"]
+def test_the_console_log_line_shows_the_request_id():
+    handlers = [h for h in logging.getLogger().handlers if any(isinstance(f, RequestIdFilter) for f in h.filters)]
+    assert handlers, "the console handler of settings.LOGGING must add the request id"
+    record = logging.makeLogRecord({"name": "dorfkern", "levelname": "INFO", "msg": "Seite gezeigt"})
+    token = request_id._current.set("spur-7")
+    try:
+        assert handlers[0].filter(record)
+    finally:
+        request_id._current.reset(token)
+    assert "[spur-7]" in handlers[0].format(record)
 
 
 def test_a_task_enqueued_during_a_request_carries_the_request_id(redis_server):
-    from celery import current_app, shared_task
-
-    from core import request_id
-
-    @shared_task(name="tests.health.remember_request_id")
-    def remember_request_id() -> str | None:
-        return request_id.current_request_id()
+    from celery import current_app
 
     app = current_app._get_current_object()
     token = request_id._current.set("spur-99")
@@ -280,3 +292,17 @@ def test_healthz_answers_over_plain_http_where_production_redirects_to_https(cli
     with override_settings(SECURE_SSL_REDIRECT=True):
         assert client_a.get("/healthz").status_code == 200
         assert client_a.get("/").status_code == 301
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_logs_a_task_under_the_id_of_the_request_that_enqueued_it(celery_worker):
+    token = request_id._current.set("spur-123")
+    try:
+        queued = remember_request_id.delay()
+    finally:
+        request_id._current.reset(token)
+    untagged = remember_request_id.delay()  # enqueued outside any request
+    wait_for(lambda: queued.id in SEEN_BY_TASKS and untagged.id in SEEN_BY_TASKS, timeout=20)
+    assert SEEN_BY_TASKS[queued.id] == "spur-123"
+    assert SEEN_BY_TASKS[untagged.id] is None
