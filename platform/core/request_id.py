@@ -114,6 +114,17 @@ def _task_postrun(task_id: str | None = None, **kwargs: Any) -> None:
             _current.set(None)
 
 
+def _celery_logger_ready(logger: logging.Logger | None = None, **kwargs: Any) -> None:
+    # A worker replaces Django's log handlers with its own (worker_hijack_root_logger); its log
+    # formats name %(request_id)s (CELERY_WORKER_*LOG_FORMAT), so each of its handlers needs the filter.
+    from celery.utils.log import get_multiprocessing_logger
+
+    for target in (logger, get_multiprocessing_logger()):
+        for handler in getattr(target, "handlers", []):
+            if not any(isinstance(existing, RequestIdFilter) for existing in handler.filters):
+                handler.addFilter(RequestIdFilter())
+
+
 def connect_signals() -> None:
     """Ends the id with its request and passes it into every task enqueued meanwhile (CoreConfig.ready)."""
     from celery import signals
@@ -124,3 +135,7 @@ def connect_signals() -> None:
     signals.before_task_publish.connect(_task_publish, weak=False, dispatch_uid="core.request_id.publish")
     signals.task_prerun.connect(_task_prerun, weak=False, dispatch_uid="core.request_id.prerun")
     signals.task_postrun.connect(_task_postrun, weak=False, dispatch_uid="core.request_id.postrun")
+    signals.after_setup_logger.connect(_celery_logger_ready, weak=False, dispatch_uid="core.request_id.logger")
+    signals.after_setup_task_logger.connect(
+        _celery_logger_ready, weak=False, dispatch_uid="core.request_id.task_logger"
+    )

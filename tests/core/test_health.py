@@ -265,7 +265,7 @@ def test_the_console_log_line_shows_the_request_id():
         assert handlers[0].filter(record)
     finally:
         request_id._current.reset(token)
-    assert "[spur-7]" in handlers[0].format(record)
+    assert "spur-7" in handlers[0].format(record)
 
 
 def test_a_task_enqueued_during_a_request_carries_the_request_id(redis_server):
@@ -306,3 +306,29 @@ def test_a_real_worker_logs_a_task_under_the_id_of_the_request_that_enqueued_it(
     wait_for(lambda: queued.id in SEEN_BY_TASKS and untagged.id in SEEN_BY_TASKS, timeout=20)
     assert SEEN_BY_TASKS[queued.id] == "spur-123"
     assert SEEN_BY_TASKS[untagged.id] is None
+
+
+def test_a_workers_log_lines_show_the_request_id_of_the_task():
+    import io
+
+    from celery.signals import after_setup_task_logger
+
+    # What a worker does at start: its own handler, formatted with the worker's task log format.
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter(settings.CELERY_WORKER_TASK_LOG_FORMAT.replace(
+        "%(task_name)s[%(task_id)s]", "aufgabe")))
+    logger = logging.getLogger("tests.health.worker")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        after_setup_task_logger.send(sender=None, logger=logger, loglevel=logging.INFO, logfile=None,
+                                     format=settings.CELERY_WORKER_TASK_LOG_FORMAT, colorize=False)
+        token = request_id._current.set("spur-55")
+        try:
+            logger.warning("Mitteilung verschickt")
+        finally:
+            request_id._current.reset(token)
+    finally:
+        logger.removeHandler(handler)
+    assert "[spur-55] aufgabe: Mitteilung verschickt" in out.getvalue()

@@ -363,6 +363,11 @@ MIDDLEWARE = ["core.request_id.RequestIdMiddleware", "core.health.HealthMiddlewa
 LOGGING["filters"]["request_id"] = {"()": "core.request_id.RequestIdFilter"}
 for _handler in LOGGING["handlers"].values():
     _handler.setdefault("filters", []).append("request_id")
-LOGGING["formatters"]["tenant_context"]["format"] = LOGGING["formatters"]["tenant_context"]["format"].replace(
-    "%(levelname)s", "%(levelname)s [%(request_id)s]", 1
+for _formatter in LOGGING["formatters"].values():
+    if "%(levelname)s" in _formatter.get("format", "") and "%(request_id)s" not in _formatter["format"]:
+        _formatter["format"] = _formatter["format"].replace("%(levelname)s", "%(levelname)s [%(request_id)s]", 1)
+# A worker logs through Celery's own handlers (core.request_id adds the filter to them).
+CELERY_WORKER_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(message)s"
+CELERY_WORKER_TASK_LOG_FORMAT = (
+    "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(task_name)s[%(task_id)s]: %(message)s"
 )
