@@ -1,7 +1,8 @@
 """/healthz and /readyz answer on every host, and every request carries an id into logs and tasks.
 
-The Redis servers here are started by the tests themselves (a unix socket in a temporary folder)
-and stopped by them: never the machine's shared Redis nor the suite's embedded one. The database
+The readiness tests start their own Redis servers (a unix socket in a temporary folder) and stop
+them: never the machine's shared Redis nor the suite's embedded one (only the real-worker test
+uses the suite's worker and broker, tests/fixtures_celery.py). The database
 "goes down" by pointing the readiness check at a closed or silent local port; the shared
 PostgreSQL is never touched.
 """
@@ -268,7 +269,7 @@ def test_the_console_log_line_shows_the_request_id():
     assert "spur-7" in handlers[0].format(record)
 
 
-def test_a_task_enqueued_during_a_request_carries_the_request_id(redis_server):
+def test_a_task_enqueued_under_a_request_id_carries_it_in_its_message_headers(redis_server):
     from celery import current_app
 
     app = current_app._get_current_object()
