@@ -65,3 +65,19 @@ def test_landing_page_speaks_english_to_an_english_browser(public_client):
 def test_legal_pages_answer(public_client):
     assert public_client.get("/nutzungsbedingungen/").status_code == 200
     assert public_client.get("/av-vertrag/").status_code == 200
+
+
+def test_readme_names_unbuilt_features_only_as_planned():
+    from django.conf import settings
+
+    from core.modules import all_modules
+
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    intro = readme[: readme.index("\n## ")]
+    installed = " ".join(f"{module.spec.key} {module.spec.name}" for module in all_modules().values()).lower()
+    planned = intro[intro.index("Planned, not built yet"):]
+    for promise in ("ride sharing", "Bürgerbus", "Mängelmelder", "issue reports", "surveys"):
+        if promise.lower() not in installed:
+            assert promise not in intro.replace(planned, ""), f"README promises {promise!r} before saying it is planned"
+    for module in all_modules().values():
+        assert module.spec.key in readme
