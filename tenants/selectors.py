@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from core.modules import PILLAR_LABELS, all_modules, pillar_label
+from core.modules import PILLAR_LABELS, ModuleSpec, all_modules, pillar_label
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 
 _TENANT_FIELDS = ("id", "schema_name", "name", "kind", "slug", "is_active")
@@ -195,7 +195,7 @@ def platform_offer() -> tuple[list[dict[str, Any]], list[str]]:
     Read from the module registry, so a new module appears on the public site the day it is
     installed, and a pillar without a module is never presented as if it existed.
     """
-    grouped: dict[str, list[Any]] = {}
+    grouped: dict[str, list[ModuleSpec]] = {}
     for module in all_modules().values():
         grouped.setdefault(module.spec.pillar, []).append(module.spec)
     # The known pillars in their usual order, then any a module names that the kernel doesn't know yet.
@@ -204,11 +204,10 @@ def platform_offer() -> tuple[list[dict[str, Any]], list[str]]:
         {
             "key": pillar,
             "label": pillar_label(pillar) or _("Further modules"),
-            "modules": sorted(
-                ({"key": spec.key, "name": str(spec.name), "description": str(spec.description)}
-                 for spec in grouped[pillar]),
-                key=lambda entry: entry["name"],
-            ),
+            "modules": [
+                {"key": spec.key, "name": str(spec.name), "description": str(spec.description)}
+                for spec in sorted(grouped[pillar], key=lambda spec: str(spec.name))
+            ],
         }
         for pillar in order
         if pillar in grouped
