@@ -11,8 +11,10 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core.modules import PILLAR_LABELS, ModuleSpec, all_modules, pillar_label
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 
 _TENANT_FIELDS = ("id", "schema_name", "name", "kind", "slug", "is_active")
@@ -185,3 +187,30 @@ def signup_list_for_staff(*, limit: int = 200) -> list[TownSignup]:
     for signup in signups:
         signup.can_retry = signup_can_retry(signup)
     return signups
+
+
+def platform_offer() -> tuple[list[dict[str, Any]], list[str]]:
+    """What the landing page promises: the installed modules grouped by pillar, and the pillars still empty.
+
+    Read from the module registry, so a new module appears on the public site the day it is
+    installed, and a pillar without a module is never presented as if it existed.
+    """
+    grouped: dict[str, list[ModuleSpec]] = {}
+    for module in all_modules().values():
+        grouped.setdefault(module.spec.pillar, []).append(module.spec)
+    # The known pillars in their usual order, then any a module names that the kernel doesn't know yet.
+    order = [*PILLAR_LABELS, *sorted(p for p in grouped if p not in PILLAR_LABELS)]
+    offered = [
+        {
+            "key": pillar,
+            "label": pillar_label(pillar) or _("Further modules"),
+            "modules": [
+                {"key": spec.key, "name": str(spec.name), "description": str(spec.description)}
+                for spec in sorted(grouped[pillar], key=lambda spec: str(spec.name))
+            ],
+        }
+        for pillar in order
+        if pillar in grouped
+    ]
+    planned = [pillar_label(pillar) for pillar in PILLAR_LABELS if pillar not in grouped]
+    return offered, planned

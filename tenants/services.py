@@ -65,7 +65,7 @@ def town_create(
     schema_name = Municipality.schema_name_for(slug)
     tenant: Municipality | None = None
     try:
-        progress(_("Registering the subdomain"))
+        progress(_("Reserving your town's internet address"))
         with schema_context("public"), transaction.atomic():
             tenant = Municipality.objects.create(schema_name=schema_name, name=name, kind=kind, slug=slug)
             Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
@@ -78,9 +78,9 @@ def town_create(
                 )
                 for key, module in all_modules().items()
             )
-        progress(_("Creating the database for the town"))
+        progress(_("Preparing a protected place for your town's data"))
         tenant.create_schema(check_if_exists=True, verbosity=0)
-        progress(_("Setting up the administrator and the town profile"))
+        progress(_("Creating your access and your town's pages"))
         with tenant_context(tenant), transaction.atomic():
             _seed_town(tenant, name=name, admin_name=admin_name, admin_email=admin_email,
                        admin_password_hash=admin_password_hash, admin_password=admin_password)
@@ -198,13 +198,14 @@ def tenant_module_configure(*, tenant: Municipality, key: str, data: Mapping[str
 # --- self-signup ------------------------------------------------------------
 # A signup row walks awaiting_confirmation → queued → provisioning → ready | failed.
 # The status page shows these steps; town_create's progress messages advance
-# the three in the middle.
+# the three in the middle. The person reading them is a town clerk, not an engineer:
+# plain words, no "worker", "subdomain" or "database".
 SIGNUP_STEPS = (
     _lazy("Confirm your e-mail address"),
-    _lazy("Waiting for a free worker"),
-    _lazy("Registering the subdomain"),
-    _lazy("Creating the database for the town"),
-    _lazy("Setting up the administrator and the town profile"),
+    _lazy("Your registration is next in line"),
+    _lazy("Reserving your town's internet address"),
+    _lazy("Preparing a protected place for your town's data"),
+    _lazy("Creating your access and your town's pages"),
     _lazy("Your town is ready"),
 )
 _STEP_QUEUED = 1

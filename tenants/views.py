@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.branding import site_url
 from tenants.forms import TownSignupForm
 from tenants.models import SignupStatus, TownSignup
-from tenants.selectors import signup_get, signup_handover_url, signup_is_stale
+from tenants.selectors import platform_offer, signup_get, signup_handover_url, signup_is_stale
 from tenants.services import (
     SIGNUP_STEPS,
     signup_confirmation_send,
@@ -34,7 +34,8 @@ RESEND_INTERVAL_SECONDS = 60
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "tenants/landing.html")
+    offered, planned = platform_offer()
+    return render(request, "tenants/landing.html", {"offered": offered, "planned": planned})
 
 
 @require_GET

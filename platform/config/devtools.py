@@ -27,6 +27,10 @@ PYTEST_NO_TESTS_COLLECTED = 5
 DEV_SETTINGS = "config.settings.dev"
 TEST_SETTINGS = "config.settings.test"
 DEFAULT_DATABASE = "dorfkern"
+# `run` shows what a town sees: the project's own German 404/500 pages, not Django's English
+# debug pages (dev settings alone default DEBUG to true, for `manage.py runserver`). A developer
+# who wants the debug pages starts it with DEBUG=true.
+RUN_ENV_DEFAULTS = {"DEBUG": "false"}
 
 
 def static_checks() -> list[tuple[str, list[str], str]]:
@@ -259,6 +263,8 @@ def _services_env(stack: Stack, say: Callable[[str], None]) -> dict[str, str]:
         DORFKERN_STATE_DIR=str(state),
     )
     env.setdefault("SITE_SCHEME", "http")
+    for key, value in RUN_ENV_DEFAULTS.items():
+        env.setdefault(key, value)
     return env
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import translation
 
 from tenants.models import SignupStatus, TownSignup
 from tenants.services import town_signup_provision, town_signup_retry
@@ -176,3 +179,51 @@ def test_unknown_signup_is_404(public_client):
 @pytest.mark.parametrize("token", ["%00", "x" * 3000, "a:b"])
 def test_odd_confirmation_tokens_get_the_friendly_page(public_client, submitted, token):
     assert public_client.get(f"/registrieren/{submitted.pk}/bestaetigen/{token}/").status_code == 400
+
+
+def _visible_text(page: str) -> str:
+    """What a person reads on the page: the main area without tags, attributes or scripts."""
+    main = page[page.index("<main"):page.index("</main>")]
+    main = re.sub(r"<script.*?</script>", " ", main, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", main))
+
+
+JARGON = ("worker", "hintergrundprozess", "queued", "subdomain", "datenbank", "database", "warteschlange")
+
+
+@pytest.mark.parametrize(
+    ("status", "step", "progress"),
+    [
+        (SignupStatus.AWAITING_CONFIRMATION, 0, ""),
+        (SignupStatus.QUEUED, 1, ""),
+        (SignupStatus.PROVISIONING, 2, "Die Internetadresse Ihrer Gemeinde wird reserviert"),
+        (SignupStatus.PROVISIONING, 3, "Ein geschützter Platz für die Daten Ihrer Gemeinde wird angelegt"),
+        (SignupStatus.READY, 5, ""),
+    ],
+)
+def test_status_page_speaks_plain_german(public_client, status, step, progress):
+    from tenants.services import SIGNUP_STEPS
+
+    signup = TownSignupFactory(status=status, progress_step=step, progress=progress)
+
+    text = _visible_text(public_client.get(f"/registrieren/{signup.pk}/").content.decode())
+    data = json.loads(public_client.get(f"/registrieren/{signup.pk}/status.json").content)
+
+    shown = " ".join([text, data["progress"], *(s["label"] for s in data["steps"])]).lower()
+    assert not [word for word in JARGON if word in shown]
+    # every step is named in German, not left in English
+    for label in SIGNUP_STEPS:
+        with translation.override("en"):
+            english = str(label)
+        with translation.override("de"):
+            german = str(label)
+        assert english not in text and german in text
+    assert "E-Mail-Adresse bestätigen" in text and "Ihre Gemeinde ist bereit" in text
+
+
+def test_status_page_says_how_long_setting_up_takes(public_client):
+    signup = TownSignupFactory(status=SignupStatus.PROVISIONING, progress_step=2)
+
+    text = _visible_text(public_client.get(f"/registrieren/{signup.pk}/").content.decode())
+
+    assert "Ihre Gemeinde wird eingerichtet. Das dauert meist weniger als eine Minute." in text

@@ -15,3 +15,10 @@ os.environ.setdefault("SITE_PORT", "8000")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 
 from .base import *  # noqa: E402,F403
+
+# `dorfkern.py run` sets DEBUG=false so the dev server shows the project's own 404/500 pages, as a
+# town would see them (tracebacks still reach the terminal through LOGGING's console handler).
+# Without DEBUG, runserver no longer serves static files: WhiteNoise does, straight from the apps'
+# static folders (no collectstatic), picking up edited files on the next request.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
