@@ -7,12 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from modules.news import services as news_services
-from modules.notifications.conf import configurable_topics, topic_default
+from modules.notifications.conf import topic_default
 from modules.notifications.models import Notification
 from modules.notifications.receivers import content_announce
-from modules.notifications.services import topic_defaults_save
 from tests.accounts.factories import UserFactory, town_admin
-from tests.helpers import logged_in_client
+from tests.helpers import admin_of, logged_in_client
 from tests.modules.board.factories import PostFactory
 from tests.modules.notifications.factories import TopicPreferenceFactory
 from tests.town.factories import OrtsgemeindeFactory
@@ -120,6 +119,7 @@ def test_the_defaults_page_is_for_town_admins_and_refuses_unknown_topics(in_town
     assert "/notifications/manage/" not in as_resident.get("Location", "")
 
     admin = logged_in_client(in_town_a, town_admin())
+    assert DEFAULTS_URL in admin.get("/notifications/manage/urgent/").content.decode()  # the back-office menu
     page = admin.get(DEFAULTS_URL)
     # Plain German, urgent notices not offered (they always reach everyone)
     assert "Voreingestellte Benachrichtigungen" in page.content.decode()
@@ -134,13 +134,18 @@ def test_the_defaults_page_is_for_town_admins_and_refuses_unknown_topics(in_town
 
 
 def test_town_bs_defaults_leave_town_a_alone(in_town_a, town_b):
+    # when: town B's admin switches every default off on B's own page
+    b_admin = logged_in_client(town_b, admin_of(town_b))
+    decided = b_admin.get(DEFAULTS_URL).context["form"].initial["decided"]
+    assert b_admin.post(DEFAULTS_URL, {"subscribed": [], "decided": decided}).status_code == 302
     connection.set_tenant(town_b)
-    topic_defaults_save(tenant=town_b, data={"subscribed": [], "decided": [t.key for t in configurable_topics()]})
     assert topic_default("news.official") is False
 
+    # then: town A keeps the declared defaults
     connection.set_tenant(in_town_a)
     assert topic_default("news.official") is True
     assert topic_default("news.organisations") is True
+    assert topic_default("board.posts") is False
 
 
 def test_announcing_news_costs_the_same_queries_for_3_as_for_30_residents(in_town_a, daytime, mailoutbox):
