@@ -90,7 +90,8 @@ class BoardConfig(FeatureModule):
             FeedSource(items="modules.board.facade.feed_items"),
             NotificationTopic("board.posts", _("New posts on the community board"),
                               _("Posts on the Pinnwand for your Ortsgemeinde and for the whole town."),
-                              default_on=True, order=20),
+                              # Off: anyone may post, many times a day; residents opt in if they want each one.
+                              default_on=False, order=20),
             NotificationTopic("board.replies", _("Comments on your posts"),
                               _("When someone comments on what you posted on the Pinnwand or in a group."),
                               default_on=True, order=21),

@@ -68,10 +68,14 @@ class NewsConfig(FeatureModule):
             PeriodicTask(task="news.publish_due", every_seconds=60),
             NotificationTopic("news.official", _("Official news"),
                               _("News from the town hall for the whole town and for your Ortsgemeinde."),
-                              default_on=False, order=10),
+                              # What a resident registers for: on until they say otherwise.
+                              default_on=True, order=10),
             NotificationTopic("news.organisations", _("News from clubs and organisations"),
                               _("News that clubs, the fire brigade, parishes and schools publish for your "
-                                "Ortsgemeinde."), default_on=False, order=11),
+                                "Ortsgemeinde."),
+                              # On: clubs publish for their own Ortsgemeinde, a few posts a month, and
+                              # village life is what residents join for; town-wide club news is rare.
+                              default_on=True, order=11),
             # Published articles reach the subscribers of one of the two topics above.
             AnnouncedContent(kind="news.article", announcement="modules.news.facade.article_announcement"),
             OrganisationSection(render="modules.news.views.organisation_news_section", order=10),

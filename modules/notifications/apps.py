@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HeaderItem, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
+from modules.notifications.conf import NotificationDefaultsForm
 from modules.notifications.topics import URGENT_TOPIC
 
 
@@ -47,7 +48,10 @@ class NotificationsConfig(FeatureModule):
         nav=(
             NavItem(_("Urgent notices"), "notifications:urgent-manage", permission="town_admin", order=5,
                     backoffice=True),
+            NavItem(_("Default notifications"), "notifications:defaults-manage", permission="town_admin", order=6,
+                    backoffice=True),
         ),
+        settings_form=NotificationDefaultsForm,
         enabled_by_default=True,
         pillar="Kommunikation",
         provides=(

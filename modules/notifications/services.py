@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.branding import town_url
 from core.mail import send_town_mail, town_mail_context
+from modules.notifications.conf import topic_default
 from modules.notifications.models import (
     DeliveryState,
     EmailFrequency,
@@ -75,12 +76,15 @@ def settings_for(user_ids: Iterable[int]) -> dict[int, NotificationSettings]:
     return {uid: found.get(uid) or NotificationSettings(user_id=uid) for uid in ids}
 
 
-def topic_choice(pref: TopicPreference | None, topic: str) -> tuple[bool, bool, bool]:
-    """(subscribed, by e-mail, by push) for one user and topic."""
+def topic_choice(pref: TopicPreference | None, topic: str, *, default: bool | None = None) -> tuple[bool, bool, bool]:
+    """(subscribed, by e-mail, by push) for one user and topic.
+
+    Without a stored choice the town's default for the topic applies (`default`, when the caller
+    already read it for a whole batch; else read here).
+    """
     if pref is not None:
         return pref.enabled, pref.email, pref.push
-    known = TOPICS.get(topic)
-    return (known.default_on if known else True), True, True
+    return (topic_default(topic) if default is None else default), True, True
 
 
 def in_quiet_hours(row: NotificationSettings, now: datetime.datetime) -> bool:
@@ -133,6 +137,13 @@ def notification_settings_update(
     return row
 
 
+def topic_defaults_save(*, tenant: Any, data: dict[str, Any]) -> None:
+    """Store the town's default subscriptions (NotificationDefaultsForm's fields); the town admin's view calls it."""
+    from tenants.services import tenant_module_configure
+
+    tenant_module_configure(tenant=tenant, key="notifications", data=data)
+
+
 @transaction.atomic
 def unsubscribe(*, user_id: int, topic: str) -> bool:
     """Turn e-mail off for `topic` (ALL_EMAIL: every non-urgent e-mail). False if the user is gone."""
@@ -146,7 +157,7 @@ def unsubscribe(*, user_id: int, topic: str) -> bool:
     else:
         pref = TopicPreference.objects.filter(user=user, topic=topic).first()
         if pref is None:
-            pref = TopicPreference(user=user, topic=topic, enabled=TOPICS[topic].default_on)
+            pref = TopicPreference(user=user, topic=topic, enabled=topic_default(topic))
         pref.email = False
         pref.save()
     # Whatever was still waiting to be mailed for this choice stays unsent.
@@ -238,10 +249,13 @@ def notifications_create(
         return []
     settings_map = settings_for(active)
     prefs = {p.user_id: p for p in TopicPreference.objects.filter(user_id__in=active, topic=topic)} if topic else {}
+    default = topic_default(topic) if topic else True  # once per batch, not per resident
     with_push = set(PushSubscription.objects.filter(user_id__in=active).values_list("user_id", flat=True))
     rows = []
     for uid in active:
-        subscribed, email_wanted, push_wanted = topic_choice(prefs.get(uid), topic) if topic else (True, True, True)
+        subscribed, email_wanted, push_wanted = (
+            topic_choice(prefs.get(uid), topic, default=default) if topic else (True, True, True)
+        )
         if not subscribed:
             continue
         row = settings_map[uid]
@@ -541,9 +555,19 @@ def urgent_notice_deliver(*, notice_id: int) -> int:
 
 
 def content_subscribers(*, topic: str, ortsgemeinde_ids: Iterable[int]) -> list[int]:
-    """Residents who opted in to `topic`; for targeted content only those living in one of the villages."""
-    prefs = TopicPreference.objects.filter(topic=topic, enabled=True, user__is_active=True)
+    """Residents subscribed to `topic`; for targeted content only those living in one of the villages.
+
+    Subscribed: a stored "on", or no stored choice while the town's default for the topic is on.
+    One query however many residents the town has (the stored choices are a subquery).
+    """
     ids = list(ortsgemeinde_ids)
+    if topic_default(topic):
+        switched_off = TopicPreference.objects.filter(topic=topic, enabled=False).values("user_id")
+        users = User.objects.filter(is_active=True).exclude(pk__in=switched_off)
+        if ids:
+            users = users.filter(resident_profile__ortsgemeinde_id__in=ids)
+        return list(users.order_by("pk").values_list("pk", flat=True))
+    prefs = TopicPreference.objects.filter(topic=topic, enabled=True, user__is_active=True)
     if ids:
         prefs = prefs.filter(user__resident_profile__ortsgemeinde_id__in=ids)
     return list(prefs.order_by("user_id").values_list("user_id", flat=True))

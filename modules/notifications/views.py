@@ -17,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import role_required
+from core.modules import module_settings
 from modules.notifications import selectors, services
+from modules.notifications.conf import NotificationDefaultsForm, topic_defaults
 from modules.notifications.forms import NotificationSettingsForm, UrgentNoticeForm
 from modules.notifications.push import vapid_public_key
 from modules.notifications.tokens import unsubscribe_token_read
@@ -79,8 +81,9 @@ def _settings_initial(user) -> dict:
     prefs = selectors.topic_preferences(user=user)
     initial = {"email_frequency": row.email_frequency, "quiet_hours": row.quiet_hours,
                "quiet_start": row.quiet_start, "quiet_end": row.quiet_end}
+    defaults = topic_defaults()  # the town's defaults, for the topics the resident never saved
     for key in TOPICS:
-        enabled, email, push = services.topic_choice(prefs.get(key), key)
+        enabled, email, push = services.topic_choice(prefs.get(key), key, default=defaults[key])
         initial.update({f"topic_{key}": enabled, f"topic_{key}_email": email, f"topic_{key}_push": push})
     return initial
 
@@ -198,6 +201,27 @@ def urgent_manage(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/manage/urgent.html", {
         "form": form, "notices": selectors.urgent_notice_list(),
     })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required("town_admin")
+def defaults_manage(request: HttpRequest) -> HttpResponse:
+    """The town's default subscriptions: what residents receive until they change their own settings."""
+    status = 200
+    if request.method == "POST":
+        form = NotificationDefaultsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.topic_defaults_save(tenant=request.tenant, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The default notifications are saved."))
+                return redirect("notifications:defaults-manage")
+        status = 400
+    else:
+        form = NotificationDefaultsForm(initial=module_settings("notifications"))
+    return render(request, "notifications/manage/defaults.html", {"form": form}, status=status)
 
 
 def _for_place(notice, place_id: int) -> bool:

@@ -17,12 +17,22 @@ def _publish(*, title: str, places=(), organisation=None):
     return article
 
 
+def _news_opt_in_town() -> None:
+    from django.db import connection
+
+    from modules.notifications.services import topic_defaults_save
+
+    topic_defaults_save(tenant=connection.tenant, data={"subscribed": [], "decided": ["news.official",
+                                                                                      "news.organisations"]})
+
+
 def test_targeted_official_news_reaches_only_opted_in_residents_of_that_village(
     villages, daytime, celery_eager, django_capture_on_commit_callbacks, mailoutbox
 ):
-    # given: in X one resident opted in and one didn't; in Y one opted in
+    # given: in X one resident opted in and one switched official news off; in Y one opted in
     x_fan = UserFactory(email="x-fan@example.org", ortsgemeinde=villages["x"])
-    UserFactory(email="x-still@example.org", ortsgemeinde=villages["x"])
+    x_still = UserFactory(email="x-still@example.org", ortsgemeinde=villages["x"])
+    TopicPreferenceFactory(user=x_still, topic="news.official", enabled=False)
     y_fan = UserFactory(email="y-fan@example.org", ortsgemeinde=villages["y"])
     for fan in (x_fan, y_fan):
         TopicPreferenceFactory(user=fan, topic="news.official")
@@ -43,6 +53,8 @@ def test_targeted_official_news_reaches_only_opted_in_residents_of_that_village(
 def test_town_wide_news_reaches_every_subscriber_and_clubs_have_their_own_topic(
     villages, daytime, celery_eager, django_capture_on_commit_callbacks
 ):
+    # In a town that made news opt-in (its default subscriptions): only the residents who chose it hear of it.
+    _news_opt_in_town()
     x_fan = UserFactory(email="x-fan@example.org", ortsgemeinde=villages["x"])
     nowhere = UserFactory(email="ohne@example.org")
     club_fan = UserFactory(email="verein@example.org", ortsgemeinde=villages["y"])

@@ -118,6 +118,7 @@ def test_topics_reach_only_who_opted_in_and_urgent_reaches_everyone_by_default(i
     no_mail = UserFactory(email="keinemail@example.org")
     TopicPreferenceFactory(user=subscribed, topic="news.official")
     TopicPreferenceFactory(user=no_mail, topic="news.official", email=False)
+    TopicPreferenceFactory(user=silent, topic="news.official", enabled=False)  # official news is on by default
     everyone = [subscribed.pk, silent.pk, no_mail.pk]
 
     services.notifications_deliver(user_ids=everyone, **deliver_kwargs(topic="news.official", dedupe_key="n:1"))

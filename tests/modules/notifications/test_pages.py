@@ -135,9 +135,11 @@ def test_defaults_before_choosing(in_town_a):
     anna = UserFactory(email="anna@example.org")
     page = logged_in_client(in_town_a, anna).get("/notifications/settings/")
     form = page.context["form"]
-    # urgent notices are on by default, news is opt-in; quiet hours 22:00–07:00, e-mails right away
+    # urgent notices and official news are on by default (issue 11), the Pinnwand is opt-in;
+    # quiet hours 22:00–07:00, e-mails right away
     assert form["topic_urgent"].value() is True
-    assert form["topic_news.official"].value() is False
+    assert form["topic_news.official"].value() is True
+    assert form["topic_board.posts"].value() is False
     assert form["quiet_hours"].value() is True
     assert form["email_frequency"].value() == "instant"
     assert _("Quiet hours") in page.content.decode()
