@@ -58,7 +58,7 @@ class ProbeConfig(FeatureModule):
                              set_hidden=f"{P}.providers.note_set_hidden", delete=f"{P}.providers.note_delete",
                              visible_to=f"{P}.providers.note_visible_to"),
             PromotionSlot(key="probe.top", label="Notiz ganz oben", description="Über der Liste.", max_entries=1),
-            NotificationTopic("probe.notes", "Neue Notizen", "Wenn jemand eine Notiz schreibt.", default_on=True,
+            NotificationTopic("probe.notes", "Neue Notizen", "Wenn jemand eine Notiz schreibt.", default_on=False,
                               order=95),
             AnnouncedContent(kind="probe.note", announcement=f"{P}.providers.note_announcement"),
             OrganisationSection(render=f"{P}.views.organisation_section", order=90),
