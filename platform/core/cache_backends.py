@@ -1,0 +1,142 @@
+"""A Redis cache that degrades instead of failing: with Redis down, every town keeps working.
+
+Why a backend and not a helper around each call: the cache is used on a town page's request path by
+code we own (host → town lookup, enabled modules, module settings, primary domain, town profile,
+patrons, notification counts) and by code we don't (allauth's login and signup rate limits, DRF's
+throttles). A `cache_get_or_none()` helper would cover only the first group and every new call would
+have to remember it; a backend configured in settings covers all of them at once, so a new
+`cache.get()` can't bring back the "Redis down → every town answers 500" failure (issue 18).
+
+On a connection error or timeout each operation answers as if the key were absent and the write had
+been dropped:
+
+- reads (`get`, `get_many`, `has_key`) miss, so every get-or-compute caller reads PostgreSQL;
+- writes (`set`, `set_many`, `delete`, `touch`, `clear`) are dropped; a `delete` that was meant to
+  invalidate is lost, so a value cached before the outage may live until its timeout (at most
+  TENANT_LOOKUP_CACHE_SECONDS for the town lookups);
+- `add` answers True and `incr`/`decr` answer `delta`: counters and "once per interval" guards
+  (allauth's login attempt limits, DRF throttles, the tile proxy's and marketplace's limits) fail
+  open, so nobody is locked out while the limit can't be counted. Brute-force protection is off for
+  as long as Redis is; the warning in the log says so.
+
+A circuit breaker keeps a dead Redis from costing every call its timeout: after one failure the
+cache is skipped (per process, per server) for RETRY_AFTER_SECONDS, then tried again. With the
+socket timeouts from settings, a dead or hanging Redis costs a request at most one timeout.
+
+Only connection-level errors are swallowed (redis' ConnectionError and TimeoutError, which cover
+refused, reset and timed-out sockets): a wrong-type reply or a value that can't be pickled is a bug
+and still raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("core.cache")
+
+_T = TypeVar("_T")
+
+# Errors that mean "Redis can't be reached right now", not "the call was wrong".
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+
+# Server location → monotonic time until which it is considered down. Shared by the threads of a
+# process (Django builds one backend instance per thread), so one failure spares every thread.
+_down_until: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+def cache_breakers_reset() -> None:
+    """Forget every tripped breaker (tests, and an operator's shell after Redis is back)."""
+    with _lock:
+        _down_until.clear()
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's RedisCache that answers a miss (and drops writes) while Redis can't be reached.
+
+    OPTIONS may carry RETRY_AFTER_SECONDS (default 5): how long a failed server is skipped. The other
+    OPTIONS go to redis-py as with the stock backend (socket_connect_timeout, socket_timeout, ...).
+    """
+
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
+        options = dict(params.get("OPTIONS", {}))
+        self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5.0))
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._breaker_key = ";".join(self._servers)
+
+    def is_available(self) -> bool:
+        """False while the breaker is open (a recent call found Redis unreachable)."""
+        return _down_until.get(self._breaker_key, 0.0) <= time.monotonic()
+
+    def _guarded(self, operation: str, call: Callable[[], _T], fallback: _T) -> _T:
+        if not self.is_available():
+            return fallback
+        try:
+            result = call()
+        except UNAVAILABLE as error:
+            with _lock:
+                first = self._breaker_key not in _down_until
+                _down_until[self._breaker_key] = time.monotonic() + self.retry_after
+            # One warning per outage (not one per call): a dead Redis must not flood the log.
+            log = logger.warning if first else logger.info
+            log(
+                "Cache unavailable during %s (%s): serving from the database, rate limits open; "
+                "retrying in %.1f s",
+                operation, error, self.retry_after,
+            )
+            return fallback
+        if self._breaker_key in _down_until:
+            with _lock:
+                if _down_until.pop(self._breaker_key, None) is not None:
+                    logger.warning("Cache available again")
+        return result
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._guarded("get", lambda: super(ResilientRedisCache, self).get(key, default, version), default)
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        keys = list(keys)
+        return self._guarded("get_many", lambda: super(ResilientRedisCache, self).get_many(keys, version), {})
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self._guarded("has_key", lambda: super(ResilientRedisCache, self).has_key(key, version), False)
+
+    def set(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        self._guarded("set", lambda: super(ResilientRedisCache, self).set(key, value, timeout, version), None)
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        return self._guarded(
+            "set_many", lambda: super(ResilientRedisCache, self).set_many(data, timeout, version), list(data)
+        )
+
+    def add(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        # True: an "only once per interval" guard lets the caller through rather than refusing everyone.
+        return self._guarded("add", lambda: super(ResilientRedisCache, self).add(key, value, timeout, version), True)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        # `delta`: as if the counter had just started, so a limit counted here is never reached.
+        return self._guarded("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version), delta)
+
+    def touch(self, key: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self._guarded("touch", lambda: super(ResilientRedisCache, self).touch(key, timeout, version), False)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self._guarded("delete", lambda: super(ResilientRedisCache, self).delete(key, version), False)
+
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        keys = list(keys)
+        self._guarded("delete_many", lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
+
+    def clear(self) -> bool:
+        return self._guarded("clear", lambda: super(ResilientRedisCache, self).clear(), False)
