@@ -71,7 +71,7 @@ class ResilientRedisCache(RedisCache):
         options = dict(params.get("OPTIONS", {}))
         self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5.0))
         super().__init__(server, {**params, "OPTIONS": options})
-        self._breaker_key = ";".join(self._servers)
+        self._breaker_key = server if isinstance(server, str) else ";".join(server)
 
     def is_available(self) -> bool:
         """False while the breaker is open (a recent call found Redis unreachable)."""
@@ -138,5 +138,5 @@ class ResilientRedisCache(RedisCache):
         keys = list(keys)
         self._guarded("delete_many", lambda: super(ResilientRedisCache, self).delete_many(keys, version), None)
 
-    def clear(self) -> bool:
-        return self._guarded("clear", lambda: super(ResilientRedisCache, self).clear(), False)
+    def clear(self) -> None:
+        self._guarded("clear", lambda: super(ResilientRedisCache, self).clear(), None)

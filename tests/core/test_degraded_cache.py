@@ -8,9 +8,11 @@ nobody else.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -73,8 +75,13 @@ def _cache_settings(location: str) -> dict:
         "default": {
             **settings.CACHES["default"],
             "LOCATION": location,
-            # Short enough that a test sees Redis come back without waiting.
-            "OPTIONS": {**settings.CACHES["default"]["OPTIONS"], "RETRY_AFTER_SECONDS": 0.2},
+            "OPTIONS": {
+                # Production's defaults (the suite's own settings allow its busy Redis more time).
+                "socket_connect_timeout": 0.25,
+                "socket_timeout": 0.5,
+                # Short enough that a test sees Redis come back without waiting.
+                "RETRY_AFTER_SECONDS": 0.2,
+            },
         }
     }
 
@@ -214,3 +221,19 @@ def test_log_lines_name_the_town_or_at_least_the_host_asked_for(town_a):
     finally:
         connection.set_schema_to_public()
     assert f"[{town_a.slug} {host_of(town_a)}]" in formatter.format(inside)
+
+
+def test_production_gives_the_cache_short_timeouts_and_the_degrading_backend():
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CACHE_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="x" * 60,
+               REDIS_URL="redis://127.0.0.1:1/0", PYTHONPATH=str(root / "platform"))
+    shown = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings as s; c = s.CACHES['default']; "
+         "print(c['BACKEND'], c['OPTIONS']['socket_connect_timeout'], c['OPTIONS']['socket_timeout'])"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    backend, connect, read = shown.stdout.split()
+    assert backend == "core.cache_backends.ResilientRedisCache"
+    assert float(connect) <= 0.5 and float(read) <= 0.5

@@ -359,8 +359,8 @@ MAP_TILE_USER_AGENT = env("MAP_TILE_USER_AGENT", default="Dorfkern tile proxy (+
 # cache (allauth's login attempts, DRF throttles) fail open rather than lock anyone out.
 # Short socket timeouts: a dead or hanging Redis costs a request at most one timeout, after which
 # the breaker skips Redis for CACHE_RETRY_AFTER_SECONDS.
-CACHES["default"]["BACKEND"] = "core.cache_backends.ResilientRedisCache"  # type: ignore[name-defined]  # noqa: F821
-CACHES["default"].setdefault("OPTIONS", {}).update(  # type: ignore[name-defined]  # noqa: F821
+CACHES["default"]["BACKEND"] = "core.cache_backends.ResilientRedisCache"  # noqa: F821
+CACHES["default"].setdefault("OPTIONS", {}).update(  # noqa: F821
     {
         "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT_SECONDS", default=0.25),
         "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
