@@ -23,6 +23,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
 from rest_framework.throttling import AnonRateThrottle
 
 from core.cache_backends import cache_breakers_reset
@@ -48,7 +49,7 @@ class PrivateRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [_redis_server_binary(), "--port", "0", "--unixsocket", self.socket, "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
+             "--appendonly", "no", "--dbfilename", "dump.rdb", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
@@ -60,9 +61,16 @@ class PrivateRedis:
                 time.sleep(0.02)
         raise RuntimeError("private redis-server did not start")
 
-    def stop(self) -> None:
+    def stop(self, *, keep_data: bool = False) -> None:
+        """Stop the server; with `keep_data` it saves first and the next start() loads what it held."""
         if self.process is not None:
-            self.process.terminate()
+            if keep_data:
+                try:
+                    redis.Redis(unix_socket_path=self.socket).shutdown(save=True)
+                except redis.ConnectionError:
+                    pass  # the server closes the connection as it exits
+            else:
+                self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
 
@@ -135,6 +143,27 @@ def test_town_and_login_pages_stay_up_while_redis_is_down_and_use_it_again_when_
     assert any(key.endswith(lookup_key) for key in private_redis.keys())
 
 
+def test_a_town_deactivated_while_redis_is_away_is_not_served_from_its_stale_cache_afterwards(
+    town_a, private_redis
+):
+    from tenants.models import Municipality
+
+    client = TownClient(host_of(town_a))
+    assert client.get("/").status_code == 200  # the lookup is cached now
+    private_redis.stop(keep_data=True)  # unreachable, its data kept (as behind a network fault)
+    with schema_context("public"):
+        town = Municipality.objects.get(pk=town_a.pk)
+        town.is_active = False
+        town.save()  # its cache invalidation is dropped: Redis doesn't answer
+    assert client.get("/").status_code == 404  # served from the database
+    private_redis.start()
+    assert any(key.endswith(f"tenant-by-host:{host_of(town_a)}") for key in private_redis.keys())  # stale
+    _after_breaker()
+    # Redis answers again, still holding the lookup of the active town: the dropped invalidation is
+    # replayed before the first read, so the town stays off.
+    assert client.get("/").status_code == 404
+
+
 def test_the_lookup_is_still_cached_while_redis_is_up(town_a, private_redis):
     tenant_for_host(host_of(town_a))  # warms the cache
     with CaptureQueriesContext(connection) as queries:
@@ -204,7 +233,8 @@ def test_one_warning_per_outage_not_one_per_call(town_a, private_redis, caplog):
 
 
 def test_log_lines_name_the_town_or_at_least_the_host_asked_for(town_a):
-    formatter = logging.Formatter(settings.LOGGING["formatters"]["tenant_context"]["format"])
+    config = settings.LOGGING["formatters"]["tenant_context"]
+    formatter = logging.Formatter(config["format"], config.get("datefmt"))
     town_filter = TownContextFilter()
 
     request_host_set("unbekannt.localhost")

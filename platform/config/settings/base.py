@@ -370,6 +370,8 @@ CACHES["default"].setdefault("OPTIONS", {}).update(  # noqa: F821
 # Log lines carry a timestamp, the town (slug, else schema) and the host asked for, also when the
 # error happened before the town was known (they used to read `[public:None]`).
 LOGGING["filters"]["tenant_context"] = {"()": "core.log_context.TownContextFilter"}
+# The timestamp carries its offset (the process runs in TIME_ZONE, not UTC).
 LOGGING["formatters"]["tenant_context"] = {
-    "format": "%(asctime)s %(levelname)s [%(town)s %(host)s] %(name)s %(message)s"
+    "format": "%(asctime)s %(levelname)s [%(town)s %(host)s] %(name)s %(message)s",
+    "datefmt": "%Y-%m-%dT%H:%M:%S%z",
 }
