@@ -24,6 +24,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rest_framework.throttling import AnonRateThrottle
 
 from core.cache_backends import cache_breakers_reset
@@ -55,18 +57,22 @@ class PrivateRedis:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                if redis.Redis(unix_socket_path=self.socket).ping():
+                if self._client().ping():
                     return
             except redis.ConnectionError:
                 time.sleep(0.02)
         raise RuntimeError("private redis-server did not start")
+
+    def _client(self) -> redis.Redis:
+        # No retries: redis-py 6 retries a failed command three times with back-off (seconds).
+        return redis.Redis(unix_socket_path=self.socket, retry=Retry(NoBackoff(), 0), socket_timeout=5)
 
     def stop(self, *, keep_data: bool = False) -> None:
         """Stop the server; with `keep_data` it saves first and the next start() loads what it held."""
         if self.process is not None:
             if keep_data:
                 try:
-                    redis.Redis(unix_socket_path=self.socket).shutdown(save=True)
+                    self._client().shutdown(save=True)
                 except redis.ConnectionError:
                     pass  # the server closes the connection as it exits
             else:
@@ -75,7 +81,7 @@ class PrivateRedis:
             self.process = None
 
     def keys(self) -> list[str]:
-        return [key.decode() for key in redis.Redis(unix_socket_path=self.socket).keys("*")]
+        return [key.decode() for key in self._client().keys("*")]
 
 
 def _cache_settings(location: str) -> dict:
