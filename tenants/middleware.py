@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
+from core.log_context import request_host_set
 from core.tenancy import connection
 from tenants.selectors import tenant_for_host
 
@@ -15,7 +16,8 @@ from tenants.selectors import tenant_for_host
 class CachedTenantMiddleware(TenantMainMiddleware):
     """django-tenants' middleware with the per-request domain query replaced by a cache hit.
 
-    The base domain itself is the public site and needs no row.
+    The base domain itself is the public site and needs no row. With Redis down the lookup reads
+    PostgreSQL instead (core.cache_backends.ResilientRedisCache answers a miss), so towns stay up.
     """
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
@@ -24,6 +26,8 @@ class CachedTenantMiddleware(TenantMainMiddleware):
             hostname = remove_www(request.get_host().split(":")[0]).lower()
         except DisallowedHost:
             return HttpResponseNotFound()
+        # Before the lookup: a failure inside it is logged with the host asked for.
+        request_host_set(hostname)
 
         if hostname == settings.BASE_DOMAIN:
             request.tenant = connection.tenant  # type: ignore[attr-defined]  # django-tenants' request attribute

@@ -353,6 +353,29 @@ MAP_TILE_FETCHES_PER_MINUTE = env.int("MAP_TILE_FETCHES_PER_MINUTE", default=600
 # OpenStreetMap's tile policy asks for a User-Agent that names the application and a contact.
 MAP_TILE_USER_AGENT = env("MAP_TILE_USER_AGENT", default="Dorfkern tile proxy (+https://dorfkern.example)")
 
+# --- degrade, don't die: Redis failures (issue 18) -----------------------------
+# The cache answers a miss and drops writes while Redis can't be reached (core.cache_backends), so
+# every town page is served from PostgreSQL instead of answering 500; rate limits that count in the
+# cache (allauth's login attempts, DRF throttles) fail open rather than lock anyone out.
+# Short socket timeouts: a dead or hanging Redis costs a request at most one timeout, after which
+# the breaker skips Redis for CACHE_RETRY_AFTER_SECONDS.
+CACHES["default"]["BACKEND"] = "core.cache_backends.ResilientRedisCache"  # noqa: F821
+CACHES["default"].setdefault("OPTIONS", {}).update(  # noqa: F821
+    {
+        "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT_SECONDS", default=0.25),
+        "socket_timeout": env.float("CACHE_TIMEOUT_SECONDS", default=0.5),
+        "RETRY_AFTER_SECONDS": env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0),
+    }
+)
+# Log lines carry a timestamp, the town (slug, else schema) and the host asked for, also when the
+# error happened before the town was known (they used to read `[public:None]`).
+LOGGING["filters"]["tenant_context"] = {"()": "core.log_context.TownContextFilter"}
+# The timestamp carries its offset (the process runs in TIME_ZONE, not UTC).
+LOGGING["formatters"]["tenant_context"] = {
+    "format": "%(asctime)s %(levelname)s [%(town)s %(host)s] %(name)s %(message)s",
+    "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+}
+
 # --- health, readiness and request ids (core.health, core.request_id) ---------------------------
 # /healthz and /readyz are answered before the host is resolved to a town, on any host (load
 # balancers probe by IP), and before the HTTPS redirect; the request id comes first so even those

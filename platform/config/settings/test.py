@@ -9,6 +9,11 @@ if "DATABASE_URL" not in os.environ:
 if "REDIS_URL" not in os.environ:
     os.environ["REDIS_URL"] = embedded.ensure_redis("test-redis")
 os.environ.setdefault("SITE_SCHEME", "http")
+# The suite shares two busy cores: a slow reply from its Redis must not trip the cache's circuit
+# breaker (tests asserting a cache hit would then see misses). tests/core/test_degraded_cache.py
+# sets the production timeouts (0.25/0.5 s) on its own servers.
+os.environ.setdefault("CACHE_CONNECT_TIMEOUT_SECONDS", "5")
+os.environ.setdefault("CACHE_TIMEOUT_SECONDS", "5")
 
 from .base import *  # noqa: E402,F403
 
