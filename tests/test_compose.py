@@ -8,8 +8,8 @@ settings module and the environment variables the settings actually read.
 from __future__ import annotations
 
 import importlib
-import json
 import importlib.util
+import json
 import os
 import re
 import shlex

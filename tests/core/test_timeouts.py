@@ -7,9 +7,13 @@ within about a minute and a half and a slow task is never handed to a second wor
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -94,3 +98,55 @@ def test_every_task_is_killed_before_the_broker_hands_it_to_another_worker():
         assert hard, f"{name} has no hard time limit"
         assert hard < visibility, f"{name} may still run when Redis redelivers it ({hard} s ≥ {visibility} s)"
         assert soft and soft < hard, f"{name} gets no chance to clean up before the hard kill"
+
+
+@pytest.mark.celery
+def test_a_worker_kills_a_task_that_outlasts_the_configured_time_limit(tmp_path):
+    # A prefork worker (as in production; the solo pool of tests/fixtures_celery.py has no time
+    # limits) with the limits lowered through the same environment variables production reads.
+    from config.celery import app
+    from tests.celery_time_limit_tasks import sleep_past_the_time_limit
+    from tests.fixtures_celery import wait_for
+
+    root = Path(__file__).resolve().parents[2]
+    queue = f"time-limit-test-{os.getpid()}"
+    env = {
+        **os.environ,  # the test run's DATABASE_URL and REDIS_URL (set by the test settings)
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "CELERY_SKIP_CHECKS": "1",
+        "CELERY_TASK_SOFT_TIME_LIMIT": "1",
+        "CELERY_TASK_TIME_LIMIT": "3",
+        "PYTHONPATH": os.pathsep.join([str(root), str(root / "platform")]),
+    }
+    log = tmp_path / "worker.log"
+    with log.open("wb") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1",
+             "--queues", queue, "--include", "tests.celery_time_limit_tasks", "--loglevel", "INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        # Publish only once the worker has bound its queue, or Redis would drop the message.
+        wait_for(lambda: "ready." in log.read_text(errors="replace"), timeout=90, interval=0.2)
+        started = time.monotonic()
+        # Celery stamps the sender's limits into the message; explicit None leaves them out, so the
+        # worker's own settings (what this test is about) apply.
+        app.send_task(
+            sleep_past_the_time_limit.name, (str(tmp_path), 30), queue=queue, time_limit=None, soft_time_limit=None
+        )
+
+        wait_for(lambda: "Hard time limit (3" in log.read_text(errors="replace"), timeout=30, interval=0.2)
+        assert time.monotonic() - started < 15
+        assert (tmp_path / "started").exists()
+        assert (tmp_path / "soft-limit").exists(), "the soft limit warns the task before the kill"
+        assert not (tmp_path / "finished").exists()
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, 9)
+            worker.wait()
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)

@@ -387,7 +387,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 #   run twice. Work that needs longer must be split into short, idempotent chunks.
 # - task_soft_time_limit: at 60 s the task gets SoftTimeLimitExceeded and can clean up (roll back,
 #   log) before the hard kill. Hard and soft limits apply in the prefork pool (production);
-#   `dorfkern.py run` uses the threads pool, which ignores them.
+#   `dorfkern.py run` uses the threads pool, which ignores them. Celery writes the sender's limits
+#   into each message, so web, worker and beat must run with the same values.
 # - worker_prefetch_multiplier = 1: with acks_late a worker takes only as many tasks as it has
 #   processes, so a slow task can't hold others back in its reservation (those would count against
 #   the visibility timeout without running) and a killed worker strands at most one per process.
