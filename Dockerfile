@@ -33,4 +33,4 @@ USER dorfkern
 
 EXPOSE 8000
 # gthread workers, timeouts and keep-alive: platform/config/gunicorn_conf.py.
-CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf"]
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf", "--bind", "0.0.0.0:8000"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# The address (--bind) is on the command line in docker-compose.yml and the Dockerfile, where the
+# container's healthcheck and port mapping can be checked against it (tests/test_compose.py).
 # Threads, not gevent: Django's ORM and psycopg2 block, and green threads would need patching of
 # both. A request waiting on the database or a mail relay holds one thread, not a whole process,
 # so a slow dependency doesn't take every page down with it. 2 processes x 8 threads by default.
