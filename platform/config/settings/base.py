@@ -394,3 +394,47 @@ CELERY_WORKER_LOG_FORMAT = "[%(asctime)s: %(levelname)s/%(processName)s] [%(requ
 CELERY_WORKER_TASK_LOG_FORMAT = (
     "[%(asctime)s: %(levelname)s/%(processName)s] [%(request_id)s] %(task_name)s[%(task_id)s]: %(message)s"
 )
+# --- timeouts (issue 18 §4/§5) ---------------------------------------------------
+# Nothing the platform waits on may hang a web worker or a Celery worker forever. Every
+# value here can be changed through the environment; the comments say why each is what it is.
+
+# PostgreSQL. connect_timeout: a database that doesn't answer fails a request after 5 s
+# instead of holding the worker thread until the OS gives up (minutes). statement_timeout:
+# no single statement of a request or a task runs longer than 30 s; PostgreSQL cancels it
+# (QueryCanceled, an OperationalError). 0 switches it off: the compose `migrate` job does so,
+# because an index build on a big table may legitimately take longer. A command that needs more
+# for one statement sets it on its own connection (`SET statement_timeout = 0`).
+DATABASE_CONNECT_TIMEOUT_SECONDS = env.int("DATABASE_CONNECT_TIMEOUT_SECONDS", default=5)
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env.int("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=30)
+DATABASES["default"].setdefault("OPTIONS", {})
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT_SECONDS
+DATABASES["default"]["OPTIONS"]["options"] = (
+    DATABASES["default"]["OPTIONS"].get("options", "")
+    + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000}"
+).strip()
+
+# SMTP: a mail relay that accepts the connection and then says nothing fails the send after
+# 10 s (Django's default is to wait forever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# Celery. The three numbers hang together; tests/core/test_timeouts.py keeps them so:
+#   soft time limit  <  hard time limit  <  broker visibility timeout
+# - visibility_timeout: with acks_late a task stays in Redis's "unacked" set while it runs; when
+#   the worker dies (SIGKILL, OOM, a lost host) Redis hands the task to another worker after
+#   this many seconds. Redis's default is one hour, which stranded urgent notices (issue 18 §5);
+#   90 s brings them back within about a minute and a half.
+# - task_time_limit (hard): the pool kills a task's process after 75 s. It must stay below the
+#   visibility timeout, or Redis would hand a still-running task to a second worker and it would
+#   run twice. Work that needs longer must be split into short, idempotent chunks.
+# - task_soft_time_limit: at 60 s the task gets SoftTimeLimitExceeded and can clean up (roll back,
+#   log) before the hard kill. Hard and soft limits apply in the prefork pool (production);
+#   `dorfkern.py run` uses the threads pool, which ignores them. Celery writes the sender's limits
+#   into each message, so web, worker and beat must run with the same values.
+# - worker_prefetch_multiplier = 1: with acks_late a worker takes only as many tasks as it has
+#   processes, so a slow task can't hold others back in its reservation (those would count against
+#   the visibility timeout without running) and a killed worker strands at most one per process.
+CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS", default=90)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS}
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=75)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1

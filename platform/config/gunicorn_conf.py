@@ -1,0 +1,32 @@
+"""gunicorn settings for the web container: `gunicorn config.wsgi --config python:config.gunicorn_conf`.
+
+A module named on the command line rather than ./gunicorn.conf.py, which gunicorn would also pick
+up for the bench scripts' own gunicorn runs (bench/benchlib.py measures sync workers on purpose).
+Each value can be changed through the environment without rebuilding the image.
+"""
+
+from __future__ import annotations
+
+import os
+
+# The address (--bind) is on the command line in docker-compose.yml and the Dockerfile, where the
+# container's healthcheck and port mapping can be checked against it (tests/test_compose.py).
+# Threads, not gevent: Django's ORM and psycopg2 block, and green threads would need patching of
+# both. A request waiting on the database or a mail relay holds one thread, not a whole process,
+# so a slow dependency doesn't take every page down with it. 2 processes x 8 threads by default.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# A worker process that stops answering gunicorn's heartbeat for 30 s is killed and replaced.
+# With gthread the heartbeat comes from the worker's main loop, not from the request thread: a
+# single slow request is bounded by the timeouts in settings (database connect 5 s and statement
+# 30 s, EMAIL_TIMEOUT 10 s, OUTBOUND_TIMEOUT_SECONDS 15 s), not by this value.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On a deploy or restart (SIGTERM), requests in flight get 30 s to finish before the hard stop.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Keep-alive to the reverse proxy in front; short, as each open connection pins a thread.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Replace a process after about 2,000 requests (with jitter, so not all at once): bounds slow leaks.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+accesslog = "-"
