@@ -31,6 +31,7 @@ def _town(make_town, slug: str) -> None:
     """Two villages: Anna and Bernd live in Elkenroth, Karl in Kausen; Moni moderates."""
     from accounts.models import Role
     from tests.accounts.factories import OrtsgemeindeFactory, UserFactory
+    from tests.modules.notifications.factories import TopicPreferenceFactory
     from town.models import ResidentProfile
 
     town = make_town(slug, "Verbandsgemeinde Sonnental", admin_email=ADMIN_EMAIL, admin_password=PASSWORD)
@@ -47,6 +48,9 @@ def _town(make_town, slug: str) -> None:
         ):
             user = UserFactory(email=email, name=name, role=role, date_joined=long_ago)
             ResidentProfile.objects.create(user=user, ortsgemeinde=village)
+            if email == BERND:
+                # The Pinnwand is opt-in (issue 11's defaults): Bernd chose to hear of his village's posts.
+                TopicPreferenceFactory(user=user, topic="board.posts", enabled=True)
 
 
 def _notifications_badge(page):
