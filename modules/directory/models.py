@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.taxonomy.models import Term
+from town.models import Weekday  # the platform's one weekday numbering, shared with the town's office hours
 
 
 class BusinessCategory(Term):
@@ -94,16 +95,6 @@ class Business(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == BusinessStatus.APPROVED and self.is_published
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class OpeningInterval(models.Model):
