@@ -11,17 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 
-from core.tenancy import Town, current_tenant, current_town
+from core.modules import enabled_module_keys
+from core.tenancy import Town
 
 # A view function; the decorators below return it with its signature intact.
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def tenant_has_module(key: str, *, tenant: Town | None = None, fresh: bool = False) -> bool:
-    tenant = tenant or current_tenant()
-    if tenant is not None and getattr(tenant, "pk", None) is None:
-        tenant = current_town()  # under schema_context() only a FakeTenant without a pk
-    return tenant is not None and key in tenant.enabled_module_keys(fresh=fresh)
+    if tenant is not None and getattr(tenant, "pk", None) is not None:
+        return key in tenant.enabled_module_keys(fresh=fresh)
+    # The current town's switches, also under schema_context() (core.modules resolves that case).
+    return key in enabled_module_keys(fresh=fresh)
 
 
 def module_required(key: str) -> Callable[[View], View]:
