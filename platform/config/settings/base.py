@@ -413,6 +413,11 @@ DATABASES["default"]["OPTIONS"]["options"] = (
     + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000}"
 ).strip()
 
+# Reverse proxies in front of the platform that append to X-Forwarded-For (Caddy, nginx): the
+# per-IP limits on anonymous writes (core.ratelimit) read the client's address that many entries
+# from the right. 0 (the default, and `run`) trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # SMTP: a mail relay that accepts the connection and then says nothing fails the send after
 # 10 s (Django's default is to wait forever).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
