@@ -74,10 +74,13 @@ class ResidentSignupForm(SignupForm):
         stashed = request.session.get("account_verified_email")
         if stashed and stashed.lower() != user.email.lower():
             get_adapter(request).unstash_verified_email(request)
+        from accounts.views import SIGNUP_CODE_SESSION_KEY
+
         redeemed = resident_signup_complete(
             user=user,
             ortsgemeinde=self.cleaned_data.get("ortsgemeinde"),
             invitation_token=request.session.pop(INVITATION_SESSION_KEY, None),
+            signup_code=request.session.pop(SIGNUP_CODE_SESSION_KEY, None),
         )
         if redeemed is not None:
             messages.success(request, _("Welcome! You are now %(role)s.") % {"role": redeemed.get_role_display()})

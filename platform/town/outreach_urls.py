@@ -1,0 +1,15 @@
+"""URLs of outreach_views, included into the town namespace by town/urls.py."""
+
+from django.urls import path
+
+from town import outreach_views as views
+
+urlpatterns = [
+    path("r/<str:code>/", views.signup_code, name="signup-code"),
+    path("backoffice/einladungen/", views.invitations, name="invitations"),
+    path("backoffice/einladungen/gemeinde/<slug:kind>.pdf", views.invitation_document, name="invitation-town"),
+    path("backoffice/einladungen/ort/<int:pk>/<slug:kind>.pdf", views.invitation_document,
+         {"source": "ortsgemeinde"}, name="invitation-ortsgemeinde"),
+    path("backoffice/einladungen/verein/<int:pk>/<slug:kind>.pdf", views.invitation_document,
+         {"source": "organisation"}, name="invitation-organisation"),
+]
