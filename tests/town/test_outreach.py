@@ -50,9 +50,10 @@ def test_a_village_poster_names_town_and_village_and_its_qr_code_opens_the_regis
 
 
 @pytest.mark.parametrize("kind", ["flyer", "brief"])
-def test_flyer_and_letter_carry_the_same_code_as_the_poster(town_a, admin_client_a, kind):
+def test_flyer_and_letter_fit_one_page_and_carry_the_same_code_as_the_poster(town_a, admin_client_a, kind):
     poster = _pages(admin_client_a.get("/backoffice/einladungen/gemeinde/aushang.pdf").content)
     other = _pages(admin_client_a.get(f"/backoffice/einladungen/gemeinde/{kind}.pdf").content)
+    assert len(other) == 1
     assert other[0][1] == poster[0][1] != []
 
 
