@@ -155,8 +155,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]  # one password field, with show/hide
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that registered signs the person in (allauth only does so
+# when the signup is in that same session), straight onto their village's welcome page.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # Confirmation keys are random rows in the town's own schema rather than HMACs of
