@@ -52,6 +52,10 @@ class Ortsgemeinde(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     postal_codes = models.CharField(_("postal codes"), max_length=200, blank=True, validators=[postal_codes_validator])
     logo = models.ImageField(_("logo or coat of arms"), upload_to="ortsgemeinden/", blank=True)
+    inhabitants = models.PositiveIntegerField(
+        _("inhabitants"), null=True, blank=True,
+        help_text=_("How many people live here. The adoption overview compares it with the registrations."),
+    )
 
     class Meta:
         verbose_name = _("Ortsgemeinde")
