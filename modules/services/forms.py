@@ -100,7 +100,7 @@ class ClaimForm(forms.Form):
     message = forms.CharField(
         label=_("Your message to the Fundbüro"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe the item (colour, contents, marks) so the office can tell it is yours. "
-                    "The office answers by e-mail."),
+                    "The office sees your name and e-mail address and answers by e-mail."),
     )
 
 

@@ -454,7 +454,9 @@ def found_item_claim(*, item: FoundItem, sender: Any, message: str) -> FoundItem
     if recipient:
         context = {
             "item": item.title, "found_on": item.found_on, "place": item.place_found,
-            "sender_name": display_name(sender), "sender_email": sender.email, "message": text,
+            # The office needs the full name to check a claim against an ID card.
+            "sender_name": getattr(sender, "name", "") or display_name(sender),
+            "sender_email": sender.email, "message": text,
             "item_url": town_url(item.get_absolute_url()),
             "manage_url": town_url(f"/services/manage/fundbuero/{item.pk}/"),
         }
