@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from modules.services import selectors, services
 from modules.services.models import OfficeHourLink
@@ -46,7 +47,7 @@ def test_a_closed_day_closes_it_and_special_hours_replace_the_weekly_ones(office
 
 
 def test_special_hours_without_times_are_refused_with_a_german_message(office):
-    with pytest.raises(Exception) as refused:
+    with pytest.raises(ValidationError) as refused:
         services.office_day_add(office=office, acting_user=town_admin(), start_date=datetime.date(2026, 12, 9),
                                 closed=False)
     assert "opens" in refused.value.message_dict
@@ -72,7 +73,7 @@ def test_existing_town_office_hours_can_be_taken_over_once(office):
     services.office_hour_adopt(office=office, acting_user=town_admin(), hour=hour)
     assert hour not in selectors.office_hours_unlinked()
     other = OfficeFactory(name="Standesamt")
-    with pytest.raises(Exception, match="already belong"):
+    with pytest.raises(ValidationError, match="Amt"):
         services.office_hour_adopt(office=other, acting_user=town_admin(), hour=hour)
 
 
