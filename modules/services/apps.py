@@ -29,11 +29,11 @@ class ServicesConfig(FeatureModule):
         pillar="Verwaltung",
         nav=(
             NavItem(_("Town hall"), "services:service-list", order=40),
-            NavItem(_("Town hall services"), "services:manage", permission="town_admin", order=40, backoffice=True),
         ),
         settings_form=ServicesSettingsForm,
         has_api=True,
         provides=(
+            # The back office's menu entry (with a description); no second backoffice NavItem beside it.
             BackofficeLink(_("Town hall services"), "services:manage",
                            _("Offices and opening hours, services A–Z, forms and the Fundbüro."), order=70),
             PeriodicTask(task="services.expire_found_items", every_seconds=3600),
