@@ -312,8 +312,8 @@ def office_hour_add(request: HttpRequest, office: str) -> HttpResponse:
 @require_POST
 def office_hour_adopt(request: HttpRequest, office: str) -> HttpResponse:
     found = _office_or_404(office)
-    hour = OfficeHour.objects.filter(pk=request.POST.get("hour") or 0).first() if (
-        request.POST.get("hour") or "").isdigit() else None
+    chosen = request.POST.get("hour") or ""
+    hour = OfficeHour.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if hour is None:
         raise Http404
     try:

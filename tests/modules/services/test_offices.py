@@ -112,3 +112,22 @@ def test_offices_with_a_position_are_on_the_map(office, in_town_a, rf):
     services.office_update(office=office, acting_user=town_admin(), data={"latitude": "50.79", "longitude": "7.87"})
     [point] = selectors.map_points(rf.get("/"))
     assert point.title == "Bürgerbüro Altdorf" and point.url == office.get_absolute_url()
+
+
+def test_a_closed_period_ending_before_it_starts_is_refused(office, admin_client_a):
+    response = admin_client_a.post(f"/services/manage/offices/{office.slug}/days/",
+                                   {"start_date": "2026-12-10", "end_date": "2026-12-01", "closed": "on"})
+    assert response.status_code == 400
+    assert shown("The last day must not be before the first.") in response.content.decode()
+    assert not office.days.exists()
+
+
+def test_an_admin_takes_over_a_town_office_hour_on_the_office_page(office, admin_client_a):
+    hour = office_hour_create(weekday=4, starts_at=datetime.time(8), ends_at=datetime.time(12), title="Rathaus")
+    page = admin_client_a.get(f"/services/manage/offices/{office.slug}/").content.decode()
+    assert shown("Or take over one of the town's existing office hours") in page
+    assert admin_client_a.post(f"/services/manage/offices/{office.slug}/hours/adopt/",
+                               {"hour": hour.pk}).status_code == 302
+    assert OfficeHourLink.objects.filter(office=office, hour=hour).exists()
+    assert admin_client_a.post(f"/services/manage/offices/{office.slug}/hours/adopt/",
+                               {"hour": "x"}).status_code == 404
