@@ -4,7 +4,8 @@ Two Bürgerbüros and the Standesamt with hours, a closed day and one named cont
 services with what to bring and fees (as a Verbandsgemeinde in Rhineland-Palatinate has them in
 2026), a form to download, and a few found items. Made through the module's services, so every
 row passes the same checks as a real one. The Bürgerbüro Betzdorf takes over the town's demo
-office hours titled "Bürgerbüro" (platform/demo), so its hours exist once. Dates are relative to
+office hours titled "Bürgerbüro" (platform/demo; they then carry the office's name), so its hours
+exist once. Dates are relative to
 the day of the first load; an office, service or found item whose name exists is left alone.
 """
 

@@ -140,10 +140,13 @@ def office_update(*, office: Office, acting_user: Any, data: dict[str, Any]) -> 
     # The weekly rows carry the office's name and place, so the contact card and the feeds say the same.
     # Saved one by one (an office has a handful): town's receiver then refreshes the cached contact card.
     for link in office.hour_links.select_related("hour"):
-        link.hour.title, link.hour.place = office.name[:120], _hour_place(office)
-        link.hour.ortsgemeinde = office.ortsgemeinde
-        link.hour.save()
+        _hour_sync(office, link.hour)
     return office
+
+
+def _hour_sync(office: Office, hour: OfficeHour) -> None:
+    hour.title, hour.place, hour.ortsgemeinde = office.name[:120], _hour_place(office), office.ortsgemeinde
+    hour.save()
 
 
 @transaction.atomic
@@ -182,7 +185,9 @@ def office_hour_adopt(*, office: Office, acting_user: Any, hour: OfficeHour) -> 
     _require_admin(acting_user)
     if OfficeHourLink.objects.filter(hour=hour).exists():
         raise ValidationError(_("These hours already belong to an office."))
-    return OfficeHourLink.objects.create(office=office, hour=hour)
+    link = OfficeHourLink.objects.create(office=office, hour=hour)
+    _hour_sync(office, hour)  # from now on it says what the office says (name, place, Ortsgemeinde)
+    return link
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ def test_demo_loads_once_and_the_buergerbuero_takes_over_the_towns_demo_hours(in
     # the Bürgerbüro's hours exist once: the town's own rows, now the office's
     betzdorf = Office.objects.get(name="Bürgerbüro Betzdorf")
     assert OfficeHourLink.objects.filter(office=betzdorf).count() == 4
+    assert OfficeHour.objects.filter(title="Bürgerbüro Betzdorf", ortsgemeinde__isnull=True).count() == 4
     assert not OfficeHour.objects.filter(title="Bürgerbüro").exclude(
         pk__in=OfficeHourLink.objects.values("hour_id")).exists()
     for service in Service.objects.filter(forms__isnull=False):
