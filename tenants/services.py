@@ -22,6 +22,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from core.branding import public_url
 from core.modules import all_modules, get_module
+from core.outbox import outbox_enqueue
 from core.tenancy import connection
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 from tenants.selectors import forget_module_config, signup_is_stale, tenant_enabled_modules
@@ -251,12 +252,18 @@ def town_signup_create(
         except IntegrityError:
             # Two submissions raced past the check above; the constraint let one win.
             raise _signup_slug_pending_error() from None
-    signup_confirmation_send(signup=signup)
+        # The mail goes out from the worker, never inside the request (a stuck relay would hold it).
+        signup_confirmation_queue(signup=signup)
     return signup
 
 
+def signup_confirmation_queue(*, signup: TownSignup) -> None:
+    """Have the worker mail the confirmation link (through the outbox: survives a broker outage)."""
+    outbox_enqueue("tenants.signup_confirmation_mail", args=[str(signup.pk)], schema_name=get_public_schema_name())
+
+
 def signup_confirmation_send(*, signup: TownSignup) -> bool:
-    """Mail the confirmation link. False when the mail server refused (the status page offers a resend)."""
+    """Mail the confirmation link (in the worker). False when the mail server refused."""
     token = signup_confirm_token_make(signup_id=str(signup.pk), email=signup.admin_email)
     link = public_url(
         reverse(
@@ -281,11 +288,13 @@ def signup_confirmation_send(*, signup: TownSignup) -> bool:
     return True
 
 
-def _signup_enqueue(signup_id: uuid.UUID | str) -> None:
-    from tenants.tasks import town_provision
 
-    # Provisioning runs in the public schema, whatever schema enqueued it.
-    town_provision.apply_async(args=(str(signup_id),), headers={"_schema_name": get_public_schema_name()})
+def _signup_enqueue(signup_id: uuid.UUID | str) -> None:
+    """Queue provisioning inside the caller's transaction (core.outbox): it commits with the status change.
+
+    Provisioning runs in the public schema, whatever schema enqueued it.
+    """
+    outbox_enqueue("tenants.tasks.town_provision", args=[str(signup_id)], schema_name=get_public_schema_name())
 
 
 def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:
@@ -302,7 +311,7 @@ def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:
         row.status = SignupStatus.QUEUED
         row.progress_step = _STEP_QUEUED
         row.save(update_fields=["confirmed_at", "status", "progress_step", "updated_at"])
-        transaction.on_commit(lambda: _signup_enqueue(row.pk))
+        _signup_enqueue(row.pk)
     return row
 
 
@@ -321,7 +330,7 @@ def town_signup_retry(*, signup: TownSignup) -> TownSignup:
             row.progress = ""
             row.progress_step = _STEP_QUEUED
             row.save(update_fields=["status", "error", "progress", "progress_step", "updated_at"])
-            transaction.on_commit(lambda: _signup_enqueue(row.pk))
+            _signup_enqueue(row.pk)
     except IntegrityError:
         # While this one had failed, somebody else registered the same subdomain.
         raise ValidationError(

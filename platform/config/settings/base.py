@@ -235,7 +235,17 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Billing is platform-wide (public schema): these run once, not per town.
     "billing.pause_overdue": {"task": "billing.pause_overdue", "schedule": 3600},
     "billing.reconcile": {"task": "billing.reconcile", "schedule": 24 * 3600},
+    # Outbox rows the broker refused (core.outbox) and provisioning a lost worker left behind.
+    "core.outbox_sweep": {"task": "core.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=30)},
 }
+# --- transactional outbox (core.outbox, issue 18 §2) ---------------------------
+# A row the broker refused waits 5 s, 10 s, 20 s ... at most 5 min before the sweeper sends it again.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=5)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=300)
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
+# Publishing gives up after this long when the broker doesn't answer (the outbox row then waits for
+# the sweeper), so a request never hangs on a dead Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 
 # --- mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
