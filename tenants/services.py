@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -60,6 +61,8 @@ def town_create(
 
     All or nothing: if any step fails, everything created so far is removed
     again (ISOLATION T18) and the error is re-raised, so the caller can retry.
+    Atomic from the outside: the town is created inactive and switched on only after its schema
+    has every migration and its admin exists, so no half-made town is ever routed or fanned out to.
     """
     progress = on_progress or (lambda message: None)
     subdomain_check_available(slug)
@@ -68,7 +71,11 @@ def town_create(
     try:
         progress(_("Reserving your town's internet address"))
         with schema_context("public"), transaction.atomic():
-            tenant = Municipality.objects.create(schema_name=schema_name, name=name, kind=kind, slug=slug)
+            tenant = Municipality.objects.create(
+                schema_name=schema_name, name=name, kind=kind, slug=slug,
+                # Not routable, not in any fan-out, until its schema is complete (see below).
+                is_active=False,
+            )
             Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
             TenantModule.objects.bulk_create(
                 TenantModule(
@@ -85,6 +92,12 @@ def town_create(
         with tenant_context(tenant), transaction.atomic():
             _seed_town(tenant, name=name, admin_name=admin_name, admin_email=admin_email,
                        admin_password_hash=admin_password_hash, admin_password=admin_password)
+        # The last step, and the only one that makes the town visible: its host answers and periodic
+        # work reaches it only from here on. A worker killed before this line leaves an inactive town
+        # that nobody can reach and that the sweeper removes (signups_recover_stale).
+        with schema_context("public"):
+            tenant.is_active = True
+            tenant.save(update_fields=["is_active"])  # save(): the receivers forget the cached host lookup
     except Exception:
         logger.exception("provisioning %s failed; removing what was created", slug)
         town_remove_partial(schema_name=schema_name, slug=slug)
@@ -401,6 +414,59 @@ def town_signup_provision(*, signup_id: str) -> str:
             status=SignupStatus.FAILED, error=error, updated_at=timezone.now()
         )
         return SignupStatus.FAILED
+
+
+MAX_PROVISIONING_ATTEMPTS = 3
+
+
+def signups_recover_stale(*, now: datetime.datetime | None = None) -> int:
+    """Finish what a killed worker left: every signup still "provisioning" past its time (beat, public schema).
+
+    A provisioning task is killed at its hard time limit at the latest, and PROVISIONING_STALE_SECONDS
+    is longer than that, so a signup this old has no worker any more (SIGKILL, OOM, a lost host):
+    - its town was switched on (the last step of town_create): only the signup's final write is
+      missing, so the signup becomes ready (resumed);
+    - otherwise the inactive, half-made town is removed (schema, rows) and the signup queued again
+      (rolled back and retried) — up to MAX_PROVISIONING_ATTEMPTS, then it fails and the status
+      page offers the person a retry.
+    Returns the number of signups recovered.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.PROVISIONING_STALE_SECONDS)
+    recovered = 0
+    connection.set_schema_to_public()
+    stale = list(
+        TownSignup.objects.filter(status=SignupStatus.PROVISIONING, updated_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for signup_id in stale:
+        with transaction.atomic():
+            row = (
+                TownSignup.objects.select_for_update(skip_locked=True)
+                .filter(pk=signup_id, status=SignupStatus.PROVISIONING, updated_at__lt=cutoff)
+                .first()
+            )
+            if row is None:
+                continue
+            town = Municipality.objects.filter(slug=row.slug, is_active=True).first()
+            if town is not None:
+                logger.warning("signup %s: its town was complete when the worker was lost; marked ready", row.pk)
+                row.status, row.tenant_id, row.progress_step = SignupStatus.READY, town.pk, _STEP_READY
+                row.save(update_fields=["status", "tenant_id", "progress_step", "updated_at"])
+                recovered += 1
+                continue
+            logger.warning("signup %s: provisioning lost its worker; removing the half-made town", row.pk)
+            town_remove_partial(schema_name=Municipality.schema_name_for(row.slug), slug=row.slug)
+            if row.attempts >= MAX_PROVISIONING_ATTEMPTS:
+                row.status = SignupStatus.FAILED
+                row.error = str(_(
+                    "Setting up your town failed because of a technical problem. Nothing was kept; please try again."
+                ))
+                row.save(update_fields=["status", "error", "updated_at"])
+            else:
+                row.status, row.progress, row.progress_step = SignupStatus.QUEUED, "", _STEP_QUEUED
+                row.save(update_fields=["status", "progress", "progress_step", "updated_at"])
+                _signup_enqueue(row.pk)
+            recovered += 1
+    return recovered
 
 
 def town_set_active(*, tenant: Municipality, active: bool) -> Municipality:

@@ -36,3 +36,11 @@ def signup_confirmation_mail(self: Any, signup_id: str) -> bool:
         if not signup_confirmation_send(signup=signup):
             raise self.retry(countdown=min(30 * 2**self.request.retries, 900))
     return True
+
+
+@shared_task(name="tenants.provisioning_recover")
+def provisioning_recover() -> int:
+    """Resume or roll back provisioning a killed worker left behind (beat, public schema)."""
+    from tenants.services import signups_recover_stale
+
+    return signups_recover_stale()

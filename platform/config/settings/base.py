@@ -237,6 +237,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "billing.reconcile": {"task": "billing.reconcile", "schedule": 24 * 3600},
     # Outbox rows the broker refused (core.outbox) and provisioning a lost worker left behind.
     "core.outbox_sweep": {"task": "core.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=30)},
+    "tenants.provisioning_recover": {
+        "task": "tenants.provisioning_recover", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=30),
+    },
 }
 # --- transactional outbox (core.outbox, issue 18 §2) ---------------------------
 # A row the broker refused waits 5 s, 10 s, 20 s ... at most 5 min before the sweeper sends it again.
@@ -448,3 +451,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILIT
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=75)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A signup still "provisioning" this long after its last step has lost its worker (a live task is
+# killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
+PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)
