@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 ROOT_DIR = Path(__file__).resolve().parents[3]
 BASE_DIR = ROOT_DIR
@@ -451,6 +452,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILIT
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=75)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Queues (config.celery_routes): urgent notices on their own queue, listed first; bulk work (digests,
+# reminders, fan-outs) on the default one. A worker started without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("urgent", routing_key="urgent"), Queue("celery", routing_key="celery"))
+CELERY_TASK_ROUTES = ("config.celery_routes.route_task",)
 # A signup still "provisioning" this long after its last step has lost its worker (a live task is
 # killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
 PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)

@@ -1,0 +1,88 @@
+"""Urgent notifications travel on their own queue; bulk work stays on the default one (issue 18 §2, §5).
+
+What is checked is what reaches the broker: the queue each message is published to, captured at the
+last step before Redis (Celery's send_task_message), after the project's router has decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from celery import current_app
+
+from modules.notifications.facade import notify
+from tests.accounts.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def published(monkeypatch) -> Iterator[list[tuple[str, str]]]:
+    """(task name, queue name) of every message published while the test runs; nothing reaches Redis."""
+    sent: list[tuple[str, str]] = []
+    amqp = current_app.amqp
+
+    def capture(producer, name, message, queue=None, **options):
+        sent.append((name, queue.name if hasattr(queue, "name") else str(queue)))
+
+    monkeypatch.setattr(amqp, "_send_task_message", capture, raising=False)
+    monkeypatch.setattr(amqp, "send_task_message", capture)
+    yield sent
+
+
+def _route(name: str, **kwargs) -> str:
+    return current_app.amqp.router.route({}, name, (), kwargs)["queue"].name
+
+
+def test_urgent_tasks_are_routed_to_the_urgent_queue_and_bulk_work_to_the_default():
+    assert _route("notifications.urgent_notice_deliver", notice_id=1) == "urgent"
+    assert _route("notifications.deliver", urgent=True) == "urgent"
+    assert _route("notifications.deliver", urgent=False) == "celery"
+    assert _route("notifications.deliver") == "celery"
+    for bulk in ("notifications.send_digests", "notifications.release_deferred", "core.fan_out",
+                 "notifications.announce_content", "tenants.tasks.town_provision"):
+        assert _route(bulk) == "celery", bulk
+
+
+def test_notify_urgent_publishes_on_the_urgent_queue_and_a_plain_notify_on_the_default(
+    in_town_a, published, django_capture_on_commit_callbacks
+):
+    anna = UserFactory(email="anna@example.org")
+    common = {"user_ids": [anna.pk], "event": "alerts.warning", "title": "Unwetter", "body": "Sturm",
+              "url": "/", "topic": ""}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(**common, dedupe_key="alerts:1", urgent=True)
+        notify(**common, dedupe_key="news:1")
+
+    assert published == [("notifications.deliver", "urgent"), ("notifications.deliver", "celery")]
+
+
+def test_an_urgent_notice_from_the_town_hall_goes_on_the_urgent_queue(
+    in_town_a, published, django_capture_on_commit_callbacks
+):
+    from modules.notifications.services import urgent_notice_send
+    from tests.helpers import admin_of
+
+    with django_capture_on_commit_callbacks(execute=True):
+        urgent_notice_send(acting_user=admin_of(in_town_a), title="Trinkwasser abkochen", body="Bis auf Weiteres.")
+
+    assert ("notifications.urgent_notice_deliver", "urgent") in published
+
+
+def test_every_worker_consumes_the_urgent_queue_and_one_consumes_nothing_else():
+    # The default worker of compose and of `dorfkern.py run` take both queues, urgent first ...
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    worker = compose["services"]["worker"]["command"]
+    assert worker[worker.index("--queues") + 1] == "urgent,celery"
+    devtools = (ROOT / "platform" / "config" / "devtools.py").read_text()
+    assert '"--queues", "urgent,celery"' in devtools
+    # ... and compose runs a worker for urgent work alone, which no bulk fan-out can keep busy.
+    urgent = compose["services"]["worker-urgent"]["command"]
+    assert urgent[:4] == ["celery", "-A", "config", "worker"]
+    assert urgent[urgent.index("--queues") + 1] == "urgent"
+    # A worker started without --queues (the tests' own) consumes both as well.
+    assert {queue.name for queue in current_app.conf.task_queues} == {"urgent", "celery"}
