@@ -529,13 +529,33 @@ def urgent_notice_recipients(notice: UrgentNotice) -> list[int]:
 
 
 def urgent_notice_deliver(*, notice_id: int) -> int:
-    """Fan one urgent notice out to its residents in batches, ignoring quiet hours; returns the recipients."""
+    """Split an urgent notice's fan-out into chunks of BATCH_SIZE residents, a short task each; returns the recipients.
+
+    Each chunk (urgent_notice_deliver_chunk) is its own task on the urgent queue: no task runs
+    near the time limit however many residents the town has, several workers share the work, and
+    a chunk redelivered after a lost worker sends nothing twice (notifications are deduplicated
+    per person). Redelivering this task itself only queues chunks that will find their work done.
+    """
+    from modules.notifications import tasks
+
     notice = UrgentNotice.objects.filter(pk=notice_id).first()
     if notice is None:
         return 0
     recipients = urgent_notice_recipients(notice)
+    for batch in chunked(recipients, BATCH_SIZE):
+        tasks.urgent_notice_chunk.delay(notice_id=notice.pk, user_ids=batch)
+    if not recipients:
+        UrgentNotice.objects.filter(pk=notice.pk).update(delivered_at=timezone.now())
+    return len(recipients)
+
+
+def urgent_notice_deliver_chunk(*, notice_id: int, user_ids: list[int]) -> int:
+    """Deliver an urgent notice to these residents (at most BATCH_SIZE), update its count; returns the count so far."""
+    notice = UrgentNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        return 0
     notifications_deliver(
-        user_ids=recipients,
+        user_ids=user_ids,
         event="notifications.urgent",
         title=notice.title,
         body=notice.body,
@@ -544,11 +564,11 @@ def urgent_notice_deliver(*, notice_id: int) -> int:
         topic=URGENT,
         urgent=True,
     )
-    UrgentNotice.objects.filter(pk=notice.pk).update(
-        recipient_count=Notification.objects.filter(dedupe_key=f"urgent:{notice.pk}").count(),
-        delivered_at=timezone.now(),
-    )
-    return len(recipients)
+    # Counted, not added: a redelivered chunk must not count its residents twice. The last chunk
+    # to finish leaves the final count and time.
+    count = Notification.objects.filter(dedupe_key=f"urgent:{notice.pk}").count()
+    UrgentNotice.objects.filter(pk=notice.pk).update(recipient_count=count, delivered_at=timezone.now())
+    return count
 
 
 # --- content from other modules -----------------------------------------------------

@@ -16,7 +16,7 @@ URGENT_QUEUE = "urgent"
 DEFAULT_QUEUE = "celery"
 
 # Tasks that are urgent whatever their arguments.
-URGENT_TASKS = frozenset({"notifications.urgent_notice_deliver"})
+URGENT_TASKS = frozenset({"notifications.urgent_notice_deliver", "notifications.urgent_notice_chunk"})
 # Tasks that are urgent when called with urgent=True (modules/notifications' facade: notify(urgent=True)).
 URGENT_WHEN_FLAGGED = frozenset({"notifications.deliver"})
 

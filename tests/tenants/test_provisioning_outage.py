@@ -171,7 +171,10 @@ def test_a_signup_confirmed_while_the_broker_is_down_is_provisioned_once_it_is_b
 
     # when: Redis is back; the worker reconnects, beat sweeps the outbox; nobody clicks anything
     broker.start()
+    back = time.monotonic()
     wait_for(lambda: _status(signup).status in (SignupStatus.READY, SignupStatus.FAILED), timeout=90, interval=0.2)
+    print(f"\nbroker outage: confirmation answered in {took:.2f} s; "
+          f"town ready {time.monotonic() - back:.1f} s after Redis returned")
 
     # then: provisioned exactly once, and the town answers
     assert signup.status == SignupStatus.READY, signup.error
@@ -209,14 +212,18 @@ def test_a_worker_killed_mid_provisioning_leaves_no_routable_town_and_the_sweepe
     assert _status(signup).status == SignupStatus.PROVISIONING
     half_made = Municipality.objects.get(slug=SLUG)
     assert not half_made.is_active
-    assert _table_count(half_made.schema_name) < _table_count(town_a.schema_name)
+    half_tables = _table_count(half_made.schema_name)
+    assert half_tables < _table_count(town_a.schema_name)
     assert TownClient(HOST).get("/").status_code == 404
     assert not Municipality.objects.filter(is_active=True, slug=SLUG).exists()  # core.fan_out's filter
 
     # when: a new worker (with beat) comes up
     second = Worker(folder, broker, "second")
     workers.append(second)
+    started = time.monotonic()
     wait_for(lambda: _status(signup).status in (SignupStatus.READY, SignupStatus.FAILED), timeout=90, interval=0.2)
+    print(f"\nkilled worker: half-made schema had {half_tables} of {_table_count(town_a.schema_name)} tables; "
+          f"town ready {time.monotonic() - started:.1f} s after a new worker was started")
 
     # then: the sweeper removed the half-made town and provisioned it again, completely
     assert signup.status == SignupStatus.READY, signup.error

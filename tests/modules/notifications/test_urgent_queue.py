@@ -86,3 +86,38 @@ def test_every_worker_consumes_the_urgent_queue_and_one_consumes_nothing_else():
     assert urgent[urgent.index("--queues") + 1] == "urgent"
     # A worker started without --queues (the tests' own) consumes both as well.
     assert {queue.name for queue in current_app.conf.task_queues} == {"urgent", "celery"}
+
+
+def test_an_urgent_notice_to_many_residents_is_split_into_short_chunks_on_the_urgent_queue(
+    in_town_a, published, monkeypatch
+):
+    from modules.notifications import services
+    from modules.notifications.models import UrgentNotice
+
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    for i in range(4):
+        UserFactory(email=f"r{i}@example.org")
+    notice = UrgentNotice.objects.create(title="Hochwasser", body="Keller räumen.")
+    residents = len(services.urgent_notice_recipients(notice))
+
+    assert services.urgent_notice_deliver(notice_id=notice.pk) == residents
+
+    chunks = [queue for name, queue in published if name == "notifications.urgent_notice_chunk"]
+    assert len(chunks) == -(-residents // 2) and set(chunks) == {"urgent"}
+
+
+def test_a_chunk_delivered_twice_reaches_each_resident_once_and_counts_them_once(in_town_a, daytime, mailoutbox):
+    from modules.notifications import services
+    from modules.notifications.models import Notification, UrgentNotice
+
+    people = [UserFactory(email=f"r{i}@example.org").pk for i in range(3)]
+    notice = UrgentNotice.objects.create(title="Hochwasser", body="Keller räumen.")
+
+    services.urgent_notice_deliver_chunk(notice_id=notice.pk, user_ids=people[:2])
+    services.urgent_notice_deliver_chunk(notice_id=notice.pk, user_ids=people[:2])  # redelivered
+    services.urgent_notice_deliver_chunk(notice_id=notice.pk, user_ids=people[2:])
+
+    notice.refresh_from_db()
+    assert Notification.objects.filter(dedupe_key=f"urgent:{notice.pk}").count() == 3
+    assert notice.recipient_count == 3 and notice.delivered_at is not None
+    assert sorted(m.to[0] for m in mailoutbox) == ["r0@example.org", "r1@example.org", "r2@example.org"]
