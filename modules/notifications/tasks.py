@@ -81,6 +81,16 @@ def send_digests() -> int:
     """Send the daily and weekly e-mail digests that are due (beat runs it hourly in every town)."""
     if not module_task_should_run(MODULE_KEY):
         return 0
+    from modules.notifications.services import digests_fan_out
+
+    return digests_fan_out()
+
+
+@shared_task(name="notifications.send_digests_chunk")
+def send_digests_chunk(*, user_ids: list[int]) -> int:
+    """The digests of at most DIGEST_CHUNK residents (split off by send_digests); safe to run twice."""
+    if not module_task_should_run(MODULE_KEY):
+        return 0
     from modules.notifications.services import digests_send
 
-    return digests_send()
+    return digests_send(user_ids=user_ids)

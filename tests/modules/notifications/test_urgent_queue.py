@@ -1,4 +1,4 @@
-"""Urgent notifications travel on their own queue; bulk work stays on the default one (issue 18 §2, §5).
+"""Urgent notifications on their own queue; bulk work on the default one, in short chunks (issue 18 §2, §5).
 
 What is checked is what reaches the broker: the queue each message is published to, captured at the
 last step before Redis (Celery's send_task_message), after the project's router has decided.
@@ -121,3 +121,36 @@ def test_a_chunk_delivered_twice_reaches_each_resident_once_and_counts_them_once
     assert Notification.objects.filter(dedupe_key=f"urgent:{notice.pk}").count() == 3
     assert notice.recipient_count == 3 and notice.delivered_at is not None
     assert sorted(m.to[0] for m in mailoutbox) == ["r0@example.org", "r1@example.org", "r2@example.org"]
+
+
+def test_digests_for_many_residents_are_split_into_chunks_on_the_default_queue(in_town_a, published, monkeypatch):
+    from modules.notifications import services
+    from tests.modules.notifications.factories import NotificationSettingsFactory
+    from tests.modules.notifications.helpers import berlin, deliver_kwargs
+
+    monkeypatch.setattr(services, "DIGEST_CHUNK", 2)
+    for i in range(5):
+        reader = UserFactory(email=f"leser{i}@example.org")
+        NotificationSettingsFactory(user=reader, email_frequency="daily")
+        services.notifications_create(user_ids=[reader.pk], now=berlin(9), **deliver_kwargs(dedupe_key=f"d:{i}"))
+
+    assert services.digests_fan_out(now=berlin(7, day=26)) == 0  # split, none sent here
+
+    assert published == [("notifications.send_digests_chunk", "celery")] * 3
+
+
+def test_a_digest_chunk_run_twice_mails_each_resident_once(in_town_a, mailoutbox):
+    from modules.notifications import services
+    from tests.modules.notifications.factories import NotificationSettingsFactory
+    from tests.modules.notifications.helpers import berlin, deliver_kwargs
+
+    readers = []
+    for i in range(2):
+        reader = UserFactory(email=f"leser{i}@example.org")
+        NotificationSettingsFactory(user=reader, email_frequency="daily")
+        services.notifications_create(user_ids=[reader.pk], now=berlin(9), **deliver_kwargs(dedupe_key=f"d:{i}"))
+        readers.append(reader.pk)
+
+    assert services.digests_send(now=berlin(7, day=26), user_ids=readers) == 2
+    assert services.digests_send(now=berlin(7, day=26), user_ids=readers) == 0  # redelivered chunk
+    assert sorted(m.to[0] for m in mailoutbox) == ["leser0@example.org", "leser1@example.org"]
