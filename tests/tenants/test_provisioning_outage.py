@@ -204,7 +204,8 @@ def test_a_worker_killed_mid_provisioning_leaves_no_routable_town_and_the_sweepe
     # given: the worker is provisioning the town (its schema is being migrated) ...
     with web_publishes_to(broker):
         _confirm(signup)
-    wait_for(lambda: schema_exists(Municipality.schema_name_for(SLUG)), timeout=60, interval=0.02)
+    schema = Municipality.schema_name_for(SLUG)
+    wait_for(lambda: schema_exists(schema) and _table_count(schema) >= 5, timeout=60, interval=0.02)
     # ... when it is killed (SIGKILL: no clean-up runs)
     first.kill()
 

@@ -448,7 +448,16 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 #   processes, so a slow task can't hold others back in its reservation (those would count against
 #   the visibility timeout without running) and a killed worker strands at most one per process.
 CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS", default=90)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    # A broker that accepts connections but never answers fails a publish after these instead of
+    # hanging it (the outbox row then waits for the sweeper); above the 1 s BRPOP poll of workers.
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    # A worker reads its queues in the order given (-Q urgent,celery): urgent first, every time,
+    # instead of kombu's default round robin.
+    "queue_order_strategy": "priority",
+}
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=75)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
