@@ -2,10 +2,10 @@
 
 Why a queue of their own (issue 18 §2/§5): a digest or reminder fan-out puts thousands of tasks on
 the default queue; an urgent notice (a warning from the town hall, a NINA alert) queued behind them
-would wait minutes. The `urgent` queue is consumed by every worker (listed first) and, in
-production, by a worker of its own that consumes nothing else (docker-compose: worker-urgent), so
-an urgent task never waits behind bulk work. Kombu's Redis transport rotates between a worker's
-queues for fairness rather than strictly preferring the first one: hence the dedicated worker.
+would wait minutes. The `urgent` queue is consumed by every worker, listed first and read first
+(broker transport option queue_order_strategy "priority": a free worker always takes an urgent task
+before a bulk one), and in production also by a worker of its own that consumes nothing else
+(docker-compose: worker-urgent): workers busy with long bulk tasks can't delay an urgent one.
 """
 
 from __future__ import annotations
