@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,7 +103,8 @@ def _poll_apply(
     if gone:
         OfficialWarning.objects.filter(identifier__in=gone).delete()
         result.removed = sorted(gone)
-    changed: list[OfficialWarning] = []
+    new: list[OfficialWarning] = []
+    updated: list[OfficialWarning] = []
     for identifier, found in details.items():
         if identifier not in current:
             continue
@@ -115,54 +116,79 @@ def _poll_apply(
         }
         row = stored.get(identifier)
         if row is None:
-            row = OfficialWarning.objects.create(identifier=identifier, **values)
-            result.added.append(identifier)
+            new.append(OfficialWarning(identifier=identifier, **values))
         elif row.version != found.version:
             for name, value in values.items():
                 setattr(row, name, value)
-            row.save()
-            result.updated.append(identifier)
-        else:
-            continue
-        changed.append(row)
+            row.updated_at = now
+            updated.append(row)
+    # A fixed number of queries per poll, however many warnings arrive at once.
+    OfficialWarning.objects.bulk_create(new)
+    if updated:
+        OfficialWarning.objects.bulk_update(updated, [*_WARNING_FIELDS, "updated_at"])
+    result.added = [row.identifier for row in new]
+    result.updated = [row.identifier for row in updated]
     state.last_attempt_at = state.last_success_at = now
     state.last_error = ""
     state.region_key = nina.county_key(ars)
     state.save()
-    result.announced = sum(1 for row in changed if warning_announce(warning=row))
+    result.announced = len(warnings_announce(warnings=[*new, *updated]))
     transaction.on_commit(forget_banner)
     return result
 
 
-def warning_announce(*, warning: OfficialWarning) -> bool:
-    """Tell the residents about this warning's current version, once: True if this call did it.
+_WARNING_FIELDS = ("version", "provider", "severity", "msg_type", "headline", "description", "instruction", "area",
+                   "sender_name", "web", "sent", "expires")
 
-    The (identifier, version) row is inserted in a savepoint; a second poll, a redelivered task or
-    a concurrent worker hits the unique constraint and notifies nobody.
+
+def _dispatch_claim(keys: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Insert one dispatch row per (identifier, version); returns those this call inserted.
+
+    ON CONFLICT DO NOTHING with the unique constraint: a second poll, a redelivered task or a
+    concurrent worker gets nothing back for a version already claimed, so nobody is told twice.
     """
-    topic = warning_topic(warning.provider, warning.severity)
-    if topic is None:
-        return False
-    try:
-        with transaction.atomic():
-            WarningDispatch.objects.create(identifier=warning.identifier, version=warning.version)
-    except IntegrityError:
-        return False
+    if not keys:
+        return set()
+    table = WarningDispatch._meta.db_table
+    rows = ", ".join(["(%s, %s, now())"] * len(keys))
+    params = [value for key in keys for value in key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" (identifier, version, created_at) VALUES {rows} '  # noqa: S608 (no user text)
+            "ON CONFLICT (identifier, version) DO NOTHING RETURNING identifier, version",
+            params,
+        )
+        return {(identifier, version) for identifier, version in cursor.fetchall()}
+
+
+def warnings_announce(*, warnings: list[OfficialWarning]) -> list[OfficialWarning]:
+    """Tell the residents about these warnings' current versions, each once; returns those announced now.
+
+    Civil-protection warnings go to everyone on the urgent topic; weather and flood warnings to the
+    subscribers of their topic (on by default); low-level weather notices only show on the banner.
+    """
+    wanted = [w for w in warnings if warning_topic(w.provider, w.severity) is not None]
+    claimed = _dispatch_claim([(w.identifier, w.version) for w in wanted])
+    announced = [w for w in wanted if (w.identifier, w.version) in claimed]
+    if not announced:
+        return []
     from accounts.models import User
     from modules.notifications.facade import notify
 
-    prefix = _("Update: ") if warning.version > 1 or warning.msg_type.lower() == "update" else ""
-    notify(
-        user_ids=User.objects.filter(is_active=True).values_list("pk", flat=True),
-        event="alerts.warning",
-        title=f"{prefix}{warning.headline}"[:120],
-        body=(warning.instruction or warning.description)[:1000],
-        url=warning.get_absolute_url(),
-        dedupe_key=f"alerts.warning:{warning.identifier}:{warning.version}",
-        topic=topic,
-        urgent=True,
-    )
-    return True
+    residents = list(User.objects.filter(is_active=True).values_list("pk", flat=True))  # once per poll
+    for warning in announced:
+        prefix = _("Update: ") if warning.version > 1 or warning.msg_type.lower() == "update" else ""
+        notify(
+            user_ids=residents,
+            event="alerts.warning",
+            title=f"{prefix}{warning.headline}"[:120],
+            body=(warning.instruction or warning.description)[:1000],
+            url=warning.get_absolute_url(),
+            dedupe_key=f"alerts.warning:{warning.identifier}:{warning.version}",
+            topic=warning_topic(warning.provider, warning.severity) or TOPIC_URGENT,
+            urgent=True,
+        )
+    return announced
 
 
 # --- Bekanntmachungen ---------------------------------------------------------------

@@ -154,6 +154,30 @@ def test_each_warning_version_is_announced_at_most_once_by_the_database(in_town_
     WarningDispatch.objects.create(identifier=MOWAS_ID, version=2)  # a new version is a new announcement
 
 
+def test_a_second_claim_of_the_same_version_gets_nothing(in_town_a):
+    from modules.alerts.services import _dispatch_claim
+
+    assert _dispatch_claim([(MOWAS_ID, 1), (LHP_ID, 3)]) == {(MOWAS_ID, 1), (LHP_ID, 3)}
+    assert _dispatch_claim([(MOWAS_ID, 1), (LHP_ID, 3)]) == set()
+    assert _dispatch_claim([(MOWAS_ID, 2), (LHP_ID, 3)]) == {(MOWAS_ID, 2)}
+
+
+def test_a_warning_that_comes_back_in_the_same_version_is_not_announced_again(
+    nina, with_ars, celery_eager, django_capture_on_commit_callbacks
+):
+    anna = UserFactory(email="anna@example.org")
+    nina.scenario("dashboard_initial.json")
+    _poll(django_capture_on_commit_callbacks)
+    nina.serve(f"/api31/dashboard/{ARS}.json", b"[]")
+    _poll(django_capture_on_commit_callbacks)  # briefly gone from the dashboard
+    nina.scenario("dashboard_initial.json")
+
+    result = _poll(django_capture_on_commit_callbacks)
+
+    assert MOWAS_ID in result.added and result.announced == 0
+    assert Notification.objects.filter(user=anna, dedupe_key__startswith=f"alerts.warning:{MOWAS_ID}").count() == 1
+
+
 def test_a_resident_can_switch_flood_warnings_off(
     nina, with_ars, celery_eager, django_capture_on_commit_callbacks
 ):
