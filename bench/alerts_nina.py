@@ -87,7 +87,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
     from django.utils import timezone
-    from django_tenants.utils import schema_context
+    from django_tenants.utils import schema_context, tenant_context
 
     from accounts.models import User
     from core.modules import all_modules
@@ -113,7 +113,8 @@ def main() -> None:
         for n in (args.small, args.large):
             server, base = _server(_answers(n))
             settings.NINA_API_BASE = base
-            with schema_context(town.schema_name):
+            # tenant_context, as a worker runs a town's task (TownTask): the town's switches are memoised.
+            with tenant_context(town):
                 OfficialWarning.objects.all().delete()
                 WarningDispatch.objects.all().delete()
                 Notice.objects.all().delete()
