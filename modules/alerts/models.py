@@ -56,6 +56,9 @@ class OfficialWarning(models.Model):
     expires = models.DateTimeField(_("valid until"), null=True, blank=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when NINA no longer lists it (withdrawn, all-clear): off the banner, but a resident who follows
+    # the link of an earlier notification still learns that it is over. Purged after WITHDRAWN_KEEP_DAYS.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("official warning")

@@ -42,7 +42,8 @@ def banner_get() -> Banner:
     if banner is None:
         rows = [BannerWarning(pk=w.pk, headline=w.headline, severity=w.severity, provider=w.provider,
                               expires=w.expires)
-                for w in OfficialWarning.objects.only("pk", "headline", "severity", "provider", "expires")]
+                for w in OfficialWarning.objects.filter(withdrawn_at__isnull=True)
+                .only("pk", "headline", "severity", "provider", "expires")]
         state = PollState.objects.filter(pk=1).first()
         banner = Banner(warnings=tuple(_by_severity(rows)), stand=state.last_success_at if state else None,
                         stale=bool(state and state.last_error))
@@ -59,7 +60,7 @@ def forget_banner() -> None:
 
 def warning_list_current() -> list[OfficialWarning]:
     now = timezone.now()
-    rows = list(OfficialWarning.objects.filter(Q(expires__isnull=True) | Q(expires__gt=now)))
+    rows = list(OfficialWarning.objects.filter(Q(expires__isnull=True) | Q(expires__gt=now), withdrawn_at__isnull=True))
     return sorted(rows, key=lambda w: (SEVERITY_RANK.get(w.severity, 9), -(w.sent or now).timestamp()))  # type: ignore[call-overload]
 
 

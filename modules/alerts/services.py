@@ -27,6 +27,7 @@ CIVIL_PROTECTION = {Provider.MOWAS, Provider.KATWARN, Provider.BIWAPP, Provider.
 TOPIC_WEATHER = "alerts.weather"
 TOPIC_FLOOD = "alerts.flood"
 TOPIC_URGENT = "urgent"
+WITHDRAWN_KEEP_DAYS = 30
 # Weather notices of the lowest level (frost, a windy day) stay on the banner; residents are told from "Danger" up.
 _NOTIFY_WEATHER_FROM = {Severity.EXTREME, Severity.SEVERE, Severity.MODERATE}
 
@@ -99,10 +100,15 @@ def _poll_apply(
     current = {entry.identifier for entry in entries if entry.msg_type.lower() != "cancel"}
     stored = {w.identifier: w for w in OfficialWarning.objects.all()}
     # Withdrawn upstream (gone from the dashboard) or cancelled ("Entwarnung"): no longer a current warning.
-    gone = [identifier for identifier in stored if identifier not in current]
+    gone = [i for i, w in stored.items() if i not in current and w.withdrawn_at is None]
     if gone:
-        OfficialWarning.objects.filter(identifier__in=gone).delete()
+        OfficialWarning.objects.filter(identifier__in=gone).update(withdrawn_at=now)
         result.removed = sorted(gone)
+    # Listed again in the version already stored (briefly missing upstream): current again, not news.
+    back = [i for i, w in stored.items() if i in current and w.withdrawn_at is not None and i not in details]
+    if back:
+        OfficialWarning.objects.filter(identifier__in=back).update(withdrawn_at=None)
+    OfficialWarning.objects.filter(withdrawn_at__lt=now - datetime.timedelta(days=WITHDRAWN_KEEP_DAYS)).delete()
     new: list[OfficialWarning] = []
     updated: list[OfficialWarning] = []
     for identifier, found in details.items():
@@ -117,16 +123,16 @@ def _poll_apply(
         row = stored.get(identifier)
         if row is None:
             new.append(OfficialWarning(identifier=identifier, **values))
-        elif row.version != found.version:
+        elif row.version != found.version or row.withdrawn_at is not None:
             for name, value in values.items():
                 setattr(row, name, value)
-            row.updated_at = now
+            row.updated_at, row.withdrawn_at = now, None
             updated.append(row)
     # A fixed number of queries per poll, however many warnings arrive at once.
     OfficialWarning.objects.bulk_create(new)
     if updated:
-        OfficialWarning.objects.bulk_update(updated, [*_WARNING_FIELDS, "updated_at"])
-    result.added = [row.identifier for row in new]
+        OfficialWarning.objects.bulk_update(updated, [*_WARNING_FIELDS, "updated_at", "withdrawn_at"])
+    result.added = [row.identifier for row in new] + sorted(back)
     result.updated = [row.identifier for row in updated]
     state.last_attempt_at = state.last_success_at = now
     state.last_error = ""

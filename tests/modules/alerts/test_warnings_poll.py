@@ -84,7 +84,8 @@ def test_an_update_replaces_the_warning_and_is_announced_as_such(
     update = Notification.objects.get(user=anna, dedupe_key=f"alerts.warning:{MOWAS_ID}:2")
     assert update.title.startswith(("Aktualisiert: ", "Update: "))
     # the frost notice is no longer on the dashboard: withdrawn upstream, gone here
-    assert result.removed == [DWD_ID] and not OfficialWarning.objects.filter(identifier=DWD_ID).exists()
+    assert result.removed == [DWD_ID]
+    assert OfficialWarning.objects.get(identifier=DWD_ID).withdrawn_at is not None
 
 
 def test_a_withdrawn_or_cancelled_warning_disappears_from_the_banner(
@@ -98,8 +99,12 @@ def test_a_withdrawn_or_cancelled_warning_disappears_from_the_banner(
     result = _poll(django_capture_on_commit_callbacks)
 
     assert sorted(result.removed) == sorted([MOWAS_ID, DWD_ID, LHP_ID])
-    assert not OfficialWarning.objects.exists()
+    assert not OfficialWarning.objects.filter(withdrawn_at__isnull=True).exists()
     assert "alert-banner" not in client_a.get("/").content.decode()
+    assert "Großbrand" not in client_a.get("/alerts/").content.decode()
+    # whoever follows an earlier notification's link learns that it is over
+    old = client_a.get(OfficialWarning.objects.get(identifier=MOWAS_ID).get_absolute_url()).content.decode()
+    assert "Diese Warnung ist vorbei." in old or "This warning is over." in old
 
 
 @pytest.mark.parametrize(("status", "body", "delay"), [
@@ -200,3 +205,20 @@ def test_the_fixtures_are_in_the_documented_format():
     assert {"version", "type", "id", "hash", "data"} <= set(dashboard[0]["payload"])
     details = json.loads(fixture("warning_mowas_v1.json"))
     assert {"identifier", "sender", "sent", "status", "msgType", "scope", "info"} <= set(details)
+
+
+def test_withdrawn_warnings_are_forgotten_after_a_month(nina, with_ars, celery_eager,
+                                                       django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.modules.alerts.factories import OfficialWarningFactory
+
+    old = OfficialWarningFactory(withdrawn_at=timezone.now() - datetime.timedelta(days=31))
+    recent = OfficialWarningFactory(withdrawn_at=timezone.now() - datetime.timedelta(days=2))
+    nina.serve(f"/api31/dashboard/{ARS}.json", b"[]")
+
+    _poll(django_capture_on_commit_callbacks)
+
+    assert list(OfficialWarning.objects.values_list("pk", flat=True)) == [recent.pk] and old.pk != recent.pk
