@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,12 +159,17 @@ def fetch(ars: str, *, known: dict[str, int]) -> tuple[list[DashboardEntry], dic
     Raises NinaError for any failure; then nothing was read, and the caller keeps its last state.
     """
     base = settings.NINA_API_BASE.rstrip("/")
+    # Each request stops after NINA_TIMEOUT_SECONDS; the whole poll must also end well inside the
+    # task's time limit, however many warnings arrive at once. What wasn't read is read next time.
+    deadline = time.monotonic() + settings.NINA_POLL_BUDGET_SECONDS
     with outbound.OutboundClient(timeout=settings.NINA_TIMEOUT_SECONDS, max_bytes=settings.NINA_MAX_BYTES) as client:
         entries = parse_dashboard(_get_json(client, f"{base}/dashboard/{county_key(ars)}.json"))
         details = {}
         for entry in entries:
             if known.get(entry.identifier) == entry.version or entry.msg_type.lower() == "cancel":
                 continue
+            if time.monotonic() > deadline:
+                raise NinaError(_("NINA answered too slowly; the warnings will be read again shortly."))
             details[entry.identifier] = parse_warning(
                 _get_json(client, f"{base}/warnings/{entry.identifier}.json"), entry
             )

@@ -57,8 +57,9 @@ def warning_topic(provider: str, severity: str) -> str | None:
 
 
 def _poll_state_lock() -> PollState:
-    state = PollState.objects.select_for_update().filter(pk=1).first()
-    return state or PollState.objects.create(pk=1)
+    # The row exists before it is locked, also when two first polls race (ON CONFLICT DO NOTHING).
+    PollState.objects.bulk_create([PollState(pk=1)], ignore_conflicts=True)
+    return PollState.objects.select_for_update().get(pk=1)
 
 
 def warnings_poll(*, now: datetime.datetime | None = None) -> PollResult:

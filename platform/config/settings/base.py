@@ -276,6 +276,8 @@ OUTBOUND_USER_AGENT = env("OUTBOUND_USER_AGENT", default=f"Dorfkern (+https://{B
 NINA_API_BASE = env("NINA_API_BASE", default="https://warnung.bund.de/api31")
 NINA_TIMEOUT_SECONDS = env.float("NINA_TIMEOUT_SECONDS", default=10.0)
 NINA_MAX_BYTES = env.int("NINA_MAX_BYTES", default=2 * 1024 * 1024)
+# A whole poll (dashboard and details) stays well inside the Celery time limits.
+NINA_POLL_BUDGET_SECONDS = env.float("NINA_POLL_BUDGET_SECONDS", default=45.0)
 
 # --- Stripe -----------------------------------------------------------------
 STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")

@@ -93,7 +93,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(in_town_a, admin_c
     assert not Notice.objects.exists()
 
 
-def test_residents_and_club_editors_cannot_publish(in_town_a, town_a):
+def test_residents_cannot_publish(in_town_a, town_a):
     resident = UserFactory(email="bewohner@example.org")
     response = logged_in_client(town_a, resident).post("/alerts/manage/new/", _form())
     assert response.status_code == 403 and not Notice.objects.exists()
@@ -110,3 +110,28 @@ def test_feeds_search_and_calendar_list_current_notices(in_town_a, client_a):
 def test_another_towns_notice_is_not_found(in_town_a, client_b):
     notice = NoticeFactory()
     assert client_b.get(notice.get_absolute_url()).status_code == 404
+
+
+def test_the_town_admin_corrects_and_deletes_a_notice(in_town_a, admin_client_a, client_a):
+    notice = NoticeFactory(title="Sperrung Hauptstrasse")
+
+    response = admin_client_a.post(f"/alerts/manage/{notice.pk}/edit/", _form(title="Sperrung Hauptstraße"))
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.title == "Sperrung Hauptstraße" and notice.kind == "water"
+
+    assert admin_client_a.post(f"/alerts/manage/{notice.pk}/delete/").status_code == 302
+    assert not Notice.objects.exists()
+    assert client_a.get(f"/alerts/bekanntmachung/{notice.pk}/").status_code == 404
+
+
+def test_a_club_editor_cannot_publish_official_notices(in_town_a, town_a):
+    from tests.town.factories import MembershipFactory, OrganisationFactory
+    from town.models import MembershipRole
+
+    editor = MembershipFactory(user=UserFactory(email="wehr@example.org"), role=MembershipRole.EDITOR,
+                               organisation=OrganisationFactory(name="Feuerwehr", slug="feuerwehr")).user
+
+    response = logged_in_client(town_a, editor).post("/alerts/manage/new/", _form())
+
+    assert response.status_code == 403 and not Notice.objects.exists()

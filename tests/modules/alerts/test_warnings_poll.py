@@ -222,3 +222,14 @@ def test_withdrawn_warnings_are_forgotten_after_a_month(nina, with_ars, celery_e
     _poll(django_capture_on_commit_callbacks)
 
     assert list(OfficialWarning.objects.values_list("pk", flat=True)) == [recent.pk] and old.pk != recent.pk
+
+
+def test_a_poll_that_runs_out_of_time_keeps_the_last_state(nina, with_ars, settings, celery_eager,
+                                                           django_capture_on_commit_callbacks):
+    settings.NINA_POLL_BUDGET_SECONDS = 0.0  # every details request would come too late
+    nina.scenario("dashboard_initial.json")
+
+    result = _poll(django_capture_on_commit_callbacks)
+
+    assert not result.ok and ("langsam" in result.error or "slowly" in result.error)
+    assert not OfficialWarning.objects.exists()
