@@ -135,3 +135,19 @@ def test_a_club_editor_cannot_publish_official_notices(in_town_a, town_a):
     response = logged_in_client(town_a, editor).post("/alerts/manage/new/", _form())
 
     assert response.status_code == 403 and not Notice.objects.exists()
+
+
+def test_an_urgent_notice_for_one_village_reaches_only_its_residents(
+    in_town_a, admin_client_a, celery_eager, django_capture_on_commit_callbacks
+):
+    from tests.town.factories import OrtsgemeindeFactory
+
+    elkenroth, kausen = OrtsgemeindeFactory(name="Elkenroth", slug="elkenroth"), OrtsgemeindeFactory(
+        name="Kausen", slug="kausen")
+    erna = UserFactory(email="erna@example.org", ortsgemeinde=elkenroth)
+    UserFactory(email="karl@example.org", ortsgemeinde=kausen)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_a.post("/alerts/manage/new/", _form(is_urgent="on", ortsgemeinde=elkenroth.pk))
+
+    assert list(Notification.objects.filter(event="alerts.notice").values_list("user_id", flat=True)) == [erna.pk]
