@@ -20,7 +20,7 @@ from core.modules import module_settings
 from modules.alerts import selectors, services
 from modules.alerts.forms import NoticeForm
 from modules.alerts.models import Notice
-from town.selectors import town_profile_get
+from town.selectors import ortsgemeinde_list, town_profile_get, user_ortsgemeinde_id
 
 MODULE_KEY = "alerts"
 
@@ -45,7 +45,15 @@ def _feed_links() -> list[dict[str, str]]:
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    notices = list(selectors.notice_list_current())
+    ortsgemeinden = ortsgemeinde_list()
+    chosen = request.GET.get("ortsgemeinde")
+    if chosen is None:
+        # No choice made: a resident sees their own village's notices and the town-wide ones.
+        home_id = user_ortsgemeinde_id(request.user) if ortsgemeinden else None
+        place = next((o for o in ortsgemeinden if o.pk == home_id), None)
+    else:
+        place = next((o for o in ortsgemeinden if o.slug == chosen), None)  # "" or unknown: all villages
+    notices = list(selectors.notice_list_current(ortsgemeinde_id=place.pk if place else None))
     points = [MapPoint(lat=float(n.latitude), lon=float(n.longitude), title=n.title, url=n.get_absolute_url(),
                        text=n.place, category=str(n.get_kind_display()))
               for n in notices if n.latitude is not None and n.longitude is not None]
@@ -54,6 +62,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "state": selectors.poll_state_get(),
         "has_region": bool(module_settings(MODULE_KEY).get("ars")),
         "notices": notices,
+        "ortsgemeinden": ortsgemeinden,
+        "place": place,
         "feeds": _feed_links(),
         "map": map_context("alerts-map", [(_("Official notices"), "#b91c1c", points)],
                            label=_("Map of the official notices")) if points else None,

@@ -151,3 +151,20 @@ def test_an_urgent_notice_for_one_village_reaches_only_its_residents(
         admin_client_a.post("/alerts/manage/new/", _form(is_urgent="on", ortsgemeinde=elkenroth.pk))
 
     assert list(Notification.objects.filter(event="alerts.notice").values_list("user_id", flat=True)) == [erna.pk]
+
+
+def test_a_resident_sees_their_villages_notices_and_the_towns_and_may_choose_all(in_town_a, town_a):
+    from tests.town.factories import OrtsgemeindeFactory
+
+    elkenroth, kausen = OrtsgemeindeFactory(name="Elkenroth", slug="elkenroth"), OrtsgemeindeFactory(
+        name="Kausen", slug="kausen")
+    NoticeFactory(title="Wasser in Elkenroth", ortsgemeinde=elkenroth)
+    NoticeFactory(title="Sperrung in Kausen", ortsgemeinde=kausen)
+    NoticeFactory(title="Ratssitzung der Verbandsgemeinde")
+    client = logged_in_client(town_a, UserFactory(email="erna@example.org", ortsgemeinde=elkenroth))
+
+    own = client.get("/alerts/").content.decode()
+    everything = client.get("/alerts/?ortsgemeinde=").content.decode()
+
+    assert "Wasser in Elkenroth" in own and "Ratssitzung der Verbandsgemeinde" in own
+    assert "Sperrung in Kausen" not in own and "Sperrung in Kausen" in everything
