@@ -287,6 +287,15 @@ OUTBOUND_MAX_REDIRECTS = env.int("OUTBOUND_MAX_REDIRECTS", default=5)
 OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
 OUTBOUND_USER_AGENT = env("OUTBOUND_USER_AGENT", default=f"Dorfkern (+https://{BASE_DOMAIN}/)")
 
+# --- NINA, the federal warning service (modules.alerts) ------------------------
+# The documented API (github.com/bundesAPI/nina-api); only towns that entered their ARS poll it, so a
+# demo or a test never reaches it. Tests point it at a local server that serves recorded answers.
+NINA_API_BASE = env("NINA_API_BASE", default="https://warnung.bund.de/api31")
+NINA_TIMEOUT_SECONDS = env.float("NINA_TIMEOUT_SECONDS", default=10.0)
+NINA_MAX_BYTES = env.int("NINA_MAX_BYTES", default=2 * 1024 * 1024)
+# A whole poll (dashboard and details) stays well inside the Celery time limits.
+NINA_POLL_BUDGET_SECONDS = env.float("NINA_POLL_BUDGET_SECONDS", default=45.0)
+
 # --- Stripe -----------------------------------------------------------------
 STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_dorfkern")
