@@ -13,3 +13,6 @@ class AccountsConfig(AppConfig):
         PersonalData(key="account", export="accounts.personal_data.export", erase="accounts.personal_data.erase",
                      order=1000),
     )
+
+    def ready(self) -> None:
+        from accounts import receivers  # noqa: F401

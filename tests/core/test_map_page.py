@@ -83,6 +83,15 @@ def test_every_map_layer_key_is_unique():
 
 
 def test_the_main_navigation_links_the_map_while_a_module_provides_a_layer(town_a, client_a):
+    from core.capabilities import module_capabilities
+    from core.maps import MapLayer
+    from core.modules import all_modules
+    from tests.isolation.routes import dependants_of
+
     assert 'href="/karte/"' in client_a.get("/").content.decode()
-    tenant_module_disable(tenant=town_a, key="directory")
+    with_layers = [key for key, module in all_modules().items() if module_capabilities(module, MapLayer)]
+    for key in with_layers:
+        for dependant in [*dependants_of(key), key]:
+            if dependant in town_a.enabled_module_keys(fresh=True):
+                tenant_module_disable(tenant=town_a, key=dependant)
     assert 'href="/karte/"' not in client_a.get("/").content.decode()
