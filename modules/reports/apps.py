@@ -24,6 +24,26 @@ def _sample_report() -> dict[str, Any]:
     return {"pk": report.pk, "report_id": str(report.pk), "token": str(report.token), "format": "json"}
 
 
+def _sample_tokens() -> dict[str, Any]:
+    """A confirmed report forwarded to an outside body: its confirmation and answer links (signed per town)."""
+    from modules.reports.models import Category, Report
+    from modules.reports.services import confirm_token, forward_token
+
+    pk = _sample_report()["pk"]
+    Category.objects.filter(reports__pk=pk).update(forward_body="Kreisverwaltung", forward_email="kreis@example.org")
+    Report.objects.filter(pk=pk).update(forwarded_to="Kreisverwaltung", status="forwarded")
+    report = Report.objects.get(pk=pk)
+    return {"confirm": confirm_token(report), "forward": forward_token(report)}
+
+
+def _sample_confirm() -> dict[str, Any]:
+    return {"token": _sample_tokens()["confirm"]}
+
+
+def _sample_forward() -> dict[str, Any]:
+    return {"token": _sample_tokens()["forward"]}
+
+
 def _sample_category() -> dict[str, Any]:
     from modules.reports.models import Category
 
@@ -73,6 +93,8 @@ class ReportsConfig(FeatureModule):
             SampleObject(create=_sample_report, url_names=_REPORT_ROUTES),
             SampleObject(create=_sample_category, url_names=(
                 "reports:category-rename", "reports:category-delete", "reports:category-edit", "open311:service")),
+            SampleObject(create=_sample_confirm, url_names=("reports:report-confirm",)),
+            SampleObject(create=_sample_forward, url_names=("reports:forward-answer",)),
             SampleObject(create=_sample_key, url_names=("reports:apikey-revoke",)),
         ),
     )

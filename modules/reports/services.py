@@ -18,7 +18,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -205,26 +205,43 @@ def report_create(
     return report
 
 
+def _signed(salt: str, **values: Any) -> str:
+    # The schema is signed in: every town shares SECRET_KEY, and report ids repeat across towns.
+    return signing.dumps({"s": connection.schema_name, **values}, salt=salt)
+
+
+def _unsigned(token: str, salt: str, days: int) -> dict[str, Any] | None:
+    try:
+        data = signing.loads(token, salt=salt, max_age=timedelta(days=days))
+    except signing.BadSignature:
+        return None
+    return data if isinstance(data, dict) and data.get("s") == connection.schema_name else None
+
+
+def report_from_confirm_token(token: str) -> Report | None:
+    """The report an e-mail confirmation link names (signed, a week, this town only), or None."""
+    data = _unsigned(token, CONFIRM_SALT, CONFIRM_DAYS)
+    return Report.objects.filter(pk=data.get("r")).first() if data else None
+
+
 @transaction.atomic
 def report_confirm(*, token: str) -> Report:
-    """Confirm an anonymous report from the link in its e-mail (the signed report id, valid a week)."""
-    try:
-        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
-    except signing.BadSignature:
-        raise ValidationError(_("This link is invalid or has expired. Please report the problem again.")) from None
-    report = Report.objects.select_for_update().filter(pk=pk).first()
+    """Confirm an anonymous report from the link in its e-mail."""
+    found = report_from_confirm_token(token)
+    report = Report.objects.select_for_update().filter(pk=found.pk).first() if found else None
     if report is None:
         raise ValidationError(_("This link is invalid or has expired. Please report the problem again."))
-    if not report.confirmed:
-        report.confirmed = True
-        report.save(update_fields=["confirmed", "updated_at"])
-        if report.category.forwards:
-            _forward(report)
+    if report.confirmed:
+        raise ValidationError(_("This report is confirmed already."), code="already")
+    report.confirmed = True
+    report.save(update_fields=["confirmed", "updated_at"])
+    if report.category.forwards:
+        _forward(report)
     return report
 
 
 def confirm_token(report: Report) -> str:
-    return signing.dumps(report.pk, salt=CONFIRM_SALT)
+    return _signed(CONFIRM_SALT, r=report.pk)
 
 
 @transaction.atomic
@@ -376,17 +393,14 @@ def _forward(report: Report) -> None:
 
 
 def forward_token(report: Report) -> str:
-    return signing.dumps({"r": report.pk, "b": report.forwarded_to}, salt=FORWARD_SALT)
+    return _signed(FORWARD_SALT, r=report.pk, b=report.forwarded_to)
 
 
 def forward_report_from_token(token: str) -> Report:
     """The report an outside body's link names, or ValidationError (tampered, expired, forwarded elsewhere)."""
-    try:
-        data = signing.loads(token, salt=FORWARD_SALT, max_age=timedelta(days=FORWARD_LINK_DAYS))
-    except signing.BadSignature:
-        raise ValidationError(_("This link is invalid or has expired.")) from None
-    report = Report.objects.select_related("category").filter(pk=data.get("r")).first()
-    if report is None or report.forwarded_to != data.get("b"):
+    data = _unsigned(token, FORWARD_SALT, FORWARD_LINK_DAYS)
+    report = Report.objects.select_related("category").filter(pk=data.get("r")).first() if data else None
+    if data is None or report is None or report.forwarded_to != data.get("b"):
         raise ValidationError(_("This link is invalid or has expired."))
     return report
 

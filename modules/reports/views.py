@@ -144,6 +144,9 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # A foreign, forged or expired link is simply not found (it names no report of this town).
+    if services.report_from_confirm_token(token) is None:
+        raise Http404
     # The link only shows a button: mail scanners that open links must not confirm for the person.
     if request.method == "POST":
         try:
@@ -163,8 +166,8 @@ def forward_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The outside body's page: no account, only the signed link from the e-mail."""
     try:
         report = services.forward_report_from_token(token)
-    except ValidationError as error:
-        return render(request, "reports/forward_answer.html", {"error": " ".join(error.messages)}, status=400)
+    except ValidationError:
+        raise Http404 from None
     form = ForwardAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.forward_answer(token=token, **form.cleaned_data)
