@@ -59,7 +59,7 @@ def _sample_key() -> dict[str, Any]:
 
 _REPORT_ROUTES = (
     "reports:report-detail", "reports:report-follow", "reports:report-reopen", "reports:manage-report",
-    "open311:request-detail", "open311:token",
+    "reports-open311:request-detail", "reports-open311:token",
 )
 
 
@@ -92,7 +92,8 @@ class ReportsConfig(FeatureModule):
                          erase="modules.reports.personal_data.erase"),
             SampleObject(create=_sample_report, url_names=_REPORT_ROUTES),
             SampleObject(create=_sample_category, url_names=(
-                "reports:category-rename", "reports:category-delete", "reports:category-edit", "open311:service")),
+                "reports:category-rename", "reports:category-delete", "reports:category-edit",
+                "reports-open311:service")),
             SampleObject(create=_sample_confirm, url_names=("reports:report-confirm",)),
             SampleObject(create=_sample_forward, url_names=("reports:forward-answer",)),
             SampleObject(create=_sample_key, url_names=("reports:apikey-revoke",)),

@@ -153,7 +153,7 @@ def _requests_payload(reports: Sequence[Report]) -> list[dict[str, Any]]:
 
 @require_safe
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
-    base = town_url(reverse("open311:discovery", kwargs={"fmt": "json"})).rsplit("discovery", 1)[0]
+    base = town_url(reverse("reports-open311:discovery", kwargs={"fmt": "json"})).rsplit("discovery", 1)[0]
     payload = {
         "changeset": CHANGESET,
         "contact": town_url("/"),

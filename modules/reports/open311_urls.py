@@ -4,7 +4,7 @@ from django.urls import path
 
 from modules.reports import open311
 
-app_name = "open311"
+app_name = "reports-open311"
 urlpatterns = []
 for fmt in ("json", "xml"):
     urlpatterns += [

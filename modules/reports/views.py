@@ -117,12 +117,15 @@ def report_follow(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(report.get_absolute_url())
+    # The button says what it wants; an empty POST (a stray request) changes nothing.
     if request.POST.get("stop"):
         services.report_unfollow(report=report, acting_user=request.user)
         messages.success(request, _("You no longer follow this report."))
-    else:
+    elif request.POST.get("follow"):
         services.report_follow(report=report, acting_user=request.user)
         messages.success(request, _("Thank you for your support! We will tell you when something changes."))
+    else:
+        return HttpResponse(status=400)
     return redirect(report.get_absolute_url())
 
 
