@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from core.access import role_required
 from core.forms import apply_service_errors
-from core.maps import MapPoint, map_context
+from core.maps import MapPoint, map_context, tiles_enabled
 from core.ratelimit import ip_limited
 from modules.reports import selectors, services
 from modules.reports.conf import reports_settings
@@ -91,7 +91,8 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 return redirect(report.get_absolute_url())
     return render(request, "reports/report_form.html", {
         "form": form, "duplicates": duplicates, "signed_in": signed_in,
-        "tiles": reverse("map") + "kacheln/{z}/{x}/{y}.png",
+        # The pin map uses the platform's tile proxy; without tiles the typed address is the way.
+        "tiles": reverse("map") + "kacheln/{z}/{x}/{y}.png" if tiles_enabled() else "",
     }, status=400 if request.method == "POST" and not duplicates else 200)
 
 
