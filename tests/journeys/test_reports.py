@@ -45,7 +45,7 @@ def _photo() -> dict:
 
 
 def _report(page, journey, step: str, text: str, *, photo: bool) -> None:
-    page.get_by_role("link", name="Report a problem").first.click()
+    page.get_by_role("main").get_by_role("link", name="Report a problem").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report a problem")
     page.get_by_label("What is the problem?").select_option(label="Straßenbeleuchtung")
     page.get_by_label("Description").fill(text)
