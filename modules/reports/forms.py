@@ -75,6 +75,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Open")), *Status.choices])
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+    held = forms.BooleanField(label=_("Only those waiting for review"), required=False)
 
 
 class CategoryForm(forms.ModelForm):

@@ -206,7 +206,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     filters.is_valid()
     data = filters.cleaned_data
     reports = selectors.queue(department=data.get("department") or "", status=data.get("status") or "",
-                              overdue=bool(data.get("overdue")), limit=PAGE_SIZE)
+                              overdue=bool(data.get("overdue")), held=bool(data.get("held")), limit=PAGE_SIZE)
     return render(request, "reports/manage/queue.html", {
         "reports": reports, "filters": filters, "counts": selectors.queue_counts(),
         "departments": Department.choices, "status_form": StatusForm(),
