@@ -169,3 +169,10 @@ def test_the_list_and_queue_cost_the_same_queries_for_5_and_30_reports(
             office.get(reverse("reports:manage"))
         counts.append((len(listed), len(queued)))
     assert counts[0] == counts[1]
+
+
+def test_reporting_is_limited_per_ip(town_a, categories, anna, settings):
+    client = logged_in_client(town_a, anna)
+    statuses = [client.post(reverse("reports:report-create"), {"category": categories["muell"].pk}).status_code
+                for _ in range(21)]
+    assert statuses[:20] == [400] * 20 and statuses[20] == 429

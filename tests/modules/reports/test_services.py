@@ -146,3 +146,18 @@ def test_api_keys_are_hashed_and_revocable(in_town_a, admin_user_a):
     assert raw not in key.key_hash and services.api_key_valid(raw) == key
     services.api_key_revoke(key=key, acting_user=admin_user_a)
     assert services.api_key_valid(raw) is None
+
+
+def test_the_ortsgemeinde_comes_from_the_pin_and_a_point_outside_the_town_is_refused(categories, anna, villages):
+    from tests.town.test_places_match import collection, square
+    from town.places_services import boundaries_import
+
+    boundaries_import(data=collection(("Xanten-Au", {"type": "Polygon", "coordinates": square(LON, LAT)})))
+    inside = make_report(category=categories["muell"], user=anna, lat=LAT + 0.005, lon=LON + 0.005)
+    assert inside.ortsgemeinde == villages["x"]
+    with pytest.raises(ValidationError):
+        make_report(category=categories["muell"], user=anna, lat=52.52, lon=13.40)  # Berlin
+    # A pin on the border: the resident may name the village by hand.
+    chosen = make_report(category=categories["muell"], user=anna, lat=LAT - 0.0001, lon=LON,
+                         ortsgemeinde=villages["y"])
+    assert chosen.ortsgemeinde == villages["y"] and Report.objects.count() == 2
