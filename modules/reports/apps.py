@@ -8,6 +8,7 @@ from core.maps import MapLayer
 from core.modules import FeatureModule, ModuleSpec, NavItem, SampleObject, UrlMount
 from core.personal_data import PersonalData
 from core.search import SearchProvider
+from modules.moderation.capabilities import ModeratedContent
 from modules.reports.conf import ReportsSettingsForm
 
 
@@ -88,6 +89,12 @@ class ReportsConfig(FeatureModule):
             MapLayer(key="reports.reports", label=_("Reported problems"), points="modules.reports.selectors.map_points",
                      colour="#b91c1c", order=40),
             SearchProvider(search="modules.reports.search.search", label=_("Reported problems"), order=40),
+            # The description is public: residents can flag it, moderators hide it (the report stays in the queue).
+            ModeratedContent(kind="reports.report", label=_("Reported problem"),
+                             get="modules.reports.facade.report_summary",
+                             set_hidden="modules.reports.facade.report_set_hidden",
+                             delete="modules.reports.facade.report_delete",
+                             visible_to="modules.reports.facade.report_visible_to"),
             PersonalData(key="reports", export="modules.reports.personal_data.export",
                          erase="modules.reports.personal_data.erase"),
             SampleObject(create=_sample_report, url_names=_REPORT_ROUTES),

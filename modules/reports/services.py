@@ -28,6 +28,7 @@ from core.access import user_passes
 from core.images import image_reencode
 from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
+from modules.moderation.facade import text_check
 from modules.reports.conf import reports_settings
 from modules.reports.models import (
     CLOSED_STATUSES,
@@ -166,6 +167,10 @@ def report_create(
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": _("Please describe the problem in a few words.")})
+    try:
+        text_check(description)  # the town's word filter: the description is public
+    except ValidationError as problem:
+        raise ValidationError({"description": problem.messages}) from None
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("At most %(count)d photos, please.") % {"count": MAX_PHOTOS}})
     if latitude is None or longitude is None:

@@ -16,6 +16,8 @@ from core.access import role_required
 from core.forms import apply_service_errors
 from core.maps import MapPoint, map_context, tiles_enabled
 from core.ratelimit import ip_limited
+from modules.moderation.facade import moderation_enabled
+from modules.moderation.facade import report_url as moderation_report_url
 from modules.reports import selectors, services
 from modules.reports.conf import reports_settings
 from modules.reports.forms import (
@@ -106,6 +108,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report, "follows": selectors.user_follows(report, request.user),
         "is_reporter": request.user.is_authenticated and report.reporter_id == request.user.pk,
         "may_reopen": services.reopen_possible(report), "is_staff": services.user_is_staff(request.user),
+        "flag_url": moderation_report_url(kind="reports.report", object_id=report.pk) if moderation_enabled() else "",
         "map": map_context("report-map", [(_("Reported problems"), MAP_COLOUR, points)],
                            label=_("Where the problem is")),
     })

@@ -47,3 +47,14 @@ def test_search_and_map_show_public_reports_only(categories, anna):
     request.user = AnonymousUser()
     assert [r.url for r in search.search(request, "Sperrmüll", 5)] == [shown.get_absolute_url()]
     assert [p.url for p in selectors.map_points(request)] == [shown.get_absolute_url()]
+
+
+def test_moderators_hide_a_report_from_the_public(town_a, categories, anna):
+    from modules.reports import facade
+
+    report = make_report(category=categories["muell"], user=anna)
+    assert facade.report_summary(report.pk).excerpt == report.description
+    facade.report_set_hidden(report.pk, True)
+    assert facade.report_summary(report.pk).is_hidden and report not in selectors.public_reports()
+    facade.report_delete(report.pk)
+    assert facade.report_summary(report.pk) is None
