@@ -21,6 +21,22 @@ def category_list() -> list[Category]:
     return list(Category.objects.order_by("position", "name"))
 
 
+def town_centre() -> tuple[float, float]:
+    """Where the pin map opens: the middle of the town's uploaded boundaries, else of its reports (one query)."""
+    from django.db.models import Avg, Max, Min
+
+    from town.models import OrtsgemeindeBoundary
+
+    box = OrtsgemeindeBoundary.objects.aggregate(s=Min("min_lat"), n=Max("max_lat"), w=Min("min_lon"),
+                                                 e=Max("max_lon"))
+    if box["s"] is not None:
+        return (box["s"] + box["n"]) / 2, (box["w"] + box["e"]) / 2
+    middle = Report.objects.aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    if middle["lat"] is not None:
+        return middle["lat"], middle["lon"]
+    return 50.75, 7.88  # no places yet: the middle of the Westerwald, where the demo town lies
+
+
 def public_reports() -> QuerySet[Report]:
     """What everybody may see: confirmed, approved, not merged into another report."""
     return Report.objects.filter(confirmed=True, approved=True, merged_into__isnull=True)

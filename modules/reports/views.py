@@ -16,8 +16,7 @@ from core.access import role_required
 from core.forms import apply_service_errors
 from core.maps import MapPoint, map_context, tiles_enabled
 from core.ratelimit import ip_limited
-from modules.moderation.facade import moderation_enabled
-from modules.moderation.facade import report_url as moderation_report_url
+from modules.moderation.facade import moderation_enabled, report_url
 from modules.reports import selectors, services
 from modules.reports.conf import reports_settings
 from modules.reports.forms import (
@@ -92,7 +91,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
                                  % {"reference": report.reference})
                 return redirect(report.get_absolute_url())
     return render(request, "reports/report_form.html", {
-        "form": form, "duplicates": duplicates, "signed_in": signed_in,
+        "form": form, "duplicates": duplicates, "signed_in": signed_in, "centre": selectors.town_centre(),
         # The pin map uses the platform's tile proxy; without tiles the typed address is the way.
         "tiles": reverse("map") + "kacheln/{z}/{x}/{y}.png" if tiles_enabled() else "",
     }, status=400 if request.method == "POST" and not duplicates else 200)
@@ -108,7 +107,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report, "follows": selectors.user_follows(report, request.user),
         "is_reporter": request.user.is_authenticated and report.reporter_id == request.user.pk,
         "may_reopen": services.reopen_possible(report), "is_staff": services.user_is_staff(request.user),
-        "flag_url": moderation_report_url(kind="reports.report", object_id=report.pk) if moderation_enabled() else "",
+        "flag_url": report_url(kind="reports.report", object_id=report.pk) if moderation_enabled() else "",
         "map": map_context("report-map", [(_("Reported problems"), MAP_COLOUR, points)],
                            label=_("Where the problem is")),
     })

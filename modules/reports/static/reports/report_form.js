@@ -58,7 +58,7 @@
     }
     if (status) { status.dataset.setText = status.textContent.trim() || "📍 " + lat.value; }
     if (lat.value && lon.value) { place(L.latLng(parseFloat(lat.value), parseFloat(lon.value)), 17); }
-    else { map.setView([50.75, 7.88], 12); }
+    else { map.setView([parseFloat(box.dataset.centreLat) || 50.75, parseFloat(box.dataset.centreLon) || 7.88], 13); }
     map.on("click", function (event) { place(event.latlng); });
     var locate = document.querySelector("[data-locate]");
     if (locate && navigator.geolocation) {
