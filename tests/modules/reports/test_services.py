@@ -161,3 +161,29 @@ def test_the_ortsgemeinde_comes_from_the_pin_and_a_point_outside_the_town_is_ref
     chosen = make_report(category=categories["muell"], user=anna, lat=LAT - 0.0001, lon=LON,
                          ortsgemeinde=villages["y"])
     assert chosen.ortsgemeinde == villages["y"] and Report.objects.count() == 2
+
+
+def test_with_notifications_on_reporter_and_followers_get_one_each(
+        categories, anna, ben, staff, celery_eager, django_capture_on_commit_callbacks):
+    from modules.notifications.models import Notification
+
+    report = make_report(category=categories["strassenbeleuchtung"], user=anna)
+    services.report_follow(report=report, acting_user=ben)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_status_set(report=report, status=Status.IN_PROGRESS, public_answer="Elektriker bestellt.",
+                                   acting_user=staff)
+    notes = Notification.objects.filter(event="reports.status")
+    assert sorted(n.user_id for n in notes) == sorted([anna.pk, ben.pk])
+    assert all(n.url == report.get_absolute_url() and n.body == "Elektriker bestellt." for n in notes)
+
+
+def test_the_word_filter_keeps_a_description_out(categories, anna, monkeypatch):
+    from modules.reports import services as reports_services
+
+    def refuse(text):
+        raise ValidationError("Das Wort „Mist“ ist hier nicht erlaubt.")
+
+    monkeypatch.setattr(reports_services, "text_check", refuse)
+    with pytest.raises(ValidationError) as problem:
+        make_report(category=categories["muell"], user=anna, description="So ein Mist")
+    assert "description" in problem.value.message_dict and not Report.objects.exists()
