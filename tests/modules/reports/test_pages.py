@@ -1,0 +1,178 @@
+"""The resident's pages and the back office, through HTTP as a browser sends it."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from modules.reports.models import Follower, Report, Status
+from tests.helpers import TownClient, host_of, image_upload, logged_in_client
+from tests.modules.reports.factories import LAT, LON, make_report
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(category, **extra):
+    return {"category": category.pk, "description": "Laterne an der Bushaltestelle ist aus",
+            "latitude": f"{LAT}", "longitude": f"{LON}", **extra}
+
+
+def test_a_resident_reports_with_a_pin_and_a_photo(town_a, categories, anna, stored_media):
+    client = logged_in_client(town_a, anna)
+    response = client.post(reverse("reports:report-create"),
+                           _form(categories["strassenbeleuchtung"], photos=[image_upload()]))
+    report = Report.objects.get()
+    stored_media.append(report.photos.get().image.path)
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    page = client.get(report.get_absolute_url())
+    assert "Laterne an der Bushaltestelle" in page.content.decode()
+
+
+def test_a_nearby_open_report_is_suggested_before_sending_and_supported(town_a, categories, anna, ben):
+    first = make_report(category=categories["strassenbeleuchtung"], user=anna)
+    client = logged_in_client(town_a, ben)
+    response = client.post(reverse("reports:report-create"),
+                           _form(categories["strassenbeleuchtung"], latitude=f"{LAT + 0.0001}"))
+    assert response.status_code == 200 and first.reference in response.content.decode()
+    assert Report.objects.count() == 1
+    client.post(reverse("reports:report-follow", kwargs={"pk": first.pk}), {"follow": "1"})
+    assert Follower.objects.filter(report=first, user=ben).exists()
+    # "It's something else": sent anyway.
+    client.post(reverse("reports:report-create"),
+                _form(categories["strassenbeleuchtung"], latitude=f"{LAT + 0.0001}", confirm_new="1"))
+    assert Report.objects.count() == 2
+
+
+def test_bad_input_gets_a_german_message_and_stores_nothing(town_a, categories, anna):
+    client = logged_in_client(town_a, anna)
+    client.cookies["django_language"] = "de"
+    response = client.post(reverse("reports:report-create"), {"category": categories["muell"].pk,
+                                                              "description": "voll"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 400
+    assert "Karte" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_an_anonymous_report_counts_after_the_e_mail_confirmation(
+        town_a, categories, celery_eager, django_capture_on_commit_callbacks):
+    client = TownClient(host_of(town_a))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report-create"),
+                               _form(categories["muell"], contact_email="gast@example.org"))
+    assert response.status_code == 200
+    report = Report.objects.get()
+    assert not report.confirmed and client.get(report.get_absolute_url()).status_code == 404
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/bestaetigen/" in line).strip()
+    path = "/" + link.split("/", 3)[3]
+    assert client.get(path).status_code == 200  # only a button: mail scanners don't confirm
+    client.post(path)
+    report.refresh_from_db()
+    assert report.confirmed and client.get(report.get_absolute_url()).status_code == 200
+
+
+def test_anonymous_reports_are_refused_when_the_town_says_so(town_a, categories):
+    from tenants.services import tenant_module_configure
+
+    tenant_module_configure(tenant=town_a, key="reports",
+                            data={"allow_anonymous": False, "hold_anonymous": False, "photos_need_release": True})
+    response = TownClient(host_of(town_a)).post(reverse("reports:report-create"),
+                                                _form(categories["muell"], contact_email="gast@example.org"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Report.objects.exists()
+
+
+def test_photos_are_public_only_after_release(town_a, categories, anna, staff, stored_media):
+    report = make_report(category=categories["muell"], user=anna, photos=[image_upload()])
+    stored_media.append(report.photos.get().image.path)
+    visitor = TownClient(host_of(town_a))
+    src = report.photos.get().image.url
+    assert src not in visitor.get(report.get_absolute_url()).content.decode()
+    logged_in_client(town_a, staff).post(reverse("reports:manage-report", kwargs={"pk": report.pk}),
+                                         {"action": "release"})
+    assert src in visitor.get(report.get_absolute_url()).content.decode()
+
+
+def test_the_public_list_never_shows_names(town_a, categories, anna):
+    make_report(category=categories["muell"], user=anna, contact_name="Anna Arendt")
+    page = TownClient(host_of(town_a)).get(reverse("reports:report-list")).content.decode()
+    assert "Müll" in page and "Arendt" not in page
+
+
+def test_staff_answer_close_and_the_list_shows_it_done(town_a, categories, anna, staff):
+    report = make_report(category=categories["strassenbeleuchtung"], user=anna)
+    client = logged_in_client(town_a, staff)
+    assert client.get(reverse("reports:manage")).status_code == 200
+    client.post(reverse("reports:manage-report", kwargs={"pk": report.pk}),
+                {"action": "assign", "assigned_to": staff.pk})
+    client.post(reverse("reports:manage-report", kwargs={"pk": report.pk}),
+                {"action": "note", "text": "Elektriker bestellt"})
+    client.post(reverse("reports:manage-report", kwargs={"pk": report.pk}),
+                {"action": "status", "status": "done", "public_answer": "Repariert."})
+    report.refresh_from_db()
+    assert report.status == Status.DONE and report.assigned_to == staff and report.notes.count() == 1
+    public = TownClient(host_of(town_a)).get(report.get_absolute_url()).content.decode()
+    assert "Repariert." in public and "Elektriker" not in public
+
+
+def test_bulk_status_change_and_overdue_filter(town_a, categories, anna, staff):
+    reports = [make_report(category=categories["muell"], user=anna, lat=LAT + i * 0.01) for i in range(3)]
+    Report.objects.filter(pk=reports[0].pk).update(created_at=reports[0].created_at.replace(year=2020))
+    client = logged_in_client(town_a, staff)
+    overdue = client.get(reverse("reports:manage"), {"overdue": "on"})
+    assert [r.pk for r in overdue.context["reports"]] == [reports[0].pk]
+    client.post(reverse("reports:manage"), {"report": [r.pk for r in reports[1:]], "status": "in_progress"})
+    assert Report.objects.filter(status=Status.IN_PROGRESS).count() == 2
+
+
+def test_residents_do_not_reach_the_back_office(town_a, anna, categories):
+    report = make_report(category=categories["muell"], user=anna)
+    client = logged_in_client(town_a, anna)
+    assert client.get(reverse("reports:manage")).status_code == 403
+    assert client.post(reverse("reports:manage-report", kwargs={"pk": report.pk}),
+                       {"action": "status", "status": "done"}).status_code == 403
+
+
+def test_the_outside_body_answers_through_its_link(town_a, categories, anna):
+    from modules.reports.services import forward_token
+
+    category = categories["schlagloch"]
+    category.forward_body, category.forward_email = "Kreisverwaltung", "kreis@example.org"
+    category.save()
+    report = make_report(category=category, user=anna)
+    url = reverse("reports:forward-answer", kwargs={"token": forward_token(report)})
+    client = TownClient(host_of(town_a))
+    assert client.get(url).status_code == 200
+    client.post(url, {"status": "in_progress", "public_answer": "Wird nächste Woche erledigt."})
+    report.refresh_from_db()
+    assert report.status == Status.IN_PROGRESS
+    assert client.get(url[:-3] + "xx/").status_code == 404
+
+
+def test_the_list_and_queue_cost_the_same_queries_for_5_and_30_reports(
+        town_a, categories, staff):
+    from tests.modules.reports.factories import bulk_reports
+
+    visitor, office = TownClient(host_of(town_a)), logged_in_client(town_a, staff)
+    visitor.get(reverse("reports:report-list"))  # warm the town's caches (profile, modules, nav)
+    office.get(reverse("reports:manage"))
+    counts = []
+    for total in (5, 30):
+        Report.objects.all().delete()
+        bulk_reports(category=categories["muell"], count=total)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as listed:
+            visitor.get(reverse("reports:report-list"))
+        with CaptureQueriesContext(connection) as queued:
+            office.get(reverse("reports:manage"))
+        counts.append((len(listed), len(queued)))
+    assert counts[0] == counts[1]
+
+
+def test_reporting_is_limited_per_ip(town_a, categories, anna, settings):
+    client = logged_in_client(town_a, anna)
+    statuses = [client.post(reverse("reports:report-create"), {"category": categories["muell"].pk}).status_code
+                for _ in range(21)]
+    assert statuses[:20] == [400] * 20 and statuses[20] == 429
