@@ -111,8 +111,11 @@ def poll_detail(request: HttpRequest, key: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not state["can_vote"]:
+            # The page again, saying why: nothing was stored.
             messages.error(request, state["refusal"] or _("You have already voted in this poll."))
-            return redirect(poll.get_absolute_url())
+            return render(request, "polls/poll_detail.html", {
+                "poll": poll, "form": form, **state,
+                "results_visible": selectors.results_visible(poll, request.user)}, status=403)
         if not request.user.is_authenticated and not hit("polls.vote", client_ip(request), limit=LINK_VOTES_PER_IP):
             return too_many_requests(request)
         if form.is_valid():

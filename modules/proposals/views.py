@@ -102,12 +102,15 @@ def _msg_created(proposal: Proposal) -> str:
 @require_POST
 def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _visible(request, pk)
+    if request.POST.get("support") != "yes":  # the button's value: an empty POST supports nothing
+        messages.error(request, _("Please use the button to support the proposal."))
+        return _detail(request, proposal, status=400)
     try:
         services.support_add(proposal=proposal, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Thank you for your support."))
+        return _detail(request, _visible(request, pk), status=400)
+    messages.success(request, _("Thank you for your support."))
     return redirect(proposal.get_absolute_url())
 
 

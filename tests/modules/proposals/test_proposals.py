@@ -155,3 +155,18 @@ def test_the_town_answers_through_the_back_office_and_everyone_reads_it(town_a, 
     assert refused.status_code == 400 and done.status_code == 302
     assert "Der Gehweg ist dort zu schmal." in client_a.get(proposal.get_absolute_url()).content.decode()
     assert logged_in_client(town_a, erna).get(f"/proposals/manage/{proposal.pk}/").status_code == 403
+
+
+def test_supporting_through_the_page_needs_the_button(town_a, erna, threshold):
+    threshold(base=5)
+    proposal = make_proposal(author=erna)
+    [ben] = supporters(1)
+    client = logged_in_client(town_a, ben)
+
+    empty = client.post(f"/proposals/{proposal.pk}/support/")
+    pressed = client.post(f"/proposals/{proposal.pk}/support/", {"support": "yes"})
+    again = client.post(f"/proposals/{proposal.pk}/support/", {"support": "yes"})
+
+    assert (empty.status_code, pressed.status_code, again.status_code) == (400, 302, 400)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
