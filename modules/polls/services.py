@@ -181,16 +181,19 @@ def poll_update(
     cleaned = _clean_questions(questions) if questions is not None else None
     errors = _validate_poll(title=title, audience=audience, ortsgemeinde_id=ortsgemeinde_id, opens_at=opens_at,
                             closes_at=closes_at, results_visibility=results_visibility, questions=cleaned)
+    # The form shows times to the minute: an unchanged opening differs from the stored one only in seconds.
+    opening_moved = opens_at is not None and abs((opens_at - poll.opens_at).total_seconds()) >= 60
     if has_votes and (audience != poll.audience or ortsgemeinde_id != poll.ortsgemeinde_id
-                      or opens_at != poll.opens_at or allow_change != poll.allow_change
-                      or cleaned is not None):
+                      or opening_moved or allow_change != poll.allow_change or cleaned is not None):
         errors.setdefault(NON_FIELD, []).append(
             _("People have already voted: only the title, the description, the closing time and when the "
               "results are shown can still be changed."))
     if errors:
         raise ValidationError(errors)
     poll.title, poll.description, poll.audience, poll.ortsgemeinde_id = title, description, audience, ortsgemeinde_id
-    poll.opens_at, poll.closes_at, poll.results_visibility = opens_at, closes_at, results_visibility
+    if not has_votes:
+        poll.opens_at = opens_at
+    poll.closes_at, poll.results_visibility = closes_at, results_visibility
     poll.allow_change = allow_change
     poll.save()
     if cleaned is not None:

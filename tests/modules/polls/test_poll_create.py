@@ -81,3 +81,21 @@ def test_the_form_says_in_german_when_closing_comes_before_opening(in_town_a, ad
     assert response.status_code == 400
     assert "nach dem Beginn" in response.content.decode()
     assert not Poll.objects.exists()
+
+
+def test_after_the_first_vote_only_title_text_closing_and_results_change(in_town_a, admin_client_a, erna):
+    from modules.polls.services import vote_cast
+
+    poll = make_poll(title="Alt")
+    question = poll.questions.get()
+    vote_cast(poll=poll, acting_user=erna, answers={question.pk: question.options.first().pk})
+    form = {"title": "Neu", "audience": "town", "results_visibility": "live",
+            "opens_at": timezone.localtime(poll.opens_at).strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": "2036-01-01T10:00"}
+
+    saved = admin_client_a.post(f"/polls/manage/polls/{poll.pk}/", form)
+    moved = admin_client_a.post(f"/polls/manage/polls/{poll.pk}/", {**form, "opens_at": "2020-01-01T10:00"})
+
+    poll.refresh_from_db()
+    assert (saved.status_code, moved.status_code) == (302, 400)
+    assert poll.title == "Neu" and poll.results_visibility == "live" and poll.questions.count() == 1
