@@ -41,7 +41,15 @@ def current_tenant() -> Town | None:
     tenant = getattr(connection, "tenant", None)
     if tenant is None or tenant.schema_name == "public":
         return None
-    # Every tenant but the public FakeTenant is a Municipality row (settings.TENANT_MODEL).
+    if getattr(tenant, "pk", None) is None:
+        # schema_context() (a task helper, a management command) leaves a FakeTenant: read the row.
+        from django.core.exceptions import ObjectDoesNotExist
+
+        try:
+            return current_town()
+        except ObjectDoesNotExist:
+            return None
+    # Every other tenant is a Municipality row (settings.TENANT_MODEL).
     return cast("Town", tenant)
 
 
