@@ -149,7 +149,9 @@ def occurrences(entry: CalendarEntry, start: datetime.datetime, end: datetime.da
     """
     if not entry.rrule:
         return [entry.start] if start <= _as_datetime(entry.start) < end else []
-    rule = rrulestr(entry.rrule, dtstart=_as_datetime(entry.start))
+    # Expanded in the town's zone, as the feeds write it: a weekly 19:00 stays 19:00 after the clocks change
+    # (a start in UTC would drift by an hour at each change).
+    rule = rrulestr(entry.rrule, dtstart=_as_datetime(entry.start).astimezone(TOWN_TZ))
     cancelled = {_as_datetime(moment) for moment in entry.exdates}
     found = [moment for moment in rule.between(start, end, inc=True) if moment < end and moment not in cancelled]
     if entry.all_day:
