@@ -92,6 +92,20 @@ class CalendarSource(Capability):
 
 
 @dataclass(frozen=True)
+class CalendarPlaces(Capability):
+    """Where the calendar page reads the town's Ortsgemeinden (the kernel doesn't know them itself).
+
+    The town app provides it: ``places()`` returns objects with ``pk``, ``slug`` and ``name`` in the
+    order to offer them; ``home(user)`` the id of the visitor's own Ortsgemeinde or None.
+    """
+
+    places: Ref  # () -> Sequence[place]
+    home: Ref  # (user) -> int | None
+
+    kind_label = "calendar places"
+
+
+@dataclass(frozen=True)
 class SourcedEntry:
     source: CalendarSource
     entry: CalendarEntry
