@@ -361,23 +361,34 @@ def _site_url(path: str) -> str:
     return town_url(path)
 
 
-def _mail_after_commit(*, to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+def _mail_after_commit(*, to: str, subject: str, template: str, context: Any) -> None:
+    """Send once the transaction commits; `context` may be a callable, so links are built only then
+    (from the town's domain row, never a request's Host header)."""
     from core.mail import send_town_mail
 
-    transaction.on_commit(lambda: send_town_mail(to=to, subject=subject, template=template, context=context))
+    def send() -> None:
+        send_town_mail(to=to, subject=subject, template=template,
+                       context=context() if callable(context) else context)
+
+    transaction.on_commit(send)
 
 
 def _registration_mail(registration: Registration, event: Event, *, template: str, subject: str,
                        token: str = "") -> None:
     from django.urls import reverse
 
-    context = {
+    snapshot = {
         "registration": {"name": registration.name, "places": registration.places,
                          "waiting": registration.status == RegistrationStatus.WAITING},
         "event": {"title": event.title, "when": _when_text(event), "place": event.place},
-        "event_url": _site_url(event.get_absolute_url()),
-        "cancel_url": _site_url(reverse("events:registration-cancel", kwargs={"token": token})) if token else "",
     }
+    event_path = event.get_absolute_url()
+    cancel_path = reverse("events:registration-cancel", kwargs={"token": token}) if token else ""
+
+    def context() -> dict[str, Any]:
+        return {**snapshot, "event_url": _site_url(event_path),
+                "cancel_url": _site_url(cancel_path) if cancel_path else ""}
+
     _mail_after_commit(to=registration.email, subject=subject % {"title": event.title}, template=template,
                        context=context)
 
@@ -491,8 +502,13 @@ def registrations_message(*, event: Event, acting_user: Any, subject: str, text:
         raise ValidationError(_("Please write a subject and a message."))
     emails = sorted(set(Registration.objects.filter(event=event).exclude(
         status=RegistrationStatus.CANCELLED).values_list("email", flat=True)))
-    context = {"event": {"title": event.title, "when": _when_text(event), "place": event.place},
-               "event_url": _site_url(event.get_absolute_url()), "text": text.strip()}
+    snapshot = {"event": {"title": event.title, "when": _when_text(event), "place": event.place},
+                "text": text.strip()}
+    event_path = event.get_absolute_url()
+
+    def context() -> dict[str, Any]:
+        return {**snapshot, "event_url": _site_url(event_path)}
+
     for email in emails:
         _mail_after_commit(to=email, subject=subject.strip(), template="events/mail/organiser_message",
                            context=context)
