@@ -33,6 +33,14 @@ def _sample_event() -> dict[str, Any]:
     return {"slug": event.slug, "token": token, "action": "publish"}
 
 
+def _sample_organisation_feed() -> dict[str, Any]:
+    # The per-organisation iCal feed takes an organisation slug; one that exists only in this town.
+    from town.models import Organisation
+
+    return {"organisation": Organisation.objects.create(name="Isolationsverein Kalender",
+                                                        slug="isolationsverein-kalender").slug}
+
+
 def _sample_category() -> dict[str, Any]:
     from modules.events.models import Category
 
@@ -93,6 +101,7 @@ class EventsConfig(FeatureModule):
             SampleObject(create=_sample_event),
             SampleObject(create=_sample_category, url_names=("events:category-rename", "events:category-delete")),
             SampleObject(create=_sample_venue, url_names=("events:venue-delete",)),
+            SampleObject(create=_sample_organisation_feed, url_names=("events:feed-organisation-ical",)),
         ),
     )
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.event_list, name="event-list"),
     path("feed/rss/", require_safe(EventsRssFeed()), name="feed-rss"),
     path("feed/atom/", require_safe(EventsAtomFeed()), name="feed-atom"),
+    path("feed/verein/<slug:organisation>/ical/", views.organisation_ical, name="feed-organisation-ical"),
     path("suggest/", views.event_suggest, name="event-suggest"),
     path("anmeldung/<str:token>/abmelden/", views.registration_cancel, name="registration-cancel"),
     path("manage/", views.event_manage, name="event-manage"),

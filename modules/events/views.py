@@ -217,6 +217,23 @@ def event_ical(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def organisation_ical(request: HttpRequest, organisation: str) -> HttpResponse:
+    """One organisation's events as a calendar to subscribe to (the TuS's trainings and festivals)."""
+    from core.calendar import feed_window
+    from town.models import Organisation
+
+    found = Organisation.objects.filter(slug=organisation).first()
+    source = next((s for s in calendar_sources() if s.key == "veranstaltungen"), None)
+    if found is None or source is None:
+        raise Http404
+    start, end = feed_window()
+    items = [SourcedEntry(source, selectors.calendar_entry(event), event.starts_at)
+             for event in selectors.events_overlapping(start, end, organisation_id=found.pk)]
+    name = f"{current_town_name()} – {found.name}"
+    return ical_response(ical_document(items, name=name), filename=f"veranstaltungen-{found.slug}.ics")
+
+
 @role_required("authenticated")
 @require_POST
 def event_register(request: HttpRequest, slug: str) -> HttpResponse:

@@ -119,3 +119,12 @@ def test_the_list_costs_the_same_queries_for_3_and_30_events(in_town_a, client_a
         EventFactory(title=f"Training {n}", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
                      rrule="FREQ=WEEKLY")
     assert count() == small
+
+
+def test_an_organisations_calendar_feed_holds_its_events_only(in_town_a, client_a, tus):
+    EventFactory(title="TuS-Sportfest", organisation=tus)
+    EventFactory(title="Rathausfest")
+    response = client_a.get(f"/events/feed/verein/{tus.slug}/ical/")
+    summaries = [str(c.get("summary")) for c in icalendar.Calendar.from_ical(response.content).walk("VEVENT")]
+    assert summaries == ["TuS-Sportfest"]
+    assert client_a.get("/events/feed/verein/gibt-es-nicht/ical/").status_code == 404
