@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext as _
 
 from modules.events import services
 from modules.events.models import Event, EventStatus
@@ -49,7 +50,7 @@ def test_an_editor_cannot_publish_for_another_organisation(in_town_a, tus_editor
 def test_end_before_start_and_an_image_that_isnt_one_give_clear_messages(in_town_a, tus, tus_editor):
     client = logged_in_client(in_town_a, tus_editor)
     response = client.post("/events/manage/new/", _form(organisation=tus.pk, end_time="10:00"))
-    assert "The event cannot end before it starts." in response.content.decode()
+    assert _("The event cannot end before it starts.") in response.content.decode()
     fake = SimpleUploadedFile("bild.jpg", b"kein bild", content_type="image/jpeg")
     response = client.post("/events/manage/new/", {**_form(organisation=tus.pk), "image": fake, "image_alt": "x"})
     assert response.status_code == 400
@@ -72,9 +73,10 @@ def test_the_organiser_sees_the_list_exports_csv_and_prints_the_check_in_list(in
                                  places=2, answers={"Vegetarisch?": "ja"})
     client = logged_in_client(in_town_a, tus_editor)
     page = client.get(f"/events/manage/{event.slug}/registrations/").content.decode()
-    assert "anna@example.org" in page and "2 of 10 places taken." in page
+    assert "anna@example.org" in page
+    assert _("%(taken)s of %(capacity)s places taken.") % {"taken": 2, "capacity": 10} in page
     csv_text = client.get(f"/events/manage/{event.slug}/registrations.csv").content.decode("utf-8-sig")
-    assert "'=Anna;anna@example.org;2;Confirmed" in csv_text and "ja" in csv_text  # no formula injection
+    assert f"'=Anna;anna@example.org;2;{_('Confirmed')}" in csv_text and "ja" in csv_text  # no formula injection
     assert "=Anna" in client.get(f"/events/manage/{event.slug}/checkin/").content.decode()
     resident_client = logged_in_client(in_town_a, UserFactory(email="neugierig@example.org"))
     assert resident_client.get(f"/events/manage/{event.slug}/registrations/").status_code == 403

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import ngettext
 
 from core.calendar import TOWN_TZ
 from modules.events import selectors, services
@@ -86,7 +87,9 @@ def test_a_resident_registers_three_places_and_cancels_with_the_mail_link(in_tow
     registration = Registration.objects.get(event=event, user=resident)
     assert (registration.places, registration.status) == (3, RegistrationStatus.CONFIRMED)
     page = client.get(event.get_absolute_url()).content.decode()
-    assert "You are registered for 3 places." in page and "47 places left." in page
+    assert ngettext("You are registered for %(counter)s place.", "You are registered for %(counter)s places.", 3) % {
+        "counter": 3} in page
+    assert ngettext("%(counter)s place left.", "%(counter)s places left.", 47) % {"counter": 47} in page
     link = re.search(r"/events/anmeldung/[^/\s]+/abmelden/", mail.outbox[-1].body).group(0)
     assert client.get(link).status_code == 200  # a mail scanner following the link changes nothing
     assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.CONFIRMED

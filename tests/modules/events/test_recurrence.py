@@ -8,6 +8,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core.calendar import TOWN_TZ, SourcedEntry, calendar_sources, ical_document
 from modules.events import recurrence, selectors, services
@@ -100,5 +101,5 @@ def test_an_event_ending_before_it_starts_is_refused(in_town_a):
     start = at(datetime.date(2026, 10, 6), 19)
     with pytest.raises(ValidationError) as error:
         EventFactory(starts_at=start, ends_at=start - datetime.timedelta(hours=1))
-    assert error.value.message_dict["ends_at"] == ["The event cannot end before it starts."]
+    assert error.value.message_dict["ends_at"] == [_("The event cannot end before it starts.")]
     assert not Event.objects.exists()
