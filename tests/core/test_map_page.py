@@ -84,5 +84,10 @@ def test_every_map_layer_key_is_unique():
 
 def test_the_main_navigation_links_the_map_while_a_module_provides_a_layer(town_a, client_a):
     assert 'href="/karte/"' in client_a.get("/").content.decode()
-    tenant_module_disable(tenant=town_a, key="directory")
+    from core.capabilities import declared_by_module
+    from core.maps import MapLayer
+
+    # Every module with a map layer (Branchenbuch, events ...) switched off: no map left to link.
+    for key in sorted({module.spec.key for module, _layer in declared_by_module(MapLayer)}):
+        tenant_module_disable(tenant=town_a, key=key)
     assert 'href="/karte/"' not in client_a.get("/").content.decode()
