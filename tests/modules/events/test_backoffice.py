@@ -106,3 +106,17 @@ def test_cancelling_one_date_of_a_series_from_the_back_office(in_town_a, admin_c
                         {"day": (day + datetime.timedelta(days=1)).isoformat()})
     event.refresh_from_db()
     assert event.cancelled_dates == [day]  # not a date of the series: refused
+
+
+def test_the_tus_editor_edits_the_festival_and_the_form_shows_what_is_stored(in_town_a, tus, tus_editor):
+    event = EventFactory(title="Sommerfest", organisation=tus, acting_user=tus_editor, registration_enabled=True,
+                         capacity=50)
+    client = logged_in_client(in_town_a, tus_editor)
+    page = client.get(f"/events/manage/{event.slug}/edit/").content.decode()
+    assert 'value="Sommerfest"' in page and 'value="50"' in page
+    day = event.starts_at.astimezone(services.TOWN_TZ).date().isoformat()
+    response = client.post(f"/events/manage/{event.slug}/edit/", _form(
+        title="Großes Sommerfest", organisation=tus.pk, start_date=day, registration_enabled="on", capacity=60))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.title, event.capacity, event.slug) == ("Großes Sommerfest", 60, "sommerfest")
