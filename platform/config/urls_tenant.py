@@ -6,7 +6,7 @@ from importlib import import_module
 from django.urls import include, path
 
 from accounts.views import signup as resident_signup
-from core import map_views
+from core import calendar_views, map_views
 from core import views as core_views
 from core.access import module_urls
 from core.capabilities import module_capabilities
@@ -20,6 +20,7 @@ urlpatterns = [
     path("datenschutz/", core_views.privacy, name="privacy"),
     path("media/<path:path>", core_views.media, name="media"),
     path("karte/", map_views.map_page, name="map"),
+    path("kalender/", calendar_views.calendar_page, name="calendar"),
     # core.maps.map_context builds this path for Leaflet: keep the two in step.
     path("karte/kacheln/<int:z>/<int:x>/<int:y>.png", map_views.map_tile, name="map-tile"),
     # allauth's signup page with the village preselected from a printed invitation's code; same name,

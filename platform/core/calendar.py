@@ -92,6 +92,20 @@ class CalendarSource(Capability):
 
 
 @dataclass(frozen=True)
+class CalendarPlaces(Capability):
+    """Where the calendar page reads the town's Ortsgemeinden (the kernel doesn't know them itself).
+
+    The town app provides it: ``places()`` returns objects with ``pk``, ``slug`` and ``name`` in the
+    order to offer them; ``home(user)`` the id of the visitor's own Ortsgemeinde or None.
+    """
+
+    places: Ref  # () -> Sequence[place]
+    home: Ref  # (user) -> int | None
+
+    kind_label = "calendar places"
+
+
+@dataclass(frozen=True)
 class SourcedEntry:
     source: CalendarSource
     entry: CalendarEntry
@@ -149,7 +163,9 @@ def occurrences(entry: CalendarEntry, start: datetime.datetime, end: datetime.da
     """
     if not entry.rrule:
         return [entry.start] if start <= _as_datetime(entry.start) < end else []
-    rule = rrulestr(entry.rrule, dtstart=_as_datetime(entry.start))
+    # Expanded in the town's zone, as the feeds write it: a weekly 19:00 stays 19:00 after the clocks change
+    # (a start in UTC would drift by an hour at each change).
+    rule = rrulestr(entry.rrule, dtstart=_as_datetime(entry.start).astimezone(TOWN_TZ))
     cancelled = {_as_datetime(moment) for moment in entry.exdates}
     found = [moment for moment in rule.between(start, end, inc=True) if moment < end and moment not in cancelled]
     if entry.all_day:

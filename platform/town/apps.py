@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.branding import TownProfileSource
-from core.calendar import CalendarSource
+from core.calendar import CalendarPlaces, CalendarSource
 from core.modules import BackofficeLink, HomePrompt
 from core.personal_data import PersonalData
 
@@ -14,6 +14,8 @@ class TownConfig(AppConfig):
     # What the town app offers the kernel: the town's profile and its back-office sections.
     provides = (
         TownProfileSource(get="town.selectors.town_profile_get"),
+        # The town calendar page (/kalender/) offers these villages as a filter.
+        CalendarPlaces(places="town.selectors.ortsgemeinde_list", home="town.selectors.user_ortsgemeinde_id"),
         HomePrompt(render="town.views.ortsgemeinde_prompt", order=10),
         BackofficeLink(_("Town profile"), "town:backoffice-branding",
                        _("Name, logo, header image and colours."), order=10),
