@@ -85,7 +85,7 @@ class RidesConfig(FeatureModule):
         nav=(
             NavItem(_("Rides"), "rides:ride-list", order=50),
             NavItem(_("Stops and benches"), "rides:stop-manage", permission="town_admin", order=50, backoffice=True),
-            NavItem(_("Bench request by phone"), "rides:bench-phone", permission="editor", order=51,
+            NavItem(_("Bench request by phone"), "rides:bench-phone", permission="moderator", order=51,
                     backoffice=True),
         ),
         requires=("moderation",),

@@ -406,7 +406,7 @@ def stop_manage(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-@role_required("editor")
+@role_required("moderator")
 @require_http_methods(["GET", "POST"])
 def bench_phone(request: HttpRequest) -> HttpResponse:
     """A Digitallotse enters the request of someone who phoned in and is sitting on a bench."""
