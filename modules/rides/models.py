@@ -55,14 +55,14 @@ class Stop(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def point(self) -> Point:
-        return Point(self.latitude, self.longitude)
-
     def get_absolute_url(self) -> str:
         if self.is_bench:
             return reverse("rides:bench", kwargs={"stop_id": self.pk})
-        return reverse("rides:ride-list") + f"?to={self.pk}"
+        return reverse("rides:ride-list") + f"?to_stop={self.pk}"
+
+    @property
+    def point(self) -> Point:
+        return Point(self.latitude, self.longitude)
 
 
 class RideKind(models.TextChoices):

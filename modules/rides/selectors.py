@@ -303,5 +303,6 @@ def map_bench_requests(request: Any) -> list[Any]:
 
     return [MapPoint(lat=r.bench.latitude, lon=r.bench.longitude,
                      title=_("%(name)s is waiting at %(bench)s") % {"name": r.name, "bench": r.bench.name},
-                     url=r.bench.get_absolute_url(), text=_("Direction %(direction)s") % {"direction": r.direction.name})
+                     url=r.bench.get_absolute_url(),
+                     text=_("Direction %(direction)s") % {"direction": r.direction.name})
             for r in bench_requests_waiting()]

@@ -42,10 +42,12 @@ HOME_WIDGET_SIZE = 3
 def ride_list(request: HttpRequest) -> HttpResponse:
     """Search (from, to, day, time) → matching offers; without a search: the upcoming offers."""
     now = timezone.localtime()
-    form = SearchForm(request.GET or None, initial={"date": now.date(), "time": now.time().replace(second=0,
-                                                                                                 microsecond=0)})
+    searching = "from_stop" in request.GET
+    form = SearchForm(request.GET if searching else None, initial={
+        "date": now.date(), "time": now.time().replace(second=0, microsecond=0),
+        "to_stop": request.GET.get("to_stop")})
     matches = None
-    if request.GET and form.is_valid():
+    if searching and form.is_valid():
         data = form.cleaned_data
         wanted = Ride(kind=RideKind.REQUEST, person_id=getattr(request.user, "pk", None), from_stop=data["from_stop"],
                       from_lat=data["from_stop"].latitude, from_lon=data["from_stop"].longitude,
