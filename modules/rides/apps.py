@@ -60,6 +60,14 @@ def _sample_bench() -> dict[str, Any]:
     return {"stop_id": bench.pk}
 
 
+def _sample_bench_request() -> dict[str, Any]:
+    from modules.rides.services import bench_request_create
+
+    bench, station = _sample_stops()
+    request = bench_request_create(bench=bench, direction=station, name="Erna")
+    return {"token": request.token, "request_id": request.pk}
+
+
 def _sample_search() -> dict[str, Any]:
     from modules.rides.services import saved_search_create
 
@@ -115,6 +123,8 @@ class RidesConfig(FeatureModule):
                 "rides:booking-detail", "rides:booking-confirm", "rides:booking-decline", "rides:booking-cancel",
                 "rides:booking-message", "rides:booking-thank", "rides:booking-ical")),
             SampleObject(create=_sample_bench, url_names=("rides:bench", "rides:bench-sign", "rides:bench-watch")),
+            SampleObject(create=_sample_bench_request, url_names=(
+                "rides:bench-request", "rides:bench-request-cancel", "rides:bench-come")),
             SampleObject(create=_sample_search, url_names=("rides:search-delete",)),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
                          erase="modules.rides.personal_data.erase"),

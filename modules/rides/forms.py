@@ -34,7 +34,7 @@ class RideForm(forms.Form):
                                 empty_label=_("A point on the map (below)"))
     from_lat = forms.FloatField(label=_("Start: latitude"), required=False, min_value=-90, max_value=90)
     from_lon = forms.FloatField(label=_("Start: longitude"), required=False, min_value=-180, max_value=180)
-    to_stop = StopChoiceField(label=_("To"), queryset=Stop.objects.none(), required=False,
+    to_stop = StopChoiceField(label=_("Where to"), queryset=Stop.objects.none(), required=False,
                               empty_label=_("A point on the map (below)"))
     to_lat = forms.FloatField(label=_("Destination: latitude"), required=False, min_value=-90, max_value=90)
     to_lon = forms.FloatField(label=_("Destination: longitude"), required=False, min_value=-180, max_value=180)
@@ -102,7 +102,7 @@ class RideForm(forms.Form):
 
 class SearchForm(forms.Form):
     from_stop = StopChoiceField(label=_("From"), queryset=Stop.objects.none())
-    to_stop = StopChoiceField(label=_("To"), queryset=Stop.objects.none())
+    to_stop = StopChoiceField(label=_("Where to"), queryset=Stop.objects.none())
     date = forms.DateField(label=_("Date"), widget=_DATE)
     time = forms.TimeField(label=_("Around"), widget=_TIME)
 
@@ -138,7 +138,7 @@ class ThanksForm(forms.Form):
 class SavedSearchForm(forms.Form):
     from_stop = StopChoiceField(label=_("From (optional)"), queryset=Stop.objects.none(), required=False,
                                 empty_label=_("anywhere"))
-    to_stop = StopChoiceField(label=_("To"), queryset=Stop.objects.none())
+    to_stop = StopChoiceField(label=_("Where to"), queryset=Stop.objects.none())
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=[("", _("any day"))] + WEEKDAYS, coerce=int,
                                      required=False, empty_value=None)
 
