@@ -158,7 +158,7 @@ def _announce_matches(ride: Ride) -> None:
                   url=url, dedupe_key=f"rides.match:{ride.pk}:{found.request.pk}", topic="rides.matches")
         searchers = {s.person_id for s in selectors.saved_searches_matching(ride)}
         searchers -= {found.request.person_id for found in matches}
-        _tell(user_ids=searchers, event="rides.saved_search",
+        _tell(user_ids=sorted(searchers), event="rides.saved_search",
               title=_("New ride: %(route)s") % {"route": str(ride)},
               body=_("A new ride fits one of your saved searches."),
               url=url, dedupe_key=f"rides.saved:{ride.pk}", topic="rides.matches")

@@ -33,6 +33,8 @@ from modules.rides.forms import (
 from modules.rides.models import Booking, BookingStatus, Ride, RideKind, RideStatus, SavedSearch
 
 HOME_WIDGET_SIZE = 3
+# How many of a regular ride's next days can be booked (two working weeks).
+BOOKABLE_DAYS = 10
 
 
 # --- rides -------------------------------------------------------------------------------------
@@ -78,7 +80,7 @@ def ride_detail(request: HttpRequest, ride_id: int) -> HttpResponse:
     context: dict[str, Any] = {"ride": ride, "is_owner": is_owner, "is_open": ride.status == RideStatus.OPEN,
                                "report_link": report_url(kind="rides.ride", object_id=ride.pk)}
     if ride.is_offer:
-        days = ride.next_dates()
+        days = ride.next_dates(BOOKABLE_DAYS)
         taken = selectors.seats_taken(ride=ride, days=days)
         free_days = [d for d in days if taken.get(d, 0) < ride.seats]
         context["free"] = [(d, ride.seats - taken.get(d, 0)) for d in days]
@@ -131,7 +133,7 @@ def ride_cancel(request: HttpRequest, ride_id: int) -> HttpResponse:
 @require_POST
 def ride_book(request: HttpRequest, ride_id: int) -> HttpResponse:
     ride = _ride_or_404(request, ride_id)
-    form = BookingForm(request.POST, days=ride.next_dates())
+    form = BookingForm(request.POST, days=ride.next_dates(BOOKABLE_DAYS))
     if form.is_valid():
         try:
             booking = services.booking_create(ride=ride, day=form.cleaned_data["day"], seats=form.cleaned_data["seats"],

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from modules.notifications.models import Notification
 from modules.rides import services
@@ -77,7 +78,7 @@ def test_the_request_expires_after_20_minutes(stops, watchers, clock):
     clock.now += datetime.timedelta(minutes=1)
     request.refresh_from_db()
     assert not request.is_waiting
-    with pytest.raises(ValidationError, match="expired"):
+    with pytest.raises(ValidationError, match=gettext("This request has expired.")):
         services.bench_request_accept(bench_request=request, acting_user=watchers[0])
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from modules.rides import selectors, services
 from modules.rides.models import Booking, BookingStatus
@@ -56,7 +57,7 @@ def test_instant_booking_is_confirmed_at_once(stops, driver, passenger):
 def test_the_last_seat_cannot_be_booked_twice_and_a_wrong_day_is_refused(commute, passenger):
     day = commute.next_dates(1)[0]
     BookingFactory(ride=commute, passenger=passenger, day=day)
-    with pytest.raises(ValidationError, match="not enough free seats"):
+    with pytest.raises(ValidationError, match=gettext("There are not enough free seats on this ride any more.")):
         BookingFactory(ride=commute, passenger=UserFactory(), day=day)
     saturday = next_weekday(5)
     with pytest.raises(ValidationError):

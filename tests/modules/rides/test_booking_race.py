@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from accounts.models import User
@@ -76,6 +77,7 @@ def test_two_people_booking_the_last_seat_at_once_get_one_booking(committed_town
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sorted(outcome.values()) == sorted(["booked", "There are not enough free seats on this ride any more."])
+    full = gettext("There are not enough free seats on this ride any more.")
+    assert sorted(outcome.values()) == sorted(["booked", full])
     with schema_context(town.schema_name):
         assert Booking.objects.filter(ride_id=ride.pk, day=day).count() == 1
