@@ -41,17 +41,21 @@ def _sample_ride() -> dict[str, Any]:
     bench, station = _sample_stops()
     ride = ride_create(acting_user=_sample_person("fahrer-isolation@example.org", "Frieda Fahrer"),
                        kind="offer", from_stop=bench, to_stop=station, weekdays=[0, 1, 2, 3, 4],
-                       time=datetime.time(7, 15), seats=3, detour_km=5)
+                       time=datetime.time(7, 15), seats=3, detour_km=5, instant_booking=True)
     return {"ride_id": ride.pk}
 
 
 def _sample_booking() -> dict[str, Any]:
+    from accounts.models import Role, User
     from modules.rides.models import Ride
     from modules.rides.services import booking_create
 
     ride = Ride.objects.get(pk=_sample_ride()["ride_id"])
+    # The town's admin is the passenger: a booking is private to its two people, and the isolation
+    # suite opens it as the admin on its own town (and must get 404 as the other town's admin).
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
     booking = booking_create(ride=ride, day=ride.next_dates(1)[0],
-                             acting_user=_sample_person("mitfahrer-isolation@example.org", "Max Mitfahrer"))
+                             acting_user=admin or _sample_person("mitfahrer-isolation@example.org", "Max Mitfahrer"))
     return {"booking_id": booking.pk}
 
 

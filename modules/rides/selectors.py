@@ -34,6 +34,9 @@ from modules.rides.models import (
 
 # Rounding of the geometry: a stop exactly on the route must not miss by a floating-point hair.
 EPSILON_KM = 0.05
+# The longest drive from an offer's start to a pickup the time prefilter allows for (96 road km: any
+# route within a Verbandsgemeinde and its neighbours).
+MAX_DRIVE_MINUTES = 120
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,20 @@ def offers_matching(request: Ride) -> list[Match]:
     if request.date is not None:
         offers = offers.filter(Q(date=request.date) | Q(date__isnull=True,
                                                          weekdays__contains=str(request.date.weekday())))
+    offers = offers.filter(_leaves_in_time(request))
     found = [m for m in (match(offer, request) for offer in offers) if m is not None]
     return sorted(found, key=lambda m: (m.detour_km, m.offer.pk))
+
+
+def _leaves_in_time(request: Ride) -> Q:
+    """Offers that can reach the pickup within the request's window: they leave (or return) at most
+    MAX_DRIVE_MINUTES before its earliest and not after its latest minute. Windows across midnight: no filter."""
+    earliest = _minutes(request.time) - request.flex_minutes - MAX_DRIVE_MINUTES
+    latest = _minutes(request.time) + request.flex_minutes
+    if earliest < 0 or latest >= 24 * 60:
+        return Q()
+    window = (datetime.time(earliest // 60, earliest % 60), datetime.time(latest // 60, latest % 60))
+    return Q(time__range=window) | Q(return_time__range=window)
 
 
 def _inside(prefix: str, offer: Ride) -> Q:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -75,7 +75,11 @@ def _ride_or_404(request: HttpRequest, ride_id: int) -> Ride:
 
 @require_GET
 def ride_detail(request: HttpRequest, ride_id: int) -> HttpResponse:
-    ride = _ride_or_404(request, ride_id)
+    return _ride_page(request, _ride_or_404(request, ride_id))
+
+
+def _ride_page(request: HttpRequest, ride: Ride, *, book_form: BookingForm | None = None,
+               status: int = 200) -> HttpResponse:
     is_owner = request.user.is_authenticated and request.user.pk == ride.person_id
     context: dict[str, Any] = {"ride": ride, "is_owner": is_owner, "is_open": ride.status == RideStatus.OPEN,
                                "report_link": report_url(kind="rides.ride", object_id=ride.pk)}
@@ -84,17 +88,17 @@ def ride_detail(request: HttpRequest, ride_id: int) -> HttpResponse:
         taken = selectors.seats_taken(ride=ride, days=days)
         free_days = [d for d in days if taken.get(d, 0) < ride.seats]
         context["free"] = [(d, ride.seats - taken.get(d, 0)) for d in days]
-        context["book_form"] = BookingForm(days=free_days) if free_days else None
+        context["book_form"] = book_form or (BookingForm(days=free_days) if free_days else None)
         if is_owner:
             context["bookings"] = selectors.booking_list_for_ride(ride=ride)
             context["matches"] = selectors.requests_matching(ride)
     elif is_owner:
         context["matches"] = selectors.offers_matching(ride)
-    return render(request, "rides/ride_detail.html", context)
+    return render(request, "rides/ride_detail.html", context, status=status)
 
 
 def _ride_form_page(request: HttpRequest, kind: str) -> HttpResponse:
-    form = RideForm(request.POST or None, kind=kind)
+    form = RideForm(request.POST if request.method == "POST" else None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             ride = services.ride_create(acting_user=request.user, kind=kind, **form.service_kwargs())
@@ -139,16 +143,14 @@ def ride_book(request: HttpRequest, ride_id: int) -> HttpResponse:
             booking = services.booking_create(ride=ride, day=form.cleaned_data["day"], seats=form.cleaned_data["seats"],
                                               acting_user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            apply_service_errors(form, error)
         else:
             if booking.status == BookingStatus.CONFIRMED:
                 messages.success(request, _("Your seat is booked."))
             else:
                 messages.success(request, _("Your request for a seat was sent. The driver will confirm it."))
             return redirect(booking.get_absolute_url())
-    else:
-        messages.error(request, _("Please choose a day and the number of seats."))
-    return redirect(ride.get_absolute_url())
+    return _ride_page(request, ride, book_form=form, status=400)
 
 
 @role_required("authenticated")
@@ -312,7 +314,7 @@ def _bench_or_404(stop_id: int) -> Any:
 def bench_detail(request: HttpRequest, stop_id: int) -> HttpResponse:
     """The bench's page (its QR code leads here): "Ich sitze jetzt hier", no account needed."""
     bench = _bench_or_404(stop_id)
-    form = BenchRequestForm(request.POST or None, bench=bench)
+    form = BenchRequestForm(request.POST if request.method == "POST" else None, bench=bench)
     if request.method == "POST" and form.is_valid():
         try:
             bench_request = services.bench_request_create(bench=bench, **form.cleaned_data)
@@ -344,6 +346,8 @@ def bench_sign(request: HttpRequest, stop_id: int) -> HttpResponse:
 @require_POST
 def bench_watch(request: HttpRequest, stop_id: int) -> HttpResponse:
     bench = _bench_or_404(stop_id)
+    if request.POST.get("on") not in ("0", "1"):
+        return HttpResponseBadRequest()
     on = request.POST.get("on") == "1"
     everywhere = request.POST.get("scope") == "all"
     services.bench_watch_set(acting_user=request.user, bench=None if everywhere else bench, on=on)
@@ -366,6 +370,8 @@ def bench_request_cancel(request: HttpRequest, token: str) -> HttpResponse:
     bench_request = selectors.bench_request_by_token(token)
     if bench_request is None:
         raise Http404
+    if request.POST.get("confirm") != "1":
+        return HttpResponseBadRequest()
     services.bench_request_cancel(bench_request=bench_request)
     return redirect(bench_request.get_absolute_url())
 
@@ -379,6 +385,8 @@ def bench_come(request: HttpRequest, request_id: int) -> HttpResponse:
     bench_request = BenchRequest.objects.select_related("bench").filter(pk=request_id).first()
     if bench_request is None:
         raise Http404
+    if request.POST.get("confirm") != "1":
+        return HttpResponseBadRequest()
     try:
         services.bench_request_accept(bench_request=bench_request, acting_user=request.user)
     except ValidationError as error:
@@ -394,7 +402,7 @@ def bench_come(request: HttpRequest, request_id: int) -> HttpResponse:
 @role_required("town_admin")
 @require_http_methods(["GET", "POST"])
 def stop_manage(request: HttpRequest) -> HttpResponse:
-    form = StopForm(request.POST or None)
+    form = StopForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -414,7 +422,7 @@ def stop_manage(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def bench_phone(request: HttpRequest) -> HttpResponse:
     """A Digitallotse enters the request of someone who phoned in and is sitting on a bench."""
-    form = PhoneBenchRequestForm(request.POST or None)
+    form = PhoneBenchRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -63,7 +63,7 @@ def test_a_driver_taps_i_am_coming_and_the_persons_page_shows_it(stops, watchers
     driver = logged_in_client(town_a, watchers[0])
     bench_page = driver.get(f"/rides/bank/{stops['bench'].pk}/").content.decode()
     assert "Erna" in bench_page
-    assert driver.post(f"/rides/bank/requests/{request.pk}/come/").status_code == 302
+    assert driver.post(f"/rides/bank/requests/{request.pk}/come/", {"confirm": "1"}).status_code == 302
     page = TownClient(host_of(town_a)).get(f"/rides/bank/r/{request.token}/", HTTP_ACCEPT_LANGUAGE="de")
     assert shown("%(name)s is coming to pick you up.", name="Nina") in page.content.decode()
     with pytest.raises(ValidationError):  # the second driver is told someone is already on the way
