@@ -331,15 +331,28 @@ def bench_detail(request: HttpRequest, stop_id: int) -> HttpResponse:
 
 @require_GET
 def bench_sign(request: HttpRequest, stop_id: int) -> HttpResponse:
-    """The printable sign: name, directions and a QR code of the bench's page."""
-    import segno
+    """The printable sign (PDF through core.printing): name, directions, QR code of the bench's page."""
+    from pathlib import Path
 
-    from core.branding import town_url
+    from core.branding import current_town_name, town_profile, town_url
+    from core.printing import pdf_response, qr_svg_bytes, render_pdf
 
     bench = _bench_or_404(stop_id)
     url = town_url(bench.get_absolute_url())
-    qr = segno.make(url, error="m").svg_inline(scale=8, title=_("QR code of this bench's page"))
-    return render(request, "rides/bench_sign.html", {"bench": bench, "url": url, "qr": qr})
+    profile = town_profile()
+    town = current_town_name()
+    data = {
+        "document_title": bench.name, "town": town, "colour": profile.primary_colour,
+        "headline": _("Mitfahrbank"), "bench": bench.name,
+        "directions_heading": _("From here to"), "directions": [d.name for d in bench.directions.all()],
+        "url": url.split("://", 1)[-1], "footer": "",
+        "steps": [_("Sit down and scan the code with your phone's camera (or type the address)."),
+                  _("Say where you want to go, with your first name. No account needed."),
+                  _("Drivers nearby are told at once. Your page shows when someone is coming.")],
+        "legal": _("Rides are free or share the costs of the trip only."),
+    }
+    pdf = render_pdf(Path(__file__).parent / "print" / "bench_sign.typ", data, files={"qr.svg": qr_svg_bytes(url)})
+    return pdf_response(pdf, f"mitfahrbank-{bench.pk}.pdf")
 
 
 @role_required("authenticated")
