@@ -99,12 +99,15 @@ def main() -> None:
                     t = time.perf_counter()
                     found = selectors.offers_matching(request)
                     timings.append((time.perf_counter() - t) * 1000)
-            box = Ride.objects.filter(selectors._containing(request.start), selectors._containing(request.end),
-                                      kind=RideKind.OFFER).count()
+            in_box = Ride.objects.filter(selectors._containing(request.start), selectors._containing(request.end),
+                                         kind=RideKind.OFFER)
+            box = in_box.count()
+            prefiltered = in_box.filter(selectors._leaves_in_time(request)).count()
             results["request_vs_offers"] = {
                 "median_ms": round(statistics.median(timings), 2), "max_ms": round(max(timings), 2),
                 "queries": len([q for q in queries.captured_queries if not q["sql"].startswith("SET ")]),
-                "after_prefilter": box, "matches": len(found)}
+                "in_bounding_box": box, "after_time_prefilter": prefiltered,
+                "matches": len(found)}
 
             offer = Ride.objects.filter(kind=RideKind.OFFER, date__isnull=True).first()
             assert offer is not None
