@@ -1,0 +1,93 @@
+"""Demo content for Mitfahren: the town's stops, two Mitfahrbänke, three regular offers and a request.
+
+Positions are the real village centres of the Verbandsgemeinde Betzdorf-Gebhardshain (rounded).
+Hannah Klein commutes Elkenroth → Betzdorf Bahnhof on weekdays, Peter Schneider drives
+Steinebach → Betzdorf on Tuesdays and Thursdays, Lena Schmidt Gebhardshain → Betzdorf on weekdays
+at 8:00; Gisela Hoffmann needs a ride from Fensdorf to the doctors in Betzdorf next Tuesday.
+Made through the services (validation, matching, notices as in real use); a second load creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+# (name, kind, latitude, longitude, Ortsgemeinde slug)
+STOPS = [
+    ("Betzdorf Bahnhof", "station", 50.7883, 7.8716, "betzdorf"),
+    ("Betzdorf Ärztehaus", "doctor", 50.7861, 7.8762, "betzdorf"),
+    ("Elkenroth Dorfmitte", "centre", 50.7347, 7.8783, "elkenroth"),
+    ("Gebhardshain Marktplatz", "centre", 50.7447, 7.8179, "gebhardshain"),
+    ("Kausen Dorfplatz", "centre", 50.7526, 7.8486, "kausen"),
+    ("Steinebach Supermarkt", "supermarket", 50.7419, 7.8477, "steinebach-sieg"),
+    ("Fensdorf Kapelle", "centre", 50.7322, 7.8033, "fensdorf"),
+    ("Scheuerfeld Kirche", "centre", 50.7905, 7.8433, "scheuerfeld"),
+]
+# (name, latitude, longitude, Ortsgemeinde slug, directions)
+BENCHES = [
+    ("Mitfahrbank Elkenroth, Bushaltestelle", 50.7351, 7.8790, "elkenroth",
+     ("Betzdorf Bahnhof", "Gebhardshain Marktplatz")),
+    ("Mitfahrbank Gebhardshain, Kirche", 50.7452, 7.8190, "gebhardshain",
+     ("Betzdorf Bahnhof", "Steinebach Supermarkt", "Elkenroth Dorfmitte")),
+]
+# (person, from, to, weekdays, time, return time, seats, detour km, note)
+OFFERS = [
+    ("hannah.klein", "Elkenroth Dorfmitte", "Betzdorf Bahnhof", [0, 1, 2, 3, 4], (7, 15), (17, 30), 3, 4,
+     "Ich fahre jeden Werktag zur Arbeit und nehme gern jemanden mit. Abfahrt pünktlich an der Dorfmitte."),
+    ("peter.schneider", "Steinebach Supermarkt", "Betzdorf Bahnhof", [1, 3], (9, 0), (12, 30), 2, 6,
+     "Dienstags und donnerstags in die Stadt, Platz für Einkäufe. Ein Rollator passt in den Kofferraum."),
+    ("tus", "Gebhardshain Marktplatz", "Betzdorf Bahnhof", [0, 1, 2, 3, 4], (8, 0), (16, 30), 3, 6,
+     "Morgens nach Betzdorf, nachmittags zurück. Kindersitz vorhanden."),
+]
+REQUEST = ("gisela.hoffmann", "Fensdorf Kapelle", "Betzdorf Ärztehaus", 1, (8, 30),
+           "Arzttermin um 9 Uhr. Ich bin etwas langsam zu Fuß.")
+
+
+def _next(weekday: int) -> datetime.date:
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=(weekday - today.weekday()) % 7 or 7)
+
+
+@transaction.atomic
+def load() -> int:
+    """Add the stops, benches, offers and the request where missing; returns how many were created."""
+    from accounts.models import User
+    from demo.data import email_of
+    from modules.rides.models import Ride, Stop
+    from modules.rides.services import ride_create
+    from town.models import Ortsgemeinde
+
+    places = {place.slug: place for place in Ortsgemeinde.objects.all()}
+    created = 0
+    stops = {stop.name: stop for stop in Stop.objects.all()}
+    for name, kind, lat, lon, slug in STOPS:
+        if name not in stops:
+            stops[name] = Stop.objects.create(name=name, kind=kind, latitude=lat, longitude=lon,
+                                              ortsgemeinde=places.get(slug))
+            created += 1
+    for name, lat, lon, slug, directions in BENCHES:
+        if name not in stops:
+            bench = Stop.objects.create(name=name, kind="bench", is_bench=True, latitude=lat, longitude=lon,
+                                        ortsgemeinde=places.get(slug))
+            bench.directions.set([stops[d] for d in directions])
+            stops[name] = bench
+            created += 1
+    people = {u.email: u for u in User.objects.filter(email__endswith=email_of(""), is_active=True)}
+    for local, origin, destination, days, at, back, seats, detour, note in OFFERS:
+        person = people.get(email_of(local))
+        if person is None or Ride.objects.filter(person=person, kind="offer").exists():
+            continue
+        ride_create(acting_user=person, kind="offer", from_stop=stops[origin], to_stop=stops[destination],
+                    weekdays=days, time=datetime.time(*at), return_time=datetime.time(*back) if back else None,
+                    seats=seats, detour_km=detour, note=note, luggage=True, wheelchair=local == "peter.schneider",
+                    child_seat=local == "tus")
+        created += 1
+    local, origin, destination, weekday, at, note = REQUEST
+    person = people.get(email_of(local))
+    if person is not None and not Ride.objects.filter(person=person, kind="request").exists():
+        ride_create(acting_user=person, kind="request", from_stop=stops[origin], to_stop=stops[destination],
+                    date=_next(weekday), time=datetime.time(*at), flex_minutes=45, note=note)
+        created += 1
+    return created

@@ -1,0 +1,191 @@
+"""Forms of Mitfahren. They only parse input; the rules live in services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from modules.rides.geo import KM_PER_MINUTE
+from modules.rides.models import MAX_DETOUR_KM, MAX_SEATS, Stop, StopKind
+
+WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
+            (5, _("Saturday")), (6, _("Sunday"))]
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+MAX_DETOUR_MINUTES = int(MAX_DETOUR_KM / KM_PER_MINUTE)
+
+
+class StopChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Stop) -> str:
+        if obj.ortsgemeinde and obj.ortsgemeinde.name not in obj.name:
+            return f"{obj.name} ({obj.ortsgemeinde.name})"
+        return obj.name
+
+
+def _stops() -> Any:
+    return Stop.objects.select_related("ortsgemeinde").order_by("name")
+
+
+class RideForm(forms.Form):
+    from_stop = StopChoiceField(label=_("From"), queryset=Stop.objects.none(), required=False,
+                                empty_label=_("A point on the map (below)"))
+    from_lat = forms.FloatField(label=_("Start: latitude"), required=False, min_value=-90, max_value=90)
+    from_lon = forms.FloatField(label=_("Start: longitude"), required=False, min_value=-180, max_value=180)
+    to_stop = StopChoiceField(label=_("Where to"), queryset=Stop.objects.none(), required=False,
+                              empty_label=_("A point on the map (below)"))
+    to_lat = forms.FloatField(label=_("Destination: latitude"), required=False, min_value=-90, max_value=90)
+    to_lon = forms.FloatField(label=_("Destination: longitude"), required=False, min_value=-180, max_value=180)
+    date = forms.DateField(label=_("On this date"), required=False, widget=_DATE,
+                           help_text=_("For a one-off ride. For a regular ride, tick the weekdays instead."))
+    weekdays = forms.TypedMultipleChoiceField(label=_("Every week on"), choices=WEEKDAYS, coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    time = forms.TimeField(label=_("Departure time"), widget=_TIME)
+    return_time = forms.TimeField(label=_("Return time (optional)"), required=False, widget=_TIME)
+    flex_minutes = forms.IntegerField(label=_("I can be flexible by (minutes either way)"), initial=30, min_value=0,
+                                      max_value=180)
+    seats = forms.IntegerField(label=_("Seats"), initial=1, min_value=1, max_value=MAX_SEATS,
+                               error_messages={"min_value": _("Please give between 1 and 8 seats."),
+                                               "max_value": _("Please give between 1 and 8 seats.")})
+    detour = forms.FloatField(label=_("Detour I accept"), initial=5, min_value=0, required=False)
+    detour_unit = forms.ChoiceField(label=_("Detour in"), choices=[("km", _("kilometres")), ("min", _("minutes"))],
+                                    initial="km")
+    instant_booking = forms.BooleanField(label=_("Seats can be booked without asking me first"), required=False)
+    luggage = forms.BooleanField(label=_("Room for luggage or shopping"), required=False)
+    wheelchair = forms.BooleanField(label=_("A folded wheelchair or walker fits"), required=False)
+    child_seat = forms.BooleanField(label=_("Child seat available"), required=False)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["from_stop"].queryset = _stops()
+        self.fields["to_stop"].queryset = _stops()
+        if kind == "offer":
+            del self.fields["flex_minutes"]
+            self.fields["seats"].label = _("Free seats")
+        else:
+            for name in ("detour", "detour_unit", "instant_booking", "return_time"):
+                del self.fields[name]
+            self.fields["seats"].label = _("Seats I need")
+            self.fields["luggage"].label = _("I have luggage or shopping")
+            self.fields["wheelchair"].label = _("I bring a folded wheelchair or walker")
+            self.fields["child_seat"].label = _("I need a child seat")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.kind == "offer":
+            detour = data.get("detour") or 0
+            if data.get("detour_unit") == "min":
+                if detour > MAX_DETOUR_MINUTES:
+                    self.add_error("detour", _("A detour can be at most %(max)d minutes.") % {
+                        "max": MAX_DETOUR_MINUTES})
+                detour = detour * KM_PER_MINUTE
+            elif detour > MAX_DETOUR_KM:
+                self.add_error("detour", _("A detour can be at most %(max)d km.") % {"max": MAX_DETOUR_KM})
+            data["detour_km"] = detour
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        names = ["from_stop", "from_lat", "from_lon", "to_stop", "to_lat", "to_lon", "date", "weekdays", "time",
+                 "seats", "luggage", "wheelchair", "child_seat", "note"]
+        if self.kind == "offer":
+            names += ["return_time", "detour_km", "instant_booking"]
+        else:
+            names += ["flex_minutes"]
+        return {name: data.get(name) for name in names} | {"weekdays": data.get("weekdays") or []}
+
+
+class SearchForm(forms.Form):
+    from_stop = StopChoiceField(label=_("From"), queryset=Stop.objects.none())
+    to_stop = StopChoiceField(label=_("Where to"), queryset=Stop.objects.none())
+    date = forms.DateField(label=_("Date"), widget=_DATE)
+    time = forms.TimeField(label=_("Around"), widget=_TIME)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from_stop"].queryset = _stops()
+        self.fields["to_stop"].queryset = _stops()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("from_stop") and data.get("from_stop") == data.get("to_stop"):
+            self.add_error("to_stop", _("Start and destination are the same place."))
+        return data
+
+
+class BookingForm(forms.Form):
+    day = forms.TypedChoiceField(label=_("Day"), coerce=datetime.date.fromisoformat)
+    seats = forms.IntegerField(label=_("Seats"), initial=1, min_value=1, max_value=MAX_SEATS)
+
+    def __init__(self, *args: Any, days: list[datetime.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].choices = [(d.isoformat(), d.strftime("%d.%m.%Y")) for d in days]
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("Message"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ThanksForm(forms.Form):
+    text = forms.CharField(label=_("A few words of thanks"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SavedSearchForm(forms.Form):
+    from_stop = StopChoiceField(label=_("From (optional)"), queryset=Stop.objects.none(), required=False,
+                                empty_label=_("anywhere"))
+    to_stop = StopChoiceField(label=_("Where to"), queryset=Stop.objects.none())
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=[("", _("any day"))] + WEEKDAYS, coerce=int,
+                                     required=False, empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from_stop"].queryset = _stops()
+        self.fields["to_stop"].queryset = _stops()
+
+
+class BenchRequestForm(forms.Form):
+    direction = forms.ModelChoiceField(label=_("Where do you want to go?"), queryset=Stop.objects.none(),
+                                       widget=forms.RadioSelect, empty_label=None,
+                                       error_messages={"required": _("Please choose where you want to go.")})
+    name = forms.CharField(label=_("Your first name or nickname"), max_length=40)
+    phone = forms.CharField(label=_("Your phone number (optional, so the driver can call you)"), max_length=30,
+                            required=False)
+
+    def __init__(self, *args: Any, bench: Stop, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        directions = bench.directions.all()
+        self.fields["direction"].queryset = directions if directions else Stop.objects.exclude(pk=bench.pk)
+
+
+class PhoneBenchRequestForm(BenchRequestForm):
+    """A Digitallotse types in the request of someone who phoned: the bench is chosen too."""
+
+    bench = forms.ModelChoiceField(label=_("Mitfahrbank"), queryset=Stop.objects.filter(is_bench=True))
+    field_order = ["bench", "direction", "name", "phone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        forms.Form.__init__(self, *args, **kwargs)
+        self.fields["direction"].queryset = Stop.objects.order_by("name")
+        self.fields["direction"].widget = forms.Select(choices=self.fields["direction"].choices)
+
+
+class StopForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=StopKind.choices)
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    ortsgemeinde = forms.ModelChoiceField(label=_("Ortsgemeinde"), queryset=None, required=False)  # type: ignore[arg-type]
+    directions = forms.ModelMultipleChoiceField(label=_("Directions from this bench"), queryset=Stop.objects.none(),
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from town.models import Ortsgemeinde
+
+        super().__init__(*args, **kwargs)
+        self.fields["ortsgemeinde"].queryset = Ortsgemeinde.objects.all()
+        self.fields["directions"].queryset = _stops()
