@@ -99,10 +99,16 @@ def ics_rows(data: bytes, *, areas: Sequence[PickupArea], types: Sequence[WasteT
     names = type_matcher(types)
     found: list[tuple[datetime.date, WasteType]] = []
     unknown: dict[str, int] = {}
+    bad_dates: list[str] = []
     for event in calendar.walk("VEVENT"):
         summary = str(event.get("summary", "")).strip()
-        start = event.decoded("dtstart", None)
-        if start is None:
+        try:
+            start = event.decoded("dtstart", None)
+        except (ValueError, TypeError):
+            start = None
+        if not isinstance(start, datetime.date):
+            raw = event.get("dtstart")
+            bad_dates.append(str(raw.to_ical().decode() if hasattr(raw, "to_ical") else raw or _("(no date)")))
             continue
         day = start.date() if isinstance(start, datetime.datetime) else start
         kind = type_for(summary, names)
@@ -123,6 +129,9 @@ def ics_rows(data: bytes, *, areas: Sequence[PickupArea], types: Sequence[WasteT
                     excluded |= {(d.dt.date() if isinstance(d.dt, datetime.datetime) else d.dt) for d in exdate.dts}
             days = [d for d in days if d not in excluded]
         found += [(d, kind) for d in days]
+    if bad_dates:
+        raise ValidationError(_("The iCalendar file is damaged: %(count)d entries have an impossible date (%(dates)s).")
+                              % {"count": len(bad_dates), "dates": ", ".join(bad_dates[:3])})
     if unknown:
         raise ValidationError(
             _("The file names waste types this town doesn't have: %(names)s. Add them as waste types or as "
