@@ -61,8 +61,8 @@ class PickupListApi(APIView):
         area = selectors.area_get(slug=slug)
         if area is None:
             raise NotFound
-        filters = self.FilterSerializer(data={"date_from": request.query_params.get("from"),
-                                              "date_to": request.query_params.get("to")})
+        given = {"date_from": request.query_params.get("from"), "date_to": request.query_params.get("to")}
+        filters = self.FilterSerializer(data={key: value for key, value in given.items() if value})
         filters.is_valid(raise_exception=True)
         start = filters.validated_data.get("date_from") or selectors.today()
         end = filters.validated_data.get("date_to") or start + datetime.timedelta(days=90)
