@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,9 +25,6 @@ from modules.waste.forms import AreaForm, IcsImportForm, PickupMoveForm, Reminde
 from modules.waste.models import Pickup, PickupArea, WasteType
 
 HOME_WIDGET_SIZE = 4
-MONTH_NAMES = ["", _("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"),
-               _("August"), _("September"), _("October"), _("November"), _("December")]
-
 
 def _errors(exc: ValidationError) -> list[str]:
     return [str(message) for message in exc.messages]
@@ -89,7 +88,7 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "area": area,
         "next": selectors.pickups_next(area=area, limit=10),
         "weeks": selectors.month_weeks(area=area, year=year, month=month),
-        "month_label": f"{MONTH_NAMES[month]} {year}",
+        "month_label": date_format(datetime.date(year, month, 1), "F Y"),
         "previous_month": _shift(year, month, -1),
         "next_month": _shift(year, month, 1),
         "feed_url": origin + feed_path,
