@@ -110,6 +110,36 @@ def main() -> None:  # noqa: PLR0915
                 year=year))
             timed("apply rule", lambda: services.import_apply(acting_user=admin, waste_import=rule))
 
+            # Queries per page: an area with 5 dates against one with a full year (two years of rules).
+            from django.conf import settings
+            from django.test import Client
+            from django.test.utils import CaptureQueriesContext
+
+            host = f"{SLUG}.{settings.BASE_DOMAIN}"
+            few_area, many_area = areas[0], areas[1]
+            Pickup.objects.filter(area=few_area).exclude(
+                pk__in=list(Pickup.objects.filter(area=few_area).values_list("pk", flat=True)[:5])).delete()
+            visitor, office = Client(HTTP_HOST=host), Client(HTTP_HOST=host)
+            office.force_login(admin)
+            connection.set_schema_to_public()
+            for label, client, path in (
+                ("area page", visitor, "/waste/bereich/{slug}/"),
+                ("area feed", visitor, "/waste/bereich/{slug}/abfall.ics"),
+                ("API dates", visitor, f"/api/v1/waste/areas/{{slug}}/pickups/?from={year}-01-01&to={year}-12-31"),
+                ("admin: area dates", office, "/waste/manage/areas/{pk}/?jahr=" + str(year)),
+            ):
+                counts = []
+                for area in (few_area, many_area):
+                    url = path.format(slug=area.slug, pk=area.pk)
+                    client.get(url)
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+                    counts.append(len(queries))
+                rows.append([f"queries: {label} (5 vs {Pickup.objects.filter(area=many_area).count()} dates)",
+                             "", f"{counts[0]} / {counts[1]}"])
+            connection.set_tenant(town)
+
             # Reminders: everyone in the first area, collected tomorrow.
             tomorrow = timezone.localdate() + datetime.timedelta(days=1)
             area = PickupArea.objects.order_by("pk").first()

@@ -69,6 +69,7 @@ def test_admin_imports_the_year_and_a_resident_subscribes(live_site, make_town, 
 
     # ... and moves one Restmüll date by hand
     admin.get_by_role("link", name="Gebhardshain Nord").click()
+    journey.seen(admin, "area", screenshot=False)
     admin.get_by_role("link", name="2027").click()
     journey.seen(admin, "dates")
     admin.get_by_role("link", name="Change Restmüll on 05.01.2027").click()

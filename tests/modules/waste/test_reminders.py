@@ -72,3 +72,19 @@ def test_the_task_sends_through_the_notification_centre(plan, celery_eager, no_q
         assert send_reminders.apply().get() == 1
     notification = Notification.objects.get(user=anna)
     assert "Restmüll" in notification.title
+
+
+def test_a_reminder_run_in_town_a_never_reaches_town_b(sent, town_a, town_b):
+    from django.db import connection
+
+    from tests.modules.waste.factories import PickupAreaFactory, WasteTypeFactory
+
+    connection.set_tenant(town_b)
+    area_b = PickupAreaFactory()
+    Pickup.objects.create(area=area_b, waste_type=WasteTypeFactory(), date=datetime.date(2027, 3, 30))
+    WasteHomeFactory(user=UserFactory(), area=area_b)
+    connection.set_tenant(town_a)
+    assert reminders.reminders_send(now=EVENING) == 0
+    connection.set_tenant(town_b)
+    assert not ReminderSent.objects.exists()
+    assert reminders.reminders_send(now=EVENING) == 1  # the same run in B's schema finds B's resident
