@@ -57,15 +57,22 @@ def load() -> int:
             created += 1
     types = {kind.slug: kind for kind in WasteType.objects.all()}
     this_year = timezone.localdate().year
+    # Areas on the same weekday share one rule: one import per weekday, type and year.
+    weekdays: dict[int, list[PickupArea]] = {}
     for index, area in enumerate(PickupArea.objects.order_by("name")):
-        weekday = index % 5
-        for year in (this_year, this_year + 1):
-            for slug, weeks, offset in PLAN:
-                kind = types.get(slug)
-                if kind is None or Pickup.objects.filter(area=area, waste_type=kind, date__year=year).exists():
+        weekdays.setdefault(index % 5, []).append(area)
+    for year in (this_year, this_year + 1):
+        for slug, weeks, offset in PLAN:
+            kind = types.get(slug)
+            if kind is None:
+                continue
+            have = set(Pickup.objects.filter(waste_type=kind, date__year=year).values_list("area_id", flat=True))
+            for weekday, group in weekdays.items():
+                missing = [area for area in group if area.pk not in have]
+                if not missing:
                     continue
                 first = _first_monday(year) + datetime.timedelta(weeks=offset, days=weekday)
-                waste_import = import_prepare_rule(acting_user=admin, areas=[area], waste_type=kind, first=first,
+                waste_import = import_prepare_rule(acting_user=admin, areas=missing, waste_type=kind, first=first,
                                                    every_weeks=weeks, year=year)
                 created += import_apply(acting_user=admin, waste_import=waste_import)
     maria = User.objects.filter(email=email_of("maria.weber")).first()

@@ -10,17 +10,24 @@ a holiday or a Sunday moves on once more.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 import holidays as holidays_lib
 
 
-def public_holidays(land: str, years: Iterable[int]) -> set[datetime.date]:
+def public_holidays(land: str, years: Iterable[int]) -> frozenset[datetime.date]:
     """The Land's public holidays (e.g. "RP") in these years."""
-    return set(holidays_lib.country_holidays("DE", subdiv=land, years=list(years)).keys())
+    return _holidays(land, tuple(sorted(set(years))))
 
 
-def holiday_shifted(day: datetime.date, holidays: set[datetime.date]) -> datetime.date:
+@functools.lru_cache(maxsize=64)
+def _holidays(land: str, years: tuple[int, ...]) -> frozenset[datetime.date]:
+    # Computing a year's holidays takes milliseconds; an import or the demo asks for the same years often.
+    return frozenset(holidays_lib.country_holidays("DE", subdiv=land, years=list(years)).keys())
+
+
+def holiday_shifted(day: datetime.date, holidays: frozenset[datetime.date] | set[datetime.date]) -> datetime.date:
     """Where a collection planned for `day` takes place in a week with public holidays."""
     monday = day - datetime.timedelta(days=day.weekday())
     earlier = sum(1 for offset in range(day.weekday() + 1)
@@ -43,7 +50,7 @@ def rule_dates(*, first: datetime.date, every_weeks: int, year: int, land: str,
         day += step * ((start - day).days // step.days)
         while day < start:
             day += step
-    holidays = public_holidays(land, [year, year + 1]) if shift_holidays else set()
+    holidays = public_holidays(land, [year, year + 1]) if shift_holidays else frozenset()
     found: list[datetime.date] = []
     while day <= end:
         found.append(holiday_shifted(day, holidays))

@@ -49,7 +49,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if chosen:
         found = selectors.choice_resolve(chosen)
         if found is not None:
-            return redirect(found[0].get_absolute_url())
+            # The choice travels in the URL (no cookie), so "save as my street" keeps the street.
+            return redirect(found[0].get_absolute_url() + f"?ort={chosen}")
         messages.error(request, _("Please choose your street or Ortsgemeinde from the list."))
     home = selectors.home_get(request.user)
     if home is not None and not request.GET.get("aendern"):
@@ -84,7 +85,11 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     feed_path = reverse("waste:feed", kwargs={"slug": area.slug})
     origin = town_url("/").rstrip("/")
     types = selectors.waste_type_list()
+    chosen = request.GET.get("ort", "")
+    if not chosen.startswith("s") or not chosen[1:].isdigit():
+        chosen = f"a{area.pk}"
     context: dict[str, Any] = {
+        "chosen": chosen,
         "area": area,
         "next": selectors.pickups_next(area=area, limit=10),
         "weeks": selectors.month_weeks(area=area, year=year, month=month),
@@ -108,7 +113,7 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def home_save(request: HttpRequest) -> HttpResponse:
     found = selectors.choice_resolve(request.POST.get("ort", ""))
-    if found is None:
+    if found is None or (request.POST.get("ort", "").startswith("a") and found[0].area_streets.exists()):
         messages.error(request, _("Please choose your street or Ortsgemeinde from the list."))
         return redirect("waste:index")
     area, street = found

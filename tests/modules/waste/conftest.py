@@ -51,3 +51,13 @@ def areas(places, admin, types) -> dict[str, PickupArea]:
 @pytest.fixture
 def ics_file() -> bytes:
     return (FIXTURES / "awb-gebhardshain-2027.ics").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English, as the assertions are written (the town's default language is German)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+

@@ -10,6 +10,7 @@ from modules.waste import personal_data
 from modules.waste.models import Pickup, PickupArea, ReminderSent, WasteHome
 from tests.accounts.factories import UserFactory
 from tests.helpers import TownClient, host_of
+from tests.modules.waste.helpers import english
 
 
 def test_demo_gives_every_ortsgemeinde_this_and_next_year(in_town_a, admin):
@@ -31,7 +32,7 @@ def test_demo_gives_every_ortsgemeinde_this_and_next_year(in_town_a, admin):
 def test_the_api_lists_areas_and_dates(areas, types, town_a):
     day = timezone.localdate() + datetime.timedelta(days=3)
     Pickup.objects.create(area=areas["kausen"], waste_type=types["papier"], date=day)
-    client = TownClient(host_of(town_a))
+    client = english(TownClient(host_of(town_a)))
     listed = client.get("/api/v1/waste/areas/").json()
     assert {area["slug"] for area in listed} == {"gebhardshain-nord", "gebhardshain-sued", "kausen"}
     dates = client.get("/api/v1/waste/areas/kausen/pickups/").json()
@@ -53,5 +54,5 @@ def test_export_and_erase_a_residents_choice(areas):
 
 
 def test_site_search_finds_sperrmuell(areas, town_a):
-    page = TownClient(host_of(town_a)).get("/suche/?q=Sperrm%C3%BCll").content.decode()
+    page = english(TownClient(host_of(town_a))).get("/suche/?q=Sperrm%C3%BCll").content.decode()
     assert "Sperrmüll" in page and "/waste/" in page

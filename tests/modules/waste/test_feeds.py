@@ -12,6 +12,7 @@ from modules.waste import services
 from modules.waste.feeds import series_of
 from modules.waste.models import Pickup
 from tests.helpers import TownClient, host_of
+from tests.modules.waste.helpers import english
 
 D = datetime.date
 NOW = datetime.datetime(2027, 1, 10, 12, tzinfo=datetime.UTC)
@@ -26,7 +27,8 @@ def _expand(calendar: Calendar, summary: str) -> list[datetime.date]:
         start = event.decoded("dtstart")
         assert type(start) is datetime.date  # all day: no time zone to get wrong at the DST change
         if "rrule" in event:
-            rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=datetime.datetime.combine(start, datetime.time()))
+            first = datetime.datetime.combine(start, datetime.time())
+            rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=first)
             excluded = {d.dt for d in event["exdate"].dts} if "exdate" in event else set()
             found += [moment.date() for moment in rule if moment.date() not in excluded]
         else:
@@ -79,7 +81,7 @@ def test_irregular_dates_are_written_one_by_one():
 
 
 def test_feed_url_needs_no_login_and_offers_an_alarm_the_evening_before(imported, town_a, types):
-    client = TownClient(host_of(town_a))
+    client = english(TownClient(host_of(town_a)))
     response = client.get(f"/waste/bereich/{imported.slug}/abfall.ics?erinnerung=19")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
@@ -96,5 +98,5 @@ def test_an_area_of_town_a_has_no_feed_in_town_b(imported, town_b):
     from django.db import connection
 
     connection.set_schema_to_public()
-    response = TownClient(host_of(town_b)).get(f"/waste/bereich/{imported.slug}/abfall.ics")
+    response = english(TownClient(host_of(town_b))).get(f"/waste/bereich/{imported.slug}/abfall.ics")
     assert response.status_code == 404
