@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from api.pagination import DefaultPagination
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -31,9 +32,12 @@ class AreaListApi(APIView):
         def get_streets(self, area) -> list[str]:  # type: ignore[no-untyped-def]
             return [link.street.name for link in area.area_streets.all()]
 
-    @extend_schema(operation_id="waste_areas_list", responses=OutputSerializer(many=True), tags=["waste"])
+    @extend_schema(operation_id="waste_areas_list", responses=OutputSerializer(many=True), tags=["waste"],
+                   parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)])
     def get(self, request: Request) -> Response:
-        return Response(self.OutputSerializer(selectors.area_list(), many=True).data)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(selectors.area_list(), request, view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
 class PickupListApi(APIView):
@@ -54,7 +58,8 @@ class PickupListApi(APIView):
 
     @extend_schema(
         operation_id="waste_pickups_list",
-        parameters=[OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date)],
+        parameters=[OpenApiParameter("from", datetime.date), OpenApiParameter("to", datetime.date),
+                    OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
         responses=OutputSerializer(many=True), tags=["waste"],
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -68,5 +73,7 @@ class PickupListApi(APIView):
         end = filters.validated_data.get("date_to") or start + datetime.timedelta(days=90)
         if end < start or (end - start).days > MAX_DAYS:
             raise serializers.ValidationError({"to": f"At most {MAX_DAYS} days after 'from'."})
-        pickups = selectors.pickups_between(area=area, start=start, end=end)
-        return Response(self.OutputSerializer(pickups, many=True).data)
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(selectors.pickups_between(area=area, start=start, end=end), request,
+                                           view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

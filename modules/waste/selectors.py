@@ -135,6 +135,10 @@ class PreviewLine:
     unchanged: int
 
 
+def import_list_recent(limit: int = 10) -> list[WasteImport]:
+    return list(WasteImport.objects.order_by("-created_at", "-id")[:limit])
+
+
 def import_get(*, pk: int) -> WasteImport | None:
     return WasteImport.objects.filter(pk=pk).first()
 

@@ -33,9 +33,9 @@ def test_the_api_lists_areas_and_dates(areas, types, town_a):
     day = timezone.localdate() + datetime.timedelta(days=3)
     Pickup.objects.create(area=areas["kausen"], waste_type=types["papier"], date=day)
     client = english(TownClient(host_of(town_a)))
-    listed = client.get("/api/v1/waste/areas/").json()
+    listed = client.get("/api/v1/waste/areas/").json()["results"]
     assert {area["slug"] for area in listed} == {"gebhardshain-nord", "gebhardshain-sued", "kausen"}
-    dates = client.get("/api/v1/waste/areas/kausen/pickups/").json()
+    dates = client.get("/api/v1/waste/areas/kausen/pickups/").json()["results"]
     assert dates == [{"date": day.isoformat(), "waste_type": "Papier", "waste_type_slug": "papier",
                       "colour": "#1d4ed8", "moved_from": None}]
     assert client.get("/api/v1/waste/areas/kausen/pickups/?from=2027-01-01&to=2029-01-01").status_code == 400
