@@ -100,3 +100,19 @@ def test_an_area_of_town_a_has_no_feed_in_town_b(imported, town_b):
     connection.set_schema_to_public()
     response = english(TownClient(host_of(town_b))).get(f"/waste/bereich/{imported.slug}/abfall.ics")
     assert response.status_code == 404
+
+
+def test_the_residents_own_area_is_in_their_personal_town_calendar(areas, types):
+    from core.calendar import personal_entries, public_entries
+    from tests.accounts.factories import UserFactory
+    from tests.modules.waste.factories import WasteHomeFactory
+
+    Pickup.objects.create(area=areas["kausen"], waste_type=types["papier"], date=D(2027, 1, 28))
+    Pickup.objects.create(area=areas["nord"], waste_type=types["papier"], date=D(2027, 1, 29))
+    anna = WasteHomeFactory(user=UserFactory(email="anna-kalender@example.org"), area=areas["kausen"]).user
+    start = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2027, 3, 1, tzinfo=datetime.UTC)
+    mine = [item.entry for item in personal_entries(anna, start, end) if item.source.key == "abfall"]
+    assert [(entry.title, entry.start) for entry in mine] == [("Papier", D(2027, 1, 28))]
+    # Not in the public town feed: every area's dates would flood it (each area has its own feed).
+    assert not [item for item in public_entries(start, end) if item.source.key == "abfall"]
