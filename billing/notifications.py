@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django_tenants.utils import get_public_schema_name
 
 from billing.models import Subscription
+from core.outbox import outbox_enqueue
 
 
 def notify_payment_failed(*, subscription: Subscription) -> None:
-    """Mail the sponsor that a payment failed, once the surrounding transaction has committed."""
-    from billing.tasks import payment_failed_mail
+    """Mail the sponsor that a payment failed.
 
-    subscription_id = subscription.pk
-    transaction.on_commit(lambda: payment_failed_mail.delay(subscription_id))
+    The task is an outbox row in the webhook's own transaction (core.outbox): it commits together
+    with the processed event, so a broker outage at that moment delays the mail instead of losing it.
+    """
+    outbox_enqueue("billing.payment_failed_mail", args=[subscription.pk], schema_name=get_public_schema_name())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -24,9 +26,16 @@ def reconcile() -> int:
     return synced
 
 
-@shared_task(name="billing.payment_failed_mail")
-def payment_failed_mail(subscription_id: int) -> int:
-    """The dunning mail, branded as the sponsor's town (sent from inside the town's schema)."""
+@shared_task(name="billing.payment_failed_mail", bind=True)
+def payment_failed_mail(self: Any, subscription_id: int) -> int:
+    """The dunning mail, branded as the sponsor's town (sent from inside the town's schema); once per outbox row."""
+    from core.outbox import delivery_once
+
+    with delivery_once(self.request.id) as first:
+        return _payment_failed_mail_send(subscription_id) if first else 0
+
+
+def _payment_failed_mail_send(subscription_id: int) -> int:
     from billing.models import Subscription, SubscriptionStatus
     from core.mail import send_town_mail
 

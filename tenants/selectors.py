@@ -128,14 +128,14 @@ def signup_get(signup_id: uuid.UUID | str) -> TownSignup | None:
         return TownSignup.objects.filter(pk=signup_id).first()
 
 
-# Provisioning takes seconds; one still "running" after this long lost its worker
-# (a killed process can't run town_create's clean-up, and the redelivered task
-# won't claim a signup that is not queued).
-SIGNUP_STALE_AFTER = timedelta(minutes=30)
-
-
 def signup_is_stale(signup: TownSignup) -> bool:
-    return signup.status == SignupStatus.PROVISIONING and signup.updated_at < timezone.now() - SIGNUP_STALE_AFTER
+    """Still "provisioning" long after any worker would have been killed: it lost its worker.
+
+    The sweeper (tenants.services.signups_recover_stale) normally picks such a signup up within a
+    minute; the status page offers the person a retry meanwhile, in case beat isn't running.
+    """
+    stale_after = timedelta(seconds=settings.PROVISIONING_STALE_SECONDS)
+    return signup.status == SignupStatus.PROVISIONING and signup.updated_at < timezone.now() - stale_after
 
 
 def signup_can_retry(signup: TownSignup) -> bool:

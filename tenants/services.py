@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from core.branding import public_url
 from core.modules import all_modules, get_module
+from core.outbox import outbox_enqueue
 from core.tenancy import connection
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
 from tenants.selectors import forget_module_config, signup_is_stale, tenant_enabled_modules
@@ -59,6 +61,8 @@ def town_create(
 
     All or nothing: if any step fails, everything created so far is removed
     again (ISOLATION T18) and the error is re-raised, so the caller can retry.
+    Atomic from the outside: the town is created inactive and switched on only after its schema
+    has every migration and its admin exists, so no half-made town is ever routed or fanned out to.
     """
     progress = on_progress or (lambda message: None)
     subdomain_check_available(slug)
@@ -67,7 +71,11 @@ def town_create(
     try:
         progress(_("Reserving your town's internet address"))
         with schema_context("public"), transaction.atomic():
-            tenant = Municipality.objects.create(schema_name=schema_name, name=name, kind=kind, slug=slug)
+            tenant = Municipality.objects.create(
+                schema_name=schema_name, name=name, kind=kind, slug=slug,
+                # Not routable, not in any fan-out, until its schema is complete (see below).
+                is_active=False,
+            )
             Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
             TenantModule.objects.bulk_create(
                 TenantModule(
@@ -84,6 +92,12 @@ def town_create(
         with tenant_context(tenant), transaction.atomic():
             _seed_town(tenant, name=name, admin_name=admin_name, admin_email=admin_email,
                        admin_password_hash=admin_password_hash, admin_password=admin_password)
+        # The last step, and the only one that makes the town visible: its host answers and periodic
+        # work reaches it only from here on. A worker killed before this line leaves an inactive town
+        # that nobody can reach and that the sweeper removes (signups_recover_stale).
+        with schema_context("public"):
+            tenant.is_active = True
+            tenant.save(update_fields=["is_active"])  # save(): the receivers forget the cached host lookup
     except Exception:
         logger.exception("provisioning %s failed; removing what was created", slug)
         town_remove_partial(schema_name=schema_name, slug=slug)
@@ -251,12 +265,18 @@ def town_signup_create(
         except IntegrityError:
             # Two submissions raced past the check above; the constraint let one win.
             raise _signup_slug_pending_error() from None
-    signup_confirmation_send(signup=signup)
+        # The mail goes out from the worker, never inside the request (a stuck relay would hold it).
+        signup_confirmation_queue(signup=signup)
     return signup
 
 
+def signup_confirmation_queue(*, signup: TownSignup) -> None:
+    """Have the worker mail the confirmation link (through the outbox: survives a broker outage)."""
+    outbox_enqueue("tenants.signup_confirmation_mail", args=[str(signup.pk)], schema_name=get_public_schema_name())
+
+
 def signup_confirmation_send(*, signup: TownSignup) -> bool:
-    """Mail the confirmation link. False when the mail server refused (the status page offers a resend)."""
+    """Mail the confirmation link (in the worker). False when the mail server refused."""
     token = signup_confirm_token_make(signup_id=str(signup.pk), email=signup.admin_email)
     link = public_url(
         reverse(
@@ -281,11 +301,13 @@ def signup_confirmation_send(*, signup: TownSignup) -> bool:
     return True
 
 
-def _signup_enqueue(signup_id: uuid.UUID | str) -> None:
-    from tenants.tasks import town_provision
 
-    # Provisioning runs in the public schema, whatever schema enqueued it.
-    town_provision.apply_async(args=(str(signup_id),), headers={"_schema_name": get_public_schema_name()})
+def _signup_enqueue(signup_id: uuid.UUID | str) -> None:
+    """Queue provisioning inside the caller's transaction (core.outbox): it commits with the status change.
+
+    Provisioning runs in the public schema, whatever schema enqueued it.
+    """
+    outbox_enqueue("tenants.tasks.town_provision", args=[str(signup_id)], schema_name=get_public_schema_name())
 
 
 def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:
@@ -302,7 +324,7 @@ def town_signup_confirm(*, signup: TownSignup, token: str) -> TownSignup:
         row.status = SignupStatus.QUEUED
         row.progress_step = _STEP_QUEUED
         row.save(update_fields=["confirmed_at", "status", "progress_step", "updated_at"])
-        transaction.on_commit(lambda: _signup_enqueue(row.pk))
+        _signup_enqueue(row.pk)
     return row
 
 
@@ -321,7 +343,7 @@ def town_signup_retry(*, signup: TownSignup) -> TownSignup:
             row.progress = ""
             row.progress_step = _STEP_QUEUED
             row.save(update_fields=["status", "error", "progress", "progress_step", "updated_at"])
-            transaction.on_commit(lambda: _signup_enqueue(row.pk))
+            _signup_enqueue(row.pk)
     except IntegrityError:
         # While this one had failed, somebody else registered the same subdomain.
         raise ValidationError(
@@ -392,6 +414,59 @@ def town_signup_provision(*, signup_id: str) -> str:
             status=SignupStatus.FAILED, error=error, updated_at=timezone.now()
         )
         return SignupStatus.FAILED
+
+
+MAX_PROVISIONING_ATTEMPTS = 3
+
+
+def signups_recover_stale(*, now: datetime.datetime | None = None) -> int:
+    """Finish what a killed worker left: every signup still "provisioning" past its time (beat, public schema).
+
+    A provisioning task is killed at its hard time limit at the latest, and PROVISIONING_STALE_SECONDS
+    is longer than that, so a signup this old has no worker any more (SIGKILL, OOM, a lost host):
+    - its town was switched on (the last step of town_create): only the signup's final write is
+      missing, so the signup becomes ready (resumed);
+    - otherwise the inactive, half-made town is removed (schema, rows) and the signup queued again
+      (rolled back and retried) — up to MAX_PROVISIONING_ATTEMPTS, then it fails and the status
+      page offers the person a retry.
+    Returns the number of signups recovered.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.PROVISIONING_STALE_SECONDS)
+    recovered = 0
+    connection.set_schema_to_public()
+    stale = list(
+        TownSignup.objects.filter(status=SignupStatus.PROVISIONING, updated_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for signup_id in stale:
+        with transaction.atomic():
+            row = (
+                TownSignup.objects.select_for_update(skip_locked=True)
+                .filter(pk=signup_id, status=SignupStatus.PROVISIONING, updated_at__lt=cutoff)
+                .first()
+            )
+            if row is None:
+                continue
+            town = Municipality.objects.filter(slug=row.slug, is_active=True).first()
+            if town is not None:
+                logger.warning("signup %s: its town was complete when the worker was lost; marked ready", row.pk)
+                row.status, row.tenant_id, row.progress_step = SignupStatus.READY, town.pk, _STEP_READY
+                row.save(update_fields=["status", "tenant_id", "progress_step", "updated_at"])
+                recovered += 1
+                continue
+            logger.warning("signup %s: provisioning lost its worker; removing the half-made town", row.pk)
+            town_remove_partial(schema_name=Municipality.schema_name_for(row.slug), slug=row.slug)
+            if row.attempts >= MAX_PROVISIONING_ATTEMPTS:
+                row.status = SignupStatus.FAILED
+                row.error = str(_(
+                    "Setting up your town failed because of a technical problem. Nothing was kept; please try again."
+                ))
+                row.save(update_fields=["status", "error", "updated_at"])
+            else:
+                row.status, row.progress, row.progress_step = SignupStatus.QUEUED, "", _STEP_QUEUED
+                row.save(update_fields=["status", "progress", "progress_step", "updated_at"])
+                _signup_enqueue(row.pk)
+            recovered += 1
+    return recovered
 
 
 def town_set_active(*, tenant: Municipality, active: bool) -> Municipality:

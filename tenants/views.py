@@ -21,7 +21,7 @@ from tenants.models import SignupStatus, TownSignup
 from tenants.selectors import platform_offer, signup_get, signup_handover_url, signup_is_stale
 from tenants.services import (
     SIGNUP_STEPS,
-    signup_confirmation_send,
+    signup_confirmation_queue,
     town_signup_confirm,
     town_signup_create,
     town_signup_retry,
@@ -174,10 +174,10 @@ def signup_resend(request: HttpRequest, signup_id: uuid.UUID) -> HttpResponse:
     # One mail a minute per signup: the button must not turn into a mail cannon.
     if not cache.add(f"signup-resend:{signup.pk}", 1, RESEND_INTERVAL_SECONDS):
         messages.error(request, _("We have just sent the e-mail. Please wait a minute before asking again."))
-    elif signup_confirmation_send(signup=signup):
-        messages.success(request, _("We have sent the confirmation e-mail again."))
     else:
-        messages.error(request, _("The e-mail could not be sent right now. Please try again in a few minutes."))
+        # Sent by the worker within seconds (and retried there if the mail server refuses).
+        signup_confirmation_queue(signup=signup)
+        messages.success(request, _("We have sent the confirmation e-mail again."))
     return redirect("tenants:signup-status", signup_id=signup.pk)
 
 

@@ -45,16 +45,16 @@ class ConversationsConfig(FeatureModule):
     # Not "messages": that label belongs to django.contrib.messages.
     name = "modules.conversations"
     label = "conversations"
-    verbose_name = _("Messages")
+    verbose_name = _("Direct messages")
 
     spec = ModuleSpec(
         key="conversations",
-        name=_("Messages"),
+        name=_("Direct messages"),
         description=_(
             "Private messages between residents: one-to-one or in small groups of up to eight, "
             "with blocking and reporting to the moderators."
         ),
-        nav=(NavItem(_("Messages"), "conversations:conversation-list", permission="authenticated", order=40),),
+        nav=(NavItem(_("Direct messages"), "conversations:conversation-list", permission="authenticated", order=40),),
         enabled_by_default=True,
         has_api=True,
         pillar="Kommunikation",

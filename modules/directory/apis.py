@@ -17,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import opening_hours
 from core.branding import town_url
-from modules.directory import opening_hours, selectors
+from modules.directory import selectors
 from modules.directory.models import Business
 
 _TAGS = ["directory"]

@@ -192,7 +192,7 @@ BUSINESSES: list[dict[str, Any]] = [
 
 
 def _interval(spec: HoursSpec) -> Any:
-    from modules.directory.opening_hours import Interval
+    from core.opening_hours import Interval
 
     weekday, opens, closes, *rest = spec
     return Interval(weekday, time.fromisoformat(opens), time.fromisoformat(closes), bool(rest and rest[0]))

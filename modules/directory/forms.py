@@ -6,7 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from modules.directory import opening_hours
+from core import opening_hours
 from modules.directory.models import Business, BusinessCategory, Weekday
 from town.models import Ortsgemeinde
 

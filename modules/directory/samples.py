@@ -20,7 +20,8 @@ def _png() -> SimpleUploadedFile:
 def sample_business() -> dict[str, Any]:
     """An approved bakery with hours, a holiday, a photo and an offer: every manage route has an object."""
     from accounts.models import Role, User
-    from modules.directory import opening_hours, selectors, services
+    from core import opening_hours
+    from modules.directory import selectors, services
 
     admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
     business = services.business_register(

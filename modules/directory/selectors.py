@@ -13,8 +13,8 @@ from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, Q, Que
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core import opening_hours
 from core.maps import MAX_POINTS_PER_LAYER, MapPoint
-from modules.directory import opening_hours
 from modules.directory.models import (
     Business,
     BusinessCategory,

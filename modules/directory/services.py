@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from core import opening_hours
 from core.storage import delete_files_after_commit
 from core.taxonomy.models import Term
 from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
-from modules.directory import opening_hours, selectors
+from modules.directory import selectors
 from modules.directory.images import photo_prepare
 from modules.directory.models import (
     Business,

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.facade import ActivePromotion, active_promotions
+from core import opening_hours
 from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
 from core.maps import map_context
-from modules.directory import opening_hours, selectors, services, structured
+from modules.directory import selectors, services, structured
 from modules.directory.apps import BUSINESS_COLOUR
 from modules.directory.forms import (
     BusinessFilterForm,

@@ -4,7 +4,16 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from core.modules import FeatureModule, HeaderItem, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.modules import (
+    FeatureModule,
+    HeaderItem,
+    HomePrompt,
+    HomeWidget,
+    ModuleSpec,
+    NavItem,
+    PeriodicTask,
+    SampleObject,
+)
 from core.personal_data import PersonalData
 from modules.notifications.conf import NotificationDefaultsForm
 from modules.notifications.topics import URGENT_TOPIC
@@ -57,6 +66,7 @@ class NotificationsConfig(FeatureModule):
         provides=(
             HomeWidget(render="modules.notifications.views.home_widget", order=1),  # warnings on top
             HeaderItem(render="modules.notifications.views.header_link", order=10),  # the bell, unread count
+            HomePrompt(render="modules.notifications.views.welcome_prompt", order=20),  # new residents' topics
             URGENT_TOPIC,
             PeriodicTask(task="notifications.release_deferred", every_seconds=300),
             PeriodicTask(task="notifications.send_digests", every_seconds=3600),

@@ -430,12 +430,40 @@ def _digest_due(row: NotificationSettings, now: datetime.datetime) -> bool:
     return days >= (7 if row.email_frequency == EmailFrequency.WEEKLY else 1)
 
 
-def digests_send(*, now: datetime.datetime | None = None) -> int:
-    """Mail each resident who is due their daily or weekly digest of unread notifications; returns mails sent."""
+# Residents per digest task: a chunk's mails take seconds, far below the task time limit.
+DIGEST_CHUNK = 200
+
+
+def _digest_user_ids() -> list[int]:
+    return sorted(set(Notification.objects.filter(email_state=DIGEST).values_list("user_id", flat=True)))
+
+
+def digests_fan_out(*, now: datetime.datetime | None = None) -> int:
+    """The hourly digest run: sends here for up to DIGEST_CHUNK residents, else splits into chunk tasks.
+
+    Returns the mails sent in this task (0 when split). A town with thousands of residents on the
+    digest gets one short task per DIGEST_CHUNK of them (notifications.send_digests_chunk, default
+    queue), each safe to run twice: a digest marks what it sent, a second run finds nothing waiting.
+    """
+    from modules.notifications import tasks
+
     now = now or timezone.now()
     if timezone.localtime(now).hour < DIGEST_HOUR:
         return 0
-    user_ids = set(Notification.objects.filter(email_state=DIGEST).values_list("user_id", flat=True))
+    user_ids = _digest_user_ids()
+    if len(user_ids) <= DIGEST_CHUNK:
+        return digests_send(now=now, user_ids=user_ids)
+    for batch in chunked(user_ids, DIGEST_CHUNK):
+        tasks.send_digests_chunk.delay(user_ids=batch)
+    return 0
+
+
+def digests_send(*, now: datetime.datetime | None = None, user_ids: Iterable[int] | None = None) -> int:
+    """Mail each resident (of `user_ids`, default all) due their daily or weekly digest; returns mails sent."""
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < DIGEST_HOUR:
+        return 0
+    user_ids = set(_digest_user_ids() if user_ids is None else user_ids)
     if not user_ids:
         return 0
     origin = town_url("")
@@ -529,13 +557,33 @@ def urgent_notice_recipients(notice: UrgentNotice) -> list[int]:
 
 
 def urgent_notice_deliver(*, notice_id: int) -> int:
-    """Fan one urgent notice out to its residents in batches, ignoring quiet hours; returns the recipients."""
+    """Split an urgent notice's fan-out into chunks of BATCH_SIZE residents, a short task each; returns the recipients.
+
+    Each chunk (urgent_notice_deliver_chunk) is its own task on the urgent queue: no task runs
+    near the time limit however many residents the town has, several workers share the work, and
+    a chunk redelivered after a lost worker sends nothing twice (notifications are deduplicated
+    per person). Redelivering this task itself only queues chunks that will find their work done.
+    """
+    from modules.notifications import tasks
+
     notice = UrgentNotice.objects.filter(pk=notice_id).first()
     if notice is None:
         return 0
     recipients = urgent_notice_recipients(notice)
+    for batch in chunked(recipients, BATCH_SIZE):
+        tasks.urgent_notice_chunk.delay(notice_id=notice.pk, user_ids=batch)
+    if not recipients:
+        UrgentNotice.objects.filter(pk=notice.pk).update(delivered_at=timezone.now())
+    return len(recipients)
+
+
+def urgent_notice_deliver_chunk(*, notice_id: int, user_ids: list[int]) -> int:
+    """Deliver an urgent notice to these residents (at most BATCH_SIZE), update its count; returns the count so far."""
+    notice = UrgentNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        return 0
     notifications_deliver(
-        user_ids=recipients,
+        user_ids=user_ids,
         event="notifications.urgent",
         title=notice.title,
         body=notice.body,
@@ -544,11 +592,11 @@ def urgent_notice_deliver(*, notice_id: int) -> int:
         topic=URGENT,
         urgent=True,
     )
-    UrgentNotice.objects.filter(pk=notice.pk).update(
-        recipient_count=Notification.objects.filter(dedupe_key=f"urgent:{notice.pk}").count(),
-        delivered_at=timezone.now(),
-    )
-    return len(recipients)
+    # Counted, not added: a redelivered chunk must not count its residents twice. The last chunk
+    # to finish leaves the final count and time.
+    count = Notification.objects.filter(dedupe_key=f"urgent:{notice.pk}").count()
+    UrgentNotice.objects.filter(pk=notice.pk).update(recipient_count=count, delivered_at=timezone.now())
+    return count
 
 
 # --- content from other modules -----------------------------------------------------

@@ -38,12 +38,22 @@ def deliver(
 
 @shared_task(name="notifications.urgent_notice_deliver")
 def urgent_notice_deliver(*, notice_id: int) -> int:
-    """Fan an urgent notice out to every resident who opted in (the default), on every channel."""
+    """Split an urgent notice's fan-out into chunk tasks (urgent_notice_chunk), on the urgent queue too."""
     if not module_task_should_run(MODULE_KEY):
         return 0
     from modules.notifications.services import urgent_notice_deliver as deliver_notice
 
     return deliver_notice(notice_id=notice_id)
+
+
+@shared_task(name="notifications.urgent_notice_chunk")
+def urgent_notice_chunk(*, notice_id: int, user_ids: list[int]) -> int:
+    """One chunk (at most BATCH_SIZE residents) of an urgent notice's fan-out; safe to run twice."""
+    if not module_task_should_run(MODULE_KEY):
+        return 0
+    from modules.notifications.services import urgent_notice_deliver_chunk
+
+    return urgent_notice_deliver_chunk(notice_id=notice_id, user_ids=user_ids)
 
 
 @shared_task(name="notifications.announce_content")
@@ -71,6 +81,16 @@ def send_digests() -> int:
     """Send the daily and weekly e-mail digests that are due (beat runs it hourly in every town)."""
     if not module_task_should_run(MODULE_KEY):
         return 0
+    from modules.notifications.services import digests_fan_out
+
+    return digests_fan_out()
+
+
+@shared_task(name="notifications.send_digests_chunk")
+def send_digests_chunk(*, user_ids: list[int]) -> int:
+    """The digests of at most DIGEST_CHUNK residents (split off by send_digests); safe to run twice."""
+    if not module_task_should_run(MODULE_KEY):
+        return 0
     from modules.notifications.services import digests_send
 
-    return digests_send()
+    return digests_send(user_ids=user_ids)

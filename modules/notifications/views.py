@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,13 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import role_required
-from core.modules import module_settings
+from core.modules import enabled_module_keys, module_settings
 from modules.notifications import selectors, services
 from modules.notifications.conf import NotificationDefaultsForm, topic_defaults
 from modules.notifications.forms import NotificationSettingsForm, UrgentNoticeForm
@@ -238,6 +240,28 @@ def home_widget(request: HttpRequest) -> str:
     if not notices:
         return ""
     return render_to_string("notifications/widget.html", {"notices": notices}, request=request)
+
+
+NEW_RESIDENT_DAYS = 14
+
+
+def welcome_prompt(request: HttpRequest) -> str:
+    """For a new resident (first two weeks): what they will be told about, and where to change it.
+
+    A HomePrompt, so it shows on the start page and on the welcome page after registering. Only
+    topics of switched-on modules are named; two queries (the person's choices, the town's defaults).
+    """
+    user = request.user
+    if not user.is_authenticated or user.date_joined < timezone.now() - timedelta(days=NEW_RESIDENT_DAYS):
+        return ""
+    enabled = enabled_module_keys()
+    prefs = selectors.topic_preferences(user=user)
+    defaults = topic_defaults()
+    topics = sorted((topic for topic in TOPICS.values()
+                     if topic.key.split(".")[0] in enabled | {"urgent"}
+                     and services.topic_choice(prefs.get(topic.key), topic.key, default=defaults.get(topic.key))[0]),
+                    key=lambda topic: topic.order)
+    return render_to_string("notifications/_welcome_prompt.html", {"topics": topics}, request=request)
 
 
 def header_link(request: HttpRequest) -> str:

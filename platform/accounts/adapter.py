@@ -33,6 +33,19 @@ class TownAccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def get_signup_redirect_url(self, request) -> str:
+        # A new resident lands on the welcome page of their village (after confirming their
+        # address: allauth signs them in when the confirmation happens in the same browser).
+        if connection.schema_name == "public":
+            return super().get_signup_redirect_url(request)
+        return reverse("town:welcome")
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        # Confirmed in another browser (the mail opened on the phone): sign in, then the welcome page.
+        if connection.schema_name != "public" and not self.request.user.is_authenticated:
+            return f"{reverse('account_login')}?next={quote(reverse('town:welcome'))}"
+        return super().get_email_verification_redirect_url(email_address)
+
     # Links in mails come from the town's domain row, not from the Host header
     # of whatever request triggered the mail (ISOLATION T9).
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:

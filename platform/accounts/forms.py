@@ -44,11 +44,18 @@ class ResidentSignupForm(SignupForm):
         error_messages={"required": _("Please agree to the privacy policy to register.")},
     )
 
-    field_order = ["name", "email", "ortsgemeinde", "password1", "password2", "privacy_consent"]
+    field_order = ["name", "email", "ortsgemeinde", "password1", "privacy_consent"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _configure_ortsgemeinde(self)
+        # One password field with a show/hide button (static/accounts/password.js) instead of typing
+        # it twice, and kept when something else on the form was wrong: a forgotten tick no longer
+        # wipes what the person typed.
+        password = self.fields["password1"]
+        password.widget.render_value = True
+        password.widget.attrs.update({"autocomplete": "new-password", "data-password-toggle": "",
+                                      "data-show": _("Show password"), "data-hide": _("Hide password")})
         from core.branding import current_town_name
 
         self.fields["privacy_consent"].label = format_html(
@@ -74,10 +81,13 @@ class ResidentSignupForm(SignupForm):
         stashed = request.session.get("account_verified_email")
         if stashed and stashed.lower() != user.email.lower():
             get_adapter(request).unstash_verified_email(request)
+        from accounts.views import SIGNUP_CODE_SESSION_KEY
+
         redeemed = resident_signup_complete(
             user=user,
             ortsgemeinde=self.cleaned_data.get("ortsgemeinde"),
             invitation_token=request.session.pop(INVITATION_SESSION_KEY, None),
+            signup_code=request.session.pop(SIGNUP_CODE_SESSION_KEY, None),
         )
         if redeemed is not None:
             messages.success(request, _("Welcome! You are now %(role)s.") % {"role": redeemed.get_role_display()})

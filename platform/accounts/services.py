@@ -15,9 +15,13 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def resident_signup_complete(
-    *, user: User, ortsgemeinde: Ortsgemeinde | None, invitation_token: str | None = None
+    *, user: User, ortsgemeinde: Ortsgemeinde | None, invitation_token: str | None = None,
+    signup_code: str | None = None,
 ) -> Invitation | None:
     """Finish a signup: record consent, remember where the person lives, redeem an invitation.
+
+    `signup_code` is the printed invitation the person came through (`/r/<code>/`); it is only
+    counted, so the town sees which poster or Verein brought how many people.
 
     The invitation only counts when the new account's address is the invited
     one; otherwise the account stays a plain resident account. Returns the
@@ -25,7 +29,10 @@ def resident_signup_complete(
     """
     user.privacy_accepted_at = timezone.now()
     user.save(update_fields=["privacy_accepted_at"])
-    ResidentProfile.objects.update_or_create(user=user, defaults={"ortsgemeinde": ortsgemeinde})
+    from town.outreach_selectors import signup_code_get
+
+    code = signup_code_get(signup_code) if signup_code else None
+    ResidentProfile.objects.update_or_create(user=user, defaults={"ortsgemeinde": ortsgemeinde, "signup_code": code})
     if not invitation_token:
         return None
     from town.people_selectors import invitation_get_by_token

@@ -361,8 +361,9 @@ def run_platform(args: list[str]) -> int:
         _prepare_database(env, load_demo=not options.no_demo, say=say)
         python = sys.executable
         say(f"starting web server on port {options.port}, Celery worker and beat")
+        # Both queues, urgent first (config.celery_routes); production adds a worker for urgent alone.
         stack.spawn("worker", [python, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
-                               "--concurrency", "2", "--loglevel", "INFO"], env)
+                               "--concurrency", "2", "--queues", "urgent,celery", "--loglevel", "INFO"], env)
         stack.spawn("beat", [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
                              "--schedule", str(state / "celerybeat-schedule")], env)
         # The web server's request log goes to the terminal, as developers expect.

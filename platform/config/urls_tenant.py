@@ -5,6 +5,7 @@ from importlib import import_module
 
 from django.urls import include, path
 
+from accounts.views import signup as resident_signup
 from core import map_views
 from core import views as core_views
 from core.access import module_urls
@@ -21,6 +22,9 @@ urlpatterns = [
     path("karte/", map_views.map_page, name="map"),
     # core.maps.map_context builds this path for Leaflet: keep the two in step.
     path("karte/kacheln/<int:z>/<int:x>/<int:y>.png", map_views.map_tile, name="map-tile"),
+    # allauth's signup page with the village preselected from a printed invitation's code; same name,
+    # so every {% url 'account_signup' %} and allauth's own redirects lead here.
+    path("accounts/signup/", resident_signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("town.urls")),
     # API tokens (/konto/api-tokens/), platform endpoints (/api/v1/town/ ...), /api/schema/, /api/docs/

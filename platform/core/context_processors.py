@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from core.capabilities import fragments, provided
-from core.modules import HeaderItem, PageAside
+from core.modules import HeaderItem, PageAside, PageBanner
 from core.search import QUERY_MAX_LENGTH, SearchProvider
 from core.tenancy import connection
 
@@ -27,6 +27,7 @@ def town(request: HttpRequest) -> dict[str, Any]:
         # Called by the template only where base.html shows them (no query on pages that don't).
         "header_items": partial(fragments, HeaderItem, request),
         "page_asides": partial(fragments, PageAside, request),
+        "page_banners": partial(fragments, PageBanner, request),
         # The header's search box, where an enabled module can be searched (no query: the switches are memoised).
         "site_search": bool(provided(SearchProvider)),
         "site_search_max_length": QUERY_MAX_LENGTH,

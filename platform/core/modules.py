@@ -89,6 +89,17 @@ class PageAside(Fragment):
 
 
 @dataclass(frozen=True)
+class PageBanner(Fragment):
+    """A notice at the top of every town page's content (official warnings), or "" for none.
+
+    ``render(request)`` is called once per page, on every page: it must cost a fixed number of
+    queries and should cost none while nothing changed (cache per town, forget on change). The
+    HTML brings its own landmark and heading (``role="region"`` or ``"alert"``), and says the
+    severity in words, never only in colour.
+    """
+
+
+@dataclass(frozen=True)
 class BackofficeLink(Capability):
     """An entry of the back office's start menu: a section with a short description."""
 

@@ -59,3 +59,11 @@ def module_beat_schedule() -> dict[str, dict[str, Any]]:
         for module, periodic in declared_by_module(PeriodicTask)
         if isinstance(module, FeatureModule)
     }
+
+
+@shared_task(name="core.outbox_sweep")
+def outbox_sweep() -> int:
+    """Send outbox rows that are still unsent, e.g. because the broker was away (beat, public schema)."""
+    from core.outbox import outbox_sweep as sweep
+
+    return sweep()

@@ -40,6 +40,14 @@ ORTSGEMEINDEN = [
     ("Wallmenroth", "wallmenroth", "57584"),
 ]
 
+# Inhabitants per Ortsgemeinde (by slug) for the adoption cockpit: rounded figures of the order the
+# Statistisches Landesamt publishes; a real town enters its own.
+INHABITANTS = {
+    "alsdorf": 1600, "betzdorf": 10100, "dickendorf": 450, "elben": 400, "elkenroth": 1700, "fensdorf": 450,
+    "gebhardshain": 1700, "gruenebach": 800, "kausen": 600, "malberg": 1000, "molzhain": 450, "nauroth": 1300,
+    "rosenheim": 800, "scheuerfeld": 2300, "steinebach-sieg": 1600, "steineroth": 900, "wallmenroth": 1200,
+}
+
 PROFILE = {
     "tagline": "Digitales Dorf für Betzdorf, Gebhardshain und 15 weitere Ortsgemeinden (Demo)",
     "primary_colour": "#1f5f8b",

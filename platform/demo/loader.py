@@ -139,8 +139,11 @@ def _ortsgemeinden_ensure() -> int:
     created = 0
     for name, slug, postal_codes in data.ORTSGEMEINDEN:
         if slug not in existing:
-            ortsgemeinde_create(name=name, slug=slug, postal_codes=postal_codes)
+            ortsgemeinde_create(name=name, slug=slug, postal_codes=postal_codes, inhabitants=data.INHABITANTS.get(slug))
             created += 1
+    # Demo towns made before the cockpit knew inhabitants get them too (never overwriting a town's own).
+    for slug, inhabitants in data.INHABITANTS.items():
+        Ortsgemeinde.objects.filter(slug=slug, inhabitants__isnull=True).update(inhabitants=inhabitants)
     return created
 
 

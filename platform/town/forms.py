@@ -124,7 +124,7 @@ class OrtsgemeindeForm(forms.ModelForm):
 
     class Meta:
         model = Ortsgemeinde
-        fields = ["name", "slug", "postal_codes", "logo"]
+        fields = ["name", "slug", "postal_codes", "inhabitants", "logo"]
         help_texts = {
             "slug": _("Lower-case letters, digits and hyphens. Leave empty to derive it from the name."),
             "postal_codes": _("Five-digit postal codes, separated by commas, for example 57518, 57520."),

@@ -52,6 +52,10 @@ class Ortsgemeinde(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     postal_codes = models.CharField(_("postal codes"), max_length=200, blank=True, validators=[postal_codes_validator])
     logo = models.ImageField(_("logo or coat of arms"), upload_to="ortsgemeinden/", blank=True)
+    inhabitants = models.PositiveIntegerField(
+        _("inhabitants"), null=True, blank=True,
+        help_text=_("How many people live here. The adoption overview compares it with the registrations."),
+    )
 
     class Meta:
         verbose_name = _("Ortsgemeinde")
@@ -160,12 +164,53 @@ class OrganisationMembership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
+def _signup_code() -> str:
+    # Eight characters a person can type from a poster: lower-case letters and digits without
+    # the look-alikes 0/o and 1/l/i. 32**8 ≈ 10**12 codes: not guessable by trying addresses.
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class SignupCode(models.Model):
+    """The code behind a printed invitation's QR code and short address (``/r/<code>/``).
+
+    One per source: the whole town (no Ortsgemeinde, no organisation), each Ortsgemeinde, each
+    organisation. Registrations that came through it are counted (`ResidentProfile.signup_code`),
+    so the town sees which poster, flyer or Verein brought people in, as numbers, never names.
+    """
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=_signup_code)
+    ortsgemeinde = models.ForeignKey(
+        Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "Organisation", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation code")
+        verbose_name_plural = _("invitation codes")
+        constraints = [
+            models.UniqueConstraint(fields=["ortsgemeinde", "organisation"], nulls_distinct=False,
+                                    name="one_signup_code_per_source"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class ResidentProfile(models.Model):
     """Where a person lives: their Ortsgemeinde filters what the start page shows them."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_profile")
     ortsgemeinde = models.ForeignKey(
         Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signup_code = models.ForeignKey(
+        SignupCode, verbose_name=_("registered through"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="registrations",
     )
 
     def __str__(self) -> str:

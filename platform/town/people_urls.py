@@ -3,9 +3,11 @@
 from django.urls import path
 
 from town import people_views as views
+from town import welcome_views
 
 urlpatterns = [
     path("konto/", views.account, name="account"),
+    path("konto/willkommen/", welcome_views.welcome, name="welcome"),
     path("einladung/<str:token>/", views.invitation, name="invitation"),
     path("organisationen/", views.organisation_list, name="organisation-list"),
     path("organisationen/<slug:slug>/", views.organisation_detail, name="organisation"),

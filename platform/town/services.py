@@ -144,7 +144,7 @@ def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> O
     if ortsgemeinde.pk:
         old_logo = Ortsgemeinde.objects.filter(pk=ortsgemeinde.pk).values_list("logo", flat=True).first() or ""
     for name, value in fields.items():
-        if name not in ("name", "slug", "postal_codes", "logo"):
+        if name not in ("name", "slug", "postal_codes", "inhabitants", "logo"):
             raise TypeError(f"unknown Ortsgemeinde field: {name}")
         if name == "postal_codes":
             value = postal_codes_normalise(value)
@@ -165,8 +165,10 @@ def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> O
 
 
 @transaction.atomic
-def ortsgemeinde_create(*, name: str, slug: str = "", postal_codes: str = "", logo: File | None = None) -> Ortsgemeinde:
-    return _ortsgemeinde_apply(Ortsgemeinde(), {"name": name, "slug": slug, "postal_codes": postal_codes, "logo": logo})
+def ortsgemeinde_create(*, name: str, slug: str = "", postal_codes: str = "", inhabitants: int | None = None,
+                        logo: File | None = None) -> Ortsgemeinde:
+    return _ortsgemeinde_apply(Ortsgemeinde(), {"name": name, "slug": slug, "postal_codes": postal_codes,
+                                                "inhabitants": inhabitants, "logo": logo})
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, OrtsgemeindeFactory, UserFactory
 from tests.accounts.helpers import links_in
-from tests.helpers import ADMIN_EMAIL, host_of
+from tests.helpers import ADMIN_EMAIL, TownClient, host_of
 from tests.town.factories import ResidentProfileFactory
 from town.models import ResidentProfile
 
@@ -20,7 +20,6 @@ def _signup_data(**overrides) -> dict:
         "name": "Rita Resident",
         "email": "rita@example.org",
         "password1": PASSWORD,
-        "password2": PASSWORD,
         "privacy_consent": "on",
     }
     data.update(overrides)
@@ -53,17 +52,20 @@ def test_signup_confirm_login_end_to_end(town_a, client_a, mailoutbox):
     assert "Verbandsgemeinde Altdorf" in mailoutbox[0].from_email
     link = next(url for url in links_in(mailoutbox[0]) if "/confirm-email/" in url)
     assert urlparse(link).hostname == host_of(town_a)
-    assert client_a.post("/accounts/login/", {"login": "rita@example.org", "password": PASSWORD}).url \
+    elsewhere = TownClient(host_of(town_a))
+    assert elsewhere.post("/accounts/login/", {"login": "rita@example.org", "password": PASSWORD}).url \
         == "/accounts/confirm-email/"  # not yet confirmed: no login
 
     # when she opens the link and confirms
     confirm_path = urlparse(link).path
     assert client_a.get(confirm_path).status_code == 200
-    assert client_a.post(confirm_path).status_code == 302
+    confirmed = client_a.post(confirm_path)
 
-    # then she can sign in, and her account knows her village and her consent
-    login = client_a.post("/accounts/login/", {"login": "rita@example.org", "password": PASSWORD})
-    assert login.status_code == 302 and login.url == "/"
+    # then she is signed in at once, on the welcome page of her village
+    assert confirmed.status_code == 302 and confirmed.url == "/konto/willkommen/"
+    welcome = client_a.get(confirmed.url)
+    assert welcome.status_code == 200
+    assert "Willkommen in Elkenroth, Rita!" in welcome.content.decode()
     account_page = client_a.get("/konto/")
     assert account_page.status_code == 200
     assert "Rita Resident" in account_page.content.decode()
@@ -117,13 +119,35 @@ def test_weak_password_changes_nothing(town_a, client_a, mailoutbox):
     assert _counts(town_a) == before and mailoutbox == []
 
 
-def test_mismatched_passwords_and_bad_email_change_nothing(town_a, client_a, mailoutbox):
+def test_a_bad_address_changes_nothing_and_keeps_the_password(town_a, client_a, mailoutbox):
     before = _counts(town_a)
-    response = client_a.post("/accounts/signup/", _signup_data(email="not-an-address", password2="Anderes-Pass-99"))
+    response = client_a.post("/accounts/signup/", _signup_data(email="not-an-address"))
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert errors["email"] and errors["password2"]
+    assert response.context["form"].errors["email"]
+    assert f'value="{PASSWORD}"' in response.content.decode()
     assert _counts(town_a) == before and mailoutbox == []
+
+
+def test_a_forgotten_tick_is_named_at_the_top_with_a_link_to_the_field(town_a, client_a):
+    response = client_a.post("/accounts/signup/", _signup_data(privacy_consent=None))
+
+    html = response.content.decode()
+    start = html.index('class="error-summary')
+    summary = html[start:html.index("</ul>", start)]
+    assert 'href="#id_privacy_consent"' in summary
+    assert "Datenschutzerklärung" in summary
+    assert f'value="{PASSWORD}"' in html  # nothing typed is lost
+
+
+def test_confirming_in_another_browser_leads_to_sign_in_and_then_the_welcome_page(town_a, client_a, mailoutbox):
+    client_a.post("/accounts/signup/", _signup_data())
+    link = next(url for url in links_in(mailoutbox[0]) if "/confirm-email/" in url)
+    phone = TownClient(host_of(town_a))
+
+    confirmed = phone.post(urlparse(link).path)
+
+    assert confirmed.status_code == 302
+    assert confirmed.url == "/accounts/login/?next=/konto/willkommen/"
 
 
 def test_blank_name_is_refused(town_a, client_a, mailoutbox):

@@ -22,6 +22,7 @@ from billing.services import (
     subscriptions_pause_overdue,
 )
 from tests.billing.helpers import FAILING_IBAN, customer_with_method, sponsorship_open
+from tests.outbox_helpers import outbox_run_pending
 
 pytestmark = pytest.mark.usefixtures("localstripe")
 
@@ -140,10 +141,6 @@ def _renewal_invoice(subscription: Subscription) -> str:
 def test_payment_fails_dunning_mail_pause_then_paid_resumes(town_a, catalogue, public_client, stripe_events,
                                                             mailoutbox, monkeypatch,
                                                             django_capture_on_commit_callbacks):
-    from billing.tasks import payment_failed_mail
-
-    monkeypatch.setattr(payment_failed_mail, "delay", lambda *args: payment_failed_mail.apply(args=args))
-
     # given: a running sponsorship, paid by card; the business then switches to a SEPA mandate
     subscription = _subscribe(town_a, catalogue)
     customer = subscription.customer
@@ -160,6 +157,7 @@ def test_payment_fails_dunning_mail_pause_then_paid_resumes(town_a, catalogue, p
     # past_due); its customer.subscription.deleted is held back as if delivered late.
     with django_capture_on_commit_callbacks(execute=True):
         delivered = stripe_events.deliver(public_client, hold_back=frozenset({"customer.subscription.deleted"}))
+    outbox_run_pending("billing.payment_failed_mail", sent_too=True)  # what the worker does with the outbox row
 
     # then: the business is told, the promotion stays during the grace period
     assert "invoice.payment_failed" in delivered
@@ -187,6 +185,7 @@ def test_payment_fails_dunning_mail_pause_then_paid_resumes(town_a, catalogue, p
     invoice_pay_open(subscription=subscription)
     with django_capture_on_commit_callbacks(execute=True):
         late = stripe_events.deliver(public_client)
+    outbox_run_pending("billing.payment_failed_mail", sent_too=True)
 
     # then: resumed; the late deletion event re-fetched an active subscription and changed nothing
     assert "customer.subscription.deleted" in late

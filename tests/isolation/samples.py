@@ -91,6 +91,21 @@ def _calendar_village() -> dict[str, Any]:
     return {"ortsgemeinde": place.slug}
 
 
+def _signup_code() -> dict[str, Any]:
+    from town.models import Ortsgemeinde
+    from town.outreach_services import signup_code_for
+
+    place = Ortsgemeinde.objects.create(name="Flyerdorf", slug="flyerdorf")
+    return {"code": signup_code_for(ortsgemeinde=place).code, "pk": place.pk, "kind": "aushang"}
+
+
+def _printed_organisation() -> dict[str, Any]:
+    from town.models import Organisation
+
+    organisation = Organisation.objects.create(name="Plakatverein", slug="plakatverein")
+    return {"pk": organisation.pk, "kind": "flyer"}
+
+
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
     (("town:place-streets",), _ortsgemeinde_with_street),
@@ -110,6 +125,8 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("api:token-revoke",), _api_token),
     (("town:office-hour-delete",), _office_hour),
     (("town:calendar-feed-ortsgemeinde",), _calendar_village),
+    (("town:signup-code", "town:invitation-ortsgemeinde"), _signup_code),
+    (("town:invitation-organisation",), _printed_organisation),
 ]
 
 # Routes whose parameter is not a town's object id, or is a secret token whose
@@ -126,6 +143,7 @@ EXEMPT: dict[str, str] = {
     "town:calendar-feed-personal": "token link: tests/core/test_calendar_feeds.py (T4)",
     "town:calendar-feed-source": "a platform-wide source key; its entries per town: tests/core/test_calendar_feeds.py",
     "town:icon": "an icon size, not an object",
+    "town:invitation-town": "a document kind (aushang, flyer, brief) of the current town, not an object",
     "map-tile": "tile numbers, not a town's object; the same tiles for every town (tests/core/test_map_tiles.py)",
     "town:module-toggle": "a platform-wide module key, not a town's object",
     "town:module-settings": "a platform-wide module key, not a town's object",

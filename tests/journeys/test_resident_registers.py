@@ -1,4 +1,5 @@
-"""Journey (b): a resident registers on her town, confirms her e-mail, picks her Ortsgemeinde and reads news.
+"""Journey (b): a resident registers on her town, confirms her e-mail and lands, signed in, on the
+welcome page of her Ortsgemeinde; then she reads news.
 
 Also keyboard-only: the same registration with Tab, Enter and Space alone.
 """
@@ -20,7 +21,6 @@ PASSWORD = "Fichtenweg-Sonne-42"
 # allauth's labels end in a colon ("Email:", "Password (again):").
 EMAIL = re.compile(r"^E-?mail( address)?:?$", re.I)
 PASSWORD_1 = re.compile(r"^Password:?$")
-PASSWORD_2 = re.compile(r"^Password \(again\):?$")
 
 
 def _town_with_news(make_town, slug: str):
@@ -60,7 +60,14 @@ def test_resident_registers_confirms_and_reads_news(live_site, make_town, journe
     page.get_by_label(EMAIL).fill("rita@example.org")
     page.get_by_label("Ortsgemeinde").select_option(label="Elkenroth")
     page.get_by_label(PASSWORD_1).fill(PASSWORD)
-    page.get_by_label(PASSWORD_2).fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    # she forgot the privacy tick: the page says so at the top, and her password is still there
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("privacy policy")
+    journey.seen(page, "register-form-error")
+    expect(page.get_by_label(PASSWORD_1)).to_have_value(PASSWORD)
+    summary.get_by_role("link").click()
     page.get_by_label(re.compile("privacy policy")).check()
     page.get_by_role("button", name="Create account").click()
 
@@ -72,14 +79,11 @@ def test_resident_registers_confirms_and_reads_news(live_site, make_town, journe
     journey.seen(page, "confirm-email")
     page.get_by_role("button", name="Confirm").click()
 
-    # the address is confirmed; she signs in with it
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Sign in", re.I))
-    journey.seen(page, "sign-in")
-    page.get_by_label(EMAIL).fill("rita@example.org")
-    page.get_by_label(PASSWORD_1).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    # the address is confirmed and she is signed in, on the welcome page of her village
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Elkenroth, Rita!")
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Rita")
-    journey.seen(page, "signed-in")
+    expect(page.get_by_role("main")).to_contain_text("Elkenroth celebrates its Kirmes")
+    journey.seen(page, "welcome")
 
     # the news page shows her village's news and the town's, not the other village's
     _open_news(page, viewport)
@@ -114,8 +118,6 @@ def test_resident_registers_with_the_keyboard_alone(live_site, make_town, journe
     type_into(page, page.get_by_label(EMAIL), "karl@example.org")
     choose_option(page, page.get_by_label("Ortsgemeinde"), "Kausen")
     type_into(page, page.get_by_label(PASSWORD_1), PASSWORD)
-    type_into(page, page.get_by_label(PASSWORD_2),
-              PASSWORD)
     tick(page, page.get_by_label(re.compile("privacy policy")))
     press_enter_on(page, page.get_by_role("button", name="Create account"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("confirm|verify", re.I))
@@ -124,13 +126,9 @@ def test_resident_registers_with_the_keyboard_alone(live_site, make_town, journe
     page.goto(link_in_mail(wait_for_mail(mail.outbox, to="karl@example.org"), r"/accounts/confirm-email/"))
     journey.seen(page, "confirm-email", screenshot=False)
     press_enter_on(page, page.get_by_role("button", name="Confirm"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Sign in", re.I))
-    journey.seen(page, "sign-in", screenshot=False)
-    type_into(page, page.get_by_label(EMAIL), "karl@example.org")
-    type_into(page, page.get_by_label(PASSWORD_1), PASSWORD)
-    press_enter_on(page, page.get_by_role("button", name="Sign in"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Kausen, Karl!")
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Karl")
-    journey.seen(page, "signed-in", screenshot=False)
+    journey.seen(page, "welcome", screenshot=False)
 
     press_enter_on(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="News"))
     journey.seen(page, "news")

@@ -376,7 +376,16 @@ def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
     from core.calendar import CalendarSource
     from core.maps import MapLayer
-    from core.modules import BackofficeLink, FeedSource, HeaderItem, HomePrompt, HomeWidget, PageAside, SampleObject
+    from core.modules import (
+        BackofficeLink,
+        FeedSource,
+        HeaderItem,
+        HomePrompt,
+        HomeWidget,
+        PageAside,
+        PageBanner,
+        SampleObject,
+    )
     from core.personal_data import PersonalData
     from core.search import SearchProvider
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
@@ -385,6 +394,7 @@ def _exercisers() -> dict[type, object]:
 
     return {
         HomeWidget: _renders_html, HomePrompt: _renders_html, HeaderItem: _renders_html, PageAside: _renders_html,
+        PageBanner: _renders_html,
         FeedSource: _exercise_feed, ModeratedContent: _exercise_moderated, AnnouncedContent: _exercise_announced,
         OrganisationSection: _exercise_organisation_section, NotificationTopic: _exercise_topic,
         PeriodicTask: _exercise_periodic, UrlMount: _exercise_url_mount, SampleObject: _exercise_sample,

@@ -39,6 +39,7 @@ def test_its_nav_widget_feed_and_aside_show_on_the_start_page(town_a, client_a):
     assert "Kuchen im Gemeindehaus" in page  # home feed
     assert "Probe-Randnotiz" in page  # page aside, on every page
     assert "Probe-Randnotiz" in client_a.get("/impressum/").content.decode()
+    assert "Probe-Banner" in page and "Probe-Banner" in client_a.get("/impressum/").content.decode()  # page banner
 
 
 def test_signed_in_residents_see_its_header_item_and_prompt(town_a):
@@ -70,6 +71,7 @@ def test_switched_off_everything_of_it_is_gone(town_a, client_a):
 
     page = client_a.get("/").content.decode()
     assert "Probe-Widget" not in page and "Verschwindet" not in page and "Probe-Randnotiz" not in page
+    assert "Probe-Banner" not in page
     assert 'href="/probe/"' not in page
     assert client_a.get("/probe/").status_code == 404
     assert client_a.get(f"/kurz/{note.pk}/").status_code == 404

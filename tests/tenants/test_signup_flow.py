@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
 
 def _signup_and_confirm(client, **overrides) -> TownSignup:
+    before = len(mail.outbox)
     response = client.post("/registrieren/", signup_data(**overrides))
     assert response.status_code == 302, response.context["form"].errors if response.context else response
+    # The worker sends the confirmation mail (through the outbox), not the request.
+    wait_for(lambda: len(mail.outbox) > before, timeout=30)
     confirm = confirm_path_from_mail(mail.outbox[-1])
     # Opening the link only asks; a mail scanner fetching it starts nothing.
     assert client.get(confirm).status_code == 200

@@ -12,10 +12,12 @@ from django.core import mail
 from django.db import transaction
 from django.utils import translation
 
+from core.models import OutboxMessage
 from tenants.models import SignupStatus, TownSignup
 from tenants.services import town_signup_provision, town_signup_retry
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_make
 from tests.helpers import ADMIN_EMAIL, TownClient
+from tests.outbox_helpers import outbox_run_pending
 from tests.tenants.factories import TownSignupFactory
 from tests.tenants.helpers import confirm_path_from_mail, signup_data
 
@@ -23,6 +25,7 @@ from tests.tenants.helpers import confirm_path_from_mail, signup_data
 @pytest.fixture
 def submitted(public_client) -> TownSignup:
     assert public_client.post("/registrieren/", signup_data()).status_code == 302
+    outbox_run_pending()  # the worker's job: the confirmation mail
     return TownSignup.objects.get()
 
 
@@ -66,6 +69,7 @@ def test_confirming_queues_provisioning_once(public_client, submitted, django_ca
     assert first.status_code == second.status_code == 302
     assert submitted.status == SignupStatus.QUEUED and submitted.confirmed_at is not None
     assert len(callbacks) == 1  # one task enqueued
+    assert OutboxMessage.objects.filter(task_name="tenants.tasks.town_provision", sent_at=None).count() == 1
 
 
 @pytest.mark.parametrize("tamper", ["other-signup", "garbage", "expired"])
@@ -169,6 +173,7 @@ def test_retry_refuses_when_the_subdomain_was_registered_again_meanwhile(db):
 def test_resend_is_limited_to_once_a_minute(public_client, submitted):
     public_client.post(f"/registrieren/{submitted.pk}/mail/")
     public_client.post(f"/registrieren/{submitted.pk}/mail/")
+    outbox_run_pending()
     assert len(mail.outbox) == 2  # the original and one resend
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 ROOT_DIR = Path(__file__).resolve().parents[3]
 BASE_DIR = ROOT_DIR
@@ -155,8 +156,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]  # one password field, with show/hide
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that registered signs the person in (allauth only does so
+# when the signup is in that same session), straight onto their village's welcome page.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # Confirmation keys are random rows in the town's own schema rather than HMACs of
@@ -235,7 +239,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Billing is platform-wide (public schema): these run once, not per town.
     "billing.pause_overdue": {"task": "billing.pause_overdue", "schedule": 3600},
     "billing.reconcile": {"task": "billing.reconcile", "schedule": 24 * 3600},
+    # Outbox rows the broker refused (core.outbox) and provisioning a lost worker left behind.
+    "core.outbox_sweep": {"task": "core.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=30)},
+    "tenants.provisioning_recover": {
+        "task": "tenants.provisioning_recover", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=30),
+    },
 }
+# --- transactional outbox (core.outbox, issue 18 §2) ---------------------------
+# A row the broker refused waits 5 s, 10 s, 20 s ... at most 5 min before the sweeper sends it again.
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=5)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=300)
+OUTBOX_KEEP_SENT_DAYS = env.int("OUTBOX_KEEP_SENT_DAYS", default=7)
+# Publishing gives up after this long when the broker doesn't answer (the outbox row then waits for
+# the sweeper), so a request never hangs on a dead Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 
 # --- mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
@@ -269,6 +286,15 @@ OUTBOUND_MAX_REDIRECTS = env.int("OUTBOUND_MAX_REDIRECTS", default=5)
 # Empty: a town admin can't point the server at its neighbours. Tests allow 127.0.0.1 where they need it.
 OUTBOUND_ALLOWED_NETWORKS = env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
 OUTBOUND_USER_AGENT = env("OUTBOUND_USER_AGENT", default=f"Dorfkern (+https://{BASE_DOMAIN}/)")
+
+# --- NINA, the federal warning service (modules.alerts) ------------------------
+# The documented API (github.com/bundesAPI/nina-api); only towns that entered their ARS poll it, so a
+# demo or a test never reaches it. Tests point it at a local server that serves recorded answers.
+NINA_API_BASE = env("NINA_API_BASE", default="https://warnung.bund.de/api31")
+NINA_TIMEOUT_SECONDS = env.float("NINA_TIMEOUT_SECONDS", default=10.0)
+NINA_MAX_BYTES = env.int("NINA_MAX_BYTES", default=2 * 1024 * 1024)
+# A whole poll (dashboard and details) stays well inside the Celery time limits.
+NINA_POLL_BUDGET_SECONDS = env.float("NINA_POLL_BUDGET_SECONDS", default=45.0)
 
 # --- Stripe -----------------------------------------------------------------
 STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")
@@ -413,6 +439,11 @@ DATABASES["default"]["OPTIONS"]["options"] = (
     + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000}"
 ).strip()
 
+# Reverse proxies in front of the platform that append to X-Forwarded-For (Caddy, nginx): the
+# per-IP limits on anonymous writes (core.ratelimit) read the client's address that many entries
+# from the right. 0 (the default, and `run`) trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # SMTP: a mail relay that accepts the connection and then says nothing fails the send after
 # 10 s (Django's default is to wait forever).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -434,7 +465,24 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 #   processes, so a slow task can't hold others back in its reservation (those would count against
 #   the visibility timeout without running) and a killed worker strands at most one per process.
 CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS", default=90)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    # A broker that accepts connections but never answers fails a publish after these instead of
+    # hanging it (the outbox row then waits for the sweeper); above the 1 s BRPOP poll of workers.
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    # A worker reads its queues in the order given (-Q urgent,celery): urgent first, every time,
+    # instead of kombu's default round robin.
+    "queue_order_strategy": "priority",
+}
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=75)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Queues (config.celery_routes): urgent notices on their own queue, listed first; bulk work (digests,
+# reminders, fan-outs) on the default one. A worker started without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("urgent", routing_key="urgent"), Queue("celery", routing_key="celery"))
+CELERY_TASK_ROUTES = ("config.celery_routes.route_task",)
+# A signup still "provisioning" this long after its last step has lost its worker (a live task is
+# killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
+PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)

@@ -30,3 +30,23 @@ def town_brand() -> dict[str, Any]:
 
     brand: dict[str, Any] = town_mail_context()["brand"]
     return brand
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: Any, path: str) -> str:
+    """`path` on the town's primary domain, for link previews (Open Graph) and other absolute links.
+
+    The origin comes from the town's domain row, never from the Host header (ISOLATION T9); it is
+    looked up once per page and kept on the request.
+    """
+    from core.branding import town_url
+
+    request = context.get("request")
+    origin = getattr(request, "_dorfkern_origin", None)
+    if origin is None:
+        origin = town_url("/").rstrip("/")
+        if request is not None:
+            request._dorfkern_origin = origin
+    if path.startswith(("http://", "https://")):
+        return path
+    return origin + (path if path.startswith("/") else "/" + path)

@@ -7,7 +7,8 @@ from typing import Any
 import factory
 
 from accounts.models import User
-from modules.directory import opening_hours, services
+from core import opening_hours
+from modules.directory import services
 from modules.directory.models import Business, BusinessCategory
 from tests.accounts.factories import UserFactory, town_admin
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from datetime import time
 
-from modules.directory import opening_hours
+from core import opening_hours
 
 ALWAYS = [opening_hours.Interval(day, time(0), time(0), True) for day in range(7)]  # 24 hours, every day

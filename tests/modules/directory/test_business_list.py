@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context
 
-from modules.directory import opening_hours, selectors, services
+from core import opening_hours
+from modules.directory import selectors, services
 from modules.directory.models import Business, BusinessStatus, OpeningInterval
 from tenants.services import tenant_module_disable, tenant_module_enable
 from tests.accounts.factories import UserFactory, town_admin

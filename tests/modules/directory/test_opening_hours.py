@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from modules.directory.opening_hours import (
+from core.opening_hours import (
     BERLIN,
     Exception_,
     Interval,

@@ -6,7 +6,8 @@ import json
 import re
 from datetime import time, timedelta
 
-from modules.directory import opening_hours, selectors, services
+from core import opening_hours
+from modules.directory import selectors, services
 from modules.directory.structured import business_vcard, vcard_escape
 from tests.accounts.factories import town_admin
 from tests.modules.directory.factories import BusinessFactory

@@ -46,5 +46,10 @@ def page_aside(request: HttpRequest) -> str:
     return format_html('<aside class="card">{}</aside>', "Probe-Randnotiz")
 
 
+def page_banner(request: HttpRequest) -> str:
+    return format_html('<section class="card" role="region" aria-label="{}"><p>{}</p></section>',
+                       "Probe-Banner", "Probe-Banner")
+
+
 def organisation_section(request: HttpRequest, organisation: Any) -> str:
     return format_html("<section><h2>{}</h2></section>", f"Probe für {organisation.name}")

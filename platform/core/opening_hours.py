@@ -1,4 +1,4 @@
-"""Opening hours as pure functions: no database, no clock, easy to test at edge times.
+"""Opening hours as pure functions (the Branchenbuch's businesses, the town hall's offices): no database, no clock.
 
 Hours are wall-clock times in Europe/Berlin. A moment is first converted to
 local time, so the DST changes need no special casing: on the last Sunday of

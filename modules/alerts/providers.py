@@ -1,0 +1,66 @@
+"""What the alerts module gives the platform's shared pages: search, calendar, map (core capabilities)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.calendar import CalendarEntry
+from core.maps import MapPoint
+from core.search import SearchResult, excerpt, ranked
+from modules.alerts.models import Notice
+from modules.alerts.selectors import notice_list_current
+
+MAX_POINTS = 200
+# Exactly the expression of the GIN index alerts_notice_search_gin.
+DOCUMENT = SearchVector("title", "body", "place", config="german")
+
+
+def search(request: HttpRequest, query: str, limit: int) -> list[SearchResult]:
+    """Bekanntmachungen still valid today, best match first (one query)."""
+    notices = ranked(
+        Notice.objects.filter(valid_until__gte=timezone.localdate()), DOCUMENT, query, "valid_from", "-id"
+    ).select_related("ortsgemeinde")[:limit]
+    return [
+        SearchResult(
+            title=notice.title, url=notice.get_absolute_url(),
+            kind_label=_("Official notice · %(kind)s") % {"kind": notice.get_kind_display()},
+            snippet=excerpt(notice.body, query), date=notice.published_at,
+            place=notice.ortsgemeinde.name if notice.ortsgemeinde_id else "", rank=float(notice.rank),
+        )
+        for notice in notices
+    ]
+
+
+def _day(moment: datetime.date) -> datetime.date:
+    return timezone.localtime(moment).date() if isinstance(moment, datetime.datetime) else moment
+
+
+def calendar_entries(
+    start: datetime.date, end: datetime.date, *, ortsgemeinde_id: int | None = None
+) -> list[CalendarEntry]:
+    """Each Bekanntmachung's validity as an all-day entry (a road closed from ... to ...), one query."""
+    notices = Notice.objects.filter(valid_from__lt=_day(end), valid_until__gte=_day(start))
+    if ortsgemeinde_id is not None:
+        notices = notices.filter(Q(ortsgemeinde_id=ortsgemeinde_id) | Q(ortsgemeinde__isnull=True))
+    return [
+        CalendarEntry(uid=str(n.pk), title=n.title, start=n.valid_from, end=n.calendar_end(),
+                      description=n.body[:500], location=n.place, path=n.get_absolute_url(),
+                      ortsgemeinde_id=n.ortsgemeinde_id, updated_at=n.updated_at)
+        for n in notices.order_by("valid_from", "pk")
+    ]
+
+
+def map_points(request: HttpRequest) -> list[MapPoint]:
+    """Current Bekanntmachungen with a place on the map (one query)."""
+    return [
+        MapPoint(lat=float(n.latitude), lon=float(n.longitude), title=n.title, url=n.get_absolute_url(),
+                 text=n.place, category=n.get_kind_display())
+        for n in notice_list_current().filter(latitude__isnull=False, longitude__isnull=False)[:MAX_POINTS]
+        if n.latitude is not None and n.longitude is not None
+    ]
