@@ -12,6 +12,7 @@ urlpatterns = [
     path("bereich/<slug:slug>/", views.area_detail, name="area"),
     path("bereich/<slug:slug>/abfall.ics", views.feed, name="feed"),
     path("bereich/<slug:slug>/<slug:waste_type>/abfall.ics", views.feed, name="feed-type"),
+    path("bereich/<slug:slug>/druck/<int:year>/", views.year_print, name="print"),
     path("manage/", views.manage, name="manage"),
     *taxonomy_urls(WASTE_TYPES),
     path("manage/areas/new/", views.area_create, name="area-create"),

@@ -105,6 +105,7 @@ def area_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "reminder_form": ReminderForm(initial={"reminder_on": home.reminder_on, "reminder_time": home.reminder_time})
         if home is not None else None,
         "year": selectors.today().year,
+        "next_year": selectors.today().year + 1,
     }
     return render(request, "waste/area.html", context)
 
@@ -162,6 +163,18 @@ def feed(request: HttpRequest, slug: str, waste_type: str | None = None) -> Http
     return ical_response(document, filename=name)
 
 
+@require_safe
+def year_print(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The yearly calendar as an A4 PDF in the town's colour, to print and hang on the fridge."""
+    area = selectors.area_get(slug=slug)
+    if area is None or not 2000 <= year <= 2100:
+        raise Http404
+    from core.printing import pdf_response
+    from modules.waste.print_calendar import year_pdf
+
+    return pdf_response(year_pdf(area=area, year=year), f"abfallkalender-{area.slug}-{year}.pdf")
+
+
 # --- back office ---------------------------------------------------------------------------
 
 
@@ -170,7 +183,7 @@ def feed(request: HttpRequest, slug: str, waste_type: str | None = None) -> Http
 def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "waste/manage/index.html", {
         "areas": selectors.area_list(), "types": selectors.waste_type_list(),
-        "imports": services.WasteImport.objects.select_related("created_by")[:10],
+        "imports": selectors.import_list_recent(),
     })
 
 
