@@ -21,4 +21,4 @@ def sample_objects() -> dict[str, Any]:
     waste_import = WasteImport.objects.create(kind="csv", label="isolation.csv", year=day.year, created_by=admin,
                                               rows=[[day.isoformat(), kind.pk, area.pk]])
     return {"slug": area.slug, "waste_type": kind.slug, "pk": kind.pk, "area_id": area.pk,
-            "import_id": waste_import.pk, "pickup_id": pickup.pk}
+            "import_id": waste_import.pk, "pickup_id": pickup.pk, "year": day.year}
