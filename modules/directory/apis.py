@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from api.fields import WallClockField
 from api.filters import ortsgemeinde_id_from_slug
 from api.pagination import DefaultPagination
 from django.http import Http404
@@ -31,18 +32,10 @@ class DirectoryNamedSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
-@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "07:00"})
-class _WallClockField(serializers.Field):
-    """A local wall-clock time in Europe/Berlin as "HH:MM" (no offset: it is the time on the shop door)."""
-
-    def to_representation(self, value: Any) -> str:
-        return f"{value:%H:%M}"
-
-
 class DirectoryIntervalSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday.")
-    opens = _WallClockField()
-    closes = _WallClockField()
+    opens = WallClockField()
+    closes = WallClockField()
     closes_next_day = serializers.BooleanField(help_text="The interval runs past midnight.")
 
 

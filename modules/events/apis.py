@@ -30,7 +30,7 @@ _TAGS = ["events"]
 MAX_DAYS = 366
 
 
-class _NamedSerializer(serializers.Serializer):
+class _EventNamedSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
 
@@ -47,9 +47,9 @@ class _EventOutputSerializer(serializers.Serializer):
     cancelled_dates = serializers.ListField(child=serializers.DateField())
     cancelled = serializers.BooleanField(source="is_cancelled")
     place = serializers.CharField()
-    ortsgemeinde = _NamedSerializer(allow_null=True)
-    category = _NamedSerializer(allow_null=True)
-    organisation = _NamedSerializer(allow_null=True)
+    ortsgemeinde = _EventNamedSerializer(allow_null=True)
+    category = _EventNamedSerializer(allow_null=True)
+    organisation = _EventNamedSerializer(allow_null=True)
     is_free = serializers.BooleanField()
     price = serializers.CharField()
     step_free = serializers.BooleanField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.fields import WallClockField
 from api.pagination import DefaultPagination
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -32,16 +33,16 @@ class _OriginMixin:
 
 class _HoursSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday.")
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M")
+    opens = WallClockField()
+    closes = WallClockField()
 
 
 class _DaySerializer(serializers.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     closed = serializers.BooleanField()
-    opens = serializers.TimeField(format="%H:%M", allow_null=True)
-    closes = serializers.TimeField(format="%H:%M", allow_null=True)
+    opens = WallClockField(allow_null=True)
+    closes = WallClockField(allow_null=True)
     note = serializers.CharField()
 
 
@@ -148,6 +149,7 @@ class OfficeListApi(APIView):
     """Every office with its weekly hours, coming closed or special days, and whether it is open now."""
 
     permission_classes = [AllowAny]
+    pagination_class = None  # a town has a handful of offices: one plain list (also in the schema)
 
     class OutputSerializer(_OfficeOutputSerializer):
         pass
