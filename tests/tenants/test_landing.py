@@ -38,6 +38,19 @@ def test_landing_page_lists_every_installed_module_under_its_pillar(public_clien
         assert html.escape(str(spec.description)) in section
 
 
+def _installed_text() -> str:
+    """Keys, names and descriptions of every installed module, in English and German: what may be promised."""
+    from django.utils import translation
+
+    from core.modules import all_modules
+
+    parts = []
+    for language in ("en", "de"):
+        with translation.override(language):
+            parts += [f"{m.spec.key} {m.spec.name} {m.spec.description}" for m in all_modules().values()]
+    return " ".join(parts).lower()
+
+
 def test_landing_page_promises_nothing_that_does_not_exist(public_client):
     from core.modules import PILLAR_LABELS, all_modules, pillar_label
 
@@ -49,8 +62,8 @@ def test_landing_page_promises_nothing_that_does_not_exist(public_client):
     for label in empty:
         assert label not in _headings(page, 3)
         assert label in page[page.index("In Vorbereitung, noch nicht verfügbar"):]
-    installed = " ".join(f"{module.spec.key} {module.spec.name}" for module in all_modules().values()).lower()
-    for promise in ("Mitfahr", "Bürgerbus", "Mängelmelder", "Umfrage", "Schlagloch", "Straßenlaterne"):
+    installed = _installed_text()
+    for promise in ("Mitfahr", "Bürgerbus", "Mängelmelder", "Umfrage", "Schlagloch", "Straßenlaterne", "OParl"):
         if promise.lower() not in installed:
             assert promise not in page
 
@@ -74,9 +87,9 @@ def test_readme_names_unbuilt_features_only_as_planned():
 
     readme = (settings.BASE_DIR / "README.md").read_text()
     intro = readme[: readme.index("\n## ")]
-    installed = " ".join(f"{module.spec.key} {module.spec.name}" for module in all_modules().values()).lower()
+    installed = _installed_text()
     planned = intro[intro.index("Planned, not built yet"):]
-    for promise in ("ride sharing", "Bürgerbus", "Mängelmelder", "issue reports", "surveys"):
+    for promise in ("ride sharing", "Bürgerbus", "Mängelmelder", "issue reports", "surveys", "OParl"):
         if promise.lower() not in installed:
             assert promise not in intro.replace(planned, ""), f"README promises {promise!r} before saying it is planned"
     for module in all_modules().values():

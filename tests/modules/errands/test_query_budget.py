@@ -7,13 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import UserFactory
-from tests.helpers import TownClient, host_of, logged_in_client
+from tests.helpers import START_PAGE_QUERY_BUDGET, TownClient, host_of, logged_in_client
 from tests.modules.errands.factories import ErrandFactory, TripFactory
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
 
-BUDGETS = {"/": 16, "/errands/": 12, "/errands/trips/": 12, "/api/v1/errands/requests/": 10}
+BUDGETS = {"/": START_PAGE_QUERY_BUDGET, "/errands/": 12, "/errands/trips/": 12, "/api/v1/errands/requests/": 10}
 
 
 def _requests(count: int, villages) -> None:
