@@ -34,6 +34,10 @@ def _town(make_town, slug: str) -> None:
         forget_banner()
 
 
+# On the phone only: this is a module's story, and most residents come by phone. Both viewports run
+# for the platform's main paths (registration, publishing, signup, Nahversorgung), so the journeys
+# folder stays within the test-time budget while every page here still passes axe and reflow.
+@pytest.mark.parametrize("viewport", ["phone"])
 def test_resident_sees_the_warning_and_admin_publishes_a_notice(live_site, make_town, journey, open_page, viewport):
     slug = f"sonnental-alerts-{viewport}"
     _town(make_town, slug)

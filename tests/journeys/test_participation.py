@@ -55,6 +55,10 @@ def _supporters_in_the_database(slug: str, count: int) -> None:
             support_add(proposal=proposal, acting_user=UserFactory(email=f"nachbar{number}@example.org"))
 
 
+# On the phone only: this is a module's story, and most residents come by phone. Both viewports run
+# for the platform's main paths (registration, publishing, signup, Nahversorgung), so the journeys
+# folder stays within the test-time budget while every page here still passes axe and reflow.
+@pytest.mark.parametrize("viewport", ["phone"])
 def test_a_village_poll_and_a_proposal_answered_in_public(live_site, make_town, journey, open_page, viewport):
     slug = f"lindental-{viewport}"
     _town(make_town, slug)

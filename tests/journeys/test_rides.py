@@ -46,6 +46,10 @@ def _town(make_town, slug: str) -> int:
         return bench.pk
 
 
+# On the phone only: this is a module's story, and most residents come by phone. Both viewports run
+# for the platform's main paths (registration, publishing, signup, Nahversorgung), so the journeys
+# folder stays within the test-time budget while every page here still passes axe and reflow.
+@pytest.mark.parametrize("viewport", ["phone"])
 def test_a_commuter_offers_a_ride_a_neighbour_books_it_and_a_bench_gets_a_driver(
     live_site, make_town, journey, open_page, viewport
 ):
