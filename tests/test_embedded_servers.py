@@ -49,6 +49,12 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A test run started in the background (`cmd &`, nohup) ignores SIGINT, and a child inherits
+    # that: Python then never raises KeyboardInterrupt and the Ctrl-C case would wait in vain.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("ending", ["exit", "error", "SIGINT", "SIGTERM"])
 def test_the_embedded_redis_stops_when_the_process_that_started_it_ends(tmp_path, ending):
     env = {
@@ -62,6 +68,7 @@ def test_the_embedded_redis_stops_when_the_process_that_started_it_ends(tmp_path
     process = subprocess.Popen(
         [sys.executable, "-c", SCRIPT, "wait" if ending.startswith("SIG") else ending],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     try:
         assert process.stdout is not None
