@@ -243,13 +243,11 @@ def enabled_module_keys(*, fresh: bool = False) -> frozenset[str]:
     Works inside a request and in a task under ``schema_context()`` alike (there the
     connection holds only a schema name, and the town is looked up by it).
     """
-    from core.tenancy import current_tenant, current_town
+    from core.tenancy import current_tenant
 
-    tenant = current_tenant()
+    tenant = current_tenant()  # under schema_context() it reads the town's row itself
     if tenant is None:
         return frozenset()
-    if getattr(tenant, "pk", None) is None:
-        tenant = current_town()
     return tenant.enabled_module_keys(fresh=fresh)
 
 
@@ -271,12 +269,10 @@ def module_settings(key: str) -> dict[str, Any]:
     public site, or for a module without a form, the defaults (or {}) come back. Stored settings
     are cached per town and forgotten when the town changes them.
     """
-    from core.tenancy import current_tenant, current_town
+    from core.tenancy import current_tenant
 
     form_class = get_module(key).spec.settings_form
-    tenant = current_tenant()
-    if tenant is not None and getattr(tenant, "pk", None) is None:
-        tenant = current_town()
+    tenant = current_tenant()  # under schema_context() it reads the town's row itself
     stored = tenant.module_config(key) if tenant is not None else {}
     if form_class is None:
         return stored
