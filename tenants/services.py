@@ -26,6 +26,7 @@ from core.modules import all_modules, get_module
 from core.outbox import outbox_enqueue
 from core.tenancy import connection
 from tenants.models import Domain, Municipality, SignupStatus, TenantModule, TownSignup
+from tenants.schema_template import template_schema_clone
 from tenants.selectors import forget_module_config, signup_is_stale, tenant_enabled_modules
 from tenants.tokens import CONFIRM_MAX_AGE, signup_confirm_token_check, signup_confirm_token_make
 from tenants.validators import subdomain_validate
@@ -87,7 +88,8 @@ def town_create(
                 for key, module in all_modules().items()
             )
         progress(_("Preparing a protected place for your town's data"))
-        tenant.create_schema(check_if_exists=True, verbosity=0)
+        # A copy of the migrated template schema, not a migration run (tenants/schema_template.py).
+        template_schema_clone(schema_name)
         progress(_("Creating your access and your town's pages"))
         with tenant_context(tenant), transaction.atomic():
             _seed_town(tenant, name=name, admin_name=admin_name, admin_email=admin_email,

@@ -79,6 +79,9 @@ INSTALLED_APPS += ["demo"]
 TENANT_MODEL = "tenants.Municipality"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
+# New towns are copies of this schema, kept migrated (tenants/schema_template.py). Not a town: town
+# schemas are all called t_<slug>.
+TOWN_TEMPLATE_SCHEMA = "town_template"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)

@@ -1,0 +1,157 @@
+"""New towns are copies of a migrated template schema (issue 20 §C): the same schema, made faster.
+
+The copy is trusted only because (1) it is structurally identical to the migrated template, table by
+table, index by index, constraint by constraint, and (2) town migrations carry no data steps that a
+copy would have to repeat per town. A template that is behind is migrated before anything is copied.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+
+from tenants.schema_template import (
+    template_schema_clone,
+    template_schema_ensure_current,
+    template_schema_name,
+    template_schema_pending_migrations,
+)
+
+pytestmark = pytest.mark.django_db
+
+COPY = "tpl_copy_test"
+OTHER_TEMPLATE = "tpl_behind_test"
+
+
+def _drop(*schemas: str) -> None:
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        for schema in schemas:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture
+def scratch_schemas(town_a) -> Iterator[None]:  # town_a: the template exists (the session's towns are copies)
+    _drop(COPY, OTHER_TEMPLATE)
+    yield
+    _drop(COPY, OTHER_TEMPLATE)
+
+
+def _fingerprint(schema: str) -> dict[str, list[tuple]]:
+    """Everything that makes a schema what it is, with the schema's own name taken out."""
+    queries = {
+        "columns": """
+            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                   pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0
+              AND NOT a.attisdropped""",
+        "indexes": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %(schema)s",
+        "constraints": """
+            SELECT c.relname, k.conname, k.contype, pg_get_constraintdef(k.oid), k.condeferrable,
+                   k.condeferred
+            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %(schema)s""",
+        "sequences": """
+            SELECT sequencename, data_type::text, start_value, increment_by, last_value
+            FROM pg_sequences WHERE schemaname = %(schema)s""",
+        "triggers": """
+            SELECT c.relname, t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t
+            JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = %(schema)s AND NOT t.tgisinternal""",
+        "functions": """
+            SELECT p.proname, pg_get_function_identity_arguments(p.oid) FROM pg_proc p
+            JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %(schema)s""",
+    }
+    found: dict[str, list[tuple]] = {}
+    # A partial index's WHERE does not survive a deparse/parse round trip textually (PostgreSQL folds
+    # `(ARRAY['a'::varchar])::text[]` into `ARRAY[('a'::varchar)::text]`, as with pg_dump): the same
+    # predicate, compared without its casts and brackets.
+    unbracketed = re.compile(r"::[a-z ]+(\[\])?|[()]")
+    with connection.cursor() as cursor:
+        for kind, sql in queries.items():
+            cursor.execute(sql, {"schema": schema})
+            found[kind] = sorted(
+                tuple(str(value).replace(f'"{schema}".', "").replace(f"{schema}.", "") for value in row)
+                for row in cursor.fetchall()
+            )
+        found["indexes"] = [(name, unbracketed.sub("", definition)) for name, definition in found["indexes"]]
+        cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations')
+        found["migrations"] = sorted(cursor.fetchall())
+    return found
+
+
+def test_a_copy_of_the_template_is_the_same_schema_as_the_migrated_template(scratch_schemas):
+    template = template_schema_name()
+    assert template_schema_pending_migrations() == []
+
+    template_schema_clone(COPY)
+
+    expected, copied = _fingerprint(template), _fingerprint(COPY)
+    assert len(expected["columns"]) > 500 and len(expected["indexes"]) > 200  # it compared a real schema
+    for kind in expected:
+        assert copied[kind] == expected[kind], kind
+
+
+def test_the_session_towns_were_copied_complete(town_a, town_b):
+    # Every migration the code has is recorded in a town made by copying, as in one that was migrated.
+    template = _fingerprint(template_schema_name())
+    for town in (town_a, town_b):
+        assert _fingerprint(town.schema_name)["migrations"] == template["migrations"]
+
+
+def test_a_template_that_is_behind_is_migrated_before_a_town_is_copied_from_it(scratch_schemas):
+    # given: a template one migration behind (a copy of the real one, with its newest news migration undone)
+    template_schema_clone(OTHER_TEMPLATE)
+    news_migrations = sorted(
+        name for app, name in _fingerprint(OTHER_TEMPLATE)["migrations"] if app == "news"
+    )
+    newest, previous = news_migrations[-1], news_migrations[-2]
+    call_command("migrate_schemas", "news", previous, tenant=True, schema_name=OTHER_TEMPLATE,
+                 interactive=False, verbosity=0)
+    with override_settings(TOWN_TEMPLATE_SCHEMA=OTHER_TEMPLATE):
+        assert template_schema_pending_migrations() == [f"news.{newest}"]
+        with pytest.raises(CommandError, match=f"news.{newest}"):
+            call_command("town_template", check=True)
+
+        # when: a town is copied from it
+        template_schema_clone(COPY)
+
+        # then: the template was brought up to date first, and the copy has the migration
+        assert template_schema_pending_migrations() == []
+        assert ("news", newest) in _fingerprint(COPY)["migrations"]
+        assert template_schema_ensure_current() is False  # nothing left to do
+    assert _fingerprint(COPY)["columns"] == _fingerprint(template_schema_name())["columns"]
+
+
+def test_town_migrations_only_change_structure_so_a_copy_needs_no_per_town_step():
+    # A RunPython in a town app's migration would have run once, on the template; if it ever must run
+    # per town (it reads the town's name, say), provisioning has to call it itself. (RunSQL that makes
+    # structure, a trigger say, is copied like the rest: the fingerprint test above covers it.)
+    shared = set(settings.SHARED_APPS)
+    offenders = []
+    for app_name in settings.TENANT_APPS:
+        if app_name in shared:
+            continue
+        config = next((c for c in apps.get_app_configs() if c.name == app_name), None)
+        folder = Path(config.path) / "migrations" if config else None
+        if folder is None or not folder.is_dir():
+            continue
+        for path in folder.glob("*.py"):
+            tree = ast.parse(path.read_text())
+            calls = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+            if "RunPython" in calls:
+                offenders.append(str(path))
+    assert offenders == []
+
