@@ -120,8 +120,9 @@ def _schema_copy(source: str, target: str) -> None:
         # unqualified. Index and trigger definitions name their table qualified all the same (unless
         # deparsed "pretty", which also rewrites a partial index's WHERE into a different but
         # equivalent tree): that one prefix is cut off below.
-        cursor.execute("SELECT set_config('search_path', %s, true), quote_ident(%s) || '.'", [src, source])
-        qualified = cursor.fetchone()[1]
+        cursor.execute("SELECT current_setting('search_path'), quote_ident(%s) || '.',"
+                       " set_config('search_path', %s, true)", [source, src])
+        search_path, qualified, _ = cursor.fetchone()
         cursor.execute(
             "SELECT c.oid, c.relname FROM pg_class c WHERE c.relnamespace = %s::regnamespace"
             " AND c.relkind IN ('r', 'p') ORDER BY c.relname", [src])
@@ -178,4 +179,7 @@ def _schema_copy(source: str, target: str) -> None:
             " WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal ORDER BY t.tgname", [src])
         script.extend(definition.replace(f" ON {qualified}", " ON ", 1) for (definition,) in cursor.fetchall())
 
+        # Back to the connection's own search path: inside an outer transaction a SET LOCAL would
+        # otherwise outlive this block.
+        script.append(f"SELECT set_config('search_path', '{search_path.replace(chr(39), chr(39) * 2)}', true)")
         cursor.execute(";\n".join(script))
