@@ -102,7 +102,7 @@ def town_audit_model() -> type[AuditEntryBase]:
     stores = declared(AuditLogStore)
     if len(stores) != 1:
         raise LookupError(f"exactly one AuditLogStore expected, found {len(stores)}")
-    return apps.get_model(stores[0].model)  # type: ignore[return-value]
+    return apps.get_model(stores[0].model)
 
 
 def audit_model() -> type[AuditEntryBase]:
@@ -216,11 +216,14 @@ class AuditFilterForm(forms.Form):
             model.objects.exclude(actor_id=None).order_by("actor_id", "-created_at")
             .distinct("actor_id").values_list("actor_id", "actor_name")
         )
-        self.fields["actor"].choices = [("", _("Everyone")), *sorted(
+        actor_field = self.fields["actor"]
+        action_field = self.fields["action"]
+        assert isinstance(actor_field, forms.ChoiceField) and isinstance(action_field, forms.ChoiceField)
+        actor_field.choices = [("", _("Everyone")), *sorted(
             ((pk, name or f"#{pk}") for pk, name in actors), key=lambda choice: str(choice[1]).lower()
         )]
         labels = audit_action_labels()
-        self.fields["action"].choices = [("", _("All actions")), *sorted(
+        action_field.choices = [("", _("All actions")), *sorted(
             ((key, str(label)) for key, label in labels.items()), key=lambda choice: choice[1].lower()
         )]
 

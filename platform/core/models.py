@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -44,7 +45,7 @@ class AuditLogRefused(Exception):
     """An audit entry was to be changed or deleted: the log is append-only."""
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: object) -> int:
         raise AuditLogRefused("audit entries cannot be changed")
 
