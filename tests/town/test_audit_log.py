@@ -270,3 +270,15 @@ def test_a_person_deleted_from_the_town_keeps_their_entries(in_town_a):
     OrganisationMembership.objects.filter(user=person).delete()
     person.delete()
     assert AuditEntry.objects.filter(actor_name="Gisela Geht").count() == 1
+
+
+def test_a_persons_data_export_lists_what_they_did_without_naming_others(in_town_a):
+    from core.audit import audit_record
+    from core.personal_data import personal_data_collect
+
+    admin = UserFactory(name="Olga Ordnung", role=Role.ADMIN)
+    audit_record(admin, "user.role", UserFactory(name="Paul Privat"), before={"role": "resident"},
+                 after={"role": "moderator"})
+    data = personal_data_collect(admin)["town"]["audit_log"]
+    assert [row["action"] for row in data] == ["user.role"]
+    assert "Paul Privat" not in str(data)
