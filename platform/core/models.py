@@ -96,4 +96,6 @@ class PlatformAuditEntry(AuditEntryBase):
     """What platform staff did on the public site (switching a town off, retrying a signup)."""
 
     class Meta(AuditEntryBase.Meta):
-        indexes = [models.Index(fields=["action", "created_at"], name="platform_audit_action_idx")]
+        indexes = [models.Index(fields=["action", "created_at"], name="platform_audit_action_idx"),
+                   # the filter's list of people: DISTINCT ON (actor_id), newest name first
+                   models.Index(fields=["actor_id", "-created_at"], name="platform_audit_actor_idx")]

@@ -321,4 +321,6 @@ class AuditEntry(AuditEntryBase):
 
     class Meta(AuditEntryBase.Meta):
         verbose_name = _("audit log entry")
-        indexes = [models.Index(fields=["action", "created_at"], name="town_audit_action_idx")]
+        indexes = [models.Index(fields=["action", "created_at"], name="town_audit_action_idx"),
+                   # the filter's list of people: DISTINCT ON (actor_id), newest name first
+                   models.Index(fields=["actor_id", "-created_at"], name="town_audit_actor_idx")]

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ('-created_at', '-id'),
                 'abstract': False,
-                'indexes': [models.Index(fields=['action', 'created_at'], name='platform_audit_action_idx')],
+                'indexes': [models.Index(fields=['action', 'created_at'], name='platform_audit_action_idx'), models.Index(fields=['actor_id', '-created_at'], name='platform_audit_actor_idx')],
             },
         ),
         # Append-only (core.audit): the database refuses UPDATE and DELETE on the log, whoever asks.

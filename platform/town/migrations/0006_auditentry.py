@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'audit log entry',
                 'ordering': ('-created_at', '-id'),
                 'abstract': False,
-                'indexes': [models.Index(fields=['action', 'created_at'], name='town_audit_action_idx')],
+                'indexes': [models.Index(fields=['action', 'created_at'], name='town_audit_action_idx'), models.Index(fields=['actor_id', '-created_at'], name='town_audit_actor_idx')],
             },
         ),
         # Append-only (core.audit): the database refuses UPDATE and DELETE on the log, whoever asks.
