@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from core.audit import AuditTarget, audit_record, model_values
+from core.audit import AuditTarget, audit_record, changes_between, model_values
 from town.models import Invitation, InvitationRole, MembershipRole, Organisation, OrganisationMembership
 
 logger = logging.getLogger(__name__)
@@ -243,8 +243,9 @@ def organisation_update(*, organisation: Organisation, acting_user: User, **fiel
             setattr(organisation, key, value)
     organisation.full_clean()
     organisation.save()
-    audit_record(acting_user, "organisation.update", organisation, before=before,
-                 after=model_values(organisation, ORGANISATION_FIELDS))
+    after = model_values(organisation, ORGANISATION_FIELDS)
+    if changes_between(before, after):
+        audit_record(acting_user, "organisation.update", organisation, before=before, after=after)
     return organisation
 
 

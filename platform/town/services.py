@@ -170,9 +170,11 @@ def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any], acti
         ortsgemeinde.slug = ortsgemeinde_slug_suggest(ortsgemeinde.name, exclude_pk=ortsgemeinde.pk)
     ortsgemeinde.full_clean()
     ortsgemeinde.save()
-    audit_record(acting_user, "ortsgemeinde.update" if stored else "ortsgemeinde.create", ortsgemeinde,
-                 before=model_values(stored, _ORTSGEMEINDE_FIELDS) if stored else None,
-                 after=model_values(ortsgemeinde, _ORTSGEMEINDE_FIELDS))
+    before = model_values(stored, _ORTSGEMEINDE_FIELDS) if stored else None
+    after = model_values(ortsgemeinde, _ORTSGEMEINDE_FIELDS)
+    if stored is None or changes_between(before, after):
+        audit_record(acting_user, "ortsgemeinde.update" if stored else "ortsgemeinde.create", ortsgemeinde,
+                     before=before, after=after)
     if old_logo and old_logo != (ortsgemeinde.logo.name if ortsgemeinde.logo else ""):
         delete_files_after_commit(ortsgemeinde.logo.storage, [old_logo])
     return ortsgemeinde

@@ -103,6 +103,35 @@ def _module_off(client) -> tuple[str, str, dict]:
     return "module.disable", "news", {"enabled": [True, False]}
 
 
+def _organisation_update(client) -> tuple[str, str, dict]:
+    OrganisationFactory(name="Turnverein", slug="turnverein")
+    client.post("/backoffice/organisationen/turnverein/edit/", {"name": "TV 1860", "slug": "turnverein",
+                                                                 "kind": "verein"})
+    return "organisation.update", "TV 1860", {"name": ["Turnverein", "TV 1860"]}
+
+
+def _ortsgemeinde_update(client) -> tuple[str, str, dict]:
+    village = OrtsgemeindeFactory(name="Oberdorf", slug="oberdorf")
+    client.post(f"/backoffice/ortsgemeinden/{village.pk}/", {"name": "Oberdorf", "slug": "oberdorf",
+                                                              "postal_codes": "57580"})
+    return "ortsgemeinde.update", "Oberdorf", {"postal_codes": ["", "57580"]}
+
+
+def _module_on(client) -> tuple[str, str, dict]:
+    from tenants.services import tenant_module_disable
+
+    tenant_module_disable(tenant=connection.tenant, key="news")
+    client.post("/backoffice/modules/news/toggle/", {"action": "enable"})
+    return "module.enable", "news", {"enabled": [False, True]}
+
+
+def _notification_defaults(client) -> tuple[str, str, dict]:
+    page = client.get("/notifications/manage/defaults/")
+    decided = page.context["form"].initial["decided"]
+    client.post("/notifications/manage/defaults/", {"subscribed": [], "decided": decided})
+    return "module.configure", "notifications", {"subscribed": [ANY, []]}
+
+
 def _module_settings(client) -> tuple[str, str, dict]:
     client.post("/backoffice/modules/moderation/settings/", {
         "new_account_days": 30, "posts_per_day": 5, "comments_per_day": 20, "messages_per_day": 20,
@@ -116,7 +145,9 @@ CASES: dict[str, Case] = {
     "organisation-create": _organisation_create, "organisation-delete": _organisation_delete,
     "member-add": _member_add, "member-remove": _member_remove, "contact-person": _contact,
     "ortsgemeinde-create": _ortsgemeinde_create, "ortsgemeinde-delete": _ortsgemeinde_delete,
-    "module-off": _module_off, "module-settings": _module_settings,
+    "module-off": _module_off, "module-settings": _module_settings, "organisation-update": _organisation_update,
+    "ortsgemeinde-update": _ortsgemeinde_update, "module-on": _module_on,
+    "notification-defaults": _notification_defaults,
 }
 
 
