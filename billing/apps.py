@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditActions
 from core.modules import BackofficeLink, PageAside
 from core.personal_data import PersonalData
 
@@ -25,6 +26,10 @@ class BillingConfig(AppConfig):
                        _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
         # Export only: billing rows must be kept (billing/personal_data.py says why).
         PersonalData(key="billing", export="billing.personal_data.export"),
+        AuditActions(labels={
+            "billing.sponsorship_settings": _("Sponsorship settings changed"),
+            "billing.plan_start": _("Town's plan booked"),
+        }),
     )
 
     def ready(self) -> None:

@@ -24,6 +24,7 @@ from billing.forms import OfferForm, PlanForm, PurchaseForm, SponsorshipSettings
 from billing.models import Product, ProductKind, SubscriptionStatus
 from billing.promotions import module_patron_allowed
 from core.access import role_required
+from core.audit import AuditTarget, audit_record
 from core.modules import all_modules
 from tenants.models import Municipality
 
@@ -312,6 +313,14 @@ def backoffice_settings(request: HttpRequest) -> HttpResponse:
                 from django.db import transaction
 
                 with transaction.atomic():
+                    before = {
+                        "enabled": current.enabled, "excluded_terms": current.excluded_terms,
+                        "excluded_modules": current.excluded_module_keys,
+                        **{f"offer:{product.key}": _offer_summary(bool(offer and offer.offered),
+                                                                  offer.monthly_net_cents if offer else None,
+                                                                  offer.slots if offer else None)
+                           for product, offer in rows},
+                    }
                     services.town_sponsorship_configure(
                         tenant=tenant, enabled=form.cleaned_data["enabled"],
                         excluded_terms=form.cleaned_data["excluded_terms"],
@@ -323,6 +332,15 @@ def backoffice_settings(request: HttpRequest) -> HttpResponse:
                                                 offered=offer_form.cleaned_data["offered"],
                                                 monthly_net_cents=offer_form.monthly_net_cents(),
                                                 slots=offer_form.cleaned_data["slots"])
+                    audit_record(request.user, "billing.sponsorship_settings",
+                                 AuditTarget("billing.settings", "", str(_("Sponsorship"))), before=before, after={
+                                     "enabled": form.cleaned_data["enabled"],
+                                     "excluded_terms": form.cleaned_data["excluded_terms"],
+                                     "excluded_modules": list(form.cleaned_data["excluded_modules"]),
+                                     **{f"offer:{product.key}": _offer_summary(
+                                         offer_form.cleaned_data["offered"], offer_form.monthly_net_cents(),
+                                         offer_form.cleaned_data["slots"]) for product, offer_form in offer_forms},
+                                 })
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -331,6 +349,13 @@ def backoffice_settings(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Nothing was saved. Please correct the marked fields."))
     return render(request, "billing/backoffice_settings.html", {"form": form, "offer_forms": offer_forms},
                   status=400 if request.method == "POST" else 200)
+
+
+def _offer_summary(offered: bool, monthly_net_cents: int | None, slots: int | None) -> str:
+    if not offered:
+        return str(_("not offered"))
+    return _("%(price)s net per month, %(slots)s places") % {
+        "price": f"{(monthly_net_cents or 0) / 100:.2f} €".replace(".", ","), "slots": slots}
 
 
 @role_required("town_admin")
@@ -398,6 +423,8 @@ def backoffice_plan_confirm(request: HttpRequest) -> HttpResponse:
     except gateway.GatewayError as error:
         messages.error(request, error.user_message)
     else:
+        audit_record(request.user, "billing.plan_start", AuditTarget("billing.product", product.key, str(product.name)),
+                     after={"plan": str(product.name)})
         del request.session[PLAN_SESSION_KEY]
         messages.success(request, _("Thank you! The town's plan is active."))
     return redirect("billing:backoffice-plan")

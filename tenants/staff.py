@@ -15,12 +15,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import get_public_schema_name
 
+from core.audit import AuditFilterForm, AuditTarget, audit_csv_response, audit_entries, audit_page_context, audit_record
+from core.models import PlatformAuditEntry
 from core.tenancy import connection
 from tenants.models import Municipality
 from tenants.selectors import signup_get, signup_list_for_staff, town_list_for_staff
@@ -60,7 +63,12 @@ def staff_town_active(request: HttpRequest, town_id: int) -> HttpResponse:
     if town is None:
         raise Http404
     active = request.POST.get("active") == "1"
-    town = town_set_active(tenant=town, active=active)
+    with transaction.atomic():
+        before = town.is_active
+        town = town_set_active(tenant=town, active=active)
+        audit_record(request.user, "town.activate" if active else "town.deactivate",
+                     AuditTarget("tenants.municipality", str(town.pk), town.name),
+                     before={"is_active": before}, after={"is_active": town.is_active}, request=request)
     if active:
         messages.success(request, _("%(name)s is active again.") % {"name": town.name})
     else:
@@ -75,9 +83,36 @@ def staff_signup_retry(request: HttpRequest, signup_id: uuid.UUID) -> HttpRespon
     if signup is None:
         raise Http404
     try:
-        town_signup_retry(signup=signup)
+        with transaction.atomic():
+            town_signup_retry(signup=signup)
+            audit_record(request.user, "signup.retry", AuditTarget("tenants.townsignup", str(signup.pk), signup.name),
+                         request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Setting up %(name)s was queued again.") % {"name": signup.name})
     return redirect("tenants:staff")
+
+
+def _audit_filtered(request: HttpRequest) -> tuple[AuditFilterForm, Any]:
+    form = AuditFilterForm(request.GET or None, model=PlatformAuditEntry)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, audit_entries(PlatformAuditEntry, filters)
+
+
+@require_GET
+@staff_required
+def staff_audit_log(request: HttpRequest) -> HttpResponse:
+    """What staff did on the public site; read only, like the towns' own logs."""
+    form, entries = _audit_filtered(request)
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "tenants/staff/audit_log.html", audit_page_context(request, form, entries), status=status)
+
+
+@require_GET
+@staff_required
+def staff_audit_log_csv(request: HttpRequest) -> HttpResponse:
+    form, entries = _audit_filtered(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "tenants/staff/audit_log.html", audit_page_context(request, form, entries), status=400)
+    return audit_csv_response(entries, "plattform-protokoll")

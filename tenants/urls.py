@@ -15,6 +15,8 @@ urlpatterns = [
     path("registrieren/<uuid:signup_id>/mail/", views.signup_resend, name="signup-resend"),
     path("registrieren/<uuid:signup_id>/weiter/", views.signup_handover, name="signup-handover"),
     path("staff/", staff.staff_home, name="staff"),
+    path("staff/protokoll/", staff.staff_audit_log, name="staff-audit-log"),
+    path("staff/protokoll/export.csv", staff.staff_audit_log_csv, name="staff-audit-log-csv"),
     path("staff/gemeinden/<int:town_id>/aktiv/", staff.staff_town_active, name="staff-town-active"),
     path("staff/registrierungen/<uuid:signup_id>/erneut/", staff.staff_signup_retry, name="staff-signup-retry"),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditActions
 from core.modules import FeatureModule, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
 from modules.moderation.conf import ModerationSettingsForm
@@ -90,6 +91,10 @@ class ModerationConfig(FeatureModule):
         has_api=True,
         provides=(
             PROFILE,
+            AuditActions(labels={
+                "moderation.decision": _("Moderation decision"),
+                "moderation.word_filter": _("Word filter changed"),
+            }),
             NotificationTopic("moderation.decisions", _("Moderation decisions"),
                               _("When the town's moderators decide on your content or on something you reported."),
                               default_on=True, order=60),

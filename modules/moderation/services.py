@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.access import tenant_has_module
+from core.audit import AuditTarget, audit_record
 from modules.moderation.conf import limits_get
 from modules.moderation.kinds import PROFILE_KIND, actions_for, kind_get
 from modules.moderation.models import (
@@ -125,6 +126,8 @@ def blocked_terms_replace(*, text: str, acting_user: Any) -> list[str]:
     BlockedTerm.objects.bulk_create([BlockedTerm(term=t) for t in terms if t not in existing], ignore_conflicts=True)
     added, removed = sorted(set(terms) - existing), sorted(existing - set(terms))
     if added or removed:
+        audit_record(acting_user, "moderation.word_filter", AuditTarget("moderation.blockedterm"),
+                     before={"terms": sorted(existing)}, after={"terms": sorted(set(terms))})
         _audit(actor=acting_user, action="word_filter",
                reason=_("Added: %(added)s. Removed: %(removed)s.")
                % {"added": ", ".join(added) or "–", "removed": ", ".join(removed) or "–"})
@@ -391,6 +394,11 @@ def case_decide(
     case.save(update_fields=["status", "updated_at"])
     _audit(actor=acting_user, action=action if not is_final else f"objection_{action}", case=case,
            reason=statement_summary(decision), is_bulk=is_bulk)
+    # Mirrored into the town's audit log, so one place shows every admin and moderator action;
+    # the statement of reasons stays in the moderation log (linked by the case).
+    audit_record(acting_user, "moderation.decision",
+                 AuditTarget("moderation.case", str(case.pk), f"{case.kind} #{case.object_id}"),
+                 after={"decision": str(Action(action).label), "objection": is_final, "bulk": is_bulk})
     _notify_decision(case, decision)
     return decision
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.audit import AuditTarget, audit_record
 from core.branding import town_url
 from core.mail import send_town_mail, town_mail_context
 from modules.notifications.conf import topic_default
@@ -137,11 +138,16 @@ def notification_settings_update(
     return row
 
 
-def topic_defaults_save(*, tenant: Any, data: dict[str, Any]) -> None:
+@transaction.atomic
+def topic_defaults_save(*, tenant: Any, data: dict[str, Any], acting_user: Any = None) -> None:
     """Store the town's default subscriptions (NotificationDefaultsForm's fields); the town admin's view calls it."""
+    from tenants.selectors import tenant_module_config
     from tenants.services import tenant_module_configure
 
-    tenant_module_configure(tenant=tenant, key="notifications", data=data)
+    before = tenant_module_config(tenant=tenant, key="notifications") or {}
+    row = tenant_module_configure(tenant=tenant, key="notifications", data=data)
+    audit_record(acting_user, "module.configure", AuditTarget("module", "notifications", str(_("Notifications"))),
+                 before=before, after=row.config)
 
 
 @transaction.atomic

@@ -214,7 +214,7 @@ def defaults_manage(request: HttpRequest) -> HttpResponse:
         form = NotificationDefaultsForm(request.POST)
         if form.is_valid():
             try:
-                services.topic_defaults_save(tenant=request.tenant, data=form.cleaned_data)
+                services.topic_defaults_save(tenant=request.tenant, data=form.cleaned_data, acting_user=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

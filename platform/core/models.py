@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -38,3 +39,63 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}@{self.schema_name} ({'sent' if self.sent_at else 'unsent'})"
+
+
+class AuditLogRefused(Exception):
+    """An audit entry was to be changed or deleted: the log is append-only."""
+
+
+class AuditEntryQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: object) -> int:
+        raise AuditLogRefused("audit entries cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogRefused("audit entries cannot be deleted")
+
+
+class AuditEntryBase(models.Model):
+    """Who did what to which object, when and from where; written by core.audit.audit_record only.
+
+    No foreign keys: an entry outlives the person and the object it names (a deleted
+    organisation, an erased account), so it keeps snapshots of their names instead. Rows are
+    never changed or deleted through the app (save/delete/QuerySet refuse), and a database
+    trigger refuses UPDATE and DELETE from anywhere else (core.audit.append_only_sql).
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)  # accounts.User pk in the same schema
+    actor_name = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    # {"field": [before, after]} for the fields that changed.
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.CharField(max_length=45, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or '-'}: {self.action} {self.target_label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AuditLogRefused("audit entries cannot be changed")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AuditLogRefused("audit entries cannot be deleted")
+
+
+class PlatformAuditEntry(AuditEntryBase):
+    """What platform staff did on the public site (switching a town off, retrying a signup)."""
+
+    class Meta(AuditEntryBase.Meta):
+        indexes = [models.Index(fields=["action", "created_at"], name="platform_audit_action_idx"),
+                   # the filter's list of people: DISTINCT ON (actor_id), newest name first
+                   models.Index(fields=["actor_id", "-created_at"], name="platform_audit_actor_idx")]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import AuditActions, AuditLogStore
 from core.branding import TownProfileSource
 from core.calendar import CalendarPlaces, CalendarSource
 from core.modules import BackofficeLink, HomePrompt
@@ -39,6 +40,30 @@ class TownConfig(AppConfig):
                        permission="editor", order=55),
         BackofficeLink(_("Modules"), "town:module-list", _("Switch features on and off and set them up."),
                        order=90),
+        BackofficeLink(_("Audit log"), "town:audit-log",
+                       _("Who changed roles, modules, settings and organisations, and when."), order=95),
+        AuditLogStore(model="town.AuditEntry"),
+        AuditActions(labels={
+            "user.role": _("Role changed"),
+            "user.deactivate": _("Account deactivated"),
+            "user.reactivate": _("Account reactivated"),
+            "invitation.create": _("Invitation sent"),
+            "invitation.revoke": _("Invitation withdrawn"),
+            "invitation.accept": _("Invitation accepted"),
+            "organisation.create": _("Organisation created"),
+            "organisation.update": _("Organisation changed"),
+            "organisation.delete": _("Organisation deleted"),
+            "membership.add": _("Member added"),
+            "membership.role": _("Member's role changed"),
+            "membership.remove": _("Member removed"),
+            "profile.update": _("Town profile changed"),
+            "ortsgemeinde.create": _("Ortsgemeinde added"),
+            "ortsgemeinde.update": _("Ortsgemeinde changed"),
+            "ortsgemeinde.delete": _("Ortsgemeinde deleted"),
+            "module.enable": _("Module switched on"),
+            "module.disable": _("Module switched off"),
+            "module.configure": _("Module settings changed"),
+        }),
         PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase"),
         CalendarSource(key="sprechzeiten", label=_("Office hours"),
                        entries="town.calendar_selectors.office_hour_entries", order=10),

@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AuditEntryBase
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, for example #1d4ed8."))
 postal_codes_validator = RegexValidator(
     r"^\d{5}(\s*,\s*\d{5})*$", _("Enter five-digit postal codes, separated by commas.")
@@ -312,3 +314,13 @@ class CalendarSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+class AuditEntry(AuditEntryBase):
+    """The town's audit log (core.audit): what admins, moderators and editors changed, kept in the town's schema."""
+
+    class Meta(AuditEntryBase.Meta):
+        verbose_name = _("audit log entry")
+        indexes = [models.Index(fields=["action", "created_at"], name="town_audit_action_idx"),
+                   # the filter's list of people: DISTINCT ON (actor_id), newest name first
+                   models.Index(fields=["actor_id", "-created_at"], name="town_audit_actor_idx")]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.audit import AuditTarget, audit_record, changes_between, model_values
 from town.models import Invitation, InvitationRole, MembershipRole, Organisation, OrganisationMembership
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,15 @@ class InvitationInvalid(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def _invitation_target(invitation: Invitation) -> AuditTarget:
+    return AuditTarget("town.invitation", str(invitation.pk), invitation.email)
+
+
+def _membership_target(membership: OrganisationMembership) -> AuditTarget:
+    return AuditTarget("town.organisationmembership", str(membership.pk),
+                       f"{membership.user} – {membership.organisation}")
 
 
 # --- rights -------------------------------------------------------------------
@@ -82,8 +92,10 @@ def user_role_change(*, user: User, role: str, acting_user: User) -> User:
             _("%(name)s is the last administrator of the town. Make someone else an administrator first.")
             % {"name": user}
         )
+    before = user.role
     user.role = role
     user.save(update_fields=["role"])
+    audit_record(acting_user, "user.role", user, before={"role": before}, after={"role": role})
     logger.info("user %s: role set to %s by %s", user.pk, role, acting_user.pk)
     return user
 
@@ -97,14 +109,17 @@ def user_deactivate(*, user: User, acting_user: User) -> User:
         raise ValidationError(_("The last administrator of the town cannot be deactivated."))
     user.is_active = False
     user.save(update_fields=["is_active"])
+    audit_record(acting_user, "user.deactivate", user, before={"is_active": True}, after={"is_active": False})
     logger.info("user %s deactivated by %s", user.pk, acting_user.pk)
     return user
 
 
 @transaction.atomic
 def user_reactivate(*, user: User, acting_user: User) -> User:
+    before = user.is_active
     user.is_active = True
     user.save(update_fields=["is_active"])
+    audit_record(acting_user, "user.reactivate", user, before={"is_active": before}, after={"is_active": True})
     logger.info("user %s reactivated by %s", user.pk, acting_user.pk)
     return user
 
@@ -158,6 +173,8 @@ def invitation_create(
         invited_by=acting_user,
         expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
     )
+    audit_record(acting_user, "invitation.create", _invitation_target(invitation),
+                 after={"email": email, "role": role, "organisation": organisation})
     invitation_send(invitation=invitation)
     return invitation
 
@@ -191,6 +208,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
         user.save(update_fields=["role"])
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    audit_record(user, "invitation.accept", _invitation_target(invitation), after={"role": invitation.role})
     logger.info("invitation %s accepted by user %s", invitation.pk, user.pk)
     return invitation
 
@@ -198,6 +216,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, acting_user: User) -> None:
     logger.info("invitation %s revoked by %s", invitation.pk, acting_user.pk)
+    audit_record(acting_user, "invitation.revoke", _invitation_target(invitation), before={"email": invitation.email})
     invitation.delete()
 
 
@@ -211,22 +230,29 @@ def organisation_create(*, acting_user: User, **fields: Any) -> Organisation:
     organisation = Organisation(**{key: value for key, value in fields.items() if key in ORGANISATION_FIELDS})
     organisation.full_clean()
     organisation.save()
+    audit_record(acting_user, "organisation.create", organisation,
+                 after=model_values(organisation, ORGANISATION_FIELDS))
     return organisation
 
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, acting_user: User, **fields: Any) -> Organisation:
+    before = model_values(Organisation.objects.get(pk=organisation.pk), ORGANISATION_FIELDS)
     for key, value in fields.items():
         if key in ORGANISATION_FIELDS:
             setattr(organisation, key, value)
     organisation.full_clean()
     organisation.save()
+    after = model_values(organisation, ORGANISATION_FIELDS)
+    if changes_between(before, after):
+        audit_record(acting_user, "organisation.update", organisation, before=before, after=after)
     return organisation
 
 
 @transaction.atomic
 def organisation_delete(*, organisation: Organisation, acting_user: User) -> None:
     logger.info("organisation %s deleted by %s", organisation.pk, acting_user.pk)
+    audit_record(acting_user, "organisation.delete", organisation, before={"name": organisation.name})
     Invitation.objects.filter(organisation=organisation).delete()
     organisation.delete()
 
@@ -254,7 +280,11 @@ def organisation_member_add(
     membership, created = OrganisationMembership.objects.get_or_create(
         organisation=organisation, user=user, defaults={"role": role}
     )
-    if not created and membership.role != role and acting_user.is_town_admin:
+    if created:
+        audit_record(acting_user, "membership.add", _membership_target(membership), after={"role": role})
+    elif membership.role != role and acting_user.is_town_admin:
+        audit_record(acting_user, "membership.role", _membership_target(membership),
+                     before={"role": membership.role}, after={"role": role})
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
@@ -267,4 +297,5 @@ def organisation_member_remove(*, membership: OrganisationMembership, acting_use
     if membership.role == MembershipRole.MANAGER and not acting_user.is_town_admin:
         raise ValidationError(_("Only administrators can remove managers."))
     logger.info("membership %s removed by %s", membership.pk, acting_user.pk)
+    audit_record(acting_user, "membership.remove", _membership_target(membership), before={"role": membership.role})
     membership.delete()

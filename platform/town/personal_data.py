@@ -13,6 +13,11 @@
   export: role and date, not the invitee's address
   erase: kept, ``invited_by`` cleared: the invitation belongs to the person invited
 
+- town.AuditEntry they made (``actor_id``; core.audit)
+  export: action, kind of object, time and address; not the object's name (it may be another person)
+  erase: kept with the name as it was: the log proves who changed roles, accounts and settings
+  (Art. 5(2), 32 DSGVO; Art. 17(3)(b, e)); it is append-only and leaves with the town's retention period
+
 Organisations themselves are not the person's: a club or business keeps its page.
 """
 
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from town.models import Invitation, OrganisationMembership, ResidentProfile
+from town.models import AuditEntry, Invitation, OrganisationMembership, ResidentProfile
 
 
 def export(user: Any) -> dict[str, Any]:
@@ -40,6 +45,10 @@ def export(user: Any) -> dict[str, Any]:
         ),
         "invitations_sent": list(
             Invitation.objects.filter(invited_by=user).order_by("pk").values("role", "created_at")
+        ),
+        "audit_log": list(
+            AuditEntry.objects.filter(actor_id=user.pk).order_by("created_at", "id")
+            .values("created_at", "action", "target_type", "ip_address")
         ),
     }
 

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.audit import AuditTarget, audit_record, changes_between, model_values
 from core.colours import AA_NORMAL_TEXT, TEXT_LIGHT, best_text_contrast, contrast_ratio, darken_until_readable
 
 # german_slugify moved to core (the kernel imports nothing above it); town keeps the name for its callers.
@@ -82,7 +83,7 @@ _PROFILE_FIELDS = {
 
 
 @transaction.atomic
-def town_profile_update(*, profile: TownProfile, **fields: Any) -> TownProfile:
+def town_profile_update(*, profile: TownProfile, acting_user: Any = None, **fields: Any) -> TownProfile:
     """Change the town's profile; colours that fail contrast and bad values are refused, nothing saved.
 
     Image fields take a File (replace), False or "" (remove) or None (keep). Files that
@@ -91,7 +92,9 @@ def town_profile_update(*, profile: TownProfile, **fields: Any) -> TownProfile:
     unknown = set(fields) - _PROFILE_FIELDS
     if unknown:
         raise TypeError(f"unknown profile fields: {sorted(unknown)}")
-    previous = {name: getattr(TownProfile.objects.filter(pk=profile.pk).first(), name, None) for name in _IMAGE_FIELDS}
+    stored = TownProfile.objects.filter(pk=profile.pk).first()
+    previous = {name: getattr(stored, name, None) for name in _IMAGE_FIELDS}
+    before = model_values(stored, sorted(_PROFILE_FIELDS)) if stored else {}
     for name, value in fields.items():
         if name in ("primary_colour", "accent_colour") and isinstance(value, str):
             value = value.lower()
@@ -109,6 +112,10 @@ def town_profile_update(*, profile: TownProfile, **fields: Any) -> TownProfile:
             {"header_image_alt": [_("Describe the header image for people who cannot see it.")]}
         )
     profile.save()
+    changed = model_values(profile, sorted(_PROFILE_FIELDS))
+    if changes_between(before, changed):
+        audit_record(acting_user, "profile.update", AuditTarget("town.townprofile", str(profile.pk), profile.name),
+                     before=before, after=changed)
     for name in _IMAGE_FIELDS:
         old = previous.get(name)
         new = getattr(profile, name)
@@ -139,12 +146,16 @@ def postal_codes_normalise(value: str) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
-def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> Ortsgemeinde:
+_ORTSGEMEINDE_FIELDS = ("name", "slug", "postal_codes", "inhabitants", "logo")
+
+
+def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any], acting_user: Any) -> Ortsgemeinde:
     old_logo = ""
-    if ortsgemeinde.pk:
-        old_logo = Ortsgemeinde.objects.filter(pk=ortsgemeinde.pk).values_list("logo", flat=True).first() or ""
+    stored = Ortsgemeinde.objects.filter(pk=ortsgemeinde.pk).first() if ortsgemeinde.pk else None
+    if stored is not None:
+        old_logo = stored.logo.name or ""
     for name, value in fields.items():
-        if name not in ("name", "slug", "postal_codes", "inhabitants", "logo"):
+        if name not in _ORTSGEMEINDE_FIELDS:
             raise TypeError(f"unknown Ortsgemeinde field: {name}")
         if name == "postal_codes":
             value = postal_codes_normalise(value)
@@ -159,6 +170,11 @@ def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> O
         ortsgemeinde.slug = ortsgemeinde_slug_suggest(ortsgemeinde.name, exclude_pk=ortsgemeinde.pk)
     ortsgemeinde.full_clean()
     ortsgemeinde.save()
+    before = model_values(stored, _ORTSGEMEINDE_FIELDS) if stored else None
+    after = model_values(ortsgemeinde, _ORTSGEMEINDE_FIELDS)
+    if stored is None or changes_between(before, after):
+        audit_record(acting_user, "ortsgemeinde.update" if stored else "ortsgemeinde.create", ortsgemeinde,
+                     before=before, after=after)
     if old_logo and old_logo != (ortsgemeinde.logo.name if ortsgemeinde.logo else ""):
         delete_files_after_commit(ortsgemeinde.logo.storage, [old_logo])
     return ortsgemeinde
@@ -166,19 +182,20 @@ def _ortsgemeinde_apply(ortsgemeinde: Ortsgemeinde, fields: dict[str, Any]) -> O
 
 @transaction.atomic
 def ortsgemeinde_create(*, name: str, slug: str = "", postal_codes: str = "", inhabitants: int | None = None,
-                        logo: File | None = None) -> Ortsgemeinde:
+                        logo: File | None = None, acting_user: Any = None) -> Ortsgemeinde:
     return _ortsgemeinde_apply(Ortsgemeinde(), {"name": name, "slug": slug, "postal_codes": postal_codes,
-                                                "inhabitants": inhabitants, "logo": logo})
+                                                "inhabitants": inhabitants, "logo": logo}, acting_user)
 
 
 @transaction.atomic
-def ortsgemeinde_update(*, ortsgemeinde: Ortsgemeinde, **fields: Any) -> Ortsgemeinde:
-    return _ortsgemeinde_apply(ortsgemeinde, fields)
+def ortsgemeinde_update(*, ortsgemeinde: Ortsgemeinde, acting_user: Any = None, **fields: Any) -> Ortsgemeinde:
+    return _ortsgemeinde_apply(ortsgemeinde, fields, acting_user)
 
 
 @transaction.atomic
-def ortsgemeinde_delete(*, ortsgemeinde: Ortsgemeinde) -> None:
+def ortsgemeinde_delete(*, ortsgemeinde: Ortsgemeinde, acting_user: Any = None) -> None:
     """Delete a village; residents, organisations and content that pointed to it keep existing without it."""
+    audit_record(acting_user, "ortsgemeinde.delete", ortsgemeinde, before={"name": ortsgemeinde.name})
     logo = ortsgemeinde.logo.name if ortsgemeinde.logo else ""
     storage = ortsgemeinde.logo.storage
     ortsgemeinde.delete()

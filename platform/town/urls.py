@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from town import calendar_urls, outreach_urls, people_urls, views
+from town import audit_views, calendar_urls, outreach_urls, people_urls, views
 
 app_name = "town"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("backoffice/modules/", views.module_list, name="module-list"),
     path("backoffice/modules/<slug:key>/toggle/", views.module_toggle, name="module-toggle"),
     path("backoffice/modules/<slug:key>/settings/", views.module_settings, name="module-settings"),
+    # back office: the audit log (read and download only: no route changes or deletes an entry)
+    path("backoffice/protokoll/", audit_views.audit_log, name="audit-log"),
+    path("backoffice/protokoll/export.csv", audit_views.audit_log_csv, name="audit-log-csv"),
     # people, organisations, invitations, my account (people_urls.py)
     path("", include(people_urls.urlpatterns)),
     # iCalendar feeds, a resident's calendar link, office hours in the back office (calendar_urls.py)

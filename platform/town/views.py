@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from PIL import Image, ImageDraw, ImageFont
 
 from core.access import may_use_backoffice, role_required
+from core.audit import AuditTarget, audit_record
 from core.colours import readable_text_on
 from core.modules import all_modules, get_module, pillar_label
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
@@ -190,7 +192,7 @@ def _profile_form_view(request: HttpRequest, *, form_class: type, template: str,
         form = form_class(request.POST, request.FILES, instance=profile)
         if form.is_valid():
             try:
-                town_profile_update(profile=form.instance, **form.cleaned_data)
+                town_profile_update(profile=form.instance, acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -238,9 +240,10 @@ def _ortsgemeinde_form_view(request: HttpRequest, ortsgemeinde: Ortsgemeinde | N
         if form.is_valid():
             try:
                 if ortsgemeinde is None:
-                    saved = ortsgemeinde_create(**form.cleaned_data)
+                    saved = ortsgemeinde_create(acting_user=request.user, **form.cleaned_data)
                 else:
-                    saved = ortsgemeinde_update(ortsgemeinde=form.instance, **form.cleaned_data)
+                    saved = ortsgemeinde_update(ortsgemeinde=form.instance, acting_user=request.user,
+                                                **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -271,7 +274,7 @@ def ortsgemeinde_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not blocked:
         name = ortsgemeinde.name
         try:
-            ortsgemeinde_delete(ortsgemeinde=ortsgemeinde)
+            ortsgemeinde_delete(ortsgemeinde=ortsgemeinde, acting_user=request.user)
         except ProtectedError:
             blocked = True
         else:
@@ -336,10 +339,16 @@ def module_toggle(request: HttpRequest, key: str) -> HttpResponse:
         return redirect("town:module-list")
     try:
         if form.cleaned_data["action"] == "enable":
-            tenant_module_enable(tenant=request.tenant, key=key)
+            with transaction.atomic():
+                tenant_module_enable(tenant=request.tenant, key=key)
+                audit_record(request.user, "module.enable", AuditTarget("module", key, str(spec.name)),
+                             before={"enabled": False}, after={"enabled": True})
             messages.success(request, _("“%(name)s” is switched on.") % {"name": spec.name})
         else:
-            tenant_module_disable(tenant=request.tenant, key=key)
+            with transaction.atomic():
+                tenant_module_disable(tenant=request.tenant, key=key)
+                audit_record(request.user, "module.disable", AuditTarget("module", key, str(spec.name)),
+                             before={"enabled": True}, after={"enabled": False})
             messages.success(request, _("“%(name)s” is switched off. Its content is kept for when you switch it on "
                                         "again.") % {"name": spec.name})
     except ValidationError as error:
@@ -361,7 +370,11 @@ def module_settings(request: HttpRequest, key: str) -> HttpResponse:
         form = spec.settings_form(data=request.POST)
         if form.is_valid():
             try:
-                tenant_module_configure(tenant=request.tenant, key=key, data=request.POST)
+                with transaction.atomic():
+                    before = tenant_module_config(tenant=request.tenant, key=key) or {}
+                    row = tenant_module_configure(tenant=request.tenant, key=key, data=request.POST)
+                    audit_record(request.user, "module.configure", AuditTarget("module", key, str(spec.name)),
+                                 before=before, after=row.config)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

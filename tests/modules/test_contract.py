@@ -358,6 +358,16 @@ def _exercise_backoffice_link(capability, town, resident):
     assert reverse(capability.url_name)
 
 
+def _exercise_audit_actions(capability, town, resident):
+    # Keys are "<area>.<verb>"; each has a German label for the audit log's filter and CSV.
+    from django.utils import translation
+
+    with translation.override("de"):
+        for key, label in capability.labels.items():
+            assert "." in key and len(key) <= 60, key
+            assert str(label) and str(label) != key, key
+
+
 def _exercise_promotion_slot(capability, town, resident):
     from billing.promotions import promotion_slot
 
@@ -374,6 +384,7 @@ def _exercise_personal_data(capability, town, resident):
 
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
+    from core.audit import AuditActions
     from core.calendar import CalendarSource
     from core.maps import MapLayer
     from core.modules import (
@@ -401,6 +412,7 @@ def _exercisers() -> dict[type, object]:
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
+        AuditActions: _exercise_audit_actions,
     }
 
 

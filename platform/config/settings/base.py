@@ -411,6 +411,9 @@ LOGGING["formatters"]["tenant_context"] = {
 # answers carry one. Each /readyz check (database, cache, broker) gives up after this many seconds.
 HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=1.0)
 MIDDLEWARE = ["core.request_id.RequestIdMiddleware", "core.health.HealthMiddleware", *MIDDLEWARE]
+# The audit log (core.audit) records the client address of the request that made a change.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware"),
+                  "core.audit.AuditContextMiddleware")
 # Every log line carries the id of the request or task it was written for ("-" outside one).
 LOGGING["filters"]["request_id"] = {"()": "core.request_id.RequestIdFilter"}
 for _handler in LOGGING["handlers"].values():

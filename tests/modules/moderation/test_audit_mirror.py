@@ -1,0 +1,24 @@
+"""Moderators' decisions and word-filter changes are mirrored into the town's audit log (issue 17 §6)."""
+
+from __future__ import annotations
+
+from modules.moderation.models import Report
+from modules.moderation.services import blocked_terms_replace, case_decide, report_create
+from town.models import AuditEntry
+
+
+def test_a_decision_and_a_word_filter_change_appear_in_the_towns_log(in_town_a, resident, reporter, moderator):
+    # given
+    report = report_create(kind="moderation.profile", object_id=resident.pk, category="spam", text="Werbung",
+                           acting_user=reporter)
+
+    # when
+    case_decide(case_id=Report.objects.get(pk=report.pk).case_id, action="dismiss", acting_user=moderator)
+    blocked_terms_replace(text="werbung\nspam", acting_user=moderator)
+
+    # then
+    decision = AuditEntry.objects.get(action="moderation.decision")
+    assert decision.actor_id == moderator.pk and decision.target_label == f"moderation.profile #{resident.pk}"
+    assert decision.changes["objection"] == [None, False]
+    words = AuditEntry.objects.get(action="moderation.word_filter")
+    assert words.changes["terms"][1] == ["spam", "werbung"]
