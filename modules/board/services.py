@@ -38,6 +38,7 @@ from modules.board.models import (
     ReactionKind,
     Topic,
 )
+from town.residency_services import residency_require
 from town.selectors import user_ortsgemeinde_id
 
 PHOTO_MAX_SIDE = 1600  # pixels; plenty for a photo on a notice board
@@ -267,6 +268,7 @@ def post_create(
 ) -> Post:
     """Publish a post right away, for the author's Ortsgemeinde or the whole town, until the town's expiry."""
     _require_active(acting_user)
+    residency_require(acting_user, "posting")
     text = _plain_text(text)
     errors: dict[str, list[str]] = {}
     _validate_post_text(text, errors)
@@ -361,6 +363,7 @@ def _require_open(post: Post) -> None:
 @transaction.atomic
 def comment_create(*, post: Post, acting_user: Any, text: str) -> Comment:
     _require_active(acting_user)
+    residency_require(acting_user, "posting")
     _require_open(post)
     text = _plain_text(text)
     if not text:

@@ -21,6 +21,7 @@ from modules.board import selectors, services
 from modules.board.forms import CommentForm, PostFilterForm, PostForm
 from modules.board.models import Comment, Post
 from town.models import Ortsgemeinde
+from town.residency_services import residency_require
 from town.selectors import user_ortsgemeinde_id
 
 LIST_PAGE_SIZE = 20
@@ -142,6 +143,7 @@ def _own_post(request: HttpRequest, pk: int) -> Post:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_create(request: HttpRequest) -> HttpResponse:
+    residency_require(request.user, "posting")  # before the form: nobody writes a post in vain
     home = _home(request.user)
     form = PostForm(request.POST or None, request.FILES or None, user=request.user, home=home)
     if request.method == "POST" and form.is_valid():

@@ -35,6 +35,7 @@ from modules.polls.models import (
     QuestionKind,
     ResultsVisibility,
 )
+from town.residency_services import residency_refusal
 from town.selectors import user_ortsgemeinde_id
 
 MAX_QUESTIONS = 10
@@ -251,7 +252,7 @@ def vote_refusal(poll: Poll, user: Any, now: datetime | None = None) -> str:
         return _("Please sign in to vote.")
     if poll.audience == Audience.ORTSGEMEINDE and user_ortsgemeinde_id(user) != poll.ortsgemeinde_id:
         return _("Only residents of %(place)s can vote in this poll.") % {"place": poll.ortsgemeinde}
-    return ""
+    return residency_refusal(user, "voting")
 
 
 def receipt_hash(token: str) -> str:

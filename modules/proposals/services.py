@@ -37,6 +37,7 @@ from modules.proposals.models import (
     Status,
     Support,
 )
+from town.residency_services import residency_refusal, residency_require
 
 IMAGE_MAX_SIDE = 1600
 
@@ -85,6 +86,7 @@ def proposal_create(
 ) -> Proposal:
     """A resident's proposal, public at once; its threshold is fixed now from the town's settings."""
     _require_active(acting_user)
+    residency_require(acting_user, "posting")
     title, text, image_alt = _plain(title), _plain(text), _plain(image_alt)
     errors: dict[str, list[str]] = {}
     if not title:
@@ -128,6 +130,8 @@ def support_refusal(proposal: Proposal, user: Any) -> str:
         return _("Please sign in to support proposals.")
     if proposal.author_id == user.pk:
         return _("You can't support your own proposal; ask your neighbours to.")
+    if refusal := residency_refusal(user, "voting"):
+        return refusal
     if proposal.is_hidden or proposal.status != Status.COLLECTING and proposal.status != Status.AWAITING:
         return _("This proposal no longer collects support.")
     return ""
@@ -245,6 +249,7 @@ def proposal_mark_done(*, proposal: Proposal, acting_user: Any) -> Proposal:
 @transaction.atomic
 def comment_create(*, proposal: Proposal, acting_user: Any, text: str) -> Comment:
     _require_active(acting_user)
+    residency_require(acting_user, "posting")
     if proposal.is_hidden:
         raise ValidationError({"text": _("This proposal can't be commented on.")})
     text = _plain(text)

@@ -19,6 +19,7 @@ from core.forms import apply_service_errors
 from modules.proposals import selectors, services
 from modules.proposals.forms import AnswerForm, CommentForm, ProposalForm, StepForm
 from modules.proposals.models import Proposal, Status
+from town.residency_services import residency_require
 from town.selectors import user_ortsgemeinde_id
 
 PAGE_SIZE = 20
@@ -75,6 +76,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest) -> HttpResponse:
+    residency_require(request.user, "posting")  # before the form: nobody writes a proposal in vain
     form = ProposalForm(request.POST or None, request.FILES or None, home_id=user_ortsgemeinde_id(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -38,6 +38,7 @@ from modules.rides.models import (
     Stop,
     StopKind,
 )
+from town.residency_services import residency_require
 
 # A request's time window either way, at most.
 MAX_FLEX_MINUTES = 180
@@ -98,6 +99,7 @@ def ride_create(
     """Offer a ride or ask for one; validates everything first, then tells the people it matches."""
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDenied
+    residency_require(acting_user, "rides")
     if kind not in RideKind.values:
         raise ValidationError(_("Please say whether you offer a ride or need one."))
     errors: dict[str, str] = {}
@@ -204,6 +206,7 @@ def booking_create(*, ride: Ride, day: datetime.date, acting_user: Any, seats: i
     """
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDenied
+    residency_require(acting_user, "rides")
     ride = Ride.objects.select_for_update().get(pk=ride.pk)
     if ride.kind != RideKind.OFFER or ride.status != RideStatus.OPEN or ride.is_hidden:
         raise ValidationError(_("This ride can no longer be booked."))

@@ -31,6 +31,7 @@ from modules.rides.forms import (
     ThanksForm,
 )
 from modules.rides.models import Booking, BookingStatus, Ride, RideKind, RideStatus, SavedSearch
+from town.residency_services import residency_require
 
 HOME_WIDGET_SIZE = 3
 # How many of a regular ride's next days can be booked (two working weeks).
@@ -98,6 +99,7 @@ def _ride_page(request: HttpRequest, ride: Ride, *, book_form: BookingForm | Non
 
 
 def _ride_form_page(request: HttpRequest, kind: str) -> HttpResponse:
+    residency_require(request.user, "rides")  # before the form: nobody fills it in vain
     form = RideForm(request.POST if request.method == "POST" else None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:

@@ -101,3 +101,18 @@ town_admin_required = role_required("town_admin")
 def may_use_backoffice(user: Any) -> bool:
     """Admins, moderators and editors of an organisation work in the back office."""
     return any(user_passes(user, role) for role in ("town_admin", "moderator", "editor"))
+
+
+class RefusedWithReason(PermissionDenied):
+    """A refusal the person can do something about: the 403 page shows ``reason`` and a link onward.
+
+    Plain PermissionDenied says "You are not allowed to do this"; this one says why (in the user's
+    language) and where to go, e.g. "Only residents whose address is confirmed … [Confirm where I
+    live]".
+    """
+
+    def __init__(self, reason: str, *, link_url: str = "", link_text: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.link_url = link_url
+        self.link_text = link_text

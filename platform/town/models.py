@@ -67,6 +67,9 @@ class Ortsgemeinde(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def postal_code_list(self) -> list[str]:
+        return [code.strip() for code in self.postal_codes.split(",") if code.strip()]
+
 
 class OrtsgemeindeBoundary(models.Model):
     """An Ortsgemeinde's outline, from the GeoJSON the town uploaded (town.places explains the format)."""
@@ -324,3 +327,91 @@ class AuditEntry(AuditEntryBase):
         indexes = [models.Index(fields=["action", "created_at"], name="town_audit_action_idx"),
                    # the filter's list of people: DISTINCT ON (actor_id), newest name first
                    models.Index(fields=["actor_id", "-created_at"], name="town_audit_actor_idx")]
+
+
+class ResidencyMethod(models.TextChoices):
+    NONE = "none", _("No check")
+    APPROVAL = "approval", _("The town hall confirms each request")
+    POSTCODE = "postcode", _("Postal code of the town")
+    LETTER = "letter", _("Code from a letter of the town hall")
+
+
+class ResidencyPolicy(models.Model):
+    """How this town confirms that someone lives here, and what only confirmed residents may do.
+
+    One row per town (made on first use). Anyone with an e-mail address can register; the town
+    decides whether that is enough to write on the Pinnwand, vote or offer rides.
+    """
+
+    method = models.CharField(_("how residents confirm where they live"), max_length=20,
+                              choices=ResidencyMethod.choices, default=ResidencyMethod.NONE)
+    required_for_posting = models.BooleanField(
+        _("only confirmed residents may write posts, comments and proposals"), default=False)
+    required_for_voting = models.BooleanField(
+        _("only confirmed residents may vote in polls and support proposals"), default=False)
+    required_for_rides = models.BooleanField(
+        _("only confirmed residents may offer, ask for and book rides"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("residency check")
+        verbose_name_plural = _("residency checks")
+
+    def __str__(self) -> str:
+        return self.get_method_display()
+
+
+class ResidencyStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the town hall")
+    VERIFIED = "verified", _("Confirmed")
+    REJECTED = "rejected", _("Not confirmed")
+
+
+class ResidencyVerification(models.Model):
+    """Whether a person's residency is confirmed, how, and (for requests) what they told the town hall."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="residency")
+    status = models.CharField(_("status"), max_length=20, choices=ResidencyStatus.choices,
+                              default=ResidencyStatus.PENDING)
+    method = models.CharField(_("confirmed by"), max_length=20, choices=ResidencyMethod.choices)
+    address = models.CharField(_("street and house number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("residency confirmation")
+        verbose_name_plural = _("residency confirmations")
+        indexes = [models.Index(fields=["status", "requested_at"], name="residency_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.status}"
+
+
+def _letter_code() -> str:
+    # 12 characters without look-alikes (0/O, 1/l/I): read off paper and typed by hand.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class ResidencyLetterCode(models.Model):
+    """A one-time code printed on a letter of the town hall; entering it confirms the residency."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True, default=_letter_code)
+    ortsgemeinde = models.ForeignKey(Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    batch = models.PositiveIntegerField(_("print run"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_by = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("letter code")
+        verbose_name_plural = _("letter codes")
+
+    def __str__(self) -> str:
+        return self.code

@@ -13,6 +13,10 @@
   export: role and date, not the invitee's address
   erase: kept, ``invited_by`` cleared: the invitation belongs to the person invited
 
+- town.ResidencyVerification (whether their address is confirmed, and what they told the town hall)
+  export: status, how, the address and postal code they gave, the town hall's reason, dates
+  erase: deleted; a letter code they used stays used, without them (``used_by`` is cleared)
+
 - town.AuditEntry they made (``actor_id``; core.audit)
   export: action, kind of object, time and address; not the object's name (it may be another person)
   erase: kept with the name as it was: the log proves who changed roles, accounts and settings
@@ -25,7 +29,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from town.models import AuditEntry, Invitation, OrganisationMembership, ResidentProfile
+from town.models import (
+    AuditEntry,
+    Invitation,
+    OrganisationMembership,
+    ResidencyLetterCode,
+    ResidencyVerification,
+    ResidentProfile,
+)
 
 
 def export(user: Any) -> dict[str, Any]:
@@ -46,6 +57,10 @@ def export(user: Any) -> dict[str, Any]:
         "invitations_sent": list(
             Invitation.objects.filter(invited_by=user).order_by("pk").values("role", "created_at")
         ),
+        "residency": list(
+            ResidencyVerification.objects.filter(user=user)
+            .values("status", "method", "address", "postal_code", "reason", "requested_at", "decided_at")
+        ),
         "audit_log": list(
             AuditEntry.objects.filter(actor_id=user.pk).order_by("created_at", "id")
             .values("created_at", "action", "target_type", "ip_address")
@@ -58,3 +73,6 @@ def erase(user: Any) -> None:
     OrganisationMembership.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
+    ResidencyVerification.objects.filter(user=user).delete()
+    ResidencyLetterCode.objects.filter(used_by=user).update(used_by=None)
+    ResidencyVerification.objects.filter(decided_by=user).update(decided_by=None)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from town import audit_views, calendar_urls, outreach_urls, people_urls, views
+from town import audit_views, calendar_urls, outreach_urls, people_urls, residency_urls, views
 
 app_name = "town"
 urlpatterns = [
@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include(calendar_urls.urlpatterns)),
     # printed invitations (posters, flyers, letters) and the short links of their QR codes
     path("", include(outreach_urls.urlpatterns)),
+    path("", include(residency_urls.urlpatterns)),
 ]

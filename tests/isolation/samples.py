@@ -106,6 +106,17 @@ def _printed_organisation() -> dict[str, Any]:
     return {"pk": organisation.pk, "kind": "flyer"}
 
 
+def _residency_request() -> dict[str, Any]:
+    from accounts.models import User
+    from town.models import ResidencyLetterCode, ResidencyMethod, ResidencyVerification
+
+    person = User.objects.create_user(email="wohnsitz@example.org", name="Wanda Wohnsitz")
+    request = ResidencyVerification.objects.create(user=person, method=ResidencyMethod.APPROVAL,
+                                                   address="Dorfstraße 1", postal_code="57520")
+    letter = ResidencyLetterCode.objects.create(batch=1)
+    return {"pk": request.pk, "batch": letter.batch}
+
+
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
     (("town:place-streets",), _ortsgemeinde_with_street),
@@ -127,6 +138,7 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:calendar-feed-ortsgemeinde",), _calendar_village),
     (("town:signup-code", "town:invitation-ortsgemeinde"), _signup_code),
     (("town:invitation-organisation",), _printed_organisation),
+    (("town:backoffice-residency-decide", "town:backoffice-residency-letters-pdf"), _residency_request),
 ]
 
 # Routes whose parameter is not a town's object id, or is a secret token whose
