@@ -54,11 +54,14 @@ def _sample_member() -> dict[str, Any]:
 def _sample_ris() -> dict[str, Any]:
     from modules.council.models import OparlBody, OparlMeeting, OparlOrganization, OparlPaper
 
-    body = OparlBody.objects.create(oparl_id="https://ris.example.org/body/iso", name="Isolationsgemeinde")
-    organization = OparlOrganization.objects.create(oparl_id="https://ris.example.org/org/iso", body=body,
-                                                    name="Isolationsausschuss")
-    OparlMeeting.objects.create(oparl_id="https://ris.example.org/meeting/iso", body=body, name="Isolationssitzung")
-    OparlPaper.objects.create(oparl_id="https://ris.example.org/paper/iso", body=body, name="Isolationsvorlage")
+    body, _ = OparlBody.objects.get_or_create(oparl_id="https://ris.example.org/body/iso",
+                                              defaults={"name": "Isolationsgemeinde"})
+    organization, _ = OparlOrganization.objects.get_or_create(
+        oparl_id="https://ris.example.org/org/iso", defaults={"body": body, "name": "Isolationsausschuss"})
+    OparlMeeting.objects.get_or_create(oparl_id="https://ris.example.org/meeting/iso",
+                                       defaults={"body": body, "name": "Isolationssitzung"})
+    OparlPaper.objects.get_or_create(oparl_id="https://ris.example.org/paper/iso",
+                                     defaults={"body": body, "name": "Isolationsvorlage"})
     return {"pk": organization.pk}
 
 

@@ -49,7 +49,7 @@ def test_a_full_sync_reads_every_list_and_follows_the_pages(with_oparl, client_a
     assert meeting.location.startswith("Rathaus Betzdorf") and meeting.organizations.get().short_name == "VG-Rat"
     assert set(OparlFile.objects.values_list("role", flat=True)) == {"invitation", "resultsProtocol", "mainFile",
                                                                      "auxiliaryFile"}
-    assert len(queries) < 60
+    assert len(queries) < 80  # a fixed number per list and kind, whatever the number of objects (bench)
     state = SyncState.objects.get()
     assert state.last_success_at and state.modified_since and state.last_error == ""
 
