@@ -320,15 +320,15 @@ def meeting_manage(request: HttpRequest, pk: int) -> HttpResponse:
         **_council(), "meeting": meeting, "items": items,
         "documents": selectors.documents_for(meeting=meeting, insider=True),
         "recommendations": selectors.recommendations(insider=True, meeting=meeting),
-        "item_form": AgendaItemForm(proposals=_proposals()), "document_form": DocumentForm(),
-        "recommendation_form": RecommendationForm(items=items)})
+        "item_form": AgendaItemForm(proposals=_proposals(), prefix="item"), "document_form": DocumentForm(prefix="doc"),
+        "recommendation_form": RecommendationForm(items=items, prefix="reco")})
 
 
 @role_required("town_admin")
 @require_POST
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = AgendaItemForm(request.POST, proposals=_proposals())
+    form = AgendaItemForm(request.POST, proposals=_proposals(), prefix="item")
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -357,7 +357,7 @@ def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
-    form = DocumentForm(request.POST)
+    form = DocumentForm(request.POST, prefix="doc")
     if form.is_valid():
         try:
             services.document_add(acting_user=request.user, meeting=meeting, **form.cleaned_data)
@@ -375,7 +375,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk)
     items = list(meeting.agenda_items.all())
-    form = RecommendationForm(request.POST, items=items)
+    form = RecommendationForm(request.POST, items=items, prefix="reco")
     if form.is_valid():
         data = form.cleaned_data
         item = next((i for i in items if i.pk == data["agenda_item"]), None)

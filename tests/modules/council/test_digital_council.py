@@ -42,7 +42,8 @@ def test_a_proposal_on_the_agenda_links_both_ways(town_a, in_town_a, client_a):
     # when: the town puts it on the agenda in the back office
     admin = logged_in_client(town_a, admin_of(town_a))
     response = admin.post(f"/council/manage/sitzungen/{meeting.pk}/tops/",
-                          {"title": "", "text": "", "proposal": str(proposal.pk), "is_public": "on"})
+                          {"item-title": "", "item-text": "", "item-proposal": str(proposal.pk),
+                           "item-is_public": "on"})
 
     # then: the item takes the proposal's title; meeting page and proposal page link to each other
     assert response.status_code == 302
