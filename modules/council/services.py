@@ -295,6 +295,8 @@ def oparl_sync(*, full: bool = False) -> SyncResult:
     try:
         data = oparl.system_read(endpoint, modified_since=None if full else state.modified_since)
         with transaction.atomic():
+            # One writer per town at a time (beat and the back office's button may meet).
+            SyncState.objects.select_for_update().filter(pk=state.pk).first()
             objects, deleted = _store(data, full=full)
     except oparl.OparlError as exc:
         SyncState.objects.filter(pk=state.pk).update(last_attempt_at=began, last_error=str(exc))
