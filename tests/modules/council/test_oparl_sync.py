@@ -143,3 +143,12 @@ def test_an_internal_address_is_refused_before_anything_is_sent(town_a, in_town_
 def test_the_periodic_task_does_nothing_without_an_address(town_a, in_town_a):
     configure(town_a)
     assert oparl_sync_task() == 0 and not SyncState.objects.exclude(last_attempt_at=None).exists()
+
+
+@pytest.mark.parametrize("typed", ["ftp://ris.example.org/oparl/", "ris", "javascript:alert(1)"])
+def test_the_settings_take_only_web_addresses(typed):
+    from modules.council.conf import CouncilSettingsForm
+
+    form = CouncilSettingsForm(data={"council_name": "Digitaler Rat", "council_intro": "", "oparl_url": typed})
+
+    assert not form.is_valid() and "oparl_url" in form.errors
