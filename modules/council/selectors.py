@@ -53,6 +53,11 @@ def members_current() -> list[Member]:
                 .filter(Q(term_end__isnull=True) | Q(term_end__gte=today)))
 
 
+def member_user_ids() -> list[int]:
+    """Accounts of the members whose term runs today."""
+    return [m.user_id for m in members_current() if m.user_id is not None]
+
+
 def member_list_manage() -> list[Member]:
     return list(Member.objects.select_related("user").order_by("-term_end", "name"))
 

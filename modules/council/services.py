@@ -187,7 +187,19 @@ def recommendation_open_voting(*, acting_user: Any, recommendation: Recommendati
     recommendation.status = RecommendationStatus.VOTING
     recommendation.status_changed_at = timezone.now()
     recommendation.save(update_fields=["status", "status_changed_at"])
+    _tell_members_to_vote(recommendation)
     return recommendation
+
+
+def _tell_members_to_vote(recommendation: Recommendation) -> None:
+    """The members with an account hear that a vote is open (after commit; nothing while notifications are off)."""
+    from modules.council.selectors import member_user_ids
+    from modules.notifications.facade import notify
+
+    notify(user_ids=member_user_ids(), event="council.vote",
+           title=_("The council votes: %(title)s") % {"title": recommendation.title},
+           body=_("Please cast your vote on the recommendation's page."), url=recommendation.get_absolute_url(),
+           dedupe_key=f"council.vote:{recommendation.pk}")
 
 
 @transaction.atomic

@@ -76,14 +76,19 @@ def test_internal_parts_are_for_members_only(town_a, member_user, client_a):
     assert member.get(draft.get_absolute_url()).status_code == 200
 
 
-def test_members_vote_once_and_everyone_sees_the_result_and_follow_up(town_a, member_user, client_a):
+def test_members_vote_once_and_everyone_sees_the_result_and_follow_up(town_a, member_user, client_a, monkeypatch):
     # given: a second member and a resident who isn't one
+    import modules.notifications.facade as notifications
+
+    told: list[dict] = []
+    monkeypatch.setattr(notifications, "notify", lambda **kwargs: told.append(kwargs))
     other = UserFactory(email="peter@example.org")
     make_member(user=other, name="Peter Schneider")
     resident = UserFactory(email="resident@example.org")
     admin = admin_of(town_a)
     recommendation = make_recommendation()
     recommendation_open_voting(acting_user=admin, recommendation=recommendation)
+    assert [sorted(t["user_ids"]) for t in told] == [sorted([member_user.pk, other.pk])]  # the members are told
 
     # when: Maria votes through the page twice (double click), Peter votes no, a resident tries
     maria = logged_in_client(town_a, member_user)
