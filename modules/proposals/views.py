@@ -65,7 +65,14 @@ def _detail(request: HttpRequest, proposal: Proposal, comment_form: CommentForm 
         "steps": list(proposal.steps.all()) if proposal.status in (Status.ACCEPTED, Status.DONE) else [],
         "report_link": _report_url("proposals.proposal", proposal.pk),
         "can_answer": services.user_can_answer(request.user),
+        "council_links": _council_links(proposal.pk),
     }, status=status)
+
+
+def _council_links(pk: int) -> list[Any]:
+    from modules.council.facade import proposal_agenda_links
+
+    return list(proposal_agenda_links(pk))
 
 
 @require_GET

@@ -89,15 +89,27 @@ def _module_demos_ensure() -> dict[str, int]:
 
     A module's ``demo.load()`` runs inside the demo town's schema after its people and
     organisations exist (emails from ``demo.data``) and returns how many objects it created.
+    A demo that refers to another module's demo content names it in ``AFTER = ("<key>",)``
+    and runs after it (the council's agenda lists a demo proposal).
     """
     import importlib
     import importlib.util
 
+    demos = {key: importlib.import_module(f"{module.name}.demo") for key, module in all_modules().items()
+             if importlib.util.find_spec(f"{module.name}.demo") is not None}
     created: dict[str, int] = {}
-    for key, module in all_modules().items():
-        if importlib.util.find_spec(f"{module.name}.demo") is not None:
-            created[key] = importlib.import_module(f"{module.name}.demo").load()
-    return created
+
+    def run(key: str) -> None:
+        if key in created or key not in demos:
+            return
+        created[key] = 0  # marks it begun: a cycle of AFTERs can't recurse forever
+        for before in getattr(demos[key], "AFTER", ()):
+            run(before)
+        created[key] = demos[key].load()
+
+    for key in demos:
+        run(key)
+    return dict(sorted(created.items()))
 
 
 def _modules_enable_all(town) -> list[str]:

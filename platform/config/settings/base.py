@@ -299,6 +299,16 @@ NINA_MAX_BYTES = env.int("NINA_MAX_BYTES", default=2 * 1024 * 1024)
 # A whole poll (dashboard and details) stays well inside the Celery time limits.
 NINA_POLL_BUDGET_SECONDS = env.float("NINA_POLL_BUDGET_SECONDS", default=45.0)
 
+# --- OParl, the towns' council information systems (modules.council) ----------
+# Each town enters its own OParl address; these cap what one sync may cost. A page of an OParl list is
+# usually 20-100 objects; 2,000 pages is far beyond any Verbandsgemeinde and stops a list that never ends.
+OPARL_TIMEOUT_SECONDS = env.float("OPARL_TIMEOUT_SECONDS", default=20.0)
+OPARL_MAX_BYTES = env.int("OPARL_MAX_BYTES", default=8 * 1024 * 1024)
+OPARL_MAX_PAGES = env.int("OPARL_MAX_PAGES", default=2000)
+# A whole sync stays inside CELERY_TASK_SOFT_TIME_LIMIT; what a stopped first sync missed, the next
+# one reads again (nothing is stored until everything was read).
+OPARL_SYNC_BUDGET_SECONDS = env.float("OPARL_SYNC_BUDGET_SECONDS", default=50.0)
+
 # --- Stripe -----------------------------------------------------------------
 STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_dorfkern")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_dorfkern")
