@@ -6,16 +6,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.maps import MapPoint, map_context, tiles_enabled
-from core.ratelimit import ip_limited
+from core.ratelimit import client_ip, hit, ip_limited
 from modules.moderation.facade import moderation_enabled, report_url
 from modules.reports import selectors, services
 from modules.reports.conf import reports_settings
@@ -95,6 +96,45 @@ def report_create(request: HttpRequest) -> HttpResponse:
         # The pin map uses the platform's tile proxy; without tiles the typed address is the way.
         "tiles": reverse("map") + "kacheln/{z}/{x}/{y}.png" if tiles_enabled() else "",
     }, status=400 if request.method == "POST" and not duplicates else 200)
+
+
+NEARBY_ANONYMOUS_LIMIT = 120  # lookups per IP and hour: a pin moved many times, not a scraper
+
+
+@require_safe
+def report_nearby(request: HttpRequest) -> JsonResponse:
+    """The live duplicate check of the reporting form: open reports of the category near the pin, as JSON.
+
+    Progressive enhancement: the form still checks on Send without JavaScript. Visitors without an
+    account are counted per IP address.
+    """
+    if not _may_report(request):
+        return JsonResponse({"error": _("Please sign in to report a problem.")}, status=403)
+    if not request.user.is_authenticated and not hit("reports.nearby", client_ip(request),
+                                                     limit=NEARBY_ANONYMOUS_LIMIT, period=3600):
+        return JsonResponse({"error": _("Too many attempts")}, status=429,
+                            headers={"Retry-After": "3600"})
+    category_id, lat_raw, lon_raw = (request.GET.get(name, "") for name in ("category", "lat", "lon"))
+    category = Category.objects.filter(pk=int(category_id)).first() if category_id.isdigit() else None
+    try:
+        lat, lon = float(lat_raw), float(lon_raw)
+    except ValueError:
+        lat = lon = float("nan")
+    if category is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails both comparisons
+        return JsonResponse({"error": _("Please choose what the problem is and put the pin on the map.")},
+                            status=400)
+    found = selectors.duplicates_near(category=category, lat=lat, lon=lon)
+    signed_in = request.user.is_authenticated
+    return JsonResponse({"distance_m": category.duplicate_distance_m, "reports": [{
+        "reference": near.report.reference,
+        "title": f"{near.report.category.name} – {near.report.reference}",
+        "description": near.report.description[:200],
+        "distance": ngettext("%(metres)s metre away", "%(metres)s metres away", near.distance_m)
+        % {"metres": near.distance_m},
+        "status": str(near.report.get_status_display()),
+        "url": near.report.get_absolute_url(),
+        "follow_url": reverse("reports:report-follow", kwargs={"pk": near.report.pk}) if signed_in else "",
+    } for near in found]})
 
 
 @require_safe
