@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from modules.reports import services
 from modules.reports.models import Follower, Report, Status
 from tests.helpers import TownClient, host_of, image_upload, logged_in_client
 from tests.modules.reports.factories import LAT, LON, make_report
@@ -243,3 +244,13 @@ def test_the_live_check_of_town_b_never_shows_town_a(town_a, town_b, categories,
         light_b = Category.objects.get(slug="strassenbeleuchtung")
         response = _nearby(TownClient(host_of(town_b)), light_b)
     assert response.status_code == 200 and response.json()["reports"] == []
+
+
+def test_a_photo_of_town_a_is_404_on_town_b(town_a, town_b, categories, anna, staff, stored_media):
+    report = make_report(category=categories["muell"], user=anna, photos=[image_upload()])
+    photo = report.photos.get()
+    stored_media.append(photo.image.path)
+    services.report_release(report=report, acting_user=staff)
+    assert TownClient(host_of(town_a)).get(photo.image.url).status_code == 200
+    assert TownClient(host_of(town_b)).get(photo.image.url).status_code == 404
+    assert TownClient(host_of(town_b)).get(f"/reports/{report.pk}/").status_code == 404

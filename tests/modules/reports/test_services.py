@@ -215,3 +215,23 @@ def test_the_word_filter_keeps_a_description_out(categories, anna, monkeypatch):
     with pytest.raises(ValidationError) as problem:
         make_report(category=categories["muell"], user=anna, description="So ein Mist")
     assert "description" in problem.value.message_dict and not Report.objects.exists()
+
+
+def test_a_decompression_bomb_a_too_large_photo_or_a_fourth_photo_store_nothing(categories, anna, settings):
+    from django.core.files.storage import default_storage
+
+    def files() -> list[str]:
+        return default_storage.listdir("reports")[1] if default_storage.exists("reports") else []
+
+    before = files()
+    bomb = image_upload("bombe.png", fmt="PNG", size=(12_000, 200))  # a few KB on disk, 2.4 MP of one colour
+    cases = [[image_upload(), bomb], [image_upload() for _ in range(4)]]
+    for photos in cases:
+        with pytest.raises(ValidationError):
+            make_report(category=categories["schlagloch"], user=anna, photos=photos)
+    settings.MAX_IMAGE_UPLOAD_BYTES = 200
+    with pytest.raises(ValidationError) as too_large:
+        make_report(category=categories["schlagloch"], user=anna, photos=[image_upload(size=(400, 300))])
+    assert "MB" in " ".join(too_large.value.messages)
+    assert not Report.objects.exists()
+    assert files() == before
