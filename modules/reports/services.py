@@ -303,6 +303,15 @@ def reports_bulk_status(*, reports: Sequence[Report], status: str, public_answer
 
 
 @transaction.atomic
+def reports_bulk_assign(*, reports: Sequence[Report], assignee: Any, acting_user: Any) -> int:
+    """One person (or nobody) for several reports at once, e.g. a round of the Bauhof."""
+    _require_staff(acting_user)
+    for report in reports:
+        report_assign(report=report, assignee=assignee, acting_user=acting_user)
+    return len(reports)
+
+
+@transaction.atomic
 def report_reopen(*, report: Report, acting_user: Any) -> Report:
     """The reporter (or staff) reopens a closed report within 14 days: the problem is back."""
     is_reporter = acting_user.is_authenticated and report.reporter_id == acting_user.pk

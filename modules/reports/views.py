@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -228,11 +231,21 @@ def forward_answer(request: HttpRequest, token: str) -> HttpResponse:
 @role_required("moderator")
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":  # bulk status change
+    if request.method == "POST":  # bulk status change or assignment
         ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
         form = StatusForm(request.POST)
         if not ids:
             messages.error(request, _("Please tick at least one report."))
+        elif request.POST.get("action") == "assign":
+            user_id = request.POST.get("assigned_to", "")
+            assignee = get_user_model().objects.filter(pk=user_id).first() if user_id.isdigit() else None
+            chosen = list(Report.objects.filter(pk__in=ids))
+            try:
+                count = services.reports_bulk_assign(reports=chosen, assignee=assignee, acting_user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(count)d reports changed.") % {"count": count})
         elif form.is_valid():
             chosen = list(Report.objects.select_related("category").filter(pk__in=ids))
             try:
@@ -247,12 +260,20 @@ def manage(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     filters.is_valid()
     data = filters.cleaned_data
+    category = data.get("category")
     reports = selectors.queue(department=data.get("department") or "", status=data.get("status") or "",
+                              category_id=category.pk if category else None,
+                              assigned_to_id=request.user.pk if data.get("assigned") == "me" else None,
+                              unassigned=data.get("assigned") == "nobody",
                               overdue=bool(data.get("overdue")), held=bool(data.get("held")), limit=PAGE_SIZE)
     return render(request, "reports/manage/queue.html", {
         "reports": reports, "filters": filters, "counts": selectors.queue_counts(),
-        "departments": Department.choices, "status_form": StatusForm(),
+        "departments": Department.choices, "status_form": StatusForm(), "staff": _staff(),
     })
+
+
+def _staff() -> QuerySet[Any]:
+    return get_user_model().objects.filter(is_active=True, role__in=("moderator", "admin")).order_by("name")
 
 
 @role_required("moderator")
@@ -299,7 +320,7 @@ def manage_report(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reports:manage-report", pk=pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    staff = get_user_model().objects.filter(is_active=True, role__in=("moderator", "admin")).order_by("name")
+    staff = _staff()
     return render(request, "reports/manage/report.html", {
         "report": report, "status_form": status_form, "note_form": note_form, "staff": staff,
         "nearby": (selectors.duplicates_near(category=report.category, lat=report.latitude, lon=report.longitude,

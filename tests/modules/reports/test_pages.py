@@ -254,3 +254,26 @@ def test_a_photo_of_town_a_is_404_on_town_b(town_a, town_b, categories, anna, st
     assert TownClient(host_of(town_a)).get(photo.image.url).status_code == 200
     assert TownClient(host_of(town_b)).get(photo.image.url).status_code == 404
     assert TownClient(host_of(town_b)).get(f"/reports/{report.pk}/").status_code == 404
+
+
+def test_staff_assign_several_at_once_and_filter_by_category_and_person(town_a, categories, anna, staff):
+    bins = [make_report(category=categories["muell"], user=anna, lat=LAT + i * 0.01) for i in range(2)]
+    light = make_report(category=categories["strassenbeleuchtung"], user=anna)
+    client = logged_in_client(town_a, staff)
+
+    response = client.post(reverse("reports:manage"), {"report": [r.pk for r in bins], "action": "assign",
+                                                       "assigned_to": staff.pk, "status": "received"})
+
+    assert response.status_code == 302
+    assert set(Report.objects.filter(assigned_to=staff).values_list("pk", flat=True)) == {r.pk for r in bins}
+    assert Report.objects.get(pk=bins[0].pk).status == Status.RECEIVED  # assigning changes no status
+
+    def shown(**query):
+        return {r.pk for r in client.get(reverse("reports:manage"), query).context["reports"]}
+
+    assert shown(assigned="me") == {r.pk for r in bins}
+    assert shown(assigned="nobody") == {light.pk}
+    assert shown(category=categories["strassenbeleuchtung"].pk) == {light.pk}
+    # a resident can't be given a report
+    client.post(reverse("reports:manage"), {"report": [light.pk], "action": "assign", "assigned_to": anna.pk})
+    assert Report.objects.get(pk=light.pk).assigned_to is None
