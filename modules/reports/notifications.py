@@ -58,9 +58,11 @@ def report_event_deliver(*, event: str, report_id: int) -> int:
             # One key per change (not per status): a second answer with the same status is news too.
             change = report.history.order_by("-pk").values_list("pk", flat=True).first()
             supporters = [pk for pk in user_ids if pk != report.reporter_id]
-            for topic, ids in ((TOPIC_OWN, [pk for pk in user_ids if pk == report.reporter_id]),
-                               (TOPIC_SUPPORTED, supporters)):
-                notify(user_ids=ids, event="reports.status", title=title, body=body, topic=topic,
+            supported = _("Report %(reference)s you support: %(status)s") % {
+                "reference": report.reference, "status": report.get_status_display()}
+            for topic, ids, heading in ((TOPIC_OWN, [pk for pk in user_ids if pk == report.reporter_id], title),
+                                        (TOPIC_SUPPORTED, supporters, supported)):
+                notify(user_ids=ids, event="reports.status", title=heading, body=body, topic=topic,
                        url=report.get_absolute_url(), dedupe_key=f"reports.status:{report.pk}:{change}")
             emails = []
         else:
