@@ -114,6 +114,7 @@ def test_request_filters(api, data):
     assert ids(service_request_id=f"{data.open.pk},{data.hidden.pk}") == {str(data.open.pk)}
     assert ids(start_date="2000-01-01T00:00:00+01:00", end_date="2000-02-01T00:00:00+01:00") == set()
     assert ids(start_date="2000-01-01T00:00:00Z") == {str(data.open.pk), str(data.done.pk)}
+    assert ids(service_request_id="99999999999999999999999") == set()
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -149,6 +150,7 @@ ERROR_CASES = [
                           "description": "x"}, 400),
     ("get", "requests/999999", {}, 404),
     ("get", "requests/abc", {}, 404),
+    ("get", "requests/99999999999999999999999", {}, 404),  # beyond bigint: not found, not a 500
     ("get", "services/gibtsnicht", {}, 404),
     ("get", "services", {"jurisdiction_id": "anderswo.example"}, 404),
     ("get", "tokens/kein-token", {}, 404),
