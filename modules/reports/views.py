@@ -218,8 +218,16 @@ def forward_answer(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError:
         raise Http404 from None
     form = ForwardAnswerForm(request.POST or None)
+    if not report.is_open:
+        return render(request, "reports/forward_answer.html", {
+            "report": report, "error": _("This report is closed already. Thank you for your answer.")},
+            status=400 if request.method == "POST" else 200)
     if request.method == "POST" and form.is_valid():
-        services.forward_answer(token=token, **form.cleaned_data)
+        try:
+            services.forward_answer(token=token, **form.cleaned_data)
+        except ValidationError as error:
+            return render(request, "reports/forward_answer.html", {"report": report, "error": " ".join(
+                error.messages)}, status=400)
         return render(request, "reports/forward_answer.html", {"report": report, "done": True})
     return render(request, "reports/forward_answer.html", {"report": report, "form": form},
                   status=400 if request.method == "POST" else 200)

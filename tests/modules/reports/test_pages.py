@@ -148,6 +148,14 @@ def test_the_outside_body_answers_through_its_link(town_a, categories, anna):
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS
     assert client.get(url[:-3] + "xx/").status_code == 404
+    # Done: a second "done" or any later answer through the same link changes nothing.
+    client.post(url, {"status": "done", "public_answer": "Loch verfüllt."})
+    late = client.post(url, {"status": "not_responsible", "public_answer": "Doch nicht wir."},
+                       HTTP_ACCEPT_LANGUAGE="de")
+    report.refresh_from_db()
+    assert late.status_code == 400 and "bereits abgeschlossen" in late.content.decode()
+    assert report.status == Status.DONE and report.public_answer == "Loch verfüllt."
+    assert client.get(url).status_code == 200
 
 
 def test_the_list_and_queue_cost_the_same_queries_for_5_and_30_reports(
