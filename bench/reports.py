@@ -1,5 +1,6 @@
 """Mängelmelder: SQL queries of the public list/map, the back-office queue and Open311 with 10 and 10,000
-reports, and the time of the duplicate check (bounding box on the lat/lon btree + exact haversine).
+reports, and the time of the duplicate check (bounding box on the lat/lon btree + exact haversine), also
+as the reporting form's live check asks it over HTTP.
 
     python bench/reports.py [--small 10] [--large 10000] [--repeat 200]
 
@@ -91,12 +92,23 @@ def main() -> None:
             with schema_context(town.schema_name):
                 _populate(n)
             connection.set_schema_to_public()
-            for label, path, staff in pages:
+            with schema_context(town.schema_name):
+                first = Category.objects.order_by("pk").first()
+            live = f"/reports/melden/in-der-naehe/?category={first.pk}&lat={LAT + 0.045}&lon={LON + 0.07}"
+            for label, path, staff in [*pages, ("live duplicate check (JSON)", live, True)]:
                 client = office if staff else visitor
                 client.get(path, HTTP_HOST=host)
                 with CaptureQueriesContext(connection) as queries:
                     status = client.get(path, HTTP_HOST=host).status_code
                 results.setdefault(label, {})[n] = (len(queries), status)
+            office.get(live, HTTP_HOST=host)
+            live_ms = []
+            for _ in range(50):
+                start = time.perf_counter()
+                office.get(live, HTTP_HOST=host)
+                live_ms.append((time.perf_counter() - start) * 1000)
+            results.setdefault("live check over HTTP, 50×", {})[n] = (
+                "", f"median {statistics.median(live_ms):.2f} ms")
             with schema_context(town.schema_name):
                 category = Category.objects.order_by("pk").first()
                 rng = random.Random(1)

@@ -9,6 +9,7 @@ from core.modules import FeatureModule, ModuleSpec, NavItem, SampleObject, UrlMo
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
+from modules.notifications.capabilities import NotificationTopic
 from modules.reports.conf import ReportsSettingsForm
 
 
@@ -89,6 +90,13 @@ class ReportsConfig(FeatureModule):
             MapLayer(key="reports.reports", label=_("Reported problems"), points="modules.reports.selectors.map_points",
                      colour="#b91c1c", order=40),
             SearchProvider(search="modules.reports.search.search", label=_("Reported problems"), order=40),
+            # Keys repeat modules.reports.notifications.TOPIC_OWN / TOPIC_SUPPORTED (apps.py loads before models).
+            NotificationTopic("reports.own", _("Your reported problems"),
+                              _("When the town answers a problem you reported or its status changes."),
+                              default_on=True, order=42),
+            NotificationTopic("reports.supported", _("Problems you support"),
+                              _("When the town answers a reported problem you support or its status changes."),
+                              default_on=True, order=43),
             # The description is public: residents can flag it, moderators hide it (the report stays in the queue).
             ModeratedContent(kind="reports.report", label=_("Reported problem"),
                              get="modules.reports.facade.report_summary",

@@ -74,8 +74,16 @@ class QueueFilterForm(forms.Form):
                                    choices=[("", _("All departments")), *Department.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Open")), *Status.choices])
+    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=Category.objects.none(),
+                                      empty_label=_("All categories"))
+    assigned = forms.ChoiceField(label=_("Assigned to"), required=False, choices=[
+        ("", _("Anyone or nobody")), ("me", _("Me")), ("nobody", _("Nobody yet"))])
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
     held = forms.BooleanField(label=_("Only those waiting for review"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.order_by("position", "name")  # type: ignore[attr-defined]
 
 
 class CategoryForm(forms.ModelForm):

@@ -1,8 +1,9 @@
 """Who hears what about a report, run by the worker after the change committed.
 
 - confirm: the anonymous reporter gets the confirmation link;
-- status: the reporter and followers get a notification (the notifications module, which mails those
-  who asked for e-mail); anonymous reporters, and everybody while that module is off, get an e-mail;
+- status: the reporter (topic reports.own) and the residents who support it (topic reports.supported) get
+  a notification (the notifications module, which mails those who asked for e-mail and leaves out those
+  who switched the topic off); anonymous reporters, and everybody while that module is off, get an e-mail;
 - forward: the outside body gets the report with its reference and the signed link to answer.
 """
 
@@ -15,6 +16,10 @@ from core.branding import town_url
 from core.mail import send_town_mail
 from modules.notifications.facade import notifications_enabled, notify
 from modules.reports.models import Follower, Report
+
+# The residents' switches in the notification centre (declared on ReportsConfig).
+TOPIC_OWN = "reports.own"
+TOPIC_SUPPORTED = "reports.supported"
 
 
 def report_event_deliver(*, event: str, report_id: int) -> int:
@@ -50,8 +55,15 @@ def report_event_deliver(*, event: str, report_id: int) -> int:
         user_ids = list(Follower.objects.filter(report=report, user__is_active=True).values_list("user_id", flat=True))
         sent = 0
         if notifications_enabled():
-            notify(user_ids=user_ids, event="reports.status", title=title, body=body,
-                   url=report.get_absolute_url(), dedupe_key=f"reports.status:{report.pk}:{report.status}")
+            # One key per change (not per status): a second answer with the same status is news too.
+            change = report.history.order_by("-pk").values_list("pk", flat=True).first()
+            supporters = [pk for pk in user_ids if pk != report.reporter_id]
+            supported = _("Report %(reference)s you support: %(status)s") % {
+                "reference": report.reference, "status": report.get_status_display()}
+            for topic, ids, heading in ((TOPIC_OWN, [pk for pk in user_ids if pk == report.reporter_id], title),
+                                        (TOPIC_SUPPORTED, supporters, supported)):
+                notify(user_ids=ids, event="reports.status", title=heading, body=body, topic=topic,
+                       url=report.get_absolute_url(), dedupe_key=f"reports.status:{report.pk}:{change}")
             emails = []
         else:
             from accounts.models import User

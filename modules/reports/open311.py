@@ -30,7 +30,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.branding import town_url
-from core.ratelimit import ip_limited
+from core.ratelimit import client_ip, hit
 from modules.reports import selectors, services
 from modules.reports.models import OPEN_STATUSES, Category, Report, Source
 from town.places_selectors import address_matches
@@ -195,9 +195,23 @@ def _date(value: str) -> datetime | None:
     return parsed
 
 
+@require_safe
+def openapi(request: HttpRequest) -> HttpResponse:
+    """This town's GeoReport v2 as an OpenAPI 3 document (for client generators and schemathesis)."""
+    from modules.reports.open311_schema import openapi_document
+
+    prefix = reverse("reports-open311:discovery", kwargs={"fmt": "json"}).rsplit("discovery", 1)[0]
+    document = openapi_document(origin=town_url("/"), prefix=prefix, town_name=str(connection.tenant.name))
+    return respond("json", document, root="", item=None)
+
+
+# POSTs per hour: an app posting for many residents has its own key; attempts without a valid key per IP address.
+POST_LIMIT_PER_KEY = 600
+POST_LIMIT_PER_IP = 60
+
+
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
-@ip_limited("reports.open311", limit=60, period=3600)
 def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if (problem := _jurisdiction_error(request, fmt)) is not None:
         return problem
@@ -225,7 +239,14 @@ def requests_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST
-    if services.api_key_valid(data.get("api_key", "")) is None:
+    key = services.api_key_valid(data.get("api_key", ""))
+    allowed = (hit("reports.open311.key", str(key.pk), limit=POST_LIMIT_PER_KEY, period=3600) if key is not None
+               else hit("reports.open311", client_ip(request), limit=POST_LIMIT_PER_IP, period=3600))
+    if not allowed:
+        response = error(fmt, 429, "Too many requests. Please try again in an hour.")
+        response["Retry-After"] = "3600"
+        return response
+    if key is None:
         return error(fmt, 403, "api_key was not provided or is invalid")
     category = Category.objects.filter(slug=data.get("service_code", "")).first()
     if category is None:

@@ -5,7 +5,7 @@ from django.urls import path
 from modules.reports import open311
 
 app_name = "reports-open311"
-urlpatterns = []
+urlpatterns = [path("openapi.json", open311.openapi, name="openapi")]
 for fmt in ("json", "xml"):
     urlpatterns += [
         path(f"discovery.{fmt}", open311.discovery, {"fmt": fmt}, name="discovery"),

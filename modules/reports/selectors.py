@@ -119,7 +119,7 @@ def _due() -> ExpressionWrapper:
 
 
 def queue(*, department: str = "", status: str = "", category_id: int | None = None,
-          assigned_to_id: int | None = None, overdue: bool = False, held: bool = False,
+          assigned_to_id: int | None = None, unassigned: bool = False, overdue: bool = False, held: bool = False,
           limit: int = 50, offset: int = 0) -> list[Report]:
     """The back office's queue (one query): oldest due date first, with `due` and `is_overdue` set."""
     now = timezone.now()
@@ -135,6 +135,8 @@ def queue(*, department: str = "", status: str = "", category_id: int | None = N
         reports = reports.filter(category_id=category_id)
     if assigned_to_id:
         reports = reports.filter(assigned_to_id=assigned_to_id)
+    elif unassigned:
+        reports = reports.filter(assigned_to__isnull=True)
     if overdue:
         reports = reports.filter(due__lt=now, status__in=OPEN_STATUSES)
     if held:

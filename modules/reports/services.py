@@ -303,6 +303,15 @@ def reports_bulk_status(*, reports: Sequence[Report], status: str, public_answer
 
 
 @transaction.atomic
+def reports_bulk_assign(*, reports: Sequence[Report], assignee: Any, acting_user: Any) -> int:
+    """One person (or nobody) for several reports at once, e.g. a round of the Bauhof."""
+    _require_staff(acting_user)
+    for report in reports:
+        report_assign(report=report, assignee=assignee, acting_user=acting_user)
+    return len(reports)
+
+
+@transaction.atomic
 def report_reopen(*, report: Report, acting_user: Any) -> Report:
     """The reporter (or staff) reopens a closed report within 14 days: the problem is back."""
     is_reporter = acting_user.is_authenticated and report.reporter_id == acting_user.pk
@@ -412,8 +421,15 @@ def forward_report_from_token(token: str) -> Report:
 
 @transaction.atomic
 def forward_answer(*, token: str, status: str, public_answer: str) -> Report:
-    """The outside body sets the status and answer through its signed link, without an account."""
-    report = forward_report_from_token(token)
+    """The outside body sets the status and answer through its signed link, without an account.
+
+    It may answer as often as it likes while the report is open ("in Bearbeitung", then "erledigt");
+    once closed, the link only shows the report.
+    """
+    report = Report.objects.select_for_update().select_related("category").get(pk=forward_report_from_token(token).pk)
+    if not report.is_open:
+        # Closed by the body (or the town): the link has done its job; a reopened report is forwarded anew.
+        raise ValidationError(_("This report is closed already. Thank you for your answer."), code="closed")
     if status not in (Status.IN_PROGRESS, Status.DONE, Status.NOT_RESPONSIBLE):
         raise ValidationError({"status": _("Please choose a status.")})
     _status_apply(report, status=status, public_answer=public_answer, by_body=report.forwarded_to)

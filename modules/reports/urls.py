@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="report-list"),
     path("melden/", views.report_create, name="report-create"),
+    path("melden/in-der-naehe/", views.report_nearby, name="report-nearby"),
     path("<int:pk>/", views.report_detail, name="report-detail"),
     path("<int:pk>/folgen/", views.report_follow, name="report-follow"),
     path("<int:pk>/wieder-oeffnen/", views.report_reopen, name="report-reopen"),

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.maps import MapPoint, map_context, tiles_enabled
-from core.ratelimit import ip_limited
+from core.ratelimit import client_ip, hit, ip_limited
 from modules.moderation.facade import moderation_enabled, report_url
 from modules.reports import selectors, services
 from modules.reports.conf import reports_settings
@@ -97,6 +101,45 @@ def report_create(request: HttpRequest) -> HttpResponse:
     }, status=400 if request.method == "POST" and not duplicates else 200)
 
 
+NEARBY_ANONYMOUS_LIMIT = 120  # lookups per IP and hour: a pin moved many times, not a scraper
+
+
+@require_safe
+def report_nearby(request: HttpRequest) -> JsonResponse:
+    """The live duplicate check of the reporting form: open reports of the category near the pin, as JSON.
+
+    Progressive enhancement: the form still checks on Send without JavaScript. Visitors without an
+    account are counted per IP address.
+    """
+    if not _may_report(request):
+        return JsonResponse({"error": _("Please sign in to report a problem.")}, status=403)
+    if not request.user.is_authenticated and not hit("reports.nearby", client_ip(request),
+                                                     limit=NEARBY_ANONYMOUS_LIMIT, period=3600):
+        return JsonResponse({"error": _("Too many attempts")}, status=429,
+                            headers={"Retry-After": "3600"})
+    category_id, lat_raw, lon_raw = (request.GET.get(name, "") for name in ("category", "lat", "lon"))
+    category = Category.objects.filter(pk=int(category_id)).first() if category_id.isdigit() else None
+    try:
+        lat, lon = float(lat_raw), float(lon_raw)
+    except ValueError:
+        lat = lon = float("nan")
+    if category is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails both comparisons
+        return JsonResponse({"error": _("Please choose what the problem is and put the pin on the map.")},
+                            status=400)
+    found = selectors.duplicates_near(category=category, lat=lat, lon=lon)
+    signed_in = request.user.is_authenticated
+    return JsonResponse({"distance_m": category.duplicate_distance_m, "reports": [{
+        "reference": near.report.reference,
+        "title": f"{near.report.category.name} – {near.report.reference}",
+        "description": near.report.description[:200],
+        "distance": ngettext("%(metres)s metre away", "%(metres)s metres away", near.distance_m)
+        % {"metres": near.distance_m},
+        "status": str(near.report.get_status_display()),
+        "url": near.report.get_absolute_url(),
+        "follow_url": reverse("reports:report-follow", kwargs={"pk": near.report.pk}) if signed_in else "",
+    } for near in found]})
+
+
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get_public(pk=pk, user=request.user)
@@ -175,8 +218,16 @@ def forward_answer(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError:
         raise Http404 from None
     form = ForwardAnswerForm(request.POST or None)
+    if not report.is_open:
+        return render(request, "reports/forward_answer.html", {
+            "report": report, "error": _("This report is closed already. Thank you for your answer.")},
+            status=400 if request.method == "POST" else 200)
     if request.method == "POST" and form.is_valid():
-        services.forward_answer(token=token, **form.cleaned_data)
+        try:
+            services.forward_answer(token=token, **form.cleaned_data)
+        except ValidationError as error:
+            return render(request, "reports/forward_answer.html", {"report": report, "error": " ".join(
+                error.messages)}, status=400)
         return render(request, "reports/forward_answer.html", {"report": report, "done": True})
     return render(request, "reports/forward_answer.html", {"report": report, "form": form},
                   status=400 if request.method == "POST" else 200)
@@ -188,11 +239,21 @@ def forward_answer(request: HttpRequest, token: str) -> HttpResponse:
 @role_required("moderator")
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":  # bulk status change
+    if request.method == "POST":  # bulk status change or assignment
         ids = [int(pk) for pk in request.POST.getlist("report") if pk.isdigit()]
         form = StatusForm(request.POST)
         if not ids:
             messages.error(request, _("Please tick at least one report."))
+        elif request.POST.get("action") == "assign":
+            user_id = request.POST.get("assigned_to", "")
+            assignee = get_user_model().objects.filter(pk=user_id).first() if user_id.isdigit() else None
+            chosen = list(Report.objects.filter(pk__in=ids))
+            try:
+                count = services.reports_bulk_assign(reports=chosen, assignee=assignee, acting_user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(count)d reports changed.") % {"count": count})
         elif form.is_valid():
             chosen = list(Report.objects.select_related("category").filter(pk__in=ids))
             try:
@@ -207,12 +268,20 @@ def manage(request: HttpRequest) -> HttpResponse:
     filters = QueueFilterForm(request.GET)
     filters.is_valid()
     data = filters.cleaned_data
+    category = data.get("category")
     reports = selectors.queue(department=data.get("department") or "", status=data.get("status") or "",
+                              category_id=category.pk if category else None,
+                              assigned_to_id=request.user.pk if data.get("assigned") == "me" else None,
+                              unassigned=data.get("assigned") == "nobody",
                               overdue=bool(data.get("overdue")), held=bool(data.get("held")), limit=PAGE_SIZE)
     return render(request, "reports/manage/queue.html", {
         "reports": reports, "filters": filters, "counts": selectors.queue_counts(),
-        "departments": Department.choices, "status_form": StatusForm(),
+        "departments": Department.choices, "status_form": StatusForm(), "staff": _staff(),
     })
+
+
+def _staff() -> QuerySet[Any]:
+    return get_user_model().objects.filter(is_active=True, role__in=("moderator", "admin")).order_by("name")
 
 
 @role_required("moderator")
@@ -259,7 +328,7 @@ def manage_report(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reports:manage-report", pk=pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    staff = get_user_model().objects.filter(is_active=True, role__in=("moderator", "admin")).order_by("name")
+    staff = _staff()
     return render(request, "reports/manage/report.html", {
         "report": report, "status_form": status_form, "note_form": note_form, "staff": staff,
         "nearby": (selectors.duplicates_near(category=report.category, lat=report.latitude, lon=report.longitude,

@@ -1,9 +1,12 @@
 """Journey (Verwaltung): a broken street light, reported once, supported once, answered and closed.
 
 Anna reports the dark street light with a photo and a pin on the map. Bernd wants to report the same
-light a little later: before his report is sent, the page shows Anna's as "Already reported? Support
-it", and he supports it instead. The town's admin answers publicly and closes the report; the public
-list then shows it as done. Three browsers, each with its own cookies.
+light a little later: as soon as he has chosen the kind of problem and set his pin, the form shows
+Anna's report as "Already reported? Support it" (the live check, before anything is sent), and he
+supports it instead. The town's admin takes the report on, answers publicly and closes it with a
+photo of the repair; Anna and Bernd find the answer in their notification centre (through the real
+Celery worker), and the town's map lists the street light as done. Three browsers, each with its own
+cookies.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def _photo() -> dict:
     return {"name": "laterne.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
-def _report(page, journey, step: str, text: str, *, photo: bool) -> None:
+def _report(page, journey, step: str, text: str, *, photo: bool, send: bool = True) -> None:
     page.get_by_role("main").get_by_role("link", name="Report a problem").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Report a problem")
     page.get_by_label("What is the problem?").select_option(label="Straßenbeleuchtung")
@@ -56,14 +59,31 @@ def _report(page, journey, step: str, text: str, *, photo: bool) -> None:
     if photo:
         page.get_by_label("Photos (up to 3)").set_input_files(_photo())
     journey.seen(page, step)
-    page.get_by_role("button", name="Send report").click()
+    if send:
+        page.get_by_role("button", name="Send report").click()
+
+
+def _notification_arrives(page, journey, step: str, town_url: str) -> None:
+    badge = page.get_by_role("link", name=re.compile(r"^Notifications"))
+    for _attempt in range(40):  # the worker delivers within moments; reload until then
+        if "unread" in (badge.text_content() or ""):
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(badge).to_contain_text("unread")
+    badge.click()
+    # Written by the worker in the town's language (German), whatever this browser asks for.
+    expect(page.get_by_role("main")).to_contain_text(re.compile(r"M-\d{6}.*: Fertig"))
+    expect(page.get_by_role("main")).to_contain_text("Das Leuchtmittel ist getauscht")
+    journey.seen(page, step)
 
 
 # On the phone only: this is a module's story, and most residents come by phone. Both viewports run
 # for the platform's main paths (registration, publishing, signup, Nahversorgung), so the journeys
 # folder stays within the test-time budget while every page here still passes axe and reflow.
 @pytest.mark.parametrize("viewport", ["phone"])
-def test_a_street_light_is_reported_supported_and_closed(live_site, make_town, journey, open_page, viewport):
+def test_a_street_light_is_reported_supported_and_closed(live_site, make_town, journey, open_page, viewport,
+                                                         celery_worker):
     slug = f"laternental-{viewport}"
     _town(make_town, slug)
     town_url = live_site.town(slug)
@@ -81,8 +101,10 @@ def test_a_street_light_is_reported_supported_and_closed(live_site, make_town, j
     sign_in(bernd, journey, town_url, BERND, PASSWORD, "bernd")
     bernd.goto(town_url + "reports/")
     journey.seen(bernd, "list")
-    _report(bernd, journey, "bernd-form", "Laterne an der Haltestelle aus", photo=False)
+    _report(bernd, journey, "bernd-form", "Laterne an der Haltestelle aus", photo=False, send=False)
+    # The live check: shown while he is still on the form, before anything is sent.
     expect(bernd.get_by_role("heading", name="Already reported? Support it")).to_be_visible()
+    expect(bernd.get_by_role("main")).to_contain_text("Bushaltestelle")
     journey.seen(bernd, "duplicate")
     bernd.get_by_role("button", name="Support this report").click()
     expect(bernd.get_by_role("main")).to_contain_text("Thank you for your support")
@@ -95,6 +117,12 @@ def test_a_street_light_is_reported_supported_and_closed(live_site, make_town, j
     journey.seen(office, "queue")
     office.get_by_role("link", name=re.compile("Straßenbeleuchtung")).first.click()
     journey.seen(office, "report")
+    office.get_by_label("Assigned to").select_option(index=1)
+    office.get_by_role("button", name="Assign").click()
+    expect(office.get_by_label("Assigned to")).not_to_have_value("")
+    office.get_by_label("Photo", exact=True).set_input_files(_photo() | {"name": "repariert.jpg"})
+    office.get_by_role("button", name="Add photo").click()
+    expect(office.get_by_role("img", name="Photo of the repair")).to_be_visible()
     office.get_by_label("Status").select_option(label="Done")
     office.get_by_label("Answer for the public").fill("Das Leuchtmittel ist getauscht. Danke für den Hinweis!")
     office.get_by_role("button", name="Save status").click()
@@ -109,4 +137,14 @@ def test_a_street_light_is_reported_supported_and_closed(live_site, make_town, j
     visitor.get_by_role("link", name="Straßenbeleuchtung").first.click()
     expect(visitor.get_by_role("main")).to_contain_text("Das Leuchtmittel ist getauscht")
     expect(visitor.get_by_role("main")).not_to_contain_text("Amsel")  # the reporter's name is never public
+    expect(visitor.get_by_role("img", name="Photo of the repair")).to_be_visible()
     journey.seen(visitor, "public-report")
+
+    # Reporter and supporter hear of it in their notification centre.
+    _notification_arrives(anna, journey, "anna-notified", town_url)
+    _notification_arrives(bernd, journey, "bernd-notified", town_url)
+
+    # The town's map lists it as done (the list under the map is what a screen reader reads).
+    visitor.goto(town_url + "karte/")
+    expect(visitor.get_by_role("main")).to_contain_text("Straßenbeleuchtung (Done)")
+    journey.seen(visitor, "town-map")

@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from modules.reports.models import Category
 from modules.reports.services import categories_seed
 from tests.accounts.factories import UserFactory
+from tests.api.test_schemathesis import wsgi_app  # noqa: F401  (fixture: Django's real WSGI handler)
 from tests.town.factories import OrtsgemeindeFactory
 from town.models import Ortsgemeinde
 

@@ -114,6 +114,7 @@ def test_request_filters(api, data):
     assert ids(service_request_id=f"{data.open.pk},{data.hidden.pk}") == {str(data.open.pk)}
     assert ids(start_date="2000-01-01T00:00:00+01:00", end_date="2000-02-01T00:00:00+01:00") == set()
     assert ids(start_date="2000-01-01T00:00:00Z") == {str(data.open.pk), str(data.done.pk)}
+    assert ids(service_request_id="99999999999999999999999") == set()
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -149,6 +150,7 @@ ERROR_CASES = [
                           "description": "x"}, 400),
     ("get", "requests/999999", {}, 404),
     ("get", "requests/abc", {}, 404),
+    ("get", "requests/99999999999999999999999", {}, 404),  # beyond bigint: not found, not a 500
     ("get", "services/gibtsnicht", {}, 404),
     ("get", "services", {"jurisdiction_id": "anderswo.example"}, 404),
     ("get", "tokens/kein-token", {}, 404),
@@ -225,3 +227,78 @@ def test_another_towns_request_is_not_found(data, town_b):
         pass
     response = TownClient(host_of(town_b)).get(f"{BASE}requests/{data.open.pk}.json")
     assert response.status_code == 404 and response.json()[0]["code"] == 404
+
+
+def test_the_openapi_document_describes_every_endpoint(api, data):
+    response = api.get(f"{BASE}openapi.json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    document = response.json()
+    assert document["openapi"].startswith("3.") and document["servers"][0]["url"].startswith("http")
+    for fmt in ("json", "xml"):
+        for path in ("discovery", "services", "services/{service_code}", "requests",
+                     "requests/{service_request_id}", "tokens/{token}"):
+            assert f"{BASE}{path}.{fmt}" in document["paths"], (path, fmt)
+    assert set(document["components"]["schemas"]["ServiceRequest"]["required"]) == REQUEST_FIELDS
+    assert set(document["components"]["schemas"]["Service"]["required"]) == SERVICE_FIELDS
+
+
+def test_every_endpoint_holds_to_the_openapi_document(api, data, wsgi_app, town_a):
+    """schemathesis over /open311/v2/ (both formats): real ids and a valid key first, then generated input."""
+    import time
+
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis import GenerationMode
+
+    from tests.api.test_schemathesis import CHECKS, NEGATIVE_CHECKS
+
+    schema = schemathesis.openapi.from_dict(api.get(f"{BASE}openapi.json").json())
+    base_url = f"http://{host_of(town_a)}"
+    path_values = {"service_code": "muell", "service_request_id": str(data.open.pk), "token": str(data.open.token)}
+    valid_post = {"api_key": data.key, "service_code": "schlagloch", "lat": 50.7901, "long": 7.8702,
+                  "description": "Tiefes Loch in der Fahrbahn"}
+    started, calls = time.monotonic(), 0
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in operations:
+        names = {p.name for p in operation.path_parameters}
+        if operation.method.upper() == "POST":
+            case = operation.Case(body=dict(valid_post), media_type="application/x-www-form-urlencoded")
+        else:
+            case = operation.Case(path_parameters={name: path_values[name] for name in names})
+        response = case.call_and_validate(app=wsgi_app, base_url=base_url, checks=CHECKS)
+        assert response.status_code in (200, 201), (operation.label, response.text[:300])
+        calls += 1
+
+        common = {"deadline": None, "database": None, "derandomize": True,
+                  "suppress_health_check": list(HealthCheck)}
+
+        @settings(max_examples=5, **common)
+        @given(case=operation.as_strategy())
+        def fuzz(case) -> None:
+            case.call_and_validate(app=wsgi_app, base_url=base_url, checks=CHECKS)
+
+        @settings(max_examples=3, **common)
+        @given(case=operation.as_strategy(GenerationMode.NEGATIVE))
+        def fuzz_invalid(case) -> None:
+            case.call_and_validate(app=wsgi_app, base_url=base_url, checks=NEGATIVE_CHECKS)
+
+        fuzz()
+        if list(operation.query) or list(operation.body):
+            fuzz_invalid()
+    elapsed = time.monotonic() - started
+    print(f"schemathesis over Open311: {len(operations)} operations, {elapsed:.1f} s")
+    assert len(operations) == 14 and calls == 14
+    assert Report.objects.filter(source="open311").count() == 2  # the two valid POSTs, nothing from fuzzing
+
+
+def test_too_many_posts_get_429_in_the_spec_format_and_a_key_counts_apart(api, data, monkeypatch):
+    from modules.reports import open311
+
+    monkeypatch.setattr(open311, "POST_LIMIT_PER_IP", 2)
+    monkeypatch.setattr(open311, "POST_LIMIT_PER_KEY", 1)
+    without_key = [api.post(f"{BASE}requests.xml", {"service_code": "muell"}) for _ in range(3)]
+    assert [r.status_code for r in without_key] == [403, 403, 429]
+    assert _errors(without_key[2], "xml")[0]["code"] == 429 and without_key[2]["Retry-After"] == "3600"
+    post = {"api_key": data.key, "service_code": "muell", "lat": "50.79", "long": "7.87", "description": "Voll"}
+    assert [api.post(f"{BASE}requests.json", post).status_code for _ in range(2)] == [201, 429]
+    assert Report.objects.filter(source="open311").count() == 1

@@ -173,8 +173,36 @@ def test_with_notifications_on_reporter_and_followers_get_one_each(
         services.report_status_set(report=report, status=Status.IN_PROGRESS, public_answer="Elektriker bestellt.",
                                    acting_user=staff)
     notes = Notification.objects.filter(event="reports.status")
-    assert sorted(n.user_id for n in notes) == sorted([anna.pk, ben.pk])
+    assert sorted((n.user_id, n.topic) for n in notes) == sorted([(anna.pk, "reports.own"),
+                                                                   (ben.pk, "reports.supported")])
     assert all(n.url == report.get_absolute_url() and n.body == "Elektriker bestellt." for n in notes)
+
+
+def test_a_second_answer_reaches_people_and_a_switched_off_topic_stays_quiet(
+        categories, anna, ben, staff, celery_eager, django_capture_on_commit_callbacks):
+    from datetime import time
+
+    from modules.notifications.capabilities import TOPICS
+    from modules.notifications.models import Notification
+    from modules.notifications.services import notification_settings_update
+
+    # given: both topics are on the residents' settings page; Ben switched "Problems you support" off
+    assert {"reports.own", "reports.supported"} <= set(TOPICS)
+    report = make_report(category=categories["strassenbeleuchtung"], user=anna)
+    services.report_follow(report=report, acting_user=ben)
+    notification_settings_update(user=ben, email_frequency="instant", quiet_hours=False, quiet_start=time(22),
+                                 quiet_end=time(7), topics={"reports.supported": (False, False, False)})
+
+    # when: staff answer twice without changing the status
+    for answer in ("Elektriker bestellt.", "Der Elektriker kommt am Montag."):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_status_set(report=report, status=Status.IN_PROGRESS, public_answer=answer,
+                                       acting_user=staff)
+
+    # then: Anna hears both answers, Ben nothing
+    notes = Notification.objects.filter(event="reports.status").order_by("pk")
+    assert [(n.user_id, n.body) for n in notes] == [(anna.pk, "Elektriker bestellt."),
+                                                    (anna.pk, "Der Elektriker kommt am Montag.")]
 
 
 def test_the_word_filter_keeps_a_description_out(categories, anna, monkeypatch):
@@ -187,3 +215,23 @@ def test_the_word_filter_keeps_a_description_out(categories, anna, monkeypatch):
     with pytest.raises(ValidationError) as problem:
         make_report(category=categories["muell"], user=anna, description="So ein Mist")
     assert "description" in problem.value.message_dict and not Report.objects.exists()
+
+
+def test_a_decompression_bomb_a_too_large_photo_or_a_fourth_photo_store_nothing(categories, anna, settings):
+    from django.core.files.storage import default_storage
+
+    def files() -> list[str]:
+        return default_storage.listdir("reports")[1] if default_storage.exists("reports") else []
+
+    before = files()
+    bomb = image_upload("bombe.png", fmt="PNG", size=(12_000, 200))  # a few KB on disk, 2.4 MP of one colour
+    cases = [[image_upload(), bomb], [image_upload() for _ in range(4)]]
+    for photos in cases:
+        with pytest.raises(ValidationError):
+            make_report(category=categories["schlagloch"], user=anna, photos=photos)
+    settings.MAX_IMAGE_UPLOAD_BYTES = 200
+    with pytest.raises(ValidationError) as too_large:
+        make_report(category=categories["schlagloch"], user=anna, photos=[image_upload(size=(400, 300))])
+    assert "MB" in " ".join(too_large.value.messages)
+    assert not Report.objects.exists()
+    assert files() == before

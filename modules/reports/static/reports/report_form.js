@@ -71,11 +71,99 @@
     }
   }
 
+  // The live duplicate check: as the category and the pin are chosen, open reports of that kind
+  // nearby are shown with "Support this report", before anything is typed or sent. The server
+  // checks again on Send unless this list was shown (then the resident has seen it: confirm_new).
+  function nearby(form) {
+    var box = document.querySelector("[data-nearby]");
+    if (!box || !window.fetch) { return; }
+    var list = box.querySelector("[data-nearby-list]");
+    var category = form.elements.category, lat = form.elements.latitude, lon = form.elements.longitude;
+    var token = form.elements.csrfmiddlewaretoken;
+    var timer = null, asked = 0;
+    var forms = document.createElement("div");
+    form.parentNode.insertBefore(forms, form.nextSibling);
+
+    function seen(yes) {
+      var flag = form.querySelector("input[data-nearby-seen]");
+      if (yes && !flag) {
+        flag = document.createElement("input");
+        flag.type = "hidden"; flag.name = "confirm_new"; flag.value = "1";
+        flag.setAttribute("data-nearby-seen", "");
+        form.appendChild(flag);
+      } else if (!yes && flag) { flag.parentNode.removeChild(flag); }
+    }
+
+    function item(report) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = report.url; link.textContent = report.title;
+      li.appendChild(link);
+      li.appendChild(document.createTextNode(" (" + report.distance + ", " + report.status + ")"));
+      var text = document.createElement("p");
+      text.textContent = report.description;
+      li.appendChild(text);
+      if (report.follow_url) {
+        // Forms can't nest: the support form lives after the report form, its button here (form="…").
+        var support = document.createElement("form");
+        support.method = "post"; support.action = report.follow_url;
+        support.id = "reports-support-" + report.reference;
+        support.hidden = true;
+        [["csrfmiddlewaretoken", token ? token.value : ""], ["follow", "1"]].forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+          support.appendChild(input);
+        });
+        forms.appendChild(support);
+        var button = document.createElement("button");
+        button.type = "submit"; button.textContent = box.dataset.support;
+        button.setAttribute("form", support.id);
+        button.addEventListener("click", function () {
+          var store = storage();
+          if (store && form.dataset.draft) { store.removeItem(form.dataset.draft); }
+        });
+        li.appendChild(button);
+      } else {
+        var signin = document.createElement("a");
+        signin.href = box.dataset.signinUrl + "?next=" + encodeURIComponent(report.url);
+        signin.textContent = box.dataset.signin;
+        li.appendChild(signin);
+      }
+      return li;
+    }
+
+    function show(reports) {
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      while (forms.firstChild) { forms.removeChild(forms.firstChild); }
+      reports.forEach(function (report) { list.appendChild(item(report)); });
+      box.hidden = reports.length === 0;
+      seen(reports.length > 0);
+    }
+
+    function check() {
+      seen(false);
+      if (!category.value || !lat.value || !lon.value) { show([]); return; }
+      var mine = ++asked;
+      var url = box.dataset.url + "?" + new URLSearchParams({ category: category.value, lat: lat.value, lon: lon.value });
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { reports: [] }; })
+        .then(function (data) { if (mine === asked) { show(data.reports || []); } })
+        .catch(function () { /* offline: the server checks on Send */ });
+    }
+
+    function later() { clearTimeout(timer); timer = setTimeout(check, 300); }
+    category.addEventListener("change", later);
+    form.addEventListener("reports:pin", later);
+    // After a Send that found duplicates the page lists them already; check again once something changes.
+    if (!document.querySelector("[data-server-duplicates]")) { later(); }
+  }
+
   function start() {
     var form = document.querySelector("form[data-draft]");
     if (!form) { return; }
     draft(form);
     pinMap(form);
+    nearby(form);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();
