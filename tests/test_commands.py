@@ -74,6 +74,13 @@ def test_demo_town_has_its_villages_people_and_news(demo_town):
         assert OrganisationMembership.objects.filter(
             user=firefighter, organisation__slug="feuerwehr-betzdorf"
         ).exists()
+        # the town hall confirms addresses on request: residents carry the badge, one request waits
+        from town.models import ResidencyPolicy, ResidencyStatus, ResidencyVerification
+
+        assert ResidencyPolicy.objects.get().method == "approval"
+        assert ResidencyVerification.objects.filter(status=ResidencyStatus.VERIFIED).count() == len(data.PEOPLE) - 1
+        assert ResidencyVerification.objects.get(status=ResidencyStatus.PENDING).user.email == data.email_of(
+            "peter.schneider")
         residents_in = set(ResidentProfile.objects.values_list("ortsgemeinde__slug", flat=True))
         assert {"betzdorf", "gebhardshain", "elkenroth", "steinebach-sieg"} <= residents_in
 

@@ -136,6 +136,9 @@ PEOPLE = {
     "frank.lohmann": ("Frank Lohmann", "resident", "scheuerfeld", ()),
 }
 
+# Residency requests still waiting for the town hall (local part → street, postal code).
+RESIDENCY_PENDING = {"peter.schneider": ("Kirchstraße 4", "57567")}
+
 STAFF = {"name": "Dorfkern Plattform-Team", "email": "staff@dorfkern.example"}
 
 

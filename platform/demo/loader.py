@@ -75,6 +75,7 @@ def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
         summary.office_hours = _office_hours_ensure()
         summary.organisations = _organisations_ensure()
         summary.users = _people_ensure()
+        _residency_ensure()
         # Modules are optional folders; without news the demo simply has no articles.
         if "news" in all_modules():
             summary.articles = _articles_ensure()
@@ -233,6 +234,31 @@ def _people_ensure() -> int:
                     organisation=organisation, email=user.email, role=MembershipRole.EDITOR, acting_user=admin
                 )
     return created
+
+
+def _residency_ensure() -> None:
+    """The town hall confirms addresses on request; most demo residents are confirmed, one request waits.
+
+    Nothing is reserved for confirmed residents, so every demo account can try every module.
+    """
+    from accounts.models import User
+    from town.models import ResidencyMethod, ResidencyPolicy, ResidencyStatus, ResidencyVerification
+    from town.residency_selectors import confirmed_residents_forget, residency_policy_forget
+
+    if not ResidencyPolicy.objects.exists():
+        ResidencyPolicy.objects.create(method=ResidencyMethod.APPROVAL)
+        residency_policy_forget()
+    for local in data.PEOPLE:
+        user = User.objects.get(email=data.email_of(local))
+        if local in data.RESIDENCY_PENDING:
+            ResidencyVerification.objects.get_or_create(user=user, defaults={
+                "method": ResidencyMethod.APPROVAL, "address": data.RESIDENCY_PENDING[local][0],
+                "postal_code": data.RESIDENCY_PENDING[local][1]})
+        else:
+            ResidencyVerification.objects.get_or_create(user=user, defaults={
+                "method": ResidencyMethod.APPROVAL, "status": ResidencyStatus.VERIFIED,
+                "decided_at": timezone.now()})
+    confirmed_residents_forget()
 
 
 def _articles_ensure() -> int:
