@@ -37,9 +37,16 @@ class TownConfig(AppConfig):
         BackofficeLink(_("Posters and flyers"), "town:invitations",
                        _("Printed invitations with a QR code for the town, each village and each Verein."),
                        permission="editor", order=55),
+        BackofficeLink(_("Data protection"), "town:privacy-documents",
+                       _("Record of processing activities, data-processing agreement, technical and organisational "
+                         "measures, retention register."), order=85),
         BackofficeLink(_("Modules"), "town:module-list", _("Switch features on and off and set them up."),
                        order=90),
-        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase"),
+        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase",
+                     purpose=_("Know which village a person belongs to and which organisations they publish for"),
+                     categories=(_("Name and e-mail address"), _("Settings and choices")),
+                     legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                     retention=_("Until the person deletes their account or the town deletes it")),
         CalendarSource(key="sprechzeiten", label=_("Office hours"),
                        entries="town.calendar_selectors.office_hour_entries", order=10),
     )

@@ -13,6 +13,13 @@
   export: role and date, not the invitee's address
   erase: kept, ``invited_by`` cleared: the invitation belongs to the person invited
 
+- town.CalendarSubscription (their personal calendar link)
+  export: since when
+  erase: deleted: the link stops working
+- town.DataExport (copies of their data they asked for)
+  export: when asked for, status
+  erase: deleted with the archives (files after commit)
+
 Organisations themselves are not the person's: a club or business keeps its page.
 """
 
@@ -20,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from town.models import Invitation, OrganisationMembership, ResidentProfile
+from town.models import CalendarSubscription, DataExport, Invitation, OrganisationMembership, ResidentProfile
 
 
 def export(user: Any) -> dict[str, Any]:
@@ -41,6 +48,9 @@ def export(user: Any) -> dict[str, Any]:
         "invitations_sent": list(
             Invitation.objects.filter(invited_by=user).order_by("pk").values("role", "created_at")
         ),
+        "calendar_link_since": CalendarSubscription.objects.filter(user=user).values_list("created_at", flat=True)
+        .first(),
+        "data_exports": list(DataExport.objects.filter(user=user).order_by("pk").values("status", "created_at")),
     }
 
 
@@ -49,3 +59,7 @@ def erase(user: Any) -> None:
     OrganisationMembership.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
+    CalendarSubscription.objects.filter(user=user).delete()
+    from town.privacy_services import data_exports_delete
+
+    data_exports_delete(DataExport.objects.filter(user=user))
