@@ -106,6 +106,21 @@ def _printed_organisation() -> dict[str, Any]:
     return {"pk": organisation.pk, "kind": "flyer"}
 
 
+def _data_export() -> dict[str, Any]:
+    # A ready copy of the town admin's data: the very user who then tries it on the other town.
+    from django.core.files.base import ContentFile
+
+    from accounts.models import Role, User
+    from core.storage import private_storage
+    from town.models import DataExport, DataExportStatus
+
+    admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    name = private_storage().save("exports/isolation.zip", ContentFile(b"PK isolation"))
+    export = DataExport.objects.create(user=admin, status=DataExportStatus.READY, file_name=name, size_bytes=12,
+                                       finished_at=timezone.now(), expires_at=timezone.now() + timezone.timedelta(days=7))
+    return {"pk": export.pk}
+
+
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
     (("town:place-streets",), _ortsgemeinde_with_street),
@@ -127,6 +142,7 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:calendar-feed-ortsgemeinde",), _calendar_village),
     (("town:signup-code", "town:invitation-ortsgemeinde"), _signup_code),
     (("town:invitation-organisation",), _printed_organisation),
+    (("town:my-data-download",), _data_export),
 ]
 
 # Routes whose parameter is not a town's object id, or is a secret token whose
