@@ -128,7 +128,57 @@ def privacy_documents(request: HttpRequest) -> HttpResponse:
 
 @role_required("town_admin")
 def privacy_record(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("format") == "pdf":
+        return _record_pdf()
     return _paperwork(request, "town/privacy/record.html")
+
+
+def _record_pdf() -> HttpResponse:
+    """The record of processing activities as a PDF (core.printing), with what the HTML page shows."""
+    from pathlib import Path
+
+    from django.utils.formats import date_format
+
+    from core.printing import pdf_response, render_pdf
+
+    profile = town_profile_get()
+    missing = _("to be completed")
+    not_stated = _("not stated")
+    contact = ", ".join(part for part in (profile.contact_name, profile.contact_email) if part) or missing
+    sections = []
+    for number, activity in enumerate(processing_activities(), start=1):
+        provider = activity.provider
+        rows = [
+            [_("Purpose"), str(provider.purpose or not_stated)],
+            [_("People concerned"), _("Registered residents and other users of the town's website")],
+            [_("Kinds of data"), "; ".join(str(category) for category in provider.categories) or not_stated],
+            [_("Legal basis"), str(provider.legal_basis or not_stated)],
+            [_("Recipients"), _("The town's staff with the matching role; the platform operator as processor; "
+                                "no transfer to countries outside the EU")],
+            [_("Deletion"), str(provider.retention or not_stated)],
+        ]
+        if activity.kept:
+            rows.append([_("Kept after an account is deleted"),
+                         "; ".join(f"{kept.what} ({kept.period})" for kept in activity.kept)])
+        sections.append({"heading": f"{number}. {activity.name}", "rows": rows})
+    town = current_town_name()
+    data = {
+        "town": town, "colour": profile.primary_colour,
+        "document_title": str(_("Record of processing activities")),
+        "title": _("Record of processing activities (Art. 30 GDPR)"),
+        "footer": _("Record of processing activities"),
+        "head": [
+            [_("Controller"), town],
+            [_("Contact person"), contact],
+            [_("Data protection officer"), missing],
+            [_("Processor"), _("The operator of the Dorfkern platform (data processing agreement under Art. 28 "
+                               "GDPR)")],
+            [_("As of"), date_format(timezone.localdate(), "DATE_FORMAT")],
+        ],
+        "sections": sections,
+    }
+    pdf = render_pdf(Path(__file__).resolve().parent / "print" / "privacy_record.typ", data)
+    return pdf_response(pdf, "verarbeitungsverzeichnis.pdf")
 
 
 @role_required("town_admin")

@@ -257,3 +257,10 @@ def test_the_record_lists_the_enabled_modules_with_their_purposes(town_a, admin_
     tenant_module_disable(tenant=town_a, key="waste")
     page = admin_client_a.get("/backoffice/datenschutz/verarbeitungsverzeichnis/").content.decode()
     assert shown("Remind residents of waste collection days for their street") not in page
+
+
+def test_the_record_prints_as_a_pdf(admin_client_a):
+    response = admin_client_a.get("/backoffice/datenschutz/verarbeitungsverzeichnis/?format=pdf")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
