@@ -116,8 +116,9 @@ def _data_export() -> dict[str, Any]:
 
     admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
     name = private_storage().save("exports/isolation.zip", ContentFile(b"PK isolation"))
+    now = timezone.now()
     export = DataExport.objects.create(user=admin, status=DataExportStatus.READY, file_name=name, size_bytes=12,
-                                       finished_at=timezone.now(), expires_at=timezone.now() + timezone.timedelta(days=7))
+                                       finished_at=now, expires_at=now + timezone.timedelta(days=7))
     return {"pk": export.pk}
 
 

@@ -29,6 +29,20 @@ pytestmark = pytest.mark.django_db
 ANNA = {"email": "anna@example.org", "name": "Anna Albers"}
 
 
+@pytest.fixture(autouse=True)
+def _archives_removed_afterwards():
+    """The rows roll back with the test; the archives the tests built are removed here."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.PRIVATE_MEDIA_ROOT)
+    before = set(root.glob("*/exports/*"))
+    yield
+    for path in set(root.glob("*/exports/*")) - before:
+        path.unlink(missing_ok=True)
+
+
 def _flat(data) -> str:
     return json.dumps(data, default=str, ensure_ascii=False)
 
@@ -264,3 +278,32 @@ def test_the_record_prints_as_a_pdf(admin_client_a):
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_every_provider_states_its_purpose_data_basis_and_retention_and_the_register_names_real_tables(in_town_a):
+    unstated = [provider.key for provider in personal_data_providers()
+                if not (provider.purpose and provider.categories and provider.legal_basis and provider.retention)]
+    assert not unstated, f"providers without purpose, kinds of data, legal basis or retention: {unstated}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                       [in_town_a.schema_name])
+        tables = {row[0] for row in cursor.fetchall()}
+    assert retained_tables() - tables == set()
+
+
+def test_expired_copies_are_purged_with_their_files(town_a, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    from town.privacy_services import data_exports_purge
+
+    with tenant_context(town_a):
+        anna = UserFactory(**ANNA)
+    export = _built_export(town_a, anna)
+    with tenant_context(town_a):
+        stored = Path(private_storage().path(export.file_name))
+        assert data_exports_purge() == 0
+        DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert data_exports_purge() == 1
+        assert not DataExport.objects.filter(pk=export.pk).exists()
+    assert not stored.exists()
