@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import AuditActions
 from core.modules import BackofficeLink, PageAside
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 
 if TYPE_CHECKING:
     from tenants.models import Municipality
@@ -25,7 +25,16 @@ class BillingConfig(AppConfig):
         BackofficeLink(_("Sponsorship"), "billing:backoffice-settings",
                        _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
         # Export only: billing rows must be kept (billing/personal_data.py says why).
-        PersonalData(key="billing", export="billing.personal_data.export"),
+        PersonalData(key="billing", export="billing.personal_data.export",
+                     purpose=_("Invoice sponsorships and the town's plan"),
+                     categories=(_("Name and e-mail address"), _("Invoice address and tax number")),
+                     legal_basis=_("Art. 6(1)(c) GDPR with § 147 AO and § 257 HGB; erasure limited by Art. "
+                                   "17(3)(b) GDPR"),
+                     retention=_("Ten years from the end of the calendar year of the invoice"),
+                     kept=(Kept(_("Invoices and invoice contacts of organisations"),
+                                _("Art. 6(1)(c) GDPR with § 147 AO and § 257 HGB; erasure limited by Art. "
+                                  "17(3)(b) GDPR"),
+                                _("Ten years from the end of the calendar year of the invoice")),)),
         AuditActions(labels={
             "billing.sponsorship_settings": _("Sponsorship settings changed"),
             "billing.plan_start": _("Town's plan booked"),

@@ -75,6 +75,11 @@ class AlertsConfig(FeatureModule):
             MapLayer(key="alerts.notices", label=_("Official notices"), points="modules.alerts.providers.map_points",
                      colour="#b91c1c", order=15),
             PersonalData(key="alerts", export="modules.alerts.personal_data.export",
-                         erase="modules.alerts.personal_data.erase"),
+                         erase="modules.alerts.personal_data.erase",
+                         purpose=_("Publish official notices and warnings"),
+                         categories=(_("Name and e-mail address"),),
+                         legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),
+                         retention=_("As long as the town publishes it; without the link to the person once "
+                                     "their account is deleted")),
         ),
     )

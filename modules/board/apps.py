@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, PeriodicTask, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.board.conf import BoardSettingsForm
 from modules.moderation.capabilities import ModeratedContent
@@ -106,7 +106,16 @@ class BoardConfig(FeatureModule):
             SampleObject(create=_sample_comment, url_names=("board:comment-delete",)),
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
             PersonalData(key="board", export="modules.board.personal_data.export",
-                         erase="modules.board.personal_data.erase"),
+                         erase="modules.board.personal_data.erase",
+                         purpose=_("Let residents post offers, requests and news on the Pinnwand"),
+                         categories=(_("Name and e-mail address"), _("Texts and photos the person publishes")),
+                         legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                         retention=_("Until it expires or the person deletes it; at the latest with the account"),
+                         kept=(Kept(_("Comments in other people's threads, without a name"),
+                                    _("Art. 6(1)(f) GDPR: the other people's interest in keeping the "
+                                      "conversation they took part in"),
+                                    _("Without a name for as long as the content it belongs to exists"),
+                                    tables=("board_comment",)),)),
             SearchProvider(search="modules.board.search.search", label=_("Pinnwand"), order=20),
         ),
     )

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -73,6 +73,15 @@ class ConversationsConfig(FeatureModule):
                 visible_to=_message_visible_to,
             ),
             PersonalData(key="conversations", export="modules.conversations.personal_data.export",
-                         erase="modules.conversations.personal_data.erase"),
+                         erase="modules.conversations.personal_data.erase",
+                         purpose=_("Let residents write to each other"),
+                         categories=(_("Name and e-mail address"), _("Messages between people")),
+                         legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                         retention=_("Until the person deletes their account or the town deletes it"),
+                         kept=(Kept(_("Messages sent to others, without the sender"),
+                                    _("Art. 6(1)(f) GDPR: the other people's interest in keeping the "
+                                      "conversation they took part in"),
+                                    _("As long as another person is still in the conversation"),
+                                    tables=("conversations_message",)),)),
         ),
     )

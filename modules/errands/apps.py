@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from modules.errands.conf import ErrandsSettingsForm
 
 
@@ -88,6 +88,24 @@ class ErrandsConfig(FeatureModule):
             SampleObject(create=_sample_trip),
             SampleObject(create=_sample_block),
             PersonalData(key="errands", export="modules.errands.personal_data.export",
-                         erase="modules.errands.personal_data.erase"),
+                         erase="modules.errands.personal_data.erase",
+                         purpose=_("Arrange shopping help between neighbours"),
+                         categories=(_("Name and e-mail address"),
+                                     _("Places and addresses the person gives"),
+                                     _("Dates and times"),
+                                     _("Messages between people")),
+                         legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                         retention=_("Until the person deletes their account or the town deletes it"),
+                         kept=(Kept(_("Errands a neighbour took on, without the note and the name"),
+                                    _("Art. 6(1)(f) GDPR: the other people's interest in keeping the "
+                                      "conversation they took part in"),
+                                    _("Without a name for as long as the content it belongs to exists"),
+                                    tables=("errands_errandrequest", "errands_errandevent")),
+                               Kept(_("Reports about errands"),
+                                    _("Art. 6(1)(c) GDPR with Art. 16, 17 and 20 DSA; erasure limited by Art. "
+                                      "17(3)(b) and (e) GDPR"),
+                                    _("As long as the person can object or go to court, usually six months "
+                                      "after the decision; then reviewed by the town"),
+                                    tables=("errands_errandreport",)),)),
         ),
     )

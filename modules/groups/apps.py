@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 
@@ -83,7 +83,16 @@ class GroupsConfig(FeatureModule):
                              visible_to=_comment_visible_to),
             SampleObject(create=_sample_group),
             PersonalData(key="groups", export="modules.groups.personal_data.export",
-                         erase="modules.groups.personal_data.erase"),
+                         erase="modules.groups.personal_data.erase",
+                         purpose=_("Let residents meet in groups and post there"),
+                         categories=(_("Name and e-mail address"), _("Texts and photos the person publishes")),
+                         legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                         retention=_("Until the person deletes their account or the town deletes it"),
+                         kept=(Kept(_("Comments in other people's threads, without a name"),
+                                    _("Art. 6(1)(f) GDPR: the other people's interest in keeping the "
+                                      "conversation they took part in"),
+                                    _("Without a name for as long as the content it belongs to exists"),
+                                    tables=("groups_comment",)),)),
             SearchProvider(search="modules.groups.search.search", label=_("Groups"), order=50),
         ),
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.notifications.capabilities import NotificationTopic
 
@@ -86,7 +86,18 @@ class MarketplaceConfig(FeatureModule):
             SampleObject(create=_sample_category,
                          url_names=("marketplace:category-rename", "marketplace:category-delete")),
             PersonalData(key="marketplace", export="modules.marketplace.personal_data.export",
-                         erase="modules.marketplace.personal_data.erase"),
+                         erase="modules.marketplace.personal_data.erase",
+                         purpose=_("Let residents offer and look for things"),
+                         categories=(_("Name and e-mail address"),
+                                     _("Texts and photos the person publishes"),
+                                     _("Messages between people")),
+                         legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                         retention=_("Until it expires or the person deletes it; at the latest with the account"),
+                         kept=(Kept(_("Messages to the owners of listings, without the sender"),
+                                    _("Art. 6(1)(f) GDPR: the other people's interest in keeping the "
+                                      "conversation they took part in"),
+                                    _("Without a name for as long as the content it belongs to exists"),
+                                    tables=("marketplace_contactthread", "marketplace_contactmessage")),)),
             SearchProvider(search="modules.marketplace.search.search", label=_("Suche & Biete"),
                            more_url_name="marketplace:listing-list", order=40),
         ),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import AuditActions
 from core.modules import FeatureModule, ModuleSpec, NavItem, PeriodicTask, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from modules.moderation.conf import ModerationSettingsForm
 from modules.moderation.kinds import PROFILE
 from modules.notifications.capabilities import NotificationTopic
@@ -104,6 +104,23 @@ class ModerationConfig(FeatureModule):
             SampleObject(create=_sample_decision, url_names=("moderation:decision-detail",
                                                              "moderation:objection-create")),
             PersonalData(key="moderation", export="modules.moderation.personal_data.export",
-                         erase="modules.moderation.personal_data.erase"),
+                         erase="modules.moderation.personal_data.erase",
+                         purpose=_("Handle reports about content as the Digital Services Act requires"),
+                         categories=(_("Name and e-mail address"), _("Reports about content and decisions on them")),
+                         legal_basis=_("Art. 6(1)(c) GDPR with Art. 16, 17 and 20 DSA; erasure limited by Art. "
+                                       "17(3)(b) and (e) GDPR"),
+                         retention=_("As long as the person can object or go to court, usually six months "
+                                     "after the decision; then reviewed by the town"),
+                         kept=(Kept(_("Moderation cases, decisions, reports and the moderation log"),
+                                    _("Art. 6(1)(c) GDPR with Art. 16, 17 and 20 DSA; erasure limited by Art. "
+                                      "17(3)(b) and (e) GDPR"),
+                                    _("As long as the person can object or go to court, usually six months "
+                                      "after the decision; then reviewed by the town"),
+                                    tables=("moderation_case",
+                                            "moderation_decision",
+                                            "moderation_report",
+                                            "moderation_objection",
+                                            "moderation_suspension",
+                                            "moderation_auditentry")),)),
         ),
     )

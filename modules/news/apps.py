@@ -83,7 +83,12 @@ class NewsConfig(FeatureModule):
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),
             PersonalData(key="news", export="modules.news.personal_data.export",
-                         erase="modules.news.personal_data.erase"),
+                         erase="modules.news.personal_data.erase",
+                         purpose=_("Publish the town's and organisations' news"),
+                         categories=(_("Name and e-mail address"),),
+                         legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),
+                         retention=_("As long as the town publishes it; without the link to the person once "
+                                     "their account is deleted")),
             SearchProvider(search="modules.news.search.search", label=_("News"),
                            more_url_name="news:article-list", order=10),
         ),

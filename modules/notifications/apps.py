@@ -73,7 +73,14 @@ class NotificationsConfig(FeatureModule):
             SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),
             SampleObject(create=_sample_notification, url_names=("notifications:open", "notifications:read")),
             PersonalData(key="notifications", export="modules.notifications.personal_data.export",
-                         erase="modules.notifications.personal_data.erase"),
+                         erase="modules.notifications.personal_data.erase",
+                         purpose=_("Tell people about what they chose to follow"),
+                         categories=(_("Name and e-mail address"),
+                                     _("Settings and choices"),
+                                     _("Sign-in and usage data (dates, devices)")),
+                         legal_basis=_("Art. 6(1)(a) GDPR: consent, which the person can withdraw at any time "
+                                       "in their settings"),
+                         retention=_("Until the person deletes their account or the town deletes it")),
         ),
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -84,7 +84,17 @@ class ProposalsConfig(FeatureModule):
             SampleObject(create=_sample_category, url_names=("proposals:category-rename",
                                                              "proposals:category-delete")),
             PersonalData(key="proposals", export="modules.proposals.personal_data.export",
-                         erase="modules.proposals.personal_data.erase"),
+                         erase="modules.proposals.personal_data.erase",
+                         purpose=_("Take residents' proposals and answer them in public"),
+                         categories=(_("Name and e-mail address"),
+                                     _("Texts and photos the person publishes"),
+                                     _("Places and addresses the person gives")),
+                         legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),
+                         retention=_("Until the person deletes their account or the town deletes it"),
+                         kept=(Kept(_("Proposals and comments, without the author"),
+                                    _("Art. 6(1)(e) GDPR: the town documents how it handled a matter in public"),
+                                    _("Without a name for as long as the content it belongs to exists"),
+                                    tables=("proposals_proposal", "proposals_comment")),)),
             SearchProvider(search="modules.proposals.search.search", label=_("Proposals"),
                            more_url_name="proposals:proposal-list", order=41),
         ),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.maps import MapLayer
 from core.modules import FeatureModule, ModuleSpec, NavItem, SampleObject, UrlMount
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -104,7 +104,18 @@ class ReportsConfig(FeatureModule):
                              delete="modules.reports.facade.report_delete",
                              visible_to="modules.reports.facade.report_visible_to"),
             PersonalData(key="reports", export="modules.reports.personal_data.export",
-                         erase="modules.reports.personal_data.erase"),
+                         erase="modules.reports.personal_data.erase",
+                         purpose=_("Take reports of problems in the town and tell the reporter what happened"),
+                         categories=(_("Name and e-mail address"),
+                                     _("Contact details (phone, e-mail)"),
+                                     _("Places and addresses the person gives"),
+                                     _("Texts and photos the person publishes")),
+                         legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),
+                         retention=_("Until the person deletes their account or the town deletes it"),
+                         kept=(Kept(_("Reports of problems, without the reporter and their contact details"),
+                                    _("Art. 6(1)(e) GDPR: the town documents how it handled a matter in public"),
+                                    _("Until the town archives the report"),
+                                    tables=("reports_report", "reports_statuschange", "reports_note")),)),
             SampleObject(create=_sample_report, url_names=_REPORT_ROUTES),
             SampleObject(create=_sample_category, url_names=(
                 "reports:category-rename", "reports:category-delete", "reports:category-edit",

@@ -131,6 +131,12 @@ class RidesConfig(FeatureModule):
                 "rides:bench-request", "rides:bench-request-cancel", "rides:bench-come")),
             SampleObject(create=_sample_search, url_names=("rides:search-delete",)),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
-                         erase="modules.rides.personal_data.erase"),
+                         erase="modules.rides.personal_data.erase",
+                         purpose=_("Arrange rides between neighbours"),
+                         categories=(_("Name and e-mail address"),
+                                     _("Places and addresses the person gives"),
+                                     _("Dates and times")),
+                         legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                         retention=_("Until it expires or the person deletes it; at the latest with the account")),
         ),
     )

@@ -52,7 +52,12 @@ class WasteConfig(FeatureModule):
                            order=50),
             SampleObject(create=_sample_area),
             PersonalData(key="waste", export="modules.waste.personal_data.export",
-                         erase="modules.waste.personal_data.erase"),
+                         erase="modules.waste.personal_data.erase",
+                         purpose=_("Remind residents of waste collection days for their street"),
+                         categories=(_("Places and addresses the person gives"), _("Settings and choices")),
+                         legal_basis=_("Art. 6(1)(a) GDPR: consent, which the person can withdraw at any time "
+                                       "in their settings"),
+                         retention=_("Until the person deletes their account or the town deletes it")),
             SearchProvider(search="modules.waste.search.search", label=_("Waste calendar"), order=50),
         ),
     )

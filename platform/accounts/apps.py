@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 
 
 class AccountsConfig(AppConfig):
@@ -11,7 +11,17 @@ class AccountsConfig(AppConfig):
     # The account itself is erased last: every other provider still finds the person's rows through it.
     provides = (
         PersonalData(key="account", export="accounts.personal_data.export", erase="accounts.personal_data.erase",
-                     order=1000),
+                     order=1000,
+                     purpose=_("Run a personal account: sign in, two-factor login, e-mail addresses"),
+                     categories=(_("Name and e-mail address"), _("Sign-in and usage data (dates, devices)")),
+                     legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                     retention=_("Until the person deletes their account or the town deletes it"),
+                     kept=(Kept(_("The emptied account: a number, the day of registration and of consent to "
+                                  "the privacy policy"),
+                                _("Art. 5(2) and 7(1) GDPR: the town must be able to show that earlier "
+                                  "processing was lawful"),
+                                _("As long as the town uses the platform"),
+                                tables=("accounts_user",)),)),
     )
 
     def ready(self) -> None:

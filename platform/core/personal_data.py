@@ -28,7 +28,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
@@ -37,6 +37,9 @@ from django.utils import timezone
 
 from core.capabilities import Capability, Ref, call, declared
 from core.tenancy import connection
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,29 @@ class PersonalData(Capability):
     # Erasure runs in ascending order; the account itself (accounts, 1000) comes last, because
     # the other providers still find the person's rows through it.
     order: int = 100
+    # What the town writes into its paperwork (record of processing activities, GDPR Art. 30(1)):
+    # why the app processes personal data, which kinds, on what legal ground and for how long.
+    # Optional; the documents show "not stated" where an app leaves them empty.
+    purpose: StrOrPromise = ""
+    categories: tuple[StrOrPromise, ...] = ()
+    legal_basis: StrOrPromise = ""
+    retention: StrOrPromise = ""
+    # What stays after an erasure, and why (the retention register).
+    kept: tuple[Kept, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An entry of the retention register: what an erasure leaves, on what ground, for how long.
+
+    ``tables`` names the database tables (``db_table``) where it stays, so a test can check that
+    an erasure leaves a person's traces nowhere else.
+    """
+
+    what: StrOrPromise
+    legal_basis: StrOrPromise
+    period: StrOrPromise
+    tables: tuple[str, ...] = ()
 
 
 def personal_data_providers() -> list[PersonalData]:
@@ -155,6 +181,7 @@ def personal_data_erase(user: Any) -> list[str]:
 
 __all__ = [
     "FILES_KEY",
+    "Kept",
     "PersonalData",
     "personal_data_collect",
     "personal_data_erase",

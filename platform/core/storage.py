@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
-from django.core.files.storage import Storage
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import transaction
 from django_tenants.utils import schema_context
 
@@ -31,4 +33,16 @@ def delete_files_after_commit(storage: Storage, names: Iterable[str]) -> None:
     transaction.on_commit(delete)
 
 
-__all__ = ["delete_files_after_commit"]
+def private_storage() -> FileSystemStorage:
+    """The current town's private files (data exports): PRIVATE_MEDIA_ROOT/<schema>/, no URL.
+
+    Nothing here is served by /media/ or the web server; a view that checks who asks hands a file
+    out (ISOLATION T7, T22). Each town has its own folder, like its public uploads.
+    """
+    if connection.schema_name == "public":
+        raise RuntimeError("Private files belong to a town; activate the town first.")
+    return FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT) / connection.schema_name,
+                             base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+
+__all__ = ["delete_files_after_commit", "private_storage"]

@@ -5,7 +5,7 @@ from core.audit import AuditActions, AuditLogStore
 from core.branding import TownProfileSource
 from core.calendar import CalendarPlaces, CalendarSource
 from core.modules import BackofficeLink, HomePrompt
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 
 
 class TownConfig(AppConfig):
@@ -40,6 +40,9 @@ class TownConfig(AppConfig):
                        permission="editor", order=55),
         BackofficeLink(_("Confirmed residents"), "town:backoffice-residency",
                        _("Whether residents confirm where they live, and what only they may do."), order=52),
+        BackofficeLink(_("Data protection"), "town:privacy-documents",
+                       _("Record of processing activities, data-processing agreement, technical and organisational "
+                         "measures, retention register."), order=85),
         BackofficeLink(_("Modules"), "town:module-list", _("Switch features on and off and set them up."),
                        order=90),
         BackofficeLink(_("Audit log"), "town:audit-log",
@@ -71,7 +74,16 @@ class TownConfig(AppConfig):
             "module.disable": _("Module switched off"),
             "module.configure": _("Module settings changed"),
         }),
-        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase"),
+        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase",
+                     purpose=_("Know which village a person belongs to and which organisations they publish for"),
+                     categories=(_("Name and e-mail address"), _("Settings and choices")),
+                     legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),
+                     retention=_("Until the person deletes their account or the town deletes it"),
+                     kept=(Kept(_("Audit log entries of changes the person made as administrator, moderator or editor"),
+                                _("Art. 6(1)(c) and (f), Art. 5(2) and 32 GDPR: proof of who changed roles, accounts "
+                                  "and settings; erasure limited by Art. 17(3)(b) and (e) GDPR"),
+                                _("As long as the town keeps its audit log"),
+                                tables=("town_auditentry",)),)),
         CalendarSource(key="sprechzeiten", label=_("Office hours"),
                        entries="town.calendar_selectors.office_hour_entries", order=10),
     )

@@ -415,3 +415,30 @@ class ResidencyLetterCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+class DataExportStatus(models.TextChoices):
+    PENDING = "pending", _("being prepared")
+    READY = "ready", _("ready to download")
+    FAILED = "failed", _("failed")
+
+
+class DataExport(models.Model):
+    """A person's request for a copy of their data (GDPR Art. 15, 20) and the archive built for it.
+
+    The archive lies in the town's private storage (core.storage.private_storage, never under
+    /media/) under a random name; only its owner, signed in on this town's host, downloads it,
+    and only until ``expires_at``. Then the file goes, and the row with it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.PENDING)
+    file_name = models.CharField(max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"data export {self.pk} of user {self.user_id} ({self.status})"

@@ -13,6 +13,12 @@
   export: role and date, not the invitee's address
   erase: kept, ``invited_by`` cleared: the invitation belongs to the person invited
 
+- town.CalendarSubscription (their personal calendar link)
+  export: since when
+  erase: deleted: the link stops working
+- town.DataExport (copies of their data they asked for)
+  export: when asked for, status
+  erase: deleted with the archives (files after commit)
 - town.ResidencyVerification (whether their address is confirmed, and what they told the town hall)
   export: status, how, the address and postal code they gave, the town hall's reason, dates
   erase: deleted; a letter code they used stays used, without them (``used_by`` is cleared)
@@ -31,6 +37,8 @@ from typing import Any
 
 from town.models import (
     AuditEntry,
+    CalendarSubscription,
+    DataExport,
     Invitation,
     OrganisationMembership,
     ResidencyLetterCode,
@@ -65,6 +73,9 @@ def export(user: Any) -> dict[str, Any]:
             AuditEntry.objects.filter(actor_id=user.pk).order_by("created_at", "id")
             .values("created_at", "action", "target_type", "ip_address")
         ),
+        "calendar_link_since": CalendarSubscription.objects.filter(user=user).values_list("created_at", flat=True)
+        .first(),
+        "data_exports": list(DataExport.objects.filter(user=user).order_by("pk").values("status", "created_at")),
     }
 
 
@@ -76,3 +87,7 @@ def erase(user: Any) -> None:
     ResidencyVerification.objects.filter(user=user).delete()
     ResidencyLetterCode.objects.filter(used_by=user).update(used_by=None)
     ResidencyVerification.objects.filter(decided_by=user).update(decided_by=None)
+    CalendarSubscription.objects.filter(user=user).delete()
+    from town.privacy_services import data_exports_delete
+
+    data_exports_delete(DataExport.objects.filter(user=user))

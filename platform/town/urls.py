@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from town import audit_views, calendar_urls, outreach_urls, people_urls, residency_urls, views
+from town import audit_views, calendar_urls, outreach_urls, people_urls, privacy_urls, residency_urls, views
 
 app_name = "town"
 urlpatterns = [
@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include(people_urls.urlpatterns)),
     # iCalendar feeds, a resident's calendar link, office hours in the back office (calendar_urls.py)
     path("", include(calendar_urls.urlpatterns)),
+    # a resident's own data and account deletion; the town's data-protection paperwork (privacy_urls.py)
+    path("", include(privacy_urls.urlpatterns)),
     # printed invitations (posters, flyers, letters) and the short links of their QR codes
     path("", include(outreach_urls.urlpatterns)),
     path("", include(residency_urls.urlpatterns)),

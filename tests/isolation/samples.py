@@ -115,6 +115,20 @@ def _residency_request() -> dict[str, Any]:
                                                    address="Dorfstraße 1", postal_code="57520")
     letter = ResidencyLetterCode.objects.create(batch=1)
     return {"pk": request.pk, "batch": letter.batch}
+def _data_export() -> dict[str, Any]:
+    # A ready copy of the town admin's data: the very user who then tries it on the other town.
+    from django.core.files.base import ContentFile
+
+    from accounts.models import Role, User
+    from core.storage import private_storage
+    from town.models import DataExport, DataExportStatus
+
+    admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
+    name = private_storage().save("exports/isolation.zip", ContentFile(b"PK isolation"))
+    now = timezone.now()
+    export = DataExport.objects.create(user=admin, status=DataExportStatus.READY, file_name=name, size_bytes=12,
+                                       finished_at=now, expires_at=now + timezone.timedelta(days=7))
+    return {"pk": export.pk}
 
 
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
@@ -139,6 +153,7 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:signup-code", "town:invitation-ortsgemeinde"), _signup_code),
     (("town:invitation-organisation",), _printed_organisation),
     (("town:backoffice-residency-decide", "town:backoffice-residency-letters-pdf"), _residency_request),
+    (("town:my-data-download",), _data_export),
 ]
 
 # Routes whose parameter is not a town's object id, or is a secret token whose

@@ -193,6 +193,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(ROOT_DIR / ".dorfkern" / "static"))
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(ROOT_DIR / ".dorfkern" / "media"))
 MEDIA_URL = "/media/"
+# Files only their owner may fetch (data exports): outside MEDIA_ROOT, never served by /media/.
+PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(ROOT_DIR / ".dorfkern" / "private"))
+# How long a person's data export can be downloaded.
+DATA_EXPORT_DAYS = 7
 # Every town's uploads sit under MEDIA_ROOT/<schema>/ and are served only on
 # that town's host (ISOLATION T7).
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
@@ -247,6 +251,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "tenants.provisioning_recover": {
         "task": "tenants.provisioning_recover", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=30),
     },
+    # Residents' data exports expire after DATA_EXPORT_DAYS: their archives go, in every town.
+    "town.data_exports_purge": {"task": "core.fan_out", "schedule": 24 * 3600, "args": ("town.data_exports_purge",)},
 }
 # --- transactional outbox (core.outbox, issue 18 §2) ---------------------------
 # A row the broker refused waits 5 s, 10 s, 20 s ... at most 5 min before the sweeper sends it again.

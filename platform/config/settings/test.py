@@ -21,6 +21,7 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = str(embedded.STATE_DIR / "test-media")
+PRIVATE_MEDIA_ROOT = str(embedded.STATE_DIR / "test-private")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Tests never reach the internet: a tile request fails at once (port 9, nothing listens) unless a
