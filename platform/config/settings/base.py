@@ -145,9 +145,15 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's list plus zxcvbn's leaked passwords; the town's and the person's own words; zxcvbn's
+    # estimate with German advice (accounts.passwords).
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.TownWordsValidator"},
+    {"NAME": "accounts.passwords.GuessabilityValidator"},
 ]
+# zxcvbn's score a new password must reach (0–4): 3 resists an online attack and a throttled offline one.
+PASSWORD_MIN_SCORE = env.int("PASSWORD_MIN_SCORE", default=3)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # No SESSION_COOKIE_DOMAIN: cookies stay host-only, so no session is shared between towns.
