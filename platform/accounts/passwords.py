@@ -25,9 +25,8 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 PLATFORM_WORDS = ("dorfkern",)
 # zxcvbn measures at most this many characters; longer passphrases are scored on their start.

@@ -324,6 +324,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
+    # api.throttling: counted per town in the cache; 429 with Retry-After and a German "detail".
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TownAnonRateThrottle", "api.throttling.TownUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_RATE_ANON", default="300/min"),  # per IP address, calls without credentials
+        "user": env("API_RATE_USER", default="1200/min"),  # per token or signed-in person
+        "token_failure": env("API_RATE_TOKEN_FAILURE", default="20/hour"),  # wrong tokens per IP address
+    },
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dorfkern API",
@@ -449,6 +457,20 @@ DATABASES["default"]["OPTIONS"]["options"] = (
 # per-IP limits on anonymous writes (core.ratelimit) read the client's address that many entries
 # from the right. 0 (the default, and `run`) trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Stripe's webhook calls per source IP address (core.ratelimit, 429 with Retry-After beyond it).
+# Generous: Stripe sends bursts and retries failed deliveries for days; a flood from elsewhere
+# is cut off before the signature check's work.
+STRIPE_WEBHOOK_RATE = env("STRIPE_WEBHOOK_RATE", default="600/min")
+# Writes per person and clock hour in a town, on top of the moderation module's limits for new
+# accounts (core.ratelimit.write_limit_check). A scope missing here is not limited.
+WRITE_LIMITS_PER_HOUR = {
+    "board.post": 20,
+    "board.comment": 60,
+    "conversations.message": 120,
+    "reports.report": 20,
+    "marketplace.listing": 20,
+}
 
 # SMTP: a mail relay that accepts the connection and then says nothing fails the send after
 # 10 s (Django's default is to wait forever).
