@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import ChangePasswordForm, ResetPasswordKeyForm, SetPasswordForm, SignupForm
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import password_validation
@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.passwords import password_hint
+from accounts.passwords import new_password_help_text
 from town.models import Ortsgemeinde
 
 INVITATION_SESSION_KEY = "dorfkern_invitation_token"
@@ -58,7 +58,7 @@ class ResidentSignupForm(SignupForm):
         password.widget.render_value = True
         password.widget.attrs.update({"autocomplete": "new-password", "data-password-toggle": "",
                                       "data-show": _("Show password"), "data-hide": _("Hide password")})
-        password.help_text = password_hint()
+        password.help_text = new_password_help_text()
         from core.branding import current_town_name
 
         self.fields["privacy_consent"].label = format_html(
@@ -124,3 +124,22 @@ class AccountProfileForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+
+# Changing, setting and resetting a password: the same short hint instead of every validator's rule.
+class TownChangePasswordForm(ChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_help_text()
+
+
+class TownSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_help_text()
+
+
+class TownResetPasswordKeyForm(ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_help_text()

@@ -215,3 +215,10 @@ def password_hint() -> Any:
     """The short hint under a new-password field."""
     return _("Easy to remember and hard to guess: three or four unrelated words, e.g. “lantern cucumber "
              "cloud bicycle”.")
+
+
+def new_password_help_text() -> str:
+    """Under a new-password field: the minimum length (from the validators' settings) and the hint."""
+    lengths = [validator.get_help_text() for validator in password_validation.get_default_password_validators()
+               if isinstance(validator, password_validation.MinimumLengthValidator)]
+    return " ".join([*lengths, str(password_hint())])

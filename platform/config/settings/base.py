@@ -180,7 +180,13 @@ ACCOUNT_SESSION_REMEMBER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dorfkern"
 # Signup on a town's host asks for name, Ortsgemeinde and consent to the privacy policy.
-ACCOUNT_FORMS = {"signup": "accounts.forms.ResidentSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.ResidentSignupForm",
+    # A short hint under the new password (accounts.passwords) instead of every validator's rule.
+    "change_password": "accounts.forms.TownChangePasswordForm",
+    "set_password": "accounts.forms.TownSetPasswordForm",
+    "reset_password_from_key": "accounts.forms.TownResetPasswordKeyForm",
+}
 MFA_ADAPTER = "accounts.adapter.TownMFAAdapter"
 
 # --- i18n -------------------------------------------------------------------
