@@ -474,7 +474,8 @@ WRITE_LIMITS_PER_HOUR = {
     "board.post": 20,
     "board.comment": 60,
     "conversations.message": 120,
-    "reports.report": 20,
+    "reports.report": 20,  # the Mängelmelder (anonymous reports: per IP address in the view)
+    "moderation.report": 30,  # reports of content to the moderators
     "marketplace.listing": 20,
 }
 
