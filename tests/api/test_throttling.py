@@ -79,3 +79,9 @@ def test_the_stripe_webhook_is_limited_per_source_address(public_client):
     elsewhere = public_client.post("/stripe/webhook/", data=b"{}", content_type="application/json",
                                    REMOTE_ADDR="198.51.100.9")
     assert elsewhere.status_code == 400
+
+
+def test_the_schema_documents_429_with_retry_after(client_a):
+    schema = client_a.get("/api/schema/?format=json").json()
+    answer = schema["paths"]["/api/v1/me/"]["get"]["responses"]["429"]
+    assert "Retry-After" in answer["headers"]
