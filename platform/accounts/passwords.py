@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext, gettext_noop
@@ -33,11 +34,13 @@ PLATFORM_WORDS = ("dorfkern",)
 ZXCVBN_MAX_LENGTH = 72
 # What must remain of a password's letters once the town's and the person's words are taken out.
 MIN_OWN_LETTERS = 5
+TOWN_WORDS_CACHE_KEY = "passwords:town-words"
+TOWN_WORDS_CACHE_SECONDS = 60
 _WORD_SPLIT = re.compile(r"[^a-zäöüß]+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 
 
-@cache
+@lru_cache(maxsize=1)
 def _leaked_passwords() -> frozenset[str]:
     from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -65,7 +68,18 @@ def _words(texts: Iterable[str]) -> set[str]:
 
 
 def town_words() -> set[str]:
-    """The platform's name and, in a town, its name, subdomain and Ortsgemeinden."""
+    """The platform's name and, in a town, its name, subdomain and Ortsgemeinden.
+
+    Cached for a minute (per town: the cache key carries the schema); each check asks twice.
+    """
+    words = cache.get(TOWN_WORDS_CACHE_KEY)
+    if words is None:
+        words = sorted(_town_words())
+        cache.set(TOWN_WORDS_CACHE_KEY, words, TOWN_WORDS_CACHE_SECONDS)
+    return set(words)
+
+
+def _town_words() -> set[str]:
     texts: list[str] = list(PLATFORM_WORDS)
     tenant = getattr(connection, "tenant", None)
     if connection.schema_name != "public" and tenant is not None:
