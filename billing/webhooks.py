@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from billing import gateway
 from billing.models import ProcessedEvent, StripeCustomer, Subscription
 from billing.services import invoice_apply_stripe, subscription_apply_stripe
+from core.ratelimit import ip_limited, retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +94,15 @@ def _dispatch(event_type: str, event: dict[str, Any]) -> tuple[str, int | None]:
     return "applied", customer.tenant_id
 
 
+def _too_many_webhook_calls(request: HttpRequest, period: int) -> HttpResponse:
+    # Stripe retries a 429 later, like any failed delivery.
+    return HttpResponse("too many requests", status=429, content_type="text/plain",
+                        headers={"Retry-After": str(retry_after(period))})
+
+
 @csrf_exempt
 @require_POST
+@ip_limited("stripe.webhook", rate_setting="STRIPE_WEBHOOK_RATE", refuse=_too_many_webhook_calls)
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     signature = request.META.get("HTTP_STRIPE_SIGNATURE", "")
     if not signature:

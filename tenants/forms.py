@@ -83,6 +83,10 @@ class TownSignupForm(forms.Form):
             from accounts.models import User
 
             candidate = User(email=cleaned.get("admin_email", ""), name=cleaned.get("admin_name", ""))
+            # The new town's own name and subdomain are the first guesses for its admin's password.
+            candidate.password_context_words = [  # type: ignore[attr-defined]
+                str(cleaned.get(field) or "") for field in ("name", "slug")
+            ]
             try:
                 password_validation.validate_password(password, user=candidate)
             except ValidationError as exc:

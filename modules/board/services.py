@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from core.images import image_reencode
 from core.names import display_name as display_name
+from core.ratelimit import write_limit_check
 from core.storage import delete_files_after_commit
 from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import TOPIC_TEXTS, Taxonomy, TaxonomyTexts
@@ -84,7 +85,8 @@ def _refuse_if_suspended(user: Any) -> None:
 
 
 def _moderation_check(*, user: Any, action: str, text: str, field: str) -> None:
-    """The moderators' rules right before storing: the word filter, then activity (suspension, new-account limits).
+    """The moderators' rules right before storing: the word filter, then activity (suspension, new-account limits),
+    then the hourly limit everyone has (core.ratelimit).
 
     In this order because activity_check counts the action: a text the filter refuses costs nothing.
     """
@@ -93,6 +95,8 @@ def _moderation_check(*, user: Any, action: str, text: str, field: str) -> None:
     _text_check(text, field)
     try:
         activity_check(user=user, action=action)
+        # Last: it counts in the cache, which a refusal after it would not roll back.
+        write_limit_check(f"board.{action}", user, what=_("posts") if action == "post" else _("comments"))
     except ValidationError as error:
         raise ValidationError({field: error.messages}) from None
 

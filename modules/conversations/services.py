@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.names import display_name as display_name
+from core.ratelimit import write_limit_check
 from modules.conversations.models import Block, Conversation, Message, Participant
 
 MAX_PEOPLE = 8  # in a conversation, the sender included
@@ -59,6 +60,7 @@ def _abuse_checks(user: Any, text: str) -> None:
 
     activity_check(user=user, action="message")
     text_check(text)
+    write_limit_check("conversations.message", user, what=_("messages"))  # last: it counts in the cache
 
 
 def blocks(*, blocker_id: int, blocked_id: int) -> bool:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 from core.branding import town_url
 from core.images import image_check, image_reencode
 from core.names import display_name as display_name
+from core.ratelimit import write_limit_check
 from core.storage import delete_files_after_commit
 from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
@@ -257,6 +258,7 @@ def listing_create(
     _validate_photos(photos, 0, errors)
     if errors:
         raise ValidationError(errors)
+    write_limit_check("marketplace.listing", acting_user, what=_("listings"))
     listing.save()
     _store_photos(listing, photos, photo_alt)
     _search_index_update(listing)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from core.access import tenant_has_module
 from core.audit import AuditTarget, audit_record
+from core.ratelimit import write_limit_check
 from modules.moderation.conf import limits_get
 from modules.moderation.kinds import PROFILE_KIND, actions_for, kind_get
 from modules.moderation.models import (
@@ -236,6 +237,7 @@ def report_create(*, kind: str, object_id: int, category: str, text: str, acting
         errors["text"] = [_("Please explain it in at most %(max)d characters.") % {"max": REPORT_TEXT_MAX_LENGTH}]
     if errors:
         raise ValidationError(errors)
+    write_limit_check("moderation.report", acting_user, what=_("reports"))
 
     now = timezone.now()
     case = Case.objects.select_for_update().filter(kind=kind, object_id=object_id, status=CaseStatus.OPEN).first()

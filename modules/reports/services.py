@@ -26,6 +26,7 @@ from PIL import Image, UnidentifiedImageError
 
 from core.access import user_passes
 from core.images import image_reencode
+from core.ratelimit import write_limit_check
 from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
 from modules.moderation.facade import text_check
@@ -188,6 +189,8 @@ def report_create(
     place = (point_place(lat=latitude, lon=longitude, ortsgemeinde=ortsgemeinde)
              if latitude is not None and longitude is not None else ortsgemeinde)
     cleaned = [image_reencode(photo, max_side=PHOTO_MAX_SIDE) for photo in photos]  # all checked before writing
+    if signed_in:  # anonymous reports are limited per IP address in the view
+        write_limit_check("reports.report", acting_user, what=_("reports"))
     anonymous_web = not signed_in and source == Source.WEB
     report = Report.objects.create(
         category=category, description=description[:2000], latitude=latitude, longitude=longitude,

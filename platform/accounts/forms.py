@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import ChangePasswordForm, ResetPasswordKeyForm, SetPasswordForm, SignupForm
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.passwords import new_password_help_text
 from town.models import Ortsgemeinde
 
 INVITATION_SESSION_KEY = "dorfkern_invitation_token"
@@ -56,6 +58,7 @@ class ResidentSignupForm(SignupForm):
         password.widget.render_value = True
         password.widget.attrs.update({"autocomplete": "new-password", "data-password-toggle": "",
                                       "data-show": _("Show password"), "data-hide": _("Hide password")})
+        password.help_text = new_password_help_text()
         from core.branding import current_town_name
 
         self.fields["privacy_consent"].label = format_html(
@@ -69,6 +72,19 @@ class ResidentSignupForm(SignupForm):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password = cleaned.get("password1")
+        if password and "password1" not in self.errors:
+            # allauth checks the password against a stand-in user with the address only; the
+            # person's name must not make up the password either.
+            candidate = User(email=cleaned.get("email") or "", name=cleaned.get("name") or "")
+            try:
+                password_validation.validate_password(password, user=candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
 
     def custom_signup(self, request: HttpRequest, user: User) -> None:
         from allauth.account.adapter import get_adapter
@@ -108,3 +124,22 @@ class AccountProfileForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+
+# Changing, setting and resetting a password: the same short hint instead of every validator's rule.
+class TownChangePasswordForm(ChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_help_text()
+
+
+class TownSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_help_text()
+
+
+class TownResetPasswordKeyForm(ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = new_password_help_text()

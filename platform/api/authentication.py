@@ -9,6 +9,7 @@ from rest_framework.request import Request
 
 from api.selectors import api_token_find
 from api.services import api_token_mark_used
+from api.throttling import TokenFailureThrottle
 
 
 class TownTokenAuthentication(authentication.BaseAuthentication):
@@ -23,15 +24,20 @@ class TownTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("API tokens are only valid on their town's address."))
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid token header: send 'Token <your token>'."))
+        # An address that sent too many wrong tokens is refused before any lookup (429, Retry-After).
+        failures = TokenFailureThrottle(request)
+        failures.refuse_if_exhausted()
         try:
             secret = header[1].decode("ascii")
         except UnicodeDecodeError:
+            failures.record_failure()
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
 
         token = api_token_find(secret=secret)
         # One message for unknown, revoked and expired tokens and for blocked
         # users: a caller learns nothing about which tokens exist.
         if token is None or not token.is_usable or not token.user.is_active:
+            failures.record_failure()
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         api_token_mark_used(token=token)
         return token.user, token

@@ -108,6 +108,12 @@ def document_error_responses(result: dict, generator: Any, request: Any, public:
                 responses.setdefault(
                     status, {"description": description, "content": {"application/json": {"schema": error_ref}}}
                 )
+            responses.setdefault("429", {
+                "description": "Too many requests (api.throttling): wait the seconds in Retry-After.",
+                "headers": {"Retry-After": {"description": "Seconds until the next call is accepted.",
+                                            "schema": {"type": "integer", "minimum": 1}}},
+                "content": {"application/json": {"schema": error_ref}},
+            })
             if operation.get("parameters") or operation.get("requestBody"):
                 responses.setdefault(
                     "400",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-PASSWORD = "demo-dorfkern-2026"
+PASSWORD = "Demo-Herbstlaub-2026"
 DOMAIN = "betzdorf-gebhardshain.example"
 
 TOWN = {

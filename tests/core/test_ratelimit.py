@@ -30,7 +30,7 @@ def test_a_third_write_from_the_same_address_gets_a_german_429_page(town_a):
         refused = _write(_post())
         other_address = _write(_post("198.51.100.1"))
     assert refused.status_code == 429
-    assert refused["Retry-After"] == "3600"
+    assert 1 <= int(refused["Retry-After"]) <= 3600  # until the hour window ends
     assert "Zu viele Versuche" in refused.content.decode()
     assert other_address.status_code == 200
 

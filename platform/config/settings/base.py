@@ -148,9 +148,15 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's list plus zxcvbn's leaked passwords; the town's and the person's own words; zxcvbn's
+    # estimate with German advice (accounts.passwords).
+    {"NAME": "accounts.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.TownWordsValidator"},
+    {"NAME": "accounts.passwords.GuessabilityValidator"},
 ]
+# zxcvbn's score a new password must reach (0–4): 3 resists an online attack and a throttled offline one.
+PASSWORD_MIN_SCORE = env.int("PASSWORD_MIN_SCORE", default=3)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # No SESSION_COOKIE_DOMAIN: cookies stay host-only, so no session is shared between towns.
@@ -177,7 +183,13 @@ ACCOUNT_SESSION_REMEMBER = None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dorfkern"
 # Signup on a town's host asks for name, Ortsgemeinde and consent to the privacy policy.
-ACCOUNT_FORMS = {"signup": "accounts.forms.ResidentSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.ResidentSignupForm",
+    # A short hint under the new password (accounts.passwords) instead of every validator's rule.
+    "change_password": "accounts.forms.TownChangePasswordForm",
+    "set_password": "accounts.forms.TownSetPasswordForm",
+    "reset_password_from_key": "accounts.forms.TownResetPasswordKeyForm",
+}
 MFA_ADAPTER = "accounts.adapter.TownMFAAdapter"
 
 # --- i18n -------------------------------------------------------------------
@@ -337,6 +349,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.DefaultPagination",
     "PAGE_SIZE": 20,
+    # api.throttling: counted per town in the cache; 429 with Retry-After and a German "detail".
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TownAnonRateThrottle", "api.throttling.TownUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_RATE_ANON", default="300/min"),  # per IP address, calls without credentials
+        "user": env("API_RATE_USER", default="1200/min"),  # per token or signed-in person
+        "token_failure": env("API_RATE_TOKEN_FAILURE", default="20/hour"),  # wrong tokens per IP address
+    },
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dorfkern API",
@@ -465,6 +485,21 @@ DATABASES["default"]["OPTIONS"]["options"] = (
 # per-IP limits on anonymous writes (core.ratelimit) read the client's address that many entries
 # from the right. 0 (the default, and `run`) trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Stripe's webhook calls per source IP address (core.ratelimit, 429 with Retry-After beyond it).
+# Generous: Stripe sends bursts and retries failed deliveries for days; a flood from elsewhere
+# is cut off before the signature check's work.
+STRIPE_WEBHOOK_RATE = env("STRIPE_WEBHOOK_RATE", default="600/min")
+# Writes per person and clock hour in a town, on top of the moderation module's limits for new
+# accounts (core.ratelimit.write_limit_check). A scope missing here is not limited.
+WRITE_LIMITS_PER_HOUR = {
+    "board.post": 20,
+    "board.comment": 60,
+    "conversations.message": 120,
+    "reports.report": 20,  # the Mängelmelder (anonymous reports: per IP address in the view)
+    "moderation.report": 30,  # reports of content to the moderators
+    "marketplace.listing": 20,
+}
 
 # SMTP: a mail relay that accepts the connection and then says nothing fails the send after
 # 10 s (Django's default is to wait forever).

@@ -27,3 +27,11 @@ WHITENOISE_AUTOREFRESH = True
 # Tests never reach the internet: a tile request fails at once (port 9, nothing listens) unless a
 # test points MAP_TILE_URL at its local tile stub (tests/core/test_map_tiles.py).
 MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+# Limits no ordinary test reaches (schemathesis sends thousands of calls per town); the tests of the
+# limits themselves lower them with override_settings.
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "token_failure": "100000/hour"},
+}
+STRIPE_WEBHOOK_RATE = "100000/min"
+WRITE_LIMITS_PER_HOUR = {scope: 10000 for scope in WRITE_LIMITS_PER_HOUR}  # noqa: F405

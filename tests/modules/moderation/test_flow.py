@@ -190,3 +190,20 @@ def test_a_new_report_after_a_decision_opens_a_new_case(in_town_a, fake_kind, re
                            acting_user=reporter)
     assert second.case_id != first.case_id
     assert Report.objects.count() == 2
+
+
+def test_reports_beyond_the_hourly_limit_are_refused_and_not_stored(in_town_a, fake_kind, resident, reporter):
+    from django.core.exceptions import ValidationError
+    from django.test import override_settings
+
+    from modules.moderation.services import report_create
+
+    for object_id in (1, 2, 3):
+        fake_kind.add(object_id, author=resident)
+    with override_settings(WRITE_LIMITS_PER_HOUR={"moderation.report": 2}), override("de"):
+        report_create(kind="test.note", object_id=1, category="spam", text="Spam", acting_user=reporter)
+        report_create(kind="test.note", object_id=2, category="spam", text="Spam", acting_user=reporter)
+        with pytest.raises(ValidationError) as refused:
+            report_create(kind="test.note", object_id=3, category="spam", text="Spam", acting_user=reporter)
+    assert "höchstens 2 Meldungen pro Stunde" in " ".join(refused.value.messages)
+    assert Report.objects.count() == 2
