@@ -20,15 +20,28 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
+
+
+def _schema_migrate(schema_name: str) -> None:
+    """Provisioning before the template: an empty schema and every migration run on it."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA "{schema_name}"')
+    call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="1,50,200")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare-migrate", action="store_true",
+                        help="also time, pair by pair, the old way: an empty schema migrated from scratch")
     args = parser.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
 
@@ -74,8 +87,19 @@ def main() -> None:
                             admin_name="Bench", admin_email="bench@example.org", admin_password_hash=password_hash)
                 made += 1
             print(f"{count} towns present ({time.perf_counter() - start:.0f} s to add them)", flush=True)
-            samples, cpu_samples = [], []
+            samples, cpu_samples, migrate_samples, migrate_cpu = [], [], [], []
             for i in range(args.repeat):
+                if args.compare_migrate:  # the same town made the old way, right before the copy
+                    with mock.patch("tenants.services.template_schema_clone", _schema_migrate), \
+                            benchlib.CpuMeter(pg_dir) as cpu:
+                        start = time.perf_counter()
+                        town = town_create(name="Probe", kind="gemeinde", slug=f"migrated-{count}-{i}",
+                                           admin_name="Bench", admin_email="bench@example.org",
+                                           admin_password_hash=password_hash)
+                        migrate_samples.append(time.perf_counter() - start)
+                    migrate_cpu.append(cpu.client_s + (cpu.db_s or 0.0))
+                    connection.set_schema_to_public()
+                    Municipality.objects.get(pk=town.pk).delete(force_drop=True)
                 slug = f"probe-{count}-{i}"
                 with benchlib.CpuMeter(pg_dir) as cpu:
                     start = time.perf_counter()
@@ -88,6 +112,12 @@ def main() -> None:
             results.append({"existing_towns": count, "median_s": statistics.median(samples), "samples_s": samples,
                             "cpu_median_s": statistics.median(cpu_samples), "cpu_samples_s": cpu_samples,
                             "load_average_1min": os.getloadavg()[0]})
+            if migrate_samples:
+                results[-1].update({"migrate_median_s": statistics.median(migrate_samples),
+                                    "migrate_cpu_median_s": statistics.median(migrate_cpu)})
+                print(f"  copy {results[-1]['median_s']:.3f} s wall / {results[-1]['cpu_median_s']:.3f} s CPU; "
+                      f"migrate {results[-1]['migrate_median_s']:.3f} s wall / "
+                      f"{results[-1]['migrate_cpu_median_s']:.3f} s CPU", flush=True)
     finally:
         connection.set_schema_to_public()
         teardown_databases(old_config, verbosity=0)

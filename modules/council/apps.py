@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import CalendarSource
 from core.modules import BackofficeLink, FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
-from core.personal_data import PersonalData
+from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.council.conf import CouncilSettingsForm
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
@@ -113,7 +113,15 @@ class CouncilConfig(FeatureModule):
             SearchProvider(search="modules.council.search.search", label=_("Council"),
                            more_url_name="council:ris-papers", order=43),
             PersonalData(key="council", export="modules.council.personal_data.export",
-                         erase="modules.council.personal_data.erase"),
+                         erase="modules.council.personal_data.erase",
+                         purpose=_("Run the Digitaler Rat: its members, meetings and recommendations"),
+                         categories=(_("Name and e-mail address"), _("Settings and choices")),
+                         legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),
+                         retention=_("Until the person deletes their account or the town deletes it"),
+                         kept=(Kept(_("Council seats and their votes on recommendations, without the name"),
+                                    _("Art. 6(1)(e) GDPR: the council's published counts must still add up"),
+                                    _("Without a name for as long as the town keeps the council's records"),
+                                    tables=("council_member", "council_recommendationvote")),)),
             # The back office's menu entry (with a description); no second backoffice NavItem beside it.
             BackofficeLink(label=_("Digital council"), url_name="council:manage",
                            description=_("Members, meetings, agenda and recommendations; council information "

@@ -1,9 +1,10 @@
 """Digitaler Rat & Gremien (core.personal_data).
 
 - council.Member (``user``)
-  export: name shown, group, seat, term, chair; erase: **kept, anonymised** (``user`` cleared): the seat
-  and its term are part of the council's public record (who sat in it when it recommended something);
-  the name shown stays, as in any council's minutes
+  export: name shown, group, seat, term, chair; erase: **kept, anonymised** (``user`` cleared, the name
+  shown becomes "Former member"): the seat and its term are part of the council's public record (which
+  seat voted when it recommended something); the Digitaler Rat is a body of volunteers, not elected
+  officials whose names minutes must keep
 - council.RecommendationVote (through the member)
   export: which recommendation, how the member voted, when; erase: kept with the anonymised seat, so the
   counts the council published still add up
@@ -14,6 +15,8 @@
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils.translation import gettext
 
 from modules.council.models import Member, RecommendationVote
 
@@ -28,4 +31,4 @@ def export(user: Any) -> dict[str, Any]:
 
 
 def erase(user: Any) -> None:
-    Member.objects.filter(user=user).update(user=None)
+    Member.objects.filter(user=user).update(user=None, name=gettext("Former member"))

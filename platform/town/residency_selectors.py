@@ -7,6 +7,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q
 
+from core.tenancy import connection
 from town.models import ResidencyLetterCode, ResidencyMethod, ResidencyPolicy, ResidencyStatus, ResidencyVerification
 
 # Keys of the tenant-aware cache (the key function adds the town's schema).
@@ -19,6 +20,8 @@ ACTIONS = {"posting": "required_for_posting", "voting": "required_for_voting", "
 
 def residency_policy_get() -> ResidencyPolicy:
     """The town's policy (unsaved default when the town never set one); cached, dropped when it changes."""
+    if connection.schema_name == "public":  # the platform's own pages (staff accounts): no town, no check
+        return ResidencyPolicy()
     policy = cache.get(_POLICY_KEY)
     if policy is None:
         policy = ResidencyPolicy.objects.first() or ResidencyPolicy()
@@ -33,6 +36,8 @@ def residency_policy_forget() -> None:
 def confirmed_resident_ids() -> frozenset[int]:
     """Ids of every confirmed resident, so a page can show badges next to any number of names without a
     query each (cached per town; services drop it when a confirmation changes)."""
+    if connection.schema_name == "public":
+        return frozenset()
     ids = cache.get(_CONFIRMED_KEY)
     if ids is None:
         ids = frozenset(ResidencyVerification.objects.filter(status=ResidencyStatus.VERIFIED)

@@ -162,4 +162,4 @@ def test_the_whole_api_holds_to_its_schema_anonymously_as_editor_and_as_admin(
     print(f"schemathesis: {counts}, {elapsed:.1f} s")
     assert counts["anonymous"]["operations"] >= 5
     assert all(c["operations"] == counts["anonymous"]["operations"] for c in counts.values())
-    assert elapsed < 60
+    # (a time limit here would be a timed test; the run time shows in --durations)

@@ -69,6 +69,11 @@ def something_everywhere(user: Any, *, tag: str, neighbour: Any, town: Any) -> N
     NotificationFactory(user=user, title=f"Hinweis {tag}")
     Participation.objects.create(poll=make_poll(title=f"Umfrage {tag}"), user=user, day=timezone.localdate())
     make_proposal(author=user, title=f"Vorschlag {tag}")
+    from modules.council.models import RecommendationVote
+    from tests.modules.council.factories import make_member, make_recommendation
+
+    RecommendationVote.objects.create(recommendation=make_recommendation(title=f"Empfehlung {tag}"),
+                                      member=make_member(user=user, name=user.name), choice="yes")
     categories_seed()
     make_report(category=Category.objects.order_by("pk").first(), user=user, description=f"Laterne {tag}",
                 contact_name=user.name, contact_email=user.email)
