@@ -1,8 +1,8 @@
 """The template schema new towns are cloned from.
 
 Migrating a new town's schema from scratch replays every migration of every town app (Django renders
-the migration state for each one: seconds per town, growing with each module). Town migrations are
-pure DDL (no RunPython, checked by a test), so a schema migrated once and copied is the same schema:
+the migration state for each one: seconds per town, growing with each module). A schema migrated once
+holds no town content (only Django's bookkeeping, checked by a test), so its copy is the same schema:
 :func:`_schema_copy` copies tables, indexes, constraints, sequences, triggers, functions and rows (the
 ``django_migrations`` records and content types included) in well under a second.
 
