@@ -31,6 +31,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core.access import may_use_backoffice, role_required
 from core.colours import readable_text_on
 from core.modules import all_modules, get_module, pillar_label
+from core.templatetags.brand import brand_stylesheet
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
 from tenants.services import tenant_module_configure, tenant_module_disable, tenant_module_enable
 from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm
@@ -128,6 +129,14 @@ def icon(request: HttpRequest, size: int) -> HttpResponse:
         png = _icon_png(size)
         cache.set(key, png, 24 * 3600)
     return HttpResponse(png, content_type="image/png")
+
+
+@require_GET
+@cache_control(max_age=365 * 24 * 3600, immutable=True)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The town's colours as CSS variables; pages link it with ?v=<colours> (core.templatetags.brand)."""
+    profile = town_profile_get()
+    return HttpResponse(brand_stylesheet(profile.primary_colour, profile.accent_colour), content_type="text/css")
 
 
 @require_GET

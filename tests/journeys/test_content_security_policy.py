@@ -1,0 +1,53 @@
+"""The Content-Security-Policy really stops injected code in the browser, and the journeys' listener sees it.
+
+An attacker who gets markup past the sanitiser can only add elements to a page the server sent; this
+does the same on a page served with the real header (page.set_content would carry no header at all).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.journeys.conftest import VIEWPORTS
+from tests.journeys.support import watch_csp
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+INJECT = """() => new Promise((resolve) => {
+  const blocked = [];
+  document.addEventListener("securitypolicyviolation", (event) => blocked.push(event.violatedDirective));
+  const script = document.createElement("script");
+  script.textContent = "window.injected = true;";
+  document.body.append(script);
+  const styled = document.createElement("p");
+  styled.setAttribute("style", "color: rgb(255, 0, 0)");
+  document.body.append(styled);
+  const style = document.createElement("style");
+  style.textContent = "body { display: none; }";
+  document.head.append(style);
+  setTimeout(() => resolve({
+    blocked: blocked.sort(),
+    scriptRan: window.injected === true,
+    styleApplied: getComputedStyle(styled).color === "rgb(255, 0, 0)",
+    pageHidden: getComputedStyle(document.body).display === "none",
+  }), 500);
+})"""
+
+
+def test_an_inline_script_and_styles_injected_into_a_served_page_are_blocked(live_site, new_context):
+    # given: the public start page, served with the policy, watched as every journey's pages are
+    page = new_context(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True).new_page()
+    violations: list[str] = []
+    watch_csp(page, violations)
+    page.goto(live_site.public("/"))
+    assert violations == [], violations
+
+    # when: a script element with inline code, a style attribute and a style element are added
+    outcome = page.evaluate(INJECT)
+
+    # then: none of them took effect, and the journeys' listener would fail a journey for it
+    assert outcome == {
+        "blocked": ["script-src-elem", "style-src-attr", "style-src-elem"],
+        "scriptRan": False, "styleApplied": False, "pageHidden": False,
+    }
+    assert any("script-src-elem" in line for line in violations), violations
