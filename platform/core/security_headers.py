@@ -7,7 +7,8 @@ if it slipped past the HTML sanitiser. Exceptions, each as narrow as it can be:
 
 - Stripe.js (script, its frames and its API) on every page, from Stripe's hosts or, in development
   and tests, from localstripe at STRIPE_API_BASE.
-- `data:` images only on allauth's two-factor pages (the TOTP QR code is a data: URI).
+- `data:` images only on allauth's two-factor pages (the TOTP QR code is a data: URI) and the API
+  docs (Swagger UI's style sheet draws its icons as data: SVGs).
 - On the public site, forms may lead to a town's host: "go to my new town" posts to the public
   site, which redirects to `<slug>.<BASE_DOMAIN>`, and Chromium checks form-action on redirects.
 
@@ -35,8 +36,8 @@ from core import ratelimit
 logger = logging.getLogger("dorfkern.csp")
 
 REPORT_PATH = "/csp-report/"
-# allauth's TOTP set-up shows its QR code as a data: image.
-DATA_IMAGE_PREFIXES = ("/accounts/2fa/",)
+# allauth's TOTP set-up shows its QR code as a data: image; Swagger UI's icons are data: SVGs.
+DATA_IMAGE_PREFIXES = ("/accounts/2fa/", "/api/docs/")
 STRIPE_SCRIPT = ("https://js.stripe.com", "https://*.js.stripe.com")
 STRIPE_FRAME = ("https://js.stripe.com", "https://*.js.stripe.com", "https://hooks.stripe.com")
 STRIPE_CONNECT = ("https://api.stripe.com",)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
@@ -72,10 +73,11 @@ def test_the_town_colours_come_as_a_style_sheet_of_each_town(admin_client_a, cli
     assert "#2e7d32" not in client_b.get(sheet_b).content.decode()
 
 
-def test_data_images_only_on_the_two_factor_pages(public_client):
+def test_data_images_only_on_the_two_factor_pages_and_the_api_docs():
     from core.security_headers import content_security_policy
 
     assert "img-src 'self' data:" in content_security_policy(public_site=True, path="/accounts/2fa/totp/activate")
+    assert "img-src 'self' data:" in content_security_policy(public_site=False, path="/api/docs/")
     assert "data:" not in content_security_policy(public_site=False, path="/accounts/login/")
 
 
@@ -110,3 +112,41 @@ def test_a_malformed_report_is_no_server_error(public_client, body):
     response = public_client.post("/csp-report/", body, content_type="application/csp-report")
 
     assert response.status_code in (204, 400)
+
+
+# --- templates: nothing the policy would block ------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+INLINE = {
+    "a <style> element": re.compile(r"<style\b", re.I),
+    "a style= attribute": re.compile(r"\sstyle\s*=", re.I),
+    "an inline <script>": re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")", re.I),
+    "an on…= handler": re.compile(r"\son[a-z]+\s*=\s*[\"'{]", re.I),
+    "a javascript: URL": re.compile(r"javascript:", re.I),
+}
+
+
+def _page_templates() -> list[Path]:
+    found = []
+    for top in ("platform", "modules", "billing", "tenants"):
+        for path in (ROOT / top).rglob("templates/**/*.html"):
+            relative = path.relative_to(ROOT).as_posix()
+            # E-mails are not pages: mail clients need inline styles and no CSP applies.
+            if "/mail/" in relative or "email" in path.name or "/account/email/" in relative:
+                continue
+            found.append(path)
+    return found
+
+
+def test_no_page_template_has_inline_code_the_policy_would_block():
+    templates = _page_templates()
+    assert len(templates) > 100
+
+    offending = [
+        f"{path.relative_to(ROOT)}: {what}"
+        for path in templates
+        for what, pattern in INLINE.items()
+        if pattern.search(path.read_text())
+    ]
+
+    assert offending == []
