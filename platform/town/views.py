@@ -31,7 +31,7 @@ from PIL import Image, ImageDraw, ImageFont
 from core.access import may_use_backoffice, role_required
 from core.colours import readable_text_on
 from core.modules import all_modules, get_module, pillar_label
-from core.templatetags.brand import brand_stylesheet
+from core.templatetags.brand import brand_css_url, brand_stylesheet
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
 from tenants.services import tenant_module_configure, tenant_module_disable, tenant_module_enable
 from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm
@@ -141,9 +141,9 @@ def brand_css(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request, "town/sw.js", {"offline_css": static("core/site.css")}, content_type="application/javascript"
-    )
+    # The town's colours too (a versioned style sheet since the CSP forbids inline styles).
+    context = {"offline_css": static("core/site.css"), "offline_brand_css": brand_css_url(town_profile_get())}
+    response = render(request, "town/sw.js", context, content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
