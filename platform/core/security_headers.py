@@ -7,8 +7,10 @@ if it slipped past the HTML sanitiser. Exceptions, each as narrow as it can be:
 
 - Stripe.js (script, its frames and its API) on every page, from Stripe's hosts or, in development
   and tests, from localstripe at STRIPE_API_BASE.
-- `data:` images only on allauth's two-factor pages (the TOTP QR code is a data: URI) and the API
-  docs (Swagger UI's style sheet draws its icons as data: SVGs).
+- `data:` images only on allauth's two-factor pages (the TOTP QR code is a data: URI), the API
+  docs (Swagger UI's style sheet draws its icons as data: SVGs) and pages with a Leaflet map (it
+  cancels the download of every tile it drops by pointing it at a data: GIF); a page's template
+  asks for that with `{% load csp %}{% csp_allow_data_images %}`.
 - On the public site, forms may lead to a town's host: "go to my new town" posts to the public
   site, which redirects to `<slug>.<BASE_DOMAIN>`, and Chromium checks form-action on redirects.
 
@@ -62,7 +64,12 @@ def _town_hosts() -> str:
     return f"{settings.SITE_SCHEME}://*.{settings.BASE_DOMAIN}{port}"
 
 
-def content_security_policy(*, public_site: bool, path: str) -> str:
+def allow_data_images(request: HttpRequest) -> None:
+    """Let this response's page load data: images (see the module docstring for who needs it)."""
+    request._csp_data_images = True  # type: ignore[attr-defined]
+
+
+def content_security_policy(*, public_site: bool, path: str, data_images: bool = False) -> str:
     """The policy for one response (built per request: tests change the Stripe and port settings)."""
     stripe_script: tuple[str, ...]
     stripe_frame: tuple[str, ...]
@@ -72,7 +79,7 @@ def content_security_policy(*, public_site: bool, path: str) -> str:
         stripe_script = stripe_frame = stripe_connect = (stripe_base,)
     else:
         stripe_script, stripe_frame, stripe_connect = STRIPE_SCRIPT, STRIPE_FRAME, STRIPE_CONNECT
-    images = ["'self'", *(["data:"] if path.startswith(DATA_IMAGE_PREFIXES) else [])]
+    images = ["'self'", *(["data:"] if data_images or path.startswith(DATA_IMAGE_PREFIXES) else [])]
     form_action = ["'self'", *([_town_hosts()] if public_site else [])]
     directives = {
         "default-src": ["'self'"],
@@ -105,7 +112,10 @@ class SecurityHeadersMiddleware:
         public_site = getattr(tenant, "schema_name", "public") == "public"
         header = "Content-Security-Policy-Report-Only" if settings.CSP_REPORT_ONLY else "Content-Security-Policy"
         if header not in response:
-            response[header] = content_security_policy(public_site=public_site, path=request.path)
+            response[header] = content_security_policy(
+                public_site=public_site, path=request.path,
+                data_images=getattr(request, "_csp_data_images", False),
+            )
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 

@@ -63,3 +63,18 @@ def test_the_api_docs_run_under_the_policy(live_site, new_context, town_a):
 
     page.get_by_text("Dorfkern API").first.wait_for()
     assert violations == [], violations
+
+
+def test_zooming_a_map_breaks_no_rule(live_site, new_context, town_a):
+    # Leaflet cancels the download of a tile it drops by pointing the tile at a data: GIF.
+    page = new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    violations: list[str] = []
+    watch_csp(page, violations)
+    page.goto(live_site.town(town_a.slug, "/reports/melden/"))  # the report form's map for the pin
+    page.locator(".leaflet-container").wait_for()
+
+    for _ in range(2):
+        page.get_by_role("button", name="Zoom in").click()
+        page.wait_for_timeout(600)
+
+    assert violations == [], violations
