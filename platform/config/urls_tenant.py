@@ -11,6 +11,7 @@ from core import views as core_views
 from core.access import module_urls
 from core.capabilities import module_capabilities
 from core.modules import UrlMount, all_modules
+from core.security_headers import csp_report
 from tenants.handover import handover
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("willkommen/<str:token>/", handover, name="handover"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("csp-report/", csp_report, name="csp-report"),
     path("", include("billing.urls_town")),  # /sponsoring/..., /backoffice/sponsoring/...
 ]
 

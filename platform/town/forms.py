@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.images import image_reencode
-from town.models import OfficeHour, Ortsgemeinde, TownProfile
+from town.models import OfficeHour, Ortsgemeinde, TownProfile, hex_colour
 from town.services import brand_colours_problems, ortsgemeinde_slug_suggest, postal_codes_normalise
 
 
@@ -66,11 +66,17 @@ class BrandingForm(forms.ModelForm):
             "accent_colour": _("Background of badges and highlights; text on it needs 4.5:1 contrast."),
         }
 
+    def _colour(self, field: str) -> str:
+        # The model's validator runs only after clean(), whose contrast check needs a valid #RRGGBB.
+        value = (self.cleaned_data.get(field) or "").lower()
+        hex_colour(value)
+        return value
+
     def clean_primary_colour(self) -> str:
-        return (self.cleaned_data.get("primary_colour") or "").lower()
+        return self._colour("primary_colour")
 
     def clean_accent_colour(self) -> str:
-        return (self.cleaned_data.get("accent_colour") or "").lower()
+        return self._colour("accent_colour")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+from town.forms import CleanImageField
 from town.models import InvitationRole, MembershipRole, Organisation, OrganisationKind
 
 
@@ -56,6 +55,8 @@ class MemberAddForm(forms.Form):
 
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    # Re-encoded like every other upload: no EXIF (GPS), no original file name, PNG/JPEG/GIF/WebP only.
+    logo = CleanImageField(label=_("logo"), required=False, max_side=1024)
 
     class Meta:
         model = Organisation
@@ -70,10 +71,3 @@ class OrganisationForm(forms.ModelForm):
     def clean_slug(self) -> str:
         return self.cleaned_data["slug"].lower()
 
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if isinstance(logo, UploadedFile) and logo.size > settings.MAX_IMAGE_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The image is too large (at most %(mb)d MB).") % {"mb": settings.MAX_IMAGE_UPLOAD_BYTES // 2**20}
-            )
-        return logo

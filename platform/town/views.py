@@ -33,6 +33,7 @@ from core.access import may_use_backoffice, role_required
 from core.audit import AuditTarget, audit_record
 from core.colours import readable_text_on
 from core.modules import all_modules, get_module, pillar_label
+from core.templatetags.brand import brand_css_url, brand_stylesheet
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
 from tenants.services import tenant_module_configure, tenant_module_disable, tenant_module_enable
 from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm
@@ -133,10 +134,18 @@ def icon(request: HttpRequest, size: int) -> HttpResponse:
 
 
 @require_GET
+@cache_control(max_age=365 * 24 * 3600, immutable=True)
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The town's colours as CSS variables; pages link it with ?v=<colours> (core.templatetags.brand)."""
+    profile = town_profile_get()
+    return HttpResponse(brand_stylesheet(profile.primary_colour, profile.accent_colour), content_type="text/css")
+
+
+@require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    response = render(
-        request, "town/sw.js", {"offline_css": static("core/site.css")}, content_type="application/javascript"
-    )
+    # The town's colours too (a versioned style sheet since the CSP forbids inline styles).
+    context = {"offline_css": static("core/site.css"), "offline_brand_css": brand_css_url(town_profile_get())}
+    response = render(request, "town/sw.js", context, content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

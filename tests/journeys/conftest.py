@@ -249,6 +249,7 @@ def journey(request: pytest.FixtureRequest, viewport: str) -> Iterator[Any]:
         record.screenshot_failure()
     else:
         record.assert_all_checked()
+        record.assert_no_csp_violations()
     request.node.user_properties.append(("journey", (round(time.monotonic() - started, 1), len(record.checked))))
 
 

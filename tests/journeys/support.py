@@ -16,6 +16,15 @@ from playwright.sync_api import Locator, Page, expect
 # axe's own scale is minor < moderate < serious < critical; issue 3 allows no serious or critical finding.
 BLOCKING_IMPACTS = ("serious", "critical")
 _axe = Axe()
+# Every page of a journey reports the Content-Security-Policy's refusals (the policy is enforced,
+# core.security_headers): the event names what was blocked, the browser's own log line says why.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` in ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+CSP_MARKERS = ("CSP violation:", "Content Security Policy")
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
@@ -51,12 +60,20 @@ class Journey:
     screenshots: list[Path] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def watch(self, page: Page) -> Page:
-        """Record every document the page loads, to prove afterwards that each was checked."""
+        """Record every document the page loads, to prove afterwards that each was checked,
+        and everything the Content-Security-Policy blocked on it (`assert_no_csp_violations`)."""
         page.on("load", lambda loaded: self.loaded.append(_without_fragment(loaded.url)))
+        watch_csp(page, self.csp_violations)
         self.pages.append(page)
         return page
+
+    def assert_no_csp_violations(self) -> None:
+        assert not self.csp_violations, "the Content-Security-Policy blocked something:\n  " + "\n  ".join(
+            dict.fromkeys(self.csp_violations)
+        )
 
     def screenshot_failure(self) -> list[Path]:
         """What each browser of the journey showed when the test failed."""
@@ -90,6 +107,17 @@ class Journey:
     def assert_all_checked(self) -> None:
         missed = sorted({url for url in self.loaded if url not in self.checked and _is_page(url)})
         assert not missed, f"pages loaded without an accessibility check: {missed}"
+
+
+def watch_csp(page: Page, violations: list[str]) -> None:
+    """Append every CSP refusal on `page` (from now on, all its documents) to `violations`."""
+    page.add_init_script(script=CSP_LISTENER)
+
+    def on_console(message: Any) -> None:
+        if any(marker in message.text for marker in CSP_MARKERS):
+            violations.append(f"{_without_fragment(page.url)}: {message.text}")
+
+    page.on("console", on_console)
 
 
 def _without_fragment(url: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from core.colours import best_text_contrast, contrast_ratio
 from tests.town.helpers import branding_post, profile_of
 from town.services import brand_colours_problems
@@ -46,7 +48,10 @@ def test_a_passing_pair_is_saved_and_appears_in_the_css_of_every_page(admin_clie
     assert (profile.primary_colour, profile.accent_colour) == ("#2e7d32", "#6a1b9a")
     for path in ("/", "/impressum/"):
         page = client_a.get(path).content.decode()
-        assert "--primary:#2e7d32" in page and "--accent:#6a1b9a" in page
+        sheet = re.search(r'<link rel="stylesheet" href="(/brand\.css\?v=\w+)">', page)
+        assert sheet, "every page links the town's colour sheet"
+        css = client_a.get(sheet.group(1)).content.decode()
+        assert "--primary:#2e7d32" in css and "--accent:#6a1b9a" in css
         assert '<meta name="theme-color" content="#2e7d32">' in page
 
 
@@ -72,3 +77,12 @@ def test_a_malformed_colour_is_refused_without_a_stack_trace(admin_client_a, tow
 
     assert response.status_code == 400
     assert profile_of(town_a).primary_colour == "#1f5f8b"
+
+
+def test_a_colour_that_is_no_hex_value_is_a_form_error_in_german_not_a_crash(admin_client_a, town_a):
+    # "#12345g" has the length of a colour, so only the format check can catch it (before the contrast check).
+    response = admin_client_a.post("/backoffice/profile/", branding_post(accent_colour="#12345g"))
+
+    assert response.status_code == 400
+    assert "Geben Sie eine Farbe als #RRGGBB ein, zum Beispiel #1d4ed8." in response.content.decode()
+    assert profile_of(town_a).accent_colour == "#8a4b08"

@@ -72,6 +72,7 @@ def test_the_service_worker_is_served_for_the_whole_host_and_never_cached(client
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Service-Worker-Allowed"] == "/" and response["Cache-Control"] == "no-cache"
     assert "/static/core/site.css" in response.content.decode()
+    assert '"/brand.css?v=' in response.content.decode()  # the town's colours work offline too
 
 
 def test_a_new_name_reaches_the_manifest_on_the_next_request(admin_client_a, client_a):

@@ -14,6 +14,7 @@ from PIL import Image
 from accounts.models import Role
 from tests.accounts.factories import MembershipFactory, OrganisationFactory, OrtsgemeindeFactory, UserFactory
 from tests.helpers import admin_of, logged_in_client
+from tests.town.helpers import png_upload
 from town.models import Invitation, Organisation, OrganisationMembership
 from town.people_selectors import organisations_of, organisations_publishable_by
 from town.people_services import user_can_publish_for
@@ -91,6 +92,40 @@ def test_oversized_logo_is_refused(town_a, admin_client_a, settings):
     response = admin_client_a.post("/backoffice/organisationen/new/",
                                    {"name": "Musikverein", "slug": "musikverein", "kind": "verein", "logo": _png()})
     assert response.status_code == 200 and response.context["form"].errors["logo"]
+
+
+def test_an_organisation_logo_is_published_without_its_gps_position_or_file_name(town_a, admin_client_a, client_a):
+    # given: a photo from a phone, with where it was taken and whose it is
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (50.0, 46.0, 0.0), 3: "E", 4: (7.0, 52.0, 0.0)}  # GPSInfo
+    photo = png_upload(name="vorstand-max-mustermann.jpg", size=(1800, 1200), fmt="JPEG", exif=exif.tobytes())
+    assert Image.open(photo).getexif().get_ifd(0x8825)
+    photo.seek(0)
+
+    # when
+    response = admin_client_a.post("/backoffice/organisationen/new/", {
+        "name": "Musikverein", "slug": "musikverein", "kind": "verein", "logo": photo,
+    })
+
+    # then: the public profile shows a re-encoded copy under a random name
+    assert response.status_code == 302
+    page = client_a.get("/organisationen/musikverein/").content.decode()
+    url = re.search(r'<img src="([^"]+)" alt="[^"]*Musikverein"', page).group(1)
+    assert "mustermann" not in url and "/organisations/" in url
+    image = Image.open(io.BytesIO(b"".join(client_a.get(url).streaming_content)))
+    assert not image.getexif() and "exif" not in image.info
+    assert max(image.size) <= 1024
+
+
+def test_an_organisation_logo_that_is_no_image_is_refused(town_a, admin_client_a):
+    fake = SimpleUploadedFile("logo.gif", b"GIF89a<script>alert(1)</script>", content_type="image/gif")
+
+    response = admin_client_a.post("/backoffice/organisationen/new/",
+                                   {"name": "Musikverein", "slug": "musikverein", "kind": "verein", "logo": fake})
+
+    assert response.status_code == 200 and response.context["form"].errors["logo"]
+    with schema_context(town_a.schema_name):
+        assert not Organisation.objects.filter(slug="musikverein").exists()
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.MODERATOR])

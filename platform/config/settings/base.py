@@ -103,6 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 MIDDLEWARE = [
     "tenants.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -402,6 +403,17 @@ LOGGING = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Django's defaults, spelled out: links to other sites carry no referrer, and a window this site
+# opens (or that opens it) from another origin gets no handle on it.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- Content-Security-Policy and Permissions-Policy (core.security_headers) --------------------
+# Enforced everywhere, development and tests included; CSP_REPORT_ONLY=true only reports (to
+# /csp-report/, logged as "dorfkern.csp"), e.g. to try a change to the policy on a live town.
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+# Reports logged per client IP and minute (a page with many violations sends one each), and their size.
+CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
+CSP_REPORT_MAX_BYTES = env.int("CSP_REPORT_MAX_BYTES", default=16 * 1024)
 TENANT_LOOKUP_CACHE_SECONDS = 300
 
 # --- maps (core.maps) ---------------------------------------------------------

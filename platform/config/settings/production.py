@@ -1,5 +1,7 @@
 """Production: everything from the environment; passes `manage.py check --deploy`."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -20,3 +22,35 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+
+# --- Stripe: real secrets or no start ------------------------------------------------------
+# Sponsorships and the towns' plans are paid through Stripe. base.py's defaults are the repository's
+# test values for localstripe; in production they (or empty values) would fail every payment and
+# every webhook without a word, so the settings refuse to load instead. BILLING_ENABLED=false is
+# for jobs that take no money (collectstatic while the image is built): then no Stripe call can succeed.
+BILLING_ENABLED = env.bool("BILLING_ENABLED", default=True)
+_STRIPE_SECRETS = {
+    "STRIPE_API_KEY": (("sk_live_", "sk_test_", "rk_live_", "rk_test_"), "the secret (or restricted) API key"),
+    "STRIPE_PUBLISHABLE_KEY": (("pk_live_", "pk_test_"), "the publishable key"),
+    "STRIPE_WEBHOOK_SECRET": (("whsec_",), "the signing secret of the webhook endpoint /stripe/webhook/"),
+}
+
+
+def _stripe_secret(name: str) -> str:
+    prefixes, what = _STRIPE_SECRETS[name]
+    value = env(name, default="").strip()
+    if not value.startswith(prefixes) or value.endswith("_dorfkern"):
+        raise ImproperlyConfigured(
+            f"{name} must be {what} from the Stripe dashboard ({prefixes[0]}…); it is "
+            f"{'missing' if not value else 'not a real Stripe value'}. Production never uses the "
+            "repository's test values. Set BILLING_ENABLED=false only for jobs that take no money."
+        )
+    return value
+
+
+if BILLING_ENABLED:
+    STRIPE_API_KEY = _stripe_secret("STRIPE_API_KEY")
+    STRIPE_PUBLISHABLE_KEY = _stripe_secret("STRIPE_PUBLISHABLE_KEY")
+    STRIPE_WEBHOOK_SECRET = _stripe_secret("STRIPE_WEBHOOK_SECRET")
+else:
+    STRIPE_API_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = ""

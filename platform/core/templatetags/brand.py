@@ -1,26 +1,31 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.urls import reverse
 
 from core.colours import readable_text_on
 
 register = template.Library()
 
 
-@register.simple_tag
-def brand_css(town: Any) -> str:
-    """CSS variables for the town's colours (validated #RRGGBB values only); `town` is its profile."""
-    primary = town.primary_colour
-    accent = town.accent_colour
-    return mark_safe(
+def brand_stylesheet(primary: str, accent: str) -> str:
+    """CSS variables for a town's colours (validated #RRGGBB values only), served by town:brand-css."""
+    return (
         ":root{"
         f"--primary:{primary};--accent:{accent};"
         f"--on-primary:{readable_text_on(primary)};--on-accent:{readable_text_on(accent)};"
-        "}"
+        "}\n"
     )
+
+
+@register.simple_tag
+def brand_css_url(town: Any) -> str:
+    """The town's colour sheet, versioned by its colours (a style sheet, not inline CSS: the CSP forbids that)."""
+    version = hashlib.sha256(f"{town.primary_colour}{town.accent_colour}".encode()).hexdigest()[:12]
+    return f"{reverse('town:brand-css')}?v={version}"
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 // Service worker of this town: keeps the start page and styles for offline use
 // and shows push notifications (the notifications module sends them).
 const CACHE = "dorfkern-v1";
-const OFFLINE_URLS = ["/", "{{ offline_css }}"];
+const OFFLINE_URLS = ["/", "{{ offline_css }}", "{{ offline_brand_css }}"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(OFFLINE_URLS)).then(() => self.skipWaiting()));
