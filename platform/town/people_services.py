@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from town.models import Invitation, InvitationRole, MembershipRole, Organisation, OrganisationMembership
+from town.models import (
+    Invitation,
+    InvitationRole,
+    MembershipRole,
+    Organisation,
+    OrganisationFollow,
+    OrganisationMembership,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -268,3 +275,22 @@ def organisation_member_remove(*, membership: OrganisationMembership, acting_use
         raise ValidationError(_("Only administrators can remove managers."))
     logger.info("membership %s removed by %s", membership.pk, acting_user.pk)
     membership.delete()
+
+
+# --- following an organisation ---------------------------------------------------------------
+
+
+def organisation_follow(*, organisation: Organisation, acting_user: Any) -> OrganisationFollow:
+    """`acting_user` follows `organisation` (its new events and news reach them); twice changes nothing."""
+    if not getattr(acting_user, "is_authenticated", False):
+        raise ValidationError(_("Please sign in to follow an organisation."))
+    if not organisation.is_approved:
+        raise ValidationError(_("This organisation cannot be followed yet."))
+    follow, _created = OrganisationFollow.objects.get_or_create(organisation=organisation, user=acting_user)
+    return follow
+
+
+def organisation_unfollow(*, organisation: Organisation, acting_user: Any) -> bool:
+    """Stop following; False if they didn't follow it."""
+    deleted, _details = OrganisationFollow.objects.filter(organisation=organisation, user=acting_user).delete()
+    return bool(deleted)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import INVITATION_SESSION_KEY, AccountProfileForm
 from accounts.models import Role, User
 from accounts.services import account_profile_update
-from core.access import role_required
+from core.access import role_required, tenant_has_module
 from core.branding import town_url
 from core.capabilities import fragments
 from town.capabilities import OrganisationSection
@@ -37,6 +37,7 @@ from town.people_selectors import (
     invitation_get_by_token,
     invitation_list_open,
     memberships_of,
+    organisation_followed_by,
     organisation_get_public,
     organisation_list_public,
     organisation_members,
@@ -51,8 +52,10 @@ from town.people_services import (
     invitation_revoke,
     organisation_create,
     organisation_delete,
+    organisation_follow,
     organisation_member_add,
     organisation_member_remove,
+    organisation_unfollow,
     organisation_update,
     user_can_manage_members,
     user_deactivate,
@@ -397,4 +400,28 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "json_ld": _json_ld(organisation_json_ld(organisation)),
         "sections": fragments(OrganisationSection, request, organisation),
         "can_manage": user_can_manage_members(request.user, organisation),
+        # Following means hearing of its news and events: offered while the town has notifications.
+        "can_follow": organisation.is_approved and tenant_has_module("notifications"),
+        "following": organisation_followed_by(organisation, request.user),
     })
+
+
+@role_required("authenticated")
+@require_POST
+def organisation_follow_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow (or, with unfollow=1, stop following) a club or organisation."""
+    organisation = organisation_get_public(slug)
+    if organisation is None or not tenant_has_module("notifications"):
+        raise Http404
+    if request.POST.get("unfollow") == "1":
+        organisation_unfollow(organisation=organisation, acting_user=request.user)
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": organisation.name})
+    else:
+        try:
+            organisation_follow(organisation=organisation, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("You follow %(name)s: you will hear of its new events and news.")
+                             % {"name": organisation.name})
+    return redirect("town:organisation", slug=organisation.slug)
