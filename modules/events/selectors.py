@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.calendar import TOWN_TZ, CalendarEntry, occurrences
+from core.calendar import CATEGORY, ORGANISATION, TOWN_TZ, CalendarEntry, CalendarFacet, occurrences
 from core.maps import MAX_POINTS_PER_LAYER, MapPoint
 from modules.events.models import (
     Category,
@@ -55,7 +55,7 @@ def _moment(event: Event, value: datetime.datetime) -> datetime.date | datetime.
     return timezone.localtime(value, TOWN_TZ).date() if event.all_day else value
 
 
-def calendar_entry(event: Event, *, path: str | None = None) -> CalendarEntry:
+def calendar_entry(event: Event, *, path: str | None = None, facets: bool = True) -> CalendarEntry:
     """The event as core.calendar sees it (all-day: dates, end the day after the last day)."""
     if event.all_day:
         start: datetime.date | datetime.datetime = _moment(event, event.starts_at)
@@ -72,6 +72,9 @@ def calendar_entry(event: Event, *, path: str | None = None) -> CalendarEntry:
         uid=str(event.pk), title=event.title, start=start, end=end, location=event.place,
         path=path if path is not None else event.get_absolute_url(), ortsgemeinde_id=event.ortsgemeinde_id,
         rrule=event.rrule, exdates=exdates, cancelled=event.is_cancelled, updated_at=event.updated_at,
+        # The facets need category and organisation joined (_related); date arithmetic skips them.
+        category=event.category.slug if facets and event.category_id else "",  # type: ignore[union-attr]
+        organisation=event.organisation.slug if facets and event.organisation_id else "",  # type: ignore[union-attr]
     )
 
 
@@ -102,7 +105,7 @@ def _aware(moment: datetime.date | datetime.datetime) -> datetime.datetime:
 def event_occurrences(event: Event, start: datetime.datetime, end: datetime.datetime, *,
                       include_cancelled: bool = False) -> list[Occurrence]:
     """The dates of `event` that overlap [start, end). Cancelled dates of a series only if asked."""
-    entry = calendar_entry(event, path="")
+    entry = calendar_entry(event, path="", facets=False)
     duration = event.ends_at - event.starts_at
     if event.all_day:
         duration += datetime.timedelta(days=1)  # an all-day event lasts to the end of its last day
@@ -317,6 +320,14 @@ def _date_entry(event: Event, day: datetime.date, *, uid: str, title: str, descr
     return CalendarEntry(uid=uid, title=title, start=start, end=end, location=event.place,
                          path=event.get_absolute_url(), description=description,
                          cancelled=event.is_cancelled or day in event.cancelled_dates, updated_at=event.updated_at)
+
+
+def calendar_facets() -> list[CalendarFacet]:
+    """The town calendar's filters for events: every category, and the organisations with a public event
+    (two queries)."""
+    return ([CalendarFacet(CATEGORY, category.slug, category.name) for category in category_list()]
+            + [CalendarFacet(ORGANISATION, organisation.slug, organisation.name)
+               for organisation in organisation_list_with_events()])
 
 
 def calendar_registrations(user: Any, start: datetime.datetime, end: datetime.datetime) -> list[CalendarEntry]:
