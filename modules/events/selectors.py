@@ -182,6 +182,10 @@ def suggestion_list_reviewable(*, user: Any) -> QuerySet[Event]:
         return qs.none()
     if user.is_town_admin:
         return qs
+    from modules.events.conf import suggestions_reviewed_by_town_only
+
+    if suggestions_reviewed_by_town_only():
+        return qs.none()
     return qs.filter(organisation__memberships__user=user, organisation__is_approved=True)
 
 

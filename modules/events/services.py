@@ -30,7 +30,7 @@ from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
 from core.tenancy import connection, current_town
 from modules.events import recurrence
-from modules.events.conf import suggestions_allowed
+from modules.events.conf import suggestions_allowed, suggestions_reviewed_by_town_only
 from modules.events.models import (
     Category,
     Event,
@@ -362,8 +362,13 @@ def event_suggest(*, acting_user: Any, title: str, starts_at: datetime.datetime,
 
 
 def user_can_review(user: Any, event: Event) -> bool:
-    """Town admins review every suggestion; an editor those naming one of their organisations."""
-    return event.status == EventStatus.SUGGESTED and user_can_write_for(user, event.organisation)
+    """Town admins review every suggestion; an editor those naming one of their organisations, unless the
+    town decides itself (module setting "suggestions_reviewed_by")."""
+    if event.status != EventStatus.SUGGESTED:
+        return False
+    if suggestions_reviewed_by_town_only():  # the town chose to decide itself
+        return bool(getattr(user, "is_authenticated", False) and user.is_town_admin)
+    return user_can_write_for(user, event.organisation)
 
 
 @transaction.atomic

@@ -33,7 +33,7 @@ def test_a_resident_saves_a_date_of_a_series_sees_it_under_my_dates_and_removes_
     second = services.first_day(event) + datetime.timedelta(days=7)
     client = logged_in_client(town_a, resident)
     page = client.get(event.get_absolute_url()).content.decode()
-    assert _("Save") in page and f'value="{second:%Y-%m-%d}"' in page
+    assert _("Save the date") in page and f'value="{second:%Y-%m-%d}"' in page
     response = client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat()})
     assert response.status_code == 302
     assert client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat()}).status_code == 302  # twice
