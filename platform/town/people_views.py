@@ -41,6 +41,7 @@ from town.people_selectors import (
     organisation_get_public,
     organisation_list_public,
     organisation_members,
+    organisations_followed,
     organisations_managed_by,
     people_list,
 )
@@ -83,6 +84,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "town/people/account.html", {
         "form": form,
         "memberships": memberships_of(user),
+        "followed": list(organisations_followed(user)),
         "mfa_enabled": is_mfa_enabled(user),
     })
 

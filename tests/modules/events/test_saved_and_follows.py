@@ -112,6 +112,7 @@ def test_a_resident_follows_the_tus_and_hears_of_its_new_events_and_news_once(
     assert _("Follow") in page
     assert client.post(f"/organisationen/{tus.slug}/folgen/").status_code == 302
     assert _("Following") in client.get(f"/organisationen/{tus.slug}/").content.decode()
+    assert "TuS Altdorf" in client.get("/konto/").content.decode()  # listed on their account page
     # Also subscribed to all new events: still told once.
     TopicPreference.objects.create(user=resident, topic="events.new", enabled=True)
     neighbour = UserFactory(email="nachbar@example.org")
