@@ -153,7 +153,13 @@ def _detail_context(request: HttpRequest, event: Event, preview: bool,
         bookable = [c for c in coming if c.state == "open" and c.registration is None]
         if form is None and bookable:
             form = _series_form(event, bookable)
-        context.update(coming=coming, state="open" if bookable else (coming[0].state if coming else "past"),
+        if bookable:
+            state = "open"
+        elif any(c.state == "open" for c in coming):
+            state = "all_taken"  # registered for every open date: the list of dates says so
+        else:
+            state = next((c.state for c in coming if not c.occurrence.cancelled), "past")
+        context.update(coming=coming, state=state,
                        form=form if bookable or form is not None and form.is_bound else None)
         return context
     state = services.registration_state(event, now)
