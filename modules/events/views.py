@@ -345,12 +345,16 @@ def _posted_day(request: HttpRequest) -> datetime.date | None:
 @role_required("authenticated")
 @require_POST
 def event_save(request: HttpRequest, slug: str) -> HttpResponse:
-    """ "Merken": note a date under "Meine Termine" (POST remove=1 forgets it again)."""
+    """ "Merken": note a date under "Meine Termine" (POST action=save, or action=remove to forget it)."""
     event = selectors.event_get_visible(slug=slug)
     if event is None:
         raise Http404
     day = _posted_day(request)
-    if request.POST.get("remove") == "1":
+    action = request.POST.get("action")
+    if action not in ("save", "remove"):  # a POST without the button's field changes nothing
+        messages.error(request, _("Please use the button on the event's page."))
+        return render(request, "events/event_detail.html", _detail_context(request, event, False), status=400)
+    if action == "remove":
         services.event_unsave(event=event, acting_user=request.user, day=day)
         messages.success(request, _("Removed from “My dates”."))
     else:

@@ -24,7 +24,7 @@ from core.access import role_required, tenant_has_module
 from core.branding import town_url
 from core.capabilities import fragments
 from town.capabilities import OrganisationSection
-from town.models import Invitation, OrganisationKind, OrganisationMembership
+from town.models import Invitation, Organisation, OrganisationKind, OrganisationMembership
 from town.people_forms import (
     InvitationForm,
     MemberAddForm,
@@ -397,6 +397,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug)
     if organisation is None:
         raise Http404
+    return _organisation_page(request, organisation)
+
+
+def _organisation_page(request: HttpRequest, organisation: Organisation, status: int = 200) -> HttpResponse:
     return render(request, "town/organisations/detail.html", {
         "organisation": organisation,
         "json_ld": _json_ld(organisation_json_ld(organisation)),
@@ -405,17 +409,21 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Following means hearing of its news and events: offered while the town has notifications.
         "can_follow": organisation.is_approved and tenant_has_module("notifications"),
         "following": organisation_followed_by(organisation, request.user),
-    })
+    }, status=status)
 
 
 @role_required("authenticated")
 @require_POST
 def organisation_follow_toggle(request: HttpRequest, slug: str) -> HttpResponse:
-    """Follow (or, with unfollow=1, stop following) a club or organisation."""
+    """Follow (action=follow) or stop following (action=unfollow) a club or organisation."""
     organisation = organisation_get_public(slug)
     if organisation is None or not tenant_has_module("notifications"):
         raise Http404
-    if request.POST.get("unfollow") == "1":
+    action = request.POST.get("action")
+    if action not in ("follow", "unfollow"):  # a POST without the button's field changes nothing
+        messages.error(request, _("Please use the button on the organisation's page."))
+        return _organisation_page(request, organisation, status=400)
+    if action == "unfollow":
         organisation_unfollow(organisation=organisation, acting_user=request.user)
         messages.success(request, _("You no longer follow %(name)s.") % {"name": organisation.name})
     else:

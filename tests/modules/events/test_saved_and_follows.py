@@ -34,16 +34,20 @@ def test_a_resident_saves_a_date_of_a_series_sees_it_under_my_dates_and_removes_
     client = logged_in_client(town_a, resident)
     page = client.get(event.get_absolute_url()).content.decode()
     assert _("Save the date") in page and f'value="{second:%Y-%m-%d}"' in page
-    response = client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat()})
+    save = {"datum": second.isoformat(), "action": "save"}
+    assert client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat()}).status_code == 400  # no button
+    assert not SavedEvent.objects.exists()
+    response = client.post(f"/events/{event.slug}/merken/", save)
     assert response.status_code == 302
-    assert client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat()}).status_code == 302  # twice
+    assert client.post(f"/events/{event.slug}/merken/", save).status_code == 302  # twice
     assert list(SavedEvent.objects.values_list("occurrence_date", flat=True)) == [second]
     mine = client.get("/events/meine-termine/").content.decode()
     assert "Lauftreff" in mine and f"{second:%Y-%m-%d}" in mine
     # A day without a date is refused with a message, nothing saved.
-    client.post(f"/events/{event.slug}/merken/", {"datum": (second + datetime.timedelta(days=1)).isoformat()})
+    client.post(f"/events/{event.slug}/merken/", {"datum": (second + datetime.timedelta(days=1)).isoformat(),
+                                                  "action": "save"})
     assert SavedEvent.objects.count() == 1
-    client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat(), "remove": "1",
+    client.post(f"/events/{event.slug}/merken/", {"datum": second.isoformat(), "action": "remove",
                                                   "next": "meine-termine"})
     assert not SavedEvent.objects.exists()
     assert "Lauftreff" not in client.get("/events/meine-termine/").content.decode()
@@ -51,7 +55,7 @@ def test_a_resident_saves_a_date_of_a_series_sees_it_under_my_dates_and_removes_
 
 def test_visitors_are_asked_to_sign_in_and_cannot_save(client_a, in_town_a):
     event = EventFactory(title="Konzert")
-    response = client_a.post(f"/events/{event.slug}/merken/")
+    response = client_a.post(f"/events/{event.slug}/merken/", {"action": "save"})
     assert response.status_code in (302, 403) and not SavedEvent.objects.exists()
     assert client_a.get("/events/meine-termine/").status_code in (302, 403)
 
@@ -110,7 +114,9 @@ def test_a_resident_follows_the_tus_and_hears_of_its_new_events_and_news_once(
     client = logged_in_client(town_a, resident)
     page = client.get(f"/organisationen/{tus.slug}/").content.decode()
     assert _("Follow") in page
-    assert client.post(f"/organisationen/{tus.slug}/folgen/").status_code == 302
+    assert client.post(f"/organisationen/{tus.slug}/folgen/").status_code == 400  # no button: nothing changes
+    assert not OrganisationFollow.objects.exists()
+    assert client.post(f"/organisationen/{tus.slug}/folgen/", {"action": "follow"}).status_code == 302
     assert _("Following") in client.get(f"/organisationen/{tus.slug}/").content.decode()
     assert "TuS Altdorf" in client.get("/konto/").content.decode()  # listed on their account page
     # Also subscribed to all new events: still told once.
@@ -126,7 +132,7 @@ def test_a_resident_follows_the_tus_and_hears_of_its_new_events_and_news_once(
     assert Notification.objects.filter(user=resident, title="Sportfest des TuS").count() == 1
     assert not Notification.objects.filter(user=neighbour, topic="follows").exists()
     # Unfollowing ends it (club news may still come through the topic "news.organisations", if on).
-    client.post(f"/organisationen/{tus.slug}/folgen/", {"unfollow": "1"})
+    client.post(f"/organisationen/{tus.slug}/folgen/", {"action": "unfollow"})
     assert not OrganisationFollow.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(title="TuS Jahreshauptversammlung", organisation=tus, acting_user=tus_editor)
