@@ -80,6 +80,8 @@ class Event(models.Model):
     # Dates of a series that do not take place.
     cancelled_dates = ArrayField(models.DateField(), default=list, blank=True)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    # The start before the organiser moved a published event (schema.org EventRescheduled); None: never moved.
+    previous_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT)
     is_hidden = models.BooleanField(default=False)  # hidden by the moderators
     published_at = models.DateTimeField(null=True, blank=True)

@@ -249,16 +249,26 @@ def event_update(*, event: Event, acting_user: Any, data: dict[str, Any]) -> Eve
         _require_write(acting_user, data["organisation"])
     event = Event.objects.select_for_update().get(pk=event.pk)  # no registration slips in meanwhile
     old_image = event.image.name if event.image else ""
+    old_start, old_day = event.starts_at, first_day(event)
     _apply(event, data)
     _validate(event)
+    moved = event.status == EventStatus.PUBLISHED and not event.rrule and event.starts_at != old_start
     if event.registration_enabled and event.capacity is not None:
         taken = _most_confirmed_places(event)
         if event.capacity < taken:
             raise ValidationError({"capacity": _(
                 "%(taken)d places are already taken. Cancel registrations first or keep at least %(taken)d "
                 "places.") % {"taken": taken}})
+    if moved:
+        # Rescheduled (schema.org): the first announced start is kept; registrations and saved dates move along.
+        event.previous_starts_at = event.previous_starts_at or old_start
+        if first_day(event) != old_day:
+            Registration.objects.filter(event=event, occurrence_date=old_day).update(occurrence_date=first_day(event))
+            SavedEvent.objects.filter(event=event, occurrence_date=old_day).update(occurrence_date=first_day(event))
     event.save()
     _search_index_update(event)
+    if moved:
+        _tell_registered(event, template="events/mail/event_moved", subject=_("New date: %(title)s"))
     _promote_waiting(event)
     if old_image and old_image != (event.image.name if event.image else ""):
         delete_files_after_commit(Event._meta.get_field("image").storage, [old_image])

@@ -194,6 +194,7 @@ def _bookable_dates(request: HttpRequest, event: Event) -> list[ComingDate]:
 
 
 _STATUS = {False: "https://schema.org/EventScheduled", True: "https://schema.org/EventCancelled"}
+_RESCHEDULED = "https://schema.org/EventRescheduled"
 
 
 def event_json_ld(event: Event, occurrence: Any) -> dict[str, Any]:
@@ -224,12 +225,15 @@ def event_json_ld(event: Event, occurrence: Any) -> dict[str, Any]:
                                                          "url": origin + "/"})
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Event", "name": event.title, "url": url,
-        "startDate": moment(start), "endDate": moment(end), "eventStatus": _STATUS[cancelled],
+        "startDate": moment(start), "endDate": moment(end),
+        "eventStatus": _RESCHEDULED if event.previous_starts_at and not cancelled else _STATUS[cancelled],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode", "location": location,
         "organizer": organiser, "inLanguage": "de",
         "description": _plain(event.description)[:500] or event.title,
         "isAccessibleForFree": event.is_free,
     }
+    if event.previous_starts_at and not cancelled:
+        data["previousStartDate"] = moment(event.previous_starts_at)
     if event.image:
         data["image"] = [origin + event.image.url]
     offer: dict[str, Any] = {"@type": "Offer", "url": url, "priceCurrency": "EUR",

@@ -201,3 +201,28 @@ def test_a_series_reminds_the_day_before_each_registered_date(in_town_a, django_
         assert services.reminders_send(now=the_day_before) == 1
     assert [m.to for m in mail.outbox] == [["anna@example.org"]]
 
+
+
+def test_moving_a_published_event_keeps_the_registrations_tells_them_and_marks_it_rescheduled(
+        in_town_a, client_a, django_capture_on_commit_callbacks):
+    import json
+    import re
+
+    event = _festival()
+    anna, _tok = services.registration_create(event=event, acting_user=_person("Anna"), places=2)
+    old_start = event.starts_at
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_update(event=event, acting_user=town_admin(), data={
+            "starts_at": old_start + datetime.timedelta(days=7), "ends_at": event.ends_at + datetime.timedelta(days=7)})
+    anna.refresh_from_db()
+    event.refresh_from_db()
+    assert anna.occurrence_date == services.first_day(event) == services.first_day(anna.event)
+    assert anna.status == RegistrationStatus.CONFIRMED
+    assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+    assert _("The event you registered for has a new date:") in mail.outbox[0].body
+    page = client_a.get(event.get_absolute_url()).content.decode()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert data["previousStartDate"].startswith(old_start.astimezone(event.starts_at.tzinfo).date().isoformat()[:10])
+    assert _("This event has been moved to a new date.") in page
