@@ -57,8 +57,9 @@ def test_end_before_start_and_an_image_that_isnt_one_give_clear_messages(in_town
     assert not Event.objects.exists()
 
 
-def test_an_image_is_stored_re_encoded_with_its_description(in_town_a, tus, tus_editor, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_an_image_is_stored_re_encoded_with_its_description(in_town_a, tus, tus_editor):
+    # Into the test media folder like other uploads: overriding MEDIA_ROOT here outlived the test in the
+    # town storage's cached location, and later tests found their files under this test's tmp_path.
     client = logged_in_client(in_town_a, tus_editor)
     client.post("/events/manage/new/", {**_form(organisation=tus.pk), "image": image_upload(),
                                         "image_alt": "Festzelt"})
