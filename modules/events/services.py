@@ -314,6 +314,7 @@ def event_cancel(*, event: Event, acting_user: Any, cancelled: bool = True) -> E
     event.save(update_fields=["is_cancelled", "updated_at"])
     if cancelled:
         _tell_registered(event, template="events/mail/event_cancelled", subject=_("Cancelled: %(title)s"))
+        _tell_savers(event)
     return event
 
 
@@ -605,19 +606,29 @@ def _tell_registered(event: Event, *, template: str, subject: str, day: datetime
         _registration_mail(registration, event, template=template, subject=subject)
 
 
-def _tell_savers(event: Event, *, day: datetime.date) -> None:
-    """Those who saved a date that is now cancelled hear of it in their notification centre (if the town has it)."""
+def _tell_savers(event: Event, *, day: datetime.date | None = None) -> None:
+    """Those who saved a date that is now cancelled (None: any coming date of the event) hear of it in their
+    notification centre (if the town has it); registered people get their mail instead."""
     from modules.notifications.facade import notifications_enabled, notify
 
-    registered = Registration.objects.filter(event=event, occurrence_date=day).exclude(
-        status=RegistrationStatus.CANCELLED).values("user_id")
-    user_ids = list(SavedEvent.objects.filter(event=event, occurrence_date=day).exclude(
-        user_id__in=registered).values_list("user_id", flat=True))
-    if user_ids and notifications_enabled():
-        notify(user_ids=user_ids, event="events.date_cancelled",
-               title=_("Cancelled: %(title)s") % {"title": event.title},
-               body=_("The date on %(when)s does not take place.") % {"when": _when_text(event, day)},
-               url=event.get_absolute_url(), dedupe_key=f"events.date_cancelled:{event.pk}:{day:%Y%m%d}")
+    if not notifications_enabled():
+        return
+    registered = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    saved = SavedEvent.objects.filter(event=event)
+    if day is not None:
+        registered, saved = registered.filter(occurrence_date=day), saved.filter(occurrence_date=day)
+    else:
+        saved = saved.filter(occurrence_date__gte=timezone.localtime(timezone.now(), TOWN_TZ).date())
+    user_ids = sorted(set(saved.exclude(user_id__in=registered.values("user_id")).values_list("user_id", flat=True)))
+    if not user_ids:
+        return
+    when = _when_text(event, day) if day else ""
+    notify(user_ids=user_ids, event="events.date_cancelled",
+           title=_("Cancelled: %(title)s") % {"title": event.title},
+           body=(_("The date on %(when)s does not take place.") % {"when": when} if day
+                 else _("This event is cancelled.")),
+           url=event.get_absolute_url(),
+           dedupe_key=f"events.date_cancelled:{event.pk}:{day:%Y%m%d}" if day else f"events.cancelled:{event.pk}")
 
 
 @transaction.atomic

@@ -150,3 +150,21 @@ def test_follows_are_in_the_export_and_erased(in_town_a, tus, resident):
     assert "TuS Altdorf" in json.dumps(exported, ensure_ascii=False)
     personal_data_erase(resident)
     assert not OrganisationFollow.objects.exists()
+
+
+def test_those_who_saved_a_cancelled_event_or_date_are_told_in_the_notification_centre(
+        in_town_a, resident, celery_eager, django_capture_on_commit_callbacks):
+    from tests.accounts.factories import town_admin
+
+    concert = EventFactory(title="Sommerkonzert")
+    services.event_save(event=concert, acting_user=resident)
+    course = _weekly()
+    second = services.first_day(course) + datetime.timedelta(days=7)
+    services.event_save(event=course, acting_user=resident, day=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_cancel(event=concert, acting_user=town_admin())
+        services.event_cancel_date(event=course, acting_user=town_admin(), day=second)
+    titles = sorted(Notification.objects.filter(user=resident, event="events.date_cancelled")
+                    .values_list("title", flat=True))
+    assert titles == [_("Cancelled: %(title)s") % {"title": "Lauftreff"},
+                      _("Cancelled: %(title)s") % {"title": "Sommerkonzert"}]
