@@ -22,7 +22,13 @@ import benchlib  # noqa: E402
 
 SLUG = "festdorf"
 PAGES = (("calendar month view", "/kalender/?ort=alle"), ("calendar list view", "/kalender/?ansicht=liste&ort=alle"),
-         ("events list", "/events/"), ("events this weekend", "/events/?when=weekend"), ("start page", "/"))
+         ("calendar week view", "/kalender/?ansicht=woche&ort=alle"),
+         ("calendar month, category filter", "/kalender/?ort=alle&kategorie=sport"),
+         ("calendar month, organisation filter", "/kalender/?ort=alle&verein=tus"),
+         ("calendar this weekend", "/kalender/?zeitraum=wochenende&ort=alle"),
+         ("events list", "/events/"), ("events this weekend", "/events/?when=weekend"),
+         ("series page (registration per date)", "/events/kurs/"), ("my dates", "/events/meine-termine/"),
+         ("start page", "/"))
 
 
 def _populate(n: int) -> None:
@@ -30,11 +36,13 @@ def _populate(n: int) -> None:
     from django.utils import timezone
 
     from core.calendar import TOWN_TZ
-    from modules.events.models import Event, EventStatus
-    from town.models import Ortsgemeinde
+    from modules.events.models import Category, Event, EventStatus
+    from town.models import Organisation, Ortsgemeinde
 
     have = Event.objects.count()
     villages = list(Ortsgemeinde.objects.all())
+    categories = list(Category.objects.all())
+    clubs = list(Organisation.objects.all())
     today = timezone.localtime(timezone.now(), TOWN_TZ).date()
     rows = []
     for i in range(have, n):
@@ -46,8 +54,31 @@ def _populate(n: int) -> None:
             ends_at=start + datetime.timedelta(hours=2), rrule="FREQ=WEEKLY" if series else "",
             series_ends_at=None if series else start + datetime.timedelta(hours=2),
             status=EventStatus.PUBLISHED, published_at=timezone.now(),
-            ortsgemeinde=villages[i % len(villages)] if villages and i % 3 else None))
+            ortsgemeinde=villages[i % len(villages)] if villages and i % 3 else None,
+            category=categories[i % len(categories)] if categories and i % 2 else None,
+            organisation=clubs[i % len(clubs)] if clubs and i % 4 == 1 else None))
     Event.objects.bulk_create(rows, batch_size=1000)
+
+
+def _series_with_registrations(resident: object) -> None:
+    """A weekly course of the TuS with registration per date: the resident registered for one date, saved two."""
+    import datetime as dt
+
+    from accounts.models import Role, User
+    from modules.events.models import Category
+    from modules.events.services import event_create, event_save, first_day, registration_create
+    from town.models import Organisation
+
+    admin = User.objects.filter(role=Role.ADMIN).first()
+    tus = Organisation.objects.create(name="TuS", slug="tus")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    course = event_create(acting_user=admin, title="Kurs", starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                          rrule="FREQ=WEEKLY", registration_enabled=True, capacity=12, organisation=tus,
+                          category=Category.objects.get(slug="sport"), publish=True)
+    day = first_day(course)
+    registration_create(event=course, acting_user=resident, places=2, day=day)
+    for weeks in (1, 2):
+        event_save(event=course, acting_user=resident, day=day + dt.timedelta(days=7 * weeks))
 
 
 def main() -> None:
@@ -88,6 +119,7 @@ def main() -> None:
             resident = User.objects.create_user(email="resident@example.org", password=None, name="Rita",
                                                 role=Role.RESIDENT)
             ResidentProfile.objects.create(user=resident, ortsgemeinde=Ortsgemeinde.objects.first())
+            _series_with_registrations(resident)
             client = Client()
             client.force_login(resident)
         counts: dict[int, dict[str, tuple[int, float]]] = {}

@@ -65,6 +65,12 @@ def _events() -> list[dict[str, Any]]:
          "ortsgemeinde": "steinebach-sieg", "category": "feste", "title": "Backesfest Steinebach",
          "description": "Frisches Brot und Flammkuchen aus dem alten Backes, zwei Tage lang.",
          "starts_at": _at(backes, 0), "ends_at": _at(backes + datetime.timedelta(days=1), 0), "all_day": True},
+        {"editor": None, "organisation": None, "venue": None, "ortsgemeinde": None, "category": "senioren",
+         "title": "Sitzgymnastik für Seniorinnen und Senioren", "address": "Gemeindesaal, Kirchstraße 2, Betzdorf",
+         "description": "Jeden Donnerstag eine Stunde Bewegung im Sitzen. Die Plätze sind begrenzt: bitte für "
+                        "den Termin anmelden, zu dem Sie kommen.",
+         "starts_at": _at(_next(3), 10), "ends_at": _at(_next(3), 11), "rrule": "FREQ=WEEKLY;BYDAY=TH",
+         "registration_enabled": True, "capacity": 12, "max_places_per_registration": 2, "step_free": True},
         {"editor": None, "organisation": None, "venue": None, "ortsgemeinde": None, "category": "rathaus",
          "title": "Bauernmarkt am Rathaus", "address": "Rathausplatz, Betzdorf",
          "description": "Regionale Erzeuger auf dem Rathausplatz, jeden ersten Samstag im Monat.",

@@ -11,14 +11,15 @@ from modules.notifications.capabilities import Announcement
 
 
 def event_announcement(event_id: int) -> Announcement | None:
-    """How a published event is announced: to the subscribers of "events.new" in its Ortsgemeinde (or the town)."""
+    """How a published event is announced: to the subscribers of "events.new" in its Ortsgemeinde (or the town),
+    and to the followers of the organisation that invites."""
     event = Event.objects.filter(pk=event_id, status=EventStatus.PUBLISHED, is_hidden=False).first()
     if event is None:
         return None
     return Announcement(title=event.title, body=event.starts_at.strftime("%d.%m.%Y"),
                         url=town_url(event.get_absolute_url()), topic="events.new",
                         ortsgemeinde_ids=[event.ortsgemeinde_id] if event.ortsgemeinde_id else [],
-                        dedupe_key=f"events.event:{event.pk}")
+                        dedupe_key=f"events.event:{event.pk}", organisation_id=event.organisation_id)
 
 
 def event_summary(pk: int) -> ContentSummary | None:

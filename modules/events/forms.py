@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -84,7 +85,7 @@ class EventForm(forms.Form):
     link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     registration_enabled = forms.BooleanField(label=_("People register for this event"), required=False)
     capacity = forms.IntegerField(label=_("Places"), required=False, min_value=1,
-                                  help_text=_("Leave empty for no limit."))
+                                  help_text=_("Leave empty for no limit. In a series each date has this many places."))
     registration_closes_at = forms.DateTimeField(label=_("Registration closes"), required=False,
                                                  widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
                                                  help_text=_("Leave empty: registration is open until the start."))
@@ -179,8 +180,15 @@ class EventForm(forms.Form):
 class RegistrationForm(forms.Form):
     places = forms.IntegerField(label=_("How many places?"), min_value=1, initial=1)
 
-    def __init__(self, *args: Any, event: Event, **kwargs: Any):
+    def __init__(self, *args: Any, event: Event, dates: Sequence[tuple[datetime.date, str]] = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
+        if event.rrule:
+            # A series: each date has its own places and waiting list.
+            self.fields["day"] = forms.TypedChoiceField(
+                label=_("Which date?"), choices=[(day.isoformat(), label) for day, label in dates],
+                coerce=datetime.date.fromisoformat, error_messages={
+                    "invalid_choice": _("Registration for this date is not possible (any more).")})
+            self.order_fields(["day", "places"])
         self.fields["places"].max_value = event.max_places_per_registration  # type: ignore[attr-defined]
         self.fields["places"].widget.attrs["max"] = event.max_places_per_registration
         self.fields["places"].help_text = _("Up to %(max)d, e.g. for your family.") % {

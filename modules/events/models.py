@@ -80,6 +80,8 @@ class Event(models.Model):
     # Dates of a series that do not take place.
     cancelled_dates = ArrayField(models.DateField(), default=list, blank=True)
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    # The start before the organiser moved a published event (schema.org EventRescheduled); None: never moved.
+    previous_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT)
     is_hidden = models.BooleanField(default=False)  # hidden by the moderators
     published_at = models.DateTimeField(null=True, blank=True)
@@ -111,7 +113,7 @@ class Event(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     link = models.URLField(_("link"), blank=True)
 
-    # Registration (single events only).
+    # Registration: for a single event, or per date of a series (capacity and waiting list per date).
     registration_enabled = models.BooleanField(_("registration"), default=False)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
@@ -175,9 +177,12 @@ class RegistrationStatus(models.TextChoices):
 
 
 class Registration(models.Model):
-    """A person's places at an event (a family of 4 is one registration with 4 places)."""
+    """A person's places at one date of an event (a family of 4 is one registration with 4 places)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    # The date registered for, in the town's calendar: a single event's first day, or one date of a series.
+    # Capacity, waiting list and reminders count per (event, occurrence_date).
+    occurrence_date = models.DateField(_("date"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
     name = models.CharField(_("name"), max_length=150)
@@ -200,10 +205,35 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "user"], condition=~models.Q(status="cancelled"),
-                                    name="events_one_active_registration_per_person"),
+            models.UniqueConstraint(fields=["event", "occurrence_date", "user"],
+                                    condition=~models.Q(status="cancelled"),
+                                    name="events_one_active_registration_per_person_and_date"),
             models.CheckConstraint(condition=models.Q(places__gte=1), name="events_registration_places_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.places})"
+
+
+class SavedEvent(models.Model):
+    """A resident's note "I want to go there": one date of an event, listed under "Meine Termine",
+    reminded the day before and part of their personal calendar feed."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="saves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    occurrence_date = models.DateField(_("date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The day a reminder was sent for; the conditional update makes it once per person.
+    reminded_for = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved event")
+        verbose_name_plural = _("saved events")
+        ordering = ["occurrence_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "occurrence_date", "user"], name="events_saved_once"),
+        ]
+        indexes = [models.Index(fields=["occurrence_date"], name="events_saved_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.event_id} {self.occurrence_date}"

@@ -1,8 +1,11 @@
 """Events (core.personal_data).
 
 - events.Registration (``user``)
-  export: event, places, answers, status, dates
+  export: event, date, places, answers, status, dates
   erase: deleted (places freed, the waiting list moves up as on any cancellation)
+- events.SavedEvent (``user``)
+  export: event, date, when saved
+  erase: deleted
 - events.Event they created or suggested (``created_by``, ``suggested_by``)
   export: title, dates, status
   erase: **kept**, the links to the person cleared. A published event is the town's or an
@@ -13,18 +16,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from modules.events.models import Event, EventStatus, Registration, RegistrationStatus
+from modules.events.models import Event, EventStatus, Registration, RegistrationStatus, SavedEvent
 
 
 def export(user: Any) -> dict[str, Any]:
     registrations = list(Registration.objects.filter(user=user).order_by("pk").values(
-        "event__title", "event__starts_at", "name", "email", "places", "answers", "status", "created_at",
-        "cancelled_at"))
+        "event__title", "event__starts_at", "occurrence_date", "name", "email", "places", "answers", "status",
+        "created_at", "cancelled_at"))
     events = list(Event.objects.filter(created_by=user).order_by("pk").values(
         "title", "starts_at", "ends_at", "status", "created_at"))
     suggested = list(Event.objects.filter(suggested_by=user).order_by("pk").values(
         "title", "description", "starts_at", "status", "created_at", "image"))
-    return {"registrations": registrations, "events": events, "suggestions": suggested,
+    saved = list(SavedEvent.objects.filter(user=user).order_by("pk").values(
+        "event__title", "occurrence_date", "created_at"))
+    return {"registrations": registrations, "saved": saved, "events": events, "suggestions": suggested,
             "files": [row["image"] for row in suggested if row["image"]]}
 
 
@@ -34,6 +39,7 @@ def erase(user: Any) -> None:
     for registration in Registration.objects.filter(user=user).exclude(status=RegistrationStatus.CANCELLED):
         registration_cancel(registration=registration)  # frees the places for the waiting list
     Registration.objects.filter(user=user).delete()
+    SavedEvent.objects.filter(user=user).delete()
     from core.storage import delete_files_after_commit
 
     pending = Event.objects.filter(suggested_by=user, status__in=[EventStatus.SUGGESTED, EventStatus.REJECTED])

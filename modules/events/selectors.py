@@ -14,9 +14,17 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.calendar import TOWN_TZ, CalendarEntry, occurrences
+from core.calendar import CATEGORY, ORGANISATION, TOWN_TZ, CalendarEntry, CalendarFacet, occurrences
 from core.maps import MAX_POINTS_PER_LAYER, MapPoint
-from modules.events.models import Category, Event, EventStatus, Registration, RegistrationStatus, Venue
+from modules.events.models import (
+    Category,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    SavedEvent,
+    Venue,
+)
 from town.models import Organisation
 
 
@@ -47,7 +55,7 @@ def _moment(event: Event, value: datetime.datetime) -> datetime.date | datetime.
     return timezone.localtime(value, TOWN_TZ).date() if event.all_day else value
 
 
-def calendar_entry(event: Event, *, path: str | None = None) -> CalendarEntry:
+def calendar_entry(event: Event, *, path: str | None = None, facets: bool = True) -> CalendarEntry:
     """The event as core.calendar sees it (all-day: dates, end the day after the last day)."""
     if event.all_day:
         start: datetime.date | datetime.datetime = _moment(event, event.starts_at)
@@ -64,6 +72,9 @@ def calendar_entry(event: Event, *, path: str | None = None) -> CalendarEntry:
         uid=str(event.pk), title=event.title, start=start, end=end, location=event.place,
         path=path if path is not None else event.get_absolute_url(), ortsgemeinde_id=event.ortsgemeinde_id,
         rrule=event.rrule, exdates=exdates, cancelled=event.is_cancelled, updated_at=event.updated_at,
+        # The facets need category and organisation joined (_related); date arithmetic skips them.
+        category=event.category.slug if facets and event.category_id else "",  # type: ignore[union-attr]
+        organisation=event.organisation.slug if facets and event.organisation_id else "",  # type: ignore[union-attr]
     )
 
 
@@ -94,7 +105,7 @@ def _aware(moment: datetime.date | datetime.datetime) -> datetime.datetime:
 def event_occurrences(event: Event, start: datetime.datetime, end: datetime.datetime, *,
                       include_cancelled: bool = False) -> list[Occurrence]:
     """The dates of `event` that overlap [start, end). Cancelled dates of a series only if asked."""
-    entry = calendar_entry(event, path="")
+    entry = calendar_entry(event, path="", facets=False)
     duration = event.ends_at - event.starts_at
     if event.all_day:
         duration += datetime.timedelta(days=1)  # an all-day event lasts to the end of its last day
@@ -171,29 +182,110 @@ def suggestion_list_reviewable(*, user: Any) -> QuerySet[Event]:
         return qs.none()
     if user.is_town_admin:
         return qs
+    from modules.events.conf import suggestions_reviewed_by_town_only
+
+    if suggestions_reviewed_by_town_only():
+        return qs.none()
     return qs.filter(organisation__memberships__user=user, organisation__is_approved=True)
 
 
-def registration_list(*, event: Event) -> list[Registration]:
-    """Everyone registered (confirmed first, then the waiting list in its order), cancelled ones left out."""
-    found = list(Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
-                 .order_by("status", "waiting_since", "created_at", "id"))
-    return sorted(found, key=lambda r: (r.status != RegistrationStatus.CONFIRMED,
+def registration_list(*, event: Event, day: datetime.date | None = None) -> list[Registration]:
+    """Everyone registered (confirmed first, then the waiting list in its order), cancelled ones left out;
+    for a series only those of `day` when given."""
+    qs = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    if day is not None:
+        qs = qs.filter(occurrence_date=day)
+    found = list(qs.order_by("occurrence_date", "status", "waiting_since", "created_at", "id"))
+    return sorted(found, key=lambda r: (r.occurrence_date, r.status != RegistrationStatus.CONFIRMED,
                                         r.waiting_since or r.created_at, r.pk))
 
 
-def registration_of(*, event: Event, user: Any) -> Registration | None:
+def registration_dates(*, event: Event) -> list[tuple[datetime.date, int, int]]:
+    """(date, confirmed places, people waiting) for each date of `event` someone registered for; one query."""
+    from django.db.models import Count, Sum
+
+    rows = (Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+            .values("occurrence_date")
+            .annotate(places=Sum("places", filter=Q(status=RegistrationStatus.CONFIRMED)),
+                      waiting=Count("id", filter=Q(status=RegistrationStatus.WAITING)))
+            .order_by("occurrence_date"))
+    return [(row["occurrence_date"], row["places"] or 0, row["waiting"]) for row in rows]
+
+
+def registrations_of(*, event: Event, user: Any) -> list[Registration]:
+    """`user`'s active registrations for `event` (one per date), by date."""
     if not getattr(user, "is_authenticated", False):
-        return None
-    return Registration.objects.filter(event=event, user=user).exclude(
-        status=RegistrationStatus.CANCELLED).first()
+        return []
+    return list(Registration.objects.filter(event=event, user=user).exclude(
+        status=RegistrationStatus.CANCELLED).order_by("occurrence_date"))
 
 
-def places_taken(event: Event) -> int:
+def registration_of(*, event: Event, user: Any, day: datetime.date | None = None) -> Registration | None:
+    """`user`'s active registration for `event` (on `day` for a series), or None."""
+    found = registrations_of(event=event, user=user)
+    return next((r for r in found if day is None or r.occurrence_date == day), None)
+
+
+def places_taken(event: Event, day: datetime.date | None = None) -> int:
     from django.db.models import Sum
 
-    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).aggregate(
-        total=Sum("places"))["total"] or 0
+    qs = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    if day is not None:
+        qs = qs.filter(occurrence_date=day)
+    return qs.aggregate(total=Sum("places"))["total"] or 0
+
+
+def places_taken_by_date(event: Event, days: list[datetime.date]) -> dict[datetime.date, int]:
+    """Confirmed places on each of `days`; one query."""
+    from django.db.models import Sum
+
+    rows = (Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED, occurrence_date__in=days)
+            .values("occurrence_date").annotate(total=Sum("places")).values_list("occurrence_date", "total"))
+    return {day: total or 0 for day, total in rows}
+
+
+def saved_dates_of(*, event: Event, user: Any) -> set[datetime.date]:
+    """The dates of `event` that `user` saved; one query."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(SavedEvent.objects.filter(event=event, user=user).values_list("occurrence_date", flat=True))
+
+
+@dataclass(frozen=True)
+class MyDate:
+    """A date on a resident's "Meine Termine": registered for, saved, or both."""
+
+    event: Event
+    day: datetime.date
+    start: datetime.datetime
+    registration: Registration | None
+    saved: bool
+    cancelled: bool
+
+
+def my_dates(*, user: Any, since: datetime.date) -> list[MyDate]:
+    """The coming dates `user` registered for or saved, in time order; two queries whatever their number."""
+    registrations = (Registration.objects.filter(user=user, occurrence_date__gte=since,
+                                                 event__status=EventStatus.PUBLISHED, event__is_hidden=False)
+                     .exclude(status=RegistrationStatus.CANCELLED)
+                     .select_related("event", "event__venue", "event__organisation"))
+    saved = (SavedEvent.objects.filter(user=user, occurrence_date__gte=since, event__status=EventStatus.PUBLISHED,
+                                       event__is_hidden=False)
+             .select_related("event", "event__venue", "event__organisation"))
+    found: dict[tuple[int, datetime.date], MyDate] = {}
+    for item in saved:
+        found[(item.event_id, item.occurrence_date)] = _my_date(item.event, item.occurrence_date, None, True)
+    for registration in registrations:
+        key = (registration.event_id, registration.occurrence_date)
+        found[key] = _my_date(registration.event, registration.occurrence_date, registration, key in found)
+    return sorted(found.values(), key=lambda d: (d.start, d.event.pk))
+
+
+def _my_date(event: Event, day: datetime.date, registration: Registration | None, saved: bool) -> MyDate:
+    local = timezone.localtime(event.starts_at, TOWN_TZ)
+    start = datetime.datetime.combine(day, datetime.time.min if event.all_day else local.time(), tzinfo=TOWN_TZ)
+    return MyDate(event=event, day=day, start=start, registration=registration, saved=saved,
+                  cancelled=event.is_cancelled or day in event.cancelled_dates)
 
 
 def category_list() -> list[Category]:
@@ -219,21 +311,59 @@ def calendar_entries(start: datetime.datetime, end: datetime.datetime, *,
     return [calendar_entry(event) for event in events_overlapping(start, end, ortsgemeinde_id=ortsgemeinde_id)]
 
 
+def _date_entry(event: Event, day: datetime.date, *, uid: str, title: str, description: str = "") -> CalendarEntry:
+    """One date of `event` (a single event's, or one of a series) as a calendar entry without RRULE."""
+    length = event.ends_at - event.starts_at
+    if event.all_day:
+        start: datetime.date | datetime.datetime = day
+        end: datetime.date | datetime.datetime = day + length + datetime.timedelta(days=1)
+    else:
+        local = timezone.localtime(event.starts_at, TOWN_TZ)
+        start = datetime.datetime.combine(day, local.time(), tzinfo=TOWN_TZ)
+        end = start + length
+    return CalendarEntry(uid=uid, title=title, start=start, end=end, location=event.place,
+                         path=event.get_absolute_url(), description=description,
+                         cancelled=event.is_cancelled or day in event.cancelled_dates, updated_at=event.updated_at)
+
+
+def calendar_facets() -> list[CalendarFacet]:
+    """The town calendar's filters for events: every category, and the organisations with a public event
+    (two queries)."""
+    return ([CalendarFacet(CATEGORY, category.slug, category.name) for category in category_list()]
+            + [CalendarFacet(ORGANISATION, organisation.slug, organisation.name)
+               for organisation in organisation_list_with_events()])
+
+
 def calendar_registrations(user: Any, start: datetime.datetime, end: datetime.datetime) -> list[CalendarEntry]:
-    """The events `user` is registered for (confirmed or waiting); one query."""
+    """The dates `user` is registered for (confirmed or waiting) or saved; two queries.
+
+    A date both registered for and saved appears once, as the registration.
+    """
+    first = timezone.localtime(start, TOWN_TZ).date() - datetime.timedelta(days=31)  # multi-day dates still running
+    last = timezone.localtime(end, TOWN_TZ).date()
     registrations = (Registration.objects.filter(user=user, event__status=EventStatus.PUBLISHED,
-                                                 event__starts_at__lt=end, event__ends_at__gte=start)
+                                                 occurrence_date__gte=first, occurrence_date__lte=last)
                      .exclude(status=RegistrationStatus.CANCELLED).select_related("event", "event__venue"))
-    found = []
+    found, registered = [], set()
     for registration in registrations:
-        entry = calendar_entry(registration.event)
         prefix = "Angemeldet" if registration.status == RegistrationStatus.CONFIRMED else "Warteliste"
-        found.append(CalendarEntry(
-            uid=f"anmeldung-{registration.pk}", title=f"{prefix}: {entry.title}", start=entry.start,
-            end=entry.end, location=entry.location, path=entry.path, cancelled=entry.cancelled,
-            updated_at=entry.updated_at, description=f"{registration.places} Plätze" if registration.places > 1
-            else "1 Platz"))
-    return found
+        registered.add((registration.event_id, registration.occurrence_date))
+        found.append(_date_entry(
+            registration.event, registration.occurrence_date, uid=f"anmeldung-{registration.pk}",
+            title=f"{prefix}: {registration.event.title}",
+            description=f"{registration.places} Plätze" if registration.places > 1 else "1 Platz"))
+    saved = SavedEvent.objects.filter(user=user, event__status=EventStatus.PUBLISHED, event__is_hidden=False,
+                                      occurrence_date__gte=first, occurrence_date__lte=last).select_related(
+        "event", "event__venue")
+    for item in saved:
+        if (item.event_id, item.occurrence_date) not in registered:
+            found.append(_date_entry(item.event, item.occurrence_date, uid=f"gemerkt-{item.pk}",
+                                     title=f"Gemerkt: {item.event.title}"))
+    return [entry for entry in found if _as_dt(entry.end or entry.start) > start and _as_dt(entry.start) < end]
+
+
+def _as_dt(moment: datetime.date | datetime.datetime) -> datetime.datetime:
+    return _aware(moment)
 
 
 def map_points(request: HttpRequest) -> list[MapPoint]:

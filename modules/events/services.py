@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from core.calendar import TOWN_TZ
 from core.images import image_reencode
@@ -30,8 +30,16 @@ from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
 from core.tenancy import connection, current_town
 from modules.events import recurrence
-from modules.events.conf import suggestions_allowed
-from modules.events.models import Category, Event, EventStatus, Registration, RegistrationStatus, Venue
+from modules.events.conf import suggestions_allowed, suggestions_reviewed_by_town_only
+from modules.events.models import (
+    Category,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    SavedEvent,
+    Venue,
+)
 from town.models import Organisation
 from town.people_services import user_can_publish_for
 from town.services import german_slugify
@@ -60,7 +68,7 @@ def description_sanitize(raw: str) -> str:
 # --- who may write --------------------------------------------------------------------------
 
 RESERVED_SLUGS = frozenset({"feed", "manage", "categories", "venues", "suggest", "kalender", "api", "new",
-                            "anmeldung"})
+                            "anmeldung", "meine-termine"})
 
 
 def user_can_write_for(user: Any, organisation: Organisation | None) -> bool:
@@ -109,8 +117,6 @@ def _validate(event: Event) -> None:
     if not event.is_free and not event.price.strip():
         errors["price"] = _("Please give the price, or tick “free of charge”.")
     if event.registration_enabled:
-        if event.rrule:
-            errors["registration_enabled"] = _("Registration is possible for single events only, not for a series.")
         if event.capacity is not None and event.capacity < 1:
             errors["capacity"] = _("Give at least one place, or leave the field empty for no limit.")
         if not 1 <= event.max_places_per_registration <= MAX_PLACES_PER_REGISTRATION:
@@ -127,14 +133,59 @@ def _validate(event: Event) -> None:
         event.series_ends_at = event.ends_at
 
 
-def places_confirmed(event: Event) -> int:
-    """The places confirmed registrations hold."""
-    return _confirmed_places(event)
+def places_confirmed(event: Event, day: datetime.date | None = None) -> int:
+    """The places confirmed registrations hold (for one date of a series: that date's)."""
+    return _confirmed_places(event, day if day is not None else first_day(event))
 
 
-def _confirmed_places(event: Event) -> int:
-    return Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).aggregate(
+def _confirmed_places(event: Event, day: datetime.date) -> int:
+    return Registration.objects.filter(event=event, occurrence_date=day,
+                                       status=RegistrationStatus.CONFIRMED).aggregate(
         total=Sum("places"))["total"] or 0
+
+
+def _most_confirmed_places(event: Event) -> int:
+    """The most places confirmed on any one date (capacity can't go below it)."""
+    per_date = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).values(
+        "occurrence_date").annotate(total=Sum("places")).values_list("total", flat=True)
+    return max(per_date, default=0) or 0
+
+
+def first_day(event: Event) -> datetime.date:
+    """The day an event (or the first date of a series) starts, in the town."""
+    return timezone.localtime(event.starts_at, TOWN_TZ).date()
+
+
+def occurrence_on(event: Event, day: datetime.date) -> Any:
+    """The date of `event` starting on `day` (a selectors.Occurrence, cancelled or not), or None."""
+    from modules.events.selectors import event_occurrences
+
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=TOWN_TZ)
+    for occurrence in event_occurrences(event, start, start + datetime.timedelta(days=1), include_cancelled=True):
+        if occurrence.day == day:
+            return occurrence
+    return None
+
+
+def _date_for(event: Event, day: datetime.date | None, now: datetime.datetime | None = None) -> datetime.date:
+    """The date someone registers for or saves: a single event's own; for a series the one asked (or the next)."""
+    if not event.rrule:
+        if day is not None and day != first_day(event):
+            raise ValidationError({"day": _("The event does not take place on this day.")})
+        return first_day(event)
+    if day is None:
+        from modules.events.selectors import next_occurrence
+
+        coming = next_occurrence(event, now)
+        if coming is None:
+            raise ValidationError({"day": _("The event does not take place on this day.")})
+        return coming.day
+    occurrence = occurrence_on(event, day)
+    if occurrence is None:
+        raise ValidationError({"day": _("The event does not take place on this day.")})
+    if occurrence.cancelled:
+        raise ValidationError({"day": _("This date is cancelled.")})
+    return day
 
 
 def _search_index_update(event: Event) -> None:
@@ -198,16 +249,26 @@ def event_update(*, event: Event, acting_user: Any, data: dict[str, Any]) -> Eve
         _require_write(acting_user, data["organisation"])
     event = Event.objects.select_for_update().get(pk=event.pk)  # no registration slips in meanwhile
     old_image = event.image.name if event.image else ""
+    old_start, old_day = event.starts_at, first_day(event)
     _apply(event, data)
     _validate(event)
+    moved = event.status == EventStatus.PUBLISHED and not event.rrule and event.starts_at != old_start
     if event.registration_enabled and event.capacity is not None:
-        taken = _confirmed_places(event)
+        taken = _most_confirmed_places(event)
         if event.capacity < taken:
             raise ValidationError({"capacity": _(
                 "%(taken)d places are already taken. Cancel registrations first or keep at least %(taken)d "
                 "places.") % {"taken": taken}})
+    if moved:
+        # Rescheduled (schema.org): the first announced start is kept; registrations and saved dates move along.
+        event.previous_starts_at = event.previous_starts_at or old_start
+        if first_day(event) != old_day:
+            Registration.objects.filter(event=event, occurrence_date=old_day).update(occurrence_date=first_day(event))
+            SavedEvent.objects.filter(event=event, occurrence_date=old_day).update(occurrence_date=first_day(event))
     event.save()
     _search_index_update(event)
+    if moved:
+        _tell_registered(event, template="events/mail/event_moved", subject=_("New date: %(title)s"))
     _promote_waiting(event)
     if old_image and old_image != (event.image.name if event.image else ""):
         delete_files_after_commit(Event._meta.get_field("image").storage, [old_image])
@@ -253,14 +314,12 @@ def event_cancel(*, event: Event, acting_user: Any, cancelled: bool = True) -> E
     event.save(update_fields=["is_cancelled", "updated_at"])
     if cancelled:
         _tell_registered(event, template="events/mail/event_cancelled", subject=_("Cancelled: %(title)s"))
+        _tell_savers(event)
     return event
 
 
 def _occurs_on(event: Event, day: datetime.date) -> bool:
-    from modules.events.selectors import event_occurrences
-
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=TOWN_TZ)
-    return bool(event_occurrences(event, start, start + datetime.timedelta(days=1), include_cancelled=True))
+    return occurrence_on(event, day) is not None
 
 
 @transaction.atomic
@@ -272,9 +331,14 @@ def event_cancel_date(*, event: Event, acting_user: Any, day: datetime.date, can
     if not _occurs_on(event, day):
         raise ValidationError({"day": _("The event does not take place on this day.")})
     dates = set(event.cancelled_dates)
+    was_cancelled = day in dates
     (dates.add if cancelled else dates.discard)(day)
     event.cancelled_dates = sorted(dates)
     event.save(update_fields=["cancelled_dates", "updated_at"])
+    if cancelled and not was_cancelled:
+        # People registered for (or who saved) that date are told; their places stay in case it is reinstated.
+        _tell_registered(event, template="events/mail/date_cancelled", subject=_("Cancelled: %(title)s"), day=day)
+        _tell_savers(event, day=day)
     return event
 
 
@@ -309,8 +373,13 @@ def event_suggest(*, acting_user: Any, title: str, starts_at: datetime.datetime,
 
 
 def user_can_review(user: Any, event: Event) -> bool:
-    """Town admins review every suggestion; an editor those naming one of their organisations."""
-    return event.status == EventStatus.SUGGESTED and user_can_write_for(user, event.organisation)
+    """Town admins review every suggestion; an editor those naming one of their organisations, unless the
+    town decides itself (module setting "suggestions_reviewed_by")."""
+    if event.status != EventStatus.SUGGESTED:
+        return False
+    if suggestions_reviewed_by_town_only():  # the town chose to decide itself
+        return bool(getattr(user, "is_authenticated", False) and user.is_town_admin)
+    return user_can_write_for(user, event.organisation)
 
 
 @transaction.atomic
@@ -339,14 +408,19 @@ def cancel_token_hash(token: str) -> str:
     return hashlib.sha256(f"{connection.schema_name}:events:{token}".encode()).hexdigest()
 
 
-def registration_state(event: Event, now: datetime.datetime | None = None) -> str:
-    """"closed_none" (no registration), "not_yet", "open", "closed" or "past"/"cancelled"."""
+def registration_state(event: Event, now: datetime.datetime | None = None, *,
+                       starts_at: datetime.datetime | None = None) -> str:
+    """"none" (no registration), "not_yet", "open", "closed" or "past"/"cancelled".
+
+    `starts_at`: the start of the date asked about (a date of a series); default the event's start.
+    For a series the registration window's times apply to every date, and each date closes at its start.
+    """
     now = now or timezone.now()
     if not event.registration_enabled:
         return "none"
     if event.is_cancelled:
         return "cancelled"
-    if event.starts_at <= now:
+    if (starts_at or event.starts_at) <= now:
         return "past"
     if event.registration_opens_at and now < event.registration_opens_at:
         return "not_yet"
@@ -380,7 +454,8 @@ def _registration_mail(registration: Registration, event: Event, *, template: st
     snapshot = {
         "registration": {"name": registration.name, "places": registration.places,
                          "waiting": registration.status == RegistrationStatus.WAITING},
-        "event": {"title": event.title, "when": _when_text(event), "place": event.place},
+        "event": {"title": event.title, "when": _when_text(event, registration.occurrence_date),
+                  "place": event.place},
     }
     event_path = event.get_absolute_url()
     cancel_path = reverse("events:registration-cancel", kwargs={"token": token}) if token else ""
@@ -393,28 +468,37 @@ def _registration_mail(registration: Registration, event: Event, *, template: st
                        context=context)
 
 
-def _when_text(event: Event) -> str:
+def _when_text(event: Event, day: datetime.date | None = None) -> str:
     start = timezone.localtime(event.starts_at, TOWN_TZ)
+    day = day or start.date()
     if event.all_day:
-        return start.strftime("%d.%m.%Y")
-    return start.strftime("%d.%m.%Y, %H:%M")
+        return day.strftime("%d.%m.%Y")
+    return f"{day:%d.%m.%Y}, {start:%H:%M}"
+
+
+def occurrence_start(event: Event, day: datetime.date) -> datetime.datetime:
+    """The start of the date of `event` on `day` (its local start time on that day)."""
+    local = timezone.localtime(event.starts_at, TOWN_TZ)
+    return datetime.datetime.combine(day, local.time(), tzinfo=TOWN_TZ)
 
 
 @transaction.atomic
 def registration_create(*, event: Event, acting_user: Any, places: int = 1,
-                        answers: dict[str, str] | None = None, now: datetime.datetime | None = None
-                        ) -> tuple[Registration, str]:
-    """Register `acting_user` for `places` places. Returns the registration and its cancel token.
+                        answers: dict[str, str] | None = None, day: datetime.date | None = None,
+                        now: datetime.datetime | None = None) -> tuple[Registration, str]:
+    """Register `acting_user` for `places` places (for a series: on `day`, default the next date).
+    Returns the registration and its cancel token.
 
-    Confirmed while places are left, else on the waiting list (in order of joining). The event row
-    is locked first, so concurrent registrations count places one after the other.
+    Confirmed while places are left on that date, else on that date's waiting list (in order of
+    joining). The event row is locked first, so concurrent registrations count places one after the other.
     """
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDenied(_("Please sign in to register."))
     event = Event.objects.select_for_update().get(pk=event.pk)
     if not event.is_public:
         raise ValidationError(_("This event is not open for registration."))
-    state = registration_state(event, now)
+    day = _date_for(event, day, now)
+    state = registration_state(event, now, starts_at=occurrence_start(event, day))
     if state != "open":
         raise ValidationError({
             "none": _("This event needs no registration."),
@@ -426,19 +510,20 @@ def registration_create(*, event: Event, acting_user: Any, places: int = 1,
     if not 1 <= places <= event.max_places_per_registration:
         raise ValidationError({"places": _("You can register 1 to %(max)d places.") % {
             "max": event.max_places_per_registration}})
-    if Registration.objects.filter(event=event, user=acting_user).exclude(
+    if Registration.objects.filter(event=event, occurrence_date=day, user=acting_user).exclude(
             status=RegistrationStatus.CANCELLED).exists():
         raise ValidationError(_("You are already registered for this event."))
     answers = {question: (answers or {}).get(question, "").strip()[:500] for question in event.question_list}
     confirmed = event.capacity is None or (
-        _confirmed_places(event) + places <= event.capacity
+        _confirmed_places(event, day) + places <= event.capacity
         # Nobody jumps the queue: while people wait, newcomers wait too.
-        and not Registration.objects.filter(event=event, status=RegistrationStatus.WAITING).exists()
+        and not Registration.objects.filter(event=event, occurrence_date=day,
+                                            status=RegistrationStatus.WAITING).exists()
     )
     token = secrets.token_urlsafe(24)
     registration = Registration.objects.create(
-        event=event, user=acting_user, name=acting_user.name or acting_user.email, email=acting_user.email,
-        places=places, answers=answers,
+        event=event, occurrence_date=day, user=acting_user, name=acting_user.name or acting_user.email,
+        email=acting_user.email, places=places, answers=answers,
         status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITING,
         waiting_since=None if confirmed else timezone.now(), cancel_token_hash=cancel_token_hash(token),
     )
@@ -451,25 +536,50 @@ def registration_create(*, event: Event, acting_user: Any, places: int = 1,
     return registration, token
 
 
-def _promote_waiting(event: Event) -> list[Registration]:
-    """Move people up from the waiting list in their order while their places fit (event row locked)."""
+def _promote_waiting(event: Event, day: datetime.date | None = None) -> list[Registration]:
+    """Move people up from the waiting list of `day` (None: of every date) in their order while their
+    places fit (event row locked)."""
     if not event.registration_enabled or event.is_cancelled:
         return []
-    waiting = list(Registration.objects.select_for_update().filter(
-        event=event, status=RegistrationStatus.WAITING).order_by("waiting_since", "id"))
-    free = None if event.capacity is None else event.capacity - _confirmed_places(event)
+    waiting = Registration.objects.select_for_update().filter(event=event, status=RegistrationStatus.WAITING)
+    if day is not None:
+        waiting = waiting.filter(occurrence_date=day)
+    by_day: dict[datetime.date, list[Registration]] = {}
+    for registration in waiting.order_by("occurrence_date", "waiting_since", "id"):
+        by_day.setdefault(registration.occurrence_date, []).append(registration)
     promoted = []
-    for registration in waiting:
-        if free is not None and registration.places > free:
-            break  # first come, first served: a smaller registration further down doesn't skip ahead
-        registration.status, registration.promoted_at = RegistrationStatus.CONFIRMED, timezone.now()
-        registration.save(update_fields=["status", "promoted_at"])
-        if free is not None:
-            free -= registration.places
-        promoted.append(registration)
-        _registration_mail(registration, event, template="events/mail/registration_promoted",
-                           subject=_("You have a place: %(title)s"))
+    for date, queue in by_day.items():
+        free = None if event.capacity is None else event.capacity - _confirmed_places(event, date)
+        for registration in queue:
+            if free is not None and registration.places > free:
+                break  # first come, first served: a smaller registration further down doesn't skip ahead
+            registration.status, registration.promoted_at = RegistrationStatus.CONFIRMED, timezone.now()
+            registration.save(update_fields=["status", "promoted_at"])
+            if free is not None:
+                free -= registration.places
+            promoted.append(registration)
+            _tell_promoted(registration, event)
     return promoted
+
+
+def _tell_promoted(registration: Registration, event: Event) -> None:
+    """Moved up from the waiting list: in the notification centre (and by e-mail or push as the person
+    chose) when the town has notifications; otherwise, and for people without an account, by e-mail."""
+    from modules.notifications.facade import notifications_enabled, notify
+
+    if registration.user_id is not None and notifications_enabled():
+        notify(user_ids=[registration.user_id], event="events.promoted",
+               title=_("You have a place: %(title)s") % {"title": event.title},
+               body=_("A place became free. You moved up from the waiting list and are now registered for "
+                      "%(when)s (%(places)s).") % {
+                   "when": _when_text(event, registration.occurrence_date),
+                   "places": ngettext("%(count)d place", "%(count)d places", registration.places) % {
+                       "count": registration.places}},
+               url=event.get_absolute_url(),
+               dedupe_key=f"events.promoted:{registration.pk}:{registration.promoted_at:%Y%m%d%H%M%S%f}")
+        return
+    _registration_mail(registration, event, template="events/mail/registration_promoted",
+                       subject=_("You have a place: %(title)s"))
 
 
 @transaction.atomic
@@ -481,28 +591,59 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
         return []  # a second click on the link changes nothing
     registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
-    return _promote_waiting(event)
+    return _promote_waiting(event, registration.occurrence_date)
 
 
 def registration_for_token(token: str) -> Registration | None:
     return Registration.objects.select_related("event").filter(cancel_token_hash=cancel_token_hash(token)).first()
 
 
-def _tell_registered(event: Event, *, template: str, subject: str) -> None:
+def _tell_registered(event: Event, *, template: str, subject: str, day: datetime.date | None = None) -> None:
     active = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    if day is not None:
+        active = active.filter(occurrence_date=day)
     for registration in active:
         _registration_mail(registration, event, template=template, subject=subject)
 
 
+def _tell_savers(event: Event, *, day: datetime.date | None = None) -> None:
+    """Those who saved a date that is now cancelled (None: any coming date of the event) hear of it in their
+    notification centre (if the town has it); registered people get their mail instead."""
+    from modules.notifications.facade import notifications_enabled, notify
+
+    if not notifications_enabled():
+        return
+    registered = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    saved = SavedEvent.objects.filter(event=event)
+    if day is not None:
+        registered, saved = registered.filter(occurrence_date=day), saved.filter(occurrence_date=day)
+    else:
+        saved = saved.filter(occurrence_date__gte=timezone.localtime(timezone.now(), TOWN_TZ).date())
+    user_ids = sorted(set(saved.exclude(user_id__in=registered.values("user_id")).values_list("user_id", flat=True)))
+    if not user_ids:
+        return
+    when = _when_text(event, day) if day else ""
+    notify(user_ids=user_ids, event="events.date_cancelled",
+           title=_("Cancelled: %(title)s") % {"title": event.title},
+           body=(_("The date on %(when)s does not take place.") % {"when": when} if day
+                 else _("This event is cancelled.")),
+           url=event.get_absolute_url(),
+           dedupe_key=f"events.date_cancelled:{event.pk}:{day:%Y%m%d}" if day else f"events.cancelled:{event.pk}")
+
+
 @transaction.atomic
-def registrations_message(*, event: Event, acting_user: Any, subject: str, text: str) -> int:
-    """The organiser writes to everyone registered (confirmed and waiting). Returns how many get it."""
+def registrations_message(*, event: Event, acting_user: Any, subject: str, text: str,
+                          day: datetime.date | None = None) -> int:
+    """The organiser writes to everyone registered (confirmed and waiting; for a series, on `day` when
+    given). Returns how many get it."""
     _require_write(acting_user, event.organisation)
     if not subject.strip() or not text.strip():
         raise ValidationError(_("Please write a subject and a message."))
-    emails = sorted(set(Registration.objects.filter(event=event).exclude(
-        status=RegistrationStatus.CANCELLED).values_list("email", flat=True)))
-    snapshot = {"event": {"title": event.title, "when": _when_text(event), "place": event.place},
+    active = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    if day is not None:
+        active = active.filter(occurrence_date=day)
+    emails = sorted(set(active.values_list("email", flat=True)))
+    snapshot = {"event": {"title": event.title, "when": _when_text(event, day), "place": event.place},
                 "text": text.strip()}
     event_path = event.get_absolute_url()
 
@@ -516,19 +657,19 @@ def registrations_message(*, event: Event, acting_user: Any, subject: str, text:
 
 
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
-    """Remind confirmed people of tomorrow's events, once per person even if the task runs twice.
+    """Remind confirmed people of tomorrow's dates, and those who saved one, once per person even if
+    the task runs twice.
 
     The conditional UPDATE (reminded_for is not tomorrow yet) claims each registration; only the run
-    that changed the row sends.
+    that changed the row sends. Someone registered for a date they also saved is reminded once.
     """
     now = now or timezone.now()
     tomorrow = timezone.localtime(now, TOWN_TZ).date() + datetime.timedelta(days=1)
-    start, end = all_day_bounds(tomorrow, tomorrow + datetime.timedelta(days=1))
     due = Registration.objects.select_related("event").filter(
         status=RegistrationStatus.CONFIRMED, event__status=EventStatus.PUBLISHED, event__is_cancelled=False,
-        event__starts_at__gte=start, event__starts_at__lt=end,
-    ).exclude(reminded_for=tomorrow)
-    sent = 0
+        event__is_hidden=False, occurrence_date=tomorrow,
+    ).exclude(reminded_for=tomorrow).exclude(event__cancelled_dates__contains=[tomorrow])
+    sent = _saved_reminders_send(tomorrow)
     for registration in due:
         with transaction.atomic():
             claimed = Registration.objects.filter(pk=registration.pk).exclude(reminded_for=tomorrow).update(
@@ -538,6 +679,71 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
                                    subject=_("Tomorrow: %(title)s"))
                 sent += 1
     return sent
+
+
+def _saved_reminders_send(tomorrow: datetime.date) -> int:
+    """Remind those who saved one of tomorrow's dates (and aren't registered for it): in the notification
+    centre when the town has it, otherwise by e-mail."""
+    from django.db.models import Exists, OuterRef
+
+    from modules.notifications.facade import notifications_enabled, notify
+
+    registered = Registration.objects.filter(event=OuterRef("event"), occurrence_date=tomorrow,
+                                             user=OuterRef("user"), status=RegistrationStatus.CONFIRMED)
+    due = (SavedEvent.objects.select_related("event", "event__venue", "user")
+           .filter(occurrence_date=tomorrow, event__status=EventStatus.PUBLISHED, event__is_cancelled=False,
+                   event__is_hidden=False)
+           .exclude(reminded_for=tomorrow).exclude(event__cancelled_dates__contains=[tomorrow])
+           .exclude(Exists(registered)))
+    use_centre = notifications_enabled()
+    sent = 0
+    for saved in due:
+        with transaction.atomic():
+            if not SavedEvent.objects.filter(pk=saved.pk).exclude(reminded_for=tomorrow).update(
+                    reminded_for=tomorrow):
+                continue  # another run got it
+            event, when = saved.event, _when_text(saved.event, tomorrow)
+            title = _("Tomorrow: %(title)s") % {"title": event.title}
+            if use_centre:
+                notify(user_ids=[saved.user_id], event="events.reminder", title=title,
+                       body=", ".join(part for part in (when, event.place) if part), url=event.get_absolute_url(),
+                       dedupe_key=f"events.reminder:{event.pk}:{tomorrow:%Y%m%d}")
+            else:
+                snapshot = {"registration": {"name": saved.user.name or saved.user.email, "places": 0,
+                                             "waiting": False},
+                            "event": {"title": event.title, "when": when, "place": event.place}}
+                path = event.get_absolute_url()
+                _mail_after_commit(to=saved.user.email, subject=title, template="events/mail/saved_reminder",
+                                   context=lambda snapshot=snapshot, path=path: {
+                                       **snapshot, "event_url": _site_url(path), "cancel_url": ""})
+            sent += 1
+    return sent
+
+
+# --- saved events ("Meine Termine") ------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_save(*, event: Event, acting_user: Any, day: datetime.date | None = None) -> SavedEvent:
+    """Note a date of a public event under "Meine Termine" (for a series: `day`, default the next date).
+    Saving it twice changes nothing."""
+    if not getattr(acting_user, "is_authenticated", False):
+        raise PermissionDenied(_("Please sign in to save events."))
+    if not event.is_public:
+        raise ValidationError(_("This event is not public."))
+    day = _date_for(event, day)
+    saved, _created = SavedEvent.objects.get_or_create(event=event, user=acting_user, occurrence_date=day)
+    return saved
+
+
+@transaction.atomic
+def event_unsave(*, event: Event, acting_user: Any, day: datetime.date | None = None) -> int:
+    """Forget a saved date (None: every saved date of the event). Returns how many were removed."""
+    saved = SavedEvent.objects.filter(event=event, user=acting_user)
+    if day is not None:
+        saved = saved.filter(occurrence_date=day)
+    deleted, _details = saved.delete()
+    return deleted
 
 
 # --- venues --------------------------------------------------------------------------------------------

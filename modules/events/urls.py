@@ -13,6 +13,7 @@ urlpatterns = [
     path("feed/atom/", require_safe(EventsAtomFeed()), name="feed-atom"),
     path("feed/verein/<slug:organisation>/ical/", views.organisation_ical, name="feed-organisation-ical"),
     path("suggest/", views.event_suggest, name="event-suggest"),
+    path("meine-termine/", views.my_dates, name="my-dates"),
     path("anmeldung/<str:token>/abmelden/", views.registration_cancel, name="registration-cancel"),
     path("manage/", views.event_manage, name="event-manage"),
     path("manage/new/", views.event_create, name="event-create"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("manage/<slug:slug>/<slug:action>/", views.event_action, name="event-action"),
     path("<slug:slug>/register/", views.event_register, name="event-register"),
     path("<slug:slug>/unregister/", views.event_unregister, name="event-unregister"),
+    path("<slug:slug>/merken/", views.event_save, name="event-save"),
     path("<slug:slug>/ical/", views.event_ical, name="event-ical"),
     # Last: event slugs never take a reserved word (services.RESERVED_SLUGS).
     path("<slug:slug>/", views.event_detail, name="event-detail"),

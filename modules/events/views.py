@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from core.access import role_required
@@ -111,30 +114,87 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/event_detail.html", _detail_context(request, event, preview))
 
 
+@dataclass(frozen=True)
+class ComingDate:
+    """A date of a series on its page: whether it takes place, places left, the visitor's own state."""
+
+    occurrence: selectors.Occurrence
+    state: str  # services.registration_state of this date
+    free: int | None  # None: no limit (or no registration)
+    registration: Any  # the visitor's active registration for this date, or None
+    saved: bool
+
+
 def _detail_context(request: HttpRequest, event: Event, preview: bool,
                     form: RegistrationForm | None = None) -> dict[str, Any]:
     now = timezone.now()
     occurrence = selectors.next_occurrence(event, now)
-    coming = selectors.event_occurrences(event, now, now + datetime.timedelta(days=92),
-                                         include_cancelled=True)[:12] if event.rrule else []
-    mine = selectors.registration_of(event=event, user=request.user)
-    state = services.registration_state(event, now)
-    taken = selectors.places_taken(event) if event.registration_enabled else 0
+    mine = selectors.registrations_of(event=event, user=request.user)
+    saved = selectors.saved_dates_of(event=event, user=request.user)
     json_ld = event_json_ld(event, occurrence)
-    if form is None and state == "open" and mine is None:
-        form = RegistrationForm(event=event)
-    return {
-        "event": event, "preview": preview, "occurrence": occurrence, "coming": coming,
+    context: dict[str, Any] = {
+        "event": event, "preview": preview, "occurrence": occurrence, "coming": [],
         "frequency": recurrence.frequency_label(event.rrule),
         "can_edit": services.user_can_write_for(request.user, event.organisation),
-        "registration": mine, "state": state,
-        "free_places": None if event.capacity is None else max(event.capacity - taken, 0),
-        "form": form if state == "open" and mine is None else None,
-        "json_ld": None if preview else _json_ld_script(json_ld), "canonical_url": json_ld["url"],
+        "registrations": mine, "registration": None, "saved": False, "state": "none", "free_places": None,
+        "form": None, "json_ld": None if preview else _json_ld_script(json_ld), "canonical_url": json_ld["url"],
     }
+    if event.rrule:
+        # A series: each coming date with its own places, registration state and the visitor's choices.
+        found = selectors.event_occurrences(event, now, now + datetime.timedelta(days=92), include_cancelled=True)
+        found = found[:SERIES_DATES_SHOWN]
+        taken = selectors.places_taken_by_date(event, [o.day for o in found]) if event.registration_enabled else {}
+        by_day = {r.occurrence_date: r for r in mine}
+        coming = [ComingDate(
+            occurrence=o, state="cancelled" if o.cancelled else services.registration_state(event, now,
+                                                                                        starts_at=o.start),
+            free=None if event.capacity is None else max(event.capacity - taken.get(o.day, 0), 0),
+            registration=by_day.get(o.day), saved=o.day in saved) for o in found]
+        bookable = [c for c in coming if c.state == "open" and c.registration is None]
+        if form is None and bookable:
+            form = _series_form(event, bookable)
+        if bookable:
+            state = "open"
+        elif any(c.state == "open" for c in coming):
+            state = "all_taken"  # registered for every open date: the list of dates says so
+        else:
+            state = next((c.state for c in coming if not c.occurrence.cancelled), "past")
+        context.update(coming=coming, state=state,
+                       form=form if bookable or form is not None and form.is_bound else None)
+        return context
+    state = services.registration_state(event, now)
+    registration = mine[0] if mine else None
+    taken = selectors.places_taken(event) if event.registration_enabled else 0
+    if form is None and state == "open" and registration is None:
+        form = RegistrationForm(event=event)
+    context.update(registration=registration, state=state, saved=bool(saved),
+                   free_places=None if event.capacity is None else max(event.capacity - taken, 0),
+                   form=form if state == "open" and registration is None else None)
+    return context
+
+
+SERIES_DATES_SHOWN = 12
+
+
+def _series_form(event: Event, bookable: list[ComingDate], data: Any = None) -> RegistrationForm:
+    def label(item: ComingDate) -> str:
+        day = date_format(item.occurrence.start, "D, j. F Y")
+        if item.free is None:
+            return day
+        if item.free == 0:
+            return _("%(day)s (fully booked: waiting list)") % {"day": day}
+        return ngettext("%(day)s (%(count)d place left)", "%(day)s (%(count)d places left)", item.free) % {
+            "day": day, "count": item.free}
+
+    return RegistrationForm(data, event=event, dates=[(item.occurrence.day, label(item)) for item in bookable])
+
+
+def _bookable_dates(request: HttpRequest, event: Event) -> list[ComingDate]:
+    return [c for c in _detail_context(request, event, False)["coming"] if c.state == "open" and c.registration is None]
 
 
 _STATUS = {False: "https://schema.org/EventScheduled", True: "https://schema.org/EventCancelled"}
+_RESCHEDULED = "https://schema.org/EventRescheduled"
 
 
 def event_json_ld(event: Event, occurrence: Any) -> dict[str, Any]:
@@ -165,12 +225,15 @@ def event_json_ld(event: Event, occurrence: Any) -> dict[str, Any]:
                                                          "url": origin + "/"})
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "Event", "name": event.title, "url": url,
-        "startDate": moment(start), "endDate": moment(end), "eventStatus": _STATUS[cancelled],
+        "startDate": moment(start), "endDate": moment(end),
+        "eventStatus": _RESCHEDULED if event.previous_starts_at and not cancelled else _STATUS[cancelled],
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode", "location": location,
         "organizer": organiser, "inLanguage": "de",
         "description": _plain(event.description)[:500] or event.title,
         "isAccessibleForFree": event.is_free,
     }
+    if event.previous_starts_at and not cancelled:
+        data["previousStartDate"] = moment(event.previous_starts_at)
     if event.image:
         data["image"] = [origin + event.image.url]
     offer: dict[str, Any] = {"@type": "Offer", "url": url, "priceCurrency": "EUR",
@@ -240,11 +303,15 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_visible(slug=slug)
     if event is None:
         raise Http404
-    form = RegistrationForm(request.POST, event=event)
+    if event.rrule:
+        form = _series_form(event, _bookable_dates(request, event), request.POST)
+    else:
+        form = RegistrationForm(request.POST, event=event)
     if form.is_valid():
         try:
             registration, _token = services.registration_create(
-                event=event, acting_user=request.user, places=form.cleaned_data["places"], answers=form.answers())
+                event=event, acting_user=request.user, places=form.cleaned_data["places"], answers=form.answers(),
+                day=form.cleaned_data.get("day"))
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -263,12 +330,57 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def event_unregister(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get(slug=slug)
-    registration = selectors.registration_of(event=event, user=request.user) if event else None
+    day = _posted_day(request)
+    registration = selectors.registration_of(event=event, user=request.user, day=day) if event else None
     if event is None or registration is None:
         raise Http404
     services.registration_cancel(registration=registration)
     messages.success(request, _("Your registration is cancelled."))
     return redirect(event.get_absolute_url())
+
+
+def _posted_day(request: HttpRequest) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.POST.get("datum") or request.GET.get("datum") or "")
+    except ValueError:
+        return None
+
+
+@role_required("authenticated")
+@require_POST
+def event_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Merken": note a date under "Meine Termine" (POST action=save, or action=remove to forget it)."""
+    event = selectors.event_get_visible(slug=slug)
+    if event is None:
+        raise Http404
+    day = _posted_day(request)
+    action = request.POST.get("action")
+    if action not in ("save", "remove"):  # a POST without the button's field changes nothing
+        messages.error(request, _("Please use the button on the event's page."))
+        return render(request, "events/event_detail.html", _detail_context(request, event, False), status=400)
+    if action == "remove":
+        services.event_unsave(event=event, acting_user=request.user, day=day)
+        messages.success(request, _("Removed from “My dates”."))
+    else:
+        try:
+            services.event_save(event=event, acting_user=request.user, day=day)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved under “My dates”. We remind you the day before."))
+    target = request.POST.get("next", "")
+    if target == "meine-termine":
+        return redirect("events:my-dates")
+    return redirect(event.get_absolute_url())
+
+
+@role_required("authenticated")
+@require_GET
+def my_dates(request: HttpRequest) -> HttpResponse:
+    """ "Meine Termine": the coming dates a resident registered for or saved."""
+    dates = selectors.my_dates(user=request.user, since=_today())
+    return render(request, "events/my_dates.html", {"dates": dates,
+                                                    "personal_feed_url": reverse("town:account-calendar")})
 
 
 @require_http_methods(["GET", "POST"])
@@ -450,30 +562,53 @@ def suggestion_review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
     event = _manageable(request, slug)
+    dates, day = _manage_day(request, event)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        count = services.registrations_message(event=event, acting_user=request.user, **form.cleaned_data)
+        count = services.registrations_message(event=event, acting_user=request.user, day=day, **form.cleaned_data)
         messages.success(request, _("Your message goes to %(count)d people.") % {"count": count})
-        return redirect("events:registration-list", slug=event.slug)
-    registrations = selectors.registration_list(event=event)
+        return redirect(reverse("events:registration-list", kwargs={"slug": event.slug}) + _day_query(day))
+    registrations = selectors.registration_list(event=event, day=day)
     return render(request, "events/manage/registration_list.html", {
         "event": event, "registrations": registrations, "form": form, "questions": event.question_list,
         "taken": sum(r.places for r in registrations if r.status == RegistrationStatus.CONFIRMED),
+        "dates": dates, "day": day, "day_query": _day_query(day),
     })
+
+
+def _manage_day(request: HttpRequest, event: Event) -> tuple[list[tuple[datetime.date, int, int]],
+                                                             datetime.date | None]:
+    """For a series: the dates with registrations and the one chosen (?datum=, default the next one).
+    A single event has one date: (that date's row, None)."""
+    dates = selectors.registration_dates(event=event)
+    if not event.rrule:
+        return dates, None
+    chosen = _posted_day(request)
+    if chosen is None:
+        today = _today()
+        chosen = next((d for d, _places, _waiting in dates if d >= today), dates[-1][0] if dates else None)
+    return dates, chosen
+
+
+def _day_query(day: datetime.date | None) -> str:
+    return f"?datum={day:%Y-%m-%d}" if day else ""
 
 
 @role_required("editor")
 @require_GET
 def registration_csv(request: HttpRequest, slug: str) -> HttpResponse:
     event = _manageable(request, slug)
+    _dates, day = _manage_day(request, event)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}.csv"'
+    suffix = f"-{day:%Y-%m-%d}" if day else ""
+    response["Content-Disposition"] = f'attachment; filename="anmeldungen-{event.slug}{suffix}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 with umlauts only with a byte order mark
     writer = csv.writer(response, delimiter=";")
     questions = event.question_list
-    writer.writerow([_("Name"), _("E-mail"), _("Places"), _("Status"), _("Registered at"), *questions])
-    for r in selectors.registration_list(event=event):
-        writer.writerow([_csv_safe(r.name), r.email, r.places, r.get_status_display(),
+    writer.writerow([_("Date"), _("Name"), _("E-mail"), _("Places"), _("Status"), _("Registered at"), *questions])
+    for r in selectors.registration_list(event=event, day=day):
+        writer.writerow([r.occurrence_date.strftime("%d.%m.%Y"), _csv_safe(r.name), r.email, r.places,
+                         r.get_status_display(),
                          timezone.localtime(r.created_at, TOWN_TZ).strftime("%d.%m.%Y %H:%M"),
                          *[_csv_safe(r.answers.get(q, "")) for q in questions]])
     return response
@@ -488,10 +623,12 @@ def _csv_safe(value: str) -> str:
 @require_GET
 def checkin_list(request: HttpRequest, slug: str) -> HttpResponse:
     event = _manageable(request, slug)
-    registrations = [r for r in selectors.registration_list(event=event) if r.status == RegistrationStatus.CONFIRMED]
+    _dates, day = _manage_day(request, event)
+    registrations = [r for r in selectors.registration_list(event=event, day=day)
+                     if r.status == RegistrationStatus.CONFIRMED]
     return render(request, "events/manage/checkin.html", {
         "event": event, "registrations": registrations, "questions": event.question_list,
-        "total": sum(r.places for r in registrations),
+        "total": sum(r.places for r in registrations), "day": day,
     })
 
 

@@ -81,5 +81,6 @@ def article_announcement(article_id: int) -> Announcement | None:
     if article is None:  # unpublished or deleted again before the worker got to it
         return None
     topic = "news.official" if article.organisation_id is None else "news.organisations"
+    # An organisation's followers hear of it too (notifications' "follows" topic).
     return Announcement(title=article.title, body=article.teaser, url=article.url, topic=topic,
-                        dedupe_key=f"news.article:{article.id}")
+                        dedupe_key=f"news.article:{article.id}", organisation_id=article.organisation_id)

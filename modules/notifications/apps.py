@@ -16,7 +16,7 @@ from core.modules import (
 )
 from core.personal_data import PersonalData
 from modules.notifications.conf import NotificationDefaultsForm
-from modules.notifications.topics import URGENT_TOPIC
+from modules.notifications.topics import FOLLOWS_TOPIC, URGENT_TOPIC
 
 
 def _admin():
@@ -68,6 +68,7 @@ class NotificationsConfig(FeatureModule):
             HeaderItem(render="modules.notifications.views.header_link", order=10),  # the bell, unread count
             HomePrompt(render="modules.notifications.views.welcome_prompt", order=20),  # new residents' topics
             URGENT_TOPIC,
+            FOLLOWS_TOPIC,
             PeriodicTask(task="notifications.release_deferred", every_seconds=300),
             PeriodicTask(task="notifications.send_digests", every_seconds=3600),
             SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),

@@ -42,6 +42,9 @@ class Announcement:
     # The audience: these villages' residents; empty: the villages sent with content_published (none: the town).
     ortsgemeinde_ids: Sequence[int] = ()
     dedupe_key: str = ""  # nobody is told twice about the same key
+    # The club or organisation that published it (town.Organisation): its followers hear of it too,
+    # under the topic "follows", wherever they live.
+    organisation_id: int | None = None
 
 
 @dataclass(frozen=True)

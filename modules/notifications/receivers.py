@@ -48,6 +48,16 @@ def content_announce(*, kind: str, object_id: int, ortsgemeinde_ids: list[int]) 
     if announcement is None:
         return 0
     audience = list(announcement.ortsgemeinde_ids) or ortsgemeinde_ids
+    dedupe_key = announcement.dedupe_key or f"{kind}:{object_id}"
+    followers: list[int] = []
+    if announcement.organisation_id is not None:
+        # Followers first, under their own topic; the shared dedupe key tells nobody twice.
+        from modules.notifications.topics import FOLLOWS
+        from town.people_selectors import organisation_follower_ids
+
+        followers = organisation_follower_ids(announcement.organisation_id)
+        notifications_deliver(user_ids=followers, event=kind, title=announcement.title, body=announcement.body,
+                              url=announcement.url, dedupe_key=dedupe_key, topic=FOLLOWS)
     user_ids = content_subscribers(topic=announcement.topic, ortsgemeinde_ids=audience)
     notifications_deliver(
         user_ids=user_ids,
@@ -55,7 +65,7 @@ def content_announce(*, kind: str, object_id: int, ortsgemeinde_ids: list[int]) 
         title=announcement.title,
         body=announcement.body,
         url=announcement.url,
-        dedupe_key=announcement.dedupe_key or f"{kind}:{object_id}",
+        dedupe_key=dedupe_key,
         topic=announcement.topic,
     )
-    return len(user_ids)
+    return len(set(user_ids) | set(followers))

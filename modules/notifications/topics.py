@@ -24,7 +24,18 @@ URGENT_TOPIC = NotificationTopic(
     order=0,
 )
 
-__all__ = ["ALL_EMAIL", "TOPICS", "URGENT", "URGENT_TOPIC", "topic_label"]
+# What the people following a club or organisation hear of (AnnouncedContent naming its organisation):
+# following is already the choice, so it is on unless they switch it off.
+FOLLOWS = "follows"
+FOLLOWS_TOPIC = NotificationTopic(
+    FOLLOWS,
+    _("Organisations you follow"),
+    _("New events and news of the clubs and organisations you follow."),
+    default_on=True,
+    order=5,
+)
+
+__all__ = ["ALL_EMAIL", "FOLLOWS", "FOLLOWS_TOPIC", "TOPICS", "URGENT", "URGENT_TOPIC", "topic_label"]
 
 
 def topic_label(key: str) -> str:

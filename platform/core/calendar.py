@@ -4,6 +4,7 @@ A provider lists a :class:`CalendarSource` in its ``provides``; it answers
 
     entries(start, end, *, ortsgemeinde_id=None)   -> public entries (anyone may see them)
     personal_entries(user, start, end)             -> one person's own entries (registrations, booked rides ...)
+    facets()                                       -> optional: the categories and organisations its entries name
 
 with :class:`CalendarEntry` objects, in a fixed number of queries whatever the number of rows.
 The platform merges every source of the modules enabled in the town and serves them as
@@ -64,10 +65,26 @@ class CalendarEntry:
     exdates: tuple[Moment, ...] = ()
     cancelled: bool = False  # shown struck through in calendar apps (STATUS:CANCELLED)
     updated_at: datetime.datetime | None = None
+    # Facets the calendar page filters by (slugs of the source's CalendarFacet); "" for none.
+    category: str = ""
+    organisation: str = ""
 
     @property
     def all_day(self) -> bool:
         return not isinstance(self.start, datetime.datetime)
+
+
+CATEGORY = "kategorie"
+ORGANISATION = "verein"
+
+
+@dataclass(frozen=True)
+class CalendarFacet:
+    """One value the calendar page offers as a filter: a category ("Sport") or an organisation ("TuS")."""
+
+    kind: str  # CATEGORY or ORGANISATION
+    slug: str  # what the source's entries carry in ``category`` / ``organisation``
+    label: str
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,11 @@ class CalendarSource(Capability):
     ``start`` and ``end`` (aware datetimes); with an Ortsgemeinde it returns that village's entries
     and the town-wide ones. ``personal_entries(user, start, end)`` returns what belongs to that
     person only. Either may be None. Both run in a fixed number of queries.
+
+    ``facets()`` (optional) returns the :class:`CalendarFacet` values its public entries may carry
+    (their ``category`` and ``organisation``), in a fixed number of queries; the calendar page offers
+    them as filters. While such a filter is chosen, entries without that value (and sources without
+    facets) are left out.
     """
 
     key: str
@@ -87,6 +109,7 @@ class CalendarSource(Capability):
     entries: Ref | None = None  # (start, end, *, ortsgemeinde_id=None) -> Sequence[CalendarEntry]
     personal_entries: Ref | None = None  # (user, start, end) -> Sequence[CalendarEntry]
     order: int = 100
+    facets: Ref | None = None  # () -> Sequence[CalendarFacet]
 
     kind_label = "calendar source"
 
@@ -137,14 +160,34 @@ def calendar_sources() -> list[CalendarSource]:
 
 
 def public_entries(start: datetime.datetime, end: datetime.datetime, *, ortsgemeinde_id: int | None = None,
-                   source_key: str | None = None) -> list[SourcedEntry]:
-    """Public entries of every enabled source (or only `source_key`), oldest first."""
+                   source_key: str | None = None, category: str | None = None,
+                   organisation: str | None = None) -> list[SourcedEntry]:
+    """Public entries of every enabled source (or only `source_key`), oldest first.
+
+    `category` / `organisation`: only entries carrying that facet (a source without facets has none).
+    """
     found: list[SourcedEntry] = []
     for source in calendar_sources():
         if source.entries is None or (source_key is not None and source.key != source_key):
             continue
-        found += _sourced(source, call(source.entries, start, end, ortsgemeinde_id=ortsgemeinde_id))
+        if (category or organisation) and source.facets is None:
+            continue  # it names no categories or organisations: nothing of it can match (and no query)
+        entries = call(source.entries, start, end, ortsgemeinde_id=ortsgemeinde_id)
+        found += _sourced(source, [entry for entry in entries
+                                   if (not category or entry.category == category)
+                                   and (not organisation or entry.organisation == organisation)])
     return sorted(found, key=lambda item: item.sort_key)
+
+
+def calendar_facets(sources: Sequence[CalendarSource]) -> dict[str, list[CalendarFacet]]:
+    """The facet values of `sources`, by kind, each slug once, sorted by label."""
+    found: dict[str, dict[str, CalendarFacet]] = {CATEGORY: {}, ORGANISATION: {}}
+    for source in sources:
+        if source.facets is None:
+            continue
+        for facet in call(source.facets):
+            found.setdefault(facet.kind, {}).setdefault(facet.slug, facet)
+    return {kind: sorted(values.values(), key=lambda f: f.label.casefold()) for kind, values in found.items()}
 
 
 def personal_entries(user: Any, start: datetime.datetime, end: datetime.datetime) -> list[SourcedEntry]:

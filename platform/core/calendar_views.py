@@ -1,8 +1,9 @@
-"""The town calendar page (/kalender/): every enabled module's CalendarSource in one month or list view.
+"""The town calendar page (/kalender/): every enabled module's CalendarSource in one month, week or list view.
 
 Generic over the sources: events, the town's office hours, waste collection or council meetings all
 arrive as core.calendar entries (series expanded here for the month shown). Each source costs its own
-fixed number of queries; the page adds one for the Ortsgemeinden of the filter.
+fixed number of queries; the page adds one for the Ortsgemeinden of the filter, and the sources' facets
+(categories, organisations) theirs.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
 from core.calendar import (
+    CATEGORY,
+    ORGANISATION,
     TOWN_TZ,
     CalendarPlaces,
     SourcedEntry,
     _as_datetime,
+    calendar_facets,
     calendar_sources,
     occurrences,
     public_entries,
@@ -102,15 +106,45 @@ def _spread(items: list[SourcedEntry], first: datetime.date,
     return days
 
 
+VIEWS = ("monat", "woche", "liste")
+# Quick ranges of the list view: today, and Friday to Sunday of this week.
+RANGES = ("heute", "wochenende")
+
+
+def _day_of(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
+def _weekend_of(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    friday = today + datetime.timedelta(days=4 - today.weekday())
+    return max(friday, today), friday + datetime.timedelta(days=2)
+
+
+def _choice(value: str | None, allowed: set[str]) -> str | None:
+    return value if value in allowed else None
+
+
 @require_GET
 def calendar_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localtime(timezone.now(), TOWN_TZ).date()
     month = _month_of(request.GET.get("monat"), today)
-    view = "liste" if request.GET.get("ansicht") == "liste" else "monat"
+    view = request.GET.get("ansicht") if request.GET.get("ansicht") in VIEWS else "monat"
+    span = request.GET.get("zeitraum") if request.GET.get("zeitraum") in RANGES else ""
+    if span:
+        view = "liste"
+    # The week view shows the week of ?tag= (default: this week, or the month's first week when paging months).
+    anchor = _day_of(request.GET.get("tag")) or (today if month == today.replace(day=1) else month)
+    week_start = anchor - datetime.timedelta(days=anchor.weekday())
+    if view == "woche":
+        month = anchor.replace(day=1)
     sources = [source for source in calendar_sources() if source.entries is not None]
-    source_key = request.GET.get("quelle") or None
-    if source_key not in {source.key for source in sources}:
-        source_key = None
+    source_key = _choice(request.GET.get("quelle") or None, {source.key for source in sources})
+    facets = calendar_facets([s for s in sources if source_key in (None, s.key)])
+    category = _choice(request.GET.get(CATEGORY) or None, {f.slug for f in facets.get(CATEGORY, [])})
+    organisation = _choice(request.GET.get(ORGANISATION) or None, {f.slug for f in facets.get(ORGANISATION, [])})
     places_capability = next(iter(declared(CalendarPlaces)), None)
     places = list(call(places_capability.places)) if places_capability else []
     chosen = request.GET.get("ort")
@@ -121,7 +155,13 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         place = next((p for p in places if p.pk == home), None)
 
     last_of_month = _add_months(month, 1) - datetime.timedelta(days=1)
-    if view == "monat":  # whole weeks, Monday to Sunday
+    if span == "heute":
+        first = last = today
+    elif span == "wochenende":
+        first, last = _weekend_of(today)
+    elif view == "woche":
+        first, last = week_start, week_start + datetime.timedelta(days=6)
+    elif view == "monat":  # whole weeks, Monday to Sunday
         first = month - datetime.timedelta(days=month.weekday())
         last = last_of_month + datetime.timedelta(days=6 - last_of_month.weekday())
     else:
@@ -129,32 +169,48 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     window_start = datetime.datetime.combine(first, datetime.time.min, tzinfo=TOWN_TZ)
     window_end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=TOWN_TZ)
     items = public_entries(window_start, window_end, ortsgemeinde_id=place.pk if place else None,
-                           source_key=source_key)
+                           source_key=source_key, category=category, organisation=organisation)
     by_day = _spread(items, first, last)
     days = []
     day = first
     while day <= last:
-        days.append(Day(date=day, in_month=day.month == month.month, is_today=day == today,
+        days.append(Day(date=day, in_month=day.month == month.month or view != "monat", is_today=day == today,
                         entries=by_day.get(day, [])))
         day += datetime.timedelta(days=1)
 
     def link(**changes: Any) -> str:
         # "alle" keeps an explicit "all villages" while paging; no parameter means "my village".
-        params = {"ansicht": view, "monat": f"{month:%Y-%m}", "ort": place.slug if place else ("alle" if places
-                  else ""), "quelle": source_key or ""}
+        params = {"ansicht": view, "monat": f"{month:%Y-%m}", "tag": f"{week_start:%Y-%m-%d}" if view == "woche"
+                  else "", "zeitraum": span, "ort": place.slug if place else ("alle" if places else ""),
+                  "quelle": source_key or "", CATEGORY: category or "", ORGANISATION: organisation or ""}
         params.update(changes)
         return reverse("calendar") + "?" + "&".join(f"{k}={v}" for k, v in params.items() if v)
 
     previous_month, next_month = _add_months(month, -1), _add_months(month, 1)
+    week = datetime.timedelta(days=7)
+    if view == "woche":
+        previous_url = link(tag=f"{week_start - week:%Y-%m-%d}", monat="")
+        next_url = link(tag=f"{week_start + week:%Y-%m-%d}", monat="")
+        today_url = link(tag=f"{today:%Y-%m-%d}", monat="")
+    else:
+        previous_url = link(monat=f"{previous_month:%Y-%m}", zeitraum="")
+        next_url = link(monat=f"{next_month:%Y-%m}", zeitraum="")
+        today_url = link(monat=f"{today:%Y-%m}", zeitraum="")
     return render(request, "core/calendar.html", {
-        "month": month, "view": view, "today": today,
+        "month": month, "view": view, "today": today, "span": span, "first": first, "last": last,
         "weeks": [days[i:i + 7] for i in range(0, len(days), 7)] if view == "monat" else [],
+        "week_days": days if view == "woche" else [],
         "list_days": [d for d in days if d.entries] if view == "liste" else [],
         "weekdays": [(WEEKDAYS_ABBR[i], WEEKDAYS[i]) for i in range(7)],
         "sources": sources, "source_key": source_key or "", "places": places, "place": place,
-        "previous_url": link(monat=f"{previous_month:%Y-%m}"), "next_url": link(monat=f"{next_month:%Y-%m}"),
-        "today_url": link(monat=f"{today:%Y-%m}"),
-        "month_url": link(ansicht="monat"), "list_url": link(ansicht="liste"),
+        "categories": facets.get(CATEGORY, []), "category": category or "",
+        "organisations": facets.get(ORGANISATION, []), "organisation": organisation or "",
+        "previous_url": previous_url, "next_url": next_url, "today_url": today_url,
+        "month_url": link(ansicht="monat", tag="", zeitraum=""),
+        "week_url": link(ansicht="woche", tag=f"{week_start:%Y-%m-%d}", zeitraum=""),
+        "list_url": link(ansicht="liste", tag="", zeitraum=""),
+        "today_list_url": link(ansicht="liste", zeitraum="heute", tag="", monat=""),
+        "weekend_url": link(ansicht="liste", zeitraum="wochenende", tag="", monat=""),
         "max_per_day": MAX_PER_DAY_IN_GRID,
         "ical_url": (reverse("town:calendar-feed-ortsgemeinde", kwargs={"ortsgemeinde": place.slug}) if place
                      else reverse("town:calendar-feed")),

@@ -169,6 +169,23 @@ class OrganisationMembership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
+class OrganisationFollow(models.Model):
+    """A resident who follows a club or organisation: they hear of its new events and news
+    (through the notifications module's "follows" topic, when the town has it)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("followed organisation")
+        verbose_name_plural = _("followed organisations")
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="town_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.organisation_id}"
+
+
 def _signup_code() -> str:
     # Eight characters a person can type from a poster: lower-case letters and digits without
     # the look-alikes 0/o and 1/l/i. 32**8 ≈ 10**12 codes: not guessable by trying addresses.

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Role, User
-from town.models import Invitation, MembershipRole, Organisation, OrganisationMembership
+from town.models import Invitation, MembershipRole, Organisation, OrganisationFollow, OrganisationMembership
 
 # secrets.token_urlsafe(32) gives 43 characters of this alphabet.
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -100,3 +100,22 @@ def organisation_get_public(slug: str) -> Organisation | None:
 
 def organisation_members(organisation: Organisation) -> QuerySet[OrganisationMembership]:
     return organisation.memberships.select_related("user").order_by("-role", "user__name")
+
+
+def organisation_follower_ids(organisation_id: int) -> list[int]:
+    """The active people who follow the organisation (one query)."""
+    return list(OrganisationFollow.objects.filter(organisation_id=organisation_id, user__is_active=True)
+                .order_by("user_id").values_list("user_id", flat=True))
+
+
+def organisation_followed_by(organisation: Organisation, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return OrganisationFollow.objects.filter(organisation=organisation, user=user).exists()
+
+
+def organisations_followed(user: Any) -> QuerySet[Organisation]:
+    """The organisations `user` follows, by name."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(follows__user=user).order_by("name")

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.audit import AuditTarget, audit_record, changes_between, model_values
-from town.models import Invitation, InvitationRole, MembershipRole, Organisation, OrganisationMembership
+from town.models import (
+    Invitation,
+    InvitationRole,
+    MembershipRole,
+    Organisation,
+    OrganisationFollow,
+    OrganisationMembership,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -299,3 +306,22 @@ def organisation_member_remove(*, membership: OrganisationMembership, acting_use
     logger.info("membership %s removed by %s", membership.pk, acting_user.pk)
     audit_record(acting_user, "membership.remove", _membership_target(membership), before={"role": membership.role})
     membership.delete()
+
+
+# --- following an organisation ---------------------------------------------------------------
+
+
+def organisation_follow(*, organisation: Organisation, acting_user: Any) -> OrganisationFollow:
+    """`acting_user` follows `organisation` (its new events and news reach them); twice changes nothing."""
+    if not getattr(acting_user, "is_authenticated", False):
+        raise ValidationError(_("Please sign in to follow an organisation."))
+    if not organisation.is_approved:
+        raise ValidationError(_("This organisation cannot be followed yet."))
+    follow, _created = OrganisationFollow.objects.get_or_create(organisation=organisation, user=acting_user)
+    return follow
+
+
+def organisation_unfollow(*, organisation: Organisation, acting_user: Any) -> bool:
+    """Stop following; False if they didn't follow it."""
+    deleted, _details = OrganisationFollow.objects.filter(organisation=organisation, user=acting_user).delete()
+    return bool(deleted)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("einladung/<str:token>/", views.invitation, name="invitation"),
     path("organisationen/", views.organisation_list, name="organisation-list"),
     path("organisationen/<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("organisationen/<slug:slug>/folgen/", views.organisation_follow_toggle, name="organisation-follow"),
     path("backoffice/personen/", views.people, name="people"),
     path("backoffice/personen/invite/", views.invite, name="invite"),
     path("backoffice/personen/<int:pk>/", views.person, name="person"),

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import INVITATION_SESSION_KEY, AccountProfileForm
 from accounts.models import Role, User
 from accounts.services import account_profile_update
-from core.access import role_required
+from core.access import role_required, tenant_has_module
 from core.branding import town_url
 from core.capabilities import fragments
 from town.capabilities import OrganisationSection
-from town.models import Invitation, OrganisationKind, OrganisationMembership
+from town.models import Invitation, Organisation, OrganisationKind, OrganisationMembership
 from town.people_forms import (
     InvitationForm,
     MemberAddForm,
@@ -37,9 +37,11 @@ from town.people_selectors import (
     invitation_get_by_token,
     invitation_list_open,
     memberships_of,
+    organisation_followed_by,
     organisation_get_public,
     organisation_list_public,
     organisation_members,
+    organisations_followed,
     organisations_managed_by,
     people_list,
 )
@@ -51,8 +53,10 @@ from town.people_services import (
     invitation_revoke,
     organisation_create,
     organisation_delete,
+    organisation_follow,
     organisation_member_add,
     organisation_member_remove,
+    organisation_unfollow,
     organisation_update,
     user_can_manage_members,
     user_deactivate,
@@ -80,6 +84,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "town/people/account.html", {
         "form": form,
         "memberships": memberships_of(user),
+        "followed": list(organisations_followed(user)),
         "mfa_enabled": is_mfa_enabled(user),
     })
 
@@ -392,9 +397,41 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_get_public(slug)
     if organisation is None:
         raise Http404
+    return _organisation_page(request, organisation)
+
+
+def _organisation_page(request: HttpRequest, organisation: Organisation, status: int = 200) -> HttpResponse:
     return render(request, "town/organisations/detail.html", {
         "organisation": organisation,
         "json_ld": _json_ld(organisation_json_ld(organisation)),
         "sections": fragments(OrganisationSection, request, organisation),
         "can_manage": user_can_manage_members(request.user, organisation),
-    })
+        # Following means hearing of its news and events: offered while the town has notifications.
+        "can_follow": organisation.is_approved and tenant_has_module("notifications"),
+        "following": organisation_followed_by(organisation, request.user),
+    }, status=status)
+
+
+@role_required("authenticated")
+@require_POST
+def organisation_follow_toggle(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow (action=follow) or stop following (action=unfollow) a club or organisation."""
+    organisation = organisation_get_public(slug)
+    if organisation is None or not tenant_has_module("notifications"):
+        raise Http404
+    action = request.POST.get("action")
+    if action not in ("follow", "unfollow"):  # a POST without the button's field changes nothing
+        messages.error(request, _("Please use the button on the organisation's page."))
+        return _organisation_page(request, organisation, status=400)
+    if action == "unfollow":
+        organisation_unfollow(organisation=organisation, acting_user=request.user)
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": organisation.name})
+    else:
+        try:
+            organisation_follow(organisation=organisation, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("You follow %(name)s: you will hear of its new events and news.")
+                             % {"name": organisation.name})
+    return redirect("town:organisation", slug=organisation.slug)

@@ -6,6 +6,9 @@
 - town.OrganisationMembership
   export: organisation, role, since when
   erase: deleted: they no longer publish for it
+- town.OrganisationFollow
+  export: organisation, since when
+  erase: deleted
 - town.Invitation sent to their address
   export: role, organisation, dates; never the token
   erase: deleted
@@ -40,6 +43,7 @@ from town.models import (
     CalendarSubscription,
     DataExport,
     Invitation,
+    OrganisationFollow,
     OrganisationMembership,
     ResidencyLetterCode,
     ResidencyVerification,
@@ -56,6 +60,10 @@ def export(user: Any) -> dict[str, Any]:
              "since": membership.created_at}
             for membership in OrganisationMembership.objects.filter(user=user)
             .select_related("organisation").order_by("pk")
+        ],
+        "follows": [
+            {"organisation": follow.organisation.name, "since": follow.created_at}
+            for follow in OrganisationFollow.objects.filter(user=user).select_related("organisation").order_by("pk")
         ],
         "invitations_received": list(
             Invitation.objects.filter(email__iexact=user.email)
@@ -82,6 +90,7 @@ def export(user: Any) -> dict[str, Any]:
 def erase(user: Any) -> None:
     ResidentProfile.objects.filter(user=user).delete()
     OrganisationMembership.objects.filter(user=user).delete()
+    OrganisationFollow.objects.filter(user=user).delete()
     Invitation.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(invited_by=user).update(invited_by=None)
     ResidencyVerification.objects.filter(user=user).delete()

@@ -137,6 +137,7 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (
         (
             "town:organisation",
+            "town:organisation-follow",
             "town:organisation-admin-edit",
             "town:organisation-admin-delete",
             "town:organisation-admin-members",

@@ -102,3 +102,11 @@ def test_a_club_publishes_a_festival_and_a_resident_registers_and_cancels(live_s
     maria.get_by_role("button", name="Cancel my registration").click()
     expect(maria.get_by_role("main")).to_contain_text("50 places left.")
     journey.seen(maria, "cancelled")
+
+    # She saves the date instead and finds it under "My dates"
+    maria.get_by_role("button", name="Save the date").click()
+    expect(maria.get_by_role("button", name="Saved")).to_have_attribute("aria-pressed", "true")
+    maria.get_by_role("link", name="My dates").first.click()
+    expect(maria.get_by_role("heading", level=1)).to_have_text("My dates")
+    expect(maria.get_by_role("main")).to_contain_text(TITLE)
+    journey.seen(maria, "my-dates")

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from modules.events import services
 from modules.events.models import Event, EventStatus
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, town_admin
 from tests.helpers import image_upload, logged_in_client
-from tests.modules.events.factories import EventFactory
+from tests.modules.events.factories import EventFactory, in_days
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,9 @@ def test_end_before_start_and_an_image_that_isnt_one_give_clear_messages(in_town
     assert not Event.objects.exists()
 
 
-def test_an_image_is_stored_re_encoded_with_its_description(in_town_a, tus, tus_editor, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_an_image_is_stored_re_encoded_with_its_description(in_town_a, tus, tus_editor):
+    # Into the test media folder like other uploads: overriding MEDIA_ROOT here outlived the test in the
+    # town storage's cached location, and later tests found their files under this test's tmp_path.
     client = logged_in_client(in_town_a, tus_editor)
     client.post("/events/manage/new/", {**_form(organisation=tus.pk), "image": image_upload(),
                                         "image_alt": "Festzelt"})
@@ -120,3 +121,18 @@ def test_the_tus_editor_edits_the_festival_and_the_form_shows_what_is_stored(in_
     assert response.status_code == 302
     event.refresh_from_db()
     assert (event.title, event.capacity, event.slug) == ("Großes Sommerfest", 60, "sommerfest")
+
+
+def test_the_town_chooses_who_accepts_suggestions(in_town_a, resident, tus, tus_editor, monkeypatch):
+    suggestion = services.event_suggest(acting_user=resident, title="Vereinsgrillen", organisation=tus,
+                                        starts_at=in_days(5, 17), ends_at=in_days(5, 22))
+    editor = logged_in_client(in_town_a, tus_editor)
+    assert "Vereinsgrillen" in editor.get("/events/manage/").content.decode()  # by default the TuS's editors decide
+    # The town decides itself: the editor no longer sees or decides it; the town's admin does.
+    monkeypatch.setattr("modules.events.conf.suggestions_reviewed_by_town_only", lambda: True)
+    monkeypatch.setattr("modules.events.services.suggestions_reviewed_by_town_only", lambda: True)
+    assert "Vereinsgrillen" not in editor.get("/events/manage/").content.decode()
+    assert editor.post(f"/events/manage/{suggestion.slug}/review/", {"decision": "accept"}).status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.status == EventStatus.SUGGESTED
+    assert services.user_can_review(town_admin(), suggestion)

@@ -11,6 +11,7 @@ from core.calendar import personal_entries
 from core.personal_data import personal_data_erase, personal_data_export
 from modules.events import services
 from modules.events.models import Event, Registration, RegistrationStatus
+from modules.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.helpers import logged_in_client
 from tests.modules.events.factories import EventFactory, VenueFactory, in_days
@@ -43,7 +44,7 @@ def test_an_editor_creates_an_event_through_the_api_and_end_before_start_is_refu
 
 
 def test_a_persons_registrations_are_in_their_export_and_their_calendar_and_erased_with_them(
-        in_town_a, django_capture_on_commit_callbacks):
+        in_town_a, celery_eager, django_capture_on_commit_callbacks):
     event = EventFactory(title="Sommerfest", registration_enabled=True, capacity=2)
     anna = UserFactory(email="anna@example.org", name="Anna")
     bernd = UserFactory(email="bernd@example.org", name="Bernd")
@@ -64,6 +65,8 @@ def test_a_persons_registrations_are_in_their_export_and_their_calendar_and_eras
         personal_data_erase(anna)
     assert not Registration.objects.filter(user=anna).exists()
     assert Registration.objects.get(user=bernd).status == RegistrationStatus.CONFIRMED  # moved up
+    # Told in the notification centre (which e-mails him as he chose), not by a second mail of the module.
+    assert Notification.objects.filter(user=bernd, event="events.promoted").count() == 1
     assert [m.to for m in mail.outbox] == [["bernd@example.org"]]
 
 

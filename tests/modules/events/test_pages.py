@@ -97,6 +97,27 @@ def test_a_resident_registers_three_places_and_cancels_with_the_mail_link(in_tow
     assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.CANCELLED
 
 
+def test_a_resident_registers_for_one_date_of_a_weekly_course_on_its_page(in_town_a, resident):
+    start = at(datetime.datetime.now(TOWN_TZ).date() + datetime.timedelta(days=2), 10)
+    event = EventFactory(title="Sitzgymnastik", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+                         rrule="FREQ=WEEKLY", registration_enabled=True, capacity=12, max_places_per_registration=2)
+    second = services.first_day(event) + datetime.timedelta(days=7)
+    client = logged_in_client(in_town_a, resident)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert 'name="day"' in page and f'value="{second:%Y-%m-%d}"' in page
+    response = client.post(f"/events/{event.slug}/register/", {"day": second.isoformat(), "places": 2})
+    assert response.status_code == 302
+    registration = Registration.objects.get(event=event, user=resident)
+    assert (registration.occurrence_date, registration.places) == (second, 2)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert ngettext("%(counter)s place left", "%(counter)s places left", 10) % {"counter": 10} in page
+    # A date that isn't offered: a clear message on the form, nothing stored.
+    bad = client.post(f"/events/{event.slug}/register/", {"day": "2001-01-01", "places": 1})
+    assert bad.status_code == 400 and Registration.objects.filter(event=event).count() == 1
+    client.post(f"/events/{event.slug}/unregister/", {"datum": second.isoformat()})
+    assert Registration.objects.get(pk=registration.pk).status == RegistrationStatus.CANCELLED
+
+
 def test_an_invented_cancel_link_is_not_found(in_town_a, client_a):
     assert client_a.get("/events/anmeldung/erfunden/abmelden/").status_code == 404
 

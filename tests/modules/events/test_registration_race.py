@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -32,14 +33,17 @@ def committed_town(town_a):
         User.objects.exclude(pk__in=users_before).delete()
 
 
-def test_concurrent_registrations_for_the_last_places_never_overbook(committed_town):
+@pytest.mark.parametrize("series", [False, True], ids=["single", "date-of-a-series"])
+def test_concurrent_registrations_for_the_last_places_never_overbook(committed_town, series):
     town = committed_town
     with schema_context(town.schema_name):
         connection.set_tenant(town)
         event = EventFactory(title="Sommerfest", registration_enabled=True, capacity=10,
-                             max_places_per_registration=10)
+                             max_places_per_registration=10, rrule="FREQ=WEEKLY" if series else "")
+        # A series: the race is for the second date; the first date's places are untouched.
+        day = services.first_day(event) + datetime.timedelta(days=7) if series else None
         taken_by = UserFactory(email="frueh@example.org")
-        services.registration_create(event=event, acting_user=taken_by, places=10 - LAST_PLACES)
+        services.registration_create(event=event, acting_user=taken_by, places=10 - LAST_PLACES, day=day)
         people = [UserFactory(email=f"race{n}@example.org") for n in range(PEOPLE)]
     connection.set_schema_to_public()
     start = threading.Barrier(PEOPLE)
@@ -49,7 +53,7 @@ def test_concurrent_registrations_for_the_last_places_never_overbook(committed_t
         connection.set_tenant(town)
         try:
             start.wait()
-            services.registration_create(event=event, acting_user=person, places=1)
+            services.registration_create(event=event, acting_user=person, places=1, day=day)
         except BaseException as error:  # noqa: BLE001 (reported below)
             errors.append(error)
         finally:
@@ -79,4 +83,6 @@ def test_concurrent_registrations_for_the_last_places_never_overbook(committed_t
         assert [r.pk for r in promoted] == [waiting[0].pk]
         assert services.registration_cancel(registration=Registration.objects.get(pk=promoted[0].pk)) == [
             waiting[1]]
-        assert services.places_confirmed(event) == 10
+        assert services.places_confirmed(event, day) == 10
+        if series:
+            assert services.places_confirmed(event) == 0  # the first date is another date
