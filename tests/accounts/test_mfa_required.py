@@ -217,3 +217,21 @@ def test_device_labels(agent, label):
 
     with translation.override("en"):
         assert device_label(agent) == label
+
+
+def test_t1_a_security_key_of_town_a_is_404_on_town_b(town_a, town_b):
+    # The same admin pk and address in both towns; A's admin registered a security key.
+    with schema_context(town_a.schema_name):
+        key = Authenticator.objects.create(user=admin_of(town_a), type=Authenticator.Type.WEBAUTHN,
+                                           data={"name": "Schlüsselbund", "credential": {}})
+    paths = (f"/accounts/2fa/webauthn/keys/{key.pk}/edit/", f"/accounts/2fa/webauthn/keys/{key.pk}/remove/")
+    owner = logged_in_client(town_a, admin_of(town_a))
+    other = logged_in_client(town_b, admin_of(town_b))
+    for client in (owner, other):
+        assert client.post("/accounts/reauthenticate/", {"password": ADMIN_PASSWORD}).status_code == 302
+    assert owner.get(paths[0]).status_code == 200
+    for path in paths:
+        assert other.get(path).status_code == 404, path
+        assert other.post(path).status_code == 404, path
+    with schema_context(town_a.schema_name):
+        assert Authenticator.objects.filter(pk=key.pk).exists()
