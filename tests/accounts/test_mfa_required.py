@@ -235,3 +235,30 @@ def test_t1_a_security_key_of_town_a_is_404_on_town_b(town_a, town_b):
         assert other.post(path).status_code == 404, path
     with schema_context(town_a.schema_name):
         assert Authenticator.objects.filter(pk=key.pk).exists()
+
+
+def _queries(call) -> int:
+    """Queries `call` makes, without django-tenants' SET search_path."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return sum(not query["sql"].startswith("SET search_path") for query in captured.captured_queries)
+
+
+def test_the_check_costs_no_query_for_residents_and_once_per_session_for_admins(in_town_a, rf):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.mfa import mfa_grace_until
+    from town.selectors import town_profile_get
+
+    town_profile_get()  # cached for every page anyway
+    admin = admin_of(in_town_a)
+    _with_totp(in_town_a, admin)
+    request = rf.get("/")
+    request.user, request.session = admin, SessionStore()
+    assert _queries(lambda: mfa_grace_until(request)) == 1
+    assert _queries(lambda: mfa_grace_until(request)) == 0  # the session remembers the second factor
+    request.user = UserFactory()
+    assert _queries(lambda: mfa_grace_until(request)) == 0
