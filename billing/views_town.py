@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.sensitive import sensitive_action
 from billing import gateway, selectors, services
 from billing.forms import OfferForm, PlanForm, PurchaseForm, SponsorshipSettingsForm
 from billing.models import Product, ProductKind, SubscriptionStatus
@@ -291,6 +292,7 @@ def club_income(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("town_admin")
+@sensitive_action()
 def backoffice_settings(request: HttpRequest) -> HttpResponse:
     tenant = _town(request)
     current = selectors.sponsorship_settings_get(tenant=tenant)
@@ -381,6 +383,7 @@ def _plan_choices() -> list[tuple[str, str]]:
 
 
 @role_required("town_admin")
+@sensitive_action()
 def backoffice_plan(request: HttpRequest) -> HttpResponse:
     """The town's own platform plan, paid through the same Stripe machinery as its sponsors."""
     tenant = _town(request)
@@ -406,6 +409,7 @@ def backoffice_plan(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("town_admin")
+@sensitive_action()
 @require_POST
 def backoffice_plan_confirm(request: HttpRequest) -> HttpResponse:
     tenant = _town(request)

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.db import connection
+from django.http import HttpRequest
 from django.urls import reverse
 
 
 class TownAccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same address the platform's own limits count (core.ratelimit: TRUSTED_PROXY_COUNT).
+        from core.ratelimit import client_ip
+
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth counts wrong passwords per account ("5/5m/key" in ACCOUNT_RATE_LIMITS) to slow down
+        # guessing; keyed by the account alone, anyone who knows an admin's address could keep the
+        # admin out with five wrong passwords. Keyed by account and IP address, the guesser only
+        # slows themselves down; the owner signs in from their own address at once.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
+
     def get_from_email(self) -> str:
         from core.branding import sender_address
 
@@ -68,3 +84,12 @@ class TownMFAAdapter(DefaultMFAAdapter):
         from core.branding import current_town_name
 
         return current_town_name() or super().get_totp_issuer()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Someone who must use two-factor login keeps at least one second factor (accounts.mfa).
+        from accounts.mfa import SECOND_FACTORS, mfa_required
+
+        if authenticator.type not in SECOND_FACTORS or not mfa_required(authenticator.user):
+            return True
+        others = Authenticator.objects.filter(user=authenticator.user, type__in=SECOND_FACTORS)
+        return others.exclude(pk=authenticator.pk).exists()

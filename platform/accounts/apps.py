@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.modules import PageBanner
 from core.personal_data import Kept, PersonalData
 
 
@@ -22,6 +23,8 @@ class AccountsConfig(AppConfig):
                                   "processing was lawful"),
                                 _("As long as the town uses the platform"),
                                 tables=("accounts_user",)),)),
+        # Town admins and moderators without a second factor, in their grace period (accounts.mfa).
+        PageBanner(render="accounts.views.mfa_banner", order=5),
     )
 
     def ready(self) -> None:

@@ -47,6 +47,9 @@ class User(AbstractUser):
     # When the person agreed to the town's privacy policy at signup; the town
     # must be able to show that (GDPR Art. 7(1)).
     privacy_accepted_at = models.DateTimeField(_("privacy policy accepted"), null=True, blank=True)
+    # Until when someone who must use two-factor login may still work without it: set at their
+    # first request after the duty began (accounts.mfa); empty while no duty applies.
+    mfa_grace_until = models.DateTimeField(_("two-factor login required from"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -14,6 +14,9 @@ Erasure of the account runs last (order 1000), after every other provider.
 - django.contrib.sessions Session
   export: (not exported: a session is a random key)
   erase: the person's sessions deleted
+- allauth.usersessions UserSession ("Signed-in devices")
+  export: when, from which IP address and with which browser each session signed in
+  erase: deleted
 - auth groups and permissions
   export: (none in use)
   erase: cleared
@@ -33,6 +36,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -53,6 +57,7 @@ def export(user: User) -> dict[str, Any]:
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "privacy_accepted_at": user.privacy_accepted_at,
+            "mfa_grace_until": user.mfa_grace_until,
         },
         "email_addresses": list(
             EmailAddress.objects.filter(user=user).order_by("pk").values("email", "verified", "primary")
@@ -60,6 +65,10 @@ def export(user: User) -> dict[str, Any]:
         # Which second factors exist, never their secrets or recovery codes.
         "two_factor": list(
             Authenticator.objects.filter(user=user).order_by("pk").values("type", "created_at", "last_used_at")
+        ),
+        "signed_in_devices": list(
+            UserSession.objects.filter(user=user).order_by("pk").values("ip", "user_agent", "created_at",
+                                                                        "last_seen_at")
         ),
     }
 
@@ -88,6 +97,7 @@ def erase(user: User) -> None:
     _sessions_end(user)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    UserSession.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()
     user.email = f"erased-{user.pk}-{secrets.token_hex(6)}@{ERASED_DOMAIN}"
@@ -97,6 +107,7 @@ def erase(user: User) -> None:
     user.is_staff = False
     user.is_superuser = False
     user.last_login = None
+    user.mfa_grace_until = None
     # A changed password hash also ends any session that slipped through (Django checks the hash).
     user.set_unusable_password()
     user.save()

@@ -1,13 +1,18 @@
-"""Reactions to allauth's signals: a resident who confirmed their address gets a welcome mail."""
+"""Reactions to allauth's and Django's signals: a welcome mail after the first confirmed address; the
+sign-in times behind sensitive actions (accounts.sensitive); the second-factor check after a removal."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from allauth.account.signals import email_confirmed
+from allauth.account.signals import authentication_step_completed, email_confirmed
+from allauth.mfa.signals import authenticator_removed
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from accounts.mfa import forget_second_factor
+from accounts.sensitive import remember_authentication
 from core.outbox import outbox_enqueue
 from core.tenancy import connection
 
@@ -22,3 +27,29 @@ def welcome_after_first_confirmation(sender: Any, request: Any, email_address: E
     if EmailAddress.objects.filter(user_id=email_address.user_id, verified=True).exclude(pk=email_address.pk).exists():
         return
     outbox_enqueue("accounts.welcome_mail", args=[email_address.user_id])
+
+
+@receiver(user_logged_in)
+def authenticated_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is None:
+        return
+    remember_authentication(request)
+    # allauth lists the sessions its own sign-in made; a sign-in through a hand-over link (Django's
+    # login()) belongs in "Signed-in devices" too, or "sign out everywhere else" would miss it.
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        from allauth.usersessions.models import UserSession
+
+        UserSession.objects.create_from_request(request)
+
+
+@receiver(authentication_step_completed)
+def authenticated_again(sender: Any, request: Any, reauthenticated: bool = False, **kwargs: Any) -> None:
+    # allauth's re-authentication page (password or second factor) renews the sensitive-action window.
+    if reauthenticated and request is not None:
+        remember_authentication(request)
+
+
+@receiver(authenticator_removed)
+def second_factor_removed(sender: Any, request: Any, **kwargs: Any) -> None:
+    if request is not None:
+        forget_second_factor(request)

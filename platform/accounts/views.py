@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.views import SignupView
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 SIGNUP_CODE_SESSION_KEY = "dorfkern_signup_code"
 
@@ -25,3 +27,11 @@ class ResidentSignupView(SignupView):
 
 
 signup = ResidentSignupView.as_view()
+
+
+def mfa_banner(request: HttpRequest) -> str:
+    """The PageBanner asking someone in their grace period to set up a second factor (accounts.mfa)."""
+    grace = getattr(request, "mfa_grace_until", None)
+    if grace is None or request.path.startswith("/accounts/"):
+        return ""
+    return render_to_string("accounts/mfa_banner.html", {"grace_until": grace}, request=request)

@@ -17,4 +17,4 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the OpenAPI description of the token scheme with drf-spectacular.
-        from api import schema  # noqa: F401
+        from api import receivers, schema  # noqa: F401

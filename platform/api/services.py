@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -71,6 +72,11 @@ def api_token_revoke(*, token: ApiToken, acting_user) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def api_tokens_revoke_all(*, user: Any) -> int:
+    """Revoke every live token of `user` (their password changed: whoever had it may hold a token)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def api_token_mark_used(*, token: ApiToken) -> None:

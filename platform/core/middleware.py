@@ -12,7 +12,7 @@ from core.tenancy import connection
 
 
 class StaffRequireMFAMiddleware:
-    """Platform staff work only on the public site, and only with TOTP enabled."""
+    """Platform staff work only on the public site, and only with a second factor (TOTP or a security key)."""
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/")
 
@@ -30,6 +30,7 @@ class StaffRequireMFAMiddleware:
         ):
             from allauth.mfa.models import Authenticator
 
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            second_factors = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+            if not Authenticator.objects.filter(user=user, type__in=second_factors).exists():
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

@@ -81,6 +81,7 @@ def demo_load(*, say: Say = lambda message: None) -> DemoSummary:
             summary.articles = _articles_ensure()
         summary.module_samples = _module_demos_ensure()
         summary.places = _places_ensure()
+        _mfa_grace_restart()
     summary.staff_created = _staff_ensure()
     return summary
 
@@ -214,6 +215,21 @@ def _user_ensure(*, email: str, name: str, role: str, village_slug: str | None) 
     if village_slug and not ResidentProfile.objects.filter(user=user).exists():
         resident_signup_complete(user=user, ortsgemeinde=Ortsgemeinde.objects.filter(slug=village_slug).first())
     return user, created
+
+
+def _mfa_grace_restart() -> None:
+    """Demo people without a second factor get a fresh grace period at their next sign-in.
+
+    Town admins and moderators must set up two-factor login within MFA_GRACE_DAYS of their first
+    sign-in (accounts.mfa); every `python3 dorfkern.py run` starts that time again, so the demo admin
+    can try the back office with the password alone (and a banner offering the set-up).
+    """
+    from allauth.mfa.models import Authenticator
+
+    from accounts.models import User
+
+    with_factor = Authenticator.objects.values("user_id")
+    User.objects.exclude(pk__in=with_factor).update(mfa_grace_until=None)
 
 
 def _people_ensure() -> int:

@@ -23,6 +23,8 @@ class TownConfig(AppConfig):
         BackofficeLink(_("Contact person"), "town:backoffice-contact",
                        _("The person residents can turn to, shown on every page."), order=20),
         BackofficeLink(_("Legal texts"), "town:backoffice-legal", _("Impressum and privacy policy."), order=30),
+        BackofficeLink(_("Sign-in security"), "town:backoffice-security",
+                       _("Who needs two-factor login besides admins and moderators."), order=35),
         BackofficeLink(_("Ortsgemeinden"), "town:ortsgemeinde-list", _("The villages residents choose from."),
                        order=40),
         BackofficeLink(_("Places and streets"), "town:places",

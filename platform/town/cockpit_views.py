@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.sensitive import sensitive_action
 from core.access import role_required
 from town.cockpit_selectors import Adoption, adoption
 from town.outreach_selectors import invitation_sources
@@ -43,6 +44,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("town_admin")
+@sensitive_action(allow_get=False)
 @require_GET
 def cockpit_csv(request: HttpRequest) -> HttpResponse:
     figures = adoption()

@@ -125,6 +125,12 @@ class LegalTextsForm(forms.ModelForm):
         help_texts = {"impressum": _PLAIN_TEXT_HELP, "privacy_policy": _PLAIN_TEXT_HELP}
 
 
+class SecurityForm(forms.ModelForm):
+    class Meta:
+        model = TownProfile
+        fields = ["mfa_for_editors"]
+
+
 class OrtsgemeindeForm(forms.ModelForm):
     logo = CleanImageField(label=_("Logo or coat of arms"), required=False, max_side=512)
 

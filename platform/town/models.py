@@ -38,6 +38,12 @@ class TownProfile(models.Model):
     impressum = models.TextField(_("legal notice (Impressum)"), blank=True)
     privacy_policy = models.TextField(_("privacy policy (Datenschutzerklärung)"), blank=True)
 
+    # Admins and moderators always need a second factor at sign-in; the town may ask it of the
+    # editors of its organisations too (accounts.mfa).
+    mfa_for_editors = models.BooleanField(
+        _("editors need two-factor login too"), default=False,
+        help_text=_("Town admins and moderators always need it. Editors of organisations then need it as well."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.forms import INVITATION_SESSION_KEY, AccountProfileForm
 from accounts.models import Role, User
+from accounts.sensitive import sensitive_action
 from accounts.services import account_profile_update
 from core.access import role_required, tenant_has_module
 from core.branding import town_url
@@ -163,6 +164,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @role_required("town_admin")
+@sensitive_action()
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_object_or_404(User, pk=pk)
@@ -201,6 +203,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required("town_admin")
+@sensitive_action()
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial={"organisation": request.GET.get("organisation")})

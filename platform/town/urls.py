@@ -14,6 +14,7 @@ urlpatterns = [
     path("backoffice/profile/", views.backoffice_branding, name="backoffice-branding"),
     path("backoffice/contact/", views.backoffice_contact, name="backoffice-contact"),
     path("backoffice/legal/", views.backoffice_legal, name="backoffice-legal"),
+    path("backoffice/sicherheit/", views.backoffice_security, name="backoffice-security"),
     # back office: Ortsgemeinden
     path("backoffice/ortsgemeinden/", views.ortsgemeinde_list, name="ortsgemeinde-list"),
     path("backoffice/ortsgemeinden/new/", views.ortsgemeinde_add, name="ortsgemeinde-add"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -29,6 +30,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from PIL import Image, ImageDraw, ImageFont
 
+from accounts.sensitive import sensitive_action
 from core.access import may_use_backoffice, role_required
 from core.audit import AuditTarget, audit_record
 from core.colours import readable_text_on
@@ -36,7 +38,7 @@ from core.modules import all_modules, get_module, pillar_label
 from core.templatetags.brand import brand_css_url, brand_stylesheet
 from tenants.selectors import tenant_enabled_modules, tenant_module_config
 from tenants.services import tenant_module_configure, tenant_module_disable, tenant_module_enable
-from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm
+from town.forms import BrandingForm, ContactPersonForm, LegalTextsForm, ModuleToggleForm, OrtsgemeindeForm, SecurityForm
 from town.models import Ortsgemeinde
 from town.selectors import ortsgemeinde_references, town_profile_get, user_ortsgemeinde_id
 from town.services import (
@@ -195,7 +197,8 @@ def backoffice(request: HttpRequest) -> HttpResponse:
 # --- profile, contact person, legal texts ----------------------------------------
 
 
-def _profile_form_view(request: HttpRequest, *, form_class: type, template: str, saved: str) -> HttpResponse:
+def _profile_form_view(request: HttpRequest, *, form_class: type, template: str, saved: str,
+                       extra: dict[str, Any] | None = None) -> HttpResponse:
     profile = town_profile_for_update()
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=profile)
@@ -212,7 +215,7 @@ def _profile_form_view(request: HttpRequest, *, form_class: type, template: str,
     else:
         form = form_class(instance=profile)
         status = 200
-    return _render_backoffice(request, template, {"form": form, "profile": profile}, status=status)
+    return _render_backoffice(request, template, {"form": form, "profile": profile, **(extra or {})}, status=status)
 
 
 @role_required("town_admin")
@@ -231,6 +234,14 @@ def backoffice_contact(request: HttpRequest) -> HttpResponse:
 def backoffice_legal(request: HttpRequest) -> HttpResponse:
     return _profile_form_view(request, form_class=LegalTextsForm, template="town/backoffice/legal.html",
                               saved=_("The legal texts were saved and are published."))
+
+
+@role_required("town_admin")
+@sensitive_action()
+def backoffice_security(request: HttpRequest) -> HttpResponse:
+    return _profile_form_view(request, form_class=SecurityForm, template="town/backoffice/security.html",
+                              saved=_("The sign-in settings were saved."),
+                              extra={"mfa_grace_days": settings.MFA_GRACE_DAYS})
 
 
 # --- Ortsgemeinden ---------------------------------------------------------------
@@ -336,6 +347,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required("town_admin")
+@sensitive_action()
 @require_POST
 def module_toggle(request: HttpRequest, key: str) -> HttpResponse:
     try:
@@ -367,6 +379,7 @@ def module_toggle(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @role_required("town_admin")
+@sensitive_action()
 def module_settings(request: HttpRequest, key: str) -> HttpResponse:
     try:
         spec = get_module(key).spec

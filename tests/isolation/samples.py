@@ -175,4 +175,8 @@ EXEMPT: dict[str, str] = {
     "map-tile": "tile numbers, not a town's object; the same tiles for every town (tests/core/test_map_tiles.py)",
     "town:module-toggle": "a platform-wide module key, not a town's object",
     "town:module-settings": "a platform-wide module key, not a town's object",
+    "mfa_remove_webauthn": "a person's own security key; allauth asks for re-authentication first: "
+                           "tests/accounts/test_mfa_required.py (T1)",
+    "mfa_edit_webauthn": "a person's own security key; allauth asks for re-authentication first: "
+                         "tests/accounts/test_mfa_required.py (T1)",
 }
