@@ -53,6 +53,7 @@ def something_everywhere(user: Any, *, tag: str, neighbour: Any, town: Any) -> N
     ErrandFactory(requester=user, note=f"Besorgung {tag}")
     event = EventFactory(title=f"Fest {tag}")
     Registration.objects.create(event=event, user=user, name=user.name, email=user.email, status="confirmed",
+                                occurrence_date=timezone.localtime(event.starts_at).date(),
                                 cancel_token_hash=f"hash-{tag}-{user.pk}")
     GroupFactory(admin=user, name=f"Gruppe {tag}")
     ListingFactory(owner=user, title=f"Angebot {tag}")
