@@ -157,3 +157,25 @@ def test_existing_person_accepting_also_lands_on_the_first_post(town_a, admin_cl
     path = urlparse(next(url for url in links_in(mailoutbox[-1]) if "/einladung/" in url)).path
     accepted = logged_in_client(town_a, mia).post(path)
     assert accepted.url == f"/news/manage/new/?organisation={verein.pk}&erster=1"
+
+
+def test_an_ortsbuergermeister_is_invited_for_one_village(town_a, admin_client_a, mailoutbox):
+    from tests.town.factories import OrtsgemeindeFactory
+    from town.models import VillageEditor
+
+    with schema_context(town_a.schema_name):
+        village = OrtsgemeindeFactory(name="Kausen", slug="kausen-einladung")
+        mayor = UserFactory(email="ob@example.org")
+    missing = admin_client_a.post("/backoffice/personen/invite/", {"email": "ob@example.org", "role": "village"})
+    assert missing.status_code == 200 and missing.context["form"].errors["ortsgemeinde"]
+
+    admin_client_a.post("/backoffice/personen/invite/", {"email": "ob@example.org", "role": "village",
+                                                         "ortsgemeinde": village.pk})
+    path = urlparse(next(url for url in links_in(mailoutbox[-1]) if "/einladung/" in url)).path
+    accepted = logged_in_client(town_a, mayor).post(path)
+
+    assert accepted.url == f"/news/manage/new/?ortsgemeinde={village.pk}&erster=1"
+    with schema_context(town_a.schema_name):
+        assert list(VillageEditor.objects.filter(user=mayor).values_list("ortsgemeinde_id", flat=True)) == [village.pk]
+        assert Invitation.objects.get(email="ob@example.org").accepted_at is not None
+    assert "Kausen" in admin_client_a.get("/backoffice/personen/").content.decode()  # listed as its editor
