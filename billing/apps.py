@@ -24,6 +24,10 @@ class BillingConfig(AppConfig):
         PageAside(render="billing.promotions.page_patrons_html", order=10),
         BackofficeLink(_("Sponsorship"), "billing:backoffice-settings",
                        _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
+        # Businesses find sponsoring from their back office too (and from the Branchenbuch and "My businesses").
+        BackofficeLink(_("Sponsorship for businesses"), "billing:price-list",
+                       _("Where a business can appear, labelled “Sponsored”, and what it costs."),
+                       permission="editor", order=81),
         # Export only: billing rows must be kept (billing/personal_data.py says why).
         PersonalData(key="billing", export="billing.personal_data.export",
                      purpose=_("Invoice sponsorships and the town's plan"),

@@ -53,11 +53,23 @@ class PurchaseForm(forms.Form):
                               error_messages={"invalid": _("A German VAT id looks like DE123456789.")})
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], modules: list[tuple[str, str]] | None = None,
-                 clubs: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
+                 clubs: list[tuple[int, str]] | None = None, targets: list[tuple[int, str]] | None = None,
+                 target_label: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = organisations
+        # A featured entry points at a place (a category of the directory): asked here, never assumed,
+        # so that what is paid for always shows somewhere.
+        if targets is not None:
+            self.fields["target"] = forms.TypedChoiceField(
+                label=target_label or _("Where your entry appears"), coerce=int,
+                choices=[("", "---------"), *targets],
+                help_text=_("Your entry is shown at the top of this list, labelled “Sponsored”."),
+                error_messages={"required": _("Please choose where your entry appears."),
+                                "invalid_choice": _("Please choose a place of this town where your entry can appear.")},
+            )
+            self.order_fields(["organisation", "target"])
         # A Modulpate picks the module, a Vereinspate the club (only this town's, offered ones). Patrons are
         # named, nothing more: no text of their own.
         if modules is not None or clubs is not None:

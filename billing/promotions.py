@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
-from core.capabilities import Capability, declared
+from core.capabilities import Capability, Ref, declared, resolve
 from core.modules import all_modules
 from core.tenancy import Town, connection, current_tenant
 
@@ -53,6 +53,9 @@ class PromotionSlot(Capability):
     description: str = ""
     max_entries: int = 1  # how many sponsored entries the slot shows at most
     target: str = ""  # what a promotion points at inside the slot, e.g. "category" (empty: the slot as a whole)
+    # With a target: a callable() -> [(id, name), ...] of the current town's possible targets (e.g. the
+    # directory's categories). A purchase must name one of them, so a paid entry always appears somewhere.
+    targets: Ref | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,15 @@ def promotion_slot(key: str) -> PromotionSlot:
     if derived is not None:
         return derived
     raise LookupError(f"No promotion slot {key!r}")
+
+
+def slot_targets(slot: PromotionSlot, *, tenant: Municipality | None = None) -> list[tuple[int, str]]:
+    """The targets a promotion of `slot` may point at in the town (its own schema): [] without a target."""
+    if not slot.target or slot.targets is None:
+        return []
+    context = schema_context(tenant.schema_name) if tenant is not None else nullcontext()
+    with context:
+        return [(int(pk), str(name)) for pk, name in resolve(slot.targets)()]
 
 
 def _patron_kind(slot_key: str) -> str:

@@ -47,6 +47,8 @@ from billing.promotions import (
     module_patron_allowed,
     module_patron_slot_key,
     patrons_forget,
+    promotion_slot,
+    slot_targets,
 )
 from core.modules import all_modules
 from tenants.models import Municipality
@@ -149,9 +151,87 @@ def patron_module_keys(*, tenant: Municipality) -> list[str]:
     return [key for key in all_modules() if key in enabled and key not in excluded and module_patron_allowed(key)]
 
 
+SPONSORSHIP_REQUEST_EVERY_SECONDS = 24 * 3600  # one request per business and day reaches the admins
+
+
+def sponsorship_request(*, tenant: Municipality, organisation_id: int, organisation_name: str, user_id: int) -> bool:
+    """A business asks a town that has sponsorship off to offer it: the town's admins get a mail (through
+    the outbox). False when this business already asked today (nothing is sent twice)."""
+    from django.core.cache import cache
+
+    from core.outbox import outbox_enqueue
+
+    settings_row = TownSponsorshipSettings.objects.filter(tenant=tenant).first()
+    if settings_row is not None and settings_row.enabled:
+        raise ValidationError(_("This town already offers sponsorships."))
+    key = f"billing:sponsorship-request:{tenant.pk}:{organisation_id}"
+    if not cache.add(key, 1, SPONSORSHIP_REQUEST_EVERY_SECONDS):
+        return False
+    with schema_context(tenant.schema_name):
+        outbox_enqueue("billing.sponsorship_request_mail", args=[organisation_name, user_id])
+    logger.info("town %s: business %s asks for sponsorship", tenant.pk, organisation_id)
+    return True
+
+
+def sponsorship_request_mail_send(*, organisation_name: str, user_id: int) -> int:
+    """Mail the town's admins that a business wants to sponsor (runs in the town's schema)."""
+    from django.urls import reverse
+
+    from accounts.models import Role, User
+    from core.branding import town_url
+    from core.mail import send_town_mail
+
+    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True).values_list("email", flat=True))
+    asker = User.objects.filter(pk=user_id).values_list("email", flat=True).first() or ""
+    if not admins:
+        return 0
+    return send_town_mail(
+        to=admins,
+        subject=_("%(name)s would like to sponsor") % {"name": organisation_name},
+        template="billing/mail/sponsorship_request",
+        context={"organisation_name": organisation_name, "asker": asker,
+                 "settings_url": town_url(reverse("billing:backoffice-settings"))},
+    )
+
+
+def purchase_targets(*, tenant: Municipality, product: Product) -> list[tuple[int, str]]:
+    """Where an entry of `product` can appear in the town (e.g. the directory's categories, minus those
+    the town excludes); [] when the product's slot has no target (it shows in one place)."""
+    if not product.slot_key:
+        return []
+    try:
+        slot = promotion_slot(product.slot_key)
+    except LookupError:
+        return []
+    targets = slot_targets(slot, tenant=tenant)
+    settings_row = TownSponsorshipSettings.objects.filter(tenant=tenant).first()
+    excluded = set(settings_row.excluded_category_ids if settings_row else [])
+    return [(pk, name) for pk, name in targets if pk not in excluded]
+
+
+def slot_target_check(*, tenant: Municipality, product: Product, target_id: int | None) -> PatronTarget:
+    """A product whose slot points at something (a category) needs one of the town's targets:
+    a paid entry must appear somewhere. Refused before anything is sent to Stripe."""
+    if not product.slot_key:
+        return PatronTarget()
+    try:
+        slot = promotion_slot(product.slot_key)
+    except LookupError:
+        return PatronTarget()
+    if not slot.target:
+        return PatronTarget()
+    if target_id is None:
+        raise ValidationError(_("Please choose where your entry appears."))
+    label = dict(purchase_targets(tenant=tenant, product=product)).get(target_id)
+    if label is None:
+        raise ValidationError(_("Please choose a place of this town where your entry can appear."))
+    return PatronTarget(label=label)
+
+
 def patron_target_check(*, tenant: Municipality, product: Product, module_key: str = "",
-                        club_organisation_id: int | None = None) -> PatronTarget:
-    """Refuse a module or club this town can't have sponsored; runs before anything is sent to Stripe."""
+                        club_organisation_id: int | None = None, target_id: int | None = None) -> PatronTarget:
+    """Refuse a module, club or slot target this town can't have sponsored; runs before anything is sent
+    to Stripe."""
     if product.kind == ProductKind.MODULE_PATRON:
         if module_key in PATRON_EXCLUDED_MODULES:
             raise ValidationError(_("Official news cannot be sponsored."))
@@ -171,7 +251,7 @@ def patron_target_check(*, tenant: Municipality, product: Product, module_key: s
         if club[1] == OrganisationKind.BUSINESS:
             raise ValidationError(_("A business cannot receive a club patronage; please choose a club."))
         return PatronTarget(club_organisation_id=club_organisation_id, label=str(club[0]))
-    return PatronTarget()
+    return slot_target_check(tenant=tenant, product=product, target_id=target_id)
 
 
 def subscription_slot(subscription: Subscription) -> tuple[str, int | None]:
@@ -306,7 +386,7 @@ def subscription_start(*, tenant: Municipality, customer: StripeCustomer, produc
     if not customer.default_payment_method_id:
         raise ValidationError(_("Please add a payment method first."))
     patron = patron_target_check(tenant=tenant, product=product, module_key=module_key,
-                                 club_organisation_id=club_organisation_id)
+                                 club_organisation_id=club_organisation_id, target_id=target_id)
     with transaction.atomic():
         # One purchase at a time per town and product: the slot count below must not race.
         TownProductOffer.objects.select_for_update().filter(tenant=tenant, product=product).first()

@@ -11,6 +11,7 @@ app_name = "billing"
 
 urlpatterns = [
     path("sponsoring/", views.price_list, name="price-list"),
+    path("sponsoring/anfragen/", views.sponsorship_ask, name="ask"),
     path("sponsoring/kaufen/", views.purchase, name="purchase"),
     path("sponsoring/kaufen/bestaetigen/", views.purchase_confirm, name="purchase-confirm"),
     path("sponsoring/meine/", views.my_sponsorships, name="mine"),

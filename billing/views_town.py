@@ -23,7 +23,7 @@ from accounts.sensitive import sensitive_action
 from billing import gateway, selectors, services
 from billing.forms import OfferForm, PlanForm, PurchaseForm, SponsorshipSettingsForm
 from billing.models import Product, ProductKind, SubscriptionStatus
-from billing.promotions import module_patron_allowed
+from billing.promotions import module_patron_allowed, promotion_slot
 from core.access import role_required
 from core.audit import AuditTarget, audit_record
 from core.modules import all_modules
@@ -79,14 +79,27 @@ def _target_from(value: str | None) -> int | None:
 
 
 def _patron_choices(request: HttpRequest, product: Product) -> dict[str, Any]:
-    """The purchase form's module or club choices for a patron product (empty for other products)."""
+    """The purchase form's module, club or target choices (a featured entry's category); empty otherwise."""
     tenant = _town(request)
+    slot = _slot_of(product)
+    if slot is not None and slot.target:
+        return {"targets": services.purchase_targets(tenant=tenant, product=product),
+                "target_label": _("Category where your entry appears") if slot.target == "category" else ""}
     if product.kind == ProductKind.MODULE_PATRON:
         modules = all_modules()
         return {"modules": [(key, str(modules[key].spec.name)) for key in services.patron_module_keys(tenant=tenant)]}
     if product.kind == ProductKind.CLUB_PATRON:
         return {"clubs": selectors.patron_club_choices()}
     return {}
+
+
+def _slot_of(product: Product) -> Any:
+    if not product.slot_key:
+        return None
+    try:
+        return promotion_slot(product.slot_key)
+    except LookupError:
+        return None
 
 
 def _module_choices_for_settings() -> list[tuple[str, str]]:
@@ -97,8 +110,31 @@ def price_list(request: HttpRequest) -> HttpResponse:
     entries = selectors.price_list(tenant=_town(request))
     return render(request, "billing/price_list.html", {
         "entries": entries, "can_buy": bool(_managed_businesses(request.user)),
+        "businesses": _managed_businesses(request.user),
         "platform_share": settings.BILLING_PLATFORM_SHARE_PERCENT,
     })
+
+
+@login_required
+@require_POST
+def sponsorship_ask(request: HttpRequest) -> HttpResponse:
+    """A business manager asks a town without sponsorship to offer it; the admins get a mail."""
+    businesses = dict(_managed_businesses(request.user))
+    organisation_id = _target_from(request.POST.get("organisation"))
+    if organisation_id not in businesses:
+        raise PermissionDenied
+    try:
+        sent = services.sponsorship_request(tenant=_town(request), organisation_id=organisation_id,
+                                            organisation_name=businesses[organisation_id],
+                                            user_id=int(request.user.pk or 0))
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        if sent:
+            messages.success(request, _("Thank you! The town hall has been told that you would like to sponsor."))
+        else:
+            messages.info(request, _("The town hall already has your request from today."))
+    return redirect("billing:price-list")
 
 
 def _payment_page(request: HttpRequest, *, customer: Any, action: str, title: str, summary: dict[str, Any],
@@ -125,16 +161,20 @@ def purchase(request: HttpRequest) -> HttpResponse:
     entry = next((e for e in selectors.price_list(tenant=_town(request)) if e.product.pk == product.pk), None)
     if entry is None:
         raise Http404
-    form = PurchaseForm(request.POST or None, organisations=businesses, **_patron_choices(request, product),
+    choices = _patron_choices(request, product)
+    form = PurchaseForm(request.POST or None, organisations=businesses, **choices,
                         initial={"invoice_name": businesses[0][1], "invoice_email": getattr(request.user, "email", ""),
-                                 "module": request.GET.get("modul", ""), "club": request.GET.get("verein", "")})
+                                 "module": request.GET.get("modul", ""), "club": request.GET.get("verein", ""),
+                                 "target": target_id or ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if "targets" in choices:
+            target_id = data["target"]
         try:
             # The module or club first: a wrong one must not leave a customer behind at Stripe.
             patron = services.patron_target_check(tenant=_town(request), product=product,
                                                   module_key=data.get("module") or "",
-                                                  club_organisation_id=data.get("club"))
+                                                  club_organisation_id=data.get("club"), target_id=target_id)
             services.sponsorship_available_check(tenant=_town(request), product=product, patron=patron,
                                                  target_id=target_id)
             services.sponsorship_text_check(tenant=_town(request), texts=[data.get("sponsor_text", "")])
@@ -148,6 +188,8 @@ def purchase(request: HttpRequest) -> HttpResponse:
         except gateway.GatewayError as error:
             form.add_error(None, error.user_message)
         else:
+            preview = _preview(product, sponsor_name=dict(businesses)[data["organisation"]],
+                               text=data.get("sponsor_text", ""), where=patron.label)
             request.session[SESSION_KEY] = {
                 "product": product.key, "target_id": target_id, "organisation": data["organisation"],
                 "sponsor_name": dict(businesses)[data["organisation"]], "text": data.get("sponsor_text", ""),
@@ -156,10 +198,21 @@ def purchase(request: HttpRequest) -> HttpResponse:
             }
             return _payment_page(request, customer=customer, action=reverse("billing:purchase-confirm"),
                                  title=_("Pay for %(product)s") % {"product": product.name},
-                                 summary={"entry": entry, "target_label": patron.label})
+                                 summary={"entry": entry, "target_label": patron.label, "preview": preview})
     status = 400 if request.method == "POST" else 200
-    return render(request, "billing/purchase.html", {"form": form, "entry": entry, "target_id": target_id},
-                  status=status)
+    return render(request, "billing/purchase.html", {
+        "form": form, "entry": entry, "target_id": target_id if "targets" not in choices else None,
+        "preview": _preview(product, sponsor_name=businesses[0][1], text="", where=""),
+    }, status=status)
+
+
+def _preview(product: Product, *, sponsor_name: str, text: str, where: str) -> dict[str, Any] | None:
+    """How and where the entry will appear, shown before paying: the slot's place and a sample card."""
+    slot = _slot_of(product)
+    if slot is None:
+        return None
+    return {"slot_label": str(slot.label), "slot_description": str(slot.description), "where": where,
+            "sponsor_name": sponsor_name, "text": text}
 
 
 @login_required

@@ -52,10 +52,17 @@ class NoticeForm(forms.Form):
         help_text=_("Only for what residents must know now, e.g. boil your drinking water."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         from modules.alerts.models import NoticeKind
         from town.models import Ortsgemeinde
+        from town.people_services import village_ids_of
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = NoticeKind.choices
-        self.fields["ortsgemeinde"].queryset = Ortsgemeinde.objects.order_by("name")  # type: ignore[attr-defined]
+        villages = Ortsgemeinde.objects.order_by("name")
+        if user is not None and not getattr(user, "is_town_admin", False):
+            # An Ortsbürgermeister publishes for their own village only, never for the whole town.
+            villages = villages.filter(pk__in=village_ids_of(user))
+            self.fields["ortsgemeinde"].required = True
+            self.fields["ortsgemeinde"].empty_label = None  # type: ignore[attr-defined]
+        self.fields["ortsgemeinde"].queryset = villages  # type: ignore[attr-defined]

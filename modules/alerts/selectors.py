@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -82,6 +83,15 @@ def notice_list_current(*, ortsgemeinde_id: int | None = None) -> QuerySet[Notic
 
 def notice_list_all() -> QuerySet[Notice]:
     return Notice.objects.select_related("ortsgemeinde").order_by("-valid_until", "-id")
+
+
+def notice_list_manageable(user: Any) -> QuerySet[Notice]:
+    """Every notice for town admins; an Ortsbürgermeister's own village's notices for them."""
+    if getattr(user, "is_town_admin", False):
+        return notice_list_all()
+    from town.people_services import village_ids_of
+
+    return notice_list_all().filter(ortsgemeinde_id__in=village_ids_of(user))
 
 
 def notice_get(*, pk: int) -> Notice | None:

@@ -202,10 +202,25 @@ def warnings_announce(*, warnings: list[OfficialWarning]) -> list[OfficialWarnin
 
 
 def user_can_manage_notices(user: Any) -> bool:
-    # Bekanntmachungen speak for the town hall: its administrators, not the clubs' editors.
+    """May `user` work on Bekanntmachungen at all: town admins, and editors of an Ortsgemeinde
+    (Ortsbürgermeister) for their own village. Clubs' editors never: notices speak officially."""
     from core.access import user_passes
+    from town.people_services import village_ids_of
 
-    return user_passes(user, "town_admin")
+    return user_passes(user, "town_admin") or bool(village_ids_of(user))
+
+
+def user_can_manage_notice_for(user: Any, ortsgemeinde: Any) -> bool:
+    """May `user` publish a notice for `ortsgemeinde` (None: the whole town)? Admins anywhere;
+    an Ortsbürgermeister only for their own Ortsgemeinde, never town-wide or for another village."""
+    from town.people_services import user_can_publish_official_for
+
+    return user_can_publish_official_for(user, [ortsgemeinde] if ortsgemeinde is not None else [])
+
+
+def _require_notice_rights(user: Any, ortsgemeinde: Any) -> None:
+    if not user_can_manage_notice_for(user, ortsgemeinde):
+        raise PermissionDenied(_("You publish notices only for your own Ortsgemeinde."))
 
 
 def _clean_notice(data: dict[str, Any]) -> dict[str, Any]:
@@ -240,10 +255,11 @@ def _clean_notice(data: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def notice_create(*, acting_user: Any, data: dict[str, Any]) -> Notice:
-    """Publish a Bekanntmachung at once (town admins); urgent ones go out as urgent notices."""
-    if not user_can_manage_notices(acting_user):
-        raise PermissionDenied
-    notice = Notice.objects.create(created_by=acting_user, **_clean_notice(data))
+    """Publish a Bekanntmachung at once (town admins; an Ortsbürgermeister for their village);
+    urgent ones go out as urgent notices."""
+    cleaned = _clean_notice(data)
+    _require_notice_rights(acting_user, cleaned["ortsgemeinde"])
+    notice = Notice.objects.create(created_by=acting_user, **cleaned)
     if notice.is_urgent:
         _notice_announce(notice)
     return notice
@@ -251,10 +267,11 @@ def notice_create(*, acting_user: Any, data: dict[str, Any]) -> Notice:
 
 @transaction.atomic
 def notice_update(*, notice: Notice, acting_user: Any, data: dict[str, Any]) -> Notice:
-    if not user_can_manage_notices(acting_user):
-        raise PermissionDenied
+    _require_notice_rights(acting_user, notice.ortsgemeinde)
+    cleaned = _clean_notice(data)
+    _require_notice_rights(acting_user, cleaned["ortsgemeinde"])
     was_urgent = notice.is_urgent
-    for name, value in _clean_notice(data).items():
+    for name, value in cleaned.items():
         setattr(notice, name, value)
     notice.save()
     if notice.is_urgent and not was_urgent:
@@ -264,8 +281,7 @@ def notice_update(*, notice: Notice, acting_user: Any, data: dict[str, Any]) -> 
 
 @transaction.atomic
 def notice_delete(*, notice: Notice, acting_user: Any) -> None:
-    if not user_can_manage_notices(acting_user):
-        raise PermissionDenied
+    _require_notice_rights(acting_user, notice.ortsgemeinde)
     notice.delete()
 
 

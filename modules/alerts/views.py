@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -100,11 +100,17 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- back office --------------------------------------------------------------------
 
 
-@role_required("town_admin")
+def _notice_manager(request: HttpRequest) -> None:
+    if not services.user_can_manage_notices(request.user):
+        raise PermissionDenied
+
+
+@role_required("editor")
 @require_GET
 def manage(request: HttpRequest) -> HttpResponse:
+    _notice_manager(request)
     return render(request, "alerts/manage/notice_list.html", {
-        "notices": list(selectors.notice_list_all()[:200]),
+        "notices": list(selectors.notice_list_manageable(request.user)[:200]),
         "state": selectors.poll_state_get(),
         "ars": module_settings(MODULE_KEY).get("ars") or "",
     })
@@ -120,10 +126,11 @@ def _initial(notice: Notice) -> dict[str, Any]:
         "is_urgent")}
 
 
-@role_required("town_admin")
+@role_required("editor")
 @require_http_methods(["GET", "POST"])
 def notice_create(request: HttpRequest) -> HttpResponse:
-    form = NoticeForm(request.POST or None)
+    _notice_manager(request)
+    form = NoticeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.notice_create(acting_user=request.user, data=_data(form))
@@ -138,18 +145,21 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/manage/notice_form.html", {"form": form, "notice": None})
 
 
-def _managed(pk: int) -> Notice:
+def _managed(request: HttpRequest, pk: int) -> Notice:
+    _notice_manager(request)
     notice = selectors.notice_get(pk=pk)
     if notice is None:
         raise Http404
+    if not services.user_can_manage_notice_for(request.user, notice.ortsgemeinde):
+        raise PermissionDenied
     return notice
 
 
-@role_required("town_admin")
+@role_required("editor")
 @require_http_methods(["GET", "POST"])
 def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _managed(pk)
-    form = NoticeForm(request.POST or None, initial=_initial(notice))
+    notice = _managed(request, pk)
+    form = NoticeForm(request.POST or None, initial=_initial(notice), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.notice_update(notice=notice, acting_user=request.user, data=_data(form))
@@ -161,10 +171,10 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "alerts/manage/notice_form.html", {"form": form, "notice": notice})
 
 
-@role_required("town_admin")
+@role_required("editor")
 @require_http_methods(["GET", "POST"])
 def notice_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _managed(pk)
+    notice = _managed(request, pk)
     if request.method == "POST":
         title = notice.title
         services.notice_delete(notice=notice, acting_user=request.user)

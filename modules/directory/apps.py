@@ -49,6 +49,7 @@ class DirectoryConfig(FeatureModule):
                 description=_("Shown as the first card of a category's list in the directory."),
                 max_entries=1,
                 target="category",
+                targets="modules.directory.selectors.promotion_targets",
             ),
             PromotionSlot(
                 key="directory.home",

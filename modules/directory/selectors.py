@@ -227,6 +227,11 @@ def category_list() -> list[BusinessCategory]:
     return list(BusinessCategory.objects.all())
 
 
+def promotion_targets() -> list[tuple[int, str]]:
+    """The categories a featured entry can be bought for (billing's PromotionSlot.targets)."""
+    return [(category.pk, category.name) for category in BusinessCategory.objects.all()]
+
+
 def photo_list(business: Business) -> list[BusinessPhoto]:
     return list(business.photos.all())
 

@@ -134,7 +134,7 @@ def _article_for_editor(request: Request, slug: str) -> Article:
     article = selectors.article_get(slug=slug)
     if article is None:
         raise Http404
-    if not services.user_can_write_for(request.user, article.organisation):
+    if not services.user_can_edit_article(request.user, article):
         raise PermissionDenied(_("You may not edit news of this organisation."))
     return article
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.images import image_check
 from modules.news.models import Article, Category
-from modules.news.services import organisations_writable_by
+from modules.news.services import organisations_writable_by, user_can_write_for, user_writes_for_villages
 from town.models import Ortsgemeinde
 
 
@@ -71,6 +71,10 @@ class ArticleForm(forms.ModelForm):
         if user.is_town_admin:
             organisation.required = False
             organisation.empty_label = _("Official news of the town")
+        elif user_writes_for_villages(user):
+            # An Ortsbürgermeister writes official news for their own village (or for a Verein they belong to).
+            organisation.required = False
+            organisation.empty_label = _("Official news of my Ortsgemeinde")
         else:
             organisation.required = True
             organisation.empty_label = None
@@ -86,6 +90,16 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if (
+            not self.user.is_town_admin
+            and "organisation" in data
+            and data.get("organisation") is None
+            and user_writes_for_villages(self.user)
+            and not user_can_write_for(self.user, None, list(data.get("ortsgemeinden") or []))
+        ):
+            self.add_error("ortsgemeinden", _(
+                "You publish official news only for your own Ortsgemeinde: tick it, and no other village."
+            ))
         image = data.get("image")
         has_image = bool(image) if image is not None else bool(self.instance.image)
         if has_image and not (data.get("image_alt") or "").strip():

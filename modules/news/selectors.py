@@ -85,7 +85,17 @@ def article_list_manageable(*, user: Any) -> QuerySet[Article]:
         return qs.none()
     if user.is_town_admin:
         return qs
-    return qs.filter(organisation__memberships__user=user)
+    from town.people_services import village_ids_of
+
+    villages = village_ids_of(user)
+    if not villages:
+        return qs.filter(organisation__memberships__user=user)
+    # An Ortsbürgermeister also edits official news addressed only to their own village(s).
+    elsewhere = Article.ortsgemeinden.through.objects.filter(
+        article_id=OuterRef("pk")).exclude(ortsgemeinde_id__in=villages)
+    official = Q(organisation__isnull=True) & Q(pk__in=Article.ortsgemeinden.through.objects.filter(
+        ortsgemeinde_id__in=villages).values("article_id")) & ~Exists(elsewhere)
+    return qs.filter(Q(organisation__memberships__user=user) | official).distinct()
 
 
 def article_list_fingerprint(qs: QuerySet[Article]) -> tuple[int, Any, Any]:

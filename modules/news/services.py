@@ -31,7 +31,7 @@ from core.tenancy import current_town
 from modules.news.models import Article, ArticleStatus, Category
 from town.models import Organisation, Ortsgemeinde
 from town.people_selectors import organisations_publishable_by
-from town.people_services import user_can_publish_for
+from town.people_services import user_can_publish_for, village_ids_of
 from town.services import german_slugify
 
 # --- rich text --------------------------------------------------------------
@@ -86,9 +86,24 @@ def slug_for_title(title: str, *, exclude_pk: int | None = None) -> str:
 # --- who may write ------------------------------------------------------------
 
 
-def user_can_write_for(user: Any, organisation: Organisation | None) -> bool:
-    """Town admins write official news and for every organisation; editors only for their own ones."""
-    return user_can_publish_for(user, organisation)
+def user_can_write_for(
+    user: Any, organisation: Organisation | None, ortsgemeinden: Iterable[Ortsgemeinde | int] | None = None
+) -> bool:
+    """Town admins write official news and for every organisation; editors only for their own ones;
+    editors of an Ortsgemeinde official news addressed to their own Ortsgemeinde only."""
+    return user_can_publish_for(user, organisation, ortsgemeinden=ortsgemeinden)
+
+
+def user_can_edit_article(user: Any, article: Article) -> bool:
+    """May `user` change, publish or delete this article (as it is stored now)?"""
+    if article.organisation_id is not None or not village_ids_of(user):
+        return user_can_write_for(user, article.organisation)
+    return user_can_write_for(user, None, list(article.ortsgemeinden.values_list("pk", flat=True)))
+
+
+def user_writes_for_villages(user: Any) -> bool:
+    """Is `user` an editor of an Ortsgemeinde (they may write official news for it)?"""
+    return bool(village_ids_of(user))
 
 
 def organisations_writable_by(user: Any) -> QuerySet[Organisation]:
@@ -96,8 +111,17 @@ def organisations_writable_by(user: Any) -> QuerySet[Organisation]:
     return organisations_publishable_by(user)
 
 
-def _require_write(user: Any, organisation: Organisation | None) -> None:
-    if not user_can_write_for(user, organisation):
+def _require_write(
+    user: Any, organisation: Organisation | None, ortsgemeinden: Iterable[Ortsgemeinde | int] | None = None
+) -> None:
+    if not user_can_write_for(user, organisation, ortsgemeinden):
+        if organisation is None and village_ids_of(user):
+            raise PermissionDenied(_("You publish official news only for your own Ortsgemeinde."))
+        raise PermissionDenied(_("You may not publish news for this organisation."))
+
+
+def _require_edit(user: Any, article: Article) -> None:
+    if not user_can_edit_article(user, article):
         raise PermissionDenied(_("You may not publish news for this organisation."))
 
 
@@ -155,7 +179,8 @@ def article_create(
     image_alt: str = "",
 ) -> Article:
     """Create a draft. Publish it with article_publish."""
-    _require_write(acting_user, organisation)
+    ortsgemeinden = list(ortsgemeinden)
+    _require_write(acting_user, organisation, ortsgemeinden)
     article = Article(
         title=title.strip(),
         teaser=teaser.strip(),
@@ -170,7 +195,7 @@ def article_create(
     _validate(article)
     article.slug = slug_for_title(article.title)
     article.save()
-    article.ortsgemeinden.set(list(ortsgemeinden))
+    article.ortsgemeinden.set(ortsgemeinden)
     _search_index_update(article)
     return article
 
@@ -182,9 +207,12 @@ def article_update(*, article: Article, acting_user: Any, data: dict[str, Any]) 
 
     The slug stays as it is, so links that were shared keep working.
     """
-    _require_write(acting_user, article.organisation)
-    if "organisation" in data:
-        _require_write(acting_user, data["organisation"])
+    _require_edit(acting_user, article)
+    if "organisation" in data or "ortsgemeinden" in data:
+        new_organisation = data["organisation"] if "organisation" in data else article.organisation
+        new_places = (list(data["ortsgemeinden"]) if "ortsgemeinden" in data
+                      else list(article.ortsgemeinden.values_list("pk", flat=True)))
+        _require_write(acting_user, new_organisation, new_places)
     old_image_name = article.image.name if article.image else ""
     for field in _EDITABLE:
         if field not in data or field == "image":
@@ -213,7 +241,7 @@ def article_update(*, article: Article, acting_user: Any, data: dict[str, Any]) 
 @transaction.atomic
 def article_publish(*, article: Article, acting_user: Any, publish_at: datetime | None = None) -> Article:
     """Publish now, or schedule for `publish_at` when that lies in the future."""
-    _require_write(acting_user, article.organisation)
+    _require_edit(acting_user, article)
     now = timezone.now()
     was_visible = article.is_visible
     previous_status = article.status
@@ -236,7 +264,7 @@ def article_publish(*, article: Article, acting_user: Any, publish_at: datetime 
 @transaction.atomic
 def article_unpublish(*, article: Article, acting_user: Any) -> Article:
     """Back to draft: the article disappears from lists, feeds and the API."""
-    _require_write(acting_user, article.organisation)
+    _require_edit(acting_user, article)
     article.status = ArticleStatus.DRAFT
     article.save(update_fields=["status", "updated_at"])
     return article
@@ -244,7 +272,7 @@ def article_unpublish(*, article: Article, acting_user: Any) -> Article:
 
 @transaction.atomic
 def article_delete(*, article: Article, acting_user: Any) -> None:
-    _require_write(acting_user, article.organisation)
+    _require_edit(acting_user, article)
     image_name = article.image.name if article.image else ""
     article.delete()
     delete_files_after_commit(Article._meta.get_field("image").storage, [image_name])

@@ -101,7 +101,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if article is None:
         # Editors may look at their drafts and scheduled articles; everyone else gets a plain 404.
         article = selectors.article_get(slug=slug)
-        if article is None or not services.user_can_write_for(request.user, article.organisation):
+        if article is None or not services.user_can_edit_article(request.user, article):
             raise Http404
         preview = True
     json_ld = article_json_ld(article)
@@ -111,7 +111,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "article": article,
             "preview": preview,
-            "can_edit": services.user_can_write_for(request.user, article.organisation),
+            "can_edit": services.user_can_edit_article(request.user, article),
             "json_ld": None if preview else _json_ld_script(json_ld),
             "canonical_url": json_ld["url"],
         },
@@ -185,7 +185,7 @@ def _manageable_article(request: HttpRequest, slug: str) -> Article:
     article = selectors.article_get(slug=slug)
     if article is None:
         raise Http404
-    if not services.user_can_write_for(request.user, article.organisation):
+    if not services.user_can_edit_article(request.user, article):
         raise PermissionDenied
     return article
 
@@ -202,7 +202,8 @@ def article_manage(request: HttpRequest) -> HttpResponse:
 @role_required("editor")
 @require_http_methods(["GET", "POST"])
 def article_create(request: HttpRequest) -> HttpResponse:
-    form = ArticleForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ArticleForm(request.POST or None, request.FILES or None, user=request.user,
+                       initial=_create_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -222,7 +223,35 @@ def article_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The draft is saved. Publish it when it is ready."))
             return redirect("news:article-edit", slug=article.slug)
-    return render(request, "news/manage/article_form.html", {"form": form, "article": None})
+    return render(request, "news/manage/article_form.html", {
+        "form": form, "article": None, "first_post": request.GET.get("erster") == "1",
+        "first_post_for": _first_post_for(form),
+    })
+
+
+def _create_initial(request: HttpRequest) -> dict[str, Any]:
+    """Preselect what a link asks for ("write your first post" after an invitation), if allowed."""
+    initial: dict[str, Any] = {}
+    organisation = request.GET.get("organisation", "")
+    if organisation.isdigit() and services.organisations_writable_by(request.user).filter(pk=organisation).exists():
+        initial["organisation"] = int(organisation)
+    ortsgemeinde = request.GET.get("ortsgemeinde", "")
+    if ortsgemeinde.isdigit():
+        initial["ortsgemeinden"] = [int(ortsgemeinde)]
+    return initial
+
+
+def _first_post_for(form: ArticleForm) -> str:
+    """The name of the Verein or village the first post is preselected for, for the heading."""
+    organisation = form.initial.get("organisation")
+    if organisation:
+        found = form.fields["organisation"].queryset.filter(pk=organisation).first()
+        return found.name if found else ""
+    places = form.initial.get("ortsgemeinden") or []
+    if places:
+        found = form.fields["ortsgemeinden"].queryset.filter(pk=places[0]).first()
+        return found.name if found else ""
+    return ""
 
 
 @role_required("editor")

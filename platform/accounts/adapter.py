@@ -54,6 +54,11 @@ class TownAccountAdapter(DefaultAccountAdapter):
         # address: allauth signs them in when the confirmation happens in the same browser).
         if connection.schema_name == "public":
             return super().get_signup_redirect_url(request)
+        from accounts.forms import AFTER_SIGNUP_SESSION_KEY
+
+        after = request.session.pop(AFTER_SIGNUP_SESSION_KEY, None)
+        if after and after.startswith("/") and not after.startswith("//"):
+            return str(after)
         return reverse("town:welcome")
 
     def get_email_verification_redirect_url(self, email_address) -> str:

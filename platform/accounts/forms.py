@@ -16,6 +16,8 @@ from accounts.passwords import new_password_help_text
 from town.models import Ortsgemeinde
 
 INVITATION_SESSION_KEY = "dorfkern_invitation_token"
+# Where an invited editor goes after signing up ("write your first post"), read by the adapter.
+AFTER_SIGNUP_SESSION_KEY = "dorfkern_after_signup"
 
 
 def _ortsgemeinde_field() -> forms.ModelChoiceField:
@@ -106,7 +108,10 @@ class ResidentSignupForm(SignupForm):
             signup_code=request.session.pop(SIGNUP_CODE_SESSION_KEY, None),
         )
         if redeemed is not None:
+            from town.people_services import after_invitation_url
+
             messages.success(request, _("Welcome! You are now %(role)s.") % {"role": redeemed.get_role_display()})
+            request.session[AFTER_SIGNUP_SESSION_KEY] = after_invitation_url(redeemed)
 
 
 class AccountProfileForm(forms.Form):

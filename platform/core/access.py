@@ -56,7 +56,7 @@ def _is_editor(user: Any) -> bool:
     # Asked several times per request (nav, menus, the view itself): look it up once per user object.
     cached = getattr(user, "_dorfkern_is_editor", None)
     if cached is None:
-        cached = user.is_town_admin or user.memberships.exists()
+        cached = user.is_town_admin or user.memberships.exists() or user.village_roles.exists()
         user._dorfkern_is_editor = cached
     return bool(cached)
 

@@ -61,6 +61,7 @@ class TownConfig(AppConfig):
             "user.reactivate": _("Account reactivated"),
             "invitation.create": _("Invitation sent"),
             "invitation.revoke": _("Invitation withdrawn"),
+            "invitation.resend": _("Invitation sent again"),
             "invitation.accept": _("Invitation accepted"),
             "organisation.create": _("Organisation created"),
             "organisation.update": _("Organisation changed"),

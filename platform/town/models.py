@@ -253,6 +253,28 @@ class InvitationRole(models.TextChoices):
     EDITOR = "editor", _("Editor of an organisation")
     MODERATOR = "moderator", _("Moderator")
     ADMIN = "admin", _("Town administrator")
+    VILLAGE = "village", _("Editor of an Ortsgemeinde (Ortsbürgermeister)")
+
+
+class VillageEditor(models.Model):
+    """A person who speaks for one Ortsgemeinde (Ortsbürgermeister, village editor).
+
+    They publish official news for their own Ortsgemeinde, and only for it: never town-wide,
+    never for another village (``town.people_services.user_can_publish_official_for``).
+    """
+
+    ortsgemeinde = models.ForeignKey(Ortsgemeinde, verbose_name=_("Ortsgemeinde"), on_delete=models.CASCADE,
+                                     related_name="village_editors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="village_roles")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("editor of an Ortsgemeinde")
+        verbose_name_plural = _("editors of Ortsgemeinden")
+        constraints = [models.UniqueConstraint(fields=["ortsgemeinde", "user"], name="uniq_village_editor")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.ortsgemeinde}"
 
 
 class Invitation(models.Model):
@@ -267,6 +289,10 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    ortsgemeinde = models.ForeignKey(
+        Ortsgemeinde, verbose_name=_("Ortsgemeinde"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
     token = models.CharField(max_length=64, unique=True, default=_invitation_token)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -278,6 +304,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} as {self.role}"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()
 
 
 class Weekday(models.IntegerChoices):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from town.forms import CleanImageField
-from town.models import InvitationRole, MembershipRole, Organisation, OrganisationKind
+from town.models import InvitationRole, MembershipRole, Organisation, OrganisationKind, Ortsgemeinde
 
 
 class PeopleSearchForm(forms.Form):
@@ -25,18 +25,43 @@ class RoleChangeForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=InvitationRole.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=InvitationRole.choices, initial=InvitationRole.EDITOR)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
+        empty_label=_("– a new organisation (enter its name below) –"),
         help_text=_("Only for editors: the organisation they will write for."),
+    )
+    new_organisation_name = forms.CharField(
+        label=_("Or a new organisation: its name"), required=False, max_length=150,
+        help_text=_("For example “Musikverein Kausen”. It is created with the invitation."),
+    )
+    new_organisation_kind = forms.ChoiceField(
+        label=_("Kind of the new organisation"), choices=OrganisationKind.choices, initial=OrganisationKind.VEREIN,
+        required=False,
+    )
+    ortsgemeinde = forms.ModelChoiceField(
+        label=_("Ortsgemeinde"),
+        queryset=Ortsgemeinde.objects.order_by("name"),
+        required=False,
+        help_text=_("Only for editors of an Ortsgemeinde: the village they will publish official news for."),
     )
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("role") == InvitationRole.EDITOR and not data.get("organisation"):
-            self.add_error("organisation", _("Choose the organisation the editor will write for."))
+        role = data.get("role")
+        new_name = (data.get("new_organisation_name") or "").strip()
+        if role == InvitationRole.EDITOR:
+            if data.get("organisation") and new_name:
+                self.add_error("new_organisation_name", _("Choose an organisation or enter a new one, not both."))
+            elif not data.get("organisation") and not new_name:
+                self.add_error("organisation", _("Choose the organisation the editor will write for."))
+            elif new_name and Organisation.objects.filter(name__iexact=new_name).exists():
+                self.add_error("new_organisation_name",
+                               _("An organisation with this name already exists: choose it from the list."))
+        if role == InvitationRole.VILLAGE and not data.get("ortsgemeinde"):
+            self.add_error("ortsgemeinde", _("Choose the Ortsgemeinde the person will speak for."))
         return data
 
 
@@ -61,13 +86,15 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "slug", "kind", "description", "logo", "website", "email", "phone", "ortsgemeinde"]
-        help_texts = {"slug": _("Lower-case letters, digits and hyphens; used in the address of the profile page.")}
+        help_texts = {"slug": _("Lower-case letters, digits and hyphens; used in the address of the profile page. "
+                                "Leave empty: it is made from the name.")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
         self.fields["kind"].choices = OrganisationKind.choices
         self.fields["ortsgemeinde"].empty_label = _("Whole town")
 
     def clean_slug(self) -> str:
-        return self.cleaned_data["slug"].lower()
+        return (self.cleaned_data.get("slug") or "").lower()
 

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Role, User
 from town.models import Invitation, MembershipRole, Organisation, OrganisationFollow, OrganisationMembership
@@ -72,12 +71,35 @@ def active_admin_count() -> int:
     return User.objects.filter(role=Role.ADMIN, is_active=True).count()
 
 
-def invitation_list_open() -> QuerySet[Invitation]:
-    return (
-        Invitation.objects.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
-        .select_related("organisation", "invited_by")
-        .order_by("-created_at")
-    )
+def invitation_list_open(*, organisation: Organisation | None = None) -> QuerySet[Invitation]:
+    """Invitations not accepted yet (expired ones too, so they can be sent again), newest first."""
+    invitations = Invitation.objects.filter(accepted_at__isnull=True)
+    if organisation is not None:
+        invitations = invitations.filter(organisation=organisation)
+    return invitations.select_related("organisation", "ortsgemeinde", "invited_by").order_by("-created_at")
+
+
+def invitation_get_open(pk: int, *, organisation: Organisation | None = None) -> Invitation | None:
+    invitations = Invitation.objects.select_related("organisation").filter(pk=pk, accepted_at__isnull=True)
+    if organisation is not None:
+        invitations = invitations.filter(organisation=organisation)
+    return invitations.first()
+
+
+def village_editors() -> QuerySet[Any]:
+    """Ortsbürgermeister and village editors with their Ortsgemeinden, for the people page."""
+    from town.models import VillageEditor
+
+    return VillageEditor.objects.select_related("user", "ortsgemeinde").order_by("ortsgemeinde__name", "user__name")
+
+
+def village_roles_of(user: Any) -> QuerySet[Any]:
+    """The Ortsgemeinden `user` speaks for, for their account page."""
+    from town.models import VillageEditor
+
+    if not getattr(user, "is_authenticated", False):
+        return VillageEditor.objects.none()
+    return VillageEditor.objects.filter(user=user).select_related("ortsgemeinde").order_by("ortsgemeinde__name")
 
 
 def invitation_get_by_token(token: str) -> Invitation | None:

@@ -7,6 +7,7 @@ leave it, so nothing here can touch another town (ISOLATION T4/T15).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -18,13 +19,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from core.audit import AuditTarget, audit_record, changes_between, model_values
+from core.slugs import german_slugify
 from town.models import (
     Invitation,
     InvitationRole,
     MembershipRole,
     Organisation,
     OrganisationFollow,
+    OrganisationKind,
     OrganisationMembership,
+    Ortsgemeinde,
+    VillageEditor,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,18 +57,56 @@ def _membership_target(membership: OrganisationMembership) -> AuditTarget:
 # --- rights -------------------------------------------------------------------
 
 
-def user_can_publish_for(user: Any, organisation: Organisation | None) -> bool:
-    """May `user` publish on behalf of `organisation` (None: official town news)?
+def _ortsgemeinde_ids(ortsgemeinden: Iterable[Ortsgemeinde | int]) -> set[int]:
+    return {item if isinstance(item, int) else item.pk for item in ortsgemeinden}
 
-    Admins publish official news and for every organisation; editors and
-    managers only for the approved organisations they are members of (a
-    business waiting for the town's approval can't speak in its name yet).
+
+def village_ids_of(user: Any) -> set[int]:
+    """The Ortsgemeinden `user` speaks for as Ortsbürgermeister or village editor."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_dorfkern_village_ids", None)
+    if cached is None:
+        cached = set(VillageEditor.objects.filter(user=user).values_list("ortsgemeinde_id", flat=True))
+        user._dorfkern_village_ids = cached
+    return set(cached)
+
+
+def user_can_publish_official_for(user: Any, ortsgemeinden: Iterable[Ortsgemeinde | int] | None) -> bool:
+    """May `user` publish official news addressed to exactly these Ortsgemeinden?
+
+    Admins always (an empty set means the whole town). A village editor only when the
+    content is addressed to their own Ortsgemeinde(n) and nothing else: never town-wide
+    (empty set or None) and never to another village.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_town_admin:
         return True
-    if organisation is None or not organisation.is_approved:
+    if ortsgemeinden is None:
+        return False
+    wanted = _ortsgemeinde_ids(ortsgemeinden)
+    return bool(wanted) and wanted <= village_ids_of(user)
+
+
+def user_can_publish_for(
+    user: Any, organisation: Organisation | None, *, ortsgemeinden: Iterable[Ortsgemeinde | int] | None = None
+) -> bool:
+    """May `user` publish on behalf of `organisation` (None: official town news)?
+
+    Admins publish official news and for every organisation; editors and
+    managers only for the approved organisations they are members of (a
+    business waiting for the town's approval can't speak in its name yet).
+    Official news by a village editor is allowed only for their own Ortsgemeinde
+    (`ortsgemeinden`, see `user_can_publish_official_for`).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_town_admin:
+        return True
+    if organisation is None:
+        return user_can_publish_official_for(user, ortsgemeinden)
+    if not organisation.is_approved:
         return False
     return OrganisationMembership.objects.filter(user=user, organisation=organisation).exists()
 
@@ -158,30 +201,83 @@ def invitation_send(*, invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, email: str, role: str, acting_user: User, organisation: Organisation | None = None
+    *,
+    email: str,
+    role: str,
+    acting_user: User,
+    organisation: Organisation | None = None,
+    ortsgemeinde: Ortsgemeinde | None = None,
+    new_organisation_name: str = "",
+    new_organisation_kind: str = OrganisationKind.VEREIN,
 ) -> Invitation:
-    """Invite someone by e-mail to become editor of an organisation, moderator or admin."""
+    """Invite someone by e-mail to become editor of an organisation or an Ortsgemeinde, moderator or admin.
+
+    An editor's organisation may be created in the same step (`new_organisation_name`, with
+    a generated slug), so inviting the first editor of a Verein is one form, not two.
+    """
     email = email.strip().lower()
     if role not in InvitationRole.values:
         raise ValidationError(_("Unknown role."))
-    if role == InvitationRole.EDITOR and organisation is None:
-        raise ValidationError(_("Choose the organisation the editor will write for."))
-    if role != InvitationRole.EDITOR:
+    new_organisation_name = " ".join((new_organisation_name or "").split())
+    if role == InvitationRole.EDITOR:
+        if organisation is not None and new_organisation_name:
+            raise ValidationError(_("Choose an organisation or enter a new one, not both."))
+        if organisation is None and new_organisation_name:
+            if new_organisation_kind not in OrganisationKind.values:
+                raise ValidationError(_("Unknown kind of organisation."))
+            organisation = organisation_create(
+                acting_user=acting_user, name=new_organisation_name, kind=new_organisation_kind
+            )
+        if organisation is None:
+            raise ValidationError(_("Choose the organisation the editor will write for."))
+    else:
         organisation = None
+    if role == InvitationRole.VILLAGE:
+        if ortsgemeinde is None:
+            raise ValidationError(_("Choose the Ortsgemeinde the person will speak for."))
+    else:
+        ortsgemeinde = None
     # A fresh invitation replaces older open ones for the same thing, so only
     # the newest link works.
     Invitation.objects.filter(
-        email=email, role=role, organisation=organisation, accepted_at__isnull=True
+        email=email, role=role, organisation=organisation, ortsgemeinde=ortsgemeinde, accepted_at__isnull=True
     ).delete()
     invitation = Invitation.objects.create(
         email=email,
         role=role,
         organisation=organisation,
+        ortsgemeinde=ortsgemeinde,
         invited_by=acting_user,
         expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
     )
     audit_record(acting_user, "invitation.create", _invitation_target(invitation),
-                 after={"email": email, "role": role, "organisation": organisation})
+                 after={"email": email, "role": role, "organisation": organisation, "ortsgemeinde": ortsgemeinde})
+    invitation_send(invitation=invitation)
+    return invitation
+
+
+def after_invitation_url(invitation: Invitation) -> str:
+    """Where a person lands after accepting: editors on "write your first post" (the news form with
+    their Verein or village preselected) when the town has news on, everyone else on their account."""
+    from core.modules import enabled_module_keys
+
+    if "news" in enabled_module_keys():
+        if invitation.role == InvitationRole.EDITOR and invitation.organisation_id:
+            return f"{reverse('news:article-create')}?organisation={invitation.organisation_id}&erster=1"
+        if invitation.role == InvitationRole.VILLAGE and invitation.ortsgemeinde_id:
+            return f"{reverse('news:article-create')}?ortsgemeinde={invitation.ortsgemeinde_id}&erster=1"
+    return reverse("town:account")
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, acting_user: User) -> Invitation:
+    """Mail an open invitation again, valid for another seven days from now (same link)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."))
+    invitation.expires_at = timezone.now() + timedelta(days=INVITATION_VALID_DAYS)
+    invitation.save(update_fields=["expires_at"])
+    audit_record(acting_user, "invitation.resend", _invitation_target(invitation), after={"email": invitation.email})
     invitation_send(invitation=invitation)
     return invitation
 
@@ -205,6 +301,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
         OrganisationMembership.objects.get_or_create(
             organisation=invitation.organisation, user=user, defaults={"role": MembershipRole.EDITOR}
         )
+    elif invitation.role == InvitationRole.VILLAGE and invitation.ortsgemeinde_id is not None:
+        VillageEditor.objects.get_or_create(ortsgemeinde_id=invitation.ortsgemeinde_id, user=user)
     elif invitation.role == InvitationRole.MODERATOR:
         # An admin who accepts a moderator invitation stays admin.
         if user.role == Role.RESIDENT:
@@ -232,9 +330,23 @@ def invitation_revoke(*, invitation: Invitation, acting_user: User) -> None:
 ORGANISATION_FIELDS = ("name", "slug", "kind", "description", "logo", "website", "email", "phone", "ortsgemeinde")
 
 
+def organisation_slug_for(name: str, *, exclude_pk: int | None = None) -> str:
+    """A free slug from the name ("Musikverein Kausen" -> "musikverein-kausen", then "-2" ...)."""
+    max_length = Organisation._meta.get_field("slug").max_length or 80
+    base = german_slugify(name)[: max_length - 4].strip("-") or "organisation"
+    candidate, number = base, 1
+    while Organisation.objects.filter(slug=candidate).exclude(pk=exclude_pk).exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
 @transaction.atomic
 def organisation_create(*, acting_user: User, **fields: Any) -> Organisation:
+    """Create an organisation; without a slug one is made from the name."""
     organisation = Organisation(**{key: value for key, value in fields.items() if key in ORGANISATION_FIELDS})
+    if not organisation.slug:
+        organisation.slug = organisation_slug_for(organisation.name)
     organisation.full_clean()
     organisation.save()
     audit_record(acting_user, "organisation.create", organisation,
@@ -248,6 +360,8 @@ def organisation_update(*, organisation: Organisation, acting_user: User, **fiel
     for key, value in fields.items():
         if key in ORGANISATION_FIELDS:
             setattr(organisation, key, value)
+    if not organisation.slug:  # left empty in the form: keep the address it has
+        organisation.slug = before["slug"]
     organisation.full_clean()
     organisation.save()
     after = model_values(organisation, ORGANISATION_FIELDS)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("backoffice/personen/invite/", views.invite, name="invite"),
     path("backoffice/personen/<int:pk>/", views.person, name="person"),
     path("backoffice/invitations/<int:pk>/withdraw/", views.invitation_delete, name="invitation-delete"),
+    path("backoffice/invitations/<int:pk>/resend/", views.invitation_resend_view, name="invitation-resend"),
     path("backoffice/organisationen/", views.organisation_admin_list, name="organisation-admin-list"),
     path("backoffice/organisationen/new/", views.organisation_admin_create, name="organisation-admin-create"),
     path("backoffice/organisationen/<slug:slug>/edit/", views.organisation_admin_edit, name="organisation-admin-edit"),
@@ -23,6 +24,10 @@ urlpatterns = [
          name="organisation-admin-delete"),
     path("backoffice/organisationen/<slug:slug>/members/", views.organisation_admin_members,
          name="organisation-admin-members"),
+    path("backoffice/organisationen/<slug:slug>/invitations/<int:pk>/resend/", views.organisation_invitation_resend,
+         name="organisation-invitation-resend"),
+    path("backoffice/organisationen/<slug:slug>/invitations/<int:pk>/withdraw/",
+         views.organisation_invitation_withdraw, name="organisation-invitation-withdraw"),
     path("backoffice/organisationen/<slug:slug>/members/<int:pk>/remove/", views.organisation_admin_member_remove,
          name="organisation-admin-member-remove"),
 ]

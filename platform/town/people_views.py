@@ -36,6 +36,7 @@ from town.people_forms import (
 from town.people_selectors import (
     active_admin_count,
     invitation_get_by_token,
+    invitation_get_open,
     invitation_list_open,
     memberships_of,
     organisation_followed_by,
@@ -45,12 +46,16 @@ from town.people_selectors import (
     organisations_followed,
     organisations_managed_by,
     people_list,
+    village_editors,
+    village_roles_of,
 )
 from town.people_services import (
     InvitationInvalid,
+    after_invitation_url,
     invitation_accept,
     invitation_check,
     invitation_create,
+    invitation_resend,
     invitation_revoke,
     organisation_create,
     organisation_delete,
@@ -82,10 +87,16 @@ def account(request: HttpRequest) -> HttpResponse:
         return redirect("town:account")
     from allauth.mfa.utils import is_mfa_enabled
 
+    from core.modules import enabled_module_keys
+
+    enabled = enabled_module_keys()
     return render(request, "town/people/account.html", {
         "form": form,
         "memberships": memberships_of(user),
         "followed": list(organisations_followed(user)),
+        "village_roles": village_roles_of(user),
+        "news_url": reverse("news:article-create") if "news" in enabled else "",
+        "notices_url": reverse("alerts:manage") if "alerts" in enabled else "",
         "mfa_enabled": is_mfa_enabled(user),
     })
 
@@ -121,7 +132,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             except InvitationInvalid as problem:
                 return _invitation_problem(request, problem.reason, 410)
             messages.success(request, _("Welcome! You are now %(role)s.") % {"role": found.get_role_display()})
-            return redirect("town:account")
+            return redirect(after_invitation_url(found))
         return render(request, "town/people/invitation.html", context)
 
     if request.method == "POST":
@@ -153,6 +164,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "search": search,
         "page": page,
         "invitations": invitation_list_open(),
+        "village_editors": village_editors(),
         "query_string": _query_without_page(request),
     })
 
@@ -213,14 +225,29 @@ def invite(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 organisation=form.cleaned_data.get("organisation"),
+                ortsgemeinde=form.cleaned_data.get("ortsgemeinde"),
+                new_organisation_name=form.cleaned_data.get("new_organisation_name") or "",
+                new_organisation_kind=form.cleaned_data.get("new_organisation_kind") or OrganisationKind.VEREIN,
                 acting_user=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The invitation has been sent to %(email)s.") % {"email": sent.email})
+            if sent.organisation_id:
+                return redirect("town:organisation-admin-members", slug=sent.organisation.slug)
             return redirect("town:people")
     return render(request, "town/people/invite.html", {"form": form})
+
+
+def _resend(request: HttpRequest, found: Invitation) -> None:
+    try:
+        invitation_resend(invitation=found, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The invitation has been sent again to %(email)s.") % {"email": found.email})
 
 
 @role_required("town_admin")
@@ -230,6 +257,44 @@ def invitation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     invitation_revoke(invitation=found, acting_user=request.user)
     messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": found.email})
     return redirect("town:people")
+
+
+@role_required("town_admin")
+@require_POST
+def invitation_resend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    found = invitation_get_open(pk)
+    if found is None:
+        raise Http404
+    _resend(request, found)
+    return redirect("town:people")
+
+
+def _organisation_invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    from town.models import Organisation
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not user_can_manage_members(request.user, organisation):
+        raise PermissionDenied
+    found = invitation_get_open(pk, organisation=organisation)
+    if found is None:
+        raise Http404
+    return found
+
+
+@role_required("authenticated")
+@require_POST
+def organisation_invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _resend(request, _organisation_invitation(request, slug, pk))
+    return redirect("town:organisation-admin-members", slug=slug)
+
+
+@role_required("authenticated")
+@require_POST
+def organisation_invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    found = _organisation_invitation(request, slug, pk)
+    invitation_revoke(invitation=found, acting_user=request.user)
+    messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": found.email})
+    return redirect("town:organisation-admin-members", slug=slug)
 
 
 # --- back office: organisations ---------------------------------------------------
@@ -329,6 +394,7 @@ def organisation_admin_members(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "town/organisations/members.html", {
         "organisation": organisation,
         "members": organisation_members(organisation),
+        "invitations": invitation_list_open(organisation=organisation),
         "form": form,
     })
 

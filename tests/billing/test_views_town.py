@@ -38,6 +38,7 @@ def _buy(town, catalogue, client, organisation, *, product: str = "home-card", t
                "address_line": "Hauptstr. 1", "postal_code": "12345", "city": "Altdorf"}
     if target:
         details["ziel"] = target
+        details["target"] = target
     page = client.post(f"/sponsoring/kaufen/{query}", details)
     assert page.status_code == 200, page.content.decode()[:2000]
     html = page.content.decode()

@@ -63,6 +63,17 @@ def _invitation() -> dict[str, Any]:
     return {"pk": invitation.pk}
 
 
+def _organisation_invitation() -> dict[str, Any]:
+    from town.models import Invitation, Organisation
+
+    organisation = Organisation.objects.create(name="Einladungsverein", slug="einladungsverein")
+    invitation = Invitation.objects.create(
+        email="vereinseinladung-isolation@example.org", role="editor", organisation=organisation,
+        expires_at=timezone.now() + timezone.timedelta(days=7),
+    )
+    return {"slug": organisation.slug, "pk": invitation.pk}
+
+
 def _api_token() -> dict[str, Any]:
     # The token belongs to the town's admin: the very user who tries it on the other town.
     from api.services import api_token_create
@@ -147,7 +158,8 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     ),
     (("town:organisation-admin-member-remove",), _membership),
     (("town:person",), _person),
-    (("town:invitation-delete",), _invitation),
+    (("town:invitation-delete", "town:invitation-resend"), _invitation),
+    (("town:organisation-invitation-resend", "town:organisation-invitation-withdraw"), _organisation_invitation),
     (("api:token-revoke",), _api_token),
     (("town:office-hour-delete",), _office_hour),
     (("town:calendar-feed-ortsgemeinde",), _calendar_village),

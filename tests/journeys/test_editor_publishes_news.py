@@ -82,15 +82,11 @@ def test_editor_is_invited_and_publishes_news_for_one_village(live_site, make_to
     eddi.get_by_label(re.compile("privacy policy")).check()
     eddi.get_by_role("button", name="Create account").click()
 
-    # the invitation proved his address: he is signed in at once and may write for the brigade
+    # the invitation proved his address: he is signed in at once and lands on his first post,
+    # written for the brigade (preselected), with no menu to find first
     expect(eddi.get_by_role("button", name="Sign out")).to_be_visible()
-    journey.seen(eddi, "editor-welcome")
-    eddi.get_by_role("navigation", name="Your account").get_by_role("link", name="Back office").click()
-    journey.seen(eddi, "editor-back-office", screenshot=False)
-    eddi.get_by_role("navigation", name="Back office").get_by_role("link", name="News articles").click()
-    journey.seen(eddi, "editor-articles", screenshot=False)
-    eddi.get_by_role("link", name="Write an article").click()
-    expect(eddi.get_by_role("heading", level=1)).to_have_text("Write an article")
+    expect(eddi.get_by_role("heading", level=1)).to_have_text("Write your first post")
+    expect(eddi.get_by_role("main")).to_contain_text("Feuerwehr Elkenroth")
     journey.seen(eddi, "write")
     eddi.get_by_label(re.compile("^Title")).fill(TITLE)
     eddi.get_by_label(re.compile("^Teaser")).fill("The Elkenroth fire brigade practises at the school.")
