@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import CalendarSource
 from core.maps import MapLayer
-from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -81,6 +81,17 @@ def _sample_search() -> dict[str, Any]:
     return {"search_id": search.pk}
 
 
+def _sample_line() -> dict[str, Any]:
+    from accounts.models import Role, User
+    from modules.rides.bus import line_create
+
+    bench, station = _sample_stops()
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    line = line_create(acting_user=admin, name="Bürgerbus Isolation", weekdays=[0, 1, 2, 3, 4],
+                       timetable=f"{bench.name} | 08:00 13:00\n{station.name} | 08:20 13:20")
+    return {"line_id": line.pk, "stop_id": bench.pk}
+
+
 class RidesConfig(FeatureModule):
     name = "modules.rides"
     label = "rides"
@@ -99,6 +110,7 @@ class RidesConfig(FeatureModule):
             NavItem(_("Stops and benches"), "rides:stop-manage", permission="town_admin", order=50, backoffice=True),
             NavItem(_("Bench request by phone"), "rides:bench-phone", permission="moderator", order=51,
                     backoffice=True),
+            NavItem(_("Bürgerbus lines"), "rides:line-manage", permission="town_admin", order=52, backoffice=True),
         ),
         requires=("moderation",),
         provides=(
@@ -130,6 +142,8 @@ class RidesConfig(FeatureModule):
             SampleObject(create=_sample_bench_request, url_names=(
                 "rides:bench-request", "rides:bench-request-cancel", "rides:bench-come")),
             SampleObject(create=_sample_search, url_names=("rides:search-delete",)),
+            PeriodicTask(task="rides.gtfs_refresh", every_seconds=24 * 3600),
+            SampleObject(create=_sample_line, url_names=("rides:stop", "rides:line-delete")),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
                          erase="modules.rides.personal_data.erase"),
         ),

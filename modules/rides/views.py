@@ -457,8 +457,105 @@ def bench_phone(request: HttpRequest) -> HttpResponse:
 
 def home_widget(request: HttpRequest) -> str:
     """People waiting on a bench now, then the next offers."""
+    from modules.rides import bus
+
     waiting = selectors.bench_requests_waiting()[:HOME_WIDGET_SIZE]
     offers = selectors.offer_list_upcoming(limit=HOME_WIDGET_SIZE)
-    if not waiting and not offers:
+    departures = bus.next_town_departures(limit=HOME_WIDGET_SIZE)
+    if not waiting and not offers and not departures:
         return ""
-    return render_to_string("rides/widget.html", {"waiting": waiting, "offers": offers}, request=request)
+    return render_to_string("rides/widget.html", {"waiting": waiting, "offers": offers, "departures": departures,
+                                                  "today": timezone.localdate()}, request=request)
+
+
+# --- Bürgerbus and next departures ------------------------------------------------------------
+
+
+@require_GET
+def stop_list(request: HttpRequest) -> HttpResponse:
+    """Every stop of the town, the Bürgerbus lines, and the next journeys of the town's own lines."""
+    from modules.rides import bus
+
+    return render(request, "rides/stop_list.html", {
+        "stops": selectors.stop_list(), "lines": bus.line_list(), "today": timezone.localdate(),
+        "departures": bus.next_town_departures(limit=5),
+    })
+
+
+@require_GET
+def stop_detail(request: HttpRequest, stop_id: int) -> HttpResponse:
+    """A stop: its next departures, today's timetable per line, and rides to it."""
+    from django.conf import settings
+
+    from modules.rides import bus
+
+    stop = selectors.stop_get(stop_id)
+    if stop is None:
+        raise Http404
+    today = timezone.localdate()
+    return render(request, "rides/stop_detail.html", {
+        "stop": stop, "departures": bus.next_departures(stop=stop, limit=6),
+        "timetable": bus.timetable_at(stop=stop, day=today), "today": today,
+        "transit_info_url": settings.TRANSIT_INFO_URL,
+        "offers": selectors.offer_list_upcoming(to_stop=stop, limit=HOME_WIDGET_SIZE),
+    })
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def line_manage(request: HttpRequest) -> HttpResponse:
+    """The town enters its Bürgerbus lines as a timetable; an imported feed's lines are listed too."""
+    from modules.rides import bus
+    from modules.rides.forms import BusLineForm
+
+    form = BusLineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bus.line_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The line and its timetable are saved."))
+            return redirect("rides:line-manage")
+    return render(request, "rides/manage/line_list.html", {"form": form, "lines": bus.line_list()},
+                  status=400 if form.errors else 200)
+
+
+@role_required("town_admin")
+@require_POST
+def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
+    from modules.rides import bus
+    from modules.rides.models import BusLine, LineSource
+
+    line = BusLine.objects.filter(pk=line_id, source=LineSource.TOWN).first()
+    if line is None:
+        raise Http404
+    bus.line_delete(acting_user=request.user, line=line)
+    messages.success(request, _("The line is deleted."))
+    return redirect("rides:line-manage")
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def feed_manage(request: HttpRequest) -> HttpResponse:
+    """The town's GTFS feed: its address (fetched by a task now and every night)."""
+    from django.db import transaction
+
+    from modules.rides.forms import TransitFeedForm
+    from modules.rides.models import TransitFeed
+    from modules.rides.tasks import gtfs_refresh
+
+    feed, _created = TransitFeed.objects.get_or_create(pk=1)
+    form = TransitFeedForm(request.POST if request.method == "POST" else None, initial={"url": feed.url})
+    if request.method == "POST" and form.is_valid():
+        feed.url = form.cleaned_data["url"]
+        feed.save(update_fields=["url", "updated_at"])
+        if feed.url:
+            transaction.on_commit(gtfs_refresh.delay)
+            messages.success(request, _("The address is saved. The timetable is being fetched; "
+                                        "look here again in a few minutes."))
+        else:
+            messages.success(request, _("The address is removed."))
+        return redirect("rides:feed-manage")
+    return render(request, "rides/manage/feed.html", {"form": form, "feed": feed},
+                  status=400 if form.errors else 200)

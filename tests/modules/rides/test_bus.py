@@ -1,0 +1,81 @@
+"""The Bürgerbus: the town types a line's timetable, residents see it at each stop, next departures and on
+the start page; bad timetables are refused in German with nothing stored."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from modules.rides import bus
+from modules.rides.models import BusLine, BusStopTime
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client, shown
+from tests.modules.rides.helpers import next_weekday
+
+TIMETABLE = "Gebhardshain | 07:45 13:45\nElkenroth | 07:55 13:55\nKausen | 08:00 14:00\nBetzdorf | 08:10 14:10"
+
+
+def _local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def test_the_town_enters_a_line_and_residents_see_it_at_the_stop(stops, town_a):
+    admin = logged_in_client(town_a, admin_of(town_a))
+    response = admin.post("/rides/manage/lines/", {
+        "name": "Bürgerbus Gebhardshain", "operator": "Bürgerbus-Verein", "phone": "02741 123",
+        "weekdays": [str(d) for d in range(7)], "timetable": TIMETABLE})
+    assert response.status_code == 302
+    line = BusLine.objects.get()
+    assert line.trips.count() == 2 and BusStopTime.objects.count() == 8
+
+    page = TownClient(host_of(town_a)).get(f"/rides/stops/{stops['kausen'].pk}/").content.decode()
+    assert "Bürgerbus Gebhardshain" in page and "08:00" in page and "14:00" in page and "02741 123" in page
+    assert shown("Next departures") in page
+    # The terminus has a timetable of arrivals only: no departures there.
+    terminus = TownClient(host_of(town_a)).get(f"/rides/stops/{stops['betzdorf'].pk}/").content.decode()
+    assert "08:10" not in terminus and shown("Timetables of the Verkehrsverbund") in terminus
+
+
+def test_bad_timetables_are_refused_and_nothing_is_stored(stops, town_a):
+    admin = logged_in_client(town_a, admin_of(town_a))
+    base = {"name": "Bürgerbus", "weekdays": ["0"]}
+    cases = [
+        ("Gebhardshain | 07:45\nNirgendwo | 07:55", "Row %(row)s: there is no stop called “%(name)s”. Add it under "
+         "Stops and benches first.", {"row": 2, "name": "Nirgendwo"}),
+        ("Gebhardshain | 07:45 09:00\nKausen | 08:00", "Every stop needs the same number of times (“%(stop)s” has "
+         "%(count)s, the first stop %(first)s).", {"stop": "Kausen", "count": 1, "first": 2}),
+        ("Gebhardshain | 08:45\nKausen | 08:00", "Journey %(journey)s reaches “%(stop)s” before the stop above it.",
+         {"journey": 1, "stop": "Kausen"}),
+        ("Gebhardshain | 7Uhr\nKausen | 08:00", "Row %(row)s: “%(value)s” is not a time like 07:15.",
+         {"row": 1, "value": "7Uhr"}),
+        ("Gebhardshain | 07:45", "A timetable needs at least two stops, one per row.", {}),
+    ]
+    for timetable, message, params in cases:
+        response = admin.post("/rides/manage/lines/", base | {"timetable": timetable})
+        assert response.status_code == 400, timetable
+        assert shown(message, **params) in response.content.decode()
+    assert admin.post("/rides/manage/lines/", {"name": "", "weekdays": [], "timetable": TIMETABLE}).status_code == 400
+    assert not BusLine.objects.exists() and not BusStopTime.objects.exists()
+
+
+def test_a_resident_cannot_enter_or_delete_lines(stops, passenger, town_a):
+    line = bus.line_create(acting_user=admin_of(town_a), name="Bürgerbus", weekdays=[0], timetable=TIMETABLE)
+    client = logged_in_client(town_a, passenger)
+    assert client.post("/rides/manage/lines/", {"name": "X", "weekdays": ["0"], "timetable": TIMETABLE}
+                       ).status_code in (302, 403)
+    assert client.post(f"/rides/manage/lines/{line.pk}/delete/").status_code in (302, 403)
+    assert BusLine.objects.count() == 1
+
+
+def test_next_departures_follow_the_weekdays_and_the_start_page_shows_them(stops, town_a):
+    bus.line_create(acting_user=admin_of(town_a), name="Bürgerbus Gebhardshain", weekdays=[0, 2, 4],
+                    timetable=TIMETABLE)
+    monday = next_weekday(0)
+    found = bus.next_departures(stop=stops["kausen"], now=_local(monday, 9, 0))
+    assert [(d.when, d.headsign) for d in found[:2]] == [
+        (_local(monday, 14, 0), "Betzdorf"), (_local(monday + datetime.timedelta(days=2), 8, 0), "Betzdorf")]
+    # Tuesday evening: nothing on Tuesday, the next bus is Wednesday morning.
+    assert bus.next_departures(stop=stops["kausen"], now=_local(monday + datetime.timedelta(days=1), 18, 0)
+                               )[0].when == _local(monday + datetime.timedelta(days=2), 8, 0)
+    home = TownClient(host_of(town_a)).get("/").content.decode()
+    assert shown("Bürgerbus: next departures") in home and "Bürgerbus Gebhardshain" in home
