@@ -9,6 +9,7 @@ from core.calendar import CalendarSource
 from core.maps import MapLayer
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -113,6 +114,7 @@ class RidesConfig(FeatureModule):
             NavItem(_("Bürgerbus lines"), "rides:line-manage", permission="town_admin", order=52, backoffice=True),
         ),
         requires=("moderation",),
+        has_api=True,
         provides=(
             HomeWidget(render="modules.rides.views.home_widget", order=50),
             NotificationTopic("rides.matches", _("Rides that fit"),
@@ -142,8 +144,10 @@ class RidesConfig(FeatureModule):
             SampleObject(create=_sample_bench_request, url_names=(
                 "rides:bench-request", "rides:bench-request-cancel", "rides:bench-come")),
             SampleObject(create=_sample_search, url_names=("rides:search-delete",)),
+            SearchProvider(search="modules.rides.search.search", label=_("Rides, stops and buses"), order=50),
             PeriodicTask(task="rides.gtfs_refresh", every_seconds=24 * 3600),
-            SampleObject(create=_sample_line, url_names=("rides:stop", "rides:line-delete")),
+            SampleObject(create=_sample_line,
+                         url_names=("rides:stop", "rides:line-delete", "rides-api:stop-departures")),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
                          erase="modules.rides.personal_data.erase"),
         ),

@@ -79,3 +79,32 @@ def test_next_departures_follow_the_weekdays_and_the_start_page_shows_them(stops
                                )[0].when == _local(monday + datetime.timedelta(days=2), 8, 0)
     home = TownClient(host_of(town_a)).get("/").content.decode()
     assert shown("Bürgerbus: next departures") in home and "Bürgerbus Gebhardshain" in home
+
+
+def test_the_site_search_finds_stops_with_their_next_bus_and_lines(stops, town_a):
+    bus.line_create(acting_user=admin_of(town_a), name="Bürgerbus Gebhardshain", operator="Bürgerbus-Verein",
+                    weekdays=list(range(7)), timetable=TIMETABLE)
+    client = TownClient(host_of(town_a))
+    page = client.get("/suche/", {"q": "Kausen"}).content.decode()
+    assert f"/rides/stops/{stops['kausen'].pk}/" in page and "Bürgerbus Gebhardshain" in page
+    found = client.get("/suche/", {"q": "Bürgerbus"}).content.decode()
+    assert shown("Bus line") in found and "-Verein" in found  # the operator, with the word found highlighted
+
+
+def test_the_api_lists_stops_departures_and_offers_without_free_points(stops, driver, town_a):
+    from tests.modules.rides.factories import RideFactory
+
+    bus.line_create(acting_user=admin_of(town_a), name="Bürgerbus Gebhardshain", phone="02741 123",
+                    weekdays=list(range(7)), timetable=TIMETABLE)
+    RideFactory(person=driver, from_stop=None, from_lat=50.73512, from_lon=7.87833, to_stop=stops["betzdorf"],
+                weekdays=[1], time=datetime.time(7, 15))
+    client = TownClient(host_of(town_a))
+    listed = client.get("/api/v1/rides/stops/").json()
+    assert {s["name"] for s in listed["results"]} >= {"Kausen", "Betzdorf", "Mitfahrbank Kausen"}
+    departures = client.get(f"/api/v1/rides/stops/{stops['kausen'].pk}/departures/", {"limit": 2}).json()
+    assert len(departures) == 2 and departures[0]["line"] == "Bürgerbus Gebhardshain"
+    assert departures[0]["phone"] == "02741 123"
+    assert client.get(f"/api/v1/rides/stops/{stops['kausen'].pk}/departures/", {"limit": 99}).status_code == 400
+    assert client.get("/api/v1/rides/stops/999999/departures/").status_code == 404
+    offers = client.get("/api/v1/rides/offers/").content.decode()
+    assert "Betzdorf" in offers and "50.73512" not in offers and "7.87833" not in offers
