@@ -109,7 +109,22 @@ def _ride_form_page(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             messages.success(request, _("Your ride is online. Matching people are told."))
             return redirect(ride.get_absolute_url())
-    return render(request, "rides/ride_form.html", {"form": form, "kind": kind}, status=400 if form.errors else 200)
+    return render(request, "rides/ride_form.html", {"form": form, "kind": kind, **_pin_map()},
+                  status=400 if form.errors else 200)
+
+
+def _pin_map() -> dict[str, Any]:
+    """The map for picking a free point (static JS fills the latitude/longitude fields; without JS they are typed)."""
+    from django.urls import reverse
+
+    from core.maps import tiles_enabled
+
+    if not tiles_enabled():
+        return {"tiles": ""}
+    stops = selectors.stop_list()
+    centre = ((sum(s.latitude for s in stops) / len(stops), sum(s.longitude for s in stops) / len(stops))
+              if stops else (50.75, 7.88))
+    return {"tiles": reverse("map") + "kacheln/{z}/{x}/{y}.png", "centre": centre}
 
 
 @role_required("authenticated")

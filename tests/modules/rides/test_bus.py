@@ -108,3 +108,13 @@ def test_the_api_lists_stops_departures_and_offers_without_free_points(stops, dr
     assert client.get("/api/v1/rides/stops/999999/departures/").status_code == 404
     offers = client.get("/api/v1/rides/offers/").content.decode()
     assert "Betzdorf" in offers and "50.73512" not in offers and "7.87833" not in offers
+
+
+def test_the_ride_form_offers_a_map_for_free_points_and_works_without_it(stops, driver, town_a, settings):
+    client = logged_in_client(town_a, driver)
+    settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    page = client.get("/rides/offer/").content.decode()
+    assert 'id="rides-pin-map"' in page and "rides/pin_map.js" in page and 'name="from_lat"' in page
+    settings.MAP_TILE_URL = ""
+    page = client.get("/rides/offer/").content.decode()
+    assert "rides-pin-map" not in page and 'name="from_lat"' in page
