@@ -173,6 +173,32 @@ def timetable_at(*, stop: Stop, day: datetime.date) -> list[tuple[BusLine, list[
     return sorted(lines.values(), key=lambda item: item[0].name)
 
 
+@dataclass(frozen=True)
+class Connection:
+    departs: datetime.datetime
+    arrives: datetime.datetime
+    line: BusLine
+
+
+def connections(*, from_stop: Stop, to_stop: Stop, day: datetime.date, after: datetime.time,
+                limit: int = 3) -> list[Connection]:
+    """Bus journeys that call at `from_stop` and later at `to_stop` on `day`, leaving from `after` on
+    (the same search as the rides): two queries."""
+    boarding = {st.trip_id: st for st in _times(stop=from_stop)}
+    alighting = BusStopTime.objects.filter(stop=to_stop, trip_id__in=list(boarding)).order_by("minute")
+    midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    earliest = after.hour * 60 + after.minute
+    found = [
+        Connection(departs=midnight + datetime.timedelta(minutes=board.minute),
+                   arrives=midnight + datetime.timedelta(minutes=stop_time.minute), line=board.trip.line)
+        for stop_time in alighting
+        if (board := boarding[stop_time.trip_id]).sequence < stop_time.sequence and board.minute >= earliest
+        and board.trip.runs_on(day)
+    ]
+    found.sort(key=lambda c: c.departs)
+    return found[:limit]
+
+
 def line_list() -> list[BusLine]:
     return list(BusLine.objects.order_by("source", "name"))
 

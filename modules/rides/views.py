@@ -50,6 +50,7 @@ def ride_list(request: HttpRequest) -> HttpResponse:
         "date": now.date(), "time": now.time().replace(second=0, microsecond=0),
         "to_stop": request.GET.get("to_stop")})
     matches = None
+    buses: list[Any] = []
     if searching and form.is_valid():
         data = form.cleaned_data
         wanted = Ride(kind=RideKind.REQUEST, person_id=getattr(request.user, "pk", None), from_stop=data["from_stop"],
@@ -57,9 +58,14 @@ def ride_list(request: HttpRequest) -> HttpResponse:
                       to_stop=data["to_stop"], to_lat=data["to_stop"].latitude, to_lon=data["to_stop"].longitude,
                       date=data["date"], time=data["time"], flex_minutes=60, seats=1)
         matches = selectors.offers_matching(wanted)
+        from modules.rides import bus
+
+        buses = bus.connections(from_stop=data["from_stop"], to_stop=data["to_stop"], day=data["date"],
+                                after=data["time"])
     return render(request, "rides/ride_list.html", {
         "form": form,
         "matches": matches,
+        "buses": buses,
         "offers": selectors.offer_list_upcoming() if matches is None else [],
         "requests": selectors.request_list_upcoming(limit=20) if matches is None else [],
         "search_form": SavedSearchForm(initial={"to_stop": request.GET.get("to_stop"),

@@ -118,3 +118,18 @@ def test_the_ride_form_offers_a_map_for_free_points_and_works_without_it(stops, 
     settings.MAP_TILE_URL = ""
     page = client.get("/rides/offer/").content.decode()
     assert "rides-pin-map" not in page and 'name="from_lat"' in page
+
+
+def test_the_ride_search_also_shows_the_bus_in_the_right_direction(stops, town_a):
+    bus.line_create(acting_user=admin_of(town_a), name="Bürgerbus Gebhardshain", phone="02741 123",
+                    weekdays=[0], timetable=TIMETABLE)
+    client = TownClient(host_of(town_a))
+    monday = next_weekday(0)
+    search = {"from_stop": stops["elkenroth"].pk, "to_stop": stops["betzdorf"].pk, "date": monday.isoformat(),
+              "time": "09:00"}
+    page = client.get("/rides/", search).content.decode()
+    assert shown("%(line)s: leaves %(departs)s, arrives %(arrives)s", line="Bürgerbus Gebhardshain",
+                 departs="13:55", arrives="14:10") in page
+    assert "07:55" not in page  # already gone at 9:00
+    back = client.get("/rides/", search | {"from_stop": stops["betzdorf"].pk, "to_stop": stops["elkenroth"].pk})
+    assert "Bürgerbus Gebhardshain" not in back.content.decode()  # the line runs the other way
