@@ -209,3 +209,4 @@ class TransitFeedForm(forms.Form):
                          assume_scheme="https",
                          help_text=_("The region's timetable as a GTFS file, for example from your Verkehrsverbund. "
                                      "It is fetched again every night."))
+    upload = forms.FileField(label=_("Or upload the GTFS file (zip)"), required=False)

@@ -567,8 +567,28 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
     from modules.rides.tasks import gtfs_refresh
 
     feed, _created = TransitFeed.objects.get_or_create(pk=1)
-    form = TransitFeedForm(request.POST if request.method == "POST" else None, initial={"url": feed.url})
-    if request.method == "POST" and form.is_valid():
+    form = TransitFeedForm(request.POST if request.method == "POST" else None,
+                           request.FILES if request.method == "POST" else None, initial={"url": feed.url})
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["upload"]:
+        from django.conf import settings
+
+        from modules.rides.gtfs import FeedError, import_feed
+
+        upload = form.cleaned_data["upload"]
+        try:
+            if upload.size > settings.GTFS_MAX_BYTES:
+                raise FeedError(_("The file is larger than %(mb)s MB.") % {"mb": settings.GTFS_MAX_BYTES // 2**20})
+            result = import_feed(upload.read())
+        except FeedError as error:
+            form.add_error("upload", str(error))
+        else:
+            feed.imported_at, feed.last_error = timezone.now(), ""
+            feed.stops, feed.trips, feed.stop_times = result.stops, result.trips, result.stop_times
+            feed.save()
+            messages.success(request, _("The timetable is imported: %(trips)s journeys at the town's stops.")
+                             % {"trips": result.trips})
+            return redirect("rides:feed-manage")
+    elif request.method == "POST" and form.is_valid():
         feed.url = form.cleaned_data["url"]
         feed.save(update_fields=["url", "updated_at"])
         if feed.url:

@@ -129,3 +129,13 @@ def test_the_town_admin_sets_the_feed_address_and_sees_a_failure(feed, town_a, p
     assert shown("The last fetch failed: %(error)s The previous timetable stays.", error="|").split("|")[0] in page
     assert logged_in_client(town_a, passenger).post("/rides/manage/feed/", {"url": ""}).status_code in (302, 403)
     assert TransitFeed.objects.get().url.endswith("/missing.zip")
+
+
+def test_the_town_admin_uploads_a_feed_and_a_bad_file_changes_nothing(stops, town_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin = logged_in_client(town_a, admin_of(town_a))
+    bad = admin.post("/rides/manage/feed/", {"url": "", "upload": SimpleUploadedFile("feed.zip", b"kein zip")})
+    assert bad.status_code == 400 and "Zip-Archiv" in bad.content.decode() and not BusStopTime.objects.exists()
+    good = admin.post("/rides/manage/feed/", {"url": "", "upload": SimpleUploadedFile("feed.zip", FEED)})
+    assert good.status_code == 302 and BusStopTime.objects.count() == 9
