@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import CalendarSource
 from core.maps import MapLayer
-from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
+from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -81,6 +82,17 @@ def _sample_search() -> dict[str, Any]:
     return {"search_id": search.pk}
 
 
+def _sample_line() -> dict[str, Any]:
+    from accounts.models import Role, User
+    from modules.rides.bus import line_create
+
+    bench, station = _sample_stops()
+    admin = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+    line = line_create(acting_user=admin, name="Bürgerbus Isolation", weekdays=[0, 1, 2, 3, 4],
+                       timetable=f"{bench.name} | 08:00 13:00\n{station.name} | 08:20 13:20")
+    return {"line_id": line.pk, "stop_id": bench.pk}
+
+
 class RidesConfig(FeatureModule):
     name = "modules.rides"
     label = "rides"
@@ -99,8 +111,10 @@ class RidesConfig(FeatureModule):
             NavItem(_("Stops and benches"), "rides:stop-manage", permission="town_admin", order=50, backoffice=True),
             NavItem(_("Bench request by phone"), "rides:bench-phone", permission="moderator", order=51,
                     backoffice=True),
+            NavItem(_("Bürgerbus lines"), "rides:line-manage", permission="town_admin", order=52, backoffice=True),
         ),
         requires=("moderation",),
+        has_api=True,
         provides=(
             HomeWidget(render="modules.rides.views.home_widget", order=50),
             NotificationTopic("rides.matches", _("Rides that fit"),
@@ -130,6 +144,10 @@ class RidesConfig(FeatureModule):
             SampleObject(create=_sample_bench_request, url_names=(
                 "rides:bench-request", "rides:bench-request-cancel", "rides:bench-come")),
             SampleObject(create=_sample_search, url_names=("rides:search-delete",)),
+            SearchProvider(search="modules.rides.search.search", label=_("Rides, stops and buses"), order=50),
+            PeriodicTask(task="rides.gtfs_refresh", every_seconds=24 * 3600),
+            SampleObject(create=_sample_line,
+                         url_names=("rides:stop", "rides:line-delete", "rides-api:stop-departures")),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
                          erase="modules.rides.personal_data.erase",
                          purpose=_("Arrange rides between neighbours"),

@@ -4,6 +4,8 @@ Positions are the real village centres of the Verbandsgemeinde Betzdorf-Gebhards
 Hannah Klein commutes Elkenroth → Betzdorf Bahnhof on weekdays, Peter Schneider drives
 Steinebach → Betzdorf on Tuesdays and Thursdays, Lena Schmidt Gebhardshain → Betzdorf on weekdays
 at 8:00; Gisela Hoffmann needs a ride from Fensdorf to the doctors in Betzdorf next Tuesday.
+The Bürgerbus runs Fensdorf → Gebhardshain → Steinebach → Kausen → Elkenroth → Betzdorf and back
+on Monday, Wednesday and Friday.
 Made through the services (validation, matching, notices as in real use); a second load creates nothing.
 """
 
@@ -40,6 +42,20 @@ OFFERS = [
      "Dienstags und donnerstags in die Stadt, Platz für Einkäufe. Ein Rollator passt in den Kofferraum."),
     ("tus", "Gebhardshain Marktplatz", "Betzdorf Bahnhof", [0, 1, 2, 3, 4], (8, 0), (16, 30), 3, 6,
      "Morgens nach Betzdorf, nachmittags zurück. Kindersitz vorhanden."),
+]
+# The Bürgerbus of the Verbandsgemeinde: Monday, Wednesday and Friday from Fensdorf through the
+# villages to Betzdorf and back (one row per stop, one column per journey).
+BUS_OPERATOR = "Bürgerbus-Verein Betzdorf-Gebhardshain e. V."
+BUS_PHONE = "02741 1234-56"
+BUS_LINES = [
+    ("Bürgerbus Gebhardshain → Betzdorf", "Fensdorf Kapelle | 07:45 10:15 13:45\n"
+     "Gebhardshain Marktplatz | 07:52 10:22 13:52\nSteinebach Supermarkt | 08:00 10:30 14:00\n"
+     "Kausen Dorfplatz | 08:05 10:35 14:05\nElkenroth Dorfmitte | 08:12 10:42 14:12\n"
+     "Betzdorf Ärztehaus | 08:25 10:55 14:25\nBetzdorf Bahnhof | 08:30 11:00 14:30"),
+    ("Bürgerbus Betzdorf → Gebhardshain", "Betzdorf Bahnhof | 09:00 12:00 16:00\n"
+     "Betzdorf Ärztehaus | 09:05 12:05 16:05\nElkenroth Dorfmitte | 09:18 12:18 16:18\n"
+     "Kausen Dorfplatz | 09:25 12:25 16:25\nSteinebach Supermarkt | 09:30 12:30 16:30\n"
+     "Gebhardshain Marktplatz | 09:38 12:38 16:38\nFensdorf Kapelle | 09:45 12:45 16:45"),
 ]
 REQUEST = ("gisela.hoffmann", "Fensdorf Kapelle", "Betzdorf Ärztehaus", 1, (8, 30),
            "Arzttermin um 9 Uhr. Ich bin etwas langsam zu Fuß.")
@@ -90,4 +106,13 @@ def load() -> int:
         ride_create(acting_user=person, kind="request", from_stop=stops[origin], to_stop=stops[destination],
                     date=_next(weekday), time=datetime.time(*at), flex_minutes=45, note=note)
         created += 1
+    from modules.rides.bus import line_create_demo
+    from modules.rides.models import BusLine
+
+    for name, timetable in BUS_LINES:
+        if not BusLine.objects.filter(name=name).exists():
+            line_create_demo(name=name, operator=BUS_OPERATOR, phone=BUS_PHONE, weekdays=[0, 2, 4],
+                             timetable=timetable, note="Bitte bis zum Vortag 12 Uhr telefonisch anmelden. "
+                             "Die Fahrt kostet nichts, Spenden an den Verein sind willkommen.")
+            created += 1
     return created

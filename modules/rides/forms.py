@@ -189,3 +189,24 @@ class StopForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ortsgemeinde"].queryset = Ortsgemeinde.objects.all()
         self.fields["directions"].queryset = _stops()
+
+
+class BusLineForm(forms.Form):
+    name = forms.CharField(label=_("Line"), max_length=120, help_text=_("For example “Bürgerbus Gebhardshain”."))
+    operator = forms.CharField(label=_("Run by"), max_length=120, required=False)
+    phone = forms.CharField(label=_("Phone for bookings"), max_length=40, required=False)
+    weekdays = forms.TypedMultipleChoiceField(label=_("Runs on"), choices=WEEKDAYS, coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    timetable = forms.CharField(
+        label=_("Timetable"), widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One row per stop, in the order the bus calls: the stop's name, a |, then the times of "
+                    "each journey. Example: “Gebhardshain Marktplatz | 08:00 13:00”."))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitFeedForm(forms.Form):
+    url = forms.URLField(label=_("Address of the GTFS feed (zip)"), max_length=500, required=False,
+                         assume_scheme="https",
+                         help_text=_("The region's timetable as a GTFS file, for example from your Verkehrsverbund. "
+                                     "It is fetched again every night."))
+    upload = forms.FileField(label=_("Or upload the GTFS file (zip)"), required=False)

@@ -29,6 +29,7 @@ class StopKind(models.TextChoices):
     BENCH = "bench", _("Mitfahrbank")
     DOCTOR = "doctor", _("Doctors' practice")
     SUPERMARKET = "supermarket", _("Supermarket")
+    BUS_STOP = "bus_stop", _("Bus stop")
     OTHER = "other", _("Other place")
 
 
@@ -45,6 +46,8 @@ class Stop(models.Model):
     # For a bench: where people sitting there usually want to go (the sign lists them).
     directions = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="+",
                                         verbose_name=_("directions from this bench"))
+    # The stop_id of the town's GTFS feed this stop stands for (set by the import; empty otherwise).
+    gtfs_id = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -58,7 +61,7 @@ class Stop(models.Model):
     def get_absolute_url(self) -> str:
         if self.is_bench:
             return reverse("rides:bench", kwargs={"stop_id": self.pk})
-        return reverse("rides:ride-list") + f"?to_stop={self.pk}"
+        return reverse("rides:stop", kwargs={"stop_id": self.pk})
 
     @property
     def point(self) -> Point:
@@ -323,3 +326,88 @@ class BenchRequest(models.Model):
     @property
     def is_waiting(self) -> bool:
         return not self.is_cancelled and not self.is_expired and self.driver_id is None
+
+
+# --- Bürgerbus and regular services ---------------------------------------------------------------
+
+
+class LineSource(models.TextChoices):
+    TOWN = "town", _("entered by the town")
+    GTFS = "gtfs", _("from the timetable feed")
+
+
+class BusLine(models.Model):
+    """A Bürgerbus line or another regular service with a timetable (entered, or imported from GTFS)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    operator = models.CharField(_("run by"), max_length=120, blank=True)
+    phone = models.CharField(_("phone for bookings"), max_length=40, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=500)
+    source = models.CharField(max_length=10, choices=LineSource.choices, default=LineSource.TOWN)
+    gtfs_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bus line")
+        verbose_name_plural = _("bus lines")
+        ordering = ["source", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusTrip(models.Model):
+    """One journey of a line: the weekdays it runs on (and, from a feed, the dates it is valid)."""
+
+    line = models.ForeignKey(BusLine, on_delete=models.CASCADE, related_name="trips")
+    weekdays = models.CharField(max_length=7)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    headsign = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.headsign}"
+
+    def runs_on(self, day: datetime.date) -> bool:
+        if self.valid_from and day < self.valid_from or self.valid_until and day > self.valid_until:
+            return False
+        return str(day.weekday()) in self.weekdays
+
+
+class BusStopTime(models.Model):
+    """When a trip leaves a stop: minutes after the midnight of its service day (a feed may go past 24:00)."""
+
+    trip = models.ForeignKey(BusTrip, on_delete=models.CASCADE, related_name="stop_times")
+    stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="bus_times")
+    sequence = models.PositiveIntegerField()
+    minute = models.PositiveIntegerField()
+    is_last = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["trip_id", "sequence"]
+        indexes = [models.Index(fields=["stop", "minute"], name="rides_bustime_stop_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.trip_id}@{self.stop_id} {self.clock}"
+
+    @property
+    def clock(self) -> str:
+        return f"{self.minute // 60 % 24:02d}:{self.minute % 60:02d}"
+
+
+class TransitFeed(models.Model):
+    """The town's GTFS feed: its address and how the last import went (one row per town)."""
+
+    url = models.URLField(_("address of the GTFS feed (zip)"), max_length=500, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    stops = models.PositiveIntegerField(default=0)
+    trips = models.PositiveIntegerField(default=0)
+    stop_times = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.url or "GTFS"

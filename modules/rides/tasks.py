@@ -25,3 +25,13 @@ def send_relay_mail(booking_id: int, sender_id: int, recipient_id: int, text: st
     from modules.rides.mails import relay_mail_send
 
     return relay_mail_send(booking_id=booking_id, sender_id=sender_id, recipient_id=recipient_id, text=text)
+
+
+@shared_task(name="rides.gtfs_refresh")
+def gtfs_refresh() -> str:
+    """Fetch and import the town's GTFS feed (beat runs it nightly; the back office can ask for it at once)."""
+    if not module_task_should_run("rides"):
+        return ""
+    from modules.rides.gtfs import feed_refresh
+
+    return feed_refresh().last_error

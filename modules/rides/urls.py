@@ -28,6 +28,11 @@ urlpatterns = [
     path("bank/r/<str:token>/", views.bench_request_page, name="bench-request"),
     path("bank/r/<str:token>/cancel/", views.bench_request_cancel, name="bench-request-cancel"),
     path("bank/requests/<int:request_id>/come/", views.bench_come, name="bench-come"),
+    path("stops/", views.stop_list, name="stop-list"),
+    path("stops/<int:stop_id>/", views.stop_detail, name="stop"),
+    path("manage/lines/", views.line_manage, name="line-manage"),
+    path("manage/lines/<int:line_id>/delete/", views.line_delete, name="line-delete"),
+    path("manage/feed/", views.feed_manage, name="feed-manage"),
     path("manage/stops/", views.stop_manage, name="stop-manage"),
     path("manage/phone/", views.bench_phone, name="bench-phone"),
 ]

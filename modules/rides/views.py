@@ -50,6 +50,7 @@ def ride_list(request: HttpRequest) -> HttpResponse:
         "date": now.date(), "time": now.time().replace(second=0, microsecond=0),
         "to_stop": request.GET.get("to_stop")})
     matches = None
+    buses: list[Any] = []
     if searching and form.is_valid():
         data = form.cleaned_data
         wanted = Ride(kind=RideKind.REQUEST, person_id=getattr(request.user, "pk", None), from_stop=data["from_stop"],
@@ -57,9 +58,14 @@ def ride_list(request: HttpRequest) -> HttpResponse:
                       to_stop=data["to_stop"], to_lat=data["to_stop"].latitude, to_lon=data["to_stop"].longitude,
                       date=data["date"], time=data["time"], flex_minutes=60, seats=1)
         matches = selectors.offers_matching(wanted)
+        from modules.rides import bus
+
+        buses = bus.connections(from_stop=data["from_stop"], to_stop=data["to_stop"], day=data["date"],
+                                after=data["time"])
     return render(request, "rides/ride_list.html", {
         "form": form,
         "matches": matches,
+        "buses": buses,
         "offers": selectors.offer_list_upcoming() if matches is None else [],
         "requests": selectors.request_list_upcoming(limit=20) if matches is None else [],
         "search_form": SavedSearchForm(initial={"to_stop": request.GET.get("to_stop"),
@@ -109,7 +115,22 @@ def _ride_form_page(request: HttpRequest, kind: str) -> HttpResponse:
         else:
             messages.success(request, _("Your ride is online. Matching people are told."))
             return redirect(ride.get_absolute_url())
-    return render(request, "rides/ride_form.html", {"form": form, "kind": kind}, status=400 if form.errors else 200)
+    return render(request, "rides/ride_form.html", {"form": form, "kind": kind, **_pin_map()},
+                  status=400 if form.errors else 200)
+
+
+def _pin_map() -> dict[str, Any]:
+    """The map for picking a free point (static JS fills the latitude/longitude fields; without JS they are typed)."""
+    from django.urls import reverse
+
+    from core.maps import tiles_enabled
+
+    if not tiles_enabled():
+        return {"tiles": ""}
+    stops = selectors.stop_list()
+    centre = ((sum(s.latitude for s in stops) / len(stops), sum(s.longitude for s in stops) / len(stops))
+              if stops else (50.75, 7.88))
+    return {"tiles": reverse("map") + "kacheln/{z}/{x}/{y}.png", "centre": centre}
 
 
 @role_required("authenticated")
@@ -457,8 +478,125 @@ def bench_phone(request: HttpRequest) -> HttpResponse:
 
 def home_widget(request: HttpRequest) -> str:
     """People waiting on a bench now, then the next offers."""
+    from modules.rides import bus
+
     waiting = selectors.bench_requests_waiting()[:HOME_WIDGET_SIZE]
     offers = selectors.offer_list_upcoming(limit=HOME_WIDGET_SIZE)
-    if not waiting and not offers:
+    departures = bus.next_town_departures(limit=HOME_WIDGET_SIZE)
+    if not waiting and not offers and not departures:
         return ""
-    return render_to_string("rides/widget.html", {"waiting": waiting, "offers": offers}, request=request)
+    return render_to_string("rides/widget.html", {"waiting": waiting, "offers": offers, "departures": departures,
+                                                  "today": timezone.localdate()}, request=request)
+
+
+# --- Bürgerbus and next departures ------------------------------------------------------------
+
+
+@require_GET
+def stop_list(request: HttpRequest) -> HttpResponse:
+    """Every stop of the town, the Bürgerbus lines, and the next journeys of the town's own lines."""
+    from modules.rides import bus
+
+    return render(request, "rides/stop_list.html", {
+        "stops": selectors.stop_list(), "lines": bus.line_list(), "today": timezone.localdate(),
+        "departures": bus.next_town_departures(limit=5),
+    })
+
+
+@require_GET
+def stop_detail(request: HttpRequest, stop_id: int) -> HttpResponse:
+    """A stop: its next departures, today's timetable per line, and rides to it."""
+    from django.conf import settings
+
+    from modules.rides import bus
+
+    stop = selectors.stop_get(stop_id)
+    if stop is None:
+        raise Http404
+    today = timezone.localdate()
+    return render(request, "rides/stop_detail.html", {
+        "stop": stop, "departures": bus.next_departures(stop=stop, limit=6),
+        "timetable": bus.timetable_at(stop=stop, day=today), "today": today,
+        "transit_info_url": settings.TRANSIT_INFO_URL,
+        "offers": selectors.offer_list_upcoming(to_stop=stop, limit=HOME_WIDGET_SIZE),
+    })
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def line_manage(request: HttpRequest) -> HttpResponse:
+    """The town enters its Bürgerbus lines as a timetable; an imported feed's lines are listed too."""
+    from modules.rides import bus
+    from modules.rides.forms import BusLineForm
+
+    form = BusLineForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bus.line_create(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The line and its timetable are saved."))
+            return redirect("rides:line-manage")
+    return render(request, "rides/manage/line_list.html", {"form": form, "lines": bus.line_list()},
+                  status=400 if form.errors else 200)
+
+
+@role_required("town_admin")
+@require_POST
+def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
+    from modules.rides import bus
+    from modules.rides.models import BusLine, LineSource
+
+    line = BusLine.objects.filter(pk=line_id, source=LineSource.TOWN).first()
+    if line is None:
+        raise Http404
+    bus.line_delete(acting_user=request.user, line=line)
+    messages.success(request, _("The line is deleted."))
+    return redirect("rides:line-manage")
+
+
+@role_required("town_admin")
+@require_http_methods(["GET", "POST"])
+def feed_manage(request: HttpRequest) -> HttpResponse:
+    """The town's GTFS feed: its address (fetched by a task now and every night)."""
+    from django.db import transaction
+
+    from modules.rides.forms import TransitFeedForm
+    from modules.rides.models import TransitFeed
+    from modules.rides.tasks import gtfs_refresh
+
+    feed, _created = TransitFeed.objects.get_or_create(pk=1)
+    form = TransitFeedForm(request.POST if request.method == "POST" else None,
+                           request.FILES if request.method == "POST" else None, initial={"url": feed.url})
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["upload"]:
+        from django.conf import settings
+
+        from modules.rides.gtfs import FeedError, import_feed
+
+        upload = form.cleaned_data["upload"]
+        try:
+            if upload.size > settings.GTFS_MAX_BYTES:
+                raise FeedError(_("The file is larger than %(mb)s MB.") % {"mb": settings.GTFS_MAX_BYTES // 2**20})
+            result = import_feed(upload.read())
+        except FeedError as error:
+            form.add_error("upload", str(error))
+        else:
+            feed.imported_at, feed.last_error = timezone.now(), ""
+            feed.stops, feed.trips, feed.stop_times = result.stops, result.trips, result.stop_times
+            feed.save()
+            messages.success(request, _("The timetable is imported: %(trips)s journeys at the town's stops.")
+                             % {"trips": result.trips})
+            return redirect("rides:feed-manage")
+    elif request.method == "POST" and form.is_valid():
+        feed.url = form.cleaned_data["url"]
+        feed.save(update_fields=["url", "updated_at"])
+        if feed.url:
+            transaction.on_commit(gtfs_refresh.delay)
+            messages.success(request, _("The address is saved. The timetable is being fetched; "
+                                        "look here again in a few minutes."))
+        else:
+            messages.success(request, _("The address is removed."))
+        return redirect("rides:feed-manage")
+    return render(request, "rides/manage/feed.html", {"form": form, "feed": feed},
+                  status=400 if form.errors else 200)

@@ -343,6 +343,12 @@ OUTBOUND_USER_AGENT = env("OUTBOUND_USER_AGENT", default=f"Dorfkern (+https://{B
 NINA_API_BASE = env("NINA_API_BASE", default="https://warnung.bund.de/api31")
 NINA_TIMEOUT_SECONDS = env.float("NINA_TIMEOUT_SECONDS", default=10.0)
 NINA_MAX_BYTES = env.int("NINA_MAX_BYTES", default=2 * 1024 * 1024)
+# A town's GTFS static feed (next departures in Mitfahren): one zip, fetched through core.outbound.
+GTFS_TIMEOUT_SECONDS = env.float("GTFS_TIMEOUT_SECONDS", default=60.0)
+GTFS_MAX_BYTES = env.int("GTFS_MAX_BYTES", default=50 * 1024 * 1024)
+GTFS_MAX_UNPACKED_BYTES = env.int("GTFS_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024)
+# Where residents find departures when the town has no feed (Verkehrsverbund Rhein-Mosel by default).
+TRANSIT_INFO_URL = env("TRANSIT_INFO_URL", default="https://www.vrminfo.de/")
 # A whole poll (dashboard and details) stays well inside the Celery time limits.
 NINA_POLL_BUDGET_SECONDS = env.float("NINA_POLL_BUDGET_SECONDS", default=45.0)
 

@@ -18,7 +18,7 @@ def demo_people(in_town_a) -> dict[str, User]:
 
 
 def test_demo_rides_are_loaded_once_and_the_request_finds_an_offer(demo_people):
-    assert demo.load() == len(demo.STOPS) + len(demo.BENCHES) + len(demo.OFFERS) + 1
+    assert demo.load() == len(demo.STOPS) + len(demo.BENCHES) + len(demo.OFFERS) + 1 + len(demo.BUS_LINES)
     assert demo.load() == 0
     assert Stop.objects.filter(name="Betzdorf Bahnhof").exists()
     assert Stop.objects.filter(is_bench=True).count() == 2

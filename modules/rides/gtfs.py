@@ -1,0 +1,215 @@
+"""Importing a town's GTFS static feed (https://gtfs.org/schedule/reference/) into the timetable.
+
+GTFS is plain CSV in a zip, so the standard zipfile and csv modules read it (no pandas stack). Only
+what the town needs is kept: the feed's stops inside the area of the town's own stops (a stop
+within 150 m of a town stop becomes that stop), the trips calling there, and their times. The
+whole import is one transaction: a refused feed (not a zip, files missing, bad rows, too large)
+leaves the previous timetable as it was and says why in German.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import outbound
+from modules.rides.geo import Point, straight_km
+from modules.rides.models import BusLine, BusStopTime, BusTrip, LineSource, Stop, StopKind, TransitFeed
+
+REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt")
+SAME_STOP_KM = 0.15
+# How far around the town's own stops feed stops are taken (km, as latitude/longitude degrees below).
+AREA_MARGIN_DEG = 0.02
+BATCH = 2000
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class FeedError(Exception):
+    """The feed could not be fetched or is not a usable GTFS feed; the message is for the town admin."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    lines: int
+    stops: int
+    trips: int
+    stop_times: int
+
+
+def _rows(archive: zipfile.ZipFile, name: str) -> Iterator[dict[str, str]]:
+    with archive.open(name) as raw:
+        text: IO[str] = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        for row in csv.DictReader(text):
+            yield {k.strip(): (v or "").strip() for k, v in row.items() if k}
+
+
+def _minutes(value: str, *, where: str) -> int:
+    try:
+        hours, minutes, _seconds = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise FeedError(_("The feed has a time that isn't HH:MM:SS (%(where)s).") % {"where": where}) from None
+    if not (0 <= hours < 48 and 0 <= minutes < 60):
+        raise FeedError(_("The feed has a time that isn't HH:MM:SS (%(where)s).") % {"where": where})
+    return hours * 60 + minutes
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def fetch_feed(url: str) -> bytes:
+    """The feed's bytes, through core.outbound with the installation's timeout and size limit."""
+    try:
+        response = outbound.OutboundClient(
+            timeout=settings.GTFS_TIMEOUT_SECONDS, max_bytes=settings.GTFS_MAX_BYTES,
+        ).get(url).raise_for_status()
+    except outbound.OutboundError as exc:
+        raise FeedError(str(exc)) from exc
+    return response.body
+
+
+def open_feed(data: bytes) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise FeedError(_("The file is not a zip archive, so it is no GTFS feed.")) from None
+    names = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist()}
+    missing = [name for name in REQUIRED_FILES if name not in names]
+    if missing:
+        raise FeedError(_("The GTFS feed lacks %(files)s.") % {"files": ", ".join(missing)})
+    if sum(info.file_size for info in archive.infolist()) > settings.GTFS_MAX_UNPACKED_BYTES:
+        raise FeedError(_("The GTFS feed is too large when unpacked."))
+    return archive
+
+
+def _member(archive: zipfile.ZipFile, name: str) -> str:
+    return next(info.filename for info in archive.infolist() if info.filename.rsplit("/", 1)[-1] == name)
+
+
+@transaction.atomic
+def import_feed(data: bytes) -> ImportResult:
+    """Replace the imported timetable by the feed in `data` (the town's own lines stay)."""
+    archive = open_feed(data)
+    try:
+        return _import(archive)
+    except (KeyError, UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as exc:
+        raise FeedError(_("The GTFS feed could not be read: %(error)s") % {"error": exc}) from None
+
+
+def _import(archive: zipfile.ZipFile) -> ImportResult:
+    town_stops = list(Stop.objects.all())
+    if town_stops:
+        lats = [s.latitude for s in town_stops]
+        lons = [s.longitude for s in town_stops]
+        box = (min(lats) - AREA_MARGIN_DEG, max(lats) + AREA_MARGIN_DEG,
+               min(lons) - AREA_MARGIN_DEG, max(lons) + AREA_MARGIN_DEG)
+    else:
+        box = (-90.0, 90.0, -180.0, 180.0)
+
+    names: dict[str, str] = {}
+    kept: dict[str, Stop] = {}
+    created = 0
+    for row in _rows(archive, _member(archive, "stops.txt")):
+        stop_id, name = row["stop_id"], row.get("stop_name", "")
+        names[stop_id] = name
+        if row.get("location_type", "0") not in ("", "0"):
+            continue  # stations, entrances: departures are at their platforms
+        try:
+            lat, lon = float(row["stop_lat"]), float(row["stop_lon"])
+        except ValueError:
+            raise FeedError(_("The stop %(stop)s has no valid position.") % {"stop": stop_id}) from None
+        if not (box[0] <= lat <= box[1] and box[2] <= lon <= box[3]):
+            continue
+        point = Point(lat, lon)
+        near = min(town_stops, key=lambda s: straight_km(s.point, point), default=None)
+        if near is not None and straight_km(near.point, point) <= SAME_STOP_KM:
+            kept[stop_id] = near
+        else:
+            stop = Stop.objects.create(name=name[:120] or stop_id, kind=StopKind.BUS_STOP, latitude=lat,
+                                       longitude=lon, gtfs_id=stop_id[:64])
+            town_stops.append(stop)
+            kept[stop_id] = stop
+            created += 1
+
+    services: dict[str, tuple[str, datetime.date | None, datetime.date | None]] = {}
+    for row in _rows(archive, _member(archive, "calendar.txt")):
+        days = "".join(str(i) for i, day in enumerate(_DAYS) if row.get(day) == "1")
+        services[row["service_id"]] = (days, _date(row.get("start_date", "")), _date(row.get("end_date", "")))
+
+    BusLine.objects.filter(source=LineSource.GTFS).delete()
+    lines: dict[str, BusLine] = {}
+    for row in _rows(archive, _member(archive, "routes.txt")):
+        name = row.get("route_short_name") or row.get("route_long_name") or row["route_id"]
+        lines[row["route_id"]] = BusLine(name=name[:120], operator=row.get("route_long_name", "")[:120],
+                                         source=LineSource.GTFS, gtfs_id=row["route_id"][:64])
+
+    trips: dict[str, tuple[str, str, str]] = {}
+    for row in _rows(archive, _member(archive, "trips.txt")):
+        if row["route_id"] not in lines:
+            raise FeedError(_("The trip %(trip)s names a route the feed doesn't have.") % {"trip": row["trip_id"]})
+        trips[row["trip_id"]] = (row["route_id"], row["service_id"], row.get("trip_headsign", ""))
+
+    # stop_times.txt is the big file: read it once, keep the calls at the town's stops, and
+    # remember each trip's last stop (its terminus: no departure there).
+    calls: dict[str, list[tuple[int, str, int]]] = {}
+    last: dict[str, tuple[int, str]] = {}
+    for row in _rows(archive, _member(archive, "stop_times.txt")):
+        trip_id = row["trip_id"]
+        if trip_id not in trips:
+            raise FeedError(_("A stop time names the trip %(trip)s the feed doesn't have.") % {"trip": trip_id})
+        sequence = int(row["stop_sequence"])
+        if trip_id not in last or sequence > last[trip_id][0]:
+            last[trip_id] = (sequence, row["stop_id"])
+        if row["stop_id"] in kept:
+            value = row.get("departure_time") or row.get("arrival_time", "")
+            calls.setdefault(trip_id, []).append((sequence, row["stop_id"], _minutes(value, where=trip_id)))
+
+    used_routes = {trips[t][0] for t in calls}
+    BusLine.objects.bulk_create([line for route_id, line in lines.items() if route_id in used_routes])
+    new_trips: list[tuple[str, BusTrip]] = []
+    for trip_id in calls:
+        route_id, service_id, headsign = trips[trip_id]
+        days, start, end = services.get(service_id, ("", None, None))
+        if not days:
+            continue  # only on single dates (calendar_dates.txt): not supported yet
+        new_trips.append((trip_id, BusTrip(line=lines[route_id], weekdays=days, valid_from=start, valid_until=end,
+                                           headsign=(headsign or names.get(last[trip_id][1], ""))[:120])))
+    BusTrip.objects.bulk_create([trip for _id, trip in new_trips], batch_size=BATCH)
+    times = [
+        BusStopTime(trip=trip, stop=kept[stop_id], sequence=sequence, minute=minute,
+                    is_last=(sequence, stop_id) == last[trip_id])
+        for trip_id, trip in new_trips for sequence, stop_id, minute in calls[trip_id]
+    ]
+    BusStopTime.objects.bulk_create(times, batch_size=BATCH)
+    return ImportResult(lines=len(used_routes), stops=created, trips=len(new_trips), stop_times=len(times))
+
+
+def feed_refresh() -> TransitFeed:
+    """Fetch and import the town's configured feed; the outcome is kept on the feed row."""
+    feed, _created = TransitFeed.objects.get_or_create(pk=1)
+    if not feed.url:
+        return feed
+    try:
+        result = import_feed(fetch_feed(feed.url))
+    except FeedError as exc:
+        feed.last_error = str(exc)[:500]
+        feed.save(update_fields=["last_error", "updated_at"])
+        return feed
+    feed.last_error = ""
+    feed.imported_at = timezone.now()
+    feed.stops, feed.trips, feed.stop_times = result.stops, result.trips, result.stop_times
+    feed.save()
+    return feed
