@@ -25,7 +25,9 @@ class BillingConfig(AppConfig):
         BackofficeLink(_("Sponsorship"), "billing:backoffice-settings",
                        _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
         # Export only: billing rows must be kept (billing/personal_data.py says why).
-        PersonalData(key="billing", export="billing.personal_data.export"),
+        PersonalData(key="billing", export="billing.personal_data.export",
+                     stores=_("Invoice contacts and invoices of businesses and clubs that pay for a sponsorship, kept "
+                              "for ten years as tax law requires.")),
         AuditActions(labels={
             "billing.sponsorship_settings": _("Sponsorship settings changed"),
             "billing.plan_start": _("Town's plan booked"),

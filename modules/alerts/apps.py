@@ -75,6 +75,7 @@ class AlertsConfig(FeatureModule):
             MapLayer(key="alerts.notices", label=_("Official notices"), points="modules.alerts.providers.map_points",
                      colour="#b91c1c", order=15),
             PersonalData(key="alerts", export="modules.alerts.personal_data.export",
-                         erase="modules.alerts.personal_data.erase"),
+                         erase="modules.alerts.personal_data.erase",
+                         stores=_("Public notices an administrator published, with who wrote them.")),
         ),
     )

@@ -106,7 +106,8 @@ class BoardConfig(FeatureModule):
             SampleObject(create=_sample_comment, url_names=("board:comment-delete",)),
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
             PersonalData(key="board", export="modules.board.personal_data.export",
-                         erase="modules.board.personal_data.erase"),
+                         erase="modules.board.personal_data.erase",
+                         stores=_("Your Pinnwand posts with photos, your comments and reactions.")),
             SearchProvider(search="modules.board.search.search", label=_("Pinnwand"), order=20),
         ),
     )

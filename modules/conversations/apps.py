@@ -73,6 +73,7 @@ class ConversationsConfig(FeatureModule):
                 visible_to=_message_visible_to,
             ),
             PersonalData(key="conversations", export="modules.conversations.personal_data.export",
-                         erase="modules.conversations.personal_data.erase"),
+                         erase="modules.conversations.personal_data.erase",
+                         stores=_("Your direct messages and the conversations you take part in.")),
         ),
     )

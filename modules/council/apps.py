@@ -113,7 +113,8 @@ class CouncilConfig(FeatureModule):
             SearchProvider(search="modules.council.search.search", label=_("Council"),
                            more_url_name="council:ris-papers", order=43),
             PersonalData(key="council", export="modules.council.personal_data.export",
-                         erase="modules.council.personal_data.erase"),
+                         erase="modules.council.personal_data.erase",
+                         stores=_("If you sit on the council: your seat, term and how you voted on recommendations.")),
             # The back office's menu entry (with a description); no second backoffice NavItem beside it.
             BackofficeLink(label=_("Digital council"), url_name="council:manage",
                            description=_("Members, meetings, agenda and recommendations; council information "

@@ -83,7 +83,8 @@ class GroupsConfig(FeatureModule):
                              visible_to=_comment_visible_to),
             SampleObject(create=_sample_group),
             PersonalData(key="groups", export="modules.groups.personal_data.export",
-                         erase="modules.groups.personal_data.erase"),
+                         erase="modules.groups.personal_data.erase",
+                         stores=_("Your group memberships, join requests, posts and comments.")),
             SearchProvider(search="modules.groups.search.search", label=_("Groups"), order=50),
         ),
     )

@@ -104,6 +104,8 @@ class ModerationConfig(FeatureModule):
             SampleObject(create=_sample_decision, url_names=("moderation:decision-detail",
                                                              "moderation:objection-create")),
             PersonalData(key="moderation", export="modules.moderation.personal_data.export",
-                         erase="modules.moderation.personal_data.erase"),
+                         erase="modules.moderation.personal_data.erase",
+                         stores=_("Reports of content, and the decisions about it, which the town must keep as "
+                                  "proof.")),
         ),
     )

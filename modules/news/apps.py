@@ -83,7 +83,9 @@ class NewsConfig(FeatureModule):
             SampleObject(create=_sample_category, url_names=("news:category-rename", "news:category-delete")),
             SampleObject(create=_sample_ortsgemeinde_feed),
             PersonalData(key="news", export="modules.news.personal_data.export",
-                         erase="modules.news.personal_data.erase"),
+                         erase="modules.news.personal_data.erase",
+                         stores=_("Who wrote a news article (the article is published in the name of the town or "
+                                  "club).")),
             SearchProvider(search="modules.news.search.search", label=_("News"),
                            more_url_name="news:article-list", order=10),
         ),

@@ -73,7 +73,9 @@ class NotificationsConfig(FeatureModule):
             SampleObject(create=_sample_urgent_notice, url_names=("notifications:urgent-detail",)),
             SampleObject(create=_sample_notification, url_names=("notifications:open", "notifications:read")),
             PersonalData(key="notifications", export="modules.notifications.personal_data.export",
-                         erase="modules.notifications.personal_data.erase"),
+                         erase="modules.notifications.personal_data.erase",
+                         stores=_("Your notifications, which topics you follow and how, quiet hours and the devices "
+                                  "that receive push notifications.")),
         ),
     )
 

@@ -57,7 +57,9 @@ class PollsConfig(FeatureModule):
             AnnouncedContent(kind="polls.poll", announcement="modules.polls.facade.poll_announcement"),
             SampleObject(create=_sample_poll),
             PersonalData(key="polls", export="modules.polls.personal_data.export",
-                         erase="modules.polls.personal_data.erase"),
+                         erase="modules.polls.personal_data.erase",
+                         stores=_("That you took part in a poll and on which day; your answers are stored without "
+                                  "your name.")),
             SearchProvider(search="modules.polls.search.search", label=_("Polls"),
                            more_url_name="polls:poll-list", order=40),
         ),

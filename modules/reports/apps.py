@@ -104,7 +104,9 @@ class ReportsConfig(FeatureModule):
                              delete="modules.reports.facade.report_delete",
                              visible_to="modules.reports.facade.report_visible_to"),
             PersonalData(key="reports", export="modules.reports.personal_data.export",
-                         erase="modules.reports.personal_data.erase"),
+                         erase="modules.reports.personal_data.erase",
+                         stores=_("Your reports of problems with place, photos and contact details, and the reports "
+                                  "you follow.")),
             SampleObject(create=_sample_report, url_names=_REPORT_ROUTES),
             SampleObject(create=_sample_category, url_names=(
                 "reports:category-rename", "reports:category-delete", "reports:category-edit",

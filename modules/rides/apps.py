@@ -131,6 +131,7 @@ class RidesConfig(FeatureModule):
                 "rides:bench-request", "rides:bench-request-cancel", "rides:bench-come")),
             SampleObject(create=_sample_search, url_names=("rides:search-delete",)),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
-                         erase="modules.rides.personal_data.erase"),
+                         erase="modules.rides.personal_data.erase",
+                         stores=_("Your ride offers and requests with route and times, bookings and saved searches.")),
         ),
     )

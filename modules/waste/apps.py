@@ -52,7 +52,8 @@ class WasteConfig(FeatureModule):
                            order=50),
             SampleObject(create=_sample_area),
             PersonalData(key="waste", export="modules.waste.personal_data.export",
-                         erase="modules.waste.personal_data.erase"),
+                         erase="modules.waste.personal_data.erase",
+                         stores=_("Your street for the waste calendar and your reminder setting.")),
             SearchProvider(search="modules.waste.search.search", label=_("Waste calendar"), order=50),
         ),
     )

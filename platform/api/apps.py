@@ -8,7 +8,9 @@ class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("REST API")
 
-    provides = (PersonalData(key="api", export="api.personal_data.export", erase="api.personal_data.erase"),)
+    provides = (PersonalData(key="api", export="api.personal_data.export", erase="api.personal_data.erase",
+                             stores=_("API keys you created: their name and when they were used, so that your "
+                                      "apps can read the town's data.")),)
 
     def ready(self) -> None:
         # Registers the OpenAPI description of the token scheme with drf-spectacular.

@@ -69,6 +69,9 @@ class PersonalData(Capability):
     # Erasure runs in ascending order; the account itself (accounts, 1000) comes last, because
     # the other providers still find the person's rows through it.
     order: int = 100
+    # One plain sentence (lazily translated) saying what the app stores about a person and why; the
+    # town's privacy policy template lists it for every enabled module (town.legal_templates).
+    stores: Any = ""
 
 
 def personal_data_providers() -> list[PersonalData]:

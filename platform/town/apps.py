@@ -71,7 +71,10 @@ class TownConfig(AppConfig):
             "module.disable": _("Module switched off"),
             "module.configure": _("Module settings changed"),
         }),
-        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase"),
+        PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase",
+                     stores=_("Where you live: your Ortsgemeinde, whether your address is confirmed, the "
+                              "organisations you publish for, and invitations, so that you see the news of your "
+                              "village.")),
         CalendarSource(key="sprechzeiten", label=_("Office hours"),
                        entries="town.calendar_selectors.office_hour_entries", order=10),
     )
