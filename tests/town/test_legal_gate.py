@@ -42,8 +42,9 @@ def test_residents_cannot_register_until_both_legal_texts_are_published(town_a, 
     assert closed in page and 'name="password1"' not in page
     client_a.post("/accounts/signup/", SIGNUP)
     assert _users(town_a, "rita@example.org") == 0
-    assert shown("Registration opens soon: the town is still setting up this site and publishes its legal notice "
-                 "and privacy policy first. Everything public can already be read.") in client_a.get("/").content.decode()
+    soon = shown("Registration opens soon: the town is still setting up this site and publishes its legal notice "
+                 "and privacy policy first. Everything public can already be read.")
+    assert soon in client_a.get("/").content.decode()
 
     # the privacy policy alone isn't enough either
     _set_legal(town_a, impressum="", privacy_policy="Wir speichern nur, was nötig ist.")
