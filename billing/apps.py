@@ -30,6 +30,8 @@ class BillingConfig(AppConfig):
                        permission="editor", order=81),
         # Export only: billing rows must be kept (billing/personal_data.py says why).
         PersonalData(key="billing", export="billing.personal_data.export",
+                     stores=_("Invoice contacts and invoices of businesses and clubs that pay for a sponsorship, kept "
+                              "for ten years as tax law requires."),
                      purpose=_("Invoice sponsorships and the town's plan"),
                      categories=(_("Name and e-mail address"), _("Invoice address and tax number")),
                      legal_basis=_("Art. 6(1)(c) GDPR with § 147 AO and § 257 HGB; erasure limited by Art. "

@@ -27,6 +27,7 @@ from tests.helpers import (  # noqa: F401
     TownClient,
     admin_of,
     host_of,
+    legal_texts_fill,
     logged_in_client,
 )
 
@@ -60,6 +61,7 @@ def _ensure_town(data: dict):
                 )
                 for key in all_modules():
                     tenant_module_enable(tenant=town, key=key, by_staff=True)
+    legal_texts_fill(town)  # residents register in these towns (registration waits for both texts)
     return town
 
 

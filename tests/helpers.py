@@ -82,3 +82,22 @@ def shown(message: str, **params: object) -> str:
     with translation.override("de"):
         text = translation.gettext(message)
     return escape(text % params if params else text)
+
+
+def legal_texts_fill(town) -> None:
+    """Publish a short Impressum and Datenschutzerklärung in `town`, so residents may register there.
+
+    A fresh town keeps registration closed until its admin saves both texts (accounts.adapter); the
+    test towns stand for towns that did.
+    """
+    from town.models import TownProfile
+
+    with schema_context(town.schema_name):
+        profile = TownProfile.objects.first()
+        if profile is None:
+            profile = TownProfile.objects.create(name=town.name)
+        if not (profile.impressum.strip() and profile.privacy_policy.strip()):
+            TownProfile.objects.filter(pk=profile.pk).update(
+                impressum=profile.impressum or f"{town.name}, Rathausplatz 1, 12345 Musterort",
+                privacy_policy=profile.privacy_policy or f"Verantwortlich: {town.name}. Wir speichern Ihre Angaben.",
+            )

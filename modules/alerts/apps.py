@@ -76,6 +76,7 @@ class AlertsConfig(FeatureModule):
                      colour="#b91c1c", order=15),
             PersonalData(key="alerts", export="modules.alerts.personal_data.export",
                          erase="modules.alerts.personal_data.erase",
+                         stores=_("Public notices an administrator published, with who wrote them."),
                          purpose=_("Publish official notices and warnings"),
                          categories=(_("Name and e-mail address"),),
                          legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),

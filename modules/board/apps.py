@@ -107,6 +107,7 @@ class BoardConfig(FeatureModule):
             SampleObject(create=_sample_topic, url_names=("board:topic-rename", "board:topic-delete")),
             PersonalData(key="board", export="modules.board.personal_data.export",
                          erase="modules.board.personal_data.erase",
+                         stores=_("Your Pinnwand posts with photos, your comments and reactions."),
                          purpose=_("Let residents post offers, requests and news on the Pinnwand"),
                          categories=(_("Name and e-mail address"), _("Texts and photos the person publishes")),
                          legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),

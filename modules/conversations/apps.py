@@ -74,6 +74,7 @@ class ConversationsConfig(FeatureModule):
             ),
             PersonalData(key="conversations", export="modules.conversations.personal_data.export",
                          erase="modules.conversations.personal_data.erase",
+                         stores=_("Your direct messages and the conversations you take part in."),
                          purpose=_("Let residents write to each other"),
                          categories=(_("Name and e-mail address"), _("Messages between people")),
                          legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),

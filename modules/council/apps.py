@@ -114,6 +114,7 @@ class CouncilConfig(FeatureModule):
                            more_url_name="council:ris-papers", order=43),
             PersonalData(key="council", export="modules.council.personal_data.export",
                          erase="modules.council.personal_data.erase",
+                         stores=_("If you sit on the council: your seat, term and how you voted on recommendations."),
                          purpose=_("Run the Digitaler Rat: its members, meetings and recommendations"),
                          categories=(_("Name and e-mail address"), _("Settings and choices")),
                          legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),

@@ -61,6 +61,7 @@ class DirectoryConfig(FeatureModule):
             SampleObject(create=_sample_category, url_names=("directory:category-rename", "directory:category-delete")),
             PersonalData(key="directory", export="modules.directory.personal_data.export",
                          erase="modules.directory.personal_data.erase",
+                         stores=_("Business entries you applied for in the Branchenbuch."),
                          purpose=_("List local businesses and who manages their entry"),
                          categories=(_("Name and e-mail address"), _("Contact details (phone, e-mail)")),
                          legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),

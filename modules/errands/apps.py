@@ -89,6 +89,8 @@ class ErrandsConfig(FeatureModule):
             SampleObject(create=_sample_block),
             PersonalData(key="errands", export="modules.errands.personal_data.export",
                          erase="modules.errands.personal_data.erase",
+                         stores=_("Errands you asked for or took on and trips you announced, with items, times and "
+                                  "notes."),
                          purpose=_("Arrange shopping help between neighbours"),
                          categories=(_("Name and e-mail address"),
                                      _("Places and addresses the person gives"),

@@ -99,6 +99,7 @@ class EventsConfig(FeatureModule):
                            more_url_name="events:event-list", order=15),
             PersonalData(key="events", export="modules.events.personal_data.export",
                          erase="modules.events.personal_data.erase",
+                         stores=_("Your registrations for events with your answers, and events you suggested."),
                          purpose=_("Publish events and take registrations"),
                          categories=(_("Name and e-mail address"),
                                      _("Dates and times"),

@@ -84,6 +84,7 @@ class GroupsConfig(FeatureModule):
             SampleObject(create=_sample_group),
             PersonalData(key="groups", export="modules.groups.personal_data.export",
                          erase="modules.groups.personal_data.erase",
+                         stores=_("Your group memberships, join requests, posts and comments."),
                          purpose=_("Let residents meet in groups and post there"),
                          categories=(_("Name and e-mail address"), _("Texts and photos the person publishes")),
                          legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),

@@ -87,6 +87,7 @@ class MarketplaceConfig(FeatureModule):
                          url_names=("marketplace:category-rename", "marketplace:category-delete")),
             PersonalData(key="marketplace", export="modules.marketplace.personal_data.export",
                          erase="modules.marketplace.personal_data.erase",
+                         stores=_("Your listings with photos, messages about them and your saved searches."),
                          purpose=_("Let residents offer and look for things"),
                          categories=(_("Name and e-mail address"),
                                      _("Texts and photos the person publishes"),

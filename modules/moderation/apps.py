@@ -105,6 +105,8 @@ class ModerationConfig(FeatureModule):
                                                              "moderation:objection-create")),
             PersonalData(key="moderation", export="modules.moderation.personal_data.export",
                          erase="modules.moderation.personal_data.erase",
+                         stores=_("Reports of content, and the decisions about it, which the town must keep as "
+                                  "proof."),
                          purpose=_("Handle reports about content as the Digital Services Act requires"),
                          categories=(_("Name and e-mail address"), _("Reports about content and decisions on them")),
                          legal_basis=_("Art. 6(1)(c) GDPR with Art. 16, 17 and 20 DSA; erasure limited by Art. "

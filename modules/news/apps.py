@@ -84,6 +84,8 @@ class NewsConfig(FeatureModule):
             SampleObject(create=_sample_ortsgemeinde_feed),
             PersonalData(key="news", export="modules.news.personal_data.export",
                          erase="modules.news.personal_data.erase",
+                         stores=_("Who wrote a news article (the article is published in the name of the town or "
+                                  "club)."),
                          purpose=_("Publish the town's and organisations' news"),
                          categories=(_("Name and e-mail address"),),
                          legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),

@@ -75,6 +75,8 @@ class NotificationsConfig(FeatureModule):
             SampleObject(create=_sample_notification, url_names=("notifications:open", "notifications:read")),
             PersonalData(key="notifications", export="modules.notifications.personal_data.export",
                          erase="modules.notifications.personal_data.erase",
+                         stores=_("Your notifications, which topics you follow and how, quiet hours and the devices "
+                                  "that receive push notifications."),
                          purpose=_("Tell people about what they chose to follow"),
                          categories=(_("Name and e-mail address"),
                                      _("Settings and choices"),

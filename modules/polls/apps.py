@@ -58,6 +58,8 @@ class PollsConfig(FeatureModule):
             SampleObject(create=_sample_poll),
             PersonalData(key="polls", export="modules.polls.personal_data.export",
                          erase="modules.polls.personal_data.erase",
+                         stores=_("That you took part in a poll and on which day; your answers are stored without "
+                                  "your name."),
                          purpose=_("Ask residents their opinion; ballots are secret"),
                          categories=(_("Name and e-mail address"), _("Dates and times")),
                          legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),

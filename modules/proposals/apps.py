@@ -85,6 +85,7 @@ class ProposalsConfig(FeatureModule):
                                                              "proposals:category-delete")),
             PersonalData(key="proposals", export="modules.proposals.personal_data.export",
                          erase="modules.proposals.personal_data.erase",
+                         stores=_("Your proposals with photo, the proposals you support and your comments."),
                          purpose=_("Take residents' proposals and answer them in public"),
                          categories=(_("Name and e-mail address"),
                                      _("Texts and photos the person publishes"),

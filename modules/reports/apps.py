@@ -105,6 +105,8 @@ class ReportsConfig(FeatureModule):
                              visible_to="modules.reports.facade.report_visible_to"),
             PersonalData(key="reports", export="modules.reports.personal_data.export",
                          erase="modules.reports.personal_data.erase",
+                         stores=_("Your reports of problems with place, photos and contact details, and the reports "
+                                  "you follow."),
                          purpose=_("Take reports of problems in the town and tell the reporter what happened"),
                          categories=(_("Name and e-mail address"),
                                      _("Contact details (phone, e-mail)"),

@@ -150,6 +150,7 @@ class RidesConfig(FeatureModule):
                          url_names=("rides:stop", "rides:line-delete", "rides-api:stop-departures")),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
                          erase="modules.rides.personal_data.erase",
+                         stores=_("Your ride offers and requests with route and times, bookings and saved searches."),
                          purpose=_("Arrange rides between neighbours"),
                          categories=(_("Name and e-mail address"),
                                      _("Places and addresses the person gives"),

@@ -45,6 +45,7 @@ class ServicesConfig(FeatureModule):
                            entries="modules.services.selectors.calendar_entries", order=15),
             PersonalData(key="services", export="modules.services.personal_data.export",
                          erase="modules.services.personal_data.erase",
+                         stores=_("Your messages to the lost property office about a found item."),
                          purpose=_("Show the town's services and pass messages about found items to the office"),
                          categories=(_("Name and e-mail address"), _("Messages between people")),
                          legal_basis=_("Art. 6(1)(e) GDPR: a task in the public interest (local self-government)"),

@@ -53,6 +53,7 @@ class WasteConfig(FeatureModule):
             SampleObject(create=_sample_area),
             PersonalData(key="waste", export="modules.waste.personal_data.export",
                          erase="modules.waste.personal_data.erase",
+                         stores=_("Your street for the waste calendar and your reminder setting."),
                          purpose=_("Remind residents of waste collection days for their street"),
                          categories=(_("Places and addresses the person gives"), _("Settings and choices")),
                          legal_basis=_("Art. 6(1)(a) GDPR: consent, which the person can withdraw at any time "

@@ -39,8 +39,15 @@ class TownAccountAdapter(DefaultAccountAdapter):
         return f"[{name}] {subject}" if name else subject
 
     def is_open_for_signup(self, request) -> bool:
-        # Residents sign up on their town's host; the public site has staff only.
-        return connection.schema_name != "public"
+        # Residents sign up on their town's host; the public site has staff only. A town opens
+        # registration once its Impressum and Datenschutzerklärung are published (people consent
+        # to a privacy policy that must exist); until then account/signup_closed.html says so.
+        if connection.schema_name == "public":
+            return False
+        from core.branding import town_profile
+
+        profile = town_profile()
+        return bool(getattr(profile, "signup_open", True))
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

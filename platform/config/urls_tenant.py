@@ -19,6 +19,7 @@ urlpatterns = [
     path("suche/", core_views.search, name="search"),
     path("impressum/", core_views.impressum, name="impressum"),
     path("datenschutz/", core_views.privacy, name="privacy"),
+    path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
     path("media/<path:path>", core_views.media, name="media"),
     path("karte/", map_views.map_page, name="map"),
     path("kalender/", calendar_views.calendar_page, name="calendar"),

@@ -24,7 +24,8 @@ class TownProfileSource(Capability):
     ``accent_colour``, ``logo``, ``contact_name``, ``contact_role``, ``contact_email``,
     ``contact_phone``, ``contact_hours`` and ``office_hours`` (the town-wide weekly office hours, each
     with ``get_weekday_display()``, ``starts_at``, ``ends_at``, ``title``, ``place``; town.models.TownProfile),
-    cached per town.
+    the legal texts ``impressum``, ``privacy_policy``, ``accessibility_statement`` and ``signup_open``
+    (residents may register only once the first two are published), cached per town.
     """
 
     get: Ref  # () -> profile

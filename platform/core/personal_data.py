@@ -81,6 +81,9 @@ class PersonalData(Capability):
     retention: StrOrPromise = ""
     # What stays after an erasure, and why (the retention register).
     kept: tuple[Kept, ...] = ()
+    # One plain sentence (lazily translated) saying what the app stores about a person and why; the
+    # town's privacy policy template lists it for every enabled module (town.legal_templates).
+    stores: Any = ""
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,11 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/legal.html", {"kind": "accessibility"})
+
+
+@require_GET
 def media(request: HttpRequest, path: str) -> FileResponse:
     """Serve an upload from the current town's own folder, never another's (ISOLATION T7)."""
     root = Path(settings.MEDIA_ROOT) / connection.schema_name

@@ -73,6 +73,13 @@ PROFILE = {
         "Konto jederzeit löschen lassen.\n\n"
         "Eine echte Gemeinde ersetzt diesen Text durch ihre eigene, geprüfte Erklärung."
     ),
+    "accessibility_statement": (
+        "DEMO – dies ist keine echte Erklärung zur Barrierefreiheit.\n\n"
+        "Die Verbandsgemeinde (Demo) möchte diese Website für alle Menschen zugänglich machen. Die Seiten der "
+        "Plattform werden bei jeder Änderung mit dem Prüfwerkzeug axe geprüft und funktionieren mit der Tastatur "
+        "und auf schmalen Bildschirmen.\n\n"
+        f"Barrieren melden: digital@{DOMAIN}"
+    ),
 }
 
 # Office hours and Sprechstunden (weekday 0 = Monday, from, until, what, place, Ortsgemeinde slug or None).

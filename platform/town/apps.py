@@ -78,6 +78,9 @@ class TownConfig(AppConfig):
             "module.configure": _("Module settings changed"),
         }),
         PersonalData(key="town", export="town.personal_data.export", erase="town.personal_data.erase",
+                     stores=_("Where you live: your Ortsgemeinde, whether your address is confirmed, the "
+                              "organisations you publish for, and invitations, so that you see the news of your "
+                              "village."),
                      purpose=_("Know which village a person belongs to and which organisations they publish for"),
                      categories=(_("Name and e-mail address"), _("Settings and choices")),
                      legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),

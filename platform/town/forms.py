@@ -117,12 +117,24 @@ _PLAIN_TEXT_HELP = _("Plain text. Blank lines start a new paragraph; web and e-m
 class LegalTextsForm(forms.ModelForm):
     class Meta:
         model = TownProfile
-        fields = ["impressum", "privacy_policy"]
+        fields = ["impressum", "privacy_policy", "accessibility_statement"]
         widgets = {
             "impressum": forms.Textarea(attrs={"rows": 14}),
             "privacy_policy": forms.Textarea(attrs={"rows": 20}),
+            "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
         }
-        help_texts = {"impressum": _PLAIN_TEXT_HELP, "privacy_policy": _PLAIN_TEXT_HELP}
+        help_texts = {"impressum": _PLAIN_TEXT_HELP, "privacy_policy": _PLAIN_TEXT_HELP,
+                      "accessibility_statement": _PLAIN_TEXT_HELP}
+
+    def clean(self) -> dict[str, Any]:
+        from town.legal_templates import has_gaps
+
+        data = super().clean()
+        for name in self.Meta.fields:
+            if has_gaps(data.get(name) or ""):
+                self.add_error(name, _("The text still has gaps from the template, marked with [bitte ergänzen …]. "
+                                       "Fill them in or delete them, then save."))
+        return data
 
 
 class SecurityForm(forms.ModelForm):

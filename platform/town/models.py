@@ -37,6 +37,8 @@ class TownProfile(models.Model):
 
     impressum = models.TextField(_("legal notice (Impressum)"), blank=True)
     privacy_policy = models.TextField(_("privacy policy (Datenschutzerklärung)"), blank=True)
+    accessibility_statement = models.TextField(_("accessibility statement (Erklärung zur Barrierefreiheit)"),
+                                               blank=True)
 
     # Admins and moderators always need a second factor at sign-in; the town may ask it of the
     # editors of its organisations too (accounts.mfa).
@@ -51,6 +53,11 @@ class TownProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def signup_open(self) -> bool:
+        """Residents may register only once the town has published its Impressum and Datenschutzerklärung."""
+        return bool(self.impressum.strip() and self.privacy_policy.strip())
 
 
 class Ortsgemeinde(models.Model):

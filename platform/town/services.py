@@ -78,7 +78,7 @@ _IMAGE_FIELDS = ("logo", "header_image", "contact_photo")
 _PROFILE_FIELDS = {
     "name", "tagline", "logo", "header_image", "header_image_alt", "primary_colour", "accent_colour",
     "contact_name", "contact_role", "contact_email", "contact_phone", "contact_photo", "contact_hours",
-    "impressum", "privacy_policy", "mfa_for_editors",
+    "impressum", "privacy_policy", "mfa_for_editors", "accessibility_statement",
 }
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("icon-<int:size>.png", views.icon, name="icon"),
     path("sw.js", views.service_worker, name="service-worker"),
     path("brand.css", views.brand_css, name="brand-css"),
+    path("offline/", views.offline, name="offline"),
     # back office: the town itself
     path("backoffice/", views.backoffice, name="backoffice"),
     path("backoffice/profile/", views.backoffice_branding, name="backoffice-branding"),

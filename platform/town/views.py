@@ -135,6 +135,12 @@ def icon(request: HttpRequest, size: int) -> HttpResponse:
     return HttpResponse(png, content_type="image/png")
 
 
+# How many visited pages a device keeps for reading offline (the service worker drops the oldest).
+OFFLINE_PAGES_KEPT = 30
+# Pages with personal or administrative content never stay on the device.
+OFFLINE_PRIVATE_PREFIXES = ("/accounts/", "/konto/", "/backoffice/", "/api/", "/conversations/", "/notifications/")
+
+
 @require_GET
 @cache_control(max_age=365 * 24 * 3600, immutable=True)
 def brand_css(request: HttpRequest) -> HttpResponse:
@@ -145,12 +151,28 @@ def brand_css(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    # The town's colours too (a versioned style sheet since the CSP forbids inline styles).
-    context = {"offline_css": static("core/site.css"), "offline_brand_css": brand_css_url(town_profile_get())}
-    response = render(request, "town/sw.js", context, content_type="application/javascript")
+    response = render(request, "town/sw.js", {
+        "offline_url": reverse("town:offline"),
+        "offline_css": static("core/site.css"),
+        # The town's colours too (a versioned style sheet since the CSP forbids inline styles).
+        "offline_brand_css": brand_css_url(town_profile_get()),
+        "pwa_js": static("core/pwa.js"),
+        "logout_path": reverse("account_logout"),
+        "max_pages": OFFLINE_PAGES_KEPT,
+        "private_prefixes": OFFLINE_PRIVATE_PREFIXES,
+    }, content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page this device doesn't hold while there is no connection.
+
+    Kept by the service worker at install, so it names nobody and shows no sign-in state.
+    """
+    return render(request, "town/offline.html", {"profile": town_profile_get()})
 
 
 # --- back office: who gets in, what the menu shows ------------------------------
@@ -232,6 +254,9 @@ def backoffice_contact(request: HttpRequest) -> HttpResponse:
 
 @role_required("town_admin")
 def backoffice_legal(request: HttpRequest) -> HttpResponse:
+    field = request.POST.get("insert_template", "") if request.method == "POST" else ""
+    if field:
+        return _legal_template_insert(request, field)
     return _profile_form_view(request, form_class=LegalTextsForm, template="town/backoffice/legal.html",
                               saved=_("The legal texts were saved and are published."))
 
@@ -242,6 +267,23 @@ def backoffice_security(request: HttpRequest) -> HttpResponse:
     return _profile_form_view(request, form_class=SecurityForm, template="town/backoffice/security.html",
                               saved=_("The sign-in settings were saved."),
                               extra={"mfa_grace_days": settings.MFA_GRACE_DAYS})
+def _legal_template_insert(request: HttpRequest, field: str) -> HttpResponse:
+    """Put the filled-in template into one empty field of the form; nothing is saved, nothing overwritten."""
+    from town.legal_templates import LEGAL_FIELDS, legal_template
+
+    if field not in LEGAL_FIELDS:
+        raise Http404
+    profile = town_profile_for_update()
+    typed = {name: request.POST.get(name, "") for name in LEGAL_FIELDS}
+    if typed[field].strip():
+        messages.error(request, _("The field already has a text, so the template was not inserted. "
+                                  "Empty the field first if you want to start from the template."))
+    else:
+        typed[field] = legal_template(field)
+        messages.info(request, _("The template was inserted but not saved yet. Fill in the places marked "
+                                 "[bitte ergänzen …], check the text, then save."))
+    form = LegalTextsForm(instance=profile, initial=typed)
+    return _render_backoffice(request, "town/backoffice/legal.html", {"form": form, "profile": profile})
 
 
 # --- Ortsgemeinden ---------------------------------------------------------------

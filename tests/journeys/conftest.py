@@ -208,6 +208,7 @@ def make_town(town_slugs: list[str]) -> Callable[..., Any]:
     """Provision a town with every module switched on, through the real provisioning service."""
     from core.modules import all_modules
     from tenants.services import tenant_module_enable, town_create
+    from tests.helpers import legal_texts_fill
 
     def make(slug: str, name: str, *, kind: str = "verbandsgemeinde", admin_email: str = "rathaus@example.org",
              admin_password: str = "Rathaus-Passwort-2026") -> Any:
@@ -217,6 +218,7 @@ def make_town(town_slugs: list[str]) -> Callable[..., Any]:
                            admin_password=admin_password)
         for key in all_modules():
             tenant_module_enable(tenant=town, key=key, by_staff=True)
+        legal_texts_fill(town)  # registration opens once both legal texts are published
         return town
 
     return make
