@@ -6,8 +6,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 
@@ -56,7 +58,11 @@ def _is_editor(user: Any) -> bool:
     # Asked several times per request (nav, menus, the view itself): look it up once per user object.
     cached = getattr(user, "_dorfkern_is_editor", None)
     if cached is None:
-        cached = user.is_town_admin or user.memberships.exists() or user.village_roles.exists()
+        # One query for both ways of being an editor: a Verein's member or an Ortsgemeinde's editor.
+        cached = user.is_town_admin or get_user_model().objects.filter(pk=user.pk).filter(
+            Exists(user.memberships.model.objects.filter(user=OuterRef("pk")))
+            | Exists(user.village_roles.model.objects.filter(user=OuterRef("pk")))
+        ).exists()
         user._dorfkern_is_editor = cached
     return bool(cached)
 
