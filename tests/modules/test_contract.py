@@ -441,9 +441,9 @@ def test_every_provided_capability_is_exercised(module, capability, in_town_a):
 
 # --- personal data (core.personal_data) -------------------------------------------------------------
 
-# Third-party apps whose tables point at a person (allauth's addresses and second factors), and the
+# Third-party apps whose tables point at a person (allauth's addresses, second factors and sessions), and the
 # provider that exports and erases them for them.
-_USER_TABLES_OF_LIBRARIES = {"account": "account", "mfa": "account"}
+_USER_TABLES_OF_LIBRARIES = {"account": "account", "mfa": "account", "usersessions": "account"}
 
 
 def _points_at_a_person(model) -> bool:
