@@ -141,14 +141,16 @@ def _schema_copy(source: str, target: str) -> None:
                           .replace(f"FUNCTION {source}.", f"FUNCTION {_quote(target)}.", 1))
 
         # Rows (migration records, content types, permissions) before any foreign key exists.
+        with_rows: list[int] = []
         if tables:
             cursor.execute(" UNION ALL ".join(
                 f"(SELECT {oid}::oid FROM {src}.{_quote(table)} LIMIT 1)" for oid, table in tables))
-            with_rows = {row[0] for row in cursor.fetchall()}
+            with_rows = [row[0] for row in cursor.fetchall()]
+        if with_rows:
             cursor.execute(
                 "SELECT attrelid, string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute"
                 " WHERE attrelid = ANY(%s) AND attnum > 0 AND NOT attisdropped AND attgenerated = ''"
-                " GROUP BY attrelid", [list(with_rows)])
+                " GROUP BY attrelid", [with_rows])
             for oid, columns in cursor.fetchall():
                 table = _quote(next(name for table_oid, name in tables if table_oid == oid))
                 script.append(f"INSERT INTO {table} ({columns}) OVERRIDING SYSTEM VALUE"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import ratelimit
 from core.access import RefusedWithReason
-from core.audit import AuditTarget, audit_record
+from core.audit import audit_record
 from core.outbox import outbox_enqueue
 from town.models import (
     Ortsgemeinde,
@@ -242,19 +242,6 @@ def residency_by_letter_code(*, user: Any, code: str) -> ResidencyVerification:
     if letter.ortsgemeinde_id:  # the town hall sent this letter to a household of that village
         _home_set(user, letter.ortsgemeinde_id, only_if_unset=False)
     return verification
-
-
-@transaction.atomic
-def residency_withdraw(*, acting_user: Any, user_id: int, reason: str) -> None:
-    """The town hall takes a confirmation back (someone moved away, or a code reached the wrong person)."""
-    _require_admin(acting_user)
-    updated = ResidencyVerification.objects.filter(user_id=user_id, status=ResidencyStatus.VERIFIED).update(
-        status=ResidencyStatus.REJECTED, reason=reason.strip()[:300], decided_at=timezone.now(),
-        decided_by=acting_user)
-    if updated:
-        audit_record(acting_user, "residency.withdraw", AuditTarget(type="accounts.user", id=str(user_id), label=""),
-                     after={"reason": reason.strip()[:300]})
-        _forget_after(confirmed_residents_forget)
 
 
 @transaction.atomic
