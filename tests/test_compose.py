@@ -209,3 +209,10 @@ def test_compose_refuses_to_start_without_the_stripe_secrets(compose, dockerfile
             assert re.fullmatch(r"\$\{" + name + r":\?set " + name + r" to .+\}", environment[name]), environment[name]
     # The image's build takes no money: its collectstatic runs without them.
     assert "BILLING_ENABLED=false" in dockerfile
+
+
+def test_per_ip_limits_see_the_visitor_behind_the_reverse_proxy(compose):
+    # One proxy hop in front: without this, one bad client's failed sign-ins or wrong API tokens would
+    # use up the limits of every visitor, who would all share the proxy's address.
+    environment = compose["services"]["web"]["environment"]
+    assert environment["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
