@@ -55,6 +55,7 @@ class TownConfig(AppConfig):
             "residency.policy": _("Residency check changed"),
             "residency.confirm": _("Address confirmed"),
             "residency.reject": _("Address not confirmed"),
+            "residency.withdraw": _("Confirmation withdrawn"),
             "residency.letters": _("Letters with codes made"),
             "user.deactivate": _("Account deactivated"),
             "user.reactivate": _("Account reactivated"),

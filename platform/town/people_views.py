@@ -69,6 +69,8 @@ from town.people_services import (
     user_reactivate,
     user_role_change,
 )
+from town.residency_selectors import residency_of, residency_policy_get
+from town.residency_services import residency_set_by_town_hall
 
 # --- my account ---------------------------------------------------------------
 
@@ -194,6 +196,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 user_deactivate(user=target, acting_user=request.user)
                 messages.success(request, _("%(name)s can no longer sign in.") % {"name": target})
                 return redirect("town:person", pk=target.pk)
+            elif action in ("residency-confirm", "residency-withdraw"):
+                residency_set_by_town_hall(acting_user=request.user, user=target,
+                                           confirmed=action == "residency-confirm",
+                                           reason=request.POST.get("reason", ""))
+                messages.success(request, _("Saved."))
+                return redirect("town:person", pk=target.pk)
             elif action == "reactivate":
                 user_reactivate(user=target, acting_user=request.user)
                 messages.success(request, _("%(name)s can sign in again.") % {"name": target})
@@ -211,6 +219,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "role_form": role_form,
         "memberships": target.memberships.select_related("organisation").order_by("organisation__name"),
         "is_last_admin": target.role == Role.ADMIN and target.is_active and active_admin_count() <= 1,
+        "residency_policy": residency_policy_get(),
+        "residency": residency_of(target),
     })
 
 

@@ -245,6 +245,33 @@ def residency_by_letter_code(*, user: Any, code: str) -> ResidencyVerification:
 
 
 @transaction.atomic
+def residency_set_by_town_hall(*, acting_user: Any, user: Any, confirmed: bool, reason: str = "") -> None:
+    """The town hall confirms someone it knows lives here, or takes a confirmation back (they moved away,
+    or a letter reached the wrong person). Taking back needs a reason; the person is told by e-mail."""
+    _require_admin(acting_user)
+    verification = _verification_for(user)
+    if confirmed:
+        if verification.pk and verification.status == ResidencyStatus.VERIFIED:
+            return
+        _confirm(verification, ResidencyMethod.APPROVAL, by=acting_user)
+        audit_record(acting_user, "residency.confirm", user)
+    else:
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError(_("Please tell the person why, so they can do something about it."))
+        if not verification.pk or verification.status != ResidencyStatus.VERIFIED:
+            return
+        verification.status = ResidencyStatus.REJECTED
+        verification.reason = reason[:300]
+        verification.decided_at = timezone.now()
+        verification.decided_by = acting_user
+        verification.save()
+        audit_record(acting_user, "residency.withdraw", user, after={"reason": verification.reason})
+        _forget_after(confirmed_residents_forget)
+    outbox_enqueue("town.residency_decided_mail", args=[verification.pk])
+
+
+@transaction.atomic
 def letter_codes_create(*, acting_user: Any, count: int, ortsgemeinde: Ortsgemeinde | None) -> int:
     """A print run of ``count`` one-time codes (for one village or the whole town); returns its number."""
     _require_admin(acting_user)

@@ -209,3 +209,28 @@ def test_residents_only_manage_their_own_town_and_cant_decide(town_a, town_b, er
     assert "Erika" not in admin_b.get("/backoffice/wohnsitz/").content.decode()
     with schema_context(town_a.schema_name):
         assert ResidencyVerification.objects.get(user=erika).status == ResidencyStatus.PENDING
+
+
+def test_the_town_hall_confirms_someone_it_knows_and_takes_it_back_with_a_reason(town_a, admin_client_a, erika):
+    _policy(town_a, ResidencyMethod.APPROVAL, required_for_posting=True)
+    resident = logged_in_client(town_a, erika)
+    assert resident.get("/board/new/").status_code == 403
+
+    # the town hall knows her: confirmed from her page in the back office
+    admin_client_a.post(f"/backoffice/personen/{erika.pk}/", {"action": "residency-confirm"})
+    assert resident.get("/board/new/").status_code == 200
+    assert "Wohnsitz bestätigt" in admin_client_a.get(f"/backoffice/personen/{erika.pk}/").content.decode()
+
+    # she moved away: taking it back needs a reason, which she reads
+    admin_client_a.post(f"/backoffice/personen/{erika.pk}/", {"action": "residency-withdraw", "reason": ""})
+    assert resident.get("/board/new/").status_code == 200  # nothing changed without a reason
+    admin_client_a.post(f"/backoffice/personen/{erika.pk}/",
+                        {"action": "residency-withdraw", "reason": "Umgezogen nach Siegen."})
+    assert resident.get("/board/new/").status_code == 403
+    assert "Umgezogen nach Siegen." in resident.get("/konto/wohnsitz/").content.decode()
+    with schema_context(town_a.schema_name):
+        from town.models import AuditEntry
+
+        assert list(AuditEntry.objects.filter(target_id=str(erika.pk), action__startswith="residency.")
+                    .order_by("created_at").values_list("action", flat=True)) == [
+            "residency.confirm", "residency.withdraw"]
