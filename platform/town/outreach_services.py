@@ -60,7 +60,8 @@ def _offers() -> list[str]:
             if key in enabled and any(not item.backoffice for item in module.spec.nav)]
 
 
-def _logo(profile: TownProfile) -> tuple[str, bytes] | None:
+def logo_file(profile: TownProfile) -> tuple[str, bytes] | None:
+    """The town's logo as (file name, bytes) for a printed document, if it has one Typst can place."""
     if not profile.logo:
         return None
     suffix = Path(profile.logo.name).suffix.lower()
@@ -127,7 +128,7 @@ def invitation_pdf(kind: str, *, profile: TownProfile, ortsgemeinde: Ortsgemeind
         "closing": _("With kind regards, your town hall"),
     }
     files = {"qr.svg": qr_svg_bytes(url)}
-    if (logo := _logo(profile)) is not None:
+    if (logo := logo_file(profile)) is not None:
         files[logo[0]] = logo[1]
         data["logo"] = logo[0]
     return render_pdf(PRINT_DIR / TEMPLATES[kind], data, files=files)

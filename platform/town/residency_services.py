@@ -164,6 +164,24 @@ def residency_request(*, user: Any, address: str, postal_code: str) -> Residency
     return verification
 
 
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please tell the person why, so they can do something about it.")})
+    return reason[:300]
+
+
+def _reject(verification: ResidencyVerification, *, by: Any, reason: str, action: str) -> None:
+    """Not confirmed (a request refused, or a confirmation taken back): the reason is what the person reads."""
+    verification.status = ResidencyStatus.REJECTED
+    verification.reason = reason
+    verification.decided_at = timezone.now()
+    verification.decided_by = by
+    verification.save()
+    audit_record(by, action, verification.user, after={"reason": reason})
+    _forget_after(confirmed_residents_forget)
+
+
 @transaction.atomic
 def residency_decide(*, acting_user: Any, verification_id: int, approve: bool,
                      reason: str = "") -> ResidencyVerification:
@@ -174,16 +192,7 @@ def residency_decide(*, acting_user: Any, verification_id: int, approve: bool,
         _confirm(verification, ResidencyMethod.APPROVAL, by=acting_user)
         audit_record(acting_user, "residency.confirm", verification.user)
     else:
-        reason = reason.strip()
-        if not reason:
-            raise ValidationError({"reason": _("Please tell the person why, so they can do something about it.")})
-        verification.status = ResidencyStatus.REJECTED
-        verification.reason = reason[:300]
-        verification.decided_at = timezone.now()
-        verification.decided_by = acting_user
-        verification.save()
-        audit_record(acting_user, "residency.reject", verification.user, after={"reason": verification.reason})
-        _forget_after(confirmed_residents_forget)
+        _reject(verification, by=acting_user, reason=_required_reason(reason), action="residency.reject")
     outbox_enqueue("town.residency_decided_mail", args=[verification.pk])
     return verification
 
@@ -256,18 +265,10 @@ def residency_set_by_town_hall(*, acting_user: Any, user: Any, confirmed: bool, 
         _confirm(verification, ResidencyMethod.APPROVAL, by=acting_user)
         audit_record(acting_user, "residency.confirm", user)
     else:
-        reason = reason.strip()
-        if not reason:
-            raise ValidationError(_("Please tell the person why, so they can do something about it."))
+        reason = _required_reason(reason)
         if not verification.pk or verification.status != ResidencyStatus.VERIFIED:
             return
-        verification.status = ResidencyStatus.REJECTED
-        verification.reason = reason[:300]
-        verification.decided_at = timezone.now()
-        verification.decided_by = acting_user
-        verification.save()
-        audit_record(acting_user, "residency.withdraw", user, after={"reason": verification.reason})
-        _forget_after(confirmed_residents_forget)
+        _reject(verification, by=acting_user, reason=reason, action="residency.withdraw")
     outbox_enqueue("town.residency_decided_mail", args=[verification.pk])
 
 
@@ -328,7 +329,7 @@ def letter_run_pdf(*, batch: int) -> bytes:
 
     from core.branding import town_url
     from core.printing import qr_svg_bytes, render_pdf
-    from town.outreach_services import _logo
+    from town.outreach_services import logo_file
     from town.selectors import town_profile_get
 
     codes = list(ResidencyLetterCode.objects.filter(batch=batch).order_by("code").values_list("code", flat=True))
@@ -366,7 +367,7 @@ def letter_run_pdf(*, batch: int) -> bytes:
         "closing": _("With kind regards, your town hall"),
         "footer": town_url("/").split("://", 1)[-1].rstrip("/"),
     }
-    if (logo := _logo(profile)) is not None:
+    if (logo := logo_file(profile)) is not None:
         files[logo[0]] = logo[1]
         data["logo"] = logo[0]
     return render_pdf(Path(__file__).resolve().parent / "print" / "residency_letter.typ", data, files=files)

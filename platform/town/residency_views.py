@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import role_required
+from core.forms import apply_service_errors
 from core.printing import pdf_response
 from town.models import ResidencyLetterCode, ResidencyMethod, ResidencyVerification
 from town.residency_forms import (
@@ -75,21 +75,13 @@ def residency(request: HttpRequest) -> HttpResponse:
                 try:
                     _apply(form, request, policy.method)
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    apply_service_errors(form, error)
                 else:
                     return redirect("town:residency")
             status = 400
     return render(request, "town/residency/residency.html", {
         "policy": policy, "verification": residency_of(request.user), "form": form,
     }, status=status)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_messages)
 
 
 @role_required("town_admin")
@@ -105,7 +97,7 @@ def backoffice_residency(request: HttpRequest) -> HttpResponse:
             try:
                 residency_policy_update(acting_user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("town:backoffice-residency")
