@@ -26,6 +26,7 @@ from core.access import role_required
 from core.branding import current_town_name, town_url
 from core.calendar import TOWN_TZ, SourcedEntry, calendar_sources, ical_document, ical_response
 from core.forms import apply_service_errors
+from core.spreadsheets import csv_cell
 from modules.events import recurrence, selectors, services
 from modules.events.conf import suggestions_allowed
 from modules.events.forms import CancelDateForm, EventFilterForm, EventForm, MessageForm, RegistrationForm, VenueForm
@@ -607,16 +608,11 @@ def registration_csv(request: HttpRequest, slug: str) -> HttpResponse:
     questions = event.question_list
     writer.writerow([_("Date"), _("Name"), _("E-mail"), _("Places"), _("Status"), _("Registered at"), *questions])
     for r in selectors.registration_list(event=event, day=day):
-        writer.writerow([r.occurrence_date.strftime("%d.%m.%Y"), _csv_safe(r.name), r.email, r.places,
+        writer.writerow([r.occurrence_date.strftime("%d.%m.%Y"), csv_cell(r.name), r.email, r.places,
                          r.get_status_display(),
                          timezone.localtime(r.created_at, TOWN_TZ).strftime("%d.%m.%Y %H:%M"),
-                         *[_csv_safe(r.answers.get(q, "")) for q in questions]])
+                         *[csv_cell(r.answers.get(q, "")) for q in questions]])
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @role_required("editor")

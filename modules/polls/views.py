@@ -18,6 +18,7 @@ from accounts.tokens import tenant_salt
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.ratelimit import client_ip, hit, too_many_requests
+from core.spreadsheets import csv_cell
 from modules.polls import selectors, services
 from modules.polls.forms import PollForm, VoteForm
 from modules.polls.models import Audience, Ballot, Poll
@@ -254,16 +255,11 @@ def poll_results_csv(request: HttpRequest, pk: int) -> HttpResponse:
         if result.average is not None:
             writer.writerow([result.question.text, _("Average"), str(result.average).replace(".", ","), ""])
         for text in result.texts:
-            writer.writerow([result.question.text, _csv_safe(text), 1, ""])
+            writer.writerow([result.question.text, csv_cell(text), 1, ""])
     writer.writerow([_("Ballots"), "", results.ballots, ""])
     if poll.audience == Audience.LINK:
         writer.writerow([_("Open to everyone with the link: votes are not verified."), "", "", ""])
     return response
-
-
-def _csv_safe(text: str) -> str:
-    # A spreadsheet runs a cell that starts with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @role_required("town_admin")

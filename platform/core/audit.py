@@ -39,6 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.capabilities import Capability, declared
+from core.spreadsheets import csv_cell
 from core.tenancy import connection
 
 if TYPE_CHECKING:
@@ -270,12 +271,6 @@ def _display(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-
-
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ (or a tab/CR) would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def audit_csv_rows(entries: Iterable[AuditEntryBase]) -> Iterable[list[str]]:
