@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -176,3 +176,17 @@ def delivery_once(task_id: str | None) -> Iterator[bool]:
             return
         yield True
         OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now())
+
+
+def deliver_once_or_retry(task: Any, send: Callable[[], bool]) -> bool:
+    """The body of a bound mail task sent through the outbox: ``send()`` once per outbox message.
+
+    ``send`` returns False when the mail relay refused; the task is then retried, 30 s doubling to at
+    most 15 minutes, up to the task's ``max_retries``. False when this message was delivered already.
+    """
+    with delivery_once(task.request.id) as first:
+        if not first:
+            return False
+        if not send():
+            raise task.retry(countdown=min(30 * 2**task.request.retries, 900))
+    return True

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from core.outbox import delivery_once
+from core.outbox import deliver_once_or_retry
 
 
 @shared_task(name="town.data_export_build")
@@ -22,12 +22,7 @@ def data_export_ready_mail(self: Any, export_id: int) -> bool:
     """The "your data is ready" mail: once, retried while the relay refuses."""
     from town.privacy_services import data_export_ready_mail_send
 
-    with delivery_once(self.request.id) as first:
-        if not first:
-            return False
-        if not data_export_ready_mail_send(export_id=export_id):
-            raise self.retry(countdown=min(30 * 2**self.request.retries, 900))
-    return True
+    return deliver_once_or_retry(self, lambda: data_export_ready_mail_send(export_id=export_id))
 
 
 @shared_task(name="town.data_exports_purge")
@@ -43,9 +38,4 @@ def residency_decided_mail(self: Any, verification_id: int) -> bool:
     """The town hall's answer to a residency request, once, retried while the mail relay refuses."""
     from town.residency_services import residency_decided_mail_send
 
-    with delivery_once(self.request.id) as first:
-        if not first:
-            return False
-        if not residency_decided_mail_send(verification_id=verification_id):
-            raise self.retry(countdown=min(30 * 2**self.request.retries, 900))
-    return True
+    return deliver_once_or_retry(self, lambda: residency_decided_mail_send(verification_id=verification_id))
