@@ -26,7 +26,9 @@ from core import outbound
 from modules.rides.geo import Point, straight_km
 from modules.rides.models import BusLine, BusStopTime, BusTrip, LineSource, Stop, StopKind, TransitFeed
 
-REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt", "calendar.txt")
+REQUIRED_FILES = ("stops.txt", "routes.txt", "trips.txt", "stop_times.txt")
+# GTFS asks for calendar.txt, calendar_dates.txt or both: many German feeds give only the dates.
+CALENDAR_FILES = ("calendar.txt", "calendar_dates.txt")
 SAME_STOP_KM = 0.15
 # How far around the town's own stops feed stops are taken (km, as latitude/longitude degrees below).
 AREA_MARGIN_DEG = 0.02
@@ -88,6 +90,8 @@ def open_feed(data: bytes) -> zipfile.ZipFile:
         raise FeedError(_("The file is not a zip archive, so it is no GTFS feed.")) from None
     names = {info.filename.rsplit("/", 1)[-1]: info for info in archive.infolist()}
     missing = [name for name in REQUIRED_FILES if name not in names]
+    if not any(name in names for name in CALENDAR_FILES):
+        missing.append(" / ".join(CALENDAR_FILES))
     if missing:
         raise FeedError(_("The GTFS feed lacks %(files)s.") % {"files": ", ".join(missing)})
     if sum(info.file_size for info in archive.infolist()) > settings.GTFS_MAX_UNPACKED_BYTES:
@@ -97,6 +101,42 @@ def open_feed(data: bytes) -> zipfile.ZipFile:
 
 def _member(archive: zipfile.ZipFile, name: str) -> str:
     return next(info.filename for info in archive.infolist() if info.filename.rsplit("/", 1)[-1] == name)
+
+
+def _has(archive: zipfile.ZipFile, name: str) -> bool:
+    return any(info.filename.rsplit("/", 1)[-1] == name for info in archive.infolist())
+
+
+@dataclass
+class _Service:
+    days: str = ""
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    added: list[datetime.date] | None = None
+    removed: list[datetime.date] | None = None
+
+
+def _services(archive: zipfile.ZipFile) -> dict[str, _Service]:
+    """calendar.txt's weekly patterns with calendar_dates.txt's exceptions (1 = runs, 2 = doesn't)."""
+    services: dict[str, _Service] = {}
+    if _has(archive, "calendar.txt"):
+        for row in _rows(archive, _member(archive, "calendar.txt")):
+            services[row["service_id"]] = _Service(
+                days="".join(str(i) for i, day in enumerate(_DAYS) if row.get(day) == "1"),
+                start=_date(row.get("start_date", "")), end=_date(row.get("end_date", "")))
+    if _has(archive, "calendar_dates.txt"):
+        for row in _rows(archive, _member(archive, "calendar_dates.txt")):
+            day = _date(row.get("date", ""))
+            kind = row.get("exception_type", "")
+            if day is None or kind not in ("1", "2"):
+                raise FeedError(_("calendar_dates.txt has a row that isn't a date with exception type 1 or 2 "
+                                  "(service %(service)s).") % {"service": row.get("service_id", "?")})
+            service = services.setdefault(row["service_id"], _Service())
+            if kind == "1":
+                service.added = [*(service.added or []), day]
+            else:
+                service.removed = [*(service.removed or []), day]
+    return services
 
 
 @transaction.atomic
@@ -144,10 +184,7 @@ def _import(archive: zipfile.ZipFile) -> ImportResult:
             kept[stop_id] = stop
             created += 1
 
-    services: dict[str, tuple[str, datetime.date | None, datetime.date | None]] = {}
-    for row in _rows(archive, _member(archive, "calendar.txt")):
-        days = "".join(str(i) for i, day in enumerate(_DAYS) if row.get(day) == "1")
-        services[row["service_id"]] = (days, _date(row.get("start_date", "")), _date(row.get("end_date", "")))
+    services = _services(archive)
 
     BusLine.objects.filter(source=LineSource.GTFS).delete()
     lines: dict[str, BusLine] = {}
@@ -182,10 +219,12 @@ def _import(archive: zipfile.ZipFile) -> ImportResult:
     new_trips: list[tuple[str, BusTrip]] = []
     for trip_id in calls:
         route_id, service_id, headsign = trips[trip_id]
-        days, start, end = services.get(service_id, ("", None, None))
-        if not days:
-            continue  # only on single dates (calendar_dates.txt): not supported yet
-        new_trips.append((trip_id, BusTrip(line=lines[route_id], weekdays=days, valid_from=start, valid_until=end,
+        service = services.get(service_id, _Service())
+        if not service.days and not service.added:
+            continue  # a service that never runs
+        new_trips.append((trip_id, BusTrip(line=lines[route_id], weekdays=service.days, valid_from=service.start,
+                                           valid_until=service.end, added_dates=service.added or [],
+                                           removed_dates=service.removed or [],
                                            headsign=(headsign or names.get(last[trip_id][1], ""))[:120])))
     BusTrip.objects.bulk_create([trip for _id, trip in new_trips], batch_size=BATCH)
     times = [

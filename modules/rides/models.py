@@ -11,6 +11,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -345,6 +346,10 @@ class BusLine(models.Model):
     note = models.TextField(_("note"), blank=True, max_length=500)
     source = models.CharField(max_length=10, choices=LineSource.choices, default=LineSource.TOWN)
     gtfs_id = models.CharField(max_length=64, blank=True)
+    # Seats the dispatcher hands out per journey; 0: the line takes no bookings through the platform.
+    seats = models.PositiveSmallIntegerField(_("bookable seats per journey"), default=0)
+    dispatchers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                         verbose_name=_("dispatchers"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -360,9 +365,13 @@ class BusTrip(models.Model):
     """One journey of a line: the weekdays it runs on (and, from a feed, the dates it is valid)."""
 
     line = models.ForeignKey(BusLine, on_delete=models.CASCADE, related_name="trips")
-    weekdays = models.CharField(max_length=7)
+    weekdays = models.CharField(max_length=7, blank=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    # A feed's calendar_dates.txt: holidays the trip skips, single days it runs on besides its weekdays.
+    # Kept on the trip (a few dozen dates) so reading departures needs no further query.
+    added_dates = ArrayField(models.DateField(), default=list, blank=True)
+    removed_dates = ArrayField(models.DateField(), default=list, blank=True)
     headsign = models.CharField(max_length=120, blank=True)
 
     class Meta:
@@ -372,6 +381,10 @@ class BusTrip(models.Model):
         return f"{self.line_id}: {self.headsign}"
 
     def runs_on(self, day: datetime.date) -> bool:
+        if day in self.removed_dates:
+            return False
+        if day in self.added_dates:
+            return True
         if self.valid_from and day < self.valid_from or self.valid_until and day > self.valid_until:
             return False
         return str(day.weekday()) in self.weekdays
@@ -396,6 +409,39 @@ class BusStopTime(models.Model):
     @property
     def clock(self) -> str:
         return f"{self.minute // 60 % 24:02d}:{self.minute % 60:02d}"
+
+
+class BusBooking(models.Model):
+    """A seat on one journey of a line on one day, from one stop to a later one.
+
+    Phone bookings are entered by the line's dispatcher (the person has no account: name and phone
+    only); residents signed in book their own. Seats count per section of the route, so a seat left
+    in Elkenroth can be taken again from there.
+    """
+
+    trip = models.ForeignKey(BusTrip, on_delete=models.CASCADE, related_name="bookings")
+    day = models.DateField(_("day"))
+    from_stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="+", verbose_name=_("from"))
+    to_stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="+", verbose_name=_("to"))
+    from_sequence = models.PositiveIntegerField()
+    to_sequence = models.PositiveIntegerField()
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+    name = models.CharField(_("name"), max_length=80)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    passenger = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    is_cancelled = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "trip_id", "from_sequence", "pk"]
+        indexes = [models.Index(fields=["trip", "day"], name="rides_busbooking_trip_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day} {self.trip_id}"
 
 
 class TransitFeed(models.Model):

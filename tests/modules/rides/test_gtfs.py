@@ -139,3 +139,37 @@ def test_the_town_admin_uploads_a_feed_and_a_bad_file_changes_nothing(stops, tow
     assert bad.status_code == 400 and "Zip-Archiv" in bad.content.decode() and not BusStopTime.objects.exists()
     good = admin.post("/rides/manage/feed/", {"url": "", "upload": SimpleUploadedFile("feed.zip", FEED)})
     assert good.status_code == 302 and BusStopTime.objects.count() == 9
+
+
+def test_calendar_dates_skip_holidays_and_add_single_days(stops, town_a):
+    """calendar_dates.txt: a weekday service skips a holiday Friday; a service given only by dates runs on
+    exactly those days; a feed with no calendar.txt at all is read too."""
+    from modules.rides.gtfs import import_feed
+    from tests.modules.rides.fixtures.make_gtfs import FILES
+
+    kausen, friday = stops["kausen"], next_weekday(4)
+    holiday, market_day = friday + datetime.timedelta(days=7), friday + datetime.timedelta(days=8)
+    dates = ("service_id,date,exception_type\n"
+             f"wd,{holiday:%Y%m%d},2\n"
+             f"extra,{market_day:%Y%m%d},1\n")
+    trips = FILES["trips.txt"] + "r282,extra,t4,Markt\n"
+    times = FILES["stop_times.txt"] + "t4,15:00:00,15:00:00,de:7132:100,1\nt4,15:10:00,15:10:00,de:7132:200,2\n" \
+                                      "t4,15:20:00,15:20:00,de:7132:300,3\n"
+    import_feed(_zip(FILES | {"calendar_dates.txt": dates, "trips.txt": trips, "stop_times.txt": times}))
+
+    assert bus.next_departures(stop=kausen, now=_local(friday, 6, 0))[0].when == _local(friday, 7, 11)
+    # The holiday Friday: no 07:11 bus; the next is Saturday's 10:10 weekend bus.
+    assert bus.next_departures(stop=kausen, now=_local(holiday, 6, 0))[0].when == _local(market_day, 10, 10)
+    market = [d for d in bus.next_departures(stop=kausen, now=_local(market_day, 11, 0), limit=10)
+              if d.headsign == "Markt"]
+    assert [d.when for d in market] == [_local(market_day, 15, 10)]  # once, not every Saturday
+
+    only_dates = {name: text for name, text in FILES.items() if name != "calendar.txt"}
+    result = import_feed(_zip(only_dates | {"calendar_dates.txt": f"service_id,date,exception_type\n"
+                                                                  f"wd,{friday:%Y%m%d},1\n"}))
+    assert result.trips == 2  # t1 and t2 run on that Friday; the weekend service never runs
+    assert [d.when for d in bus.next_departures(stop=kausen, now=_local(friday, 6, 0))][:1] == [_local(friday, 7, 11)]
+
+    bad = FILES | {"calendar_dates.txt": "service_id,date,exception_type\nwd,morgen,3\n"}
+    with pytest.raises(Exception, match="calendar_dates.txt"):
+        import_feed(_zip(bad))
