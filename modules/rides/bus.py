@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import user_passes
-from modules.rides.models import BusLine, BusStopTime, BusTrip, LineSource, Stop
+from modules.rides.models import BusBooking, BusLine, BusStopTime, BusTrip, LineSource, Stop
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 MAX_JOURNEYS = 60
@@ -130,7 +130,153 @@ def line_delete(*, acting_user: Any, line: BusLine) -> None:
     line.delete()
 
 
+# --- seat bookings ----------------------------------------------------------------------------
+
+MAX_SEATS_PER_BOOKING = 8
+
+
+def may_dispatch(user: Any, line: BusLine) -> bool:
+    """The town's admins and the line's dispatchers (the Bürgerbus-Verein's phone) take bookings."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user_passes(user, "town_admin") or line.dispatchers.filter(pk=user.pk).exists()
+
+
+def _occupied(trip: BusTrip, day: datetime.date, first: int, last: int) -> int:
+    """The most seats taken on any section of the route between stop sequences `first` and `last`."""
+    bookings = list(BusBooking.objects.filter(trip=trip, day=day, is_cancelled=False,
+                                              from_sequence__lt=last, to_sequence__gt=first)
+                    .values_list("from_sequence", "to_sequence", "seats"))
+    if not bookings:
+        return 0
+    cuts = sorted({first, *(f for f, _t, _s in bookings if f > first)})
+    return max(sum(seats for f, t, seats in bookings if f <= cut < t) for cut in cuts)
+
+
+def seats_free(*, trip: BusTrip, day: datetime.date, from_sequence: int = 0, to_sequence: int | None = None) -> int:
+    last = to_sequence if to_sequence is not None else 10**6
+    return max(0, trip.line.seats - _occupied(trip, day, from_sequence, last))
+
+
+@transaction.atomic
+def booking_create(*, acting_user: Any, trip: BusTrip, day: datetime.date, from_stop: Stop, to_stop: Stop,
+                   seats: int = 1, name: str = "", phone: str = "", note: str = "",
+                   now: datetime.datetime | None = None) -> BusBooking:
+    """A seat on a journey. A dispatcher enters a phone booking (name, phone); a resident books their own.
+
+    The trip's row is locked while seats are counted, so two people can't both get the last seat.
+    """
+    if not getattr(acting_user, "is_authenticated", False):
+        raise PermissionDenied
+    trip = BusTrip.objects.select_for_update().select_related("line").get(pk=trip.pk)
+    line = trip.line
+    dispatcher = may_dispatch(acting_user, line)
+    if line.seats == 0:
+        raise ValidationError(_("Seats on this line can't be booked here. Please call the number on the timetable."))
+    calls = {st.stop_id: st for st in trip.stop_times.all()}
+    boarding, alighting = calls.get(from_stop.pk), calls.get(to_stop.pk)
+    errors: dict[str, Any] = {}
+    if boarding is None or alighting is None or boarding.sequence >= alighting.sequence:
+        errors["to_stop"] = _("This journey doesn't go from %(start)s to %(end)s.") % {
+            "start": from_stop.name, "end": to_stop.name}
+    if not trip.runs_on(day):
+        errors["day"] = _("This journey doesn't run on %(day)s.") % {"day": day.strftime("%d.%m.%Y")}
+    elif boarding is not None:
+        departs = timezone.make_aware(datetime.datetime.combine(day, datetime.time())) + datetime.timedelta(
+            minutes=boarding.minute)
+        if departs <= (now or timezone.now()):
+            errors["day"] = _("This journey has already left.")
+    if not 1 <= seats <= min(MAX_SEATS_PER_BOOKING, line.seats):
+        errors["seats"] = _("Please book between 1 and %(max)s seats.") % {
+            "max": min(MAX_SEATS_PER_BOOKING, line.seats)}
+    name = name.strip() if dispatcher else acting_user.get_full_name()
+    if not name:
+        errors["name"] = _("Please give the passenger's name.")
+    if errors:
+        raise ValidationError(errors)
+    assert boarding is not None and alighting is not None
+    if seats > seats_free(trip=trip, day=day, from_sequence=boarding.sequence, to_sequence=alighting.sequence):
+        raise ValidationError({"seats": _("Not enough seats are free on this journey any more.")})
+    return BusBooking.objects.create(
+        trip=trip, day=day, from_stop=from_stop, to_stop=to_stop, from_sequence=boarding.sequence,
+        to_sequence=alighting.sequence, seats=seats, name=name[:80], phone=(phone.strip() if dispatcher else "")[:30],
+        note=note.strip()[:200], passenger=None if dispatcher else acting_user, entered_by=acting_user)
+
+
+def booking_cancel(*, acting_user: Any, booking: BusBooking) -> None:
+    """The passenger, the line's dispatchers or the town cancel; the seat is free again at once."""
+    if booking.passenger_id != getattr(acting_user, "pk", None) and not may_dispatch(acting_user, booking.trip.line):
+        raise PermissionDenied
+    BusBooking.objects.filter(pk=booking.pk).update(is_cancelled=True)
+
+
+@transaction.atomic
+def line_settings_update(*, acting_user: Any, line: BusLine, seats: int, dispatcher_emails: Iterable[str]) -> BusLine:
+    """Seats per journey and who may take phone bookings (people with an account in the town)."""
+    from django.contrib.auth import get_user_model
+
+    if not user_passes(acting_user, "town_admin"):
+        raise PermissionDenied
+    errors: dict[str, Any] = {}
+    if not 0 <= seats <= 60:
+        errors["seats"] = _("Please give between 0 and 60 seats.")
+    emails = [e.strip().lower() for e in dispatcher_emails if e.strip()]
+    people = list(get_user_model().objects.filter(email__in=emails, is_active=True))
+    unknown = sorted(set(emails) - {p.email.lower() for p in people})
+    if unknown:
+        errors["dispatchers"] = _("Nobody in this town has the address %(emails)s. The person must register first.") % {
+            "emails": ", ".join(unknown)}
+    if errors:
+        raise ValidationError(errors)
+    line.seats = seats
+    line.save(update_fields=["seats"])
+    line.dispatchers.set(people)
+    return line
+
+
 # --- reads ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One journey of a line on a day, with its bookings (the dispatcher's list)."""
+
+    trip: BusTrip
+    departs: datetime.datetime
+    stops: list[BusStopTime]
+    bookings: list[BusBooking]
+    free: int
+
+
+def journeys_on(*, line: BusLine, day: datetime.date) -> list[Journey]:
+    """The line's journeys on `day` with their stops, bookings and free seats: three queries."""
+    trips = [t for t in line.trips.all() if t.runs_on(day)]
+    times: dict[int, list[BusStopTime]] = {}
+    for stop_time in BusStopTime.objects.filter(trip__in=trips).select_related("stop").order_by("trip_id", "sequence"):
+        times.setdefault(stop_time.trip_id, []).append(stop_time)
+    bookings: dict[int, list[BusBooking]] = {}
+    for booking in BusBooking.objects.filter(trip__in=trips, day=day).select_related("from_stop", "to_stop"):
+        bookings.setdefault(booking.trip_id, []).append(booking)
+    midnight = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+    found = []
+    for trip in trips:
+        stops = times.get(trip.pk, [])
+        if not stops:
+            continue
+        taken = bookings.get(trip.pk, [])
+        live = [(b.from_sequence, b.to_sequence, b.seats) for b in taken if not b.is_cancelled]
+        peak = max((sum(s for f, t, s in live if f <= cut < t) for cut in {f for f, _t, _s in live}), default=0)
+        found.append(Journey(trip=trip, departs=midnight + datetime.timedelta(minutes=stops[0].minute), stops=stops,
+                             bookings=taken, free=max(0, line.seats - peak)))
+    found.sort(key=lambda j: j.departs)
+    return found
+
+
+def bookings_of(user: Any, *, today: datetime.date | None = None) -> list[BusBooking]:
+    """A resident's own coming seat bookings."""
+    return list(BusBooking.objects.filter(passenger=user, is_cancelled=False, day__gte=today or timezone.localdate())
+                .select_related("trip__line", "from_stop", "to_stop"))
+
 
 
 def _times(**filters: Any) -> list[BusStopTime]:
@@ -178,6 +324,13 @@ class Connection:
     departs: datetime.datetime
     arrives: datetime.datetime
     line: BusLine
+    trip: BusTrip
+    from_stop: Stop
+    to_stop: Stop
+
+    @property
+    def bookable(self) -> bool:
+        return self.line.seats > 0
 
 
 def connections(*, from_stop: Stop, to_stop: Stop, day: datetime.date, after: datetime.time,
@@ -190,7 +343,8 @@ def connections(*, from_stop: Stop, to_stop: Stop, day: datetime.date, after: da
     earliest = after.hour * 60 + after.minute
     found = [
         Connection(departs=midnight + datetime.timedelta(minutes=board.minute),
-                   arrives=midnight + datetime.timedelta(minutes=stop_time.minute), line=board.trip.line)
+                   arrives=midnight + datetime.timedelta(minutes=stop_time.minute), line=board.trip.line,
+                   trip=board.trip, from_stop=from_stop, to_stop=to_stop)
         for stop_time in alighting
         if (board := boarding[stop_time.trip_id]).sequence < stop_time.sequence and board.minute >= earliest
         and board.trip.runs_on(day)

@@ -210,3 +210,40 @@ class TransitFeedForm(forms.Form):
                          help_text=_("The region's timetable as a GTFS file, for example from your Verkehrsverbund. "
                                      "It is fetched again every night."))
     upload = forms.FileField(label=_("Or upload the GTFS file (zip)"), required=False)
+
+
+class BusLineSettingsForm(forms.Form):
+    seats = forms.IntegerField(label=_("Bookable seats per journey"), min_value=0, max_value=60,
+                               help_text=_("0: seats are booked only by phone, outside the platform."))
+    dispatchers = forms.CharField(
+        label=_("Dispatchers (e-mail addresses)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("People who take phone bookings for this line, one address per line. They need an account."))
+
+
+class BusBookingForm(forms.Form):
+    """A seat on one journey: a resident's own, or a phone booking a dispatcher enters (name, phone)."""
+
+    trip = forms.IntegerField(widget=forms.HiddenInput)
+    day = forms.DateField(label=_("Day"), widget=_DATE)
+    from_stop = StopChoiceField(label=_("From"), queryset=Stop.objects.none())
+    to_stop = StopChoiceField(label=_("To"), queryset=Stop.objects.none())
+    seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=8, initial=1)
+
+    def __init__(self, *args: Any, stops: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("from_stop", "to_stop"):
+            self.fields[name].queryset = stops if stops is not None else _stops()  # type: ignore[attr-defined]
+
+
+class PhoneBookingForm(BusBookingForm):
+    trip = forms.TypedChoiceField(label=_("Journey"), coerce=int, choices=())  # type: ignore[assignment]
+    day = forms.DateField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Passenger's name"), max_length=80)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False,
+                           help_text=_("For example: walker, comes back with the 12:30 bus."))
+
+    def __init__(self, *args: Any, journeys: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trip"].choices = [  # type: ignore[attr-defined]
+            (j.trip.pk, f"{j.departs:%H:%M} → {j.trip.headsign}") for j in journeys]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,9 +180,14 @@ def ride_book(request: HttpRequest, ride_id: int) -> HttpResponse:
 @role_required("authenticated")
 @require_GET
 def ride_mine(request: HttpRequest) -> HttpResponse:
+    from modules.rides import bus
+    from modules.rides.models import BusLine
+
     return render(request, "rides/ride_mine.html", {
         "rides": selectors.rides_of(user=request.user),
         "bookings": selectors.bookings_of(user=request.user),
+        "bus_bookings": bus.bookings_of(request.user),
+        "dispatching": BusLine.objects.filter(dispatchers=request.user),
         "searches": selectors.saved_searches_of(user=request.user),
     })
 
@@ -600,3 +606,147 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
         return redirect("rides:feed-manage")
     return render(request, "rides/manage/feed.html", {"form": form, "feed": feed},
                   status=400 if form.errors else 200)
+
+
+# --- Bürgerbus seat bookings -------------------------------------------------------------------
+
+
+def _line_or_404(line_id: int) -> Any:
+    from modules.rides.models import BusLine
+
+    line = BusLine.objects.filter(pk=line_id).first()
+    if line is None:
+        raise Http404
+    return line
+
+
+def _day_from(request: HttpRequest) -> Any:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@role_required("authenticated")
+@require_http_methods(["GET", "POST"])
+def line_bookings(request: HttpRequest, line_id: int) -> HttpResponse:
+    """The dispatcher's day: each journey with its passengers and free seats, and a phone booking form."""
+    import datetime
+
+    from core.access import user_passes
+    from modules.rides import bus
+    from modules.rides.forms import BusLineSettingsForm, PhoneBookingForm
+    from modules.rides.models import BusTrip
+
+    line = _line_or_404(line_id)
+    if not bus.may_dispatch(request.user, line):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    day = _day_from(request)
+    if request.method == "POST" and request.POST.get("day"):
+        try:
+            day = datetime.date.fromisoformat(request.POST["day"])
+        except ValueError:
+            pass
+    journeys = bus.journeys_on(line=line, day=day)
+    stops = bus.line_stops(line)
+    stop_ids = [s.pk for s in stops]
+    from modules.rides.models import Stop
+
+    form = PhoneBookingForm(request.POST if request.method == "POST" else None, journeys=journeys,
+                            stops=Stop.objects.filter(pk__in=stop_ids), initial={"day": day})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        trip = BusTrip.objects.filter(pk=data["trip"], line=line).first()
+        if trip is None:
+            form.add_error("trip", _("Please choose a journey."))
+        else:
+            try:
+                bus.booking_create(acting_user=request.user, trip=trip, day=data["day"], from_stop=data["from_stop"],
+                                   to_stop=data["to_stop"], seats=data["seats"], name=data["name"],
+                                   phone=data["phone"], note=data["note"])
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The seat is booked for %(name)s.") % {"name": data["name"]})
+                return redirect(f"{request.path}?day={data['day'].isoformat()}")
+    settings_form = None
+    if user_passes(request.user, "town_admin"):
+        settings_form = BusLineSettingsForm(initial={
+            "seats": line.seats, "dispatchers": "\n".join(line.dispatchers.values_list("email", flat=True))})
+    return render(request, "rides/manage/line_bookings.html", {
+        "line": line, "day": day, "journeys": journeys, "form": form, "settings_form": settings_form,
+        "previous_day": day - datetime.timedelta(days=1), "next_day": day + datetime.timedelta(days=1),
+        "stops": stops,
+    }, status=400 if form.errors else 200)
+
+
+@role_required("town_admin")
+@require_POST
+def line_settings(request: HttpRequest, line_id: int) -> HttpResponse:
+    from modules.rides import bus
+    from modules.rides.forms import BusLineSettingsForm
+
+    line = _line_or_404(line_id)
+    form = BusLineSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            bus.line_settings_update(acting_user=request.user, line=line, seats=form.cleaned_data["seats"],
+                                     dispatcher_emails=form.cleaned_data["dispatchers"].split())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The line's settings are saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("rides:line-bookings", line_id=line.pk)
+
+
+@role_required("authenticated")
+@require_POST
+def bus_book(request: HttpRequest) -> HttpResponse:
+    """A resident books a seat on a bus journey found in the ride search."""
+    from modules.rides import bus
+    from modules.rides.forms import BusBookingForm
+    from modules.rides.models import BusTrip
+
+    form = BusBookingForm(request.POST)
+    trip = BusTrip.objects.filter(pk=request.POST.get("trip") or 0).select_related("line").first() \
+        if (request.POST.get("trip") or "").isdigit() else None
+    if not form.is_valid() or trip is None:
+        messages.error(request, _("The seat could not be booked: please choose the journey again."))
+        return redirect("rides:ride-list")
+    data = form.cleaned_data
+    try:
+        bus.booking_create(acting_user=request.user, trip=trip, day=data["day"], from_stop=data["from_stop"],
+                       to_stop=data["to_stop"], seats=data["seats"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rides:ride-list")
+    messages.success(request, _("Your seat on the %(line)s is booked.") % {"line": trip.line.name})
+    return redirect("rides:ride-mine")
+
+
+@role_required("authenticated")
+@require_POST
+def bus_booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    from django.core.exceptions import PermissionDenied
+
+    from modules.rides import bus
+    from modules.rides.models import BusBooking
+
+    booking = BusBooking.objects.select_related("trip__line").filter(pk=booking_id, is_cancelled=False).first()
+    if booking is None:
+        raise Http404
+    try:
+        bus.booking_cancel(acting_user=request.user, booking=booking)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("The booking is cancelled; the seat is free again."))
+    if booking.passenger_id == request.user.pk:
+        return redirect("rides:ride-mine")
+    return redirect(f"{reverse_lazy('rides:line-bookings', kwargs={'line_id': booking.trip.line_id})}"
+                    f"?day={booking.day.isoformat()}")
