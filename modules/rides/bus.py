@@ -305,6 +305,42 @@ def next_departures(*, stop: Stop, now: datetime.datetime | None = None, limit: 
     return departures(_times(stop=stop), now=now, limit=limit)
 
 
+# A bench rarely is the bus stop itself: the stops a person walks to in a few minutes count.
+NEAR_BENCH_KM = 0.4
+
+
+def stops_near(stop: Stop, *, km: float = NEAR_BENCH_KM) -> list[Stop]:
+    """`stop` and the stops within `km` of it (a bounding box in SQL, the exact distance here)."""
+    from modules.rides.geo import straight_km
+
+    lat_deg, lon_deg = km / 111.0, km / 70.0  # degrees of latitude/longitude at about 50° N
+    box = Stop.objects.filter(latitude__range=(stop.latitude - lat_deg, stop.latitude + lat_deg),
+                              longitude__range=(stop.longitude - lon_deg, stop.longitude + lon_deg))
+    return [s for s in box if s.pk == stop.pk or straight_km(s.point, stop.point) <= km]
+
+
+def next_departures_near(*, stop: Stop, now: datetime.datetime | None = None, limit: int = 5) -> list[Departure]:
+    """The next buses from `stop` or a stop a short walk away (the Mitfahrbank page and sign): two queries."""
+    return departures(_times(stop__in=stops_near(stop)), now=now, limit=limit)
+
+
+def weekly_timetable_near(stop: Stop) -> list[dict[str, Any]]:
+    """Per line, stop and direction the departure times by weekday pattern, for a printed sign."""
+    from django.utils.formats import date_format
+
+    rows: dict[tuple[str, str, str, str], list[str]] = {}
+    monday = datetime.date(2024, 1, 1)  # only its weekday names are used
+    for stop_time in _times(stop__in=stops_near(stop)):
+        trip = stop_time.trip
+        if not trip.weekdays:
+            continue  # single dates only: nothing to print for weeks ahead
+        days = ", ".join(date_format(monday + datetime.timedelta(days=int(d)), "D") for d in trip.weekdays)
+        key = (trip.line.name, stop_time.stop.name, trip.headsign, days)
+        rows.setdefault(key, []).append(stop_time.clock)
+    return [{"line": line, "stop": stop_name, "headsign": headsign, "days": days, "times": times}
+            for (line, stop_name, headsign, days), times in sorted(rows.items())]
+
+
 def next_town_departures(*, now: datetime.datetime | None = None, limit: int = 3) -> list[Departure]:
     """The next journeys of the town's own lines, from their first stop (the start page widget)."""
     return departures(_times(trip__line__source=LineSource.TOWN, sequence=0), now=now, limit=limit)

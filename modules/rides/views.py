@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.template.loader import render_to_string
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -352,9 +352,15 @@ def bench_detail(request: HttpRequest, stop_id: int) -> HttpResponse:
         else:
             return redirect(bench_request.get_absolute_url())
     watching = selectors.bench_watches_of(user=request.user) if request.user.is_authenticated else set()
+    from django.conf import settings
+
+    from modules.rides import bus
+
     return render(request, "rides/bench_detail.html", {
         "bench": bench, "form": form, "waiting": selectors.bench_requests_waiting(bench=bench),
         "watching": bench.pk in watching, "watching_all": None in watching,
+        "departures": bus.next_departures_near(stop=bench, limit=4), "today": timezone.localdate(),
+        "transit_info_url": settings.TRANSIT_INFO_URL,
     }, status=400 if form.errors else 200)
 
 
@@ -365,6 +371,7 @@ def bench_sign(request: HttpRequest, stop_id: int) -> HttpResponse:
 
     from core.branding import current_town_name, town_profile, town_url
     from core.printing import pdf_response, qr_svg_bytes, render_pdf
+    from modules.rides import bus
 
     bench = _bench_or_404(stop_id)
     url = town_url(bench.get_absolute_url())
@@ -379,6 +386,7 @@ def bench_sign(request: HttpRequest, stop_id: int) -> HttpResponse:
                   _("Say where you want to go, with your first name. No account needed."),
                   _("Drivers nearby are told at once. Your page shows when someone is coming.")],
         "legal": _("Rides are free or share the costs of the trip only."),
+        "bus_heading": _("Buses from here"), "timetable": bus.weekly_timetable_near(bench)[:5],
     }
     pdf = render_pdf(Path(__file__).parent / "print" / "bench_sign.typ", data, files={"qr.svg": qr_svg_bytes(url)})
     return pdf_response(pdf, f"mitfahrbank-{bench.pk}.pdf")

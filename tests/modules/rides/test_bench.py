@@ -141,3 +141,24 @@ def test_the_printable_sign_is_a_pdf_with_the_benchs_name(stops, town_a):
     response = TownClient(host_of(town_a)).get(f"/rides/bank/{stops['bench'].pk}/sign/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_bench_page_and_sign_show_the_buses_from_the_stop_nearby(stops, town_a):
+    """Someone at the bench can also take the bus: the Kausen stop 110 m away is on the page and the sign."""
+    import pypdfium2
+
+    from modules.rides import bus
+    from tests.helpers import admin_of
+
+    bus.line_create(acting_user=admin_of(town_a), name="Bürgerbus", weekdays=range(7),
+                    timetable="Gebhardshain | 07:45 13:45\nKausen | 08:00 14:00\nBetzdorf | 08:10 14:10")
+    bench = stops["bench"]
+    page = TownClient(host_of(town_a)).get(f"/rides/bank/{bench.pk}/").content.decode()
+    assert shown("Or take the bus") in page and "Bürgerbus" in page and "Kausen" in page
+
+    sign = TownClient(host_of(town_a)).get(f"/rides/bank/{bench.pk}/sign/").content
+    pdf = pypdfium2.PdfDocument(sign)
+    assert len(pdf) == 1  # one A4 sheet for the bench
+    text = "".join(pdf[0].get_textpage().get_text_range().split())
+    assert "Bürgerbus" in text and "08:00" in text and "14:00" in text
+    assert "08:10" not in text  # Betzdorf is 3.5 km away, and its times are arrivals
