@@ -93,6 +93,25 @@ def _sample_line() -> dict[str, Any]:
     return {"line_id": line.pk, "stop_id": bench.pk}
 
 
+def _sample_bus_booking() -> dict[str, Any]:
+    import datetime
+
+    from django.utils import timezone
+
+    from modules.rides.bus import booking_create
+    from modules.rides.models import BusLine
+
+    line = BusLine.objects.get(pk=_sample_line()["line_id"])
+    line.seats = 4
+    line.save(update_fields=["seats"])
+    trip = line.trips.order_by("pk").first()
+    stop_times = list(trip.stop_times.select_related("stop").order_by("sequence"))
+    day = timezone.localdate() + datetime.timedelta(days=7 - timezone.localdate().weekday())  # next Monday
+    booking = booking_create(acting_user=_sample_person("bus-isolation@example.org", "Berta Bus"), trip=trip, day=day,
+                             from_stop=stop_times[0].stop, to_stop=stop_times[-1].stop)
+    return {"booking_id": booking.pk, "line_id": line.pk}
+
+
 class RidesConfig(FeatureModule):
     name = "modules.rides"
     label = "rides"
@@ -147,7 +166,9 @@ class RidesConfig(FeatureModule):
             SearchProvider(search="modules.rides.search.search", label=_("Rides, stops and buses"), order=50),
             PeriodicTask(task="rides.gtfs_refresh", every_seconds=24 * 3600),
             SampleObject(create=_sample_line,
-                         url_names=("rides:stop", "rides:line-delete", "rides-api:stop-departures")),
+                         url_names=("rides:stop", "rides:line-delete", "rides-api:stop-departures",
+                                    "rides:line-bookings", "rides:line-settings")),
+            SampleObject(create=_sample_bus_booking, url_names=("rides:bus-booking-cancel",)),
             PersonalData(key="rides", export="modules.rides.personal_data.export",
                          erase="modules.rides.personal_data.erase",
                          stores=_("Your ride offers and requests with route and times, bookings and saved searches."),

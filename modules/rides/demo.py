@@ -12,6 +12,7 @@ Made through the services (validation, matching, notices as in real use); a seco
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -115,4 +116,37 @@ def load() -> int:
                              timetable=timetable, note="Bitte bis zum Vortag 12 Uhr telefonisch anmelden. "
                              "Die Fahrt kostet nichts, Spenden an den Verein sind willkommen.")
             created += 1
+    created += _load_bus_bookings(people)
     return created
+
+
+# The Bürgerbus-Verein's phone: Peter Schneider takes the calls; two callers have a seat on Monday.
+BUS_SEATS = 8
+BUS_DISPATCHER = "peter.schneider"
+BUS_CALLERS = [("Erna Klöckner", "02747 3311", "Fensdorf Kapelle", "Betzdorf Ärztehaus", "Rollator"),
+               ("Willi Hombach", "", "Gebhardshain Marktplatz", "Betzdorf Bahnhof", "")]
+
+
+def _load_bus_bookings(people: dict[str, Any]) -> int:
+    from modules.rides.bus import booking_create
+    from modules.rides.models import BusBooking, BusLine, Stop
+
+    line = BusLine.objects.filter(name=BUS_LINES[0][0]).first()
+    dispatcher = people.get(_email(BUS_DISPATCHER))
+    if line is None or dispatcher is None or BusBooking.objects.exists():
+        return 0
+    line.seats = BUS_SEATS
+    line.save(update_fields=["seats"])
+    line.dispatchers.add(dispatcher)
+    trip = line.trips.order_by("pk").first()
+    stops = {stop.name: stop for stop in Stop.objects.all()}
+    for name, phone, origin, destination, note in BUS_CALLERS:
+        booking_create(acting_user=dispatcher, trip=trip, day=_next(0), from_stop=stops[origin],
+                       to_stop=stops[destination], name=name, phone=phone, note=note)
+    return len(BUS_CALLERS)
+
+
+def _email(local: str) -> str:
+    from demo.data import email_of
+
+    return email_of(local)

@@ -225,8 +225,8 @@ class BusBookingForm(forms.Form):
 
     trip = forms.IntegerField(widget=forms.HiddenInput)
     day = forms.DateField(label=_("Day"), widget=_DATE)
-    from_stop = StopChoiceField(label=_("From"), queryset=Stop.objects.none())
-    to_stop = StopChoiceField(label=_("To"), queryset=Stop.objects.none())
+    from_stop = StopChoiceField(label=_("Get on at"), queryset=Stop.objects.none())
+    to_stop = StopChoiceField(label=_("Get off at"), queryset=Stop.objects.none())
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=8, initial=1)
 
     def __init__(self, *args: Any, stops: Any = None, **kwargs: Any) -> None:

@@ -5,6 +5,10 @@
 - Booking (`passenger`): exported (day, seats, status, thanks); erased. A booking on someone
   else's ride is theirs alone: the driver only loses a seat reservation.
 - SavedSearch, BenchWatch (`person`): exported, erased.
+- BusBooking (`passenger`, `entered_by`): a resident's own seats on the Bürgerbus are exported and
+  erased; phone bookings a dispatcher typed in belong to the caller (name and phone on the row, no
+  account): the dispatcher's export lists them without the caller's phone, erasure clears the link.
+- BusLine.dispatchers: erasure takes the person off the lines.
 - BenchRequest (`driver`, `entered_by`): the requests this person answered or typed in for
   someone are exported; erasure clears the link (the bench request itself is the sitter's, and
   expires within 20 minutes anyway).
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from modules.rides.models import BenchRequest, BenchWatch, Booking, Ride, SavedSearch
+from modules.rides.models import BenchRequest, BenchWatch, Booking, BusBooking, BusLine, Ride, SavedSearch
 
 
 def export(user: Any) -> dict[str, Any]:
@@ -29,6 +33,11 @@ def export(user: Any) -> dict[str, Any]:
                                                                               "weekday")),
         "bench_watches": list(BenchWatch.objects.filter(person=user).values("bench__name")),
         "bench_rides_offered": list(BenchRequest.objects.filter(driver=user).values("bench__name", "driver_at")),
+        "bus_seats": list(BusBooking.objects.filter(passenger=user).values(
+            "trip__line__name", "day", "from_stop__name", "to_stop__name", "seats", "is_cancelled", "created_at")),
+        "bus_bookings_entered": list(BusBooking.objects.filter(entered_by=user).exclude(passenger=user).values(
+            "trip__line__name", "day", "name", "created_at")),
+        "bus_lines_dispatched": list(BusLine.objects.filter(dispatchers=user).values_list("name", flat=True)),
     }
 
 
@@ -39,3 +48,7 @@ def erase(user: Any) -> None:
     BenchWatch.objects.filter(person=user).delete()
     BenchRequest.objects.filter(driver=user).update(driver=None)
     BenchRequest.objects.filter(entered_by=user).update(entered_by=None)
+    BusBooking.objects.filter(passenger=user).delete()
+    BusBooking.objects.filter(entered_by=user).update(entered_by=None)
+    for line in BusLine.objects.filter(dispatchers=user):
+        line.dispatchers.remove(user)
