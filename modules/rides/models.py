@@ -453,7 +453,34 @@ class TransitFeed(models.Model):
     stops = models.PositiveIntegerField(default=0)
     trips = models.PositiveIntegerField(default=0)
     stop_times = models.PositiveIntegerField(default=0)
+    # An import in progress: the fetched zip in the town's private files, read in chunks of rows by
+    # short tasks (rides.gtfs_import_chunk); the next chunk starts at `pending_offset`.
+    pending_file = models.CharField(max_length=200, blank=True)
+    pending_offset = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.url or "GTFS"
+
+
+class GtfsStagedCall(models.Model):
+    """A call at one of the town's stops, found by an import chunk; the last chunk builds the timetable."""
+
+    trip_id = models.CharField(max_length=255)
+    stop_id = models.CharField(max_length=255)
+    sequence = models.PositiveIntegerField()
+    minute = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.trip_id}@{self.stop_id}"
+
+
+class GtfsStagedTerminus(models.Model):
+    """The furthest stop of a trip seen by one import chunk (the trip's terminus is the furthest of all)."""
+
+    trip_id = models.CharField(max_length=255)
+    stop_id = models.CharField(max_length=255)
+    sequence = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.trip_id} → {self.stop_id}"

@@ -29,9 +29,19 @@ def send_relay_mail(booking_id: int, sender_id: int, recipient_id: int, text: st
 
 @shared_task(name="rides.gtfs_refresh")
 def gtfs_refresh() -> str:
-    """Fetch and import the town's GTFS feed (beat runs it nightly; the back office can ask for it at once)."""
+    """Fetch the town's GTFS feed and queue its import (beat runs it nightly; the back office at once)."""
     if not module_task_should_run("rides"):
         return ""
     from modules.rides.gtfs import feed_refresh
 
     return feed_refresh().last_error
+
+
+@shared_task(name="rides.gtfs_import_chunk")
+def gtfs_import_chunk(name: str, offset: int) -> str:
+    """One chunk of a feed's import (GTFS_CHUNK_ROWS rows of stop_times.txt); the last applies it."""
+    if not module_task_should_run("rides"):
+        return ""
+    from modules.rides.gtfs import import_chunk
+
+    return import_chunk(name, offset)

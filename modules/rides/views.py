@@ -586,21 +586,19 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and form.cleaned_data["upload"]:
         from django.conf import settings
 
-        from modules.rides.gtfs import FeedError, import_feed
+        from modules.rides.gtfs import FeedError, feed_import_start, open_feed
 
         upload = form.cleaned_data["upload"]
         try:
             if upload.size > settings.GTFS_MAX_BYTES:
                 raise FeedError(_("The file is larger than %(mb)s MB.") % {"mb": settings.GTFS_MAX_BYTES // 2**20})
-            result = import_feed(upload.read())
+            data = upload.read()
+            open_feed(data)  # a file that is no feed is refused here, on the form
         except FeedError as error:
             form.add_error("upload", str(error))
         else:
-            feed.imported_at, feed.last_error = timezone.now(), ""
-            feed.stops, feed.trips, feed.stop_times = result.stops, result.trips, result.stop_times
-            feed.save()
-            messages.success(request, _("The timetable is imported: %(trips)s journeys at the town's stops.")
-                             % {"trips": result.trips})
+            feed_import_start(data)
+            messages.success(request, _("The file is being imported. Look here again in a few minutes."))
             return redirect("rides:feed-manage")
     elif request.method == "POST" and form.is_valid():
         feed.url = form.cleaned_data["url"]

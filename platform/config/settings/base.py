@@ -344,9 +344,13 @@ NINA_API_BASE = env("NINA_API_BASE", default="https://warnung.bund.de/api31")
 NINA_TIMEOUT_SECONDS = env.float("NINA_TIMEOUT_SECONDS", default=10.0)
 NINA_MAX_BYTES = env.int("NINA_MAX_BYTES", default=2 * 1024 * 1024)
 # A town's GTFS static feed (next departures in Mitfahren): one zip, fetched through core.outbound.
-GTFS_TIMEOUT_SECONDS = env.float("GTFS_TIMEOUT_SECONDS", default=60.0)
+# The fetch runs in one task: its timeout stays below CELERY_TASK_SOFT_TIME_LIMIT.
+GTFS_TIMEOUT_SECONDS = env.float("GTFS_TIMEOUT_SECONDS", default=45.0)
 GTFS_MAX_BYTES = env.int("GTFS_MAX_BYTES", default=50 * 1024 * 1024)
 GTFS_MAX_UNPACKED_BYTES = env.int("GTFS_MAX_UNPACKED_BYTES", default=500 * 1024 * 1024)
+# Rows of stop_times.txt one import task reads (modules.rides.gtfs.import_chunk): well inside the task
+# time limit on a slow machine (200,000 rows ≈ 5 s of CSV reading).
+GTFS_CHUNK_ROWS = env.int("GTFS_CHUNK_ROWS", default=200_000)
 # Where residents find departures when the town has no feed (Verkehrsverbund Rhein-Mosel by default).
 TRANSIT_INFO_URL = env("TRANSIT_INFO_URL", default="https://www.vrminfo.de/")
 # A whole poll (dashboard and details) stays well inside the Celery time limits.

@@ -64,12 +64,23 @@ def feed(feed_server, settings, stops):
     return feed_server
 
 
+def _import_queued() -> list:
+    """Run the queued import chunks as a worker would, until the last one has applied the feed."""
+    from tests.outbox_helpers import outbox_run_pending
+
+    outcomes: list = []
+    while ran := outbox_run_pending("rides.gtfs_import_chunk"):
+        outcomes += ran
+    return outcomes
+
+
 def _local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def test_the_feed_is_imported_and_departures_cross_midnight(feed, stops, town_a):
     assert gtfs_refresh() == ""
+    assert _import_queued() == ["done"]
     status = TransitFeed.objects.get()
     assert (status.trips, status.stop_times, status.stops) == (3, 9, 1)
     # Betzdorf Bahnhof and Kausen are the town's stops (within 150 m); Elkenroth Post is new; Köln stays out.
@@ -98,6 +109,7 @@ def _zip(files: dict[str, str]) -> bytes:
 
 def test_bad_feeds_are_refused_and_the_last_timetable_stays(feed, settings, stops):
     feed_refresh()
+    _import_queued()
     before = BusStopTime.objects.count()
     with zipfile.ZipFile(io.BytesIO(FEED)) as archive:
         files = {name: archive.read(name).decode() for name in archive.namelist()}
@@ -111,7 +123,9 @@ def test_bad_feeds_are_refused_and_the_last_timetable_stays(feed, settings, stop
     ]
     for route, message in cases:
         feed["routes"]["/vrm.zip"] = route
-        status = feed_refresh()
+        feed_refresh()
+        _import_queued()
+        status = TransitFeed.objects.get()
         assert status.last_error, route[1][:20]
         assert message in status.last_error  # in German, for the town admin
         assert BusStopTime.objects.count() == before
@@ -138,7 +152,8 @@ def test_the_town_admin_uploads_a_feed_and_a_bad_file_changes_nothing(stops, tow
     bad = admin.post("/rides/manage/feed/", {"url": "", "upload": SimpleUploadedFile("feed.zip", b"kein zip")})
     assert bad.status_code == 400 and "Zip-Archiv" in bad.content.decode() and not BusStopTime.objects.exists()
     good = admin.post("/rides/manage/feed/", {"url": "", "upload": SimpleUploadedFile("feed.zip", FEED)})
-    assert good.status_code == 302 and BusStopTime.objects.count() == 9
+    assert good.status_code == 302 and not BusStopTime.objects.exists()  # imported by the worker, in chunks
+    assert _import_queued() == ["done"] and BusStopTime.objects.count() == 9
 
 
 def test_calendar_dates_skip_holidays_and_add_single_days(stops, town_a):
@@ -173,3 +188,28 @@ def test_calendar_dates_skip_holidays_and_add_single_days(stops, town_a):
     bad = FILES | {"calendar_dates.txt": "service_id,date,exception_type\nwd,morgen,3\n"}
     with pytest.raises(Exception, match="calendar_dates.txt"):
         import_feed(_zip(bad))
+
+
+def test_a_feed_is_imported_in_chunks_and_a_redelivered_chunk_does_nothing(feed, settings, stops):
+    """Four rows per task: three chunks build the same timetable as one go; a chunk delivered twice is
+    skipped; a bad row in the last chunk keeps the previous timetable and its staged rows are gone."""
+    from modules.rides.gtfs import import_chunk
+    from modules.rides.models import GtfsStagedCall
+
+    settings.GTFS_CHUNK_ROWS = 4
+    feed_refresh()
+    outcomes = _import_queued()
+    assert outcomes == ["chunk", "chunk", "done"]  # 10 rows of stop_times.txt
+    status = TransitFeed.objects.get()
+    assert (status.trips, status.stop_times, status.stops, status.pending_file) == (3, 9, 1, "")
+    assert import_chunk("gtfs/whatever.zip", 4) == "skipped" and BusStopTime.objects.count() == 9
+
+    with zipfile.ZipFile(io.BytesIO(FEED)) as archive:
+        files = {name: archive.read(name).decode() for name in archive.namelist()}
+    feed["routes"]["/vrm.zip"] = (200, _zip(files | {"stop_times.txt": files["stop_times.txt"] + "t1,xx,xx,de:7132:200,9\n"}),
+                                  0.0)
+    feed_refresh()
+    assert _import_queued()[-1] == "failed"
+    status = TransitFeed.objects.get()
+    assert "HH:MM:SS" in status.last_error
+    assert BusStopTime.objects.count() == 9 and not GtfsStagedCall.objects.exists() and status.pending_file == ""
