@@ -206,8 +206,8 @@ def test_a_feed_is_imported_in_chunks_and_a_redelivered_chunk_does_nothing(feed,
 
     with zipfile.ZipFile(io.BytesIO(FEED)) as archive:
         files = {name: archive.read(name).decode() for name in archive.namelist()}
-    feed["routes"]["/vrm.zip"] = (200, _zip(files | {"stop_times.txt": files["stop_times.txt"] + "t1,xx,xx,de:7132:200,9\n"}),
-                                  0.0)
+    broken = files["stop_times.txt"] + "t1,xx,xx,de:7132:200,9\n"
+    feed["routes"]["/vrm.zip"] = (200, _zip(files | {"stop_times.txt": broken}), 0.0)
     feed_refresh()
     assert _import_queued()[-1] == "failed"
     status = TransitFeed.objects.get()
