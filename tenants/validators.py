@@ -72,15 +72,15 @@ def custom_domain_normalise(value: str) -> str:
     text = text.rstrip("/").rstrip(".")
     example = _("Please enter an address such as digital.musterhausen.de: without http://, without a path "
                 "and without spaces.")
-    if not text or any(char in text for char in "/\\:@?#[] \t"):
-        raise ValidationError(example, code="invalid")
     try:
-        ipaddress.ip_address(text)
+        ipaddress.ip_address(text.strip("[]"))
     except ValueError:
         pass
     else:
         raise ValidationError(_("This is an IP address. Please enter a name such as digital.musterhausen.de."),
                               code="ip")
+    if not text or any(char in text for char in "/\\:@?#[] \t"):
+        raise ValidationError(example, code="invalid")
     if len(text) > DOMAIN_MAX:
         raise ValidationError(_("The address is too long: at most %(max)d characters.") % {"max": DOMAIN_MAX},
                               code="length")
