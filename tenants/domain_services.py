@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from core import outbound
+from core import outbound, ratelimit
 from core.audit import AuditTarget, audit_record
 from core.tenancy import Town
 from tenants.domain_selectors import challenge_file_url, challenge_record_name, platform_subdomain
@@ -133,6 +133,14 @@ def custom_domain_check(*, tenant: Town, claim: CustomDomain, acting_user: Any) 
         raise ValidationError(_("This address does not belong to your town."), code="foreign")
     if claim.verified_at is not None:
         return claim
+    # Each check asks name servers and fetches a URL the town chose: a few per hour are plenty.
+    limit = settings.CUSTOM_DOMAIN_CHECKS_PER_HOUR
+    if not ratelimit.hit("domain.check", f"town:{tenant.pk}", limit=limit, period=3600):
+        raise ValidationError(
+            _("Your town has already checked %(limit)d times this hour. Please try again later: changes to DNS "
+              "records take a while anyway.") % {"limit": limit},
+            code="rate_limited",
+        )
     dns_error: CheckFailed | None = None
     method = ""
     try:

@@ -82,6 +82,7 @@ class FakeDnsServer:
         import socket
 
         self.records: dict[str, list[str]] = {}
+        self.addresses: dict[str, str] = {}  # for a test's stand-in of socket.getaddrinfo (A records)
         self.questions: list[str] = []
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self._sock.bind(("127.0.0.1", 0))

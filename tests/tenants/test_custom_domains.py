@@ -27,9 +27,24 @@ PAGE = "/backoffice/adresse/"
 
 
 @pytest.fixture
-def dns(settings) -> Iterator[FakeDnsServer]:
+def dns(settings, monkeypatch) -> Iterator[FakeDnsServer]:
+    """The TXT records of the made-up domains, and their addresses for the HTTP check (none unless a test sets one).
+
+    The HTTP check resolves the name with socket.getaddrinfo (core.outbound); the made-up names must
+    never reach the machine's resolver, so they resolve only to what `server.addresses` says.
+    """
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if isinstance(host, str) and host.endswith(".vg-musterhausen.de"):
+            if host not in server.addresses:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            host = server.addresses[host]
+        return real(host, port, *args, **kwargs)
+
     with FakeDnsServer() as server:
         settings.CUSTOM_DOMAIN_DNS_RESOLVERS = [server.address]
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
         yield server
 
 
@@ -67,7 +82,7 @@ def _verified(town, dns: FakeDnsServer, client: TownClient, domain: str = OWN) -
     return _claim(town, domain)
 
 
-def test_an_unverified_address_gets_nothing_and_no_certificate(town_a, dns):
+def test_an_unverified_address_gets_nothing_and_no_certificate(town_a, dns, settings):
     admin = _admin_client(town_a, host_of(town_a))
     # when the admin adds the address, the page shows what to put into DNS or on the web server
     assert _add(admin).status_code == 302
@@ -86,6 +101,11 @@ def test_an_unverified_address_gets_nothing_and_no_certificate(town_a, dns):
     refused = _check(admin, claim).content.decode()
     assert "noch nicht finden" in refused
     assert TownClient(OWN).get("/").status_code == 404
+    # pressing "Jetzt prüfen" again and again is limited per town and hour
+    settings.CUSTOM_DOMAIN_CHECKS_PER_HOUR = 1
+    questions = len(dns.questions)
+    assert "schon 1-mal geprüft" in _check(admin, claim).content.decode()
+    assert len(dns.questions) == questions  # nothing was asked
 
 
 def test_a_dns_txt_record_proves_it_and_the_town_is_served_there(town_a, dns):
@@ -114,15 +134,13 @@ class _TokenFile(BaseHTTPRequestHandler):
         pass
 
 
-def test_a_token_file_on_the_towns_web_server_proves_it(town_a, dns, settings, monkeypatch):
+def test_a_token_file_on_the_towns_web_server_proves_it(town_a, dns, settings):
     # the town's own web server, on a loopback port the check is told to use
     server = ThreadingHTTPServer(("127.0.0.1", 0), _TokenFile)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.CUSTOM_DOMAIN_HTTP_PORT = server.server_address[1]
     settings.OUTBOUND_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    real = socket.getaddrinfo
-    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: real(
-        "127.0.0.1" if host == OWN else host, port, *a, **k))
+    dns.addresses[OWN] = "127.0.0.1"
     try:
         admin = _admin_client(town_a, host_of(town_a))
         _add(admin)
@@ -154,6 +172,8 @@ def test_the_main_address_carries_links_and_mails_and_the_subdomain_leads_there(
     on_own = _admin_client(town_a, OWN)
     home = on_own.get("/").content.decode()
     assert f'content="http://{OWN}/' in home
+    feed = TownClient(OWN).get("/news/feed/rss/").content.decode()
+    assert f"<link>http://{OWN}/news/" in feed and host_of(town_a) not in feed
     invited = on_own.post("/backoffice/personen/invite/", {"email": "eddi@example.org", "role": "moderator"})
     assert invited.status_code == 302
     link = next(url for url in links_in(mailoutbox[-1]) if "/einladung/" in url)

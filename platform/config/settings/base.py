@@ -463,6 +463,8 @@ CUSTOM_DOMAIN_CHECK_TIMEOUT_SECONDS = env.float("CUSTOM_DOMAIN_CHECK_TIMEOUT_SEC
 CUSTOM_DOMAIN_HTTP_PORT = env.int("CUSTOM_DOMAIN_HTTP_PORT", default=80)
 # How many own addresses one town may have (each is a certificate and a lookup key).
 CUSTOM_DOMAINS_PER_TOWN = env.int("CUSTOM_DOMAINS_PER_TOWN", default=5)
+# "Jetzt prüfen" per town and hour: each press asks name servers and fetches a URL the town chose.
+CUSTOM_DOMAIN_CHECKS_PER_HOUR = env.int("CUSTOM_DOMAIN_CHECKS_PER_HOUR", default=30)
 
 # --- maps (core.maps) ---------------------------------------------------------
 # Tiles are fetched by the platform's caching proxy (/karte/kacheln/...), never by the visitor's
