@@ -72,6 +72,36 @@ class Domain(DomainMixin):
         verbose_name_plural = _("domains")
 
 
+class CustomDomain(models.Model):
+    """A town's own address (``digital.vg-musterhausen.de``), from the claim until it is removed.
+
+    Routing never reads this table: a Domain row (what the host → town lookup and the TLS `ask`
+    endpoint read) is made only once ownership is proven, and deleted with the claim. So an unverified
+    or removed address gets nothing (ISOLATION T11). Several towns may claim one address at a time,
+    each with its own token; the first to prove ownership gets it, so nobody can squat on a name.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    tenant = models.ForeignKey(Municipality, related_name="custom_domains", on_delete=models.CASCADE)
+    # Stored in ASCII (IDNA), lower case, without a trailing dot: as browsers send it in the Host header.
+    domain = models.CharField(_("address"), max_length=253)
+    # Proves ownership: as the TXT record _dorfkern-challenge.<domain> or at /.well-known/dorfkern-domain/<token>.
+    token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.CharField(max_length=10, blank=True)  # "dns" or "http"
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("own address")
+        verbose_name_plural = _("own addresses")
+        ordering = ["domain"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "domain"], name="uniq_tenant_custom_domain")]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
 class TenantModule(models.Model):
     """A feature module's switch and validated settings for one town."""
 

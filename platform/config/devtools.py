@@ -79,6 +79,7 @@ def run_tests(args: list[str], *, with_static_checks: bool = True) -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS}
     if "not browser" not in " ".join(args):
         ensure_chromium()
+    ensure_caddy()
     print("» pytest", flush=True)
     result = subprocess.run([sys.executable, "-m", "pytest", *args], env=env)
     if result.returncode == PYTEST_NO_TESTS_COLLECTED:
@@ -105,16 +106,38 @@ def ensure_chromium() -> bool:
         print(f"» Chromium not found at {CHROMIUM}: the browser tests will be skipped. Install it with\n"
               f"    sudo sh -c '{command}'\n  or set DORFKERN_CHROMIUM to a Chromium binary.", flush=True)
         return False
-    print("» installing Chromium for the browser tests (apt-get install chromium, a minute or two)", flush=True)
-    log = embedded.STATE_DIR / "logs" / "apt-chromium.log"
+    if not _apt_install("chromium", why="for the browser tests"):
+        print("✗ the browser tests will be skipped.", file=sys.stderr)
+        return False
+    return CHROMIUM.exists()
+
+
+def _apt_install(package: str, *, why: str) -> bool:
+    """apt-get install `package` (as root, quietly, logged under .dorfkern/logs/)."""
+    print(f"» installing {package} {why} (apt-get install {package}, a minute or two)", flush=True)
+    log = embedded.STATE_DIR / "logs" / f"apt-{package}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as output:
         apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        for step in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", package]):
             if subprocess.run(step, stdout=output, stderr=subprocess.STDOUT, env=apt_env).returncode != 0:
-                print(f"✗ {' '.join(step)} failed (see {log}); the browser tests will be skipped.", file=sys.stderr)
+                print(f"✗ {' '.join(step)} failed (see {log}).", file=sys.stderr)
                 return False
-    return CHROMIUM.exists()
+    return True
+
+
+def ensure_caddy() -> bool:
+    """Debian's Caddy for tests/tenants/test_caddy_on_demand_tls.py (deploy/Caddyfile in front of a live server).
+
+    Installed with apt-get as root; otherwise that test is skipped (not failed).
+    """
+    if shutil.which("caddy") is not None:
+        return True
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        print("» Caddy not found: the reverse-proxy test will be skipped. Install it with apt-get install caddy.",
+              flush=True)
+        return False
+    return _apt_install("caddy", why="for the reverse-proxy test") and shutil.which("caddy") is not None
 
 
 # --- run ----------------------------------------------------------------------

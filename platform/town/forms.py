@@ -195,3 +195,15 @@ class OfficeHourForm(forms.ModelForm):
 
 class ModuleToggleForm(forms.Form):
     action = forms.ChoiceField(choices=[("enable", "enable"), ("disable", "disable")])
+
+
+class CustomDomainForm(forms.Form):
+    """A town's own address to add; tenants.validators.custom_domain_normalise says what it may be."""
+
+    # Longer than a name may be (253): a pasted "https://…/" is trimmed before the length is judged.
+    domain = forms.CharField(
+        label=_("Your own address"), max_length=300,
+        help_text=_("For example digital.vg-musterhausen.de. Your town's website stays where it is; "
+                    "choose a name below it that is not used yet."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "url"}),
+    )

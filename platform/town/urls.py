@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from town import audit_views, calendar_urls, outreach_urls, people_urls, privacy_urls, residency_urls, views
+from town import (
+    audit_views,
+    calendar_urls,
+    domain_urls,
+    outreach_urls,
+    people_urls,
+    privacy_urls,
+    residency_urls,
+    views,
+)
 
 app_name = "town"
 urlpatterns = [
@@ -16,6 +25,8 @@ urlpatterns = [
     path("backoffice/contact/", views.backoffice_contact, name="backoffice-contact"),
     path("backoffice/legal/", views.backoffice_legal, name="backoffice-legal"),
     path("backoffice/sicherheit/", views.backoffice_security, name="backoffice-security"),
+    # back office: the town's own address beside its subdomain (domain_urls.py)
+    path("", include(domain_urls.urlpatterns)),
     # back office: Ortsgemeinden
     path("backoffice/ortsgemeinden/", views.ortsgemeinde_list, name="ortsgemeinde-list"),
     path("backoffice/ortsgemeinden/new/", views.ortsgemeinde_add, name="ortsgemeinde-add"),

@@ -142,6 +142,19 @@ def _data_export() -> dict[str, Any]:
     return {"pk": export.pk}
 
 
+def _custom_domain() -> dict[str, Any]:
+    # A town's own address lives in the public schema, claimed by the town whose schema is active.
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from tenants.models import CustomDomain
+
+    town_id = connection.tenant.pk
+    with schema_context("public"):
+        claim = CustomDomain.objects.create(tenant_id=town_id, domain=f"isolation-{town_id}.example.de", token="t" * 32)
+    return {"pk": claim.pk}
+
+
 PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:ortsgemeinde-edit", "town:ortsgemeinde-delete"), _ortsgemeinde),
     (("town:place-streets",), _ortsgemeinde_with_street),
@@ -167,6 +180,7 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
     (("town:invitation-organisation",), _printed_organisation),
     (("town:backoffice-residency-decide", "town:backoffice-residency-letters-pdf"), _residency_request),
     (("town:my-data-download",), _data_export),
+    (("town:backoffice-domain-check", "town:backoffice-domain-remove"), _custom_domain),
 ]
 
 # Routes whose parameter is not a town's object id, or is a secret token whose

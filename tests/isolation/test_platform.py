@@ -75,3 +75,29 @@ def test_t16_search_path_follows_the_tenant(town_a, town_b):
     connection.set_schema_to_public()
     first, second = names
     assert (first, second) == ("Verbandsgemeinde Altdorf", "Stadt Bergdorf")
+
+
+
+def test_t11_an_own_domain_answers_only_once_verified_and_only_while_it_exists(town_a, town_b):
+    from tenants.models import CustomDomain, Domain
+
+    own = "buergerportal.altdorf-vg.de"
+    paths = ("/", "/accounts/login/", "/backoffice/", "/api/v1/town/", "/suche/?q=a")
+    with schema_context("public"):
+        CustomDomain.objects.create(tenant_id=town_a.pk, domain=own, token="a" * 32)
+    # claimed, not verified: nothing at all, and no certificate for it
+    for path in paths:
+        response = TownClient(own).get(path)
+        assert response.status_code == 404 and b"Altdorf" not in response.content, path
+    assert TownClient("web").get("/_caddy/ask", {"domain": own}).status_code == 404
+    # verified: A's pages, never B's
+    with schema_context("public"):
+        routed = Domain.objects.create(domain=own, tenant_id=town_a.pk, is_primary=False)
+    page = TownClient(own).get("/").content.decode()
+    assert "Verbandsgemeinde Altdorf" in page and "Stadt Bergdorf" not in page
+    # removed: nothing again, at once (the cached lookup goes with the row)
+    with schema_context("public"):
+        routed.delete()
+    for path in paths:
+        assert TownClient(own).get(path).status_code == 404, path
+    assert TownClient("web").get("/_caddy/ask", {"domain": own}).status_code == 404

@@ -454,6 +454,22 @@ CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
 CSP_REPORT_MAX_BYTES = env.int("CSP_REPORT_MAX_BYTES", default=16 * 1024)
 TENANT_LOOKUP_CACHE_SECONDS = 300
 
+# --- a town's own domain (tenants.domain_services, issue 18 §8) ------------------------------
+# A town proves it owns an address by a DNS TXT record (_dorfkern-challenge.<domain>) or a file at
+# http://<domain>/.well-known/dorfkern-domain/<token>. Only then is the address routed and does the
+# reverse proxy's `ask` (/_caddy/ask) allow a certificate for it.
+# Name servers asked for the TXT record ("1.1.1.1", "127.0.0.1:5353", "[::1]:53"); empty: the
+# machine's own (/etc/resolv.conf). Tests point it at a DNS server they start themselves.
+CUSTOM_DOMAIN_DNS_RESOLVERS = env.list("CUSTOM_DOMAIN_DNS_RESOLVERS", default=[])
+# One check (DNS and HTTP each) gives up after this long: it runs while the town admin waits.
+CUSTOM_DOMAIN_CHECK_TIMEOUT_SECONDS = env.float("CUSTOM_DOMAIN_CHECK_TIMEOUT_SECONDS", default=5.0)
+# The port of the HTTP check (80 on the internet; tests serve the token file from a local port).
+CUSTOM_DOMAIN_HTTP_PORT = env.int("CUSTOM_DOMAIN_HTTP_PORT", default=80)
+# How many own addresses one town may have (each is a certificate and a lookup key).
+CUSTOM_DOMAINS_PER_TOWN = env.int("CUSTOM_DOMAINS_PER_TOWN", default=5)
+# "Jetzt prüfen" per town and hour: each press asks name servers and fetches a URL the town chose.
+CUSTOM_DOMAIN_CHECKS_PER_HOUR = env.int("CUSTOM_DOMAIN_CHECKS_PER_HOUR", default=30)
+
 # --- maps (core.maps) ---------------------------------------------------------
 # Tiles are fetched by the platform's caching proxy (/karte/kacheln/...), never by the visitor's
 # browser; only this host is contacted. Empty MAP_TILE_URL: no maps anywhere, the lists remain.

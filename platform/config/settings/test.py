@@ -35,3 +35,6 @@ REST_FRAMEWORK = {  # noqa: F405
 }
 STRIPE_WEBHOOK_RATE = "100000/min"
 WRITE_LIMITS_PER_HOUR = {scope: 10000 for scope in WRITE_LIMITS_PER_HOUR}  # noqa: F405
+# Tests never ask a real name server: the custom-domain tests start their own (tests/tenants/helpers.py).
+CUSTOM_DOMAIN_DNS_RESOLVERS = ["127.0.0.1:9"]
+CUSTOM_DOMAIN_CHECK_TIMEOUT_SECONDS = 2.0
