@@ -589,3 +589,13 @@ CELERY_TASK_ROUTES = ("config.celery_routes.route_task",)
 # A signup still "provisioning" this long after its last step has lost its worker (a live task is
 # killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
 PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)
+
+# --- observability and login limits without Redis (issue 18 §1/§7: core.metrics, core.logging_json,
+# core.sentry, accounts.login_limits) ---------------------------------------------------------------
+# Wrong-password limits (ACCOUNT_RATE_LIMITS["login_failed"]) are counted in PostgreSQL, in each
+# town's own schema, so they hold while Redis is down; counted attempts past every window are purged
+# hourly, in public (staff) and in every town.
+CELERY_BEAT_SCHEDULE["accounts.login_attempts_purge"] = {"task": "accounts.login_attempts_purge", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["accounts.login_attempts_purge.towns"] = {
+    "task": "core.fan_out", "schedule": 3600, "args": ("accounts.login_attempts_purge",),
+}
