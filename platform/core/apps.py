@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from core.request_id import connect_signals
+        from core import metrics, request_id
 
-        connect_signals()
+        request_id.connect_signals()
+        metrics.connect_signals()
