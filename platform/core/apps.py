@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,8 @@ class CoreConfig(AppConfig):
 
         request_id.connect_signals()
         metrics.connect_signals()
+        # sentry-sdk is imported only when a DSN is set: without one it patches and costs nothing.
+        if settings.SENTRY_DSN:
+            from core.sentry import sentry_init
+
+            sentry_init()

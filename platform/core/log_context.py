@@ -21,6 +21,13 @@ def request_host_set(host: str) -> None:
     _request_host.set(host or "-")
 
 
+def current_town() -> str:
+    """The town this code runs for: its slug, else the schema name ("public" outside a town)."""
+    tenant = getattr(connection, "tenant", None)
+    schema = getattr(connection, "schema_name", None) or "public"
+    return str(getattr(tenant, "slug", None) or schema)
+
+
 class TownContextFilter(logging.Filter):
     """Adds `town` (the town's slug, else the schema name), `schema_name` and `host` to every record."""
 

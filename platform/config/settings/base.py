@@ -632,3 +632,9 @@ LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" els
 # Celery replaces the root logger's handlers with its own text format unless told not to; a JSON
 # worker logs through the console handler above instead (request id, town and user id included).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+# Error reports (core.sentry): only with SENTRY_DSN set (Sentry or GlitchTip); without it sentry-sdk is
+# never imported. No personal data, no request bodies; each report tagged with town and request id.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
