@@ -192,3 +192,21 @@ def test_a_worker_serves_its_counters_to_allowed_callers_only(db):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_hanging_database_costs_the_scrape_at_most_its_timeout(db):
+    from unittest import mock
+
+    from django.db import connections
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # accepts, never answers: a hung PostgreSQL
+        hung = {"HOST": "127.0.0.1", "PORT": silent.getsockname()[1]}
+        with mock.patch.dict(connections.settings["default"], hung), \
+                override_settings(METRICS_SCRAPE_TIMEOUT_SECONDS=0.5):
+            started = time.monotonic()
+            samples = _scrape()
+            took = time.monotonic() - started
+    assert _value(samples, "dorfkern_metrics_source_up", source="database") == 0
+    assert took < 2.0
