@@ -29,9 +29,10 @@ never shared between containers. Without it (development, tests) each process co
 /healthz), on any host, but only to a caller that sends `Authorization: Bearer <METRICS_BEARER_TOKEN>`
 or connects straight from an address in METRICS_ALLOWED_NETWORKS. A request that came through the
 reverse proxy (it carries X-Forwarded-For) is never let in by its address: behind the proxy every
-visitor shares the proxy's address. Anyone else gets the plain 404 of an unknown page, so on a
-town's host /metrics doesn't exist for the public. A Celery worker serves the same on
-METRICS_WORKER_PORT (its task counters), with the same check.
+visitor shares the proxy's address. A wrong token gets 403; anyone else is passed on as for any
+other address, so on a town's host /metrics doesn't exist for the public: they get the town's own
+404 page. A Celery worker serves the same on METRICS_WORKER_PORT (its task counters), with the
+same check.
 
 The middleware also writes the access log (logger `dorfkern.access`): method, host, path (without
 the query string, which may carry tokens), status and duration, with the request id, town and
@@ -254,14 +255,13 @@ def metrics_response(*, live: bool = True) -> tuple[bytes, str]:
 
 
 def _refusal(status: int) -> HttpResponse:
+    # For the operator's tools (a scraper with a wrong token), not for people.
     body = "Forbidden" if status == 403 else "Not Found"
     return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    status = metrics_access(request.META)
-    if status != 200:
-        return _refusal(status)
+    """The metrics, for a caller metrics_access() admits (the middleware checks first)."""
     body, content_type = metrics_response()
     response = HttpResponse(body, content_type=content_type)
     response["Cache-Control"] = "no-store"
@@ -287,9 +287,13 @@ class MetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.monotonic()
         log_request_set(request)
-        if request.path in METRICS_PATHS:
+        access = metrics_access(request.META) if request.path in METRICS_PATHS else 404
+        if access == 200:
             response: HttpResponseBase = metrics_view(request)
+        elif access == 403:
+            response = _refusal(403)
         else:
+            # Everyone else gets what any unknown address gets on that host: the town's own 404 page.
             response = self.get_response(request)
         seconds = time.monotonic() - started
         self._record(request, response, seconds)
