@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from celery import shared_task
@@ -43,8 +44,12 @@ def _scrape(client: TownClient | None = None, **headers: str) -> dict[tuple[str,
     response = (client or TownClient(settings.BASE_DOMAIN)).get("/metrics", **headers)
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("text/plain")
+    return _parse(response.content.decode())
+
+
+def _parse(text: str) -> dict[tuple[str, tuple], float]:
     samples = {}
-    for family in text_string_to_metric_families(response.content.decode()):
+    for family in text_string_to_metric_families(text):
         for sample in family.samples:
             samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
     return samples
@@ -210,3 +215,62 @@ def test_a_hanging_database_costs_the_scrape_at_most_its_timeout(db):
             took = time.monotonic() - started
     assert _value(samples, "dorfkern_metrics_source_up", source="database") == 0
     assert took < 2.0
+
+
+def test_gunicorns_worker_processes_are_added_up_in_multiprocess_mode(tmp_path):
+    """Several gunicorn processes answer; one scrape shows all their requests (PROMETHEUS_MULTIPROC_DIR)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    (folder / "counter_1.db").write_bytes(b"left over from the last run")  # emptied at start
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update(
+        PROMETHEUS_MULTIPROC_DIR=str(folder), DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY="k" * 60, BILLING_ENABLED="false", SECURE_SSL_REDIRECT="false", PYTHONPATH=str(root / "platform"),
+        # /healthz needs neither; the scrape reports both as down and still answers.
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/none", REDIS_URL="redis://127.0.0.1:9/0",
+        METRICS_SCRAPE_TIMEOUT_SECONDS="0.5",
+    )
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or gunicorn.poll() is not None:
+                    pytest.fail("gunicorn did not start")
+                time.sleep(0.2)
+
+        def healthz_count() -> float:
+            with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
+                samples = _parse(answer.read().decode())
+            return _value(samples, "dorfkern_http_requests_total", view="healthz", method="GET", status="200")
+
+        def probe(_number: int) -> None:
+            urllib.request.urlopen(f"{base}/healthz", timeout=10).close()
+
+        before = healthz_count()
+        # Six at a time: the two processes share them (each counts in its own file).
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(probe, range(30)))
+        assert healthz_count() == before + 30
+        assert list(folder.glob("counter_*.db"))
+        assert not (folder / "counter_1.db").exists()
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
