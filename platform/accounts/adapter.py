@@ -27,6 +27,28 @@ class TownAccountAdapter(DefaultAccountAdapter):
         # slows themselves down; the owner signs in from their own address at once.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{self.get_client_ip(request)}"
 
+    # Wrong-password limits are counted in PostgreSQL (accounts.login_limits), not in allauth's cache:
+    # the cache fails open while Redis is down, these limits must not (issue 18 §1).
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        from accounts.login_limits import login_attempt_start
+
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        self._login_attempt = login_attempt_start(request, account_key=key)
+        if self._login_attempt is None:
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        from accounts.login_limits import login_attempt_forget
+
+        attempt = getattr(self, "_login_attempt", None)
+        if attempt is not None:
+            login_attempt_forget(attempt)
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        from accounts.login_limits import login_attempts_clear
+
+        login_attempts_clear(request, account_key=self._get_login_attempts_cache_key(request, **credentials))
+
     def get_from_email(self) -> str:
         from core.branding import sender_address
 

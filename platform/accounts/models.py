@@ -75,3 +75,27 @@ class User(AbstractUser):
     @property
     def is_moderator(self) -> bool:
         return self.is_active and self.role in (Role.MODERATOR, Role.ADMIN)
+
+
+class LoginAttempt(models.Model):
+    """One counted sign-in attempt (accounts.login_limits), kept while a limit's window may need it.
+
+    In every schema the accounts app lives in: a town's attempts in its own schema (a count in one
+    town never touches another, and a town that leaves takes its rows with it), the staff's in
+    public. Holds no address in the clear: `ip` and `account` are keyed hashes (HMAC with
+    SECRET_KEY) of the client's address and of "account + address", enough to count, useless to read.
+    """
+
+    ip = models.CharField(max_length=32)
+    account = models.CharField(max_length=32)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ip", "at"], name="accounts_login_ip_at"),
+            models.Index(fields=["account", "at"], name="accounts_login_account_at"),
+            models.Index(fields=["at"], name="accounts_login_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"login attempt {self.at:%Y-%m-%d %H:%M:%S}"

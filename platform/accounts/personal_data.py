@@ -20,6 +20,9 @@ Erasure of the account runs last (order 1000), after every other provider.
 - auth groups and permissions
   export: (none in use)
   erase: cleared
+- accounts.LoginAttempt (wrong-password limits, accounts.login_limits)
+  export: (not exported: keyed hashes of an address and of account + address, nothing readable)
+  erase: not linked to the person; every row is deleted within the hour by the purge task
 
 Why the account row stays as an empty shell: comments in other people's threads, messages
 sent to others and moderation decisions keep pointing at it (their foreign keys delete the

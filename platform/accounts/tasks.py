@@ -15,3 +15,14 @@ def welcome_mail(self: Any, user_id: int) -> bool:
     from accounts.services import welcome_mail_send
 
     return deliver_once_or_retry(self, lambda: welcome_mail_send(user_id=user_id))
+
+
+@shared_task(name="accounts.login_attempts_purge")
+def login_attempts_purge() -> int:
+    """Delete counted sign-in attempts older than every limit's window, in this task's schema.
+
+    Beat runs it once in public (the staff's sign-ins) and through core.fan_out in every town.
+    """
+    from accounts.login_limits import login_attempts_purge as purge
+
+    return purge()

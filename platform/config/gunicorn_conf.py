@@ -29,4 +29,26 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Replace a process after about 2,000 requests (with jitter, so not all at once): bounds slow leaks.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
-accesslog = "-"
+# The access log is Django's (core.metrics, logger dorfkern.access: host, path, status, duration,
+# request id, town, user id; JSON in production); GUNICORN_ACCESSLOG=- adds gunicorn's own as well.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+
+
+# Prometheus' multiprocess mode (core.metrics): each worker process writes its counters to files in
+# PROMETHEUS_MULTIPROC_DIR. Emptied when the master starts, so a restart's counters start at zero
+# instead of adding up with the last run's; a dead worker's files are marked so its gauges go.
+def on_starting(server: object) -> None:
+    # Like core.metrics.multiproc_dir_wipe, without importing Django into the master.
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.unlink(os.path.join(folder, name))
+
+
+def child_exit(server: object, worker: object) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(getattr(worker, "pid", 0))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,6 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from core.request_id import connect_signals
+        from core import metrics, request_id
 
-        connect_signals()
+        request_id.connect_signals()
+        metrics.connect_signals()
+        # sentry-sdk is imported only when a DSN is set: without one it patches and costs nothing.
+        if settings.SENTRY_DSN:
+            from core.sentry import sentry_init
+
+            sentry_init()

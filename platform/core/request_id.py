@@ -102,7 +102,11 @@ _task_tokens: dict[str, Any] = {}
 def _task_prerun(task_id: str | None = None, task: Any = None, **kwargs: Any) -> None:
     if task_id is None or task is None:
         return
-    _task_tokens[task_id] = _current.set(_task_request_id(task))
+    request_id = _task_request_id(task)
+    if request_id is None and getattr(task.request, "is_eager", False):
+        # Run eagerly inside the request (or task) that called it: no message, no header, same id.
+        request_id = _current.get()
+    _task_tokens[task_id] = _current.set(request_id)
 
 
 def _task_postrun(task_id: str | None = None, **kwargs: Any) -> None:

@@ -101,3 +101,22 @@ def test_t11_an_own_domain_answers_only_once_verified_and_only_while_it_exists(t
     for path in paths:
         assert TownClient(own).get(path).status_code == 404, path
     assert TownClient("web").get("/_caddy/ask", {"domain": own}).status_code == 404
+
+
+def test_t11_metrics_naming_every_town_are_never_shown_to_a_visitor_of_a_town(town_a, town_b):
+    # /metrics lists the towns' slugs (dorfkern_town_requests_total): for the operator only.
+    for town in (town_a, town_b):
+        for headers in ({"REMOTE_ADDR": "203.0.113.9"}, {"HTTP_X_FORWARDED_FOR": "203.0.113.9"}):
+            response = TownClient(host_of(town), **headers).get("/metrics")
+            assert response.status_code == 404
+            assert b"dorfkern_town_requests" not in response.content
+
+
+def test_t6_wrong_passwords_counted_in_one_town_never_count_in_another(town_a, town_b):
+    from accounts.models import LoginAttempt
+
+    TownClient(host_of(town_a)).post("/accounts/login/", {"login": "x@example.org", "password": "falsch-falsch"})
+    with schema_context(town_a.schema_name):
+        assert LoginAttempt.objects.exists()
+    with schema_context(town_b.schema_name):
+        assert not LoginAttempt.objects.exists()

@@ -609,3 +609,52 @@ CELERY_TASK_ROUTES = ("config.celery_routes.route_task",)
 # A signup still "provisioning" this long after its last step has lost its worker (a live task is
 # killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
 PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)
+
+# --- observability and login limits without Redis (issue 18 §1/§7: core.metrics, core.logging_json,
+# core.sentry, accounts.login_limits) ---------------------------------------------------------------
+# Wrong-password limits (ACCOUNT_RATE_LIMITS["login_failed"]) are counted in PostgreSQL, in each
+# town's own schema, so they hold while Redis is down; counted attempts past every window are purged
+# hourly, in public (staff) and in every town.
+CELERY_BEAT_SCHEDULE["accounts.login_attempts_purge"] = {"task": "accounts.login_attempts_purge", "schedule": 3600}
+CELERY_BEAT_SCHEDULE["accounts.login_attempts_purge.towns"] = {
+    "task": "core.fan_out", "schedule": 3600, "args": ("accounts.login_attempts_purge",),
+}
+# Prometheus metrics (core.metrics). /metrics is answered on any host, before the town is resolved,
+# only to `Authorization: Bearer <METRICS_BEARER_TOKEN>` or to a direct connection (no proxy in
+# between) from METRICS_ALLOWED_NETWORKS; everyone else gets a 404. Empty token: addresses only.
+METRICS_BEARER_TOKEN = env("METRICS_BEARER_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+# Towns named in dorfkern_town_requests_total per process; the others count as "_other".
+METRICS_TOWN_LABELS_MAX = env.int("METRICS_TOWN_LABELS_MAX", default=200)
+# The broker's queue lengths and the outbox backlog are read at scrape time, each within this.
+METRICS_SCRAPE_TIMEOUT_SECONDS = env.float("METRICS_SCRAPE_TIMEOUT_SECONDS", default=0.5)
+# A Celery worker serves its task counters here (0: not at all), with the same access check.
+METRICS_WORKER_ADDRESS = env("METRICS_WORKER_ADDRESS", default="0.0.0.0")
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+# Right after the request id (the access log line carries it), before /healthz and the town lookup.
+MIDDLEWARE.insert(MIDDLEWARE.index("core.request_id.RequestIdMiddleware") + 1, "core.metrics.MetricsMiddleware")
+# Logs: every line carries the signed-in person's id too ("-" when anonymous or not yet looked up).
+# LOG_FORMAT=json writes one JSON object per line (timestamp in UTC, level, logger, message,
+# request_id, town, host, user_id; the access log adds method, http_host, path, status, duration_ms),
+# for a log collector; "text" (the default here, production defaults to json) is for people.
+LOGGING["filters"]["user"] = {"()": "core.log_context.UserContextFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("user")
+LOGGING["formatters"]["json"] = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(levelname)s %(name)s %(message)s",
+    "rename_fields": {"levelname": "level", "name": "logger"},
+    "timestamp": True,
+}
+LOGGING["loggers"]["dorfkern.access"] = {"level": env("ACCESS_LOG_LEVEL", default="INFO")}
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "tenant_context"
+# Celery replaces the root logger's handlers with its own text format unless told not to; a JSON
+# worker logs through the console handler above instead (request id, town and user id included).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+# Error reports (core.sentry): only with SENTRY_DSN set (Sentry or GlitchTip); without it sentry-sdk is
+# never imported. No personal data, no request bodies; each report tagged with town and request id.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)

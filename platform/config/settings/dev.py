@@ -13,6 +13,8 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SITE_SCHEME", "http")
 os.environ.setdefault("SITE_PORT", "8000")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# runserver prints its own line per request; Django's access log (core.metrics) would double it.
+os.environ.setdefault("ACCESS_LOG_LEVEL", "WARNING")
 
 from .base import *  # noqa: E402,F403
 

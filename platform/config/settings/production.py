@@ -54,3 +54,8 @@ if BILLING_ENABLED:
     STRIPE_WEBHOOK_SECRET = _stripe_secret("STRIPE_WEBHOOK_SECRET")
 else:
     STRIPE_API_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = ""
+
+# --- logs and errors (issue 18 §7): JSON lines unless LOG_FORMAT=text; Sentry only with SENTRY_DSN ----
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "tenant_context"  # noqa: F405
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
