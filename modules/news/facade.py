@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from core.branding import town_url
+from modules.display.capabilities import NEWS, ScreenItem
 from modules.news import selectors
 from modules.news.models import Article
 from modules.notifications.capabilities import Announcement
@@ -84,3 +87,16 @@ def article_announcement(article_id: int) -> Announcement | None:
     # An organisation's followers hear of it too (notifications' "follows" topic).
     return Announcement(title=article.title, body=article.teaser, url=article.url, topic=topic,
                         dedupe_key=f"news.article:{article.id}", organisation_id=article.organisation_id)
+
+
+def screen_items(ortsgemeinde_id: int | None, limit: int) -> list[ScreenItem]:
+    """The newest visible articles for a public screen (display.ScreenContent); one query."""
+    from django.utils.html import strip_tags
+
+    articles = selectors.article_list_visible(ortsgemeinde_id=ortsgemeinde_id, with_targets=False)[:limit]
+    return [
+        ScreenItem(section=NEWS, title=article.title, text=article.teaser or strip_tags(article.body),
+                   label=article.organisation.name if article.organisation_id else _("From the town hall"),
+                   priority=50, published_at=article.publish_at)
+        for article in articles
+    ]
