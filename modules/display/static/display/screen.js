@@ -71,19 +71,17 @@
       if (entry.place) li.appendChild(el("span", "screen-where", entry.place));
       return li;
     });
-    if (today.length) fill(list("today"), today);
+    fill(list("today"), today.length ? today : [el("li", "screen-empty", text.textNothingToday)]);
     var more = field("today-more");
     more.textContent = "+ " + data.today_more + " " + text.textMore;
     more.hidden = !data.today_more;
-    if (data.news.length) {
-      fill(list("news"), data.news.map(function (item) {
-        var article = el("article", "screen-article");
-        article.appendChild(el("p", "screen-label", item.label));
-        article.appendChild(el("h3", "", item.title));
-        article.appendChild(el("p", "", item.text));
-        return article;
-      }));
-    }
+    fill(list("news"), data.news.length ? data.news.map(function (item) {
+      var article = el("article", "screen-article");
+      article.appendChild(el("p", "screen-label", item.label));
+      article.appendChild(el("h3", "", item.title));
+      article.appendChild(el("p", "", item.text));
+      return article;
+    }) : [el("p", "screen-empty", text.textNoNews)]);
     showNews(current);
   }
 
