@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import AuditActions
 from core.modules import FeatureModule, ModuleSpec, NavItem, SampleObject
+from core.personal_data import PersonalData
 from modules.display.forms import DisplaySettingsForm
 
 
@@ -43,5 +44,8 @@ class DisplayConfig(FeatureModule):
                 "display.screen_revoke": _("Public screen signed off"),
             }),
             SampleObject(create=_sample_screen),
+            PersonalData(key="display", export="modules.display.personal_data.export", erase=None,
+                         stores=_("Nothing about a person: screens have a name and a place; who registered one "
+                                  "is in the town's audit log.")),
         ),
     )

@@ -9,7 +9,7 @@ from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.display.capabilities import ScreenContent
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
-from town.capabilities import OrganisationSection
+from town.capabilities import OrganisationSection, OrganisationWeekPosts
 
 
 def _sample_article() -> dict[str, Any]:
@@ -95,6 +95,7 @@ class NewsConfig(FeatureModule):
             SearchProvider(search="modules.news.search.search", label=_("News"),
                            more_url_name="news:article-list", order=10),
             ScreenContent(items="modules.news.facade.screen_items", order=50),
+            OrganisationWeekPosts(items="modules.news.facade.week_posts", order=10),
         ),
     )
 

@@ -16,6 +16,7 @@ from modules.display.capabilities import NEWS, ScreenItem
 from modules.news import selectors
 from modules.news.models import Article
 from modules.notifications.capabilities import Announcement
+from town.capabilities import WeekPost
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,13 @@ def screen_items(ortsgemeinde_id: int | None, limit: int) -> list[ScreenItem]:
                    priority=50, published_at=article.publish_at)
         for article in articles
     ]
+
+
+def week_posts(organisation_id: int, start: datetime, end: datetime) -> list[WeekPost]:
+    """The organisation's articles published between `start` and `end` (town.OrganisationWeekPosts); one query."""
+    from django.utils.html import strip_tags
+
+    articles = selectors.article_list_visible(organisation_id=organisation_id, with_targets=False).filter(
+        publish_at__gte=start, publish_at__lt=end)
+    return [WeekPost(when=article.publish_at, title=article.title, text=article.teaser or strip_tags(article.body),
+                     path=article.get_absolute_url(), coming=False) for article in articles]

@@ -20,6 +20,11 @@ def _plain(text: str) -> str:
     return " ".join(unescape(strip_tags(text or "")).split())
 
 
+def summary(text: str, limit: int = SHARE_SUMMARY_MAX_CHARS) -> str:
+    """`text` (HTML or plain) as one plain line of at most `limit` characters, cut at a word."""
+    return _shorten(_plain(text), limit)
+
+
 def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text

@@ -319,6 +319,18 @@ def _exercise_screen_content(capability, town, resident):
     assert all(isinstance(item, ScreenItem) and item.section in (NEWS, WARNINGS) for item in items)
 
 
+def _exercise_week_posts(capability, town, resident):
+    import datetime
+
+    from django.utils import timezone
+
+    from town.capabilities import WeekPost
+
+    now = timezone.now()
+    items = resolve(capability.items)(2**62, now - datetime.timedelta(days=7), now)  # an organisation that isn't
+    assert items == [] or all(isinstance(item, WeekPost) for item in items)
+
+
 def _exercise_moderated(capability, town, resident):
     resolved = capability.resolved()
     assert resolved.get(2**62) is None  # content that doesn't exist
@@ -409,7 +421,7 @@ def _exercisers() -> dict[type, object]:
     from modules.display.capabilities import ScreenContent
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from tests.core.test_map_contract import exercise_map_layer
-    from town.capabilities import OrganisationSection
+    from town.capabilities import OrganisationSection, OrganisationWeekPosts
 
     return {
         HomeWidget: _renders_html, HomePrompt: _renders_html, HeaderItem: _renders_html, PageAside: _renders_html,
@@ -421,6 +433,7 @@ def _exercisers() -> dict[type, object]:
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
         AuditActions: _exercise_audit_actions, ScreenContent: _exercise_screen_content,
+        OrganisationWeekPosts: _exercise_week_posts,
     }
 
 

@@ -20,5 +20,16 @@
         });
       });
     }
+    // A longer text to copy (an organisation's week text): the button copies the field it names.
+    var copyText = box.querySelector(".share-copy-text");
+    if (copyText && navigator.clipboard) {
+      copyText.hidden = false;
+      copyText.addEventListener("click", function () {
+        var field = document.getElementById(copyText.dataset.copyFrom);
+        navigator.clipboard.writeText(field.value).then(function () {
+          status.textContent = copyText.dataset.copied;
+        });
+      });
+    }
   });
 })();
