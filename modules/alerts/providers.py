@@ -15,6 +15,7 @@ from core.maps import MapPoint
 from core.search import SearchResult, excerpt, ranked
 from modules.alerts.models import Notice
 from modules.alerts.selectors import notice_list_current
+from modules.display.capabilities import WARNINGS, ScreenItem
 
 MAX_POINTS = 200
 # Exactly the expression of the GIN index alerts_notice_search_gin.
@@ -64,3 +65,26 @@ def map_points(request: HttpRequest) -> list[MapPoint]:
         for n in notice_list_current().filter(latitude__isnull=False, longitude__isnull=False)[:MAX_POINTS]
         if n.latitude is not None and n.longitude is not None
     ]
+
+
+def screen_items(ortsgemeinde_id: int | None, limit: int) -> list[ScreenItem]:
+    """Current official warnings (the page banner's, most severe first) and notices for a public screen
+    (display.ScreenContent): no query for the warnings while the banner is cached, one for the notices."""
+    from modules.alerts.models import SEVERITY_RANK, Severity
+    from modules.alerts.selectors import banner_get
+
+    items = [
+        ScreenItem(section=WARNINGS, title=warning.headline, banner=True,
+                   label=str(Severity(warning.severity).label) if warning.severity in Severity.values
+                   else _("Warning"),
+                   priority=SEVERITY_RANK.get(warning.severity, 4),  # type: ignore[call-overload]
+                   published_at=None)
+        for warning in banner_get().warnings
+    ]
+    # Urgent notices first; a screen shows what is valid today, not what starts next week.
+    today = timezone.localdate()
+    for notice in notice_list_current(ortsgemeinde_id=ortsgemeinde_id).filter(valid_from__lte=today)[:limit]:
+        items.append(ScreenItem(section=WARNINGS, title=notice.title, text=notice.body,
+                                label=str(notice.get_kind_display()), priority=10 if notice.is_urgent else 20,
+                                published_at=notice.published_at))
+    return items

@@ -12,7 +12,7 @@ from core.search import SearchProvider
 from modules.events.conf import EventsSettingsForm
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
-from town.capabilities import OrganisationSection
+from town.capabilities import OrganisationSection, OrganisationWeekPosts
 
 
 def _sample_event() -> dict[str, Any]:
@@ -93,6 +93,7 @@ class EventsConfig(FeatureModule):
                            entries="modules.events.selectors.calendar_entries",
                            personal_entries="modules.events.selectors.calendar_registrations", order=20,
                            facets="modules.events.selectors.calendar_facets"),
+            OrganisationWeekPosts(items="modules.events.selectors.week_posts", order=20),
             MapLayer(key="events.venues", label=_("Events"), points="modules.events.selectors.map_points",
                      colour="#7c2d92", order=40),
             SearchProvider(search="modules.events.search.search", label=_("Events"),

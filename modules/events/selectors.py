@@ -25,6 +25,7 @@ from modules.events.models import (
     SavedEvent,
     Venue,
 )
+from town.capabilities import WeekPost
 from town.models import Organisation
 
 
@@ -381,3 +382,19 @@ def map_points(request: HttpRequest) -> list[MapPoint]:
             category=event.category.name if event.category_id else "",
         ))
     return points
+
+
+def week_posts(organisation_id: int, start: datetime.datetime, end: datetime.datetime) -> list[WeekPost]:
+    """The organisation's public dates between `start` and `end`, each date of a series once
+    (town.OrganisationWeekPosts, for its week text); one query."""
+    from django.utils.html import strip_tags
+
+    found = []
+    for event in events_overlapping(start, end, organisation_id=organisation_id):
+        entry = calendar_entry(event, facets=False)
+        for moment in occurrences(entry, start, end):
+            if entry.cancelled:
+                continue
+            found.append(WeekPost(when=moment, title=event.title, text=strip_tags(event.description),
+                                  path=event.get_absolute_url(), coming=True))
+    return found

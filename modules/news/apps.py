@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
 from core.search import SearchProvider
+from modules.display.capabilities import ScreenContent
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
-from town.capabilities import OrganisationSection
+from town.capabilities import OrganisationSection, OrganisationWeekPosts
 
 
 def _sample_article() -> dict[str, Any]:
@@ -93,6 +94,8 @@ class NewsConfig(FeatureModule):
                                      "their account is deleted")),
             SearchProvider(search="modules.news.search.search", label=_("News"),
                            more_url_name="news:article-list", order=10),
+            ScreenContent(items="modules.news.facade.screen_items", order=50),
+            OrganisationWeekPosts(items="modules.news.facade.week_posts", order=10),
         ),
     )
 

@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from core.branding import town_url
+from modules.display.capabilities import NEWS, ScreenItem
 from modules.news import selectors
 from modules.news.models import Article
 from modules.notifications.capabilities import Announcement
+from town.capabilities import WeekPost
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,26 @@ def article_announcement(article_id: int) -> Announcement | None:
     # An organisation's followers hear of it too (notifications' "follows" topic).
     return Announcement(title=article.title, body=article.teaser, url=article.url, topic=topic,
                         dedupe_key=f"news.article:{article.id}", organisation_id=article.organisation_id)
+
+
+def screen_items(ortsgemeinde_id: int | None, limit: int) -> list[ScreenItem]:
+    """The newest visible articles for a public screen (display.ScreenContent); one query."""
+    from django.utils.html import strip_tags
+
+    articles = selectors.article_list_visible(ortsgemeinde_id=ortsgemeinde_id, with_targets=False)[:limit]
+    return [
+        ScreenItem(section=NEWS, title=article.title, text=article.teaser or strip_tags(article.body),
+                   label=article.organisation.name if article.organisation_id else _("From the town hall"),
+                   priority=50, published_at=article.publish_at)
+        for article in articles
+    ]
+
+
+def week_posts(organisation_id: int, start: datetime, end: datetime) -> list[WeekPost]:
+    """The organisation's articles published between `start` and `end` (town.OrganisationWeekPosts); one query."""
+    from django.utils.html import strip_tags
+
+    articles = selectors.article_list_visible(organisation_id=organisation_id, with_targets=False).filter(
+        publish_at__gte=start, publish_at__lt=end)
+    return [WeekPost(when=article.publish_at, title=article.title, text=article.teaser or strip_tags(article.body),
+                     path=article.get_absolute_url(), coming=False) for article in articles]

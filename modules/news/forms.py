@@ -47,8 +47,10 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "teaser", "body", "category", "organisation", "ortsgemeinden", "image", "image_alt"]
+        fields = ["title", "teaser", "body", "body_easy", "category", "organisation", "ortsgemeinden", "image",
+                  "image_alt"]
         widgets = {
+            "body_easy": forms.Textarea(attrs={"rows": 8, "lang": "de"}),
             "teaser": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 14}),
             "ortsgemeinden": forms.CheckboxSelectMultiple,
@@ -59,6 +61,8 @@ class ArticleForm(forms.ModelForm):
                 "Plain text (blank lines separate paragraphs) or simple HTML: paragraphs, headings h2/h3, "
                 "lists, bold, italic, quotes and links."
             ),
+            "body_easy": _("Optional, for official news: the same news in Leichte Sprache (easy-to-read German). "
+                           "Short sentences, one per line. Readers can switch between the two texts."),
             "ortsgemeinden": _("Leave all unticked to address the whole town."),
             "image_alt": _("Required with an image: what the picture shows, for people who cannot see it."),
         }

@@ -33,6 +33,9 @@ class Article(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=220, unique=True)
     teaser = models.CharField(_("teaser"), max_length=400, blank=True)
     body = models.TextField(_("text"), blank=True)  # sanitised HTML (nh3), never raw input
+    # The same news in Leichte Sprache (plain text, one sentence a line), for official news only: the page
+    # offers it with the standard's marking and a switch back to the standard text.
+    body_easy = models.TextField(_("Leichte Sprache"), blank=True)
     image = models.ImageField(_("image"), upload_to="news/", blank=True)
     image_alt = models.CharField(_("image description"), max_length=250, blank=True)
     category = models.ForeignKey(

@@ -162,7 +162,19 @@ def _announce(article: Article) -> None:
     transaction.on_commit(send)
 
 
-_EDITABLE = ("title", "teaser", "body", "category", "organisation", "image", "image_alt")
+_EDITABLE = ("title", "teaser", "body", "body_easy", "category", "organisation", "image", "image_alt")
+EASY_MAX_CHARS = 20_000
+
+
+def _check_easy(body_easy: str, organisation: Any) -> str:
+    """Leichte Sprache is offered for the town's official news; plain text, line breaks kept."""
+    text = "\n".join(line.rstrip() for line in (body_easy or "").strip().splitlines())
+    if text and organisation is not None:
+        raise ValidationError({"body_easy": _("A text in Leichte Sprache can be added to official news only.")})
+    if len(text) > EASY_MAX_CHARS:
+        raise ValidationError({"body_easy": _("The text in Leichte Sprache is too long (at most %(max)d "
+                                              "characters).") % {"max": EASY_MAX_CHARS}})
+    return text
 
 
 @transaction.atomic
@@ -172,6 +184,7 @@ def article_create(
     title: str,
     teaser: str = "",
     body: str = "",
+    body_easy: str = "",
     category: Category | None = None,
     organisation: Organisation | None = None,
     ortsgemeinden: Iterable[Ortsgemeinde] = (),
@@ -185,6 +198,7 @@ def article_create(
         title=title.strip(),
         teaser=teaser.strip(),
         body=body_sanitize(body),
+        body_easy=_check_easy(body_easy, organisation),
         category=category,
         organisation=organisation,
         image_alt=image_alt.strip(),
@@ -220,6 +234,8 @@ def article_update(*, article: Article, acting_user: Any, data: dict[str, Any]) 
         value = data[field]
         if field == "body":
             value = body_sanitize(value)
+        elif field == "body_easy":
+            value = _check_easy(value, data.get("organisation", article.organisation))
         elif isinstance(value, str):
             value = value.strip()
         setattr(article, field, value)

@@ -111,6 +111,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "article": article,
             "preview": preview,
+            # ?fassung=leicht shows the Leichte-Sprache text instead of the standard one (a link, no script).
+            "easy": bool(article.body_easy) and request.GET.get("fassung") == "leicht",
             "can_edit": services.user_can_edit_article(request.user, article),
             "json_ld": None if preview else _json_ld_script(json_ld),
             "canonical_url": json_ld["url"],
@@ -212,6 +214,7 @@ def article_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 teaser=data["teaser"],
                 body=data["body"],
+                body_easy=data["body_easy"],
                 category=data["category"],
                 organisation=data["organisation"],
                 ortsgemeinden=data["ortsgemeinden"],

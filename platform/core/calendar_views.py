@@ -106,6 +106,17 @@ def _spread(items: list[SourcedEntry], first: datetime.date,
     return days
 
 
+def entries_on(day: datetime.date, *, ortsgemeinde_id: int | None = None) -> list[DayEntry]:
+    """Every public entry on `day` (its own and the town-wide ones for a village), as the list view orders them.
+
+    For pages that show one day without the calendar around it (a public screen's "Heute").
+    """
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=TOWN_TZ)
+    # A series or multi-day entry that began earlier is found through its sources' own window rules.
+    items = public_entries(start, start + datetime.timedelta(days=1), ortsgemeinde_id=ortsgemeinde_id)
+    return _spread(items, day, day).get(day, [])
+
+
 VIEWS = ("monat", "woche", "liste")
 # Quick ranges of the list view: today, and Friday to Sunday of this week.
 RANGES = ("heute", "wochenende")

@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from core.capabilities import Fragment
+from core.capabilities import Capability, Fragment, Ref
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,27 @@ class OrganisationSection(Fragment):
 
     ``render(request, organisation)`` returns HTML or "" (nothing to show); a fixed number of queries.
     """
+
+
+@dataclass(frozen=True)
+class WeekPost:
+    """One line of an organisation's week text: a news post it published or a date it invites to."""
+
+    when: datetime.datetime | datetime.date  # published at (news) or starts at (a date)
+    title: str
+    text: str  # plain text; the week text shortens it
+    path: str  # the page on the town's site
+    coming: bool  # True: a date ahead; False: something published in the last days
+
+
+@dataclass(frozen=True)
+class OrganisationWeekPosts(Capability):
+    """An organisation's posts of the last days and dates of the coming days, for its "Wochentext": one plain
+    text its editors paste into the club's messenger group (the platform sends nothing itself).
+
+    ``items(organisation_id, start, end)`` returns the organisation's public WeekPosts between `start` and
+    `end` (aware datetimes), in a fixed number of queries.
+    """
+
+    items: Ref
+    order: int = 100

@@ -4,6 +4,7 @@ from django.urls import path
 
 from town import people_views as views
 from town import welcome_views
+from town.week_text import organisation_week_text
 
 urlpatterns = [
     path("konto/", views.account, name="account"),
@@ -24,6 +25,8 @@ urlpatterns = [
          name="organisation-admin-delete"),
     path("backoffice/organisationen/<slug:slug>/members/", views.organisation_admin_members,
          name="organisation-admin-members"),
+    path("backoffice/organisationen/<slug:slug>/wochentext/", organisation_week_text,
+         name="organisation-week-text"),
     path("backoffice/organisationen/<slug:slug>/invitations/<int:pk>/resend/", views.organisation_invitation_resend,
          name="organisation-invitation-resend"),
     path("backoffice/organisationen/<slug:slug>/invitations/<int:pk>/withdraw/",

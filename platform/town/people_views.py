@@ -65,6 +65,7 @@ from town.people_services import (
     organisation_unfollow,
     organisation_update,
     user_can_manage_members,
+    user_can_publish_for,
     user_deactivate,
     user_reactivate,
     user_role_change,
@@ -485,6 +486,7 @@ def _organisation_page(request: HttpRequest, organisation: Organisation, status:
         "json_ld": _json_ld(organisation_json_ld(organisation)),
         "sections": fragments(OrganisationSection, request, organisation),
         "can_manage": user_can_manage_members(request.user, organisation),
+        "can_publish": user_can_publish_for(request.user, organisation),
         # Following means hearing of its news and events: offered while the town has notifications.
         "can_follow": organisation.is_approved and tenant_has_module("notifications"),
         "following": organisation_followed_by(organisation, request.user),

@@ -21,7 +21,7 @@ def test_the_frame_has_landmarks_a_skip_link_and_the_town_language(client_a):
     page = client_a.get("/").content.decode()
 
     assert page.startswith("<!doctype html>") or "<!doctype html>" in page[:200]
-    assert '<html lang="de">' in page
+    assert '<html lang="de" dir="ltr">' in page
     assert '<a class="skip-link" href="#main">' in page and '<main id="main"' in page
     assert "<header" in page and "<footer" in page
     assert page.count("<h1") == 1

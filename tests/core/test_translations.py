@@ -167,7 +167,7 @@ def test_allauth_pages_address_residents_as_sie(client_a):
 def test_the_town_speaks_german_by_default(client_a):
     page = client_a.get("/").content.decode()
 
-    assert '<html lang="de">' in page
+    assert '<html lang="de" dir="ltr">' in page
     assert "Zum Inhalt springen" in page
     assert "Skip to content" not in page
 
@@ -175,7 +175,7 @@ def test_the_town_speaks_german_by_default(client_a):
 def test_a_browser_asking_for_english_gets_english(client_a):
     page = client_a.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
 
-    assert '<html lang="en">' in page
+    assert '<html lang="en" dir="ltr">' in page
     assert "Skip to content" in page
     assert "Zum Inhalt springen" not in page
 
@@ -183,7 +183,7 @@ def test_a_browser_asking_for_english_gets_english(client_a):
 def test_a_language_we_do_not_offer_falls_back_to_german(client_a):
     page = client_a.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9").content.decode()
 
-    assert '<html lang="de">' in page
+    assert '<html lang="de" dir="ltr">' in page
 
 
 def test_the_footer_language_switch_changes_and_keeps_the_language(client_a):
@@ -197,11 +197,11 @@ def test_the_footer_language_switch_changes_and_keeps_the_language(client_a):
     # then: back on the page, now in English, and it stays English even if the browser prefers German
     assert response.status_code == 302 and response["Location"] == "/"
     english = client_a.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert '<html lang="en">' in english and "Skip to content" in english
+    assert '<html lang="en" dir="ltr">' in english and "Skip to content" in english
 
     client_a.post("/i18n/setlang/", {"language": "de", "next": "/"})
     german = client_a.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="de">' in german and "Zum Inhalt springen" in german
+    assert '<html lang="de" dir="ltr">' in german and "Zum Inhalt springen" in german
 
 
 def test_the_public_site_speaks_german_by_default_and_english_on_request(public_client):

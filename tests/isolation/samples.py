@@ -165,6 +165,7 @@ PLATFORM_SAMPLES: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = [
             "town:organisation-admin-edit",
             "town:organisation-admin-delete",
             "town:organisation-admin-members",
+            "town:organisation-week-text",
             "api:organisation-detail",
         ),
         _organisation,

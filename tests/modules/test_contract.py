@@ -312,6 +312,25 @@ def _exercise_feed(capability, town, resident):
     assert len(items) <= 3 and all(isinstance(item, FeedItem) for item in items)
 
 
+def _exercise_screen_content(capability, town, resident):
+    from modules.display.capabilities import NEWS, WARNINGS, ScreenItem
+
+    items = resolve(capability.items)(None, 3)
+    assert all(isinstance(item, ScreenItem) and item.section in (NEWS, WARNINGS) for item in items)
+
+
+def _exercise_week_posts(capability, town, resident):
+    import datetime
+
+    from django.utils import timezone
+
+    from town.capabilities import WeekPost
+
+    now = timezone.now()
+    items = resolve(capability.items)(2**62, now - datetime.timedelta(days=7), now)  # an organisation that isn't
+    assert items == [] or all(isinstance(item, WeekPost) for item in items)
+
+
 def _exercise_moderated(capability, town, resident):
     resolved = capability.resolved()
     assert resolved.get(2**62) is None  # content that doesn't exist
@@ -399,9 +418,10 @@ def _exercisers() -> dict[type, object]:
     )
     from core.personal_data import PersonalData
     from core.search import SearchProvider
+    from modules.display.capabilities import ScreenContent
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from tests.core.test_map_contract import exercise_map_layer
-    from town.capabilities import OrganisationSection
+    from town.capabilities import OrganisationSection, OrganisationWeekPosts
 
     return {
         HomeWidget: _renders_html, HomePrompt: _renders_html, HeaderItem: _renders_html, PageAside: _renders_html,
@@ -412,7 +432,8 @@ def _exercisers() -> dict[type, object]:
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
-        AuditActions: _exercise_audit_actions,
+        AuditActions: _exercise_audit_actions, ScreenContent: _exercise_screen_content,
+        OrganisationWeekPosts: _exercise_week_posts,
     }
 
 

@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.languages.SelectableLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,7 +224,13 @@ MFA_ADAPTER = "accounts.adapter.TownMFAAdapter"
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Every language the interface could speak; German and English are complete, the others are offered
+# (switcher, browser preference) only once their catalogues translate UI_LANGUAGE_MIN_TRANSLATED of the
+# German one (core.languages). Arabic is written right to left: base.html sets dir="rtl".
+LANGUAGES = [("de", _("German")), ("en", _("English")), ("tr", _("Turkish")), ("uk", _("Ukrainian")),
+             ("ar", _("Arabic"))]
+UI_LANGUAGES_ALWAYS = ("de", "en")
+UI_LANGUAGE_MIN_TRANSLATED = 0.9
 LOCALE_PATHS = [PLATFORM_DIR / "core" / "locale"]  # not a top-level "locale": that is a stdlib name
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
