@@ -589,3 +589,13 @@ CELERY_TASK_ROUTES = ("config.celery_routes.route_task",)
 # A signup still "provisioning" this long after its last step has lost its worker (a live task is
 # killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
 PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)
+
+# --- a town's export, restore and leaving (tenants.lifecycle, issue 18 §5) ----------------------
+# Export archives (one tar.gz per town and export), offered to platform staff for download; never
+# served by /media/. A leaving town's archive is deleted together with the town.
+TOWN_EXPORT_ROOT = env("TOWN_EXPORT_ROOT", default=str(ROOT_DIR / ".dorfkern" / "town-exports"))
+# Days between a town's leaving (deactivated at once) and the deletion of everything it left.
+TOWN_LEAVE_GRACE_DAYS = env.int("TOWN_LEAVE_GRACE_DAYS", default=30)
+# The commit an export names in its manifest; read from git when unset and a checkout is there.
+DORFKERN_COMMIT = env("DORFKERN_COMMIT", default="")
+CELERY_BEAT_SCHEDULE["tenants.towns_leaving_purge"] = {"task": "tenants.towns_leaving_purge", "schedule": 3600}

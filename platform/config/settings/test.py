@@ -35,3 +35,4 @@ REST_FRAMEWORK = {  # noqa: F405
 }
 STRIPE_WEBHOOK_RATE = "100000/min"
 WRITE_LIMITS_PER_HOUR = {scope: 10000 for scope in WRITE_LIMITS_PER_HOUR}  # noqa: F405
+TOWN_EXPORT_ROOT = str(embedded.STATE_DIR / "test-town-exports")
