@@ -782,6 +782,9 @@ def town_delete(*, tenant: Municipality, keep_archive: bool = False) -> dict[str
     domains = list(Domain.objects.filter(tenant_id=town.pk).values_list("domain", flat=True))
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # Checks still deferred from earlier in this transaction would block the DROP (only when the
+            # caller's transaction wrote to the town's tables, as a test does).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(town.schema_name)} CASCADE")
         outbox = OutboxMessage.objects.filter(schema_name=town.schema_name).delete()[0]
         TownSignup.objects.filter(models.Q(tenant_id=town.pk) | models.Q(slug=town.slug)).delete()
