@@ -225,6 +225,12 @@ def schema_table_digests(schema_name: str) -> dict[str, tuple[int, str]]:
 # --- the town's public rows --------------------------------------------------------------------
 
 
+def _related(f: Any) -> type[models.Model] | None:
+    """The model a relation field points at (None for other fields); typed for mypy."""
+    target = f.related_model if f.is_relation else None
+    return target if isinstance(target, type) else None
+
+
 def _public_only_models() -> list[type[models.Model]]:
     shared_only = {app for app in settings.SHARED_APPS if app not in settings.TENANT_APPS}
     return [
@@ -239,8 +245,8 @@ def public_town_models() -> list[type[models.Model]]:
     candidates = _public_only_models()
 
     def parents(model: type[models.Model]) -> set[type[models.Model]]:
-        return {f.related_model for f in model._meta.concrete_fields
-                if f.is_relation and f.related_model in candidates and f.related_model is not model}
+        found = {_related(f) for f in model._meta.concrete_fields}
+        return {target for target in found if target in candidates and target is not model}
 
     chosen: set[type[models.Model]] = {Municipality}
     grown = True
@@ -269,7 +275,8 @@ def _town_filter(model: type[models.Model], exported: dict[str, set[Any]]) -> mo
     query = models.Q()
     found = False
     for f in model._meta.concrete_fields:
-        label = f.related_model._meta.label_lower if f.is_relation and f.related_model else ""
+        target = _related(f)
+        label = target._meta.label_lower if target is not None else ""
         if label in exported:
             query |= models.Q(**{f"{f.attname}__in": exported[label]})
             found = True
@@ -291,22 +298,22 @@ def _public_rows(tenant: Municipality) -> Iterator[dict[str, Any]]:
     for model in chosen:
         label = model._meta.label_lower
         if model is Municipality:
-            queryset = Municipality.objects.filter(pk=tenant.pk)
+            queryset: models.QuerySet[Any] = Municipality.objects.filter(pk=tenant.pk)
         else:
             query = _town_filter(model, exported)
             if query is None:
                 continue
             queryset = model._default_manager.filter(query)
         exported[label] = set()
-        refs_fields = [f for f in model._meta.concrete_fields if f.is_relation and f.related_model
-                       and f.related_model._meta.label_lower not in chosen_labels]
+        refs_fields = [(f, target) for f in model._meta.concrete_fields
+                       if (target := _related(f)) is not None and target._meta.label_lower not in chosen_labels]
         for obj in queryset.order_by("pk").iterator(chunk_size=500):
             exported[label].add(obj.pk)
             row = serializers.serialize("python", [obj])[0]
             refs: dict[str, dict[str, Any]] = {}
-            for f in refs_fields:
+            for f, target in refs_fields:
                 target_id = getattr(obj, f.attname)
-                lookup = _natural_lookup(f.related_model)
+                lookup = _natural_lookup(target)
                 if target_id is not None and lookup:
                     refs[f.name] = {lookup: getattr(getattr(obj, f.name), lookup)}
             if refs:
@@ -375,7 +382,7 @@ def town_export(*, tenant: Municipality, path: Path | str) -> ExportResult:
                     info = archive.gettarinfo(str(file_path), arcname=f"{prefix}/{relative}")
                     with file_path.open("rb") as handle:
                         reader = _HashingReader(handle)
-                        archive.addfile(info, fileobj=reader)  # type: ignore[arg-type]
+                        archive.addfile(info, fileobj=reader)
                     manifest["files"].append({"path": f"{prefix}/{relative}", "bytes": info.size,
                                               "sha256": reader.sha256.hexdigest()})
             data = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
@@ -407,7 +414,7 @@ def _extract_and_verify(archive_path: Path, into: Path) -> dict[str, Any]:
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise ArchiveRefused(_("The file is not a readable town export (%(error)s).") % {"error": exc}) from None
     try:
-        manifest = json.loads((into / MANIFEST).read_text("utf-8"))
+        manifest: dict[str, Any] = json.loads((into / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         raise ArchiveRefused(_("The export has no readable manifest.")) from None
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
@@ -517,7 +524,9 @@ def schema_sequences_reset(schema_name: str) -> int:
     return len(owned)
 
 
-def _restore_public_rows(*, path: Path, slug: str, schema_name: str, copy: bool) -> tuple[Municipality, int, dict]:
+def _restore_public_rows(
+    *, path: Path, slug: str, schema_name: str, copy: bool
+) -> tuple[Municipality, int, dict[str, int]]:
     """Create the town's public rows with new ids; returns the town, rows made, rows skipped by model."""
     exported_labels = {model._meta.label_lower for model in public_town_models()}
     id_maps: dict[str, dict[Any, Any]] = {}
@@ -531,7 +540,7 @@ def _restore_public_rows(*, path: Path, slug: str, schema_name: str, copy: bool)
             model = apps.get_model(label)
             (obj,) = serializers.deserialize("python", [{"model": label, "pk": row["pk"], "fields": row["fields"]}],
                                              ignorenonexistent=True)
-            instance = obj.object
+            instance: Any = obj.object
             old_pk = instance.pk
             instance.pk = None
             if model is Municipality:
@@ -754,31 +763,14 @@ def town_leave_cancel(*, tenant: Municipality) -> Municipality:
     return town
 
 
-def _stripe_links_cancel(tenant: Municipality) -> int:
-    """End every running Stripe subscription of the town now; an unreachable Stripe stops the deletion."""
-    from billing.gateway import GatewayError, subscription_cancel
-    from billing.models import Subscription, SubscriptionStatus
-
-    cancelled = 0
-    for subscription in Subscription.objects.filter(tenant_id=tenant.pk, subscription_id__isnull=False).exclude(
-            status=SubscriptionStatus.CANCELED):
-        try:
-            subscription_cancel(subscription_id=subscription.stripe_id, at_period_end=False)
-        except GatewayError as exc:
-            if exc.code != "resource_missing":  # already gone at Stripe: nothing left to end
-                raise
-        cancelled += 1
-    return cancelled
-
-
 def town_delete(*, tenant: Municipality, keep_archive: bool = False) -> dict[str, int]:
-    """Delete everything of the town: Stripe subscriptions ended, schema, public rows, queued work,
-    files, cache keys and its export archive. For a leaving town after its grace period (or by an operator)."""
+    """Delete everything of the town: schema, public rows (Stripe subscriptions ended after the commit),
+    queued work, files, cache keys and its export archive. For a leaving town after its grace period, or by
+    an operator (`manage.py town_leave --delete-now`)."""
     connection.set_schema_to_public()
     town = Municipality.objects.get(pk=tenant.pk)
     if town.schema_name == get_public_schema_name():
         raise ValueError("the public schema is not a town")
-    stripe = _stripe_links_cancel(town)
     domains = list(Domain.objects.filter(tenant_id=town.pk).values_list("domain", flat=True))
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -788,17 +780,17 @@ def town_delete(*, tenant: Municipality, keep_archive: bool = False) -> dict[str
             cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(town.schema_name)} CASCADE")
         outbox = OutboxMessage.objects.filter(schema_name=town.schema_name).delete()[0]
         TownSignup.objects.filter(models.Q(tenant_id=town.pk) | models.Q(slug=town.slug)).delete()
-        # Cascades to domains, module switches and the billing mirrors; a queryset delete, so
-        # django-tenants doesn't try to drop the schema a second time.
+        # Cascades to domains, module switches and the billing mirrors; billing's pre_delete receiver
+        # ends the town's Stripe subscriptions once this commits (billing.services.town_stripe_links_end).
+        # A queryset delete, so django-tenants doesn't try to drop the schema a second time.
         Municipality.objects.filter(pk=town.pk).delete()
     for folder in town_media_dirs(town.schema_name).values():
         shutil.rmtree(folder, ignore_errors=True)
     if town.export_archive and not keep_archive:
         (export_root() / town.export_archive).unlink(missing_ok=True)
     keys = town_caches_forget(tenant=town, domains=domains)
-    logger.info("town %s deleted: %d Stripe subscriptions ended, %d queued tasks dropped, %d cache keys",
-                town.slug, stripe, outbox, keys)
-    return {"stripe_subscriptions": stripe, "outbox_rows": outbox, "cache_keys": keys}
+    logger.info("town %s deleted: %d queued tasks dropped, %d cache keys", town.slug, outbox, keys)
+    return {"outbox_rows": outbox, "cache_keys": keys}
 
 
 def towns_leaving_purge(*, now: datetime.datetime | None = None) -> list[str]:

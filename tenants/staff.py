@@ -119,7 +119,9 @@ def staff_town_export_download(request: HttpRequest, town_id: int) -> HttpRespon
         raise Http404
     audit_record(request.user, "town.export_download", AuditTarget("tenants.municipality", str(town.pk), town.name),
                  after={"archive": path.name}, request=request)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name, content_type="application/gzip")
+    response: HttpResponse = FileResponse(path.open("rb"), as_attachment=True, filename=path.name,  # type: ignore[assignment]
+                                          content_type="application/gzip")
+    return response
 
 
 @require_POST
@@ -140,7 +142,8 @@ def staff_town_leave(request: HttpRequest, town_id: int) -> HttpResponse:
                      request=request)
     messages.success(request, _("%(name)s is deactivated and will be deleted for good on %(date)s. Its export is "
                                 "being prepared for hand-over.")
-                     % {"name": town.name, "date": date_format(town.delete_after, "SHORT_DATE_FORMAT")})
+                     % {"name": town.name,
+                        "date": date_format(town.delete_after or timezone.now(), "SHORT_DATE_FORMAT")})
     return redirect("tenants:staff")
 
 

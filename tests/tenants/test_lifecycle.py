@@ -90,8 +90,10 @@ def test_a_town_restored_as_a_new_town_is_identical_and_works(town_a, tmp_path, 
     # the same public rows, but for what makes it another town
     assert (copy.name, copy.kind) == (town_a.name, town_a.kind)
     assert list(Domain.objects.filter(tenant=copy).values_list("domain", flat=True)) == ["altdorf-kopie.localhost"]
-    switches = list(TenantModule.objects.filter(tenant=town_a).order_by("key").values("key", "is_enabled", "config"))
-    assert list(TenantModule.objects.filter(tenant=copy).order_by("key").values("key", "is_enabled", "config")) == switches
+    def switches(town):
+        return list(TenantModule.objects.filter(tenant=town).order_by("key").values("key", "is_enabled", "config"))
+
+    assert switches(copy) == switches(town_a)
     # the same files under the new town's folder
     original_files = _files(town_a.schema_name)
     assert any(name.startswith("media/news/") for name in original_files)
