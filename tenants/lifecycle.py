@@ -59,7 +59,12 @@ from core.models import OutboxMessage
 from core.modules import all_modules
 from core.tenancy import connection
 from tenants.models import Domain, Municipality, TownSignup
-from tenants.schema_template import template_schema_clone, template_schema_ensure_current, template_schema_name
+from tenants.schema_template import (
+    _schema_copy,
+    _template_locked,
+    template_schema_ensure_current,
+    template_schema_name,
+)
 from tenants.selectors import (
     forget_enabled_modules,
     forget_module_config,
@@ -451,8 +456,9 @@ def _disk_migrations() -> set[tuple[str, str]]:
 
 def _check_migrations(manifest: dict[str, Any]) -> bool:
     """Refuse an archive from newer code; True when the town's schema is older than the code's."""
-    newer = _migrations_unknown(manifest["migrations"]["town"], _disk_migrations())
-    newer += _migrations_unknown(manifest["migrations"]["public"], _disk_migrations())
+    known = _disk_migrations()
+    newer = _migrations_unknown(manifest["migrations"]["town"], known)
+    newer += _migrations_unknown(manifest["migrations"]["public"], known)
     if newer:
         raise ArchiveRefused(
             _("The export was made by a newer version of Dorfkern (it has %(count)d migrations this version "
@@ -680,7 +686,10 @@ def town_restore(*, archive_path: Path | str, slug: str | None = None, name: str
                 if older:
                     _schema_create_at(schema_name, manifest["migrations"]["town"])
                 else:
-                    template_schema_clone(schema_name)
+                    # _check_migrations has just brought the template up to date: copy it as it is
+                    # (template_schema_clone would check its migrations once more, seconds per call).
+                    with _template_locked():
+                        _schema_copy(template_schema_name(), schema_name)
                 rows = _load_tables(schema_name, manifest, root)
                 if older:
                     _schema_migrate_forward(schema_name)
