@@ -35,6 +35,7 @@ def _round_trip(town, scratch: Path, label: str, copy_slug: str) -> list[object]
     started = time.perf_counter()
     same = schema_table_digests(town.schema_name) == schema_table_digests(restored.town.schema_name)
     compare_s = time.perf_counter() - started
+    print(label, "restore steps (s):", restored.steps)
     for folder in town_media_dirs(restored.town.schema_name).values():
         shutil.rmtree(folder, ignore_errors=True)
     return [label, exported.tables, exported.rows, exported.files, f"{exported.bytes / 1e6:.2f} MB",

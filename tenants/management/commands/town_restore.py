@@ -36,3 +36,4 @@ class Command(BaseCommand):
             + (" (migrated forward from the archive's older version)" if result.migrated_forward else "")
             + (f"; not copied: {skipped}" if skipped else "")
         )
+        self.stdout.write("steps (s): " + ", ".join(f"{name} {seconds:.1f}" for name, seconds in result.steps.items()))
