@@ -589,9 +589,10 @@ def _restore_public_rows(
                     keep = False
                     break
                 setattr(instance, f.attname, new)
-            if keep and copy and model is not Municipality and _unique_taken(instance):
+            if keep and model is not Municipality and _unique_taken(instance):
                 # A Stripe customer, subscription or event maps to exactly one town (T10): a copy doesn't
-                # take over the original's billing links.
+                # take over the original's billing links; and a Stripe event recorded here already (kept,
+                # town-less, when the town was deleted) is not recorded twice.
                 keep = False
             if not keep:
                 skipped[label] = skipped.get(label, 0) + 1
@@ -626,12 +627,10 @@ def _copy_files(root: Path, manifest: dict[str, Any], schema_name: str, made: li
         if folder.exists() and any(folder.iterdir()):
             raise ArchiveRefused(_("The folder %(folder)s already holds files; a town with this address "
                                    "was not removed completely.") % {"folder": folder})
+    made.extend(folders.values())  # empty or absent: removed again if the restore fails
     for entry in manifest["files"]:
         prefix, _sep, relative = entry["path"].partition("/")
         target = folders[prefix] / relative
-        if not folders[prefix].exists():
-            folders[prefix].mkdir(parents=True)
-            made.append(folders[prefix])
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / entry["path"], target)
     return len(manifest["files"])
