@@ -28,6 +28,13 @@ class Municipality(TenantMixin):
     slug = models.SlugField(_("subdomain"), max_length=40, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Leaving the platform (tenants.lifecycle): deactivated at `leaving_since`, deleted for good
+    # (schema, files, billing links) by the periodic purge once `delete_after` has passed.
+    leaving_since = models.DateTimeField(_("leaving since"), null=True, blank=True)
+    delete_after = models.DateTimeField(_("delete after"), null=True, blank=True)
+    # The newest export archive (a file name under TOWN_EXPORT_ROOT), offered to staff for download.
+    export_archive = models.CharField(max_length=200, blank=True)
+    export_requested_at = models.DateTimeField(null=True, blank=True)
 
     # Provisioning creates the schema itself, inside its own error handling.
     auto_create_schema: ClassVar[bool] = False

@@ -478,4 +478,8 @@ def town_set_active(*, tenant: Municipality, active: bool) -> Municipality:
         if tenant.is_active != active:
             tenant.is_active = active
             tenant.save(update_fields=["is_active"])
+        if active and tenant.delete_after is not None:
+            # Switched on again: a leaving town stays (tenants.lifecycle.town_leave_cancel).
+            tenant.leaving_since = tenant.delete_after = None
+            tenant.save(update_fields=["leaving_since", "delete_after"])
     return tenant

@@ -12,19 +12,24 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_tenants.utils import get_public_schema_name
 
 from core.audit import AuditFilterForm, AuditTarget, audit_csv_response, audit_entries, audit_page_context, audit_record
 from core.models import PlatformAuditEntry
+from core.outbox import outbox_enqueue
 from core.tenancy import connection
+from tenants.lifecycle import export_archive_path, town_leave, town_leave_cancel
 from tenants.models import Municipality
 from tenants.selectors import signup_get, signup_list_for_staff, town_list_for_staff
 from tenants.services import town_set_active, town_signup_retry
@@ -52,7 +57,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tenants/staff/index.html",
-        {"towns": town_list_for_staff(), "signups": signup_list_for_staff()},
+        {"towns": town_list_for_staff(), "signups": signup_list_for_staff(),
+         "leave_grace_days": settings.TOWN_LEAVE_GRACE_DAYS},
     )
 
 
@@ -73,6 +79,86 @@ def staff_town_active(request: HttpRequest, town_id: int) -> HttpResponse:
         messages.success(request, _("%(name)s is active again.") % {"name": town.name})
     else:
         messages.success(request, _("%(name)s is deactivated; its pages answer “not found”.") % {"name": town.name})
+    return redirect("tenants:staff")
+
+
+def _town_or_404(town_id: int) -> Municipality:
+    town = Municipality.objects.exclude(schema_name=get_public_schema_name()).filter(pk=town_id).first()
+    if town is None:
+        raise Http404
+    return town
+
+
+def _export_queue(town: Municipality) -> None:
+    """Have the worker write the town's archive (through the outbox: survives a broker outage)."""
+    Municipality.objects.filter(pk=town.pk).update(export_requested_at=timezone.now())
+    outbox_enqueue("tenants.town_export", args=[town.pk], schema_name=get_public_schema_name())
+
+
+@require_POST
+@staff_required
+def staff_town_export(request: HttpRequest, town_id: int) -> HttpResponse:
+    """Queue an export of the whole town; the archive appears on the staff page for download."""
+    town = _town_or_404(town_id)
+    with transaction.atomic():
+        _export_queue(town)
+        audit_record(request.user, "town.export", AuditTarget("tenants.municipality", str(town.pk), town.name),
+                     request=request)
+    messages.success(request, _("The export of %(name)s is being prepared. Reload this page in a minute to "
+                                "download it.") % {"name": town.name})
+    return redirect("tenants:staff")
+
+
+@require_GET
+@staff_required
+def staff_town_export_download(request: HttpRequest, town_id: int) -> HttpResponse:
+    """The town's newest archive, for platform staff only (it holds every resident's data)."""
+    town = _town_or_404(town_id)
+    path = export_archive_path(town)
+    if path is None:
+        raise Http404
+    audit_record(request.user, "town.export_download", AuditTarget("tenants.municipality", str(town.pk), town.name),
+                 after={"archive": path.name}, request=request)
+    response: HttpResponse = FileResponse(path.open("rb"), as_attachment=True, filename=path.name,  # type: ignore[assignment]
+                                          content_type="application/gzip")
+    return response
+
+
+@require_POST
+@staff_required
+def staff_town_leave(request: HttpRequest, town_id: int) -> HttpResponse:
+    """The town leaves: deactivated now, its export prepared for hand-over, deleted after the grace period."""
+    town = _town_or_404(town_id)
+    if request.POST.get("confirm") != town.slug:
+        messages.error(request, _("To let %(name)s leave, type its subdomain “%(slug)s” into the field.")
+                       % {"name": town.name, "slug": town.slug})
+        return redirect("tenants:staff")
+    with transaction.atomic():
+        before = town.is_active
+        town = town_leave(tenant=town)
+        _export_queue(town)
+        audit_record(request.user, "town.leave", AuditTarget("tenants.municipality", str(town.pk), town.name),
+                     before={"is_active": before}, after={"is_active": False, "delete_after": town.delete_after},
+                     request=request)
+    messages.success(request, _("%(name)s is deactivated and will be deleted for good on %(date)s. Its export is "
+                                "being prepared for hand-over.")
+                     % {"name": town.name,
+                        "date": date_format(town.delete_after or timezone.now(), "SHORT_DATE_FORMAT")})
+    return redirect("tenants:staff")
+
+
+@require_POST
+@staff_required
+def staff_town_leave_cancel(request: HttpRequest, town_id: int) -> HttpResponse:
+    town = _town_or_404(town_id)
+    if town.delete_after is None:
+        raise Http404
+    with transaction.atomic():
+        before = town.delete_after
+        town = town_leave_cancel(tenant=town)
+        audit_record(request.user, "town.leave_cancel", AuditTarget("tenants.municipality", str(town.pk), town.name),
+                     before={"delete_after": before}, after={"is_active": True}, request=request)
+    messages.success(request, _("%(name)s stays and is active again.") % {"name": town.name})
     return redirect("tenants:staff")
 
 

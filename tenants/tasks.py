@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 
 from core.outbox import delivery_once
 from tenants.services import town_signup_provision
@@ -44,3 +45,28 @@ def provisioning_recover() -> int:
     from tenants.services import signups_recover_stale
 
     return signups_recover_stale()
+
+
+@shared_task(name="tenants.town_export", time_limit=settings.CELERY_TASK_TIME_LIMIT,
+             soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT)
+def town_export(town_id: int) -> str:
+    """Export a town into TOWN_EXPORT_ROOT for staff to download (queued by the staff page, public schema).
+
+    Redelivery makes one more archive and keeps the newest, nothing else. A town too big to export
+    within the task's time limit is exported with `manage.py town_export` (docs/operations.md).
+    """
+    from tenants.lifecycle import town_export_to_store
+    from tenants.models import Municipality
+
+    town = Municipality.objects.filter(pk=town_id).first()
+    if town is None:
+        return ""
+    return str(town_export_to_store(tenant=town).path.name)
+
+
+@shared_task(name="tenants.towns_leaving_purge")
+def towns_leaving_purge() -> list[str]:
+    """Delete the towns whose grace period after leaving is over (beat, hourly, public schema)."""
+    from tenants.lifecycle import towns_leaving_purge as purge
+
+    return purge()

@@ -18,5 +18,11 @@ urlpatterns = [
     path("staff/protokoll/", staff.staff_audit_log, name="staff-audit-log"),
     path("staff/protokoll/export.csv", staff.staff_audit_log_csv, name="staff-audit-log-csv"),
     path("staff/gemeinden/<int:town_id>/aktiv/", staff.staff_town_active, name="staff-town-active"),
+    path("staff/gemeinden/<int:town_id>/export/", staff.staff_town_export, name="staff-town-export"),
+    path("staff/gemeinden/<int:town_id>/export/herunterladen/", staff.staff_town_export_download,
+         name="staff-town-export-download"),
+    path("staff/gemeinden/<int:town_id>/austritt/", staff.staff_town_leave, name="staff-town-leave"),
+    path("staff/gemeinden/<int:town_id>/austritt/zuruecknehmen/", staff.staff_town_leave_cancel,
+         name="staff-town-leave-cancel"),
     path("staff/registrierungen/<uuid:signup_id>/erneut/", staff.staff_signup_retry, name="staff-signup-retry"),
 ]

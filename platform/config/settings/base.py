@@ -665,3 +665,12 @@ SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
 SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
 SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+# --- a town's export, restore and leaving (tenants.lifecycle, issue 18 §5) ----------------------
+# Export archives (one tar.gz per town and export), offered to platform staff for download; never
+# served by /media/. A leaving town's archive is deleted together with the town.
+TOWN_EXPORT_ROOT = env("TOWN_EXPORT_ROOT", default=str(ROOT_DIR / ".dorfkern" / "town-exports"))
+# Days between a town's leaving (deactivated at once) and the deletion of everything it left.
+TOWN_LEAVE_GRACE_DAYS = env.int("TOWN_LEAVE_GRACE_DAYS", default=30)
+# The commit an export names in its manifest; read from git when unset and a checkout is there.
+DORFKERN_COMMIT = env("DORFKERN_COMMIT", default="")
+CELERY_BEAT_SCHEDULE["tenants.towns_leaving_purge"] = {"task": "tenants.towns_leaving_purge", "schedule": 3600}

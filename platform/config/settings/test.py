@@ -41,3 +41,4 @@ WRITE_LIMITS_PER_HOUR = {scope: 10000 for scope in WRITE_LIMITS_PER_HOUR}  # noq
 # Tests never ask a real name server: the custom-domain tests start their own (tests/tenants/helpers.py).
 CUSTOM_DOMAIN_DNS_RESOLVERS = ["127.0.0.1:9"]
 CUSTOM_DOMAIN_CHECK_TIMEOUT_SECONDS = 2.0
+TOWN_EXPORT_ROOT = str(embedded.STATE_DIR / "test-town-exports")
