@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
 from core.search import SearchProvider
+from modules.bulletin.capabilities import BulletinSource
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 from town.capabilities import OrganisationSection
 
@@ -93,6 +94,8 @@ class NewsConfig(FeatureModule):
                                      "their account is deleted")),
             SearchProvider(search="modules.news.search.search", label=_("News"),
                            more_url_name="news:article-list", order=10),
+            # The Mitteilungsblatt prints the period's official and organisations' news.
+            BulletinSource(key="news", label=_("News"), items="modules.news.facade.bulletin_items", order=10),
         ),
     )
 
