@@ -82,7 +82,7 @@ def issue_pdf_view(request: HttpRequest, year: int, number: int) -> HttpResponse
 @role_required("editor")
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest) -> HttpResponse:
-    form = DraftForm(request.POST or None)
+    form = DraftForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             issue = services.issue_create_draft(acting_user=request.user,
