@@ -49,6 +49,9 @@ class Issue(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("mitteilungsblatt:issue", kwargs={"year": self.year, "number": self.number})
+
     @property
     def label(self) -> str:
         return _("Issue %(number)s/%(year)s") % {"number": self.number, "year": self.year}
@@ -56,9 +59,6 @@ class Issue(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == IssueStatus.PUBLISHED
-
-    def get_absolute_url(self) -> str:
-        return reverse("mitteilungsblatt:issue", kwargs={"year": self.year, "number": self.number})
 
 
 class IssueItem(models.Model):
@@ -97,6 +97,9 @@ class Subscription(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"subscription {self.pk}"
+
 
 class Delivery(models.Model):
     """One issue mailed to one subscriber: made once on publish, so nobody gets an issue twice."""
@@ -107,3 +110,6 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issue", "user"], name="bulletin_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk}"

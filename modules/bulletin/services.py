@@ -33,7 +33,10 @@ def _require_editor(user: Any) -> None:
 def _period_after(last: Issue | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The period of the next issue: from the day after the last one's, or the last week (month), until today."""
     days = 30 if module_settings("bulletin").get("frequency") == MONTHLY else 7
-    start = last.period_end + datetime.timedelta(days=1) if last is not None else today - datetime.timedelta(days=days - 1)
+    if last is not None:
+        start = last.period_end + datetime.timedelta(days=1)
+    else:
+        start = today - datetime.timedelta(days=days - 1)
     return min(start, today), today
 
 

@@ -206,8 +206,8 @@ def issue_publish(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("bulletin:issue-manage", pk=issue.pk)
     _removed_message(request, published.left_out)
     messages.success(request, ngettext(
-        "%(label)s is published (%(pages)d pages) and goes to %(count)d subscriber by e-mail.",
-        "%(label)s is published (%(pages)d pages) and goes to %(count)d subscribers by e-mail.", published.mailed)
+        "%(label)s is published (pages: %(pages)d) and goes to %(count)d subscriber by e-mail.",
+        "%(label)s is published (pages: %(pages)d) and goes to %(count)d subscribers by e-mail.", published.mailed)
         % {"label": published.issue.label, "pages": published.issue.page_count, "count": published.mailed})
     return redirect("bulletin:issue-manage", pk=issue.pk)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from core.branding import town_url
-
 from modules.bulletin.printing import issue_pdf
 from tests.modules.bulletin.helpers import draft, flat, item, pdf_pages
 from tests.town.factories import OrtsgemeindeFactory
