@@ -37,7 +37,7 @@ class BulletinConfig(FeatureModule):
         ),
         pillar="Kommunikation",
         nav=(
-            NavItem(_("Mitteilungsblatt"), "mitteilungsblatt:archive", order=60),
+            NavItem(_("Mitteilungsblatt"), "bulletin:archive", order=60),
             NavItem(_("Mitteilungsblatt"), "bulletin:manage", permission="editor", order=60, backoffice=True),
         ),
         settings_form=BulletinSettingsForm,
@@ -48,7 +48,7 @@ class BulletinConfig(FeatureModule):
                            permission="editor", order=60),
             SampleObject(create=_sample_issue),
             SearchProvider(search="modules.bulletin.search.search", label=_("Mitteilungsblatt"),
-                           more_url_name="mitteilungsblatt:archive", order=60),
+                           more_url_name="bulletin-mitteilungsblatt:archive", order=60),
             PersonalData(key="bulletin", export="modules.bulletin.personal_data.export",
                          erase="modules.bulletin.personal_data.erase",
                          stores=_("Whether you get the Mitteilungsblatt by e-mail, and which issues were sent to you."),

@@ -50,7 +50,7 @@ class Issue(models.Model):
         return self.label
 
     def get_absolute_url(self) -> str:
-        return reverse("mitteilungsblatt:issue", kwargs={"year": self.year, "number": self.number})
+        return reverse("bulletin-mitteilungsblatt:issue", kwargs={"year": self.year, "number": self.number})
 
     @property
     def label(self) -> str:

@@ -4,7 +4,7 @@ from django.urls import path
 
 from modules.bulletin import views
 
-app_name = "mitteilungsblatt"
+app_name = "bulletin-mitteilungsblatt"
 urlpatterns = [
     path("", views.archive, name="archive"),
     path("abonnieren/", views.subscription, name="subscription"),

@@ -250,8 +250,8 @@ def issue_mail_send(*, delivery_id: int) -> bool:
                 template="bulletin/mail/issue",
                 context={"issue": issue, "sections": issue_sections(issue, origin=town_url("")),
                          "issue_url": town_url(issue.get_absolute_url()),
-                         "archive_url": town_url(reverse("mitteilungsblatt:archive"))},
-                headers={"List-Unsubscribe": f"<{town_url(reverse('mitteilungsblatt:archive'))}>"},
+                         "archive_url": town_url(reverse("bulletin-mitteilungsblatt:archive"))},
+                headers={"List-Unsubscribe": f"<{town_url(reverse('bulletin-mitteilungsblatt:archive'))}>"},
             )
         except (smtplib.SMTPException, OSError):
             return False

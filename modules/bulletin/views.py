@@ -47,7 +47,7 @@ def subscription(request: HttpRequest) -> HttpResponse:
     subscribed = services.subscription_set(user=request.user, subscribed=request.POST.get("subscribe") == "yes")
     messages.success(request, _("From the next issue on, you get the Mitteilungsblatt by e-mail.") if subscribed
                      else _("You no longer get the Mitteilungsblatt by e-mail."))
-    return redirect("mitteilungsblatt:archive")
+    return redirect("bulletin-mitteilungsblatt:archive")
 
 
 def _published(year: int, number: int) -> Issue:

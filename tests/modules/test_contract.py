@@ -382,6 +382,18 @@ def _exercise_personal_data(capability, town, resident):
     json.dumps(resolve(capability.export)(resident), cls=DjangoJSONEncoder)  # the rest: the personal-data tests
 
 
+def _exercise_bulletin_source(capability, town, resident):
+    import datetime
+
+    from django.utils import timezone
+
+    from modules.bulletin.capabilities import BulletinCandidate
+
+    now = timezone.now()
+    items = resolve(capability.items)(now - datetime.timedelta(days=7), now)
+    assert all(isinstance(item, BulletinCandidate) and item.uid and item.title for item in items)
+
+
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
     from core.audit import AuditActions
@@ -399,6 +411,7 @@ def _exercisers() -> dict[type, object]:
     )
     from core.personal_data import PersonalData
     from core.search import SearchProvider
+    from modules.bulletin.capabilities import BulletinSource
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from tests.core.test_map_contract import exercise_map_layer
     from town.capabilities import OrganisationSection
@@ -412,7 +425,7 @@ def _exercisers() -> dict[type, object]:
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
-        AuditActions: _exercise_audit_actions,
+        AuditActions: _exercise_audit_actions, BulletinSource: _exercise_bulletin_source,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -91,7 +92,7 @@ def test_an_issue_with_nothing_in_it_is_not_published(in_town_a, admin_client_a,
     issue = draft()
     item(issue, "Weggelassen", excluded=True)
     response = _post(admin_client_a, f"/bulletin/manage/{issue.pk}/veroeffentlichen/")
-    assert "nothing in it" in response.content.decode() or "nichts" in response.content.decode()
+    assert "Diese Ausgabe ist leer." in response.content.decode()
     issue.refresh_from_db()
     assert issue.status == IssueStatus.DRAFT and not issue.pdf
     assert client_a.get(f"/mitteilungsblatt/{issue.year}/{issue.number}/").status_code == 404
@@ -130,7 +131,7 @@ def test_an_issue_longer_than_the_towns_page_limit_is_refused_naming_its_pages(
     body = response.content.decode()
     issue.refresh_from_db()
     assert issue.status == IssueStatus.DRAFT and not issue.pdf
-    assert ("would have" in body or "hätte" in body) and ("limit is 1" in body or "Grenze ist 1" in body)
+    assert re.search(r"Diese Ausgabe hätte \d+ Seiten, Ihre Grenze ist aber 1 Seite\.", body), body
     assert not Delivery.objects.exists()
 
 
