@@ -13,12 +13,15 @@ from modules.bulletin.conf import BulletinSettingsForm
 
 def _sample_issue() -> dict[str, Any]:
     """A published issue with one item, for the isolation suite (routes take year/number or the pk)."""
+    from django.core.files.base import ContentFile
+
     from modules.bulletin.models import Issue, IssueItem, IssueStatus
 
     issue = Issue.objects.create(year=2026, number=1, period_start=datetime.date(2026, 1, 1),
                                  period_end=datetime.date(2026, 1, 7), status=IssueStatus.PUBLISHED,
                                  search_text="Isolationsausgabe")
     item = IssueItem.objects.create(issue=issue, source_key="manual", uid="m1", title="Isolationsmeldung")
+    issue.pdf.save("isolation.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"))  # what publishing stores
     return {"year": issue.year, "number": issue.number, "pk": issue.pk, "item": item.pk}
 
 
