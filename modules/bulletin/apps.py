@@ -41,7 +41,6 @@ class BulletinConfig(FeatureModule):
         pillar="Kommunikation",
         nav=(
             NavItem(_("Mitteilungsblatt"), "bulletin:archive", order=60),
-            NavItem(_("Mitteilungsblatt"), "bulletin:manage", permission="editor", order=60, backoffice=True),
         ),
         settings_form=BulletinSettingsForm,
         provides=(
