@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,8 +70,13 @@ def issue_create_draft(*, acting_user: Any, period_start: datetime.date | None =
     # Numbers count per year; the lock makes two editors pressing at once get 12 and 13, not 12 twice.
     Issue.objects.select_for_update().filter(year=end.year).exists()
     number = (Issue.objects.filter(year=end.year).aggregate(top=Max("number"))["top"] or 0) + 1
-    issue = Issue.objects.create(year=end.year, number=number, period_start=start, period_end=end,
-                                 created_by=acting_user if getattr(acting_user, "pk", None) else None)
+    try:
+        with transaction.atomic():
+            issue = Issue.objects.create(year=end.year, number=number, period_start=start, period_end=end,
+                                         created_by=acting_user if getattr(acting_user, "pk", None) else None)
+    except IntegrityError:  # the year's first issue, made by two editors at the same moment
+        raise ValidationError(_("Someone else made a draft at the same moment. Please look at the list of "
+                                "issues and try again.")) from None
     items = [_item_from(found, position) for position, found in enumerate(_gather_for(issue), start=1)]
     for item in items:
         item.issue = issue
