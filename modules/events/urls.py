@@ -26,6 +26,7 @@ urlpatterns = [
     path("manage/<slug:slug>/registrations/", views.registration_list, name="registration-list"),
     path("manage/<slug:slug>/registrations.csv", views.registration_csv, name="registration-csv"),
     path("manage/<slug:slug>/checkin/", views.checkin_list, name="checkin-list"),
+    path("manage/<slug:slug>/aushang.pdf", views.event_notice, name="event-notice"),
     path("manage/<slug:slug>/<slug:action>/", views.event_action, name="event-action"),
     path("<slug:slug>/register/", views.event_register, name="event-register"),
     path("<slug:slug>/unregister/", views.event_unregister, name="event-unregister"),

@@ -453,6 +453,24 @@ def _manageable(request: HttpRequest, slug: str) -> Event:
 
 @role_required("editor")
 @require_GET
+def event_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Aushang of one event: an A4 notice for a notice board, with a QR code to its page."""
+    from core.printing import notice_pdf, pdf_response
+
+    event = _manageable(request, slug)
+    occurrence = selectors.next_occurrence(event, timezone.now())
+    start = timezone.localtime(occurrence.start if occurrence is not None else event.starts_at, TOWN_TZ)
+    when = date_format(start, "l, j. F Y") if event.all_day else _("%(day)s, %(time)s") % {
+        "day": date_format(start, "l, j. F Y"), "time": date_format(start, "TIME_FORMAT")}
+    if event.rrule:
+        when = f"{recurrence.frequency_label(event.rrule)} · {when}"
+    pdf = notice_pdf(title=event.title, text=_plain(event.description), url=town_url(event.get_absolute_url()),
+                     when=when, place=event.place, kind=_("Event"))
+    return pdf_response(pdf, f"aushang-{event.slug}.pdf")
+
+
+@role_required("editor")
+@require_GET
 def event_manage(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.event_list_manageable(user=request.user), MANAGE_PAGE_SIZE).get_page(
         request.GET.get("page"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
 from core.search import SearchProvider
+from modules.bulletin.capabilities import BulletinSource
 from modules.display.capabilities import ScreenContent
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 from town.capabilities import OrganisationSection, OrganisationWeekPosts
@@ -96,6 +97,8 @@ class NewsConfig(FeatureModule):
                            more_url_name="news:article-list", order=10),
             ScreenContent(items="modules.news.facade.screen_items", order=50),
             OrganisationWeekPosts(items="modules.news.facade.week_posts", order=10),
+            # The Mitteilungsblatt prints the period's official and organisations' news.
+            BulletinSource(key="news", label=_("News"), items="modules.news.facade.bulletin_items", order=10),
         ),
     )
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from core.branding import town_url
+from modules.bulletin.capabilities import BulletinCandidate
 from modules.display.capabilities import NEWS, ScreenItem
 from modules.news import selectors
 from modules.news.models import Article
@@ -111,3 +112,23 @@ def week_posts(organisation_id: int, start: datetime, end: datetime) -> list[Wee
         publish_at__gte=start, publish_at__lt=end)
     return [WeekPost(when=article.publish_at, title=article.title, text=article.teaser or strip_tags(article.body),
                      path=article.get_absolute_url(), coming=False) for article in articles]
+def bulletin_items(start: datetime, end: datetime) -> list[BulletinCandidate]:
+    """Articles that appeared between `start` and `end`, for the town's Mitteilungsblatt (two queries).
+
+    An article for one Ortsgemeinde goes into its section; one for several or all villages into the
+    town-wide part.
+    """
+    from django.utils.html import strip_tags
+    from django.utils.translation import gettext as _
+
+    articles = selectors.article_list_visible(with_targets=True).filter(publish_at__gte=start, publish_at__lt=end)
+    found = []
+    for article in articles.order_by("publish_at", "pk"):
+        places = list(article.ortsgemeinden.all())
+        kind = article.organisation.name if article.organisation_id else _("News from the town hall")
+        found.append(BulletinCandidate(
+            uid=str(article.pk), title=article.title,
+            text=article.teaser or " ".join(strip_tags(article.body).split()),
+            path=article.get_absolute_url(), date=article.publish_at,
+            ortsgemeinde_id=places[0].pk if len(places) == 1 else None, kind_label=kind))
+    return found

@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/<slug:slug>/publish/", views.article_publish, name="article-publish"),
     path("manage/<slug:slug>/unpublish/", views.article_unpublish, name="article-unpublish"),
     path("manage/<slug:slug>/delete/", views.article_delete, name="article-delete"),
+    path("manage/<slug:slug>/aushang.pdf", views.article_notice, name="article-notice"),
     # Last: article slugs never take a reserved word (services.RESERVED_SLUGS).
     path("<slug:slug>/", views.article_detail, name="article-detail"),
 ]

@@ -194,6 +194,24 @@ def _manageable_article(request: HttpRequest, slug: str) -> Article:
 
 @role_required("editor")
 @require_GET
+def article_notice(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Aushang of one article: an A4 notice for a notice board, with a QR code to its page."""
+    from django.utils.formats import date_format
+    from django.utils.html import strip_tags
+
+    from core.branding import town_url
+    from core.printing import notice_pdf, pdf_response
+
+    article = _manageable_article(request, slug)
+    text = " ".join(part for part in (article.teaser, strip_tags(article.body)) if part)
+    when = date_format(timezone.localtime(article.publish_at), "j. F Y") if article.publish_at else ""
+    kind = article.organisation.name if article.organisation_id else _("News from the town hall")
+    pdf = notice_pdf(title=article.title, text=text, url=town_url(article.get_absolute_url()), when=when, kind=kind)
+    return pdf_response(pdf, f"aushang-{article.slug}.pdf")
+
+
+@role_required("editor")
+@require_GET
 def article_manage(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.article_list_manageable(user=request.user), MANAGE_PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -39,6 +40,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
 SHARED_LIBRARY = Path(__file__).resolve().parent / "print" / "dorfkern.typ"
+NOTICE_TEMPLATE = Path(__file__).resolve().parent / "print" / "aushang.typ"
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page\b")
 
 
 class PrintError(Exception):
@@ -88,3 +91,60 @@ def pdf_response(pdf: bytes, filename: str, *, download: bool = False) -> HttpRe
     return HttpResponse(pdf, content_type="application/pdf",
                         headers={"Content-Disposition": f'{disposition}; filename="{filename}"',
                                  "Cache-Control": "private, no-store"})
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """How many pages a PDF that render_pdf made has (Typst writes each page object uncompressed)."""
+    return len(_PAGE_OBJECT.findall(pdf))
+
+
+def logo_file(profile: Any) -> tuple[str, bytes] | None:
+    """The town's logo as (file name, bytes) for a printed document, if it has one Typst can place."""
+    logo = getattr(profile, "logo", None)
+    if not logo:
+        return None
+    suffix = Path(logo.name).suffix.lower()
+    if suffix not in {".png", ".jpg", ".jpeg", ".svg", ".gif"}:
+        return None
+    try:
+        with logo.open("rb") as opened:
+            return f"logo{suffix}", opened.read()
+    except OSError:  # the file went missing: the document prints without it
+        return None
+
+
+def short_address(url: str) -> str:
+    """The address printed under a QR code, for people who type: without "https://"."""
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+def notice_pdf(*, title: str, text: str, url: str, when: str = "", place: str = "", kind: str = "") -> bytes:
+    """An Aushang: one A4 notice of a single post or event for a notice board, in large type.
+
+    Any module offers it for its content: title, the date and place (already formatted, "" for
+    none), a short plain text and the absolute `url` of its page, which the QR code opens. The
+    town's header (name, colour, logo) comes from its profile.
+    """
+    from django.utils.translation import gettext
+
+    from core.branding import town_profile, town_url
+
+    profile = town_profile()
+    data: dict[str, Any] = {
+        "document_title": title,
+        "town": str(getattr(profile, "name", "") or ""),
+        "colour": getattr(profile, "primary_colour", "") or "#1f5f8b",
+        "kind": kind,
+        "title": title,
+        "when": when,
+        "place": place,
+        "text": " ".join(text.split())[:1200],
+        "url": short_address(url),
+        "more": gettext("More online: scan the code with your phone's camera or type the address."),
+        "footer": short_address(town_url("/")),
+    }
+    files = {"qr.svg": qr_svg_bytes(url)}
+    if (logo := logo_file(profile)) is not None:
+        files[logo[0]] = logo[1]
+        data["logo"] = logo[0]
+    return render_pdf(NOTICE_TEMPLATE, data, files=files)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.branding import town_url
 from core.modules import all_modules, enabled_module_keys
-from core.printing import qr_svg_bytes, render_pdf
+from core.printing import logo_file, qr_svg_bytes, render_pdf
 from town.models import Organisation, Ortsgemeinde, SignupCode, TownProfile
 
 PRINT_DIR = Path(__file__).resolve().parent / "print"
@@ -58,20 +58,6 @@ def _offers() -> list[str]:
     enabled = enabled_module_keys()
     return [str(module.spec.name) for key, module in all_modules().items()
             if key in enabled and any(not item.backoffice for item in module.spec.nav)]
-
-
-def logo_file(profile: TownProfile) -> tuple[str, bytes] | None:
-    """The town's logo as (file name, bytes) for a printed document, if it has one Typst can place."""
-    if not profile.logo:
-        return None
-    suffix = Path(profile.logo.name).suffix.lower()
-    if suffix not in {".png", ".jpg", ".jpeg", ".svg", ".gif"}:
-        return None
-    try:
-        with profile.logo.open("rb") as logo:
-            return f"logo{suffix}", logo.read()
-    except OSError:  # the file went missing: the document prints without it
-        return None
 
 
 def _contact(profile: TownProfile) -> str | None:

@@ -401,6 +401,18 @@ def _exercise_personal_data(capability, town, resident):
     json.dumps(resolve(capability.export)(resident), cls=DjangoJSONEncoder)  # the rest: the personal-data tests
 
 
+def _exercise_bulletin_source(capability, town, resident):
+    import datetime
+
+    from django.utils import timezone
+
+    from modules.bulletin.capabilities import BulletinCandidate
+
+    now = timezone.now()
+    items = resolve(capability.items)(now - datetime.timedelta(days=7), now)
+    assert all(isinstance(item, BulletinCandidate) and item.uid and item.title for item in items)
+
+
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
     from core.audit import AuditActions
@@ -418,6 +430,7 @@ def _exercisers() -> dict[type, object]:
     )
     from core.personal_data import PersonalData
     from core.search import SearchProvider
+    from modules.bulletin.capabilities import BulletinSource
     from modules.display.capabilities import ScreenContent
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from tests.core.test_map_contract import exercise_map_layer
@@ -434,6 +447,7 @@ def _exercisers() -> dict[type, object]:
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
         AuditActions: _exercise_audit_actions, ScreenContent: _exercise_screen_content,
         OrganisationWeekPosts: _exercise_week_posts,
+        BulletinSource: _exercise_bulletin_source,
     }
 
 
