@@ -589,3 +589,16 @@ CELERY_TASK_ROUTES = ("config.celery_routes.route_task",)
 # A signup still "provisioning" this long after its last step has lost its worker (a live task is
 # killed at CELERY_TASK_TIME_LIMIT): the sweeper removes the half-made town and queues it again.
 PROVISIONING_STALE_SECONDS = env.int("PROVISIONING_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 45)
+
+# --- the production stack: broker apart from the cache, nightly backups (issue 18 §6/§9) ----------
+# The broker may live on its own Redis (docker-compose: `redis`, persistent, never evicts) while the
+# cache uses another (`redis-cache`, memory only, evicts least-recently-used keys): a full cache then
+# can't push queued tasks out, and flushing the cache never empties a queue. Unset, both use REDIS_URL.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=CELERY_BROKER_URL)  # noqa: F821
+# `manage.py backup_create` (tenants.backups) writes one folder per night here and keeps them this many
+# days (the newest is never removed). POSTGRES_BIN_DIR holds pg_dump/pg_restore of the server's major
+# version; empty = the embedded server's own (pgserver) when installed, else the ones on PATH.
+BACKUP_ROOT = env("BACKUP_ROOT", default=str(Path(env("DORFKERN_STATE_DIR", default=str(ROOT_DIR / ".dorfkern")))
+                                             / "backups"))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="")
