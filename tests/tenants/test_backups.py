@@ -25,8 +25,9 @@ TITLES = ["Sperrmüll am Montag", "Neue Öffnungszeiten im Rathaus", "Dorffest 2
 
 
 @pytest.fixture
-def town_with_news(tmp_path, settings, drop_towns):
-    """A freshly provisioned town with three published articles and one uploaded file."""
+def town_with_news(tmp_path, settings, transactional_db, drop_towns):
+    """A freshly provisioned town with three published articles and one uploaded file, committed: pg_dump
+    reads through its own connection. drop_towns removes it again, schema and all."""
     from tenants.services import tenant_module_disable, town_create
     from tests.modules.news.factories import ArticleFactory
 
@@ -58,9 +59,8 @@ def test_nightly_backup_restores_with_every_town_table_row_and_news(town_with_ne
     before = _scratch_databases()
 
     # when
-    created = StringIO()
+    created, drilled = StringIO(), StringIO()
     call_command("backup_create", stdout=created)
-    drilled = StringIO()
     call_command("backup_restore_drill", stdout=drilled)
 
     # then: the backup folder holds what the runbook says, readable by its owner only
@@ -100,7 +100,7 @@ def test_nightly_backup_restores_with_every_town_table_row_and_news(town_with_ne
     assert "FAILED: database.dump is damaged: its size or SHA-256 checksum differs" in damaged.getvalue()
 
     # then: a dump cut short while it was written (its checksum taken afterwards) fails in pg_restore, clearly
-    dump.write_bytes(bytes(data[: len(data) // 2]))
+    dump.write_bytes(bytes(data[:4096]))
     from tenants.backups import _sha256
 
     manifest["files"]["database.dump"] = {"bytes": dump.stat().st_size, "sha256": _sha256(dump)}
@@ -108,6 +108,7 @@ def test_nightly_backup_restores_with_every_town_table_row_and_news(town_with_ne
     with pytest.raises(CommandError, match="problem"):
         call_command("backup_restore_drill", stdout=(cut := StringIO()))
     assert "FAILED: pg_restore failed" in cut.getvalue()
+
     assert _scratch_databases() == before
 
 

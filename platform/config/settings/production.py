@@ -7,6 +7,9 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Rotating SECRET_KEY (docs/operations.md): the old key goes here for a while, so sessions, reset links and
+# signed values made with it stay valid until they expire instead of failing at once.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 SITE_SCHEME = "https"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -54,3 +57,14 @@ if BILLING_ENABLED:
     STRIPE_WEBHOOK_SECRET = _stripe_secret("STRIPE_WEBHOOK_SECRET")
 else:
     STRIPE_API_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = ""
+
+# --- mail: a real relay or no start --------------------------------------------------------
+# base.py's default relay is localhost:25, which inside a container is nobody: every signup
+# confirmation, password reset and notice mail would fail (retried by the outbox, then given up) with
+# nothing visible at start-up. With the SMTP backend production needs EMAIL_HOST set explicitly.
+EMAIL_HOST = env("EMAIL_HOST", default="").strip()
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend" and not EMAIL_HOST:  # noqa: F405
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must name the mail relay (e.g. smtp.example.org; EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD and EMAIL_USE_TLS as the relay wants them). Without it no mail leaves the platform."
+    )
