@@ -105,7 +105,9 @@ def _wait_letting_it_clean_up(process: subprocess.Popen, grace_seconds: float = 
     quarter of a second later, before its atexit handlers stop PostgreSQL and Redis: that left them
     running after every interrupted `dorfkern.py test`. A second Ctrl-C kills it at once.
     """
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.terminate()) \
+    # SIGTERM to the runner (a CI timeout) reaches pytest as Ctrl-C: pytest then ends the session and
+    # its cleanup runs (a SIGTERM inside a test would only fail that test and go on).
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signal.SIGINT)) \
         if threading.current_thread() is threading.main_thread() else None
     try:
         try:
