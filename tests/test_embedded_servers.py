@@ -193,3 +193,49 @@ def test_the_test_runner_stops_what_a_killed_test_run_left_running(state_dir):
         for pid in (postmaster, redis_pid):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+RUNNER = """
+import subprocess, sys
+from config.devtools import _wait_letting_it_clean_up
+child = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]])
+print("started", flush=True)
+print("child ended with", _wait_letting_it_clean_up(child), flush=True)
+"""
+# Stands in for pytest: on Ctrl-C it needs a moment to stop its servers (pgserver's pg_ctl stop -w).
+SLOW_CLEANUP = """
+import sys, time
+from pathlib import Path
+try:
+    time.sleep(60)
+except KeyboardInterrupt:
+    time.sleep(1.5)
+    Path(sys.argv[1]).write_text("servers stopped")
+    sys.exit(2)
+"""
+
+
+def test_ctrl_c_on_the_test_runner_lets_pytest_finish_its_cleanup(tmp_path):
+    # subprocess.run killed pytest 0.25 s after Ctrl-C, before it could stop the servers it had started.
+    marker = tmp_path / "cleaned-up"
+    runner = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, SLOW_CLEANUP, str(marker)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")])},
+        preexec_fn=lambda: (os.setpgrp(), _ctrl_c_as_in_a_terminal()), stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert runner.stdout is not None and runner.stdout.readline().strip() == "started"
+        time.sleep(1)  # the child's interpreter is up and waiting
+
+        # when: Ctrl-C in the terminal, which reaches the runner and its child alike
+        os.killpg(runner.pid, signal.SIGINT)
+        output = runner.stdout.read()
+        runner.wait(timeout=30)
+
+        # then
+        assert "child ended with 2" in output
+        assert marker.read_text() == "servers stopped"
+    finally:
+        if runner.poll() is None:
+            os.killpg(runner.pid, signal.SIGKILL)
+            runner.wait()
