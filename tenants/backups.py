@@ -412,6 +412,7 @@ def _check_restored(scratch: str, manifest: dict[str, Any], towns: list[str] | N
                 tables += 1
                 rows += expected
         report.passed.append(f"{len(manifest['schemas'])} schemas, {tables} tables, {rows} rows as counted at backup")
+        _check_sequences(cursor, report)
         by_slug = {town["slug"]: town for town in manifest["towns"]}
         for slug in towns if towns is not None else sorted(by_slug):
             town = by_slug.get(slug)
@@ -419,6 +420,33 @@ def _check_restored(scratch: str, manifest: dict[str, Any], towns: list[str] | N
                 report.problems.append(f"town {slug} is not in this backup")
                 continue
             _check_town(cursor, town, manifest["schemas"].get(town["schema"], {}), report)
+
+
+def _check_sequences(cursor: Any, report: DrillReport) -> None:
+    """Every ID sequence is past its table's highest ID, so the next insert (a signup, a post) can't collide."""
+    cursor.execute(
+        "SELECT tn.nspname, t.relname, a.attname, sn.nspname, s.relname FROM pg_class s "
+        "JOIN pg_namespace sn ON sn.oid = s.relnamespace "
+        "JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+        "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid WHERE s.relkind = 'S'"
+    )
+    sequences = cursor.fetchall()
+    behind = []
+    for schema, table, column, sequence_schema, sequence in sequences:
+        cursor.execute(
+            sql.SQL("SELECT (SELECT max({}) FROM {}.{}), last_value, is_called FROM {}.{}").format(
+                sql.Identifier(column), sql.Identifier(schema), sql.Identifier(table),
+                sql.Identifier(sequence_schema), sql.Identifier(sequence))
+        )
+        highest, last_value, is_called = cursor.fetchone()
+        next_value = last_value + 1 if is_called else last_value
+        if highest is not None and next_value <= highest:
+            behind.append(f"{schema}.{table}.{column} (next {next_value}, highest {highest})")
+    if behind:
+        report.problems.append(f"{len(behind)} ID sequences behind their tables: {', '.join(behind[:10])}")
+    else:
+        report.passed.append(f"{len(sequences)} ID sequences past their tables' highest IDs")
 
 
 def _check_town(cursor: Any, town: dict[str, Any], counts: dict[str, int], report: DrillReport) -> None:
