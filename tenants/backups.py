@@ -4,7 +4,8 @@ One backup is one folder under BACKUP_ROOT named by its UTC time (``20261206T021
 
     database.dump   pg_dump --format=custom of the whole database (every town's schema, public, the template)
     media.tar       MEDIA_ROOT as it was (uploads of every town, under media/<schema>/...)
-    manifest.json   versions, checksums (SHA-256) of both files, and the row count of every table
+    manifest.json   versions, checksums (SHA-256) of both files, the row count of every table and the
+                    value of every ID sequence
 
 The folder is written as ``.<name>.partial`` and renamed when complete, so a folder with a plain name is
 always a whole backup; ``LATEST`` names the newest one (the compose healthcheck watches its age).
@@ -260,6 +261,7 @@ def _dump_into(work: Path, *, started_at: datetime) -> dict[str, Any]:
             if result.returncode != 0:
                 raise BackupError(f"pg_dump failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
             schemas = _table_counts(cursor)
+            sequences = _sequences(cursor)
             cursor.execute(
                 sql.SQL("SELECT t.slug, t.schema_name, t.is_active, d.domain FROM {} t LEFT JOIN {} d "
                         "ON d.tenant_id = t.id AND d.is_primary ORDER BY t.slug").format(
@@ -276,6 +278,7 @@ def _dump_into(work: Path, *, started_at: datetime) -> dict[str, Any]:
         "pg_dump_version": dump_version,
         "towns": towns,
         "schemas": schemas,
+        "sequences": sequences,
         "files": {},
     }
 
@@ -412,7 +415,7 @@ def _check_restored(scratch: str, manifest: dict[str, Any], towns: list[str] | N
                 tables += 1
                 rows += expected
         report.passed.append(f"{len(manifest['schemas'])} schemas, {tables} tables, {rows} rows as counted at backup")
-        _check_sequences(cursor, report)
+        _check_sequences(cursor, manifest["sequences"], report)
         by_slug = {town["slug"]: town for town in manifest["towns"]}
         for slug in towns if towns is not None else sorted(by_slug):
             town = by_slug.get(slug)
@@ -422,31 +425,21 @@ def _check_restored(scratch: str, manifest: dict[str, Any], towns: list[str] | N
             _check_town(cursor, town, manifest["schemas"].get(town["schema"], {}), report)
 
 
-def _check_sequences(cursor: Any, report: DrillReport) -> None:
-    """Every ID sequence is past its table's highest ID, so the next insert (a signup, a post) can't collide."""
-    cursor.execute(
-        "SELECT tn.nspname, t.relname, a.attname, sn.nspname, s.relname FROM pg_class s "
-        "JOIN pg_namespace sn ON sn.oid = s.relnamespace "
-        "JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
-        "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
-        "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid WHERE s.relkind = 'S'"
-    )
-    sequences = cursor.fetchall()
-    behind = []
-    for schema, table, column, sequence_schema, sequence in sequences:
-        cursor.execute(
-            sql.SQL("SELECT (SELECT max({}) FROM {}.{}), last_value, is_called FROM {}.{}").format(
-                sql.Identifier(column), sql.Identifier(schema), sql.Identifier(table),
-                sql.Identifier(sequence_schema), sql.Identifier(sequence))
-        )
-        highest, last_value, is_called = cursor.fetchone()
-        next_value = last_value + 1 if is_called else last_value
-        if highest is not None and next_value <= highest:
-            behind.append(f"{schema}.{table}.{column} (next {next_value}, highest {highest})")
-    if behind:
-        report.problems.append(f"{len(behind)} ID sequences behind their tables: {', '.join(behind[:10])}")
+def _sequences(cursor: Any) -> dict[str, int | None]:
+    """{"schema.sequence": last value (None: never used)} of every sequence (the ID counters)."""
+    cursor.execute("SELECT schemaname, sequencename, last_value FROM pg_sequences ORDER BY 1, 2")
+    return {f"{schema}.{name}": last_value for schema, name, last_value in cursor.fetchall()}
+
+
+def _check_sequences(cursor: Any, expected: dict[str, int | None], report: DrillReport) -> None:
+    """Every ID counter is where it was at backup, so the next insert (a signup, a post) can't collide."""
+    restored = _sequences(cursor)
+    wrong = [f"{name} ({restored.get(name, 'missing')}, {value} at backup)" for name, value in expected.items()
+             if restored.get(name, "missing") != value]
+    if wrong:
+        report.problems.append(f"{len(wrong)} ID sequences differ from the backup: {', '.join(wrong[:10])}")
     else:
-        report.passed.append(f"{len(sequences)} ID sequences past their tables' highest IDs")
+        report.passed.append(f"{len(expected)} ID sequences as at backup")
 
 
 def _check_town(cursor: Any, town: dict[str, Any], counts: dict[str, int], report: DrillReport) -> None:
