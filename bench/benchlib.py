@@ -5,10 +5,12 @@ Not a test module and not imported by the platform: only `bench/*.py` use it (be
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import json
 import os
 import platform as stdlib_platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,8 +35,21 @@ def paths_setup() -> None:
 
 
 def state_dir_setup() -> None:
-    """Embedded PostgreSQL/Redis in a temporary folder, so a bench never meets the dev or test servers."""
-    os.environ.setdefault("DORFKERN_STATE_DIR", tempfile.mkdtemp(prefix="dorfkern-bench-"))
+    """Embedded PostgreSQL/Redis in a temporary folder, so a bench never meets the dev or test servers.
+
+    The folder goes when the bench ends. Registered before the servers start, so (atexit runs last-in
+    first-out) it is removed after they have stopped; config.embedded stops them also on an error,
+    Ctrl-C or SIGTERM.
+    """
+    if "DORFKERN_STATE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="dorfkern-bench-")
+        os.environ["DORFKERN_STATE_DIR"] = folder
+        atexit.register(_state_dir_remove, folder, os.getpid())
+
+
+def _state_dir_remove(folder: str, owner_pid: int) -> None:
+    if os.getpid() == owner_pid:  # not in a forked child
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def fresh_database_urls(database: str) -> None:

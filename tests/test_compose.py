@@ -2,7 +2,9 @@
 
 No Docker engine runs here, so this checks what a `docker compose up` would
 rely on: the modules, management commands and options each service runs, the
-settings module and the environment variables the settings actually read.
+settings module and the environment variables the settings actually read. Where a
+compose client is installed (`docker compose` or `docker-compose`), it validates the
+file as well (`config`); without one, that test is skipped and the rest still runs.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,9 +26,15 @@ from django.core.management import get_commands, load_command_class
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_DIR = ROOT / "platform" / "config" / "settings"
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "worker", "worker-urgent", "beat", "backup")
+LONG_RUNNING = ("web", "worker", "worker-urgent", "beat", "backup")
 # Read by Django / the container itself rather than through settings' env(...).
-NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE"}
+NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE", "BACKUP_AT"}  # BACKUP_AT: deploy/backup-nightly.sh
+# What an operator must set; compose refuses to start without any of them.
+REQUIRED_ENV = {
+    "POSTGRES_PASSWORD": "x" * 32, "SECRET_KEY": "y" * 60, "EMAIL_HOST": "smtp.example.org",
+    "STRIPE_API_KEY": "sk_live_x", "STRIPE_PUBLISHABLE_KEY": "pk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x",
+}
 
 
 @pytest.fixture(scope="module")
@@ -140,10 +149,12 @@ def test_every_required_setting_is_provided(compose):
     for name in APP_SERVICES:
         environment = compose["services"][name]["environment"]
         assert required <= set(environment), f"{name} lacks {sorted(required - set(environment))}"
-        for key in ("DATABASE_URL", "REDIS_URL", "BASE_DOMAIN"):
+        for key in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "BASE_DOMAIN"):
             assert key in environment
         assert "@postgres:5432/" in environment["DATABASE_URL"]
-        assert environment["REDIS_URL"].startswith("redis://redis:6379/")
+        # Cache and broker on separate servers (test_cache_and_broker_are_separate_redis_servers).
+        assert environment["REDIS_URL"].startswith("redis://redis-cache:6379/")
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
 
 
 def test_named_volumes_are_declared(compose):
@@ -216,3 +227,145 @@ def test_per_ip_limits_see_the_visitor_behind_the_reverse_proxy(compose):
     # use up the limits of every visitor, who would all share the proxy's address.
     environment = compose["services"]["web"]["environment"]
     assert environment["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
+
+
+# --- issue 18 §9: a stack an operator can run ---------------------------------------------------
+
+
+def _compose_client() -> list[str] | None:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def _compose_config(client: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Only what the operator sets, plus PATH/HOME for the client itself: no variable of this machine leaks in.
+    base = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
+    return subprocess.run([*client, "--file", str(ROOT / "docker-compose.yml"), "config"], cwd=ROOT,
+                          env={**base, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_the_compose_client_accepts_the_file_and_names_each_missing_secret():
+    client = _compose_client()
+    if client is None:
+        pytest.skip("no compose client here (docker compose / docker-compose); the parsing tests above still ran")
+    result = _compose_config(client, REQUIRED_ENV)
+    assert result.returncode == 0, result.stderr
+    rendered = yaml.safe_load(result.stdout)
+    assert rendered["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == REQUIRED_ENV["POSTGRES_PASSWORD"]
+    assert rendered["services"]["web"]["environment"]["EMAIL_HOST"] == "smtp.example.org"
+    # One missing variable is enough to prove the client stops with its message (each client call takes
+    # seconds); test_no_password_or_secret_has_a_default and the mail test check the others' `:?` form.
+    missing = _compose_config(client, {key: value for key, value in REQUIRED_ENV.items() if key != "POSTGRES_PASSWORD"})
+    assert missing.returncode != 0
+    assert "set POSTGRES_PASSWORD to a long random value" in missing.stderr, missing.stderr
+
+
+def test_no_password_or_secret_has_a_default(compose):
+    text = (ROOT / "docker-compose.yml").read_text()
+    defaulted = set(re.findall(r"\$\{(\w+):-", text))
+    assert not {name for name in defaulted if re.search(r"PASSWORD|SECRET|_KEY$", name)} - {
+        "EMAIL_HOST_PASSWORD",  # many relays take mail without a login
+        "VAPID_PRIVATE_KEY",  # else generated once into the shared keys volume
+    }
+    password = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD to a long random value}"
+    assert compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == password
+    for name in APP_SERVICES:
+        assert f"postgres://dorfkern:{password}@postgres" in compose["services"][name]["environment"]["DATABASE_URL"]
+
+
+def test_every_service_has_a_healthcheck_that_fits_it(compose):
+    services = compose["services"]
+    for name, service in services.items():
+        if name == "migrate":
+            continue  # a one-shot job: the others wait for it to complete successfully
+        assert "healthcheck" in service, f"{name} has no healthcheck"
+    assert services["postgres"]["healthcheck"]["test"][1].startswith("pg_isready")
+    for name in ("redis", "redis-cache"):
+        assert services[name]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    # A worker answers a ping through the broker under its own node name (--hostname, default celery@%h).
+    for name in ("worker", "worker-urgent"):
+        command = _command(services[name])
+        node = command[command.index("--hostname") + 1] if "--hostname" in command else "celery@%h"
+        probe = " ".join(services[name]["healthcheck"]["test"][1:])
+        assert "celery -A config inspect ping" in probe
+        assert f"--destination {node.replace('%h', '$$HOSTNAME')}" in probe
+    # Beat: its schedule file, which it saves while it sends tasks, is the probe.
+    beat = services["beat"]
+    schedule = _command(beat)[_command(beat).index("--schedule") + 1]
+    assert f"glob.glob('{schedule}*')" in beat["healthcheck"]["test"][-1]
+
+
+def test_services_start_only_after_what_they_need_is_healthy(compose):
+    services = compose["services"]
+    stores = {"postgres", "redis", "redis-cache"}
+    assert {name: value["condition"] for name, value in services["migrate"]["depends_on"].items()} == {
+        name: "service_healthy" for name in stores
+    }
+    for name in LONG_RUNNING:
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        for store in stores:
+            assert depends[store]["condition"] == "service_healthy", f"{name} doesn't wait for {store}"
+
+
+def test_every_container_log_is_rotated(compose):
+    for name, service in compose["services"].items():
+        logging = service.get("logging") or {}
+        assert logging.get("driver") == "json-file", f"{name} logs without rotation"
+        assert logging["options"]["max-size"] and int(logging["options"]["max-file"]) >= 2
+
+
+def test_cache_and_broker_are_separate_redis_servers(compose):
+    # A full cache evicts its own keys (allkeys-lru), never queued tasks; the broker keeps tasks on disk
+    # and refuses new ones when full (the outbox keeps those) rather than dropping old ones.
+    cache, broker = compose["services"]["redis-cache"], compose["services"]["redis"]
+    cache_command, broker_command = _command(cache), _command(broker)
+    assert cache_command[cache_command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert cache_command[cache_command.index("--appendonly") + 1] == "no"
+    assert broker_command[broker_command.index("--maxmemory-policy") + 1] == "noeviction"
+    assert broker_command[broker_command.index("--appendonly") + 1] == "yes"
+    assert not cache.get("volumes") and broker["volumes"]
+
+
+def test_mail_goes_to_a_relay_the_operator_names(compose):
+    for name in APP_SERVICES:
+        environment = compose["services"][name]["environment"]
+        assert environment["EMAIL_HOST"].startswith("${EMAIL_HOST:?set EMAIL_HOST to ")
+        assert "localhost" not in environment["EMAIL_HOST"]
+
+
+def test_every_container_signs_web_push_with_the_same_key(compose):
+    folders = set()
+    # Web shows residents the public key; workers sign the pushes (beat only schedules them).
+    for name in ("web", "worker", "worker-urgent"):
+        service = compose["services"][name]
+        key_file = service["environment"]["VAPID_KEY_FILE"]
+        mounts = dict(reversed(volume.split(":")[:2]) for volume in service["volumes"])
+        folder = str(Path(key_file).parent)
+        assert folder in mounts, f"{name}: {key_file} is not on a volume"
+        folders.add(mounts[folder])
+        assert service["environment"]["VAPID_PRIVATE_KEY"] == "${VAPID_PRIVATE_KEY:-}"
+    assert len(folders) == 1, "web and workers must share one key"
+    assert "/app/keys" in (ROOT / "Dockerfile").read_text(), "the image must own the key folder to write it"
+
+
+def test_the_backup_service_dumps_with_the_servers_major_version_into_a_volume(compose, dockerfile):
+    services = compose["services"]
+    backup = services["backup"]
+    major = services["postgres"]["image"].split(":")[1].split("-")[0].split(".")[0]
+    assert backup["environment"]["POSTGRES_BIN_DIR"] == f"/usr/lib/postgresql/{major}/bin"
+    assert f"postgresql-client-{major}" in dockerfile
+    mounts = dict(reversed(volume.split(":")[:2]) for volume in backup["volumes"])
+    assert mounts[backup["environment"]["BACKUP_ROOT"]] == "backups"
+    assert mounts["/app/media"] == "media"
+    assert "media:/app/media:ro" in backup["volumes"]
+    # The entry script runs the real management command (with no options the parser would refuse).
+    command = _command(backup)
+    script = (ROOT / command[-1]).read_text()
+    assert command[0] == "sh" and "python manage.py backup_create" in script
+    assert "backup_create" in get_commands()
+    assert subprocess.run(["sh", "-n", str(ROOT / command[-1])]).returncode == 0
+    assert "/backups/LATEST" in " ".join(backup["healthcheck"]["test"])

@@ -23,7 +23,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "BASE_DOMAIN",
-                       "BILLING_ENABLED", *STRIPE_SECRETS}
+                       "BILLING_ENABLED", "EMAIL_HOST", "EMAIL_BACKEND", *STRIPE_SECRETS}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
@@ -33,6 +33,7 @@ def _production_env(**overrides: str) -> dict[str, str]:
         REDIS_URL="redis://127.0.0.1:1/0",
         BASE_DOMAIN="dorfkern.example",
         ALLOWED_HOSTS="dorfkern.example,.dorfkern.example",
+        EMAIL_HOST="smtp.dorfkern.example",
         **STRIPE_SECRETS,
     )
     env.update(overrides)
@@ -114,3 +115,16 @@ def test_production_takes_real_looking_secrets_and_without_billing_needs_none():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "('', '')"
+
+
+def test_production_refuses_to_start_without_a_mail_relay():
+    # Inside a container localhost:25 is nobody: every mail would fail long after start-up.
+    env = _production_env()
+    del env["EMAIL_HOST"]
+
+    result = _stripe_settings(env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: EMAIL_HOST must name the mail relay" in result.stderr
+    # A job that sends no mail over SMTP (the image's collectstatic, a console backend) needs no relay.
+    assert _stripe_settings({**env, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}).returncode == 0

@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -81,12 +82,46 @@ def run_tests(args: list[str], *, with_static_checks: bool = True) -> int:
         ensure_chromium()
     ensure_caddy()
     print("» pytest", flush=True)
-    result = subprocess.run([sys.executable, "-m", "pytest", *args], env=env)
-    if result.returncode == PYTEST_NO_TESTS_COLLECTED:
+    process = subprocess.Popen([sys.executable, "-m", "pytest", *args], env=env)
+    try:
+        returncode = _wait_letting_it_clean_up(process)
+    finally:
+        # pytest stops the embedded servers it started; if it was killed before it could, this does.
+        leftovers = embedded.stop_leftovers(
+            None if "DATABASE_URL" in os.environ else "test-pg", None if "REDIS_URL" in os.environ else "test-redis"
+        )
+        for what in leftovers:
+            print(f"» stopped the embedded {what} the test run left running", flush=True)
+    if returncode == PYTEST_NO_TESTS_COLLECTED:
         # pytest calls "nothing collected" a distinct outcome; for CI it means
         # the suite is missing or the selection is wrong, never a pass.
         print("✗ pytest collected no tests: check the path or -k/-m selection.", file=sys.stderr)
-    return result.returncode
+    return returncode
+
+
+def _wait_letting_it_clean_up(process: subprocess.Popen, grace_seconds: float = 60) -> int:
+    """Wait for `process`; on Ctrl-C or SIGTERM give it time to stop its servers before it is killed.
+
+    Ctrl-C reaches the whole foreground group, pytest included. subprocess.run would kill pytest a
+    quarter of a second later, before its atexit handlers stop PostgreSQL and Redis: that left them
+    running after every interrupted `dorfkern.py test`. A second Ctrl-C kills it at once.
+    """
+    # SIGTERM to the runner (a CI timeout) reaches pytest as Ctrl-C: pytest then ends the session and
+    # its cleanup runs (a SIGTERM inside a test would only fail that test and go on).
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: process.send_signal(signal.SIGINT)) \
+        if threading.current_thread() is threading.main_thread() else None
+    try:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            try:
+                return process.wait(timeout=grace_seconds)
+            except (KeyboardInterrupt, subprocess.TimeoutExpired):
+                process.kill()
+                return process.wait()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 CHROMIUM = Path(os.environ.get("DORFKERN_CHROMIUM", "/usr/bin/chromium"))

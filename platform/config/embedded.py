@@ -37,12 +37,98 @@ def ensure_postgres(name: str = "pg", database: str | None = None) -> str:
 
     data_dir = STATE_DIR / name
     data_dir.parent.mkdir(parents=True, exist_ok=True)
+    _postgres_forget_dead_holders(data_dir)
+    first_time = name not in _pg_servers
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     _pg_servers[name] = server
+    if first_time:
+        # atexit runs last-in first-out: this runs just before pgserver's own cleanup (registered in
+        # get_server), so a holder killed earlier no longer keeps this process from stopping the server.
+        atexit.register(_forget_dead_holders_at_exit, data_dir, os.getpid())
+        _exit_on_termination_signals()
     if database is None:
         return server.get_uri()
     database_create_if_missing(server.get_uri(), database)
     return server.get_uri(database=database)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # An exited process nobody has reaped yet (a zombie) holds nothing any more.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): the signal test above has to do
+
+
+def _postgres_forget_dead_holders(data_dir: Path) -> list[int]:
+    """Drop processes that ended without saying so (SIGKILL, a crash) from pgserver's list of holders.
+
+    pgserver stops the server when the last process in `.handle_pids.json` lets go. A holder that was
+    killed never lets go, so the server used to outlive every later run (a test that SIGKILLs a worker
+    was enough). Returns the holders still alive.
+    """
+    path = data_dir / ".handle_pids.json"
+    if not path.exists():
+        return []
+    from pgserver.postgres_server import PostgresServer
+    from pgserver.utils import DiskList
+
+    with PostgresServer._lock:  # the lock pgserver itself takes around the list
+        holders = DiskList(path)
+        pids = holders.get()
+        alive = [pid for pid in pids if _process_alive(pid)]
+        if alive != pids:
+            holders.put(alive)
+    return alive
+
+
+def _forget_dead_holders_at_exit(data_dir: Path, starter_pid: int) -> None:
+    if os.getpid() == starter_pid:  # not in a forked child (a prefork pool process)
+        _postgres_forget_dead_holders(data_dir)
+
+
+def stop_leftovers(postgres_name: str | None, redis_name: str | None) -> list[str]:
+    """Stop the embedded servers `postgres_name`/`redis_name` when no live process holds them any more.
+
+    For a runner whose child (pytest) started them and may have been killed before it could stop them
+    (SIGKILL, or a second Ctrl-C). Returns what was stopped, for the runner to say so.
+    """
+    stopped: list[str] = []
+    data_dir = STATE_DIR / (postgres_name or "-")
+    postmaster = data_dir / "postmaster.pid"
+    if postgres_name and postmaster.exists() and not _postgres_forget_dead_holders(data_dir):
+        try:
+            pid = int(postmaster.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pid = 0
+        if pid and _process_alive(pid):
+            from pgserver._commands import pg_ctl
+
+            user = "pgserver" if os.geteuid() == 0 else None  # pgserver runs the server as this user under root
+            try:
+                pg_ctl(["-w", "stop", "-m", "fast"], pgdata=data_dir, user=user)
+            except subprocess.CalledProcessError:
+                os.kill(pid, signal.SIGTERM)
+            stopped.append(f"PostgreSQL ({data_dir})")
+    settings_file = STATE_DIR / f"{redis_name}.rdb.settings"
+    if redis_name and settings_file.exists():
+        import json
+
+        try:
+            pid = int(Path(json.loads(settings_file.read_text())["pidfile"]).read_text().strip())
+        except (OSError, ValueError, KeyError, TypeError):
+            pid = 0
+        if pid and _process_alive(pid):
+            os.kill(pid, signal.SIGTERM)  # redis-server saves and exits on SIGTERM
+            stopped.append(f"Redis ({settings_file.with_suffix('')})")
+        settings_file.unlink(missing_ok=True)
+    return stopped
 
 
 def database_create_if_missing(admin_url: str, database: str) -> None:

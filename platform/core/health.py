@@ -89,7 +89,7 @@ def check_broker() -> Check:
     """A check that connects to the Celery broker (CELERY_BROKER_URL)."""
     from kombu import Connection
 
-    url: str = settings.CELERY_BROKER_URL  # type: ignore[misc]  # set through globals().update in base.py
+    url: str = settings.CELERY_BROKER_URL  # REDIS_URL unless CELERY_BROKER_URL names a broker of its own
     timeout = settings.HEALTH_CHECK_TIMEOUT_SECONDS
 
     def run() -> None:

@@ -274,7 +274,7 @@ def test_log_lines_name_the_town_or_at_least_the_host_asked_for(town_a):
 def test_production_gives_the_cache_short_timeouts_and_the_degrading_backend():
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CACHE_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="x" * 60,
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY="x" * 60, EMAIL_HOST="mail.example",
                REDIS_URL="redis://127.0.0.1:1/0", PYTHONPATH=str(root / "platform"), BILLING_ENABLED="false")
     shown = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings as s; c = s.CACHES['default']; "

@@ -674,3 +674,15 @@ TOWN_LEAVE_GRACE_DAYS = env.int("TOWN_LEAVE_GRACE_DAYS", default=30)
 # The commit an export names in its manifest; read from git when unset and a checkout is there.
 DORFKERN_COMMIT = env("DORFKERN_COMMIT", default="")
 CELERY_BEAT_SCHEDULE["tenants.towns_leaving_purge"] = {"task": "tenants.towns_leaving_purge", "schedule": 3600}
+# --- the production stack: broker apart from the cache, nightly backups (issue 18 §6/§9) ----------
+# The broker may live on its own Redis (docker-compose: `redis`, persistent, never evicts) while the
+# cache uses another (`redis-cache`, memory only, evicts least-recently-used keys): a full cache then
+# can't push queued tasks out, and flushing the cache never empties a queue. Unset, both use REDIS_URL.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=CELERY_BROKER_URL)  # noqa: F821
+# `manage.py backup_create` (tenants.backups) writes one folder per night here and keeps them this many
+# days (the newest is never removed). POSTGRES_BIN_DIR holds pg_dump/pg_restore of the server's major
+# version; empty = the embedded server's own (pgserver) when installed, else the ones on PATH.
+BACKUP_ROOT = env("BACKUP_ROOT", default=str(Path(env("DORFKERN_STATE_DIR", default=str(ROOT_DIR / ".dorfkern")))
+                                             / "backups"))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+POSTGRES_BIN_DIR = env("POSTGRES_BIN_DIR", default="")

@@ -7,6 +7,9 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Rotating SECRET_KEY (docs/operations.md): the old key goes here for a while, so sessions, reset links and
+# signed values made with it stay valid until they expire instead of failing at once.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 SITE_SCHEME = "https"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -59,3 +62,13 @@ else:
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = "json" if LOG_FORMAT == "json" else "tenant_context"  # noqa: F405
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"
+# --- mail: a real relay or no start --------------------------------------------------------
+# base.py's default relay is localhost:25, which inside a container is nobody: every signup
+# confirmation, password reset and notice mail would fail (retried by the outbox, then given up) with
+# nothing visible at start-up. With the SMTP backend production needs EMAIL_HOST set explicitly.
+EMAIL_HOST = env("EMAIL_HOST", default="").strip()
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend" and not EMAIL_HOST:  # noqa: F405
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must name the mail relay (e.g. smtp.example.org; EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD and EMAIL_USE_TLS as the relay wants them). Without it no mail leaves the platform."
+    )
