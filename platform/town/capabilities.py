@@ -18,3 +18,11 @@ class OrganisationSection(Fragment):
 
     ``render(request, organisation)`` returns HTML or "" (nothing to show); a fixed number of queries.
     """
+
+
+@dataclass(frozen=True)
+class CockpitSection(Fragment):
+    """A section of the town admin's adoption cockpit (what the Digitallotsen did, ...): counts only, never names.
+
+    ``render(request)`` returns HTML or "" (nothing to show); a fixed number of queries.
+    """
