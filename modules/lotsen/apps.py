@@ -44,7 +44,6 @@ class LotsenConfig(FeatureModule):
         ),
         pillar="Kommunikation",
         nav=(NavItem(_("Digitallotsen"), "lotsen:manage", permission="town_admin", order=80, backoffice=True),),
-        requires=("notifications",),
         provides=(
             PageAside(render="modules.lotsen.views.page_aside", order=90),
             CockpitSection(render="modules.lotsen.views.cockpit_section", order=50),

@@ -127,14 +127,19 @@ def _registration_or_404(registration_id: int) -> Any:
 @role_required("authenticated")
 @require_GET
 def person(request: HttpRequest, registration_id: int) -> HttpResponse:
-    _lotse_only(request)
+    """A person a Lotse registered: their consent, their letter, acting for them. The town hall's admins
+    see the page too (the town answers for the consent records), but only Lotsen act for the person."""
     from modules.board.facade import topic_choices
     from modules.events.facade import events_open_for_registration
 
     registration = _registration_or_404(registration_id)
-    topics, events = topic_choices(), events_open_for_registration()
+    if not services.may_handle_help(request.user):
+        raise PermissionDenied(_("Only the town's Digitallotsen may do this."))
+    acting = services.is_lotse(request.user)
+    topics = topic_choices() if acting else []
+    events = events_open_for_registration() if acting else []
     return render(request, "lotsen/person.html", {
-        "registration": registration,
+        "registration": registration, "acting": acting,
         "post_form": PostForForm(topics=topics) if topics else None,
         "event_form": EventForForm(events=events) if events else None,
     })
@@ -180,8 +185,8 @@ def _letter_response(registration: Any, code: str) -> HttpResponse:
 @require_POST
 def letter(request: HttpRequest, registration_id: int) -> HttpResponse:
     """A new letter: a new code, and the old one stops working."""
+    registration = _registration_or_404(registration_id)  # first: another town's id is simply not here
     _lotse_only(request)
-    registration = _registration_or_404(registration_id)
     code = services.letter_reissue(acting_user=request.user, registration=registration)
     return _letter_response(registration, code)
 
@@ -189,10 +194,10 @@ def letter(request: HttpRequest, registration_id: int) -> HttpResponse:
 @role_required("authenticated")
 @require_POST
 def post_for(request: HttpRequest, registration_id: int) -> HttpResponse:
-    _lotse_only(request)
     from modules.board.facade import topic_choices
 
     registration = _registration_or_404(registration_id)
+    _lotse_only(request)
     form = PostForForm(request.POST, topics=topic_choices())
     if form.is_valid():
         try:
@@ -212,10 +217,10 @@ def post_for(request: HttpRequest, registration_id: int) -> HttpResponse:
 @role_required("authenticated")
 @require_POST
 def event_for(request: HttpRequest, registration_id: int) -> HttpResponse:
-    _lotse_only(request)
     from modules.events.facade import events_open_for_registration
 
     registration = _registration_or_404(registration_id)
+    _lotse_only(request)
     form = EventForForm(request.POST, events=events_open_for_registration())
     if form.is_valid():
         try:
@@ -234,11 +239,11 @@ def event_for(request: HttpRequest, registration_id: int) -> HttpResponse:
 
 
 def _help_action(request: HttpRequest, request_id: int, action: Any, done: str) -> HttpResponse:
-    if not services.may_handle_help(request.user):
-        raise PermissionDenied
     help_request = selectors.help_request_get(request_id)
     if help_request is None:
         raise Http404
+    if not services.may_handle_help(request.user):
+        raise PermissionDenied
     try:
         action(acting_user=request.user, help_request=help_request)
     except (ValidationError, PermissionDenied) as error:

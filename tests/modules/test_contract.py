@@ -401,7 +401,7 @@ def _exercisers() -> dict[type, object]:
     from core.search import SearchProvider
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from tests.core.test_map_contract import exercise_map_layer
-    from town.capabilities import OrganisationSection
+    from town.capabilities import CockpitSection, OrganisationSection
 
     return {
         HomeWidget: _renders_html, HomePrompt: _renders_html, HeaderItem: _renders_html, PageAside: _renders_html,
@@ -412,7 +412,7 @@ def _exercisers() -> dict[type, object]:
         BackofficeLink: _exercise_backoffice_link, PromotionSlot: _exercise_promotion_slot,
         PersonalData: _exercise_personal_data, CalendarSource: _exercise_calendar_source,
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
-        AuditActions: _exercise_audit_actions,
+        AuditActions: _exercise_audit_actions, CockpitSection: _renders_html,
     }
 
 
