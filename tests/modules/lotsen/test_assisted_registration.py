@@ -29,7 +29,8 @@ def test_a_lotse_registers_someone_and_the_letter_signs_them_in_once(lotse, town
 
     refused = client.post("/lotsen/registrieren/", {"name": "Hildegard Becker", "consent": ""})
     assert refused.status_code == 400
-    assert shown("Without the person's consent you may not register them.")[:40] in refused.content.decode()
+    assert shown("Without the person's consent you may not register them. Please read them the text and tick the "
+                 "box once they agree.") in refused.content.decode()
     assert not User.objects.filter(name="Hildegard Becker").exists()
 
     letter = client.post("/lotsen/registrieren/", {"name": "Hildegard Becker", "consent": "on",
