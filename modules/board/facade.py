@@ -6,6 +6,8 @@ ContentSummary), never a model instance.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -68,3 +70,30 @@ def comment_set_hidden(pk: int, hidden: bool) -> None:
 
 def comment_delete(pk: int) -> None:
     services.comment_delete_moderated(pk)
+
+
+def topic_choices() -> list[tuple[int, str]]:
+    """(id, name) of the Pinnwand's topics ([] while the board module is off: nothing is read then)."""
+    from core.access import tenant_has_module
+    from modules.board.models import Topic
+
+    if not tenant_has_module("board"):
+        return []
+    return [(topic.pk, topic.name) for topic in Topic.objects.order_by("position", "name")]
+
+
+def post_create_for(*, author: Any, helper: Any, topic_id: int, text: str) -> str:
+    """A Digitallotse (`helper`) posts for `author`, who agreed in person: the post is the author's and says
+    who typed it in. Returns the post's address; raises ValidationError with the reason (the same rules
+    as for the author's own posts). Does nothing ("") while the board module is off."""
+    from core.access import tenant_has_module
+    from modules.board.models import Topic
+    from modules.board.services import TARGET_ORTSGEMEINDE, TARGET_TOWN, post_create, user_ortsgemeinde_id
+
+    if not tenant_has_module("board"):
+        return ""
+    topic = Topic.objects.filter(pk=topic_id).first()
+    # For the author's village, like their own posts; someone registered without one posts town-wide.
+    target = TARGET_ORTSGEMEINDE if user_ortsgemeinde_id(author) else TARGET_TOWN
+    post = post_create(acting_user=author, topic=topic, text=text, target=target, entered_by=helper)
+    return post.get_absolute_url()

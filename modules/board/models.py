@@ -46,6 +46,9 @@ class Post(models.Model):
     expires_at = models.DateTimeField(_("visible until"))
     is_expired = models.BooleanField(default=False)
     is_hidden = models.BooleanField(default=False)  # by the moderators; the author still sees it
+    # A Digitallotse who typed the post in for its author, with the author's consent: shown on the post.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
 
     class Meta:
         verbose_name = _("board post")

@@ -9,6 +9,8 @@
 - board.Reaction
   export: kind, date
   erase: deleted
+- board.Post (``entered_by``): posts a Digitallotse typed in for someone else are that person's;
+  the Lotse's erasure only removes the "typed in by" link
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def export(user: Any) -> dict[str, Any]:
 
 
 def erase(user: Any) -> None:
+    Post.objects.filter(entered_by=user).update(entered_by=None)
     photos = PostPhoto.objects.filter(post__author=user)
     delete_files_after_commit(PostPhoto._meta.get_field("image").storage, list(photos.values_list("image", flat=True)))
     Post.objects.filter(author=user).delete()

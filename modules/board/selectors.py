@@ -88,7 +88,7 @@ def post_list_visible(
     """
     qs = (
         Post.objects.filter(visible_q(user))
-        .select_related("topic", "author", "ortsgemeinde")
+        .select_related("topic", "author", "ortsgemeinde", "entered_by")
         .prefetch_related("photos")
         .annotate(comment_count=_comment_count())
     )
@@ -108,7 +108,7 @@ def post_get_visible(*, pk: int, user: Any) -> Post | None:
         q |= Q(author_id=user.pk)
     return (
         Post.objects.filter(q, pk=pk)
-        .select_related("topic", "author", "ortsgemeinde")
+        .select_related("topic", "author", "ortsgemeinde", "entered_by")
         .prefetch_related("photos")
         .first()
     )
@@ -116,7 +116,7 @@ def post_get_visible(*, pk: int, user: Any) -> Post | None:
 
 def post_get(*, pk: int) -> Post | None:
     """Any post, whoever may see it (for the moderation callbacks)."""
-    return Post.objects.filter(pk=pk).select_related("topic", "author", "ortsgemeinde").first()
+    return Post.objects.filter(pk=pk).select_related("topic", "author", "ortsgemeinde", "entered_by").first()
 
 
 def comment_list(*, post: Post, user: Any) -> list[Comment]:
@@ -165,7 +165,8 @@ def feed_posts(*, user: Any, limit: int) -> list[Post]:
     """
     q = current_q() & audience_q(user, everything=False) & Q(is_hidden=False)
     return list(
-        Post.objects.filter(q).select_related("topic", "author", "ortsgemeinde").order_by("-created_at", "-id")[:limit]
+        Post.objects.filter(q).select_related("topic", "author", "ortsgemeinde", "entered_by")
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

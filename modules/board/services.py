@@ -269,8 +269,12 @@ def post_create(
     text: str,
     target: str = TARGET_ORTSGEMEINDE,
     photos: Sequence[tuple[Any, str]] = (),
+    entered_by: Any = None,
 ) -> Post:
-    """Publish a post right away, for the author's Ortsgemeinde or the whole town, until the town's expiry."""
+    """Publish a post right away, for the author's Ortsgemeinde or the whole town, until the town's expiry.
+
+    `entered_by`: the Digitallotse who types it in for `acting_user` (the post says so).
+    """
     _require_active(acting_user)
     residency_require(acting_user, "posting")
     text = _plain_text(text)
@@ -284,7 +288,8 @@ def post_create(
         raise ValidationError(errors)
     _moderation_check(user=acting_user, action="post", text=text, field="text")
     post = Post.objects.create(
-        author=acting_user, topic=topic, text=text, ortsgemeinde_id=ortsgemeinde_id, expires_at=default_expiry()
+        author=acting_user, topic=topic, text=text, ortsgemeinde_id=ortsgemeinde_id, expires_at=default_expiry(),
+        entered_by=entered_by,
     )
     _store_photos(post, prepared)
     _announce_post(post)

@@ -51,6 +51,7 @@ def _decorate(posts: list[Post], request: HttpRequest) -> list[Post]:
     message_link = _message_link_maker(request)
     for post in posts:
         post.author_name = services.display_name(post.author)
+        post.helper_name = services.display_name(post.entered_by) if post.entered_by_id else ""
         post.headline, post.rest = services.headline(post.text)
         post.report_link = report_url("board.post", post.pk)
         post.is_own = services.user_can_edit_post(request.user, post)

@@ -53,3 +53,36 @@ def event_delete(pk: int) -> None:
 
 def event_visible_to(pk: int, user: Any) -> bool:
     return Event.objects.filter(pk=pk, status=EventStatus.PUBLISHED).exists()
+
+
+def events_open_for_registration(*, limit: int = 30) -> list[tuple[int, str, Any]]:
+    """(id, title, start) of upcoming public events that take registrations, soonest first ([] while the
+    events module is off: nothing is asked of its tables then)."""
+    from django.utils import timezone
+
+    from core.access import tenant_has_module
+
+    if not tenant_has_module("events"):
+        return []
+    events = (Event.objects.filter(status=EventStatus.PUBLISHED, is_hidden=False, registration_enabled=True,
+                                   starts_at__gte=timezone.now()).order_by("starts_at", "pk")[:limit])
+    return [(event.pk, event.title, event.starts_at) for event in events]
+
+
+def event_register_for(*, event_id: int, person: Any, places: int = 1) -> str:
+    """Register `person` (someone a Digitallotse helps, with their consent) for the event's next date, as if
+    they had done it themselves: they get the confirmation and can cancel. Returns "confirmed" or "waiting";
+    raises ValidationError with the reason in the reader's language. Does nothing ("") while the module is off."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from core.access import tenant_has_module
+    from modules.events.services import registration_create
+
+    if not tenant_has_module("events"):
+        return ""
+    event = Event.objects.filter(pk=event_id, status=EventStatus.PUBLISHED, is_hidden=False).first()
+    if event is None:
+        raise ValidationError(_("This event is not open for registration."))
+    registration, _token = registration_create(event=event, acting_user=person, places=places)
+    return str(registration.status)

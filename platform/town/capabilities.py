@@ -43,3 +43,11 @@ class OrganisationWeekPosts(Capability):
 
     items: Ref
     order: int = 100
+
+
+@dataclass(frozen=True)
+class CockpitSection(Fragment):
+    """A section of the town admin's adoption cockpit (what the Digitallotsen did, ...): counts only, never names.
+
+    ``render(request)`` returns HTML or "" (nothing to show); a fixed number of queries.
+    """

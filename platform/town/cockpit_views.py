@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.sensitive import sensitive_action
 from core.access import role_required
+from core.capabilities import fragments
+from town.capabilities import CockpitSection
 from town.cockpit_selectors import Adoption, adoption
 from town.outreach_selectors import invitation_sources
 from town.selectors import town_profile_get
@@ -40,6 +42,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         "week_columns": _columns(figures),
         "invitations": [source for source in invitation_sources(user=request.user, town_name=town_profile_get().name)
                         if source.code],
+        "sections": fragments(CockpitSection, request),
     })
 
 

@@ -434,7 +434,7 @@ def _exercisers() -> dict[type, object]:
     from modules.display.capabilities import ScreenContent
     from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
     from tests.core.test_map_contract import exercise_map_layer
-    from town.capabilities import OrganisationSection, OrganisationWeekPosts
+    from town.capabilities import CockpitSection, OrganisationSection, OrganisationWeekPosts
 
     return {
         HomeWidget: _renders_html, HomePrompt: _renders_html, HeaderItem: _renders_html, PageAside: _renders_html,
@@ -447,7 +447,7 @@ def _exercisers() -> dict[type, object]:
         SearchProvider: _exercise_search_provider, MapLayer: exercise_map_layer,
         AuditActions: _exercise_audit_actions, ScreenContent: _exercise_screen_content,
         OrganisationWeekPosts: _exercise_week_posts,
-        BulletinSource: _exercise_bulletin_source,
+        BulletinSource: _exercise_bulletin_source, CockpitSection: _renders_html,
     }
 
 
