@@ -51,8 +51,9 @@ def test_a_lotse_registers_someone_and_the_letter_signs_them_in_once(lotse, town
     assert signed_in.status_code == 302 and signed_in["Location"].endswith("/accounts/password/set/")
     assert browser.get("/konto/").status_code == 200
     again = TownClient(host_of(town_a)).post("/lotsen/anmelden/", {"code": code})
-    assert again.status_code == 400 and shown("This code is unknown, used already or too old.")[:30] in \
-        again.content.decode()
+    assert again.status_code == 400 and shown(
+        "This code is unknown, used already or too old. Please check it letter by letter, or ask your "
+        "Digitallotse for a new letter.") in again.content.decode()
 
     # A new letter: a new code; the Lotse's work is counted, never its content.
     new_letter = client.post(f"/lotsen/personen/{registration.pk}/brief/")
