@@ -144,7 +144,7 @@ def _broker_client() -> Any:
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    url: str = settings.CELERY_BROKER_URL  # type: ignore[misc]  # set through globals().update in base.py
+    url: str = settings.CELERY_BROKER_URL
     timeout = settings.METRICS_SCRAPE_TIMEOUT_SECONDS
     # No retries: redis-py would try a dead broker three more times, each costing the timeout.
     options = {"socket_timeout": timeout, "socket_connect_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
