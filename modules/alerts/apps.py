@@ -11,6 +11,7 @@ from core.modules import FeatureModule, ModuleSpec, NavItem, PageBanner, Periodi
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.alerts.forms import AlertsSettingsForm
+from modules.bulletin.capabilities import BulletinSource
 from modules.display.capabilities import ScreenContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -62,6 +63,9 @@ class AlertsConfig(FeatureModule):
             PageBanner(render="modules.alerts.views.page_banner", order=10),
             # The same warnings on the town's public screens, with its current notices.
             ScreenContent(items="modules.alerts.providers.screen_items", order=10),
+            # The Mitteilungsblatt prints the official warnings of its period.
+            BulletinSource(key="warnings", label=_("Official warnings"),
+                           items="modules.alerts.providers.bulletin_items", order=5),
             # NINA refreshes its data every few minutes; polling every two keeps the delay small.
             PeriodicTask(task="alerts.poll_nina", every_seconds=120),
             NotificationTopic("alerts.weather", _("Severe weather warnings"),

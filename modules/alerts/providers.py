@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.postgres.search import SearchVector
 from django.db.models import Q
@@ -88,3 +89,19 @@ def screen_items(ortsgemeinde_id: int | None, limit: int) -> list[ScreenItem]:
                                 label=str(notice.get_kind_display()), priority=10 if notice.is_urgent else 20,
                                 published_at=notice.published_at))
     return items
+
+
+def bulletin_items(start: datetime.datetime, end: datetime.datetime) -> list[Any]:
+    """Official warnings (NINA, DWD …) that reached the town in the issue's period and were not withdrawn,
+    for the Mitteilungsblatt's town-wide section: one query."""
+    from modules.alerts.models import OfficialWarning
+    from modules.bulletin.capabilities import BulletinCandidate
+
+    warnings = (OfficialWarning.objects.filter(first_seen_at__gte=start, first_seen_at__lt=end,
+                                               withdrawn_at__isnull=True).order_by("first_seen_at", "pk"))
+    return [BulletinCandidate(uid=f"warning:{warning.pk}", title=warning.headline,
+                              text=" ".join(f"{warning.description} {warning.instruction}".split()),
+                              path=warning.get_absolute_url(), date=warning.sent or warning.first_seen_at,
+                              kind_label=_("Official warning: %(sender)s") % {"sender": warning.sender_name}
+                              if warning.sender_name else _("Official warning"))
+            for warning in warnings]

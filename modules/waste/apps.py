@@ -8,6 +8,7 @@ from core.calendar import CalendarSource
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
 from core.personal_data import PersonalData
 from core.search import SearchProvider
+from modules.bulletin.capabilities import BulletinSource
 from modules.notifications.capabilities import NotificationTopic
 from modules.waste.conf import WasteSettingsForm
 
@@ -40,6 +41,9 @@ class WasteConfig(FeatureModule):
         has_api=True,
         provides=(
             HomeWidget(render="modules.waste.views.home_widget", order=15),
+            # The Mitteilungsblatt prints the collections of the week after its period, per area.
+            BulletinSource(key="waste", label=_("Waste calendar"), items="modules.waste.bulletin.bulletin_items",
+                           order=60),
             # Every 5 minutes: a reminder set for 19:00 goes out by 19:05.
             PeriodicTask(task="waste.send_reminders", every_seconds=300),
             NotificationTopic("waste.reminder", _("Waste collection reminders"),

@@ -157,3 +157,30 @@ def test_each_subscriber_gets_the_issue_once_even_if_the_mail_task_runs_twice(in
     # Publishing is once: a second press changes nothing and mails nobody.
     _post(admin_client_a, f"/bulletin/manage/{issue.pk}/veroeffentlichen/")
     assert Delivery.objects.count() == 4 and len(mail.outbox) == 3
+
+
+def test_a_draft_prints_next_weeks_waste_collections_per_village_and_the_weeks_warnings(in_town_a, admin_client_a):
+    """Waste dates go into their Ortsgemeinde's section, official warnings of the week into the town-wide
+    part; a warning the sender withdrew stays out."""
+    from tests.modules.alerts.factories import OfficialWarningFactory
+    from tests.modules.waste.factories import PickupAreaFactory, PickupFactory, WasteTypeFactory
+
+    elkenroth = OrtsgemeindeFactory(name="Elkenroth", slug="elkenroth")
+    area = PickupAreaFactory(name="Elkenroth", slug="elkenroth", ortsgemeinde=elkenroth)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Restmüll", slug="restmuell"), date=tomorrow)
+    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Papier", slug="papier"),
+                  date=tomorrow + datetime.timedelta(days=2))
+    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Gelber Sack", slug="gelb"),
+                  date=tomorrow + datetime.timedelta(days=30))  # too far ahead
+    OfficialWarningFactory(headline="Sturmböen im Westerwald", sender_name="Deutscher Wetterdienst")
+    OfficialWarningFactory(headline="Zurückgezogene Warnung", withdrawn_at=timezone.now())
+
+    _post(admin_client_a, "/bulletin/manage/")
+
+    items = {i.title: i for i in Issue.objects.get().items.all()}
+    (waste,) = [i for i in items.values() if i.url.startswith("/waste/")]
+    assert waste.ortsgemeinde_id == elkenroth.pk
+    assert "Restmüll" in waste.text and "Papier" in waste.text and "Gelber Sack" not in waste.text
+    assert items["Sturmböen im Westerwald"].ortsgemeinde_id is None
+    assert "Zurückgezogene Warnung" not in items
