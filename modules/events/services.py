@@ -200,8 +200,8 @@ def _announce(event: Event) -> None:
 
     tenant, event_id = current_town(), event.pk
     ids = [event.ortsgemeinde_id] if event.ortsgemeinde_id else []
-    transaction.on_commit(lambda: content_published.send(sender=tenant, kind="events.event", object_id=event_id,
-                                                         ortsgemeinde_ids=ids))
+    # Inside the transaction: the notifications module's outbox row commits with the event.
+    content_published.send(sender=tenant, kind="events.event", object_id=event_id, ortsgemeinde_ids=ids)
 
 
 def _apply(event: Event, data: dict[str, Any]) -> None:

@@ -30,6 +30,7 @@ from accounts.models import User
 from core.audit import AuditTarget, audit_record
 from core.branding import town_url
 from core.mail import send_town_mail, town_mail_context
+from core.outbox import outbox_enqueue
 from modules.notifications.conf import topic_default
 from modules.notifications.models import (
     DeliveryState,
@@ -451,8 +452,6 @@ def digests_fan_out(*, now: datetime.datetime | None = None) -> int:
     digest gets one short task per DIGEST_CHUNK of them (notifications.send_digests_chunk, default
     queue), each safe to run twice: a digest marks what it sent, a second run finds nothing waiting.
     """
-    from modules.notifications import tasks
-
     now = now or timezone.now()
     if timezone.localtime(now).hour < DIGEST_HOUR:
         return 0
@@ -460,7 +459,7 @@ def digests_fan_out(*, now: datetime.datetime | None = None) -> int:
     if len(user_ids) <= DIGEST_CHUNK:
         return digests_send(now=now, user_ids=user_ids)
     for batch in chunked(user_ids, DIGEST_CHUNK):
-        tasks.send_digests_chunk.delay(user_ids=batch)
+        outbox_enqueue("notifications.send_digests_chunk", kwargs={"user_ids": batch})
     return 0
 
 
@@ -546,11 +545,9 @@ def urgent_notice_send(
     places = list(ortsgemeinden)
     if places:
         notice.ortsgemeinden.set(places)
-    from modules.notifications import tasks
-
-    notice_id = notice.pk
     transaction.on_commit(forget_urgent_notices)
-    transaction.on_commit(lambda: tasks.urgent_notice_deliver.delay(notice_id=notice_id))
+    # The outbox row commits with the notice; config.celery_routes puts the task on the urgent queue.
+    outbox_enqueue("notifications.urgent_notice_deliver", kwargs={"notice_id": notice.pk})
     return notice
 
 
@@ -570,14 +567,13 @@ def urgent_notice_deliver(*, notice_id: int) -> int:
     a chunk redelivered after a lost worker sends nothing twice (notifications are deduplicated
     per person). Redelivering this task itself only queues chunks that will find their work done.
     """
-    from modules.notifications import tasks
-
     notice = UrgentNotice.objects.filter(pk=notice_id).first()
     if notice is None:
         return 0
     recipients = urgent_notice_recipients(notice)
+    # Through the outbox as well: a broker gone during the fan-out delays chunks, never drops them.
     for batch in chunked(recipients, BATCH_SIZE):
-        tasks.urgent_notice_chunk.delay(notice_id=notice.pk, user_ids=batch)
+        outbox_enqueue("notifications.urgent_notice_chunk", kwargs={"notice_id": notice.pk, "user_ids": batch})
     if not recipients:
         UrgentNotice.objects.filter(pk=notice.pk).update(delivered_at=timezone.now())
     return len(recipients)

@@ -7,6 +7,8 @@ town's schema and domain row, nothing from a request's Host header
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +19,8 @@ from django.template.loader import render_to_string
 from core.branding import current_town_name, sender_address, town_profile, town_url
 from core.colours import readable_text_on
 from core.tenancy import connection
+
+logger = logging.getLogger(__name__)
 
 
 def town_mail_context() -> dict[str, Any]:
@@ -88,3 +92,17 @@ def send_town_mail(
     if html:
         message.attach_alternative(html, "text/html")
     return message.send()
+
+
+def send_town_mail_or_false(**kwargs: Any) -> bool:
+    """send_town_mail for a task that retries: False (logged) when the mail relay refused or was unreachable.
+
+    Why one helper: every mail task sent through the outbox (core.outbox.deliver_once_or_retry) needs
+    "the relay said no" as a value to retry on, not as an exception that fails the task for good.
+    """
+    try:
+        send_town_mail(**kwargs)
+    except (smtplib.SMTPException, OSError):
+        logger.warning("mail %r refused by the mail relay; the task will retry", kwargs.get("template"), exc_info=True)
+        return False
+    return True

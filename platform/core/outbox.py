@@ -31,7 +31,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +41,8 @@ from core.models import OutboxMessage
 from core.tenancy import connection
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def outbox_enqueue(
@@ -190,3 +192,14 @@ def deliver_once_or_retry(task: Any, send: Callable[[], bool]) -> bool:
         if not send():
             raise task.retry(countdown=min(30 * 2**task.request.retries, 900))
     return True
+
+
+def once_per_message(task: Any, work: Callable[[], T], nothing: T) -> T:
+    """The body of a bound task sent through the outbox: ``work()`` once per outbox message.
+
+    A redelivered message (a lost worker, a dispatcher that died before marking the row sent) returns
+    `nothing` instead of doing the work again. For mails that should retry while the relay refuses,
+    use deliver_once_or_retry.
+    """
+    with delivery_once(task.request.id) as first:
+        return work() if first else nothing
