@@ -20,12 +20,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.bounce_selectors import email_undeliverable, undeliverable_emails
 from accounts.models import User
 from core.audit import AuditTarget, audit_record
 from core.branding import town_url
@@ -258,6 +259,10 @@ def notifications_create(
     prefs = {p.user_id: p for p in TopicPreference.objects.filter(user_id__in=active, topic=topic)} if topic else {}
     default = topic_default(topic) if topic else True  # once per batch, not per resident
     with_push = set(PushSubscription.objects.filter(user_id__in=active).values_list("user_id", flat=True))
+    # Addresses that bounced for good get no notification mail (the centre and push still work);
+    # urgent notices too: a dead mailbox can't read them, push and the banner can.
+    emails = dict(User.objects.filter(pk__in=active).values_list("pk", "email"))
+    dead = undeliverable_emails(emails.values())
     rows = []
     for uid in active:
         subscribed, email_wanted, push_wanted = (
@@ -274,7 +279,9 @@ def notifications_create(
             Notification(
                 user_id=uid, event=event[:80], title=title[:TITLE_MAX], body=body[:BODY_MAX], url=url[:500],
                 topic=topic[:80], urgent=urgent, dedupe_key=dedupe_key[:200],
-                email_state=_email_state(row, email_wanted, urgent=urgent, quiet=quiet), push_state=push_state,
+                email_state=_email_state(row, email_wanted and emails[uid].lower() not in dead, urgent=urgent,
+                                         quiet=quiet),
+                push_state=push_state,
             )
         )
     # The unique (user, dedupe_key) constraint makes a second delivery insert nothing.
@@ -297,8 +304,19 @@ def _unsubscribe_url(origin: str, *, user_id: int, topic: str) -> str:
 
 
 def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
-    # RFC 8058: mail programs show their own unsubscribe button and POST to the link.
-    return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    """RFC 2369/8058 headers of a bulk mail: mail programs show their own unsubscribe button and POST to the link.
+
+    With settings.MAIL_UNSUBSCRIBE_ADDRESS a mailto: comes second, for programs that only send mail:
+    the town's schema as the address's +tag and the link's token in the subject, so the inbox reader
+    (manage.py mail_inbox_read) knows the town and checks the token there.
+    """
+    links = [f"<{unsubscribe_url}>"]
+    address = getattr(settings, "MAIL_UNSUBSCRIBE_ADDRESS", "")
+    if address:
+        local, _at, domain = address.partition("@")
+        token = unsubscribe_url.rstrip("/").rsplit("/", 1)[-1]
+        links.append(f"<mailto:{local}+{connection.schema_name}@{domain}?subject=unsubscribe%20{token}>")
+    return {"List-Unsubscribe": ", ".join(links), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _send_email(notification: Notification, origin: str, mail_connection: Any, town_context: dict) -> None:
@@ -496,9 +514,11 @@ def _digest_send_one(
         .filter(user_id=uid, email_state=DIGEST)
         .order_by("created_at", "pk")
     )
-    unread = [n for n in waiting if n.read_at is None]
+    # An address that bounced for good gets no digest; what waited for it is skipped, not piled up.
+    dead = bool(waiting) and email_undeliverable(waiting[0].user.email)
+    unread = [] if dead else [n for n in waiting if n.read_at is None]
     for notification in waiting:
-        notification.email_state = SENT if notification.read_at is None else SKIPPED
+        notification.email_state = SENT if notification.read_at is None and not dead else SKIPPED
     Notification.objects.bulk_update(waiting, ["email_state"])
     if not unread or row.email_frequency == EmailFrequency.OFF:
         return False

@@ -97,6 +97,9 @@ class MailBounce(models.Model):
         verbose_name = _("bounced e-mail")
         verbose_name_plural = _("bounced e-mails")
 
+    def __str__(self) -> str:
+        return f"{self.email} ({self.kind})"
+
 
 class UndeliverableAddress(models.Model):
     """An address that bounced for good: bulk mail skips it until the person confirms it again."""
@@ -108,3 +111,6 @@ class UndeliverableAddress(models.Model):
     class Meta:
         verbose_name = _("undeliverable e-mail address")
         verbose_name_plural = _("undeliverable e-mail addresses")
+
+    def __str__(self) -> str:
+        return self.email

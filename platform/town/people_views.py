@@ -90,7 +90,6 @@ def account(request: HttpRequest) -> HttpResponse:
     from allauth.mfa.utils import is_mfa_enabled
 
     from accounts.bounce_selectors import email_undeliverable
-
     from core.modules import enabled_module_keys
 
     enabled = enabled_module_keys()
