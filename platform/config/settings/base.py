@@ -318,7 +318,7 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # Empty: the endpoint answers 404. docs/operations.md "Bounces" has the formats.
 MAIL_BOUNCE_WEBHOOK_SECRET = env("MAIL_BOUNCE_WEBHOOK_SECRET", default="")
 # RFC 8058 List-Unsubscribe also offers a mailto: beside the one-click link when this is set
-# (e.g. "abmelden@dorfkern.de"); the mailbox is read by `manage.py mail_inbox_read`.
+# (e.g. "abmelden@dorfkern.de"); an operator process must read that mailbox (docs/operations.md).
 MAIL_UNSUBSCRIBE_ADDRESS = env("MAIL_UNSUBSCRIBE_ADDRESS", default="")
 
 # --- web push (modules/notifications) -----------------------------------------

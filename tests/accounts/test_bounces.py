@@ -1,0 +1,156 @@
+"""Bounces: the relay's webhook marks dead addresses per town; bulk mail skips them, password resets still try;
+the person sees a banner and clears it by confirming the address (issue 18 §9)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from accounts.bounce_selectors import email_undeliverable
+from accounts.bounce_services import bounce_record, bounce_reports_parse
+from accounts.models import MailBounce
+from modules.notifications import services as notifications
+from modules.notifications.models import Notification
+from tests.accounts.factories import UserFactory
+from tests.helpers import TownClient, admin_of, host_of, logged_in_client, shown
+from tests.modules.notifications.helpers import deliver_kwargs
+from tests.outbox_helpers import outbox_run_pending
+
+SECRET = "bounce-secret-for-tests"
+ADDRESS = "weg@example.org"
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.MAIL_BOUNCE_WEBHOOK_SECRET = SECRET
+
+
+def _post(town, payload, *, secret: str = SECRET):
+    return TownClient(host_of(town)).post("/mail/bounces/", data=json.dumps(payload),
+                                          content_type="application/json",
+                                          HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def test_a_hard_bounce_stops_notification_mail_but_not_the_notification_or_a_password_reset(
+    town_a, webhook_secret, mailoutbox
+):
+    with schema_context(town_a.schema_name):
+        person = UserFactory(email=ADDRESS, name="Wera Weg")
+        notifications.notification_settings_update(user=person, email_frequency="immediate", quiet_hours=False,
+                                                   quiet_start=timezone.now().time(),
+                                                   quiet_end=timezone.now().time(), topics={})
+
+    # when: the relay reports a permanent failure for the address
+    response = _post(town_a, {"recipient": "Weg@Example.org", "type": "hard", "reason": "550 5.1.1 user unknown"})
+
+    # then: recorded and marked
+    assert response.status_code == 200 and response.json() == {"recorded": 1, "undeliverable": 1}
+    with schema_context(town_a.schema_name):
+        assert email_undeliverable(ADDRESS)
+        # a notification still reaches the centre, but no mail goes out ...
+        notifications.notifications_deliver(user_ids=[person.pk], **deliver_kwargs(dedupe_key="b:1"))
+        assert Notification.objects.get(user=person).email_state == "none"
+    assert not [m for m in mailoutbox if ADDRESS in m.to]
+    # ... while a password reset (transactional) still tries the address
+    TownClient(host_of(town_a)).post("/accounts/password/reset/", {"email": ADDRESS})
+    assert [m for m in mailoutbox if ADDRESS in m.to]
+
+
+def test_the_webhook_refuses_without_the_secret_and_is_off_without_one(town_a, settings):
+    settings.MAIL_BOUNCE_WEBHOOK_SECRET = ""
+    assert _post(town_a, {"recipient": ADDRESS, "type": "hard"}).status_code == 404
+    settings.MAIL_BOUNCE_WEBHOOK_SECRET = SECRET
+    assert _post(town_a, {"recipient": ADDRESS, "type": "hard"}, secret="wrong").status_code == 401
+    response = TownClient(host_of(town_a)).post("/mail/bounces/", data="{not json", content_type="application/json",
+                                                HTTP_AUTHORIZATION=f"Bearer {SECRET}")
+    assert response.status_code == 400
+    with schema_context(town_a.schema_name):
+        assert not MailBounce.objects.exists()
+
+
+def test_five_soft_bounces_within_a_week_make_an_address_undeliverable(in_town_a):
+    now = timezone.now()
+    # given: two soft bounces long ago don't count
+    for days in (20, 15):
+        bounce_record(email=ADDRESS, kind="soft", reason="mailbox full", now=now - timedelta(days=days))
+    MailBounce.objects.update(created_at=now - timedelta(days=15))
+    # when: four within the week: not yet; the fifth: undeliverable
+    assert [bounce_record(email=ADDRESS, kind="soft", reason="mailbox full") for _ in range(4)] == [False] * 4
+    assert not email_undeliverable(ADDRESS)
+    assert bounce_record(email=ADDRESS, kind="soft", reason="mailbox full") is True
+    assert email_undeliverable(ADDRESS)
+
+
+def test_postmark_and_mailgun_bodies_are_understood_and_other_events_ignored():
+    assert bounce_reports_parse({"RecordType": "Bounce", "Type": "HardBounce", "Email": "a@b.de",
+                                 "Description": "Unknown user"}) == [("a@b.de", "hard", "Unknown user")]
+    assert bounce_reports_parse({"event-data": {"event": "failed", "severity": "temporary", "recipient": "c@d.de",
+                                                "delivery-status": {"message": "4.2.2 mailbox full"}}}) == [
+        ("c@d.de", "soft", "4.2.2 mailbox full")]
+    assert bounce_reports_parse([{"RecordType": "Delivery", "Email": "a@b.de"}, {"event-data": {"event": "opened"}},
+                                 {"recipient": "x", "type": "hard"}, "nonsense"]) == []
+
+
+def test_the_person_sees_a_banner_and_confirming_the_address_clears_it(town_a, mailoutbox):
+    with schema_context(town_a.schema_name):
+        person = UserFactory(email=ADDRESS, name="Wera Weg")
+        bounce_record(email=ADDRESS, kind="hard", reason="550 user unknown")
+    client = logged_in_client(town_a, person)
+    banner = shown("We can no longer send you e-mails – please check your address")
+    assert banner in client.get("/konto/").content.decode()
+
+    # when: she asks for a link (sent through the outbox, even to the marked address) and opens it
+    assert client.post("/konto/adresse-pruefen/").status_code == 302
+    connection.set_tenant(town_a)
+    outbox_run_pending("accounts.address_check_mail")
+    connection.set_schema_to_public()
+    link = re.search(r"https?://[^/\s]+(/konto/adresse-pruefen/[^\s/]+/)", mailoutbox[-1].body).group(1)
+    assert mailoutbox[-1].to == [ADDRESS]
+    page = client.get(link)
+    assert page.status_code == 200
+    with schema_context(town_a.schema_name):
+        assert email_undeliverable(ADDRESS)  # opening only asks (mail scanners open links)
+    assert client.post(link).status_code == 200
+
+    # then: the address is good again, the banner is gone
+    with schema_context(town_a.schema_name):
+        assert not email_undeliverable(ADDRESS)
+    assert banner not in client.get("/konto/").content.decode()
+
+
+def test_bounces_and_links_of_town_a_leave_town_b_alone(town_a, town_b, webhook_secret, mailoutbox):
+    # given: the same address in both towns
+    people = {}
+    for town in (town_a, town_b):
+        with schema_context(town.schema_name):
+            people[town.slug] = UserFactory(email=ADDRESS, name="Wera Weg")
+
+    # when: A's relay reports it dead
+    assert _post(town_a, {"recipient": ADDRESS, "type": "hard", "reason": "gone"}).status_code == 200
+
+    # then: dead in A only
+    with schema_context(town_a.schema_name):
+        assert email_undeliverable(ADDRESS)
+    with schema_context(town_b.schema_name):
+        assert not email_undeliverable(ADDRESS) and not MailBounce.objects.exists()
+        bounce_record(email=ADDRESS, kind="hard", reason="gone in B too")
+
+    # and A's confirmation link does nothing on B's host (404), while it works on A's
+    from accounts.bounce_services import address_check_token_make
+
+    with schema_context(town_a.schema_name):
+        token = address_check_token_make(user_id=people[town_a.slug].pk, email=ADDRESS)
+    link = f"/konto/adresse-pruefen/{token}/"
+    assert TownClient(host_of(town_b)).post(link).status_code == 404
+    with schema_context(town_b.schema_name):
+        assert email_undeliverable(ADDRESS)
+    assert TownClient(host_of(town_a)).post(link).status_code == 200
+    with schema_context(town_a.schema_name):
+        assert not email_undeliverable(ADDRESS)
+    assert admin_of(town_a)  # both towns keep their admins; nothing else touched
