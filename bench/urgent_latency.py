@@ -40,7 +40,6 @@ def main() -> None:
     import django
 
     django.setup()
-    import redis
     from celery import current_app
     from django.conf import settings
     from django.core.management import call_command
@@ -60,7 +59,9 @@ def main() -> None:
     call_command("migrate_schemas", shared=True, verbosity=0)
     worker: subprocess.Popen[bytes] | None = None
     log = Path(os.environ["DORFKERN_STATE_DIR"]) / "urgent-worker.log"
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    # The broker's own Redis client (kombu's channel): REDIS_URL may be a unix socket path.
+    broker_connection = current_app.connection_for_write()
+    broker = broker_connection.default_channel.client
     results: dict[str, Any] = {}
     try:
         town = town_create(name="Eildorf", kind="gemeinde", slug=SLUG, admin_name="Anna Admin",
@@ -126,6 +127,7 @@ def main() -> None:
                 worker.kill()
                 worker.wait()
         broker.flushdb()
+        broker_connection.release()
         connection.set_schema_to_public()
         teardown_databases(old_config, verbosity=0)
 

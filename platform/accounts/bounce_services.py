@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import Message
 from typing import Any
 
 from django.core import signing
@@ -164,3 +166,57 @@ def bounce_reports_parse(payload: Any) -> list[tuple[str, str, str]]:
         if isinstance(recipient, str) and "@" in recipient and kind in BounceKind.values:
             found.append((recipient.strip().lower(), kind, str(reason)[:500]))
     return found
+
+
+# --- delivery status notifications (RFC 3464) from a mailbox --------------------------------------
+
+# The header every town mail carries (core.mail.send_town_mail): which town's host sent it. A bounce
+# quotes the original headers, so the reader knows the town without trusting the recipient alone.
+TOWN_HEADER = "X-Dorfkern-Town"
+
+
+def dsn_parse(message: Message) -> tuple[list[tuple[str, str, str]], str]:
+    """(bounces, town host) of a delivery status notification; ([], "") for any other message.
+
+    Per recipient: Action "failed" with a 5.x.x status is hard, "failed" with 4.x.x or "delayed" is
+    soft; "delivered", "relayed" and "expanded" are no bounce. The town host comes from the quoted
+    original headers (text/rfc822-headers or message/rfc822).
+    """
+    if message.get_content_type() != "multipart/report" or message.get_param("report-type") != "delivery-status":
+        return [], ""
+    bounces: list[tuple[str, str, str]] = []
+    host = ""
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            blocks = part.get_payload()
+            for block in blocks[1:] if isinstance(blocks, list) else []:  # the first block is per message
+                found = _dsn_recipient(block)
+                if found is not None:
+                    bounces.append(found)
+        elif kind == "text/rfc822-headers":
+            payload = part.get_payload(decode=True) or b""
+            quoted = message_from_bytes(payload.lstrip(), policy=policy.compat32)
+            host = host or (quoted.get(TOWN_HEADER) or "").strip().lower()
+        elif kind == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner:
+                host = host or (inner[0].get(TOWN_HEADER) or "").strip().lower()
+    return bounces, host
+
+
+def _dsn_recipient(block: Message) -> tuple[str, str, str] | None:
+    recipient = block.get("Final-Recipient") or block.get("Original-Recipient") or ""
+    address = recipient.partition(";")[2].strip() if ";" in recipient else recipient.strip()
+    action = (block.get("Action") or "").strip().lower()
+    status = (block.get("Status") or "").strip()
+    reason = " ".join((block.get("Diagnostic-Code") or status).split())
+    if "@" not in address:
+        return None
+    if action == "failed":
+        kind = BounceKind.HARD if status.startswith("5") else BounceKind.SOFT
+    elif action == "delayed":
+        kind = BounceKind.SOFT
+    else:
+        return None
+    return address.lower(), str(kind), reason[:500]

@@ -16,8 +16,10 @@ Where the row lives: ONE table in the public schema (core is a shared app, never
   deleted town's schema could hide rows).
 - Each row names the schema its task runs in (`schema_name`); the dispatcher sends that as the
   `_schema_name` header tenant-schemas-celery switches on, exactly as a direct `.delay()` from the
-  town would (ISOLATION T8). The row holds ids and small arguments only, no town content, so the
-  public table keeps no town's personal data beyond what the task's arguments already carried.
+  town would (ISOLATION T8). The row holds ids and small arguments, mostly no town content; where a
+  task's arguments carry personal content (an address, a relayed message: core.mail.town_mail_enqueue)
+  they are cleared as soon as the task records its work done (delivery_once), and sent rows are
+  deleted after OUTBOX_KEEP_SENT_DAYS.
 
 Delivery is at least once (a worker may die after sending, a dispatcher after publishing but before
 marking the row): the task id is the row id, and tasks whose work must not repeat wrap it in
@@ -201,7 +203,9 @@ def delivery_once(task_id: str | None) -> Iterator[bool]:
             yield False
             return
         yield True
-        OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now())
+        # Done: the arguments are no longer needed (a redelivery finds done_at and stops) and may hold
+        # personal content (an address, a relayed message); they don't wait a week in the public table.
+        OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now(), args=[], kwargs={})
 
 
 def deliver_once_or_retry(task: Any, send: Callable[[], bool]) -> bool:

@@ -154,3 +154,70 @@ def test_bounces_and_links_of_town_a_leave_town_b_alone(town_a, town_b, webhook_
     with schema_context(town_a.schema_name):
         assert not email_undeliverable(ADDRESS)
     assert admin_of(town_a)  # both towns keep their admins; nothing else touched
+
+
+DSN = """From: MAILER-DAEMON@relay.example
+To: bounces@dorfkern.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-{n}@relay.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="XX"
+
+--XX
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--XX
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example
+
+Final-Recipient: rfc822; {recipient}
+Action: {action}
+Status: {status}
+Diagnostic-Code: smtp; {status} mailbox problem
+
+--XX
+Content-Type: text/rfc822-headers
+
+From: Gemeinde <noreply@dorfkern.example>
+To: {recipient}
+Subject: [Gemeinde] Neue Nachricht
+X-Dorfkern-Town: {host}
+
+--XX--
+"""
+
+
+def test_bounce_reports_in_a_maildir_are_recorded_in_the_town_that_sent_the_mail(town_a, town_b, tmp_path):
+    import mailbox
+
+    from django.core.management import call_command
+
+    box = mailbox.Maildir(tmp_path / "bounces", create=True)
+    box.add(DSN.format(n=1, recipient=ADDRESS, action="failed", status="5.1.1", host=host_of(town_a)))
+    box.add(DSN.format(n=2, recipient="voll@example.org", action="delayed", status="4.2.2", host=host_of(town_a)))
+    box.add("From: someone@example.org\nSubject: Hallo\n\nKein Bounce.\n")
+
+    call_command("mail_bounces_read", str(tmp_path / "bounces"))
+
+    with schema_context(town_a.schema_name):
+        assert email_undeliverable(ADDRESS)
+        assert list(MailBounce.objects.order_by("kind").values_list("email", "kind")) == [
+            (ADDRESS, "hard"), ("voll@example.org", "soft")]
+    with schema_context(town_b.schema_name):
+        assert not MailBounce.objects.exists()
+    # what was read is gone: a second run counts nothing twice
+    assert len(mailbox.Maildir(tmp_path / "bounces", create=False)) == 0
+    call_command("mail_bounces_read", str(tmp_path / "bounces"))
+    with schema_context(town_a.schema_name):
+        assert MailBounce.objects.count() == 2
+
+
+def test_every_town_mail_names_its_town_for_bounces(in_town_a, mailoutbox):
+    from core.mail import send_town_mail
+
+    send_town_mail(to=ADDRESS, subject="Hallo", template="accounts/mail/address_check",
+                   context={"name": "Wera", "url": "http://x/"})
+    assert mailoutbox[0].extra_headers["X-Dorfkern-Town"] == host_of(in_town_a)
