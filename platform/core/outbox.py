@@ -143,6 +143,7 @@ def _run_eagerly(message_ids: Iterable[uuid.UUID]) -> int:
     """
     from celery import current_app as app
 
+    app.loader.import_default_modules()  # the tasks modules (autodiscovery), as a worker loads them
     ran = 0
     for message_id in message_ids:
         claimed = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
