@@ -221,3 +221,16 @@ def test_every_town_mail_names_its_town_for_bounces(in_town_a, mailoutbox):
     send_town_mail(to=ADDRESS, subject="Hallo", template="accounts/mail/address_check",
                    context={"name": "Wera", "url": "http://x/"})
     assert mailoutbox[0].extra_headers["X-Dorfkern-Town"] == host_of(in_town_a)
+
+
+def test_the_persons_export_shows_her_bounces_and_erasure_removes_them(in_town_a):
+    from accounts import personal_data
+
+    person = UserFactory(email=ADDRESS, name="Wera Weg")
+    bounce_record(email=ADDRESS, kind="hard", reason="550 user unknown")
+    exported = personal_data.export(person)
+    assert [b["kind"] for b in exported["mail_bounces"]] == ["hard"] and exported["mail_undeliverable_since"]
+
+    personal_data.erase(person)
+
+    assert not MailBounce.objects.exists() and not email_undeliverable(ADDRESS)
