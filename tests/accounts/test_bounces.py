@@ -18,7 +18,7 @@ from accounts.models import MailBounce
 from modules.notifications import services as notifications
 from modules.notifications.models import Notification
 from tests.accounts.factories import UserFactory
-from tests.helpers import TownClient, admin_of, host_of, logged_in_client, shown
+from tests.helpers import TownClient, host_of, logged_in_client, shown
 from tests.modules.notifications.helpers import deliver_kwargs
 from tests.outbox_helpers import outbox_run_pending
 
@@ -122,38 +122,6 @@ def test_the_person_sees_a_banner_and_confirming_the_address_clears_it(town_a, m
     with schema_context(town_a.schema_name):
         assert not email_undeliverable(ADDRESS)
     assert banner not in client.get("/konto/").content.decode()
-
-
-def test_bounces_and_links_of_town_a_leave_town_b_alone(town_a, town_b, webhook_secret, mailoutbox):
-    # given: the same address in both towns
-    people = {}
-    for town in (town_a, town_b):
-        with schema_context(town.schema_name):
-            people[town.slug] = UserFactory(email=ADDRESS, name="Wera Weg")
-
-    # when: A's relay reports it dead
-    assert _post(town_a, {"recipient": ADDRESS, "type": "hard", "reason": "gone"}).status_code == 200
-
-    # then: dead in A only
-    with schema_context(town_a.schema_name):
-        assert email_undeliverable(ADDRESS)
-    with schema_context(town_b.schema_name):
-        assert not email_undeliverable(ADDRESS) and not MailBounce.objects.exists()
-        bounce_record(email=ADDRESS, kind="hard", reason="gone in B too")
-
-    # and A's confirmation link does nothing on B's host (404), while it works on A's
-    from accounts.bounce_services import address_check_token_make
-
-    with schema_context(town_a.schema_name):
-        token = address_check_token_make(user_id=people[town_a.slug].pk, email=ADDRESS)
-    link = f"/konto/adresse-pruefen/{token}/"
-    assert TownClient(host_of(town_b)).post(link).status_code == 404
-    with schema_context(town_b.schema_name):
-        assert email_undeliverable(ADDRESS)
-    assert TownClient(host_of(town_a)).post(link).status_code == 200
-    with schema_context(town_a.schema_name):
-        assert not email_undeliverable(ADDRESS)
-    assert admin_of(town_a)  # both towns keep their admins; nothing else touched
 
 
 DSN = """From: MAILER-DAEMON@relay.example
