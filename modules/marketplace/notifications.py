@@ -71,5 +71,15 @@ def user_notice_send(
         notify(user_ids=[user.pk], event=f"marketplace.{name}", title=subject, body=body.strip(), url=url,
                dedupe_key=dedupe_key, topic=topic)
         return 1
+    headers = None
+    if topic == SAVED_SEARCH_TOPIC and context.get("unsubscribe_url"):
+        # A saved-search match is bulk mail: none to an address that bounced for good, and mail
+        # programs get the search's one-click unsubscribe (RFC 8058).
+        from accounts.bounce_selectors import email_undeliverable
+
+        if email_undeliverable(user.email):
+            return 1
+        headers = {"List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     return int(send_town_mail_or_false(to=user.email, subject=subject, template=template, context=context,
-                                       reply_to=[] if relay else None))
+                                       reply_to=[] if relay else None, headers=headers))
