@@ -19,6 +19,7 @@ from modules.notifications import services as notifications
 from modules.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.helpers import TownClient, host_of, logged_in_client, shown
+from tests.modules.notifications.factories import NotificationSettingsFactory
 from tests.modules.notifications.helpers import deliver_kwargs
 from tests.outbox_helpers import outbox_run_pending
 
@@ -42,9 +43,7 @@ def test_a_hard_bounce_stops_notification_mail_but_not_the_notification_or_a_pas
 ):
     with schema_context(town_a.schema_name):
         person = UserFactory(email=ADDRESS, name="Wera Weg")
-        notifications.notification_settings_update(user=person, email_frequency="immediate", quiet_hours=False,
-                                                   quiet_start=timezone.now().time(),
-                                                   quiet_end=timezone.now().time(), topics={})
+        NotificationSettingsFactory(user=person, quiet_hours=False)
 
     # when: the relay reports a permanent failure for the address
     response = _post(town_a, {"recipient": "Weg@Example.org", "type": "hard", "reason": "550 5.1.1 user unknown"})
