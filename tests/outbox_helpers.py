@@ -46,3 +46,25 @@ def outbox_run_pending(task_name: str | None = None, *, sent_too: bool = False) 
         else:
             connection.set_schema(schema)
     return results
+
+
+def outbox_recorder(monkeypatch: Any, task_name: str, *, positional: bool = False) -> list[Any]:
+    """Record the arguments of every `task_name` row code puts in the outbox ({"args": [...], "kwargs": {...}},
+    or with `positional` just the tuple of positional arguments).
+
+    The rows are still written (and, with the celery_eager fixture, run at commit). Works for code that
+    imports outbox_enqueue where it calls it (`from core.outbox import outbox_enqueue` in the function).
+    """
+    from core import outbox
+
+    calls: list[Any] = []
+    enqueue = outbox.outbox_enqueue
+
+    def record(name: str, **options: Any) -> Any:
+        if name == task_name:
+            args = list(options.get("args") or ())
+            calls.append(tuple(args) if positional else {"args": args, "kwargs": dict(options.get("kwargs") or {})})
+        return enqueue(name, **options)
+
+    monkeypatch.setattr(outbox, "outbox_enqueue", record)
+    return calls

@@ -231,11 +231,8 @@ def _announce_post(post: Post) -> None:
     tenant = current_town()
     post_id = post.pk
     ortsgemeinde_ids = [post.ortsgemeinde_id] if post.ortsgemeinde_id else []
-    transaction.on_commit(
-        lambda: content_published.send(
-            sender=tenant, kind="board.post", object_id=post_id, ortsgemeinde_ids=ortsgemeinde_ids
-        )
-    )
+    # Inside the transaction: the notifications module's outbox row commits with the post.
+    content_published.send(sender=tenant, kind="board.post", object_id=post_id, ortsgemeinde_ids=ortsgemeinde_ids)
 
 
 def _announce_comment(comment: Comment, post: Post, author: Any) -> None:

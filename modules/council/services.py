@@ -271,8 +271,8 @@ def _announce(recommendation: Recommendation) -> None:
 
     tenant = current_town()
     pk = recommendation.pk
-    transaction.on_commit(lambda: content_published.send(sender=tenant, kind="council.recommendation",
-                                                         object_id=pk, ortsgemeinde_ids=[]))
+    # Inside the transaction: the notifications module's outbox row commits with the recommendation.
+    content_published.send(sender=tenant, kind="council.recommendation", object_id=pk, ortsgemeinde_ids=[])
 
 
 # --- the RIS over OParl ------------------------------------------------------------------------------

@@ -212,7 +212,7 @@ def business_register(
     business.categories.set(list(categories))
     _search_index_update(business)
     business_id = business.pk
-    transaction.on_commit(lambda: _notify("application", business_id))
+    _notify("application", business_id)
     logger.info("business %s registered by user %s", business.pk, acting_user.pk)
     return business
 
@@ -250,7 +250,7 @@ def business_approve(*, business: Business, acting_user: Any) -> Business:
             organisation_id=business.organisation_id, user=applicant, defaults={"role": MembershipRole.MANAGER}
         )
     business_id = business.pk
-    transaction.on_commit(lambda: _notify("approved", business_id))
+    _notify("approved", business_id)
     _announce(business)
     selectors.hours_changed()
     logger.info("business %s approved by %s", business.pk, acting_user.pk)
@@ -271,7 +271,7 @@ def business_reject(*, business: Business, acting_user: Any, reason: str) -> Bus
     business.save(update_fields=["status", "rejection_reason", "reviewed_by", "reviewed_at", "updated_at"])
     Organisation.objects.filter(pk=business.organisation_id).update(is_approved=False)
     business_id = business.pk
-    transaction.on_commit(lambda: _notify("rejected", business_id))
+    _notify("rejected", business_id)
     selectors.hours_changed()
     logger.info("business %s rejected by %s", business.pk, acting_user.pk)
     return business
@@ -286,7 +286,7 @@ def business_resubmit(*, business: Business, acting_user: Any) -> Business:
     business.status = BusinessStatus.PENDING
     business.save(update_fields=["status", "updated_at"])
     business_id = business.pk
-    transaction.on_commit(lambda: _notify("application", business_id))
+    _notify("application", business_id)
     return business
 
 
@@ -300,17 +300,17 @@ def _announce(business: Business) -> None:
     ortsgemeinde_ids = [business.ortsgemeinde_id] if business.ortsgemeinde_id else []
     if getattr(tenant, "pk", None) is None:
         return  # a bare schema_context() (management scripts): nobody to tell
-    transaction.on_commit(
-        lambda: content_published.send(
-            sender=tenant, kind="directory.business", object_id=business_id, ortsgemeinde_ids=ortsgemeinde_ids
-        )
+    # Inside the transaction: the notifications module's outbox row commits with the business.
+    content_published.send(
+        sender=tenant, kind="directory.business", object_id=business_id, ortsgemeinde_ids=ortsgemeinde_ids
     )
 
 
 def _notify(event: str, business_id: int) -> None:
-    from modules.directory.tasks import notify
+    from core.outbox import outbox_enqueue
 
-    notify.delay(event, business_id)
+    # Committed with the caller's change; the worker gets it even after a broker outage.
+    outbox_enqueue("directory.notify", args=[event, business_id])
 
 
 # --- opening hours -----------------------------------------------------------------

@@ -9,8 +9,6 @@ the request page, where the two write to each other.
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from modules.errands.models import ErrandComment, ErrandEvent, ErrandEventKind
 
 # Steps that notify someone, and to whom the services address them.
@@ -39,13 +37,13 @@ def notify_errand_step(*, errand_id: int, step: str, recipient_id: int, actor_id
     """Tell `recipient_id` about `step` of request `errand_id` once the transaction has committed."""
     if step not in STEPS:
         raise ValueError(f"unknown step {step!r}")
-    from modules.errands.tasks import send_step_mail
+    from core.outbox import outbox_enqueue
 
     ref = _step_ref(errand_id=errand_id, step=step, actor_id=actor_id)
-    transaction.on_commit(lambda: send_step_mail.delay(errand_id, step, recipient_id, actor_id, ref))
+    outbox_enqueue("errands.send_step_mail", args=[errand_id, step, recipient_id, actor_id, ref])
 
 
 def notify_moderators_of_report(*, report_id: int) -> None:
-    from modules.errands.tasks import send_report_mail
+    from core.outbox import outbox_enqueue
 
-    transaction.on_commit(lambda: send_report_mail.delay(report_id))
+    outbox_enqueue("errands.send_report_mail", args=[report_id])

@@ -200,8 +200,8 @@ def _announce(event: Event) -> None:
 
     tenant, event_id = current_town(), event.pk
     ids = [event.ortsgemeinde_id] if event.ortsgemeinde_id else []
-    transaction.on_commit(lambda: content_published.send(sender=tenant, kind="events.event", object_id=event_id,
-                                                         ortsgemeinde_ids=ids))
+    # Inside the transaction: the notifications module's outbox row commits with the event.
+    content_published.send(sender=tenant, kind="events.event", object_id=event_id, ortsgemeinde_ids=ids)
 
 
 def _apply(event: Event, data: dict[str, Any]) -> None:
@@ -436,15 +436,13 @@ def _site_url(path: str) -> str:
 
 
 def _mail_after_commit(*, to: str, subject: str, template: str, context: Any) -> None:
-    """Send once the transaction commits; `context` may be a callable, so links are built only then
-    (from the town's domain row, never a request's Host header)."""
-    from core.mail import send_town_mail
+    """Send from the worker once the transaction commits (core.outbox: never lost to a broker outage, and
+    no request waits on the mail relay). `context` may be a callable; links come from the town's
+    domain row, never a request's Host header."""
+    from core.mail import town_mail_enqueue
 
-    def send() -> None:
-        send_town_mail(to=to, subject=subject, template=template,
-                       context=context() if callable(context) else context)
-
-    transaction.on_commit(send)
+    town_mail_enqueue(to=to, subject=subject, template=template,
+                      context=context() if callable(context) else context)
 
 
 def _registration_mail(registration: Registration, event: Event, *, template: str, subject: str,

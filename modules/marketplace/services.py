@@ -190,21 +190,19 @@ def _store_photos(listing: Listing, photos: Sequence[Any], alt: str) -> None:
 
 
 def _announce(listing: Listing) -> None:
-    """After commit: content_published for the platform, and the saved-search mails."""
+    """content_published for the platform, and the saved-search mails, both committed with the listing."""
+    from core.outbox import outbox_enqueue
     from core.signals import content_published
-    from modules.marketplace.tasks import notify_saved_searches
 
     tenant = current_town()
     listing_id = listing.pk
     ortsgemeinde_ids = [listing.ortsgemeinde_id] if listing.ortsgemeinde_id else []
 
-    def send() -> None:
-        content_published.send(
-            sender=tenant, kind="marketplace.listing", object_id=listing_id, ortsgemeinde_ids=ortsgemeinde_ids
-        )
-        notify_saved_searches.delay(listing_id)
-
-    transaction.on_commit(send)
+    # Inside the transaction: both go through the outbox, whose rows commit with the listing.
+    content_published.send(
+        sender=tenant, kind="marketplace.listing", object_id=listing_id, ortsgemeinde_ids=ortsgemeinde_ids
+    )
+    outbox_enqueue("marketplace.notify_saved_searches", args=[listing_id])
 
 
 def _url(name: str, **kwargs: Any) -> str:

@@ -31,8 +31,9 @@ def notify_saved_searches(listing_id: int) -> int:
     return saved_searches_notify(listing_id=listing_id)
 
 
-@shared_task(name="marketplace.send_user_mail")
+@shared_task(name="marketplace.send_user_mail", bind=True, max_retries=6)
 def send_user_mail(
+    self: Any,
     *,
     user_id: int,
     subject: str,
@@ -43,14 +44,19 @@ def send_user_mail(
     url: str = "",
     topic: str = "",
 ) -> int:
-    """Tell one person about their listing or a match: a notification, or the e-mail (see notifications.py)."""
+    """Tell one person about their listing or a match: a notification, or the e-mail (see notifications.py).
+
+    Once per outbox message (a redelivered task sends nothing twice); retried while the relay refuses.
+    """
     if not module_task_should_run(KEY):
         return 0
     from accounts.models import User
+    from core.outbox import deliver_once_or_retry
     from modules.marketplace.notifications import user_notice_send
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return 0
-    return user_notice_send(user=user, subject=subject, template=template, context=context, relay=relay,
-                            dedupe_key=dedupe_key, url=url, topic=topic)
+    return int(deliver_once_or_retry(self, lambda: bool(user_notice_send(
+        user=user, subject=subject, template=template, context=context, relay=relay, dedupe_key=dedupe_key, url=url,
+        topic=topic))))

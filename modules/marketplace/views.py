@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.facade import active_promotions
@@ -383,6 +384,8 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("marketplace:my-listings")
 
 
+# The token is the authorisation; mail programs POST here without a CSRF token (RFC 8058 one-click).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def saved_search_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """A link from a mail: a page with one button (mail scanners open links, so GET changes nothing)."""

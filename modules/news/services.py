@@ -147,19 +147,18 @@ def _search_index_update(article: Article) -> None:
 
 
 def _announce(article: Article) -> None:
-    """Send content_published once the surrounding transaction has committed."""
+    """Send content_published inside the surrounding transaction.
+
+    The receivers only write outbox rows (core.outbox), which commit or roll back with the article
+    and reach the worker once it has committed, even if the broker is down right then.
+    """
     from core.signals import content_published
 
     tenant = current_town()
     article_id = article.pk
     ortsgemeinde_ids = sorted(article.ortsgemeinden.values_list("pk", flat=True))
 
-    def send() -> None:
-        content_published.send(
-            sender=tenant, kind="news.article", object_id=article_id, ortsgemeinde_ids=ortsgemeinde_ids
-        )
-
-    transaction.on_commit(send)
+    content_published.send(sender=tenant, kind="news.article", object_id=article_id, ortsgemeinde_ids=ortsgemeinde_ids)
 
 
 _EDITABLE = ("title", "teaser", "body", "body_easy", "category", "organisation", "image", "image_alt")

@@ -6,17 +6,16 @@
         notify(user_ids=[member.pk ...], event="groups.post", title=..., body=..., url=post_url,
                dedupe_key=f"groups.post:{post.pk}", topic=f"groups.{group.pk}")
 
-`notify` only enqueues: the worker creates one notification per person in the
-notification centre and sends e-mail and web push as each person chose
-(topic opt-in, quiet hours, digest). It is safe to call twice for the same
+`notify` only enqueues, through the transactional outbox (core.outbox): the task is a row committed
+with the caller's change, so a broker that is down at that moment delays it, never loses it. The
+worker creates one notification per person in the notification centre and sends e-mail and web
+push as each person chose (topic opt-in, quiet hours, digest). It is safe to call twice for the same
 `dedupe_key`: nobody gets the same notification twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from django.db import transaction
 
 from core.access import tenant_has_module
 
@@ -41,6 +40,8 @@ def notify(
 ) -> None:
     """Notify these residents once the current transaction commits (no-op when the module is off).
 
+    Call it inside the transaction of the change it is about: the outbox rows commit with it.
+
     `event`: what happened, "<module>.<thing>" (e.g. "messages.new"). `url`: a path on the
     town's site ("/news/x/") or an absolute URL on its domain. `dedupe_key`: the same for the
     same event, e.g. "messages.message:42". `topic`: a key from topics.TOPICS the residents can
@@ -51,14 +52,11 @@ def notify(
     ids = sorted({int(pk) for pk in user_ids})
     if not ids or not notifications_enabled():
         return
+    from core.outbox import outbox_enqueue
     from modules.notifications.services import BATCH_SIZE, chunked
-    from modules.notifications.tasks import deliver
 
     kwargs = {"event": event, "title": title, "body": body, "url": url, "dedupe_key": dedupe_key,
               "topic": topic, "urgent": urgent}
-
-    def enqueue() -> None:
-        for batch in chunked(ids, BATCH_SIZE):
-            deliver.delay(user_ids=batch, **kwargs)
-
-    transaction.on_commit(enqueue)
+    # One row per batch; urgent=True routes them to the urgent queue (config.celery_routes).
+    for batch in chunked(ids, BATCH_SIZE):
+        outbox_enqueue("notifications.deliver", kwargs={"user_ids": batch, **kwargs})

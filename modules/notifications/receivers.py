@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import receiver
 
 from core.capabilities import call, declared
@@ -27,10 +26,13 @@ def on_content_published(
     # Only kinds whose module declares an AnnouncedContent become notifications.
     if object_id is None or _announced(kind) is None:
         return
-    from modules.notifications.tasks import announce_content
+    from core.outbox import outbox_enqueue
 
+    # Through the outbox: the row commits with the publishing module's change (it sends this signal
+    # inside its transaction) and reaches the worker even if the broker is down right then.
     ids = [int(pk) for pk in ortsgemeinde_ids or ()]
-    transaction.on_commit(lambda: announce_content.delay(kind=kind, object_id=int(object_id), ortsgemeinde_ids=ids))
+    outbox_enqueue("notifications.announce_content",
+                   kwargs={"kind": kind, "object_id": int(object_id), "ortsgemeinde_ids": ids})
 
 
 def content_announce(*, kind: str, object_id: int, ortsgemeinde_ids: list[int]) -> int:

@@ -20,16 +20,18 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.bounce_selectors import email_undeliverable, undeliverable_emails
 from accounts.models import User
 from core.audit import AuditTarget, audit_record
 from core.branding import town_url
 from core.mail import send_town_mail, town_mail_context
+from core.outbox import outbox_enqueue
 from modules.notifications.conf import topic_default
 from modules.notifications.models import (
     DeliveryState,
@@ -257,6 +259,10 @@ def notifications_create(
     prefs = {p.user_id: p for p in TopicPreference.objects.filter(user_id__in=active, topic=topic)} if topic else {}
     default = topic_default(topic) if topic else True  # once per batch, not per resident
     with_push = set(PushSubscription.objects.filter(user_id__in=active).values_list("user_id", flat=True))
+    # Addresses that bounced for good get no notification mail (the centre and push still work);
+    # urgent notices too: a dead mailbox can't read them, push and the banner can.
+    emails = dict(User.objects.filter(pk__in=active).values_list("pk", "email"))
+    dead = undeliverable_emails(emails.values())
     rows = []
     for uid in active:
         subscribed, email_wanted, push_wanted = (
@@ -273,7 +279,9 @@ def notifications_create(
             Notification(
                 user_id=uid, event=event[:80], title=title[:TITLE_MAX], body=body[:BODY_MAX], url=url[:500],
                 topic=topic[:80], urgent=urgent, dedupe_key=dedupe_key[:200],
-                email_state=_email_state(row, email_wanted, urgent=urgent, quiet=quiet), push_state=push_state,
+                email_state=_email_state(row, email_wanted and emails[uid].lower() not in dead, urgent=urgent,
+                                         quiet=quiet),
+                push_state=push_state,
             )
         )
     # The unique (user, dedupe_key) constraint makes a second delivery insert nothing.
@@ -296,8 +304,19 @@ def _unsubscribe_url(origin: str, *, user_id: int, topic: str) -> str:
 
 
 def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
-    # RFC 8058: mail programs show their own unsubscribe button and POST to the link.
-    return {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    """RFC 2369/8058 headers of a bulk mail: mail programs show their own unsubscribe button and POST to the link.
+
+    With settings.MAIL_UNSUBSCRIBE_ADDRESS a mailto: comes second, for programs that only send mail:
+    the town's schema as the address's +tag and the link's token in the subject, so the inbox reader
+    (manage.py mail_inbox_read) knows the town and checks the token there.
+    """
+    links = [f"<{unsubscribe_url}>"]
+    address = getattr(settings, "MAIL_UNSUBSCRIBE_ADDRESS", "")
+    if address:
+        local, _at, domain = address.partition("@")
+        token = unsubscribe_url.rstrip("/").rsplit("/", 1)[-1]
+        links.append(f"<mailto:{local}+{connection.schema_name}@{domain}?subject=unsubscribe%20{token}>")
+    return {"List-Unsubscribe": ", ".join(links), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _send_email(notification: Notification, origin: str, mail_connection: Any, town_context: dict) -> None:
@@ -451,8 +470,6 @@ def digests_fan_out(*, now: datetime.datetime | None = None) -> int:
     digest gets one short task per DIGEST_CHUNK of them (notifications.send_digests_chunk, default
     queue), each safe to run twice: a digest marks what it sent, a second run finds nothing waiting.
     """
-    from modules.notifications import tasks
-
     now = now or timezone.now()
     if timezone.localtime(now).hour < DIGEST_HOUR:
         return 0
@@ -460,7 +477,7 @@ def digests_fan_out(*, now: datetime.datetime | None = None) -> int:
     if len(user_ids) <= DIGEST_CHUNK:
         return digests_send(now=now, user_ids=user_ids)
     for batch in chunked(user_ids, DIGEST_CHUNK):
-        tasks.send_digests_chunk.delay(user_ids=batch)
+        outbox_enqueue("notifications.send_digests_chunk", kwargs={"user_ids": batch})
     return 0
 
 
@@ -497,9 +514,11 @@ def _digest_send_one(
         .filter(user_id=uid, email_state=DIGEST)
         .order_by("created_at", "pk")
     )
-    unread = [n for n in waiting if n.read_at is None]
+    # An address that bounced for good gets no digest; what waited for it is skipped, not piled up.
+    dead = bool(waiting) and email_undeliverable(waiting[0].user.email)
+    unread = [] if dead else [n for n in waiting if n.read_at is None]
     for notification in waiting:
-        notification.email_state = SENT if notification.read_at is None else SKIPPED
+        notification.email_state = SENT if notification.read_at is None and not dead else SKIPPED
     Notification.objects.bulk_update(waiting, ["email_state"])
     if not unread or row.email_frequency == EmailFrequency.OFF:
         return False
@@ -546,11 +565,9 @@ def urgent_notice_send(
     places = list(ortsgemeinden)
     if places:
         notice.ortsgemeinden.set(places)
-    from modules.notifications import tasks
-
-    notice_id = notice.pk
     transaction.on_commit(forget_urgent_notices)
-    transaction.on_commit(lambda: tasks.urgent_notice_deliver.delay(notice_id=notice_id))
+    # The outbox row commits with the notice; config.celery_routes puts the task on the urgent queue.
+    outbox_enqueue("notifications.urgent_notice_deliver", kwargs={"notice_id": notice.pk})
     return notice
 
 
@@ -570,14 +587,13 @@ def urgent_notice_deliver(*, notice_id: int) -> int:
     a chunk redelivered after a lost worker sends nothing twice (notifications are deduplicated
     per person). Redelivering this task itself only queues chunks that will find their work done.
     """
-    from modules.notifications import tasks
-
     notice = UrgentNotice.objects.filter(pk=notice_id).first()
     if notice is None:
         return 0
     recipients = urgent_notice_recipients(notice)
+    # Through the outbox as well: a broker gone during the fan-out delays chunks, never drops them.
     for batch in chunked(recipients, BATCH_SIZE):
-        tasks.urgent_notice_chunk.delay(notice_id=notice.pk, user_ids=batch)
+        outbox_enqueue("notifications.urgent_notice_chunk", kwargs={"notice_id": notice.pk, "user_ids": batch})
     if not recipients:
         UrgentNotice.objects.filter(pk=notice.pk).update(delivered_at=timezone.now())
     return len(recipients)

@@ -211,8 +211,8 @@ def _announce(poll: Poll) -> None:
     tenant = current_town()
     poll_id = poll.pk
     ortsgemeinde_ids = [poll.ortsgemeinde_id] if poll.ortsgemeinde_id else []
-    transaction.on_commit(lambda: content_published.send(
-        sender=tenant, kind="polls.poll", object_id=poll_id, ortsgemeinde_ids=ortsgemeinde_ids))
+    # Inside the transaction: the notifications module's outbox row commits with the poll.
+    content_published.send(sender=tenant, kind="polls.poll", object_id=poll_id, ortsgemeinde_ids=ortsgemeinde_ids)
 
 
 @transaction.atomic

@@ -207,7 +207,7 @@ def report_create(
     if signed_in:
         Follower.objects.create(report=report, user=acting_user)
     if anonymous_web:
-        transaction.on_commit(lambda: _enqueue("confirm", report.pk))
+        _enqueue("confirm", report.pk)
     elif report.category.forwards:
         _forward(report)
     return report
@@ -276,7 +276,7 @@ def _status_apply(report: Report, *, status: str, public_answer: str, by: Any = 
     report.save(update_fields=["status", "public_answer", "closed_at", "updated_at"])
     StatusChange.objects.create(report=report, status=status, public_answer=public_answer.strip()[:4000],
                                 by=by, by_body=by_body)
-    transaction.on_commit(lambda: _enqueue("status", report.pk))
+    _enqueue("status", report.pk)
 
 
 @transaction.atomic
@@ -406,7 +406,7 @@ def _forward(report: Report) -> None:
     report.save(update_fields=["forwarded_to", "updated_at"])
     _status_apply(report, status=Status.FORWARDED, by_body="",
                   public_answer=_("Forwarded to %(body)s, who is responsible.") % {"body": category.forward_body})
-    transaction.on_commit(lambda: _enqueue("forward", report.pk))
+    _enqueue("forward", report.pk)
 
 
 def forward_token(report: Report) -> str:
@@ -473,10 +473,11 @@ def api_key_valid(raw: str) -> ApiKey | None:
     return ApiKey.objects.filter(key_hash=_hash(raw), revoked_at__isnull=True).first()
 
 
-# --- after commit -------------------------------------------------------------------------------
+# --- with the commit (outbox) ---------------------------------------------------------------------------
 
 
 def _enqueue(event: str, report_id: int) -> None:
-    from modules.reports.tasks import report_event
+    from core.outbox import outbox_enqueue
 
-    report_event.delay(event=event, report_id=report_id)
+    # Committed with the caller's change; the worker gets it even after a broker outage.
+    outbox_enqueue("reports.report_event", kwargs={"event": event, "report_id": report_id})

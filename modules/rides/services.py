@@ -55,9 +55,9 @@ def _tell(*, user_ids: Iterable[int], event: str, title: str, body: str, url: st
     if notifications_enabled():
         notify(user_ids=ids, event=event, title=title, body=body, url=url, dedupe_key=dedupe_key, topic=topic)
         return
-    from modules.rides.tasks import send_notice_mail
+    from core.outbox import outbox_enqueue
 
-    transaction.on_commit(lambda: send_notice_mail.delay(ids, title, body, url))
+    outbox_enqueue("rides.send_notice_mail", args=[ids, title, body, url])
 
 
 def _check_point(lat: float | None, lon: float | None, field: str) -> Point:
@@ -329,9 +329,10 @@ def booking_message(*, booking: Booking, acting_user: Any, text: str) -> str:
         label = _("Ride %(route)s on %(day)s") % {"route": str(booking.ride), "day": booking.day.strftime("%d.%m.%Y")}
         return conversation_open(sender=acting_user, recipient_id=other, text=text, context_label=label)
     text_check(text)
-    from modules.rides.tasks import send_relay_mail
+    from core.outbox import outbox_enqueue
 
-    transaction.on_commit(lambda: send_relay_mail.delay(booking.pk, acting_user.pk, other, text))
+    # Committed with the caller's transaction; the worker sends it even after a broker outage.
+    outbox_enqueue("rides.send_relay_mail", args=[booking.pk, acting_user.pk, other, text])
     return booking.get_absolute_url()
 
 

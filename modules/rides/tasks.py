@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from core.tasks import module_task_should_run
 
 
-@shared_task(name="rides.send_notice_mail")
-def send_notice_mail(user_ids: list[int], title: str, body: str, url: str) -> int:
-    """A notice by e-mail, in a town without the notifications module; returns how many went out."""
+@shared_task(name="rides.send_notice_mail", bind=True)
+def send_notice_mail(self: Any, user_ids: list[int], title: str, body: str, url: str) -> int:
+    """A notice by e-mail, in a town without the notifications module; returns how many went out (once per message)."""
     if not module_task_should_run("rides"):
         return 0
+    from core.outbox import once_per_message
     from modules.rides.mails import notice_mail_send
 
-    return notice_mail_send(user_ids=user_ids, title=title, body=body, url=url)
+    return once_per_message(self, lambda: notice_mail_send(user_ids=user_ids, title=title, body=body, url=url), 0)
 
 
-@shared_task(name="rides.send_relay_mail")
-def send_relay_mail(booking_id: int, sender_id: int, recipient_id: int, text: str) -> int:
-    """A message between passenger and driver by e-mail (Messages is off); no address is shown."""
+@shared_task(name="rides.send_relay_mail", bind=True)
+def send_relay_mail(self: Any, booking_id: int, sender_id: int, recipient_id: int, text: str) -> int:
+    """A message between passenger and driver by e-mail (Messages is off); no address is shown. Once per message."""
     if not module_task_should_run("rides"):
         return 0
+    from core.outbox import once_per_message
     from modules.rides.mails import relay_mail_send
 
-    return relay_mail_send(booking_id=booking_id, sender_id=sender_id, recipient_id=recipient_id, text=text)
+    return once_per_message(self, lambda: relay_mail_send(booking_id=booking_id, sender_id=sender_id,
+                                                          recipient_id=recipient_id, text=text), 0)
 
 
 @shared_task(name="rides.gtfs_refresh")

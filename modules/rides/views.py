@@ -574,11 +574,9 @@ def line_delete(request: HttpRequest, line_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def feed_manage(request: HttpRequest) -> HttpResponse:
     """The town's GTFS feed: its address (fetched by a task now and every night)."""
-    from django.db import transaction
-
+    from core.outbox import outbox_enqueue
     from modules.rides.forms import TransitFeedForm
     from modules.rides.models import TransitFeed
-    from modules.rides.tasks import gtfs_refresh
 
     feed, _created = TransitFeed.objects.get_or_create(pk=1)
     form = TransitFeedForm(request.POST if request.method == "POST" else None,
@@ -604,7 +602,7 @@ def feed_manage(request: HttpRequest) -> HttpResponse:
         feed.url = form.cleaned_data["url"]
         feed.save(update_fields=["url", "updated_at"])
         if feed.url:
-            transaction.on_commit(gtfs_refresh.delay)
+            outbox_enqueue("rides.gtfs_refresh")  # committed with the address; survives a broker outage
             messages.success(request, _("The address is saved. The timetable is being fetched; "
                                         "look here again in a few minutes."))
         else:

@@ -25,9 +25,10 @@ from core import opening_hours
 from core.access import user_passes
 from core.branding import town_profile, town_url
 from core.images import image_reencode
-from core.mail import send_town_mail
+from core.mail import send_town_mail_or_false
 from core.modules import module_settings
 from core.names import display_name
+from core.outbox import outbox_enqueue
 from core.slugs import german_slugify
 from core.storage import delete_files_after_commit
 from core.taxonomy.services import terms_seed
@@ -454,6 +455,18 @@ def found_item_claim(*, item: FoundItem, sender: Any, message: str) -> FoundItem
         raise ValidationError(_("You have sent several messages in the last hour. Please try again later."))
     claim = FoundItemClaim.objects.create(item=item, sender=sender, message=text)
     _count_claim(sender)
+    # The mail goes from the worker (core.outbox: committed with the claim, never lost to a broker
+    # outage, and no web request waits on the mail relay).
+    outbox_enqueue("services.found_item_claim_mail", args=[claim.pk])
+    return claim
+
+
+def found_item_claim_mail_send(*, claim_id: int) -> bool:
+    """Mail a claim to the office that keeps the item (or the town's contact). False: the relay refused."""
+    claim = FoundItemClaim.objects.select_related("item__office", "sender").filter(pk=claim_id).first()
+    if claim is None:
+        return True
+    item, sender, text = claim.item, claim.sender, claim.message
     recipient = (item.office.email if item.office_id and item.office and item.office.email
                  else town_profile().contact_email)
     if recipient:
@@ -466,11 +479,11 @@ def found_item_claim(*, item: FoundItem, sender: Any, message: str) -> FoundItem
             "manage_url": town_url(f"/services/manage/fundbuero/{item.pk}/"),
         }
         subject = _("Fundbüro: someone claims “%(title)s”") % {"title": item.title}
-        transaction.on_commit(lambda: send_town_mail(
+        return send_town_mail_or_false(
             to=recipient, subject=subject, template="services/mail/claim", context=context,
             reply_to=[sender.email] if sender.email else None,
-        ))
-    return claim
+        )
+    return True
 
 
 def claims_of(item: FoundItem) -> list[FoundItemClaim]:

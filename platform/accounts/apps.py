@@ -14,7 +14,8 @@ class AccountsConfig(AppConfig):
         PersonalData(key="account", export="accounts.personal_data.export", erase="accounts.personal_data.erase",
                      order=1000,
                      stores=_("Your account: name, e-mail address, password (only as a hash), when you agreed to the "
-                              "privacy policy, and your sign-ins, so that you can sign in and we can write to you."),
+                              "privacy policy, your sign-ins, and whether e-mails to your address came back, so that "
+                              "you can sign in and we can write to you."),
                      purpose=_("Run a personal account: sign in, two-factor login, e-mail addresses"),
                      categories=(_("Name and e-mail address"), _("Sign-in and usage data (dates, devices)")),
                      legal_basis=_("Art. 6(1)(b) GDPR: the terms of use the person accepted when registering"),

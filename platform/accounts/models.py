@@ -99,3 +99,42 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"login attempt {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class BounceKind(models.TextChoices):
+    HARD = "hard", _("permanent (the address does not exist)")
+    SOFT = "soft", _("temporary (mailbox full, server away)")
+
+
+class MailBounce(models.Model):
+    """One bounce the mail relay reported for an address, in this town (accounts.mail_bounces).
+
+    Kept per town like the accounts: the same address in two towns has two histories (ISOLATION).
+    """
+
+    email = models.EmailField(_("e-mail address"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=BounceKind.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("bounced e-mail")
+        verbose_name_plural = _("bounced e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.kind})"
+
+
+class UndeliverableAddress(models.Model):
+    """An address that bounced for good: bulk mail skips it until the person confirms it again."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    since = models.DateTimeField(_("since"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("undeliverable e-mail address")
+        verbose_name_plural = _("undeliverable e-mail addresses")
+
+    def __str__(self) -> str:
+        return self.email

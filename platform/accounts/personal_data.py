@@ -23,6 +23,9 @@ Erasure of the account runs last (order 1000), after every other provider.
 - accounts.LoginAttempt (wrong-password limits, accounts.login_limits)
   export: (not exported: keyed hashes of an address and of account + address, nothing readable)
   erase: not linked to the person; every row is deleted within the hour by the purge task
+- accounts.MailBounce / UndeliverableAddress (by the person's address: accounts.bounce_services)
+  export: bounces reported for the address, and whether it is marked undeliverable
+  erase: deleted
 
 Why the account row stays as an empty shell: comments in other people's threads, messages
 sent to others and moderation decisions keep pointing at it (their foreign keys delete the
@@ -45,7 +48,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import MailBounce, Role, UndeliverableAddress, User
 
 ERASED_DOMAIN = "erased.invalid"
 
@@ -69,6 +72,12 @@ def export(user: User) -> dict[str, Any]:
         "two_factor": list(
             Authenticator.objects.filter(user=user).order_by("pk").values("type", "created_at", "last_used_at")
         ),
+        # What the mail relay reported about the address (accounts.bounce_services).
+        "mail_bounces": list(
+            MailBounce.objects.filter(email__iexact=user.email).order_by("pk").values("kind", "reason", "created_at")
+        ),
+        "mail_undeliverable_since": UndeliverableAddress.objects.filter(email__iexact=user.email)
+        .values_list("since", flat=True).first(),
         "signed_in_devices": list(
             UserSession.objects.filter(user=user).order_by("pk").values("ip", "user_agent", "created_at",
                                                                         "last_seen_at")
@@ -98,6 +107,8 @@ def erase(user: User) -> None:
                 code="last_admin",
             )
     _sessions_end(user)
+    MailBounce.objects.filter(email__iexact=user.email).delete()
+    UndeliverableAddress.objects.filter(email__iexact=user.email).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     UserSession.objects.filter(user=user).delete()

@@ -29,6 +29,14 @@ def welcome_after_first_confirmation(sender: Any, request: Any, email_address: E
     outbox_enqueue("accounts.welcome_mail", args=[email_address.user_id])
 
 
+@receiver(email_confirmed, dispatch_uid="accounts.address_confirmed_clears_bounces")
+def deliverable_after_confirmation(sender: Any, request: Any, email_address: EmailAddress, **kwargs: Any) -> None:
+    # Confirming an address (a new one, or again) proves it works: bulk mail may use it again.
+    from accounts.bounce_services import address_deliverable_again
+
+    address_deliverable_again(email=email_address.email)
+
+
 @receiver(user_logged_in)
 def authenticated_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is None:

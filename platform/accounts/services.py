@@ -62,12 +62,10 @@ def welcome_mail_send(*, user_id: int) -> bool:
     """Send a new resident the welcome mail: where their village's page is, how to choose what they
     hear about, and who to ask. False when the mail relay refused (the task tries again); True also
     when there is nobody to write to any more (the account was deleted or deactivated meanwhile)."""
-    import smtplib
-
     from django.urls import reverse
 
     from core.branding import current_town_name, town_url
-    from core.mail import send_town_mail
+    from core.mail import send_town_mail_or_false
     from core.modules import enabled_module_keys
 
     user = User.objects.filter(pk=user_id, is_active=True).select_related("resident_profile__ortsgemeinde").first()
@@ -77,14 +75,9 @@ def welcome_mail_send(*, user_id: int) -> bool:
     place = profile.ortsgemeinde.name if profile and profile.ortsgemeinde else current_town_name()
     # The notification settings when the town has the module on, else the account page.
     settings_path = reverse("notifications:settings" if "notifications" in enabled_module_keys() else "town:account")
-    try:
-        send_town_mail(
-            to=user.email, subject=_("Welcome to %(place)s") % {"place": place},
-            template="accounts/mail/welcome",
-            context={"name": user.get_short_name(), "place": place,
-                     "welcome_url": town_url(reverse("town:welcome")), "settings_url": town_url(settings_path)},
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.warning("welcome mail to user %s refused by the mail relay", user_id, exc_info=True)
-        return False
-    return True
+    return send_town_mail_or_false(
+        to=user.email, subject=_("Welcome to %(place)s") % {"place": place},
+        template="accounts/mail/welcome",
+        context={"name": user.get_short_name(), "place": place,
+                 "welcome_url": town_url(reverse("town:welcome")), "settings_url": town_url(settings_path)},
+    )

@@ -26,3 +26,11 @@ def login_attempts_purge() -> int:
     from accounts.login_limits import login_attempts_purge as purge
 
     return purge()
+
+
+@shared_task(name="accounts.address_check_mail", bind=True, max_retries=8)
+def address_check_mail(self: Any, user_id: int) -> bool:
+    """The "confirm your address" mail after it bounced (accounts.bounce_services): once, retried if refused."""
+    from accounts.bounce_services import address_check_mail_send
+
+    return deliver_once_or_retry(self, lambda: address_check_mail_send(user_id=user_id))

@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/signup/", resident_signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("town.urls")),
+    path("", include("accounts.urls")),  # /mail/bounces/, /konto/adresse-pruefen/
     # API tokens (/konto/api-tokens/), platform endpoints (/api/v1/town/ ...), /api/schema/, /api/docs/
     path("", include("api.urls")),
     path("willkommen/<str:token>/", handover, name="handover"),

@@ -16,8 +16,10 @@ Where the row lives: ONE table in the public schema (core is a shared app, never
   deleted town's schema could hide rows).
 - Each row names the schema its task runs in (`schema_name`); the dispatcher sends that as the
   `_schema_name` header tenant-schemas-celery switches on, exactly as a direct `.delay()` from the
-  town would (ISOLATION T8). The row holds ids and small arguments only, no town content, so the
-  public table keeps no town's personal data beyond what the task's arguments already carried.
+  town would (ISOLATION T8). The row holds ids and small arguments, mostly no town content; where a
+  task's arguments carry personal content (an address, a relayed message: core.mail.town_mail_enqueue)
+  they are cleared as soon as the task records its work done (delivery_once), and sent rows are
+  deleted after OUTBOX_KEEP_SENT_DAYS.
 
 Delivery is at least once (a worker may die after sending, a dispatcher after publishing but before
 marking the row): the task id is the row id, and tasks whose work must not repeat wrap it in
@@ -31,7 +33,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -41,6 +43,8 @@ from core.models import OutboxMessage
 from core.tenancy import connection
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def outbox_enqueue(
@@ -91,6 +95,8 @@ def outbox_dispatch(message_ids: Iterable[uuid.UUID]) -> int:
     """
     from celery import current_app as app
 
+    if app.conf.task_always_eager:
+        return _run_eagerly(message_ids)
     # No schema switch: the table exists only in public, which every town's search_path includes.
     sent = 0
     for message_id in message_ids:
@@ -126,6 +132,29 @@ def outbox_dispatch(message_ids: Iterable[uuid.UUID]) -> int:
             message.save(update_fields=["attempts", "sent_at"])
             sent += 1
     return sent
+
+
+def _run_eagerly(message_ids: Iterable[uuid.UUID]) -> int:
+    """task_always_eager (tests that ask for it): run each row's task here and now, as .delay() would.
+
+    send_task ignores eager mode; without this, code moved from .delay() to the outbox would stop
+    running its tasks in those tests. The row is marked sent first, so the task's delivery_once
+    finds it, exactly as with a worker.
+    """
+    from celery import current_app as app
+
+    app.loader.import_default_modules()  # the tasks modules (autodiscovery), as a worker loads them
+    ran = 0
+    for message_id in message_ids:
+        claimed = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).update(
+            sent_at=timezone.now(), attempts=1)
+        if not claimed:
+            continue
+        message = OutboxMessage.objects.get(pk=message_id)
+        app.tasks[message.task_name].apply(args=message.args, kwargs=message.kwargs, task_id=str(message.pk),
+                                           headers={"_schema_name": message.schema_name})
+        ran += 1
+    return ran
 
 
 def outbox_sweep(*, limit: int = 500) -> int:
@@ -175,7 +204,9 @@ def delivery_once(task_id: str | None) -> Iterator[bool]:
             yield False
             return
         yield True
-        OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now())
+        # Done: the arguments are no longer needed (a redelivery finds done_at and stops) and may hold
+        # personal content (an address, a relayed message); they don't wait a week in the public table.
+        OutboxMessage.objects.filter(pk=message_id).update(done_at=timezone.now(), args=[], kwargs={})
 
 
 def deliver_once_or_retry(task: Any, send: Callable[[], bool]) -> bool:
@@ -190,3 +221,14 @@ def deliver_once_or_retry(task: Any, send: Callable[[], bool]) -> bool:
         if not send():
             raise task.retry(countdown=min(30 * 2**task.request.retries, 900))
     return True
+
+
+def once_per_message(task: Any, work: Callable[[], T], nothing: T) -> T:
+    """The body of a bound task sent through the outbox: ``work()`` once per outbox message.
+
+    A redelivered message (a lost worker, a dispatcher that died before marking the row sent) returns
+    `nothing` instead of doing the work again. For mails that should retry while the relay refuses,
+    use deliver_once_or_retry.
+    """
+    with delivery_once(task.request.id) as first:
+        return work() if first else nothing

@@ -67,3 +67,14 @@ def outbox_sweep() -> int:
     from core.outbox import outbox_sweep as sweep
 
     return sweep()
+
+
+@shared_task(name="core.town_mail", bind=True, max_retries=8)
+def town_mail(self: Any, *, to: str, subject: str, template: str, context: dict[str, Any],
+              reply_to: list[str] | None = None) -> bool:
+    """A mail queued with core.mail.town_mail_enqueue: once per outbox message, retried while the relay refuses."""
+    from core.mail import send_town_mail_or_false
+    from core.outbox import deliver_once_or_retry
+
+    return deliver_once_or_retry(self, lambda: send_town_mail_or_false(
+        to=to, subject=subject, template=template, context=context, reply_to=reply_to))

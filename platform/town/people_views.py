@@ -90,6 +90,7 @@ def account(request: HttpRequest) -> HttpResponse:
         return redirect("town:account")
     from allauth.mfa.utils import is_mfa_enabled
 
+    from accounts.bounce_selectors import email_undeliverable
     from core.modules import enabled_module_keys
 
     enabled = enabled_module_keys()
@@ -101,6 +102,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "news_url": reverse("news:article-create") if "news" in enabled else "",
         "notices_url": reverse("alerts:manage") if "alerts" in enabled else "",
         "mfa_enabled": is_mfa_enabled(user),
+        # Bounced for good (accounts.bounce_services): the banner asks to check the address.
+        "mail_undeliverable": email_undeliverable(user.email),
     })
 
 

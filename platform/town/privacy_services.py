@@ -87,29 +87,22 @@ def data_export_build(*, export_id: int) -> DataExport | None:
 
 def data_export_ready_mail_send(*, export_id: int) -> bool:
     """Tell the person their copy is ready. False when the mail relay refused (the task retries)."""
-    import smtplib
-
     from django.urls import reverse
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
     from core.branding import town_url
-    from core.mail import send_town_mail
+    from core.mail import send_town_mail_or_false
 
     export = (DataExport.objects.filter(pk=export_id, status=DataExportStatus.READY, user__is_active=True)
               .select_related("user").first())
     if export is None or export.expires_at is None:
         return True
-    try:
-        send_town_mail(
-            to=export.user.email, subject=_("Your data is ready to download"), template="town/mail/data_export_ready",
-            context={"name": export.user.get_short_name(), "url": town_url(reverse("town:my-data")),
-                     "expires": date_format(timezone.localtime(export.expires_at), "DATETIME_FORMAT")},
-        )
-    except (smtplib.SMTPException, OSError):
-        logger.warning("data export mail %s refused by the mail relay", export_id, exc_info=True)
-        return False
-    return True
+    return send_town_mail_or_false(
+        to=export.user.email, subject=_("Your data is ready to download"), template="town/mail/data_export_ready",
+        context={"name": export.user.get_short_name(), "url": town_url(reverse("town:my-data")),
+                 "expires": date_format(timezone.localtime(export.expires_at), "DATETIME_FORMAT")},
+    )
 
 
 def data_exports_purge() -> int:

@@ -292,27 +292,21 @@ def letter_codes_create(*, acting_user: Any, count: int, ortsgemeinde: Ortsgemei
 
 def residency_decided_mail_send(*, verification_id: int) -> bool:
     """Tell the person what the town hall decided. False when the mail relay refused (the task retries)."""
-    import smtplib
-
     from core.branding import town_url
-    from core.mail import send_town_mail
+    from core.mail import send_town_mail_or_false
 
     verification = ResidencyVerification.objects.select_related("user").filter(pk=verification_id).first()
     if verification is None or not verification.user.is_active or verification.status == ResidencyStatus.PENDING:
         return True
     user = verification.user
-    try:
-        send_town_mail(
-            to=user.email,
-            subject=(_("Your address is confirmed") if verification.status == ResidencyStatus.VERIFIED
-                     else _("We could not confirm your address")),
-            template="town/mail/residency_decided",
-            context={"name": user.get_short_name(), "confirmed": verification.status == ResidencyStatus.VERIFIED,
-                     "reason": verification.reason, "url": town_url(reverse("town:residency"))},
-        )
-    except (smtplib.SMTPException, OSError):
-        return False
-    return True
+    return send_town_mail_or_false(
+        to=user.email,
+        subject=(_("Your address is confirmed") if verification.status == ResidencyStatus.VERIFIED
+                 else _("We could not confirm your address")),
+        template="town/mail/residency_decided",
+        context={"name": user.get_short_name(), "confirmed": verification.status == ResidencyStatus.VERIFIED,
+                 "reason": verification.reason, "url": town_url(reverse("town:residency"))},
+    )
 
 
 def letter_code_display(code: str) -> str:

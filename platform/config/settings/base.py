@@ -320,6 +320,13 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Bounces (accounts.bounce_services): the mail relay's webhook POSTs to https://<town>/mail/bounces/
+# with this secret (Authorization: Bearer, or the password of https://bounces:<secret>@<town>/…).
+# Empty: the endpoint answers 404. docs/operations.md "Bounces" has the formats.
+MAIL_BOUNCE_WEBHOOK_SECRET = env("MAIL_BOUNCE_WEBHOOK_SECRET", default="")
+# RFC 8058 List-Unsubscribe also offers a mailto: beside the one-click link when this is set
+# (e.g. "abmelden@dorfkern.de"); an operator process must read that mailbox (docs/operations.md).
+MAIL_UNSUBSCRIBE_ADDRESS = env("MAIL_UNSUBSCRIBE_ADDRESS", default="")
 
 # --- web push (modules/notifications) -----------------------------------------
 # The VAPID key pair that signs push messages. Production sets VAPID_PRIVATE_KEY (PEM or base64url raw key);

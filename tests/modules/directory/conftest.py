@@ -19,11 +19,8 @@ def other_village(in_town_a) -> Ortsgemeinde:
 
 
 @pytest.fixture
-def mails_sent_now(monkeypatch, notifications_off):
-    """Run the notification task right away instead of through the broker (it is a thin wrapper).
+def mails_sent_now(notifications_off, celery_eager):
+    """Run the notification task (queued through the outbox) at commit instead of through the broker.
 
     In a town without the notifications module, so the task sends its own e-mails.
     """
-    from modules.directory import tasks
-
-    monkeypatch.setattr(tasks.notify, "delay", lambda event, business_id: tasks.notify(event, business_id))

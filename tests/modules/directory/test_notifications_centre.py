@@ -22,15 +22,10 @@ from tests.modules.notifications.factories import NotificationSettingsFactory
 
 @pytest.fixture
 def queued(monkeypatch, celery_eager) -> list[tuple]:
-    """The directory task's arguments as the services queue it; it (and notify's delivery) runs at once."""
-    calls: list[tuple] = []
+    """The directory task's arguments as the services queue it (core.outbox); it runs at once (eager)."""
+    from tests.outbox_helpers import outbox_recorder
 
-    def record(event, business_id):
-        calls.append((event, business_id))
-        return tasks.notify.apply(args=(event, business_id))
-
-    monkeypatch.setattr(tasks.notify, "delay", record)
-    return calls
+    return outbox_recorder(monkeypatch, "directory.notify", positional=True)
 
 
 def _register(owner, name: str = "Bäckerei Klein") -> Business:

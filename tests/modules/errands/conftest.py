@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from modules.errands import tasks
 from modules.errands.models import ErrandRequest, Trip
 from tests.accounts.factories import UserFactory
 from tests.modules.errands.factories import ErrandFactory
@@ -47,13 +46,11 @@ def make_errand(in_town_a) -> type[ErrandFactory]:
 
 
 @pytest.fixture
-def mail_tasks_inline(monkeypatch, notifications_off):
-    """Run the mail tasks right where they are queued (after commit), in the current town's schema.
+def mail_tasks_inline(notifications_off, celery_eager):
+    """Run the mail tasks (queued through the outbox) at commit, in the current town's schema.
 
     In a town without the notifications module, so the tasks send their own e-mails.
     """
-    monkeypatch.setattr(tasks.send_step_mail, "delay", lambda *args: tasks.send_step_mail.apply(args=args))
-    monkeypatch.setattr(tasks.send_report_mail, "delay", lambda *args: tasks.send_report_mail.apply(args=args))
 
 
 @pytest.fixture

@@ -25,16 +25,10 @@ from tests.modules.notifications.helpers import BrowserKeys
 
 @pytest.fixture
 def queued(monkeypatch, celery_eager) -> list[tuple]:
-    """The step tasks' arguments as the services queue them; the tasks (and notify's delivery) run at once."""
-    calls: list[tuple] = []
-    original = tasks.send_step_mail.delay
+    """The step tasks' arguments as the services queue them (core.outbox); they run at once (eager)."""
+    from tests.outbox_helpers import outbox_recorder
 
-    def record(*args):
-        calls.append(args)
-        return original(*args)
-
-    monkeypatch.setattr(tasks.send_step_mail, "delay", record)
-    return calls
+    return outbox_recorder(monkeypatch, "errands.send_step_mail", positional=True)
 
 
 def _notices(user, event: str | None = None):
@@ -194,7 +188,6 @@ def test_a_cancelled_trip_tells_each_requester_their_errand_is_open_again(
 
 def test_a_report_notifies_each_moderator(anna, bernd, villages, queued, no_quiet_hours, mailoutbox,
                                           django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(tasks.send_report_mail, "delay", lambda *args: tasks.send_report_mail.apply(args=args))
     moderator = UserFactory(email="moderatorin@example.org", role=Role.MODERATOR)
     errand = ErrandFactory(requester=anna)
     with django_capture_on_commit_callbacks(execute=True):

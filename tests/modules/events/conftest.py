@@ -33,3 +33,8 @@ def tus_editor(tus) -> User:
 @pytest.fixture
 def resident(in_town_a) -> User:
     return UserFactory(email="rita@example.org", name="Rita Resident")
+
+
+@pytest.fixture(autouse=True)
+def _mails_at_once(celery_eager) -> None:
+    """The events' mails go through the outbox (core.mail.town_mail_enqueue); here they run at commit, like a worker."""

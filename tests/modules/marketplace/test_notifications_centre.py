@@ -29,14 +29,18 @@ TOPIC = notifications.SAVED_SEARCH_TOPIC
 
 @pytest.fixture
 def queued(monkeypatch, celery_eager) -> list[dict]:
-    """The mail task's arguments as notify_user queues them; it (and notify's delivery) runs at once."""
+    """The mail task's arguments as notify_user queues them (core.outbox); it (and notify's delivery) runs at once."""
+    from core import outbox
+
     calls: list[dict] = []
+    enqueue = outbox.outbox_enqueue
 
-    def record(**kwargs):
-        calls.append(kwargs)
-        return tasks.send_user_mail.apply(kwargs=kwargs)
+    def record(task_name, **options):
+        if task_name == "marketplace.send_user_mail":
+            calls.append(dict(options.get("kwargs") or {}))
+        return enqueue(task_name, **options)
 
-    monkeypatch.setattr(tasks.send_user_mail, "delay", record)
+    monkeypatch.setattr(outbox, "outbox_enqueue", record)
     return calls
 
 

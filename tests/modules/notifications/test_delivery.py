@@ -59,13 +59,20 @@ def test_a_disabled_module_sends_nothing(in_town_a, daytime, mailoutbox, django_
     assert not mailoutbox
 
 
-def test_notify_queues_after_commit_in_batches(in_town_a, django_capture_on_commit_callbacks, monkeypatch):
+def test_notify_queues_with_the_transaction_in_batches_and_sends_after_commit(
+    in_town_a, django_capture_on_commit_callbacks, monkeypatch
+):
+    from core.models import OutboxMessage
+
     sent = []
-    monkeypatch.setattr(tasks.deliver, "delay", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr("core.outbox.outbox_dispatch_safely", lambda ids: sent.extend(ids))
     with django_capture_on_commit_callbacks(execute=True):
         notify(user_ids=range(1, 1202), **deliver_kwargs())
-        assert sent == []  # nothing before the commit
-    assert [len(batch["user_ids"]) for batch in sent] == [500, 500, 201]
+        # in the outbox with the caller's change, handed to the broker only after the commit
+        rows = list(OutboxMessage.objects.filter(task_name="notifications.deliver").order_by("created_at"))
+        assert sent == []
+    assert [len(row.kwargs["user_ids"]) for row in rows] == [500, 500, 201]
+    assert sent == [row.pk for row in rows]
 
 
 def test_quiet_hours_hold_back_email_and_push_until_morning(in_town_a, mailoutbox):

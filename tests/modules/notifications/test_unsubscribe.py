@@ -25,7 +25,7 @@ def test_the_link_in_a_mail_turns_off_that_topic_by_email(in_town_a, daytime, ma
     services.notifications_deliver(user_ids=[admin.pk], **deliver_kwargs(topic="urgent", urgent=True))
     link = _link_in(mailoutbox[0])
     assert mailoutbox[0].extra_headers["List-Unsubscribe"] == f"<http://{host_of(in_town_a)}{link}>"
-    client = TownClient(host_of(in_town_a))
+    client = TownClient(host_of(in_town_a), enforce_csrf_checks=True)  # a mail program sends no CSRF token
 
     # when: opening the link only asks (mail scanners open links too) ...
     page = client.get(link)
@@ -76,3 +76,26 @@ def test_a_forged_or_mangled_link_is_404(client_a, town_a):
         assert client_a.post(f"/notifications/unsubscribe/{bad}/").status_code == 404
     with schema_context(town_a.schema_name):
         assert not TopicPreference.objects.exists()
+
+
+def test_bulk_mail_offers_a_mailto_too_when_configured_and_transactional_mail_carries_none(
+    town_a, daytime, mailoutbox, settings
+):
+    settings.MAIL_UNSUBSCRIBE_ADDRESS = "abmelden@dorfkern.example"
+    admin = admin_of(town_a)
+    connection.set_tenant(town_a)
+    services.notifications_deliver(user_ids=[admin.pk], **deliver_kwargs())
+    connection.set_schema_to_public()
+    (bulk,) = mailoutbox
+    link = _link_in(bulk)
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert bulk.extra_headers["List-Unsubscribe"] == (
+        f"<http://{host_of(town_a)}{link}>, "
+        f"<mailto:abmelden+{town_a.schema_name}@dorfkern.example?subject=unsubscribe%20{token}>")
+    assert bulk.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # a password reset is no bulk mail: no unsubscribe headers
+    mailoutbox.clear()
+    TownClient(host_of(town_a)).post("/accounts/password/reset/", {"email": admin.email})
+    (reset,) = mailoutbox
+    assert "List-Unsubscribe" not in reset.extra_headers and "List-Unsubscribe" not in reset.message().as_string()

@@ -89,7 +89,7 @@ def test_every_worker_consumes_the_urgent_queue_and_one_consumes_nothing_else():
 
 
 def test_an_urgent_notice_to_many_residents_is_split_into_short_chunks_on_the_urgent_queue(
-    in_town_a, published, monkeypatch
+    in_town_a, published, monkeypatch, django_capture_on_commit_callbacks
 ):
     from modules.notifications import services
     from modules.notifications.models import UrgentNotice
@@ -100,7 +100,8 @@ def test_an_urgent_notice_to_many_residents_is_split_into_short_chunks_on_the_ur
     notice = UrgentNotice.objects.create(title="Hochwasser", body="Keller räumen.")
     residents = len(services.urgent_notice_recipients(notice))
 
-    assert services.urgent_notice_deliver(notice_id=notice.pk) == residents
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.urgent_notice_deliver(notice_id=notice.pk) == residents
 
     chunks = [queue for name, queue in published if name == "notifications.urgent_notice_chunk"]
     assert len(chunks) == -(-residents // 2) and set(chunks) == {"urgent"}
@@ -123,7 +124,9 @@ def test_a_chunk_delivered_twice_reaches_each_resident_once_and_counts_them_once
     assert sorted(m.to[0] for m in mailoutbox) == ["r0@example.org", "r1@example.org", "r2@example.org"]
 
 
-def test_digests_for_many_residents_are_split_into_chunks_on_the_default_queue(in_town_a, published, monkeypatch):
+def test_digests_for_many_residents_are_split_into_chunks_on_the_default_queue(
+    in_town_a, published, monkeypatch, django_capture_on_commit_callbacks
+):
     from modules.notifications import services
     from tests.modules.notifications.factories import NotificationSettingsFactory
     from tests.modules.notifications.helpers import berlin, deliver_kwargs
@@ -134,7 +137,8 @@ def test_digests_for_many_residents_are_split_into_chunks_on_the_default_queue(i
         NotificationSettingsFactory(user=reader, email_frequency="daily")
         services.notifications_create(user_ids=[reader.pk], now=berlin(9), **deliver_kwargs(dedupe_key=f"d:{i}"))
 
-    assert services.digests_fan_out(now=berlin(7, day=26)) == 0  # split, none sent here
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.digests_fan_out(now=berlin(7, day=26)) == 0  # split, none sent here
 
     assert published == [("notifications.send_digests_chunk", "celery")] * 3
 

@@ -111,13 +111,11 @@ def test_a_stranger_cannot_open_a_booking(commute, passenger, town_a):
     assert stranger.get(booking.get_absolute_url()).status_code == 404
 
 
-def test_a_message_goes_by_mail_when_messages_are_off(commute, driver, passenger, monkeypatch,
+def test_a_message_goes_by_mail_when_messages_are_off(commute, driver, passenger, monkeypatch, celery_eager,
                                                       django_capture_on_commit_callbacks, mailoutbox):
     from modules.conversations import facade as conversations
-    from modules.rides import tasks
 
     monkeypatch.setattr(conversations, "conversations_enabled", lambda: False)
-    monkeypatch.setattr(tasks.send_relay_mail, "delay", lambda *a: tasks.send_relay_mail.apply(args=a))
     booking = BookingFactory(ride=commute, passenger=passenger)
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_message(booking=booking, acting_user=passenger, text="Ich warte an der Kirche.")

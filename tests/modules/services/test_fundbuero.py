@@ -35,7 +35,7 @@ def test_residents_search_found_items_by_word_and_category(keys, client_a):
 
 
 def test_a_signed_in_resident_claims_an_item_and_the_office_gets_an_e_mail(
-        keys, town_a, django_capture_on_commit_callbacks):
+        keys, town_a, celery_eager, django_capture_on_commit_callbacks):
     anna = UserFactory(email="anna@example.org", name="Anna Arendt")
     client = logged_in_client(town_a, anna)
     with django_capture_on_commit_callbacks(execute=True):
