@@ -50,6 +50,7 @@ from billing.promotions import (
     module_patron_slot_key,
     patrons_forget,
     promotion_slot,
+    promotions_forget,
     slot_targets,
 )
 from core.modules import all_modules
@@ -618,8 +619,11 @@ def promotion_sync(*, subscription: Subscription) -> Promotion | None:
     promotion = subscription.promotion
     before = promotion.status if promotion is not None else None
     promotion = _promotion_follow(subscription, promotion, slot_key=slot_key, target_id=target_id)
-    if subscription.product.kind in PATRON_KINDS and (promotion.status if promotion else None) != before:
-        patrons_forget(tenant=subscription.tenant)  # a patron line appears or disappears
+    if (promotion.status if promotion else None) != before:
+        if subscription.product.kind in PATRON_KINDS:
+            patrons_forget(tenant=subscription.tenant)  # a patron line appears or disappears
+        else:
+            promotions_forget(tenant=subscription.tenant, slot_key=slot_key, target_id=target_id)
     return promotion
 
 
