@@ -24,12 +24,15 @@ class BillingConfig(AppConfig):
         PageAside(render="billing.promotions.page_patrons_html", order=10),
         BackofficeLink(_("Sponsorship"), "billing:backoffice-settings",
                        _("What local businesses can sponsor, at which prices, and what it brought in."), order=80),
+        # When sponsorship is off, businesses can "Ask the town hall": the admins see the requests here.
+        BackofficeLink(_("Sponsorship requests"), "billing:backoffice-requests",
+                       _("Businesses that asked the town hall to offer sponsorship, answered or not."), order=82),
         # Businesses find sponsoring from their back office too (and from the Branchenbuch and "My businesses").
         BackofficeLink(_("Sponsorship for businesses"), "billing:price-list",
                        _("Where a business can appear, labelled “Sponsored”, and what it costs."),
                        permission="editor", order=81),
-        # Export only: billing rows must be kept (billing/personal_data.py says why).
-        PersonalData(key="billing", export="billing.personal_data.export",
+        # Invoice rows must be kept (billing/personal_data.py says why); a sponsorship request loses its sender.
+        PersonalData(key="billing", export="billing.personal_data.export", erase="billing.personal_data.erase",
                      stores=_("Invoice contacts and invoices of businesses and clubs that pay for a sponsorship, kept "
                               "for ten years as tax law requires."),
                      purpose=_("Invoice sponsorships and the town's plan"),

@@ -294,3 +294,34 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id} {self.month:%Y-%m}: {self.gross_cents}"
+
+
+class SponsorshipRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+
+
+class SponsorshipRequest(models.Model):
+    """A business asked a town without sponsorship to offer it ("Ask the town hall").
+
+    The admins get a mail at once; this row lets them see all requests in the back office and
+    mark the ones they answered. Town-side ids (business, person) are plain integers.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    tenant = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="sponsorship_requests")
+    organisation_id = models.BigIntegerField()  # the business (town.Organisation in the town's schema)
+    organisation_name = models.CharField(_("business"), max_length=200)
+    user_id = models.BigIntegerField(null=True, blank=True)  # who asked (accounts.User in the town's schema)
+    message = models.TextField(_("message"), blank=True, max_length=1000)
+    status = models.CharField(_("status"), max_length=10, choices=SponsorshipRequestStatus.choices,
+                              default=SponsorshipRequestStatus.OPEN)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="billing_spreq_tenant_created")]
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.organisation_name} ({self.status})"

@@ -13,6 +13,10 @@ are exported when their e-mail address is the person's.
   export: number, date, amount, status
   erase: **kept**
 
+- billing.SponsorshipRequest this person sent ("Ask the town hall")
+  export: business, date, message, status
+  erase: the person's id and the message are removed; the request stays as the business's (answered or not)
+
 Kept, because invoices and the records they rest on must be kept for ten years
 (§ 147 AO, § 257 HGB; GDPR Art. 17(3)(b)), and they belong to the organisation, whose
 manager changes the contact in the back office. Billing rows live in the public schema:
@@ -24,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from billing.models import Invoice, StripeCustomer
+from billing.models import Invoice, SponsorshipRequest, StripeCustomer
 from core.tenancy import current_town
 
 
@@ -43,4 +47,13 @@ def export(user: Any) -> dict[str, Any]:
             .order_by("pk")
             .values("number", "status", "total_cents", "currency", "issued_at", "paid_at")
         ),
+        "sponsorship_requests": list(
+            SponsorshipRequest.objects.filter(tenant_id=current_town().pk, user_id=user.pk)
+            .order_by("pk").values("organisation_name", "created_at", "message", "status")
+        ),
     }
+
+
+def erase(user: Any) -> None:
+    """A request a person sent stays the business's; who sent it and what they wrote go."""
+    SponsorshipRequest.objects.filter(tenant_id=current_town().pk, user_id=user.pk).update(user_id=None, message="")

@@ -224,6 +224,28 @@ def patrons_forget(*, tenant: Town) -> None:
     transaction.on_commit(forget)
 
 
+def promotions_cache_key(slot_key: str, target_id: int | None) -> str:
+    """Where a module caches a slot's active entries (per town: the cache's key function adds the schema).
+
+    Billing deletes it when an entry starts, pauses or ends (promotions_forget), so a business that
+    just paid sees its entry at once, not a minute later.
+    """
+    return f"promotions:{slot_key}:{target_id}"
+
+
+def promotions_forget(*, tenant: Town, slot_key: str, target_id: int | None) -> None:
+    """An entry of `slot_key` changed in `tenant`: the slot's cached entries go (now and after the commit)."""
+    schema_name = tenant.schema_name
+    keys = {promotions_cache_key(slot_key, target_id), promotions_cache_key(slot_key, None)}
+
+    def forget() -> None:
+        with schema_context(schema_name):
+            cache.delete_many(list(keys))
+
+    forget()
+    transaction.on_commit(forget)
+
+
 # --- patrons named by the platform on a page -----------------------------------------------------
 
 

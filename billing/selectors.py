@@ -13,6 +13,7 @@ from billing.models import (
     LedgerEntry,
     Product,
     ProductKind,
+    SponsorshipRequest,
     StripeCustomer,
     Subscription,
     TownProductOffer,
@@ -30,6 +31,24 @@ class PriceListEntry:
     slots: int
     slots_free: int
     per: str = ""  # "category", "module" or "club": the slots count per target of that kind
+
+
+@dataclass(frozen=True)
+class SponsorshipRequestRow:
+    request: SponsorshipRequest
+    asker: str  # the e-mail address of who asked, "" when the account is gone
+
+
+def sponsorship_requests(*, tenant: Municipality) -> list[SponsorshipRequestRow]:
+    """The businesses' requests to this town, newest first, with who asked (two queries).
+
+    Runs in the town's schema: the askers are the town's users, looked up by id (no cross-schema join).
+    """
+    from accounts.models import User
+
+    rows = list(SponsorshipRequest.objects.filter(tenant=tenant).order_by("-created_at")[:500])
+    emails = dict(User.objects.filter(pk__in={r.user_id for r in rows if r.user_id}).values_list("pk", "email"))
+    return [SponsorshipRequestRow(request=row, asker=emails.get(row.user_id or 0, "")) for row in rows]
 
 
 def sponsorship_settings_get(*, tenant: Municipality) -> TownSponsorshipSettings:

@@ -35,6 +35,8 @@ from billing.models import (
     ProductKind,
     Promotion,
     PromotionStatus,
+    SponsorshipRequest,
+    SponsorshipRequestStatus,
     StripeCustomer,
     Subscription,
     SubscriptionStatus,
@@ -48,6 +50,7 @@ from billing.promotions import (
     module_patron_slot_key,
     patrons_forget,
     promotion_slot,
+    promotions_forget,
     slot_targets,
 )
 from core.modules import all_modules
@@ -152,11 +155,14 @@ def patron_module_keys(*, tenant: Municipality) -> list[str]:
 
 
 SPONSORSHIP_REQUEST_EVERY_SECONDS = 24 * 3600  # one request per business and day reaches the admins
+SPONSORSHIP_REQUEST_MESSAGE_MAX = 1000
 
 
-def sponsorship_request(*, tenant: Municipality, organisation_id: int, organisation_name: str, user_id: int) -> bool:
-    """A business asks a town that has sponsorship off to offer it: the town's admins get a mail (through
-    the outbox). False when this business already asked today (nothing is sent twice)."""
+def sponsorship_request(*, tenant: Municipality, organisation_id: int, organisation_name: str, user_id: int,
+                        message: str = "") -> bool:
+    """A business asks a town that has sponsorship off to offer it: the request is kept for the back office
+    (billing:backoffice-requests) and the town's admins get a mail (through the outbox). False when this
+    business already asked today (nothing is stored or sent twice)."""
     from django.core.cache import cache
 
     from core.outbox import outbox_enqueue
@@ -167,13 +173,30 @@ def sponsorship_request(*, tenant: Municipality, organisation_id: int, organisat
     key = f"billing:sponsorship-request:{tenant.pk}:{organisation_id}"
     if not cache.add(key, 1, SPONSORSHIP_REQUEST_EVERY_SECONDS):
         return False
+    message = (message or "").strip()[:SPONSORSHIP_REQUEST_MESSAGE_MAX]
+    SponsorshipRequest.objects.create(tenant=tenant, organisation_id=organisation_id,
+                                      organisation_name=organisation_name[:200], user_id=user_id, message=message)
     with schema_context(tenant.schema_name):
-        outbox_enqueue("billing.sponsorship_request_mail", args=[organisation_name, user_id])
+        outbox_enqueue("billing.sponsorship_request_mail", args=[organisation_name, user_id, message])
     logger.info("town %s: business %s asks for sponsorship", tenant.pk, organisation_id)
     return True
 
 
-def sponsorship_request_mail_send(*, organisation_name: str, user_id: int) -> int:
+def sponsorship_request_answered(*, tenant: Municipality, request_id: int, answered: bool = True) -> SponsorshipRequest:
+    """The town hall marks a business's request as answered (or open again). Only this town's requests."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    row = SponsorshipRequest.objects.filter(tenant=tenant, pk=request_id).first()
+    if row is None:
+        raise Http404  # another town's request, or none: never say which
+    row.status = SponsorshipRequestStatus.ANSWERED if answered else SponsorshipRequestStatus.OPEN
+    row.answered_at = timezone.now() if answered else None
+    row.save(update_fields=["status", "answered_at"])
+    return row
+
+
+def sponsorship_request_mail_send(*, organisation_name: str, user_id: int, message: str = "") -> int:
     """Mail the town's admins that a business wants to sponsor (runs in the town's schema)."""
     from django.urls import reverse
 
@@ -189,8 +212,9 @@ def sponsorship_request_mail_send(*, organisation_name: str, user_id: int) -> in
         to=admins,
         subject=_("%(name)s would like to sponsor") % {"name": organisation_name},
         template="billing/mail/sponsorship_request",
-        context={"organisation_name": organisation_name, "asker": asker,
-                 "settings_url": town_url(reverse("billing:backoffice-settings"))},
+        context={"organisation_name": organisation_name, "asker": asker, "message": message,
+                 "settings_url": town_url(reverse("billing:backoffice-settings")),
+                 "requests_url": town_url(reverse("billing:backoffice-requests"))},
     )
 
 
@@ -595,8 +619,11 @@ def promotion_sync(*, subscription: Subscription) -> Promotion | None:
     promotion = subscription.promotion
     before = promotion.status if promotion is not None else None
     promotion = _promotion_follow(subscription, promotion, slot_key=slot_key, target_id=target_id)
-    if subscription.product.kind in PATRON_KINDS and (promotion.status if promotion else None) != before:
-        patrons_forget(tenant=subscription.tenant)  # a patron line appears or disappears
+    if (promotion.status if promotion else None) != before:
+        if subscription.product.kind in PATRON_KINDS:
+            patrons_forget(tenant=subscription.tenant)  # a patron line appears or disappears
+        else:
+            promotions_forget(tenant=subscription.tenant, slot_key=slot_key, target_id=target_id)
     return promotion
 
 

@@ -65,10 +65,11 @@ def _payment_failed_mail_send(subscription_id: int) -> int:
 
 
 @shared_task(name="billing.sponsorship_request_mail", bind=True)
-def sponsorship_request_mail(self: Any, organisation_name: str, user_id: int) -> int:
+def sponsorship_request_mail(self: Any, organisation_name: str, user_id: int, message: str = "") -> int:
     """Tell the town's admins that a business asks for sponsorship (sent in the town's schema); once per row."""
     from billing.services import sponsorship_request_mail_send
     from core.outbox import delivery_once
 
     with delivery_once(self.request.id) as first:
-        return sponsorship_request_mail_send(organisation_name=organisation_name, user_id=user_id) if first else 0
+        return sponsorship_request_mail_send(organisation_name=organisation_name, user_id=user_id,
+                                             message=message) if first else 0

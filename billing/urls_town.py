@@ -20,6 +20,7 @@ urlpatterns = [
     path("sponsoring/meine/zahlungsmittel/", views.my_payment_method, name="mine-payment-method"),
     path("sponsoring/verein/", views.club_income, name="club-income"),
     path("backoffice/sponsoring/", views.backoffice_settings, name="backoffice-settings"),
+    path("backoffice/sponsoring/anfragen/", views.backoffice_requests, name="backoffice-requests"),
     path("backoffice/sponsoring/einnahmen/", views.backoffice_ledger, name="backoffice-ledger"),
     path("backoffice/sponsoring/plan/", views.backoffice_plan, name="backoffice-plan"),
     path("backoffice/sponsoring/plan/bestaetigen/", views.backoffice_plan_confirm, name="backoffice-plan-confirm"),

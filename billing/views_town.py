@@ -126,7 +126,8 @@ def sponsorship_ask(request: HttpRequest) -> HttpResponse:
     try:
         sent = services.sponsorship_request(tenant=_town(request), organisation_id=organisation_id,
                                             organisation_name=businesses[organisation_id],
-                                            user_id=int(request.user.pk or 0))
+                                            user_id=int(request.user.pk or 0),
+                                            message=request.POST.get("message", ""))
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:
@@ -411,6 +412,25 @@ def _offer_summary(offered: bool, monthly_net_cents: int | None, slots: int | No
         return str(_("not offered"))
     return _("%(price)s net per month, %(slots)s places") % {
         "price": f"{(monthly_net_cents or 0) / 100:.2f} €".replace(".", ","), "slots": slots}
+
+
+@role_required("town_admin")
+def backoffice_requests(request: HttpRequest) -> HttpResponse:
+    """Businesses that asked the town hall to offer sponsorship: who, when, what they wrote, answered or not."""
+    if request.method == "POST":
+        request_id = _target_from(request.POST.get("request"))
+        if request_id is None:
+            raise Http404
+        row = services.sponsorship_request_answered(tenant=_town(request), request_id=request_id,
+                                                    answered=request.POST.get("answered") == "1")
+        messages.success(request, _("%(name)s: marked as answered.") % {"name": row.organisation_name}
+                         if row.status == "answered" else
+                         _("%(name)s: marked as open again.") % {"name": row.organisation_name})
+        return redirect("billing:backoffice-requests")
+    return render(request, "billing/backoffice_requests.html", {
+        "rows": selectors.sponsorship_requests(tenant=_town(request)),
+        "sponsorship_on": selectors.sponsorship_settings_get(tenant=_town(request)).enabled,
+    })
 
 
 @role_required("town_admin")

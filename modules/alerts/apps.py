@@ -56,7 +56,8 @@ class AlertsConfig(FeatureModule):
         pillar="Verwaltung",
         nav=(
             NavItem(_("Warnings & notices"), "alerts:overview", order=40),
-            NavItem(_("Official notices"), "alerts:manage", permission="town_admin", order=40, backoffice=True),
+            NavItem(_("Official notices"), "alerts:manage", permission="official_editor", order=40,
+                    backoffice=True),
         ),
         settings_form=AlertsSettingsForm,
         provides=(

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.facade import ActivePromotion, active_promotions
+from billing.facade import ActivePromotion, active_promotions, promotions_cache_key
 from core import opening_hours
 from core.access import role_required
 from core.branding import town_url
@@ -48,8 +48,9 @@ PROMOTIONS_CACHE_SECONDS = 60
 
 
 def _promotions(slot_key: str, target_id: int | None = None) -> list[ActivePromotion]:
-    """The slot's sponsored entries; the same for every visitor, so cached per town for a minute."""
-    key = f"directory:promotions:{slot_key}:{target_id}"
+    """The slot's sponsored entries; the same for every visitor, so cached per town for a minute
+    (billing deletes the cache when an entry starts, pauses or ends)."""
+    key = promotions_cache_key(slot_key, target_id)  # billing forgets it when an entry starts or ends
     found = cache.get(key)
     if found is None:
         found = active_promotions(slot_key=slot_key, target_id=target_id)

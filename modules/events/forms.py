@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import TOWN_TZ
+from core.forms import RichTextarea
 from core.images import image_check
 from modules.events import recurrence
 from modules.events.models import Category, Event, Venue
@@ -46,9 +47,9 @@ class EventForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Plain text (blank lines separate paragraphs) or simple HTML: paragraphs, headings, lists, "
-                    "bold, italic and links."))
+        label=_("Description"), required=False, widget=RichTextarea(attrs={"rows": 8}),
+        help_text=_("The buttons above the text make words bold, headings, lists and links. "
+                    "Without them, a blank line starts a new paragraph."))
     organisation = forms.ModelChoiceField(label=_("Organiser"), queryset=None, required=False)
     start_date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Starts at"), required=False, widget=TIME_WIDGET,

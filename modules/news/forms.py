@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import RichTextarea
 from core.images import image_check
 from modules.news.models import Article, Category
 from modules.news.services import organisations_writable_by, user_can_write_for, user_writes_for_villages
@@ -52,14 +53,14 @@ class ArticleForm(forms.ModelForm):
         widgets = {
             "body_easy": forms.Textarea(attrs={"rows": 8, "lang": "de"}),
             "teaser": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 14}),
+            "body": RichTextarea(attrs={"rows": 14}),
             "ortsgemeinden": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "teaser": _("One or two sentences shown in lists and feeds."),
             "body": _(
-                "Plain text (blank lines separate paragraphs) or simple HTML: paragraphs, headings h2/h3, "
-                "lists, bold, italic, quotes and links."
+                "The buttons above the text make words bold, headings, lists and links. "
+                "Without them, a blank line starts a new paragraph."
             ),
             "body_easy": _("Optional, for official news: the same news in Leichte Sprache (easy-to-read German). "
                            "Short sentences, one per line. Readers can switch between the two texts."),

@@ -67,10 +67,22 @@ def _is_editor(user: Any) -> bool:
     return bool(cached)
 
 
+def _speaks_for_a_village(user: Any) -> bool:
+    # An Ortsgemeinde's editor (Ortsbürgermeister, village editor) publishes official news and notices
+    # for that village; asked by every back-office menu, so once per user object.
+    cached = getattr(user, "_dorfkern_village_role", None)
+    if cached is None:
+        cached = user.village_roles.model.objects.filter(user=user).exists()
+        user._dorfkern_village_role = cached
+    return bool(cached)
+
+
 ROLE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "town_admin": lambda user: user.is_authenticated and user.is_town_admin,
     "moderator": lambda user: user.is_authenticated and user.is_moderator,
     "editor": lambda user: user.is_authenticated and _is_editor(user),
+    # Who publishes in the town's or a village's name: town admins, and editors of an Ortsgemeinde.
+    "official_editor": lambda user: user.is_authenticated and (user.is_town_admin or _speaks_for_a_village(user)),
     "authenticated": lambda user: user.is_authenticated,
 }
 

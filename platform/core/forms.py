@@ -32,3 +32,28 @@ class SiteSearchForm(forms.Form):
         error_messages={"max_length": _("Please search with at most %(limit_value)d characters.")},
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. Feuerwehr, Bäcker, Fahrrad")}),
     )
+
+
+class RichTextarea(forms.Textarea):
+    """A textarea for formatted text (news, event descriptions) that core/richtext.js turns into an editor.
+
+    Without JavaScript it stays a plain textarea (plain text or simple HTML both work); with it,
+    the stored HTML opens formatted, with a toolbar of labelled buttons. The labels travel as
+    data attributes so the script needs no translations of its own. The server still sanitises
+    whatever arrives (nh3): the editor only makes writing easier, never safer.
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        labels = {
+            "data-richtext": "",
+            "data-label-toolbar": _("Text format"),
+            "data-label-bold": _("Bold"),
+            "data-label-italic": _("Italic"),
+            "data-label-heading": _("Heading"),
+            "data-label-paragraph": _("Normal text"),
+            "data-label-ulist": _("List"),
+            "data-label-olist": _("Numbered list"),
+            "data-label-link": _("Link"),
+            "data-label-link-prompt": _("Address of the link (for example https://www.example.org):"),
+        }
+        super().__init__({**labels, **(attrs or {})})

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.sensitive import sensitive_action
 from core.access import role_required
 from core.capabilities import fragments
+from core.spreadsheets import csv_cell
 from town.capabilities import CockpitSection
 from town.cockpit_selectors import Adoption, adoption
 from town.outreach_selectors import invitation_sources
@@ -57,7 +58,7 @@ def cockpit_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("Ortsgemeinde"), _("Inhabitants"), _("Registered residents"), _("Share in percent")])
     for village in figures.villages:
-        writer.writerow([village.name, village.inhabitants or "", village.residents,
+        writer.writerow([csv_cell(village.name), village.inhabitants or "", village.residents,
                          str(village.percent).replace(".", ",") if village.percent is not None else ""])
     writer.writerow([_("No Ortsgemeinde chosen"), "", figures.without_village, ""])
     writer.writerow([])
@@ -68,5 +69,5 @@ def cockpit_csv(request: HttpRequest) -> HttpResponse:
     writer.writerow([_("Invitation of"), _("Registrations")])
     for source in invitation_sources(user=request.user, town_name=town_profile_get().name):
         if source.code:
-            writer.writerow([source.label, source.registrations])
+            writer.writerow([csv_cell(source.label), source.registrations])
     return response

@@ -100,6 +100,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     ]
     for name, (seconds, pages) in sorted(timings):
         terminalreporter.write_line(f"  {seconds:5.1f} s  {pages:2d} pages checked by axe  {name}")
+    efforts = [
+        (report.nodeid.split("::", 1)[1], value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "teardown"
+        for key, value in getattr(report, "user_properties", ())
+        if key == "effort"
+    ]
+    if efforts:
+        terminalreporter.write_sep("-", "clicks and fields of the journeys")
+        for name, (who, clicks, fields) in sorted(efforts):
+            terminalreporter.write_line(f"  {clicks:2d} clicks {fields:2d} fields  {who}: {name}")
 
 
 # --- the browser (package scope: see the module docstring) --------------------------------
@@ -253,6 +265,8 @@ def journey(request: pytest.FixtureRequest, viewport: str) -> Iterator[Any]:
         record.assert_all_checked()
         record.assert_no_csp_violations()
     request.node.user_properties.append(("journey", (round(time.monotonic() - started, 1), len(record.checked))))
+    for who, effort in record.efforts.items():
+        request.node.user_properties.append(("effort", (who, effort.clicks, effort.fields)))
 
 
 @pytest.fixture

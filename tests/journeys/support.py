@@ -43,6 +43,49 @@ def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
 
 
 @dataclass
+class Effort:
+    """What a person does on the way, as a usability figure the journey prints and bounds (issue 11).
+
+    A click is a click or tap on a link or button, ticking a box, choosing from a list, or opening a
+    link from a mail; a field is a text typed. Scanning a QR code or arriving signed in counts nothing.
+    """
+
+    clicks: int = 0
+    fields: int = 0
+    steps: list[str] = field(default_factory=list)
+
+    def click(self, locator: Locator, **kwargs: Any) -> None:
+        self._count("click", locator)
+        locator.click(**kwargs)
+
+    def check(self, locator: Locator) -> None:
+        self._count("tick", locator)
+        locator.check()
+
+    def choose(self, locator: Locator, **kwargs: Any) -> None:
+        self._count("choose", locator)
+        locator.select_option(**kwargs)
+
+    def open(self, page: Page, url: str) -> None:
+        """Open a link the person got by mail (it is a click in their mail program)."""
+        self.clicks += 1
+        self.steps.append(f"click link in mail {urlsplit(url).path}")
+        page.goto(url)
+
+    def fill(self, locator: Locator, text: str) -> None:
+        self.fields += 1
+        self.steps.append(f"type {locator}")
+        locator.fill(text)
+
+    def _count(self, what: str, locator: Locator) -> None:
+        self.clicks += 1
+        self.steps.append(f"{what} {locator}")
+
+    def assert_at_most(self, *, clicks: int) -> None:
+        assert self.clicks <= clicks, f"{self.clicks} clicks (at most {clicks}):\n  " + "\n  ".join(self.steps)
+
+
+@dataclass
 class Journey:
     """One run of one journey in one viewport: checks every page it visits and photographs the key ones.
 
@@ -61,6 +104,11 @@ class Journey:
     findings: list[str] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
+    # Named counters of clicks and fields (e.g. "resident"), printed after the run by conftest.
+    efforts: dict[str, Effort] = field(default_factory=dict)
+
+    def effort(self, who: str) -> Effort:
+        return self.efforts.setdefault(who, Effort())
 
     def watch(self, page: Page) -> Page:
         """Record every document the page loads, to prove afterwards that each was checked,

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD  # every factory user's password
 from tests.billing.conftest import localstripe  # noqa: F401 - the session's localstripe process
-from tests.journeys.support import sign_in
+from tests.journeys.support import Effort, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,20 +44,21 @@ def _town(make_town, slug: str, products=("featured-entry",)):
         return category.pk, category.slug, category.name
 
 
-def _pay(page, journey, step: str) -> None:
+def _pay(page, journey, step: str, effort: Effort | None = None) -> None:
     """Invoice address, then the card form of (localstripe's) Stripe Elements; ends on "My sponsorships"."""
-    page.get_by_label("Street and number").fill("Hauptstraße 1")
-    page.get_by_label("Postal code").fill("56470")
-    page.get_by_label(re.compile(r"^City:?$")).fill("Brotheim")
-    page.get_by_role("button", name="Continue to payment").click()
+    effort = effort or Effort()
+    effort.fill(page.get_by_label("Street and number"), "Hauptstraße 1")
+    effort.fill(page.get_by_label("Postal code"), "56470")
+    effort.fill(page.get_by_label(re.compile(r"^City:?$")), "Brotheim")
+    effort.click(page.get_by_role("button", name="Continue to payment"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay for")
-    page.get_by_placeholder("number").fill("4242424242424242")
-    page.get_by_placeholder("exp_month").fill("12")
-    page.get_by_placeholder("exp_year").fill("34")
-    page.get_by_placeholder("cvc").fill("123")
-    page.get_by_placeholder("postal_code").fill("56470")
+    effort.fill(page.get_by_placeholder("number"), "4242424242424242")
+    effort.fill(page.get_by_placeholder("exp_month"), "12")
+    effort.fill(page.get_by_placeholder("exp_year"), "34")
+    effort.fill(page.get_by_placeholder("cvc"), "123")
+    effort.fill(page.get_by_placeholder("postal_code"), "56470")
     journey.seen(page, step)
-    page.get_by_role("button", name="Pay and activate").click()
+    effort.click(page.get_by_role("button", name="Pay and activate"))
     expect(page.get_by_role("heading", level=1)).to_have_text("My sponsorships")
 
 
@@ -66,19 +67,34 @@ def test_business_buys_a_featured_entry_and_residents_see_it_first(live_site, ma
     slug = f"brotheim-{viewport}"
     category_id, category_slug, category_name = _town(make_town, slug)
 
-    # the baker signs in and books the featured entry for her category
+    # the baker signs in, finds her category in the Branchenbuch and books the featured entry from there
     baker = open_page()
     sign_in(baker, journey, live_site.town(slug), "ida@baeckerei.example", PASSWORD, "baker")
-    baker.goto(live_site.town(slug, "/sponsoring/"))
-    expect(baker.get_by_role("table")).to_contain_text("23,80")  # 20.00 net + 19 % VAT
-    journey.seen(baker, "price-list")
-    # the directory's category page links here with the category as the target
-    baker.goto(live_site.town(slug, f"/sponsoring/kaufen/?produkt=featured-entry&ziel={category_id}"))
+    ida = journey.effort("business from the Branchenbuch to its sponsored entry on top of its category")
+
+    def open_category(step: str) -> None:
+        ida.click(baker.get_by_role("navigation", name="Main").get_by_role("link", name="Directory"))
+        journey.seen(baker, f"{step}-directory", screenshot=False)
+        ida.choose(baker.get_by_label("Category"), label=category_name)
+        ida.click(baker.get_by_role("button", name="Show"))
+        expect(baker.get_by_role("heading", level=1)).to_contain_text(category_name)
+        journey.seen(baker, step)
+
+    open_category("category-before")
+    ida.click(baker.get_by_role("link", name=re.compile("book a featured entry")))
+    expect(baker.get_by_role("main")).to_contain_text("23,80")  # 20.00 net + 19 % VAT
     journey.seen(baker, "book")
-    baker.get_by_label("Short text shown with your entry").fill("Frische Brötchen ab 6 Uhr")
-    _pay(baker, journey, "payment")
+    ida.fill(baker.get_by_label("Short text shown with your entry"), "Frische Brötchen ab 6 Uhr")
+    _pay(baker, journey, "payment", ida)
     expect(baker.get_by_role("main")).to_contain_text("Hervorgehobener Eintrag")
     journey.seen(baker, "my-sponsorships")
+
+    # she looks at her category: her bakery comes first, labelled
+    open_category("category-after")
+    first = baker.get_by_role("main").locator("article").first
+    expect(first).to_contain_text("Sponsored")
+    expect(first.get_by_role("link", name="Bäckerei Korn")).to_be_visible()
+    ida.assert_at_most(clicks=9)
 
     # a visitor opens that category: the bakery comes first, labelled
     resident = open_page()

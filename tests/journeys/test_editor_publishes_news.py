@@ -70,17 +70,18 @@ def test_editor_is_invited_and_publishes_news_for_one_village(live_site, make_to
 
     # Eddi opens the link from the mail and creates his account with the invited address
     eddi = open_page()
-    eddi.goto(link_in_mail(wait_for_mail(mail.outbox, to="eddi@example.org"), r"/einladung/"))
+    effort = journey.effort("Verein editor from the invitation mail to a published post")
+    effort.open(eddi, link_in_mail(wait_for_mail(mail.outbox, to="eddi@example.org"), r"/einladung/"))
     expect(eddi.get_by_role("main")).to_contain_text("Feuerwehr Elkenroth")
     journey.seen(eddi, "invitation")
-    eddi.get_by_role("main").get_by_role("link", name="Create account").click()
+    effort.click(eddi.get_by_role("main").get_by_role("link", name="Create account"))
     journey.seen(eddi, "editor-signup", screenshot=False)
     expect(eddi.get_by_label(EMAIL)).to_have_value("eddi@example.org")
-    eddi.get_by_label("Your name").fill("Eddi Editor")
-    eddi.get_by_label("Ortsgemeinde").select_option(label="Elkenroth")
-    eddi.get_by_label(PASSWORD_1).fill(PASSWORD)
-    eddi.get_by_label(re.compile("privacy policy")).check()
-    eddi.get_by_role("button", name="Create account").click()
+    effort.fill(eddi.get_by_label("Your name"), "Eddi Editor")
+    effort.choose(eddi.get_by_label("Ortsgemeinde"), label="Elkenroth")
+    effort.fill(eddi.get_by_label(PASSWORD_1), PASSWORD)
+    effort.check(eddi.get_by_label(re.compile("privacy policy")))
+    effort.click(eddi.get_by_role("button", name="Create account"))
 
     # the invitation proved his address: he is signed in at once and lands on his first post,
     # written for the brigade (preselected), with no menu to find first
@@ -88,17 +89,35 @@ def test_editor_is_invited_and_publishes_news_for_one_village(live_site, make_to
     expect(eddi.get_by_role("heading", level=1)).to_have_text("Write your first post")
     expect(eddi.get_by_role("main")).to_contain_text("Feuerwehr Elkenroth")
     journey.seen(eddi, "write")
-    eddi.get_by_label(re.compile("^Title")).fill(TITLE)
-    eddi.get_by_label(re.compile("^Teaser")).fill("The Elkenroth fire brigade practises at the school.")
-    eddi.get_by_label(re.compile("^Text")).fill("Expect sirens on Saturday morning.\n\nNo reason to worry.")
+    effort.fill(eddi.get_by_label(re.compile("^Title")), TITLE)
+    effort.fill(eddi.get_by_label(re.compile("^Teaser")), "The Elkenroth fire brigade practises at the school.")
+    # the text editor: a toolbar of labelled buttons above the text, and the shortcuts of any word processor
+    body = eddi.get_by_role("textbox", name="Text", exact=True)
+    body.click()  # the cursor into the text (typing a field, counted below)
+    eddi.keyboard.type("Expect sirens on Saturday morning.")
+    eddi.keyboard.press("Enter")
+    eddi.keyboard.type("No reason to worry.")
+    effort.fields += 1
+    eddi.keyboard.press("Shift+Home")
+    eddi.keyboard.press("Control+b")
+    expect(body.locator("b, strong")).to_have_text("No reason to worry.")  # the browser writes <b>, saved as <strong>
+    toolbar = eddi.get_by_role("toolbar", name=re.compile("Text format"))
+    expect(toolbar.get_by_role("button", name="Bold")).to_have_attribute("aria-pressed", "true")
+    expect(toolbar.get_by_role("button", name="Numbered list")).to_be_visible()
     expect(eddi.get_by_label(re.compile("^Organisation"))).to_have_value(re.compile(r"\d+"))
-    eddi.get_by_role("group", name="Ortsgemeinden").get_by_label("Elkenroth").check()
-    eddi.get_by_role("button", name="Save draft").click()
+    effort.check(eddi.get_by_role("group", name="Ortsgemeinden").get_by_label("Elkenroth"))
+    effort.click(eddi.get_by_role("button", name="Save draft"))
     expect(eddi.get_by_role("heading", level=1)).to_have_text("Edit article")
+    # the saved draft opens formatted in the editor, never as HTML tags
+    body = eddi.get_by_role("textbox", name="Text", exact=True)
+    expect(body.locator("strong")).to_have_text("No reason to worry.")
+    expect(body.locator("p")).to_have_count(2)
+    expect(body).not_to_contain_text("<")
     journey.seen(eddi, "draft")
-    eddi.get_by_role("button", name="Publish or schedule").click()
+    effort.click(eddi.get_by_role("button", name="Publish or schedule"))
     expect(eddi.get_by_role("status")).to_be_visible()
     journey.seen(eddi, "published")
+    effort.assert_at_most(clicks=8)
 
     # Erna from Elkenroth finds it on her news page and reads it
     erna = open_page()

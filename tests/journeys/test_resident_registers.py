@@ -1,7 +1,9 @@
-"""Journey (b): a resident registers on her town, confirms her e-mail and lands, signed in, on the
-welcome page of her Ortsgemeinde; then she reads news.
+"""Journey (b): a resident scans the QR code of her village's flyer, registers, confirms her e-mail and
+lands, signed in, on the welcome page of her Ortsgemeinde with its news, in at most 5 clicks; then she
+reads news.
 
-Also keyboard-only: the same registration with Tab, Enter and Space alone.
+Also keyboard-only: a registration from the start page with Tab, Enter and Space alone, where he first
+forgets the privacy tick (the error summary at the top links to it, the password stays).
 """
 
 from __future__ import annotations
@@ -45,45 +47,47 @@ def _town_with_news(make_town, slug: str):
     return town
 
 
+def _flyer_code(town, village_slug: str) -> str:
+    """The code printed on the village's flyer (the same as in its QR code)."""
+    from town.models import Ortsgemeinde
+    from town.outreach_services import signup_code_for
+
+    with schema_context(town.schema_name):
+        return signup_code_for(ortsgemeinde=Ortsgemeinde.objects.get(slug=village_slug)).code
+
+
 def test_resident_registers_confirms_and_reads_news(live_site, make_town, journey, open_page, viewport):
-    _town_with_news(make_town, f"sonnental-{viewport}")
+    town_row = _town_with_news(make_town, f"sonnental-{viewport}")
     town = lambda path="/": live_site.town(f"sonnental-{viewport}", path)  # noqa: E731
     page = open_page()
+    rita = journey.effort("resident from the flyer's QR code to her village's news")
 
-    # Rita opens her town's site and registers
-    page.goto(town())
-    journey.seen(page, "start")
-    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Register").click()
+    # Rita scans the QR code on the Elkenroth flyer: the registration opens with her village chosen
+    page.goto(town(f"/r/{_flyer_code(town_row, 'elkenroth')}/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
+    expect(page.get_by_label("Ortsgemeinde")).to_have_value(re.compile(r"\d+"))
+    expect(page.get_by_label("Ortsgemeinde").locator("option:checked")).to_have_text("Elkenroth")
     journey.seen(page, "register-form")
-    page.get_by_label("Your name").fill("Rita Resident")
-    page.get_by_label(EMAIL).fill("rita@example.org")
-    page.get_by_label("Ortsgemeinde").select_option(label="Elkenroth")
-    page.get_by_label(PASSWORD_1).fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-
-    # she forgot the privacy tick: the page says so at the top, and her password is still there
-    summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("privacy policy")
-    journey.seen(page, "register-form-error")
-    expect(page.get_by_label(PASSWORD_1)).to_have_value(PASSWORD)
-    summary.get_by_role("link").click()
-    page.get_by_label(re.compile("privacy policy")).check()
-    page.get_by_role("button", name="Create account").click()
+    rita.fill(page.get_by_label("Your name"), "Rita Resident")
+    rita.fill(page.get_by_label(EMAIL), "rita@example.org")
+    rita.fill(page.get_by_label(PASSWORD_1), PASSWORD)
+    rita.check(page.get_by_label(re.compile("privacy policy")))
+    rita.click(page.get_by_role("button", name="Create account"))
 
     # she is asked to confirm her address
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("confirm|verify", re.I))
     journey.seen(page, "check-your-mail")
     message = wait_for_mail(mail.outbox, to="rita@example.org")
-    page.goto(link_in_mail(message, r"/accounts/confirm-email/"))
+    rita.open(page, link_in_mail(message, r"/accounts/confirm-email/"))
     journey.seen(page, "confirm-email")
-    page.get_by_role("button", name="Confirm").click()
+    rita.click(page.get_by_role("button", name="Confirm"))
 
-    # the address is confirmed and she is signed in, on the welcome page of her village
+    # the address is confirmed and she is signed in, on the welcome page of her village, with its news
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome to Elkenroth, Rita!")
     expect(page.get_by_role("navigation", name="Your account")).to_contain_text("Rita")
     expect(page.get_by_role("main")).to_contain_text("Elkenroth celebrates its Kirmes")
     journey.seen(page, "welcome")
+    rita.assert_at_most(clicks=5)
 
     # the news page shows her village's news and the town's, not the other village's
     _open_news(page, viewport)
@@ -118,6 +122,14 @@ def test_resident_registers_with_the_keyboard_alone(live_site, make_town, journe
     type_into(page, page.get_by_label(EMAIL), "karl@example.org")
     choose_option(page, page.get_by_label("Ortsgemeinde"), "Kausen")
     type_into(page, page.get_by_label(PASSWORD_1), PASSWORD)
+    press_enter_on(page, page.get_by_role("button", name="Create account"))
+
+    # he forgot the privacy tick: the page says so at the top, and his password is still there
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("privacy policy")
+    journey.seen(page, "register-form-error")
+    expect(page.get_by_label(PASSWORD_1)).to_have_value(PASSWORD)
+    press_enter_on(page, summary.get_by_role("link"), navigates=False)
     tick(page, page.get_by_label(re.compile("privacy policy")))
     press_enter_on(page, page.get_by_role("button", name="Create account"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("confirm|verify", re.I))

@@ -3,6 +3,8 @@ week by week, and which Vereine publish, as counts only."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +13,7 @@ from django_tenants.utils import schema_context
 from tests.accounts.factories import UserFactory
 from tests.helpers import logged_in_client
 from tests.town.factories import MembershipFactory, OrganisationFactory, OrtsgemeindeFactory, ResidentProfileFactory
+from town.outreach_services import signup_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,16 @@ def test_editors_and_residents_cannot_see_it(town_a, villages):
         editor = MembershipFactory().user
     assert logged_in_client(town_a, editor).get("/backoffice/ueberblick/").status_code == 403
     assert logged_in_client(town_a, editor).get("/backoffice/ueberblick.csv").status_code == 403
+
+
+def test_names_typed_by_people_open_as_text_in_the_spreadsheet(town_a, admin_client_a, villages):
+    with schema_context(town_a.schema_name):
+        OrtsgemeindeFactory(name="=HYPERLINK(\"http://evil.example\")", slug="evil-village")
+        signup_code_for(organisation=OrganisationFactory(name="=HYPERLINK(\"http://evil.example\";\"TuS\")",
+                                                         is_approved=True))
+
+    text = admin_client_a.get("/backoffice/ueberblick.csv").content.decode("utf-8")
+
+    cells = [cell for row in csv.reader(text.splitlines(), delimiter=";") for cell in row]
+    assert not [cell for cell in cells if cell.startswith("=")]
+    assert sum(cell.startswith("'=HYPERLINK") for cell in cells) == 2

@@ -4,6 +4,7 @@ notices for their own Ortsgemeinde only: never town-wide, never for another vill
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -91,3 +92,24 @@ def test_mayor_notice_pages_offer_only_their_village(town_a, mayor_x, villages):
     assert client.get(f"/alerts/manage/{other.pk}/edit/").status_code == 403
     # an editor of a Verein gets no notice pages at all
     assert logged_in_client(town_a, UserFactory()).get("/alerts/manage/").status_code in (302, 403)
+
+
+def _backoffice_menu(client) -> list[str]:
+    page = client.get("/backoffice/").content.decode()
+    menu = re.search(r'<nav class="backoffice-menu".*?</nav>', page, re.S)
+    assert menu, "the back office shows its menu"
+    return re.findall(r'href="([^"]+)"', menu.group(0))
+
+
+def test_mayor_finds_writing_news_and_notices_in_the_back_office_menu(town_a, mayor_x, villages, fire_editor):
+    client = logged_in_client(town_a, mayor_x)
+
+    menu = _backoffice_menu(client)
+    assert "/news/manage/" in menu and "/alerts/manage/" in menu
+    for section, write in (("/news/manage/", "/news/manage/new/"), ("/alerts/manage/", "/alerts/manage/new/")):
+        assert f'href="{write}"' in client.get(section).content.decode()
+        assert client.get(write).status_code == 200
+
+    # an editor of a Verein writes news but publishes no official notices: the menu doesn't offer them
+    club_menu = _backoffice_menu(logged_in_client(town_a, fire_editor))
+    assert "/news/manage/" in club_menu and "/alerts/manage/" not in club_menu
