@@ -8,6 +8,7 @@ app_name = "bulletin-mitteilungsblatt"
 urlpatterns = [
     path("", views.archive, name="archive"),
     path("abonnieren/", views.subscription, name="subscription"),
+    path("abbestellen/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<int:year>/<int:number>/", views.issue_detail, name="issue"),
     path("<int:year>/<int:number>/pdf/", views.issue_pdf_view, name="issue-pdf"),
 ]

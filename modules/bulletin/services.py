@@ -231,6 +231,38 @@ def subscription_set(*, user: Any, subscribed: bool) -> bool:
     return subscribed
 
 
+_UNSUBSCRIBE_PURPOSE = "bulletin-unsubscribe"
+
+
+def unsubscribe_token_make(*, user_id: int) -> str:
+    """The e-mail edition's one-click unsubscribe link: signed for this town (its schema in the salt, T4)."""
+    from django.core import signing
+
+    from accounts.tokens import tenant_salt
+
+    return signing.dumps({"u": user_id}, salt=tenant_salt(_UNSUBSCRIBE_PURPOSE), compress=True)
+
+
+def unsubscribe_by_token(token: str, *, confirm: bool) -> bool | None:
+    """None for a token of another town (or forged); else whether the person was subscribed. With
+    `confirm` the subscription ends (idempotent: a second click finds nothing to end)."""
+    from django.core import signing
+
+    from accounts.tokens import tenant_salt
+
+    try:
+        data = signing.loads(token, salt=tenant_salt(_UNSUBSCRIBE_PURPOSE))
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return None
+    subscriptions = Subscription.objects.filter(user_id=data["u"])
+    if not confirm:
+        return subscriptions.exists()
+    deleted, _details = subscriptions.delete()
+    return bool(deleted)
+
+
 def issue_mail_send(*, delivery_id: int) -> bool:
     """Mail one issue to one subscriber, once. False when the mail relay refused (the task retries)."""
     from django.urls import reverse
@@ -245,9 +277,14 @@ def issue_mail_send(*, delivery_id: int) -> bool:
         if delivery is None or delivery.sent_at is not None:
             return True
         user, issue = delivery.user, delivery.issue
-        # Unsubscribed (or left) since the issue was published: no mail.
-        if not user.is_active or not user.email or not Subscription.objects.filter(user=user).exists():
+        # Unsubscribed (or left) since the issue was published, or the address bounced for good: no mail.
+        from accounts.bounce_selectors import email_undeliverable
+
+        if not user.is_active or not user.email or not Subscription.objects.filter(user=user).exists() \
+                or email_undeliverable(user.email):
             return True
+        unsubscribe_url = town_url(reverse("bulletin-mitteilungsblatt:unsubscribe",
+                                           kwargs={"token": unsubscribe_token_make(user_id=user.pk)}))
         try:
             send_town_mail(
                 to=user.email,
@@ -255,8 +292,11 @@ def issue_mail_send(*, delivery_id: int) -> bool:
                 template="bulletin/mail/issue",
                 context={"issue": issue, "sections": issue_sections(issue, origin=town_url("")),
                          "issue_url": town_url(issue.get_absolute_url()),
-                         "archive_url": town_url(reverse("bulletin-mitteilungsblatt:archive"))},
-                headers={"List-Unsubscribe": f"<{town_url(reverse('bulletin-mitteilungsblatt:archive'))}>"},
+                         "archive_url": town_url(reverse("bulletin-mitteilungsblatt:archive")),
+                         "unsubscribe_url": unsubscribe_url},
+                # RFC 8058: mail programs show their own button and POST to the link, no sign-in needed.
+                headers={"List-Unsubscribe": f"<{unsubscribe_url}>",
+                         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             )
         except (smtplib.SMTPException, OSError):
             return False

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import role_required
@@ -48,6 +49,18 @@ def subscription(request: HttpRequest) -> HttpResponse:
     messages.success(request, _("From the next issue on, you get the Mitteilungsblatt by e-mail.") if subscribed
                      else _("You no longer get the Mitteilungsblatt by e-mail."))
     return redirect("bulletin-mitteilungsblatt:archive")
+
+
+# The token is the authorisation; mail programs POST here without a CSRF token (RFC 8058 one-click).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the e-mail edition from the link in the mail: GET asks (link checkers open links), POST ends it."""
+    subscribed = services.unsubscribe_by_token(token, confirm=request.method == "POST")
+    if subscribed is None:
+        raise Http404  # a link from another town (or a forged one) finds nothing here
+    return render(request, "bulletin/unsubscribe.html", {"done": request.method == "POST",
+                                                         "subscribed": subscribed, "token": token})
 
 
 def _published(year: int, number: int) -> Issue:

@@ -192,6 +192,7 @@ EXEMPT: dict[str, str] = {
     "account_reset_password_from_key": "token link: tests/accounts (T4)",
     "town:invitation": "token link: tests/town/test_people_invitations.py (T4)",
     "notifications:unsubscribe": "token link: tests/modules/notifications/test_unsubscribe.py (T4)",
+    "bulletin-mitteilungsblatt:unsubscribe": "token link: tests/modules/bulletin/test_issue_workflow.py (T4)",
     "accounts:address-check-confirm": "token link: tests/isolation/test_mail_bounces.py (T4)",
     "marketplace:contact-reply": "token link: tests/modules/marketplace/test_contact_relay.py (T4)",
     "marketplace:saved-search-unsubscribe": "token link: tests/modules/marketplace/test_saved_searches.py (T4)",

@@ -184,3 +184,36 @@ def test_a_draft_prints_next_weeks_waste_collections_per_village_and_the_weeks_w
     assert "Restmüll" in waste.text and "Papier" in waste.text and "Gelber Sack" not in waste.text
     assert items["Sturmböen im Westerwald"].ortsgemeinde_id is None
     assert "Zurückgezogene Warnung" not in items
+
+
+def test_the_mail_edition_unsubscribes_in_one_click_and_skips_a_bounced_address(in_town_a, town_b, admin_client_a):
+    """RFC 8058: the mail program POSTs the List-Unsubscribe link, no sign-in; the link works in its own town
+    only; an address the relay reported dead gets no issue."""
+    from django.test import Client
+
+    from accounts.models import UndeliverableAddress
+    from tests.helpers import TownClient, host_of
+
+    reader, bounced = UserFactory(email="leserin@example.org"), UserFactory(email="tot@example.org")
+    for person in (reader, bounced):
+        Subscription.objects.create(user=person)
+    UndeliverableAddress.objects.create(email="tot@example.org", since=timezone.now(), reason="550")
+    issue = draft()
+    item(issue, "Sperrmüll am Samstag", url="/abfall/")
+    _post(admin_client_a, f"/bulletin/manage/{issue.pk}/veroeffentlichen/")
+    mail.outbox.clear()
+    outbox_run_pending("bulletin.issue_mail")
+
+    (message,) = mail.outbox
+    assert message.to == ["leserin@example.org"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = message.extra_headers["List-Unsubscribe"].strip("<>")
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert path in message.body
+    assert TownClient(host_of(town_b)).post(path).status_code == 404  # another town: nothing
+    assert Subscription.objects.filter(user=reader).exists()
+    anonymous = TownClient(host_of(in_town_a))
+    assert anonymous.get(path).status_code == 200 and Subscription.objects.filter(user=reader).exists()
+    csrf_checking = Client(enforce_csrf_checks=True, HTTP_HOST=host_of(in_town_a))
+    assert csrf_checking.post(path).status_code == 200
+    assert not Subscription.objects.filter(user=reader).exists()
