@@ -32,3 +32,23 @@ def driver(in_town_a) -> User:
 @pytest.fixture
 def passenger(in_town_a) -> User:
     return UserFactory(email="paula@example.org", name="Paula Mit")
+
+
+@pytest.fixture
+def committed_town_a(town_a):
+    """Town A for transactional tests (race, real worker); what a test commits there is removed afterwards."""
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from modules.notifications.models import Notification
+    from modules.rides.models import Ride
+
+    with schema_context(town_a.schema_name):
+        users_before = set(User.objects.values_list("pk", flat=True))
+    yield town_a
+    connection.set_schema_to_public()
+    with schema_context(town_a.schema_name):
+        Notification.objects.filter(event__startswith="rides.").delete()
+        Ride.objects.all().delete()
+        Stop.objects.all().delete()
+        User.objects.exclude(pk__in=users_before).delete()

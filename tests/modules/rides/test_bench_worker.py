@@ -9,27 +9,13 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from accounts.models import User
 from modules.notifications.models import Notification
 from modules.rides import services
-from modules.rides.models import BenchRequest, Stop, StopKind
+from modules.rides.models import BenchRequest, StopKind
 from tests.accounts.factories import UserFactory
 from tests.fixtures_celery import wait_for
 from tests.helpers import TownClient, host_of
 from tests.modules.rides.factories import StopFactory
-
-
-@pytest.fixture
-def committed_town_a(town_a):
-    """Town A for a transactional test; what the test commits there is removed afterwards."""
-    with schema_context(town_a.schema_name):
-        users_before = set(User.objects.values_list("pk", flat=True))
-    yield town_a
-    connection.set_schema_to_public()
-    with schema_context(town_a.schema_name):
-        Notification.objects.filter(event="rides.bench").delete()
-        Stop.objects.all().delete()
-        User.objects.exclude(pk__in=users_before).delete()
 
 
 @pytest.mark.celery

@@ -11,26 +11,12 @@ from django.db import connection
 from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
-from accounts.models import User
 from modules.rides import selectors, services
-from modules.rides.models import Booking, Ride, Stop
+from modules.rides.models import Booking, Ride
 from tests.accounts.factories import UserFactory
 from tests.modules.rides.factories import RideFactory, StopFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def committed_town_a(town_a):
-    """Town A for transactional tests; what the test commits there is removed afterwards."""
-    with schema_context(town_a.schema_name):
-        users_before = set(User.objects.values_list("pk", flat=True))
-    yield town_a
-    connection.set_schema_to_public()
-    with schema_context(town_a.schema_name):
-        Ride.objects.all().delete()
-        Stop.objects.all().delete()
-        User.objects.exclude(pk__in=users_before).delete()
 
 
 def test_two_people_booking_the_last_seat_at_once_get_one_booking(committed_town_a, monkeypatch):
