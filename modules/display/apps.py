@@ -46,6 +46,10 @@ class DisplayConfig(FeatureModule):
             SampleObject(create=_sample_screen),
             PersonalData(key="display", export="modules.display.personal_data.export", erase=None,
                          stores=_("Nothing about a person: screens have a name and a place; who registered one "
-                                  "is in the town's audit log.")),
+                                  "is in the town's audit log."),
+                         purpose=_("Show the town's public news, dates and warnings on public screens"),
+                         categories=(_("No personal data: only what is public on the town's pages"),),
+                         legal_basis=_("None needed: the screens process no personal data"),
+                         retention=_("Not applicable")),
         ),
     )

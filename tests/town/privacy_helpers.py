@@ -82,6 +82,11 @@ def something_everywhere(user: Any, *, tag: str, neighbour: Any, town: Any) -> N
                 note=f"Fahrt {tag}", date=timezone.localdate() + timedelta(days=3))
     FoundItemClaim.objects.create(item=FoundItemFactory(), sender=user, message=f"Mein Schlüssel {tag}")
     WasteHomeFactory(user=user)
+    from modules.bulletin.models import Subscription
+    from modules.lotsen.models import HelpRequest
+
+    Subscription.objects.create(user=user)
+    HelpRequest.objects.create(name=user.name, contact=user.email, topic="phone", message=f"Hilfe {tag}", user=user)
 
 
 def a_person(email: str, name: str) -> Any:

@@ -168,10 +168,10 @@ def test_a_draft_prints_next_weeks_waste_collections_per_village_and_the_weeks_w
     elkenroth = OrtsgemeindeFactory(name="Elkenroth", slug="elkenroth")
     area = PickupAreaFactory(name="Elkenroth", slug="elkenroth", ortsgemeinde=elkenroth)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Restmüll", slug="restmuell"), date=tomorrow)
-    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Papier", slug="papier"),
+    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Windeltonne", slug="windeltonne"), date=tomorrow)
+    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Grünschnitt", slug="gruenschnitt"),
                   date=tomorrow + datetime.timedelta(days=2))
-    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Gelber Sack", slug="gelb"),
+    PickupFactory(area=area, waste_type=WasteTypeFactory(name="Christbäume", slug="christbaeume"),
                   date=tomorrow + datetime.timedelta(days=30))  # too far ahead
     OfficialWarningFactory(headline="Sturmböen im Westerwald", sender_name="Deutscher Wetterdienst")
     OfficialWarningFactory(headline="Zurückgezogene Warnung", withdrawn_at=timezone.now())
@@ -181,7 +181,7 @@ def test_a_draft_prints_next_weeks_waste_collections_per_village_and_the_weeks_w
     items = {i.title: i for i in Issue.objects.get().items.all()}
     (waste,) = [i for i in items.values() if i.url.startswith("/waste/")]
     assert waste.ortsgemeinde_id == elkenroth.pk
-    assert "Restmüll" in waste.text and "Papier" in waste.text and "Gelber Sack" not in waste.text
+    assert "Windeltonne" in waste.text and "Grünschnitt" in waste.text and "Christbäume" not in waste.text
     assert items["Sturmböen im Westerwald"].ortsgemeinde_id is None
     assert "Zurückgezogene Warnung" not in items
 
