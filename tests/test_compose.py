@@ -29,11 +29,13 @@ SETTINGS_DIR = ROOT / "platform" / "config" / "settings"
 APP_SERVICES = ("migrate", "web", "worker", "worker-urgent", "beat", "backup")
 LONG_RUNNING = ("web", "worker", "worker-urgent", "beat", "backup")
 # Read by Django / the container itself rather than through settings' env(...).
-NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE", "BACKUP_AT"}  # BACKUP_AT: deploy/backup-nightly.sh
+# BACKUP_AT: deploy/backup-nightly.sh; PROMETHEUS_MULTIPROC_DIR: prometheus-client reads it itself.
+NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE", "BACKUP_AT", "PROMETHEUS_MULTIPROC_DIR"}
 # What an operator must set; compose refuses to start without any of them.
 REQUIRED_ENV = {
     "POSTGRES_PASSWORD": "x" * 32, "SECRET_KEY": "y" * 60, "EMAIL_HOST": "smtp.example.org",
     "STRIPE_API_KEY": "sk_live_x", "STRIPE_PUBLISHABLE_KEY": "pk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x",
+    "ACME_EMAIL": "tls@example.org",
 }
 
 
@@ -269,6 +271,7 @@ def test_no_password_or_secret_has_a_default(compose):
     assert not {name for name in defaulted if re.search(r"PASSWORD|SECRET|_KEY$", name)} - {
         "EMAIL_HOST_PASSWORD",  # many relays take mail without a login
         "VAPID_PRIVATE_KEY",  # else generated once into the shared keys volume
+        "MAIL_BOUNCE_WEBHOOK_SECRET",  # empty: the bounce webhook answers 404 (bounces read from a mailbox)
     }
     password = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD to a long random value}"
     assert compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == password

@@ -122,7 +122,8 @@ class RidesConfig(FeatureModule):
         name=_("Rides"),
         description=_(
             "Residents offer and find rides between the villages, regular or one-off, and book a seat; "
-            "people on a Mitfahrbank ask for a ride without an account. Free or sharing costs only."
+            "people on a Mitfahrbank ask for a ride without an account; the Bürgerbus with its timetable, "
+            "seat bookings and the next departures. Free or sharing costs only."
         ),
         pillar="Mobilität",
         nav=(
