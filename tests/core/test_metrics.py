@@ -237,7 +237,7 @@ def test_gunicorns_worker_processes_are_added_up_in_multiprocess_mode(tmp_path):
         SECRET_KEY="k" * 60, BILLING_ENABLED="false", SECURE_SSL_REDIRECT="false", PYTHONPATH=str(root / "platform"),
         # /healthz needs neither; the scrape reports both as down and still answers.
         DATABASE_URL="postgres://postgres@127.0.0.1:9/none", REDIS_URL="redis://127.0.0.1:9/0",
-        METRICS_SCRAPE_TIMEOUT_SECONDS="0.5",
+        METRICS_SCRAPE_TIMEOUT_SECONDS="0.5", EMAIL_HOST="smtp.example.org",  # production refuses to start without
     )
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "python:config.gunicorn_conf",
