@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,8 +28,8 @@ def help_request_get(pk: int) -> HelpRequest | None:
     return HelpRequest.objects.filter(pk=pk).first()
 
 
-def registrations_by(user: Any) -> list[AssistedRegistration]:
-    """The people this Lotse registered (every Lotse may act for any of them: they work as a team)."""
+def registration_list() -> list[AssistedRegistration]:
+    """The people the town's Lotsen registered (every Lotse may act for any of them: they work as a team)."""
     return list(AssistedRegistration.objects.filter(resident__is_active=True).select_related("resident", "lotse"))
 
 

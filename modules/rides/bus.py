@@ -142,15 +142,18 @@ def may_dispatch(user: Any, line: BusLine) -> bool:
     return user_passes(user, "town_admin") or line.dispatchers.filter(pk=user.pk).exists()
 
 
+def _peak(sections: Iterable[tuple[int, int, int]], first: int = 0, last: int = 10**6) -> int:
+    """The most seats taken at once between stop sequences `first` and `last`, from (from, to, seats)."""
+    live = [(start, end, seats) for start, end, seats in sections if start < last and end > first]
+    cuts = {first, *(start for start, _end, _seats in live if start > first)}
+    return max((sum(seats for start, end, seats in live if start <= cut < end) for cut in cuts), default=0)
+
+
 def _occupied(trip: BusTrip, day: datetime.date, first: int, last: int) -> int:
     """The most seats taken on any section of the route between stop sequences `first` and `last`."""
-    bookings = list(BusBooking.objects.filter(trip=trip, day=day, is_cancelled=False,
-                                              from_sequence__lt=last, to_sequence__gt=first)
-                    .values_list("from_sequence", "to_sequence", "seats"))
-    if not bookings:
-        return 0
-    cuts = sorted({first, *(f for f, _t, _s in bookings if f > first)})
-    return max(sum(seats for f, t, seats in bookings if f <= cut < t) for cut in cuts)
+    return _peak(BusBooking.objects.filter(trip=trip, day=day, is_cancelled=False, from_sequence__lt=last,
+                                           to_sequence__gt=first).values_list("from_sequence", "to_sequence", "seats"),
+                 first, last)
 
 
 def seats_free(*, trip: BusTrip, day: datetime.date, from_sequence: int = 0, to_sequence: int | None = None) -> int:
@@ -264,8 +267,7 @@ def journeys_on(*, line: BusLine, day: datetime.date) -> list[Journey]:
         if not stops:
             continue
         taken = bookings.get(trip.pk, [])
-        live = [(b.from_sequence, b.to_sequence, b.seats) for b in taken if not b.is_cancelled]
-        peak = max((sum(s for f, t, s in live if f <= cut < t) for cut in {f for f, _t, _s in live}), default=0)
+        peak = _peak((b.from_sequence, b.to_sequence, b.seats) for b in taken if not b.is_cancelled)
         found.append(Journey(trip=trip, departs=midnight + datetime.timedelta(minutes=stops[0].minute), stops=stops,
                              bookings=taken, free=max(0, line.seats - peak)))
     found.sort(key=lambda j: j.departs)
