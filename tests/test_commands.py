@@ -219,3 +219,17 @@ def test_demo_places_agree_with_the_demo_businesses(demo_town):
         [match] = address_matches("Birkenweg 3, Elkenroth")
         assert match.ortsgemeinde.slug == "elkenroth"
         assert len(address_matches("Hauptstr. 1")) == 3  # Gebhardshain, Steinebach/Sieg, Elkenroth
+
+
+def test_test_command_splits_the_suite_over_workers_only_when_asked(monkeypatch):
+    from config.devtools import pytest_worker_args
+
+    pytest.importorskip("xdist")
+    monkeypatch.delenv("DORFKERN_TEST_WORKERS", raising=False)
+    assert pytest_worker_args(["-q"]) == ["-q"]
+
+    monkeypatch.setenv("DORFKERN_TEST_WORKERS", "2")
+    assert pytest_worker_args(["-q"]) == ["-q", "-n", "2", "--dist", "loadfile"]
+    # the caller's own choice wins
+    assert pytest_worker_args(["-n", "3"]) == ["-n", "3"]
+    assert pytest_worker_args(["-p", "no:xdist"]) == ["-p", "no:xdist"]
