@@ -90,6 +90,10 @@ def run_tests(args: list[str], *, with_static_checks: bool = True) -> int:
         leftovers = embedded.stop_leftovers(
             None if "DATABASE_URL" in os.environ else "test-pg", None if "REDIS_URL" in os.environ else "test-redis"
         )
+        # The probe's session (tests/probe/settings.py) and xdist workers (config/settings/test.py) start
+        # Redis servers of their own; a child killed before its cleanup leaves them too.
+        for redis_name in ("probe-redis", *(f"test-redis-gw{number}" for number in range(8))):
+            leftovers += embedded.stop_leftovers(None, redis_name)
         for what in leftovers:
             print(f"» stopped the embedded {what} the test run left running", flush=True)
     if returncode == PYTEST_NO_TESTS_COLLECTED:
