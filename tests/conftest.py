@@ -14,6 +14,8 @@ it does empty (towns, domains, module switches) are put back by
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -35,6 +37,27 @@ pytest_plugins = ["tests.fixtures_celery"]
 
 TOWN_A = {"slug": "altdorf", "name": "Verbandsgemeinde Altdorf", "kind": "verbandsgemeinde"}
 TOWN_B = {"slug": "bergdorf", "name": "Stadt Bergdorf", "kind": "stadt"}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start now what a selected test will wait for: a test function's `background_start` (a callable).
+
+    The probe's own pytest session (tests/test_probe_*.py) so runs alongside this one on the
+    machine's other core. Not in a pytest-xdist worker: every worker collects every test, and the
+    workers already share the cores.
+    """
+    if session.config.option.collectonly or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    started = session.config._background_started = {}  # type: ignore[attr-defined]
+    for item in session.items:
+        if (start := getattr(getattr(item, "function", None), "background_start", None)) is not None:
+            started[item.nodeid] = start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # An interrupted run (Ctrl-C, -x) never reached the test that waits for it.
+    for work in getattr(config, "_background_started", {}).values():
+        work.stop()
 
 
 def _ensure_town(data: dict):

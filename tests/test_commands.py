@@ -4,29 +4,37 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import transaction
 from django_tenants.utils import schema_context, tenant_context
 
 from demo import data
 from demo.loader import demo_load, demo_town_get
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a module's tests inside a transaction rolled back after the last one.
+
+    Loading it (a town provisioned, its people, organisations and every module's samples) costs seconds;
+    each test's own transaction nests inside this one (a savepoint), so what a test changes is gone for
+    the next, and afterwards other tests see only towns A and B.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("load_demo", verbosity=0)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+        assert demo_town_get() is None
+
+
 @pytest.fixture
-def demo_town(db):
-    """The demo loaded into the test database, removed again so other tests see only towns A and B."""
-    call_command("load_demo", verbosity=0)
-    town = demo_town_get()
-    yield town
-    # The test's transaction is rolled back anyway; dropping the town explicitly
-    # also holds if this ever runs with committed data (transactional tests).
-    town = demo_town_get()
-    if town is not None:
-        with connection.cursor() as cursor:
-            # DROP SCHEMA refuses while deferred FK checks of this transaction are pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        with schema_context("public"):
-            town.delete(force_drop=True)
-    assert demo_town_get() is None
+def demo_town(_demo_loaded, db):
+    """The demo town, loaded into the test database (once per module: see `_demo_loaded`)."""
+    return demo_town_get()
 
 
 def test_demo_town_has_its_villages_people_and_news(demo_town):
@@ -135,7 +143,13 @@ def test_demo_town_home_page_shows_its_news(demo_town):
     assert "Abholung der Weihnachtsbäume" not in page
 
 
-def test_test_command_reports_an_empty_selection(tmp_path, capfd):
+@pytest.fixture
+def bare_pytest(monkeypatch):
+    """The test command's pytest without the installed plugins (schemathesis, playwright ...): seconds less to start."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+def test_test_command_reports_an_empty_selection(tmp_path, capfd, bare_pytest):
     # pytest's "no tests collected" (exit code 5) must not pass for success in CI.
     from config.devtools import PYTEST_NO_TESTS_COLLECTED, run_tests
 
@@ -153,7 +167,7 @@ def test_test_command_reports_an_empty_selection(tmp_path, capfd):
     assert "collected no tests" in capfd.readouterr().err
 
 
-def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch):
+def test_test_command_always_uses_the_test_settings(tmp_path, monkeypatch, bare_pytest):
     # Importing `config` defaults DJANGO_SETTINGS_MODULE to the dev settings; the
     # suite must still run against the test database, never the dev one.
     from config.devtools import run_tests
@@ -188,3 +202,34 @@ def test_demo_town_shows_its_office_hours_and_serves_them_as_a_calendar(demo_tow
     assert "Sprechstunde Ortsbürgermeister" in titles and "Sprechstunde Ortsbürgermeisterin" not in titles
     # The town's Bürgerbüro hours belong to the Rathaus & Bürgerservice offices, which name them.
     assert "Bürgerbüro Betzdorf" in titles and "Bürgerbüro Gebhardshain" in titles
+
+
+def test_demo_places_agree_with_the_demo_businesses(demo_town):
+    """The demo town's places agree with its businesses: the map, a point's Ortsgemeinde and typed addresses."""
+    from modules.directory.models import Business
+    from town.places_selectors import address_matches, ortsgemeinde_at
+
+    with tenant_context(demo_town):
+        # every demo business with a position lies in the Ortsgemeinde it names, where the demo has a boundary
+        businesses = Business.objects.filter(latitude__isnull=False, ortsgemeinde__slug__in=data.PLACES)
+        assert businesses.count() >= 4
+        for business in businesses:
+            found = ortsgemeinde_at(lat=float(business.latitude), lon=float(business.longitude))
+            assert found == business.ortsgemeinde, business.name
+        [match] = address_matches("Birkenweg 3, Elkenroth")
+        assert match.ortsgemeinde.slug == "elkenroth"
+        assert len(address_matches("Hauptstr. 1")) == 3  # Gebhardshain, Steinebach/Sieg, Elkenroth
+
+
+def test_test_command_splits_the_suite_over_workers_only_when_asked(monkeypatch):
+    from config.devtools import pytest_worker_args
+
+    pytest.importorskip("xdist")
+    monkeypatch.delenv("DORFKERN_TEST_WORKERS", raising=False)
+    assert pytest_worker_args(["-q"]) == ["-q"]
+
+    monkeypatch.setenv("DORFKERN_TEST_WORKERS", "2")
+    assert pytest_worker_args(["-q"]) == ["-q", "-n", "2", "--dist", "loadfile"]
+    # the caller's own choice wins
+    assert pytest_worker_args(["-n", "3"]) == ["-n", "3"]
+    assert pytest_worker_args(["-p", "no:xdist"]) == ["-p", "no:xdist"]

@@ -132,6 +132,7 @@ def test_pytest_runs_after_the_static_checks_pass(tmp_path, monkeypatch, capfd):
     # given
     marker = tmp_path / "ran"
     monkeypatch.setattr(devtools, "static_checks", lambda: [("quick", [sys.executable, "-c", "pass"], "problems")])
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # the installed plugins take seconds to import
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     (tmp_path / "test_marker.py").write_text(f"def test_marker():\n    open({str(marker)!r}, 'w')\n")
 

@@ -4,8 +4,27 @@ import os
 
 from config import embedded
 
+# A pytest-xdist worker ("gw0", "gw1" ...): pytest-django gives each its own test database on the one
+# server; each also gets its own Redis and media folders below, so one worker's cache.clear(), Celery
+# queue or removed upload folder never reaches another's.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = embedded.ensure_postgres("test-pg").replace("postgresql://", "postgres://")
+if XDIST_WORKER and os.environ.get("DORFKERN_TEST_WORKER") != XDIST_WORKER:
+    # The workers inherit the controller's REDIS_URL: an embedded one (a socket path) becomes a server
+    # of the worker's own, a real Redis one database per worker.
+    _redis_url = os.environ.get("REDIS_URL", "")
+    if not _redis_url or _redis_url.startswith("/"):
+        os.environ["REDIS_URL"] = embedded.ensure_redis(f"test-redis-{XDIST_WORKER}")
+    else:
+        from urllib.parse import urlsplit, urlunsplit
+
+        _parts = urlsplit(_redis_url)
+        _number = int(XDIST_WORKER.removeprefix("gw")) + 1
+        os.environ["REDIS_URL"] = urlunsplit((_parts.scheme, _parts.netloc, f"/{_number}", _parts.query, ""))
+    os.environ.pop("CELERY_BROKER_URL", None)
+    os.environ["DORFKERN_TEST_WORKER"] = XDIST_WORKER  # a subprocess of the worker keeps its Redis
 if "REDIS_URL" not in os.environ:
     os.environ["REDIS_URL"] = embedded.ensure_redis("test-redis")
 os.environ.setdefault("SITE_SCHEME", "http")
@@ -23,8 +42,9 @@ from .base import *  # noqa: E402,F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = str(embedded.STATE_DIR / "test-media")
-PRIVATE_MEDIA_ROOT = str(embedded.STATE_DIR / "test-private")
+_WORKER_SUFFIX = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+MEDIA_ROOT = str(embedded.STATE_DIR / f"test-media{_WORKER_SUFFIX}")
+PRIVATE_MEDIA_ROOT = str(embedded.STATE_DIR / f"test-private{_WORKER_SUFFIX}")
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Tests never reach the internet: a tile request fails at once (port 9, nothing listens) unless a
@@ -41,4 +61,5 @@ WRITE_LIMITS_PER_HOUR = {scope: 10000 for scope in WRITE_LIMITS_PER_HOUR}  # noq
 # Tests never ask a real name server: the custom-domain tests start their own (tests/tenants/helpers.py).
 CUSTOM_DOMAIN_DNS_RESOLVERS = ["127.0.0.1:9"]
 CUSTOM_DOMAIN_CHECK_TIMEOUT_SECONDS = 2.0
-TOWN_EXPORT_ROOT = str(embedded.STATE_DIR / "test-town-exports")
+TOWN_EXPORT_ROOT = str(embedded.STATE_DIR / f"test-town-exports{_WORKER_SUFFIX}")
+BACKUP_ROOT = str(embedded.STATE_DIR / f"backups{_WORKER_SUFFIX}") if XDIST_WORKER else BACKUP_ROOT  # noqa: F405
