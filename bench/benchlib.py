@@ -92,10 +92,11 @@ def leftovers_stop(folder: Path) -> list[str]:
     return stopped
 
 
-def fresh_database_urls(database: str) -> None:
+def fresh_database_urls(database: str, *, keep: bool = False) -> None:
     """Point DATABASE_URL at an emptied database `database` and REDIS_URL at a Redis, for benches with
     their own processes (gunicorn). Embedded servers unless DATABASE_URL / REDIS_URL are already set;
-    with DATABASE_URL set, the database named there is used as it is (the caller's responsibility)."""
+    with DATABASE_URL set, the database named there is used as it is (the caller's responsibility).
+    With `keep`, an existing database `database` is kept as it is (a bench reusing its set-up)."""
     state_dir_setup()
     paths_setup()
     from config import embedded
@@ -107,13 +108,48 @@ def fresh_database_urls(database: str) -> None:
         conn = psycopg2.connect(base)
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{database}"')
-            cur.execute(f'CREATE DATABASE "{database}"')
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+            exists = cur.fetchone() is not None
+            if exists and not keep:
+                cur.execute(f'DROP DATABASE "{database}"')
+            if not exists or not keep:
+                cur.execute(f'CREATE DATABASE "{database}"')
         conn.close()
         os.environ["DATABASE_URL"] = urlunsplit(urlsplit(base)._replace(path=f"/{database}"))
     if "REDIS_URL" not in os.environ:
         os.environ["REDIS_URL"] = embedded.ensure_redis("bench-redis")
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+
+
+def plain_django_prepare(database: str) -> str:
+    """bench/plaindjango (Django without django-tenants) migrated into its own database `database` on the
+    bench's PostgreSQL, with 25 items (its page shows 20); returns the database URL (PLAIN_DATABASE_URL).
+
+    The ceiling the page benches compare against. Run in a subprocess: it has settings of its own.
+    """
+    from config import embedded
+
+    url = embedded.database_url_with_name(os.environ["DATABASE_URL"], database)
+    embedded.database_create_if_missing(os.environ["DATABASE_URL"], database)
+    code = (
+        "import django, datetime; django.setup()\n"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
+        "from django.utils import timezone\n"
+        "from plaindjango.items.models import Item\n"
+        "now = timezone.now()\n"
+        "Item.objects.all().delete()\n"
+        "Item.objects.bulk_create([Item(title=f'Nachricht {i} aus dem Ort', slug=f'nachricht-{i}',"
+        " teaser='Kurz gesagt: ' + 'Text ' * 20, published_at=now - datetime.timedelta(hours=i))"
+        " for i in range(25)])\n"
+    )
+    env = {**os.environ, **plain_django_env(url)}
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+    return url
+
+
+def plain_django_env(url: str) -> dict[str, str]:
+    """Environment for a process (gunicorn) serving bench/plaindjango from database `url`."""
+    return {"PLAIN_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "plaindjango.settings", "PYTHONPATH": PYTHONPATH}
 
 
 def free_port() -> int:

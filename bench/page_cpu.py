@@ -36,7 +36,6 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -115,24 +114,6 @@ class ServerCpu:
 
 # --- the two projects -----------------------------------------------------------------------------
 
-def _plain_prepare(url: str) -> None:
-    """Migrate the plain project into its own database and add 25 items (the page shows 20)."""
-    code = (
-        "import django, datetime; django.setup()\n"
-        "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
-        "from django.utils import timezone\n"
-        "from plaindjango.items.models import Item\n"
-        "now = timezone.now()\n"
-        "Item.objects.all().delete()\n"
-        "Item.objects.bulk_create([Item(title=f'Nachricht {i} aus dem Ort', slug=f'nachricht-{i}',"
-        " teaser='Kurz gesagt: ' + 'Text ' * 20, published_at=now - datetime.timedelta(hours=i))"
-        " for i in range(25)])\n"
-    )
-    env = {**os.environ, "PLAIN_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "plaindjango.settings",
-           "PYTHONPATH": benchlib.PYTHONPATH}
-    subprocess.run([sys.executable, "-c", code], env=env, cwd=benchlib.ROOT, check=True)
-
-
 def _dorfkern_prepare() -> tuple[str, str]:
     """The demo town with 25 published articles and a resident; returns (host, resident's session cookie)."""
     import django
@@ -146,15 +127,18 @@ def _dorfkern_prepare() -> tuple[str, str]:
     from django_tenants.utils import tenant_context
 
     from accounts.models import Role, User
-    from demo.loader import demo_load
+    from demo.loader import demo_load, demo_town_get
     from modules.news.models import Article
     from modules.news.services import article_create, article_publish
+    from tenants.models import Municipality
     from town.models import Ortsgemeinde, ResidentProfile
 
-    call_command("migrate_schemas", shared=True, verbosity=0)
-    demo_load()
-    from demo.loader import demo_town_get
-
+    reused = (Municipality._meta.db_table in connection.introspection.table_names()
+              and demo_town_get() is not None)
+    # A kept set-up (--state) is brought up to the code's migrations; a fresh one is built.
+    call_command("migrate_schemas", shared=not reused, verbosity=0)
+    if not reused:
+        demo_load()
     town = demo_town_get()
     with tenant_context(town):
         admin = User.objects.filter(role=Role.ADMIN).order_by("pk").first()
@@ -251,20 +235,24 @@ class Server:
     cpu: ServerCpu
 
 
-def _batch_ms(server: Server, path: str, cookie: str | None, requests: int) -> float:
-    """Server CPU ms per request over `requests` sequential GETs (after one warm-up request)."""
+def _batch_ms(server: Server, path: str, cookie: str | None, requests: int) -> float | None:
+    """Server CPU ms per request over `requests` sequential GETs (after one warm-up request); None when
+    a request didn't answer 200 (the page is then left out, not measured with an error page's cost)."""
     _get(server.port, server.host, path, cookie)
     before = server.cpu.ns()
     for _ in range(requests):
         status, _size = _get(server.port, server.host, path, cookie)
         if status != 200:
-            raise RuntimeError(f"{server.name} {path}: {status}")
+            print(f"{server.name} {path}: {status}, left out", flush=True)
+            return None
     return (server.cpu.ns() - before) / requests / 1e6
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2 rounds × 10 requests per page")
+    parser.add_argument("--quick", action="store_true", help="2 rounds × 5 requests per page")
+    parser.add_argument("--state", default="",
+                        help="keep the embedded servers' folder (and the prepared town) here and reuse it next time")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--requests", type=int, default=20, help="requests per page and round")
     parser.add_argument("--roles", default=",".join(ROLES))
@@ -275,20 +263,18 @@ def main() -> None:
     parser.add_argument("--plain-every", type=int, default=6, help="measure the plain page again after this many")
     args = parser.parse_args()
     if args.quick:
-        args.rounds, args.requests = 2, 10
+        args.rounds, args.requests = 2, 5
     roles = [role for role in args.roles.split(",") if role]
 
     started = time.monotonic()
     external_db, external_redis = "DATABASE_URL" in os.environ, "REDIS_URL" in os.environ
-    benchlib.fresh_database_urls("dorfkern_pagecpu")
-    from config import embedded
-
-    plain_url = embedded.database_url_with_name(os.environ["DATABASE_URL"], "plaindjango_pagecpu")
-    embedded.database_create_if_missing(os.environ["DATABASE_URL"], "plaindjango_pagecpu")
+    if args.state:
+        os.environ["DORFKERN_STATE_DIR"] = str(Path(args.state).resolve())
+    benchlib.fresh_database_urls("dorfkern_pagecpu", keep=bool(args.state))
+    plain_url = benchlib.plain_django_prepare("plaindjango_pagecpu")
     pg_dir = None if external_db else benchlib.embedded_pg_data_dir("bench-pg")
     redis_pid = None if external_redis else benchlib.embedded_redis_pid("bench-redis")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tenancy_settings"
-    _plain_prepare(plain_url)
     host, session = _dorfkern_prepare()
     from django.conf import settings
 
@@ -297,12 +283,13 @@ def main() -> None:
     print(f"set up in {time.monotonic() - started:.0f} s; {len(pages)} pages × {len(roles)} roles", flush=True)
 
     variants = {
-        PLAIN: ("plaindjango.wsgi", PLAIN_HOST, "/", {"PLAIN_DATABASE_URL": plain_url,
-                                                      "DJANGO_SETTINGS_MODULE": "plaindjango.settings"}),
-        DORFKERN: ("config.wsgi", host, "/", {}),
+        PLAIN: ("plaindjango.wsgi", PLAIN_HOST, "/", benchlib.plain_django_env(plain_url)),
+        # The API's throttles count as usual but are never reached by the bench's few hundred calls a minute.
+        DORFKERN: ("config.wsgi", host, "/", {"API_RATE_ANON": "1000000/min", "API_RATE_USER": "1000000/min"}),
     }
     if args.before:
-        variants[BEFORE] = ("config.wsgi", host, "/", {"CONN_MAX_AGE": "0", "TENANT_LIMIT_SET_CALLS": "false",
+        variants[BEFORE] = ("config.wsgi", host, "/", {**variants[DORFKERN][3], "CONN_MAX_AGE": "0",
+                                                         "TENANT_LIMIT_SET_CALLS": "false",
                                                          "BENCH_REDIS_CLIENT_PER_CALL": "1"})
     servers: dict[str, Server] = {}
     try:
@@ -326,17 +313,30 @@ def main() -> None:
         plain_ms: list[float] = []
         cpu: dict[tuple[str, str, str], list[float]] = {}
         ratios: dict[tuple[str, str, str], list[float]] = {}
+        failed: set[tuple[str, str]] = set()
+
+        def plain_measure() -> float:
+            ms = _batch_ms(servers[PLAIN], "/", None, args.requests)
+            if ms is None:
+                raise RuntimeError("the plain Django page failed")
+            plain_ms.append(ms)
+            return ms
+
         for round_no in range(args.rounds):
             order = targets if round_no % 2 == 0 else list(reversed(targets))
-            plain = _batch_ms(servers[PLAIN], "/", None, args.requests)
-            plain_ms.append(plain)
+            plain = plain_measure()
             for n, (page, role) in enumerate(order):
                 if n and n % args.plain_every == 0:
-                    plain = _batch_ms(servers[PLAIN], "/", None, args.requests)
-                    plain_ms.append(plain)
+                    plain = plain_measure()
                 names = dorfkern_variants if n % 2 == 0 else list(reversed(dorfkern_variants))
                 for name in names:
+                    if (page.label, role) in failed:
+                        continue
                     ms = _batch_ms(servers[name], page.path, cookies[role], args.requests)
+                    if ms is None:
+                        failed.add((page.label, role))
+                        skipped.append(f"{page.label} ({role}: failed while measured)")
+                        continue
                     cpu.setdefault((page.label, role, name), []).append(ms)
                     ratios.setdefault((page.label, role, name), []).append(plain / ms)
             print(f"round {round_no + 1}/{args.rounds} done, plain {statistics.median(plain_ms):.2f} ms, "
@@ -350,6 +350,7 @@ def main() -> None:
     if args.before:
         headers += ["before: CPU ms/req", "before: ratio"]
     rows, records = [], []
+    targets = [(page, role) for page, role in targets if (page.label, role) not in failed]
     for page, role in targets:
         row: list[Any] = [page.label, role]
         record: dict[str, Any] = {"page": page.label, "path": page.path, "role": role}
