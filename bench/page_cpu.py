@@ -211,6 +211,50 @@ def _dorfkern_pages() -> list[Page]:
     return pages
 
 
+def _statements(targets: list[tuple[Page, str]], host: str, session: str, *, limit_set_calls: bool
+                ) -> dict[tuple[str, str], tuple[int, int]]:
+    """{(page, role): (SQL statements, of which SET search_path)} of a warm request, in this process."""
+    from django.conf import settings
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    clients = {"anonymous": Client(), "resident": Client()}
+    clients["resident"].cookies[settings.SESSION_COOKIE_NAME] = session
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    with override_settings(TENANT_LIMIT_SET_CALLS=limit_set_calls):
+        for page, role in targets:
+            clients[role].get(page.path, HTTP_HOST=host)  # warm: the cache holds what a second visit finds
+            reset_queries()  # the log keeps 9,000 statements; a full one would count 0
+            with CaptureQueriesContext(connection) as captured:
+                clients[role].get(page.path, HTTP_HOST=host)
+            connection.set_schema_to_public()
+            sets = sum(query["sql"].startswith("SET search_path") for query in captured.captured_queries)
+            counts[(page.label, role)] = (len(captured), sets)
+    return counts
+
+
+def _cache_get_us(calls: int = 2000) -> dict[str, float]:
+    """CPU µs of one cache GET (a hit), with the process's shared Redis client and with a client built per
+    call (Django's own, as before issue 20); best of 5, timed in this process."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    params = settings.CACHES["default"]
+    timings = {}
+    for name, backend in (("shared client", params["BACKEND"]), ("client per call", "percall_cache.PerCallRedisCache")):
+        cache = import_string(backend)(params["LOCATION"], params)
+        cache.set("page-cpu-probe", "x" * 200)
+        best = float("inf")
+        for _ in range(5):
+            start = time.process_time()
+            for _ in range(calls):
+                cache.get("page-cpu-probe")
+            best = min(best, time.process_time() - start)
+        timings[name] = best / calls * 1e6
+    return timings
+
+
 # --- requests -------------------------------------------------------------------------------------
 
 def _get(port: int, host: str, path: str, cookie: str | None) -> tuple[int, int]:
@@ -260,6 +304,9 @@ def main() -> None:
     parser.add_argument("--before", action="store_true",
                         help="also Dorfkern with the settings before issue 20 (no persistent connections, "
                              "SET search_path before every statement, a Redis client per call)")
+    parser.add_argument("--statements", action="store_true",
+                        help="also count SQL statements per page (and SET search_path among them), one SET per "
+                             "request against one before every statement, in this process")
     parser.add_argument("--plain-every", type=int, default=6, help="measure the plain page again after this many")
     args = parser.parse_args()
     if args.quick:
@@ -344,11 +391,20 @@ def main() -> None:
     finally:
         for server in servers.values():
             benchlib.gunicorn_stop(server.proc)
+    statements: dict[bool, dict[tuple[str, str], tuple[int, int]]] = {}
+    if args.statements:
+        import logging
+
+        logging.getLogger("django.request").setLevel(logging.CRITICAL)
+        for limit in (True, False):
+            statements[limit] = _statements(targets, host, session, limit_set_calls=limit)
 
     plain_median = statistics.median(plain_ms)
     headers = ["page", "role", "CPU ms/req", "ratio"]
     if args.before:
         headers += ["before: CPU ms/req", "before: ratio"]
+    if statements:
+        headers += ["SQL (SET)", "before: SQL (SET)"]
     rows, records = [], []
     targets = [(page, role) for page, role in targets if (page.label, role) not in failed]
     for page, role in targets:
@@ -360,6 +416,10 @@ def main() -> None:
             row += [f"{ms:.2f}", f"{ratio:.2f}"]
             record[name] = {"cpu_ms": cpu[(page.label, role, name)], "ratio": ratios[(page.label, role, name)],
                             "median_cpu_ms": ms, "median_ratio": ratio}
+        if statements:
+            after, before = statements[True][(page.label, role)], statements[False][(page.label, role)]
+            row += [f"{after[0]} ({after[1]})", f"{before[0]} ({before[1]})"]
+            record["statements"] = {"after": after, "before": before}
         rows.append(row)
         records.append(record)
     print(f"\nserver CPU per request (gunicorn sync worker + PostgreSQL + Redis), median of {args.rounds} rounds "
@@ -374,11 +434,16 @@ def main() -> None:
                   f"over {len(values)} pages")
     if skipped:
         print("not measured (no 200): " + ", ".join(skipped))
+    cache_us = _cache_get_us()
+    print("one cache GET, CPU of the calling process: " + ", ".join(f"{k} {v:.0f} µs" for k, v in cache_us.items())
+          + f" (a page's 4 GETs: {4 * cache_us['client per call'] / 1000:.2f} → "
+          f"{4 * cache_us['shared client'] / 1000:.2f} ms)")
     print(f"took {time.monotonic() - started:.0f} s")
     benchlib.results_write("page_cpu", {
         "settings": vars(args),
         "plain_cpu_ms": plain_ms,
         "plain_median_cpu_ms": plain_median,
+        "cache_get_cpu_us": cache_us,
         "skipped": skipped,
         "results": records,
     })
