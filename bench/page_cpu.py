@@ -328,6 +328,7 @@ def main() -> None:
     cookies = {"anonymous": None, "resident": f"{settings.SESSION_COOKIE_NAME}={session}"}
     pages = [page for page in _dorfkern_pages() if args.only.lower() in page.label.lower()]
     print(f"set up in {time.monotonic() - started:.0f} s; {len(pages)} pages × {len(roles)} roles", flush=True)
+    cache_us = _cache_get_us()
 
     variants = {
         PLAIN: ("plaindjango.wsgi", PLAIN_HOST, "/", benchlib.plain_django_env(plain_url)),
@@ -434,7 +435,6 @@ def main() -> None:
                   f"over {len(values)} pages")
     if skipped:
         print("not measured (no 200): " + ", ".join(skipped))
-    cache_us = _cache_get_us()
     print("one cache GET, CPU of the calling process: " + ", ".join(f"{k} {v:.0f} µs" for k, v in cache_us.items())
           + f" (a page's 4 GETs: {4 * cache_us['client per call'] / 1000:.2f} → "
           f"{4 * cache_us['shared client'] / 1000:.2f} ms)")
