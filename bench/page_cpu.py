@@ -279,10 +279,12 @@ class Server:
     cpu: ServerCpu
 
 
-def _batch_ms(server: Server, path: str, cookie: str | None, requests: int) -> float | None:
-    """Server CPU ms per request over `requests` sequential GETs (after one warm-up request); None when
-    a request didn't answer 200 (the page is then left out, not measured with an error page's cost)."""
-    _get(server.port, server.host, path, cookie)
+def _batch_ms(server: Server, path: str, cookie: str | None, requests: int, *, warm_up: bool) -> float | None:
+    """Server CPU ms per request over `requests` sequential GETs (after one warm-up request in the first
+    round); None when a request didn't answer 200 (the page is then left out, not measured with an error
+    page's cost)."""
+    if warm_up:
+        _get(server.port, server.host, path, cookie)
     before = server.cpu.ns()
     for _ in range(requests):
         status, _size = _get(server.port, server.host, path, cookie)
@@ -364,7 +366,7 @@ def main() -> None:
         failed: set[tuple[str, str]] = set()
 
         def plain_measure() -> float:
-            ms = _batch_ms(servers[PLAIN], "/", None, args.requests)
+            ms = _batch_ms(servers[PLAIN], "/", None, args.requests, warm_up=not plain_ms)
             if ms is None:
                 raise RuntimeError("the plain Django page failed")
             plain_ms.append(ms)
@@ -380,7 +382,7 @@ def main() -> None:
                 for name in names:
                     if (page.label, role) in failed:
                         continue
-                    ms = _batch_ms(servers[name], page.path, cookies[role], args.requests)
+                    ms = _batch_ms(servers[name], page.path, cookies[role], args.requests, warm_up=round_no == 0)
                     if ms is None:
                         failed.add((page.label, role))
                         skipped.append(f"{page.label} ({role}: failed while measured)")
