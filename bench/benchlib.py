@@ -45,17 +45,58 @@ def state_dir_setup() -> None:
         folder = tempfile.mkdtemp(prefix="dorfkern-bench-")
         os.environ["DORFKERN_STATE_DIR"] = folder
         atexit.register(_state_dir_remove, folder, os.getpid())
+    _exit_on_signals()
+
+
+def _exit_on_signals() -> None:
+    """SIGTERM and SIGHUP end the bench like Ctrl-C does: as an exception, so `finally` blocks stop the
+    gunicorns and atexit stops the servers (a signal's default action would skip both)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) in (signal.SIG_DFL, None):
+            signal.signal(signum, _exit_for_signal)
+
+
+def _exit_for_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _state_dir_remove(folder: str, owner_pid: int) -> None:
-    if os.getpid() == owner_pid:  # not in a forked child
-        shutil.rmtree(folder, ignore_errors=True)
+    if os.getpid() != owner_pid:  # not in a forked child
+        return
+    # Runs after config.embedded's own stops (atexit is last-in first-out). Whatever still runs from this
+    # folder (a Redis another process of the bench started, a PostgreSQL whose holder was killed) is
+    # stopped here: nothing outlives a bench whose folder is about to go.
+    leftovers_stop(Path(folder))
+    shutil.rmtree(folder, ignore_errors=True)
 
 
-def fresh_database_urls(database: str) -> None:
+def leftovers_stop(folder: Path) -> list[str]:
+    """Stop every embedded PostgreSQL and Redis whose files are in `folder`; returns what was stopped."""
+    from config import embedded
+
+    stopped: list[str] = []
+    if not folder.is_dir():
+        return stopped
+    old_state_dir = embedded.STATE_DIR
+    embedded.STATE_DIR = folder  # stop_leftovers looks there
+    try:
+        for entry in folder.iterdir():
+            if entry.name.endswith(".rdb.settings"):
+                stopped += embedded.stop_leftovers(None, entry.name.removesuffix(".rdb.settings"))
+            elif (entry / "postmaster.pid").exists():
+                stopped += embedded.stop_leftovers(entry.name, None)
+    finally:
+        embedded.STATE_DIR = old_state_dir
+    for what in stopped:
+        print(f"stopped a leftover {what}", file=sys.stderr)
+    return stopped
+
+
+def fresh_database_urls(database: str, *, keep: bool = False) -> None:
     """Point DATABASE_URL at an emptied database `database` and REDIS_URL at a Redis, for benches with
     their own processes (gunicorn). Embedded servers unless DATABASE_URL / REDIS_URL are already set;
-    with DATABASE_URL set, the database named there is used as it is (the caller's responsibility)."""
+    with DATABASE_URL set, the database named there is used as it is (the caller's responsibility).
+    With `keep`, an existing database `database` is kept as it is (a bench reusing its set-up)."""
     state_dir_setup()
     paths_setup()
     from config import embedded
@@ -67,13 +108,48 @@ def fresh_database_urls(database: str) -> None:
         conn = psycopg2.connect(base)
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{database}"')
-            cur.execute(f'CREATE DATABASE "{database}"')
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+            exists = cur.fetchone() is not None
+            if exists and not keep:
+                cur.execute(f'DROP DATABASE "{database}"')
+            if not exists or not keep:
+                cur.execute(f'CREATE DATABASE "{database}"')
         conn.close()
         os.environ["DATABASE_URL"] = urlunsplit(urlsplit(base)._replace(path=f"/{database}"))
     if "REDIS_URL" not in os.environ:
         os.environ["REDIS_URL"] = embedded.ensure_redis("bench-redis")
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+
+
+def plain_django_prepare(database: str) -> str:
+    """bench/plaindjango (Django without django-tenants) migrated into its own database `database` on the
+    bench's PostgreSQL, with 25 items (its page shows 20); returns the database URL (PLAIN_DATABASE_URL).
+
+    The ceiling the page benches compare against. Run in a subprocess: it has settings of its own.
+    """
+    from config import embedded
+
+    url = embedded.database_url_with_name(os.environ["DATABASE_URL"], database)
+    embedded.database_create_if_missing(os.environ["DATABASE_URL"], database)
+    code = (
+        "import django, datetime; django.setup()\n"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0)\n"
+        "from django.utils import timezone\n"
+        "from plaindjango.items.models import Item\n"
+        "now = timezone.now()\n"
+        "Item.objects.all().delete()\n"
+        "Item.objects.bulk_create([Item(title=f'Nachricht {i} aus dem Ort', slug=f'nachricht-{i}',"
+        " teaser='Kurz gesagt: ' + 'Text ' * 20, published_at=now - datetime.timedelta(hours=i))"
+        " for i in range(25)])\n"
+    )
+    env = {**os.environ, **plain_django_env(url)}
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
+    return url
+
+
+def plain_django_env(url: str) -> dict[str, str]:
+    """Environment for a process (gunicorn) serving bench/plaindjango from database `url`."""
+    return {"PLAIN_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "plaindjango.settings", "PYTHONPATH": PYTHONPATH}
 
 
 def free_port() -> int:
@@ -82,16 +158,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+_gunicorns: list[subprocess.Popen] = []
+
+
 def gunicorn_start(port: int, *, workers: int, probe_host: str, probe_path: str = "/",
-                   extra_env: dict[str, str] | None = None, timeout_s: float = 60) -> subprocess.Popen:
-    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, in its own process group; returns once
-    `probe_host` answers `probe_path` with 200."""
+                   extra_env: dict[str, str] | None = None, timeout_s: float = 60,
+                   app: str = "config.wsgi") -> subprocess.Popen:
+    """gunicorn with `workers` sync workers serving `app` on 127.0.0.1:`port`, in its own process group;
+    returns once `probe_host` answers `probe_path` with 200. Stopped at the bench's exit at the latest."""
     env = {**os.environ, **(extra_env or {}), "PYTHONPATH": PYTHONPATH}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(workers), "-k", "sync",
+        [sys.executable, "-m", "gunicorn", app, "-w", str(workers), "-k", "sync",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         env=env, cwd=ROOT, start_new_session=True,
     )
+    if not _gunicorns:
+        atexit.register(_gunicorns_stop, os.getpid())
+    _gunicorns.append(proc)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -107,6 +190,12 @@ def gunicorn_start(port: int, *, workers: int, probe_host: str, probe_path: str 
         time.sleep(0.2)
     gunicorn_stop(proc)
     raise RuntimeError("gunicorn did not serve the page")
+
+
+def _gunicorns_stop(owner_pid: int) -> None:
+    if os.getpid() == owner_pid:
+        for proc in _gunicorns:
+            gunicorn_stop(proc)
 
 
 def gunicorn_stop(proc: subprocess.Popen) -> None:

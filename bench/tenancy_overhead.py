@@ -5,8 +5,11 @@
 Serves the page with gunicorn (2 sync workers, production-like settings) on loopback,
 in two variants: Dorfkern's tenant middleware (host → town through the cache), and
 the baseline, the same middleware code with the host lookup replaced by a town read
-once per process (fixed_tenant.py explains why it is built that way). A bounded
-keep-alive HTTP client in threads sends the load.
+once per process (fixed_tenant.py explains why it is built that way). A third server,
+the ceiling, is a plain Django project without django-tenants (bench/plaindjango) serving
+a 20-item list from the same PostgreSQL: what Django itself costs for such a page, so the
+CPU ratio to it shows how far the whole page (tenancy and application work) is from Django's
+own cost (issue 20). A bounded keep-alive HTTP client in threads sends the load.
 
 The variants take turns round by round, in alternating order (A B, B A, ...), so
 drift on a shared machine hits both alike. The headline ratio is the median of the
@@ -39,6 +42,8 @@ HOST = "benchdorf.localhost"
 PATH = "/news/"
 BASELINE = "baseline (no host lookup)"
 MIDDLEWARE = "tenant middleware"
+PLAIN = "plain Django, 20 items"
+PLAIN_HOST = "localhost"
 
 
 def _prepare(articles: int) -> str:
@@ -88,9 +93,9 @@ def _lookup_cost_us(calls: int = 3000) -> float:
     return timings["lookup"] - timings["fixed"]
 
 
-def _page(port: int) -> bytes:
+def _page(port: int, host: str = HOST, path: str = PATH) -> bytes:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", PATH, headers={"Host": HOST})
+    conn.request("GET", path, headers={"Host": host})
     body = conn.getresponse().read()
     conn.close()
     return body
@@ -109,7 +114,7 @@ def _server_cpu_s(gunicorn_pid: int, pg_dir: Path | None, redis_pid: int | None)
     return benchlib.processes_cpu_s(processes)
 
 
-def _load(port: int, total: int, concurrency: int) -> float:
+def _load(port: int, total: int, concurrency: int, host: str = HOST, path: str = PATH) -> float:
     """Requests per second for `total` GETs over `concurrency` keep-alive connections."""
     per_thread = total // concurrency
     errors: list[str] = []
@@ -117,7 +122,7 @@ def _load(port: int, total: int, concurrency: int) -> float:
     def worker() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         for _ in range(per_thread):
-            conn.request("GET", PATH, headers={"Host": HOST})
+            conn.request("GET", path, headers={"Host": host})
             response = conn.getresponse()
             response.read()
             if response.status != 200:
@@ -149,10 +154,14 @@ def main() -> None:
     pg_dir = None if external_db else benchlib.embedded_pg_data_dir("bench-pg")
     redis_pid = None if external_redis else benchlib.embedded_redis_pid("bench-redis")
     os.environ["DJANGO_SETTINGS_MODULE"] = "tenancy_settings"
+    plain_url = benchlib.plain_django_prepare("plaindjango_bench")
     schema = _prepare(args.articles)
     lookup_us = _lookup_cost_us()
 
-    variants = {BASELINE: {"BENCH_FIXED_SCHEMA": schema}, MIDDLEWARE: {}}
+    # name → (WSGI app, host, path, environment)
+    variants = {BASELINE: ("config.wsgi", HOST, PATH, {"BENCH_FIXED_SCHEMA": schema}),
+                MIDDLEWARE: ("config.wsgi", HOST, PATH, {}),
+                PLAIN: ("plaindjango.wsgi", PLAIN_HOST, "/", benchlib.plain_django_env(plain_url))}
     results: dict[str, list[float]] = {name: [] for name in variants}
     cpu_ms: dict[str, list[float]] = {name: [] for name in variants}
     page_sizes: dict[str, int] = {}
@@ -160,14 +169,14 @@ def main() -> None:
     for round_no in range(args.rounds):
         order = list(variants) if round_no % 2 == 0 else list(reversed(variants))
         for name in order:
+            app, host, path, env = variants[name]
             port = benchlib.free_port()
-            proc = benchlib.gunicorn_start(port, workers=2, probe_host=HOST, probe_path=PATH,
-                                           extra_env=variants[name])
+            proc = benchlib.gunicorn_start(port, workers=2, probe_host=host, probe_path=path, extra_env=env, app=app)
             try:
-                page_sizes[name] = len(_page(port))
-                _load(port, 200, args.concurrency)  # warm-up: imports, templates, connections
+                page_sizes[name] = len(_page(port, host, path))
+                _load(port, 200, args.concurrency, host, path)  # warm-up: imports, templates, connections
                 cpu_before = _server_cpu_s(proc.pid, pg_dir, redis_pid)
-                results[name].append(_load(port, args.requests, args.concurrency))
+                results[name].append(_load(port, args.requests, args.concurrency, host, path))
                 done = args.requests // args.concurrency * args.concurrency
                 cpu_ms[name].append((_server_cpu_s(proc.pid, pg_dir, redis_pid) - cpu_before) * 1000 / done)
             finally:
@@ -183,15 +192,19 @@ def main() -> None:
     base_median = statistics.median(results[BASELINE])
     cpu_base = statistics.median(cpu_ms[BASELINE])
     cpu_ratio = cpu_base / statistics.median(cpu_ms[MIDDLEWARE])
+    cpu_plain = statistics.median(cpu_ms[PLAIN])
     rows = []
     for name, values in results.items():
         cpu = statistics.median(cpu_ms[name])
         rows.append([name, f"{statistics.median(values):.1f}", f"{max(values):.1f}",
-                     f"{statistics.median(values) / base_median:.3f}", f"{cpu:.2f}", f"{cpu_base / cpu:.3f}"])
+                     f"{statistics.median(values) / base_median:.3f}", f"{cpu:.2f}", f"{cpu_base / cpu:.3f}",
+                     f"{cpu_plain / cpu:.3f}"])
     print(f"\n{PATH} on {HOST}, gunicorn 2 sync workers, {args.concurrency} client connections, "
           f"{args.rounds} rounds × {args.requests} requests")
     benchlib.table_print(["variant", "median req/s", "best req/s", "ratio of medians", "server CPU ms/req",
-                          "CPU ratio"], rows)
+                          "CPU ratio", "plain CPU / CPU"], rows)
+    print(f"against plain Django (no django-tenants, 20 items, {cpu_plain:.2f} ms): the news list with the tenant "
+          f"middleware costs {statistics.median(cpu_ms[MIDDLEWARE]) / cpu_plain:.2f}× its CPU per request")
     print(f"per-round throughput ratios (middleware / baseline): {', '.join(f'{r:.3f}' for r in paired)}; "
           f"median {ratio:.3f} (goal ≥ 0.95)")
     print(f"server CPU per request, baseline / middleware: {cpu_ratio:.3f}"
@@ -209,6 +222,8 @@ def main() -> None:
         "ratio": ratio,
         "server_cpu_ms_per_request": cpu_ms,
         "cpu_ratio": cpu_ratio,
+        "plain_django_cpu_ms": cpu_plain,
+        "cpu_ratio_plain_to_middleware": cpu_plain / statistics.median(cpu_ms[MIDDLEWARE]),
         "lookup_us_per_request": lookup_us,
         "expected_ratio_from_lookup_cost": lookup_ratio,
     })

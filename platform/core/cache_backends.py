@@ -25,6 +25,12 @@ A circuit breaker keeps a dead Redis from costing every call its timeout: after 
 cache is skipped (per process, per server) for RETRY_AFTER_SECONDS, then tried again. With the
 socket timeouts from settings, a dead or hanging Redis costs a request at most one timeout.
 
+One client per process: Django's RedisCacheClient builds a new `redis.Redis` object on every call
+(four GETs of a page cost 0.7 ms, issue 20), and Django keeps one backend, so one connection pool, per
+thread. SharedRedisCacheClient builds each server's client once and every backend instance of the
+process with the same LOCATION and OPTIONS uses it (`shared_client`). redis-py's clients and pools are
+thread-safe, and a pool notices a fork (it compares the pid) and opens fresh connections in the child.
+
 Only connection-level errors are swallowed (redis' ConnectionError and TimeoutError, which cover
 refused, reset and timed-out sockets): a wrong-type reply or a value that can't be pickled is a bug
 and still raises.
@@ -39,7 +45,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -61,6 +68,46 @@ _lock = threading.Lock()
 MAX_PENDING_KEYS = 10_000
 
 
+# (LOCATION, OPTIONS) → the process's client for them; see SharedRedisCacheClient.
+_shared_clients: dict[str, SharedRedisCacheClient] = {}
+
+
+class SharedRedisCacheClient(RedisCacheClient):
+    """Django's client, with one `redis.Redis` per server built once instead of on every call."""
+
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        django_client = cast(Any, self)  # Django's private attributes, which the stubs don't declare
+        index = django_client._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            with _lock:
+                client = self._clients.get(index)
+                if client is None:
+                    pools = django_client._pools
+                    if index not in pools:
+                        pools[index] = django_client._pool_class.from_url(
+                            django_client._servers[index], **django_client._pool_options
+                        )
+                    client = self._clients[index] = django_client._client(connection_pool=pools[index])
+        return client
+
+
+def shared_client(servers: list[str], options: dict[str, Any]) -> SharedRedisCacheClient:
+    """The process's client for these servers and options (built on first use, under the lock)."""
+    key = repr((list(servers), sorted(options.items())))
+    client = _shared_clients.get(key)
+    if client is None:
+        with _lock:
+            client = _shared_clients.get(key)
+            if client is None:
+                client = _shared_clients[key] = SharedRedisCacheClient(list(servers), **options)
+    return client
+
+
 def cache_breakers_reset() -> None:
     """Forget every tripped breaker (tests, and an operator's shell after Redis is back)."""
     with _lock:
@@ -80,6 +127,11 @@ class ResilientRedisCache(RedisCache):
         self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5.0))
         super().__init__(server, {**params, "OPTIONS": options})
         self._breaker_key = server if isinstance(server, str) else ";".join(server)
+
+    @cached_property
+    def _cache(self) -> SharedRedisCacheClient:
+        # Every thread's backend instance (Django builds one per thread) gets the process's client.
+        return shared_client(cast(Any, self)._servers, cast(Any, self)._options)
 
     def is_available(self) -> bool:
         """False while the breaker is open (a recent call found Redis unreachable)."""

@@ -1,0 +1,77 @@
+"""What every page pays for (issue 20): one `SET search_path` per request, the right town after every
+schema switch and rollback, and one Redis client per process instead of one per cache call."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import redis
+from django.core.cache import cache, caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+
+def _town_name() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM town_townprofile")
+        return cursor.fetchone()[0]
+
+
+def test_a_town_page_sets_the_search_path_once_however_many_statements_it_sends(client_a):
+    client_a.get("/")  # the host lookup is cached from now on, as for every request but a town's first
+    with CaptureQueriesContext(connection) as captured:
+        page = client_a.get("/")
+    assert page.status_code == 200
+    assert "Verbandsgemeinde Altdorf" in page.content.decode()
+    statements = [query["sql"] for query in captured.captured_queries]
+    sets = [sql for sql in statements if sql.startswith("SET search_path")]
+    assert sets == ['SET search_path = "t_altdorf","public"'], sets
+    assert len(statements) > 2  # several statements ran on that one SET
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_the_schema_follows_every_switch_and_survives_a_rollback(town_a, town_b):
+    connection.set_tenant(town_a)
+    assert _town_name() == "Verbandsgemeinde Altdorf"
+    with schema_context(town_b.schema_name):
+        assert _town_name() == "Stadt Bergdorf"
+    assert _town_name() == "Verbandsgemeinde Altdorf"
+    # PostgreSQL undoes a SET made inside a rolled-back savepoint: the connection must not trust it.
+    with pytest.raises(_Undo), transaction.atomic():
+        connection.set_tenant(town_b)
+        assert _town_name() == "Stadt Bergdorf"
+        raise _Undo
+    assert _town_name() == "Stadt Bergdorf"
+    connection.set_tenant(town_a)
+    assert _town_name() == "Verbandsgemeinde Altdorf"
+
+
+def test_cache_calls_in_every_thread_share_one_redis_client(monkeypatch):
+    cache.set("connection-settings-probe", 1)
+    built: list[object] = []
+    original = redis.Redis.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+    answers: list[object] = []
+
+    def reads() -> None:
+        # Django gives each thread its own backend instance; they must still share the process's client.
+        answers.extend(caches["default"].get("connection-settings-probe") for _ in range(20))
+
+    threads = [threading.Thread(target=reads) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    reads()
+    assert answers == [1] * 80
+    assert built == []
