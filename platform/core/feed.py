@@ -36,6 +36,7 @@ def home_feed(request: HttpRequest, *, limit: int = HOME_FEED_SIZE) -> list[Feed
         items.sort(key=lambda item: item.published_at, reverse=True)
         return items[:limit]
 
-    labels = sorted({module.label for module, _source in sources} | {"town"})
+    # A module's app label is its key; getattr for stand-ins without one (tests' fake modules).
+    labels = sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})
     name = f"home-feed:{limit}:{','.join(labels)}:{visitor_key(request, 'user')}"
     return cached(name, labels, compute, seconds=HOME_FEED_CACHE_SECONDS)

@@ -21,14 +21,18 @@ since what is cached is translated HTML.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from asgiref.local import Local
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
+
+from core.tenancy import connection
 
 T = TypeVar("T")
 
@@ -37,6 +41,8 @@ Vary = Literal["town", "place", "user"]
 
 _GENERATION_PREFIX = "page-cache:generation:"
 # Apps whose saves never change what a page shows: no Redis write for them (a login saves a session).
+# What this request already read (per_request): one dict per thread or async task, None outside a request.
+_request_memo = Local()
 _UNTRACKED = frozenset({"sessions", "contenttypes", "admin", "django_celery_beat", "django_celery_results"})
 
 
@@ -109,10 +115,10 @@ def visitor_key(request: Any, vary: Vary) -> str:
 
 def cached(name: str, depends_on: Iterable[str], compute: Callable[[], T], *, seconds: int = 300) -> T:
     """`compute()`'s value, cached for the current town under `name` until an app in `depends_on` changes."""
-    return cached_many([(name, tuple(depends_on), seconds, compute)])[0]
+    return cached_many([(name, tuple(depends_on), seconds, compute)])[0]  # type: ignore[no-any-return]
 
 
-def cached_many(entries: list[tuple[str, tuple[str, ...], int, Callable[[], Any]]]) -> list[Any]:
+def cached_many(entries: Sequence[tuple[str, tuple[str, ...], int, Callable[[], Any]]]) -> list[Any]:
     """Several values at once, ``(name, depends_on, seconds, compute)`` each: two Redis round trips in all.
 
     `compute` must not return None (None means "not cached").
@@ -138,6 +144,36 @@ def cached_many(entries: list[tuple[str, tuple[str, ...], int, Callable[[], Any]
     return results
 
 
+def per_request(name: str, compute: Callable[[], T]) -> T:
+    """`compute()` once per request and town (a page asking twice pays once); outside a request, every time.
+
+    Only inside a request: a Celery worker or a shell has no end of request at which to forget it.
+    """
+    values: dict[tuple[str, str], Any] | None = getattr(_request_memo, "values", None)
+    if values is None:
+        return compute()
+    key = (connection.schema_name, name)
+    if key not in values:
+        values[key] = compute()
+    return values[key]  # type: ignore[no-any-return]
+
+
+def per_request_forget(name: str) -> None:
+    """Drop `name` from this request's memo (its data was just changed in this request)."""
+    values: dict[tuple[str, str], Any] | None = getattr(_request_memo, "values", None)
+    if values is not None:
+        for key in [key for key in values if key[1] == name]:
+            del values[key]
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request_memo.values = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request_memo.values = None
+
+
 def _changed(sender: Any, **kwargs: Any) -> None:
     label = getattr(getattr(sender, "_meta", None), "app_label", None)
     if label and label not in _UNTRACKED:
@@ -152,6 +188,8 @@ def _m2m_changed(sender: Any, action: str, instance: Any, **kwargs: Any) -> None
 
 
 def connect_signals() -> None:
+    request_started.connect(_request_started, dispatch_uid="core.page_cache.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="core.page_cache.request_finished")
     post_save.connect(_changed, dispatch_uid="core.page_cache.post_save")
     post_delete.connect(_changed, dispatch_uid="core.page_cache.post_delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="core.page_cache.m2m_changed")
