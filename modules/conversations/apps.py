@@ -5,7 +5,6 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
-from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -61,7 +60,7 @@ class ConversationsConfig(FeatureModule):
         pillar="Kommunikation",
         requires=("moderation",),
         provides=(
-            HomeWidget(render="modules.conversations.views.home_widget", order=5, cache=CachedFor(vary="user")),
+            HomeWidget(render="modules.conversations.views.home_widget", order=5),
             SampleObject(create=_sample_conversation),
             NotificationTopic("messages.new", _("Personal messages"), _("When another resident writes to you."),
                               default_on=True, order=40),
