@@ -40,9 +40,9 @@ T = TypeVar("T")
 Vary = Literal["town", "place", "user"]
 
 _GENERATION_PREFIX = "page-cache:generation:"
-# Apps whose saves never change what a page shows: no Redis write for them (a login saves a session).
 # What this request already read (per_request): one dict per thread or async task, None outside a request.
 _request_memo = Local()
+# Apps whose saves never change what a page shows: no Redis write for them (a login saves a session).
 _UNTRACKED = frozenset({"sessions", "contenttypes", "admin", "django_celery_beat", "django_celery_results"})
 
 
