@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import CalendarSource
 from core.modules import BackofficeLink, FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.council.conf import CouncilSettingsForm
@@ -99,7 +100,7 @@ class CouncilConfig(FeatureModule):
         ),
         settings_form=CouncilSettingsForm,
         provides=(
-            HomeWidget(render="modules.council.views.home_widget", order=33),
+            HomeWidget(render="modules.council.views.home_widget", order=33, cache=CachedFor(vary="town")),
             PeriodicTask(task="council.oparl_sync", every_seconds=3600),
             CalendarSource(key="digitalerrat", label=_("Digital council"),
                            entries="modules.council.selectors.calendar_entries", order=60),

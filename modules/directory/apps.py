@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.facade import PromotionSlot
 from core.maps import MapLayer
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 
@@ -42,7 +43,7 @@ class DirectoryConfig(FeatureModule):
         ),
         has_api=True,
         provides=(
-            HomeWidget(render="modules.directory.views.home_widget", order=30),
+            HomeWidget(render="modules.directory.views.home_widget", order=30, cache=CachedFor(vary="place")),
             PromotionSlot(
                 key="directory.category-top",
                 label=_("Featured entry in a category"),

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from modules.errands.conf import ErrandsSettingsForm
 
@@ -83,7 +84,7 @@ class ErrandsConfig(FeatureModule):
         settings_form=ErrandsSettingsForm,
         has_api=True,
         provides=(
-            HomeWidget(render="modules.errands.views.home_widget", order=40),
+            HomeWidget(render="modules.errands.views.home_widget", order=40, cache=CachedFor(vary="user")),
             SampleObject(create=_sample_request),
             SampleObject(create=_sample_trip),
             SampleObject(create=_sample_block),

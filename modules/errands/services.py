@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.page_cache import generation_bump
 from modules.errands import notifications
 from modules.errands.conf import limits_get
 from modules.errands.models import (
@@ -409,6 +410,7 @@ def errand_request_hide(*, errand: ErrandRequest, acting_user: Any) -> ErrandReq
     ErrandRequest.objects.filter(pk=errand.pk).update(is_hidden=True, updated_at=timezone.now())
     errand.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=acting_user)
     errand.is_hidden = True
+    generation_bump("errands")  # update() sends no signal: the cached start-page widget must follow at once
     return errand
 
 
@@ -419,6 +421,7 @@ def errand_request_restore(*, errand: ErrandRequest, acting_user: Any) -> Errand
     ErrandRequest.objects.filter(pk=errand.pk).update(is_hidden=False, updated_at=timezone.now())
     errand.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=acting_user)
     errand.is_hidden = False
+    generation_bump("errands")  # update() sends no signal: the cached start-page widget must follow at once
     return errand
 
 

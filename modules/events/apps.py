@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.calendar import CalendarSource
 from core.maps import MapLayer
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.events.conf import EventsSettingsForm
@@ -76,7 +77,7 @@ class EventsConfig(FeatureModule):
         has_api=True,
         pillar="Kommunikation",
         provides=(
-            HomeWidget(render="modules.events.views.home_widget", order=15),
+            HomeWidget(render="modules.events.views.home_widget", order=15, cache=CachedFor(vary="place")),
             # Reminders for tomorrow's events; hourly, so a town's reminders go out early in the day
             # wherever its beat stood (each person once: services.reminders_send).
             PeriodicTask(task="events.send_reminders", every_seconds=3600),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.facade import PromotionSlot
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.notifications.capabilities import NotificationTopic
@@ -69,7 +70,7 @@ class MarketplaceConfig(FeatureModule):
         ),
         has_api=True,
         provides=(
-            HomeWidget(render="modules.marketplace.views.home_widget", order=30),
+            HomeWidget(render="modules.marketplace.views.home_widget", order=30, cache=CachedFor(vary="place")),
             # Expired listings disappear within the hour, and their owners get a renewal link.
             PeriodicTask(task="marketplace.expire_listings", every_seconds=3600),
             NotificationTopic("marketplace.saved_searches", _("New listings for your saved searches"),

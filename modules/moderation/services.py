@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from core.access import tenant_has_module
 from core.audit import AuditTarget, audit_record
+from core.page_cache import generation_bump
 from core.ratelimit import write_limit_check
 from modules.moderation.conf import limits_get
 from modules.moderation.kinds import PROFILE_KIND, actions_for, kind_get
@@ -422,6 +423,9 @@ def _apply(case: Case, decision: Decision, *, first: Decision | None, content: A
                 content.set_hidden(case.object_id, False)
         elif first.action == Action.SUSPEND:
             Suspension.objects.filter(decision=first, lifted_at__isnull=True).update(lifted_at=now)
+    # Start-page widgets and the home feed are cached (core.page_cache); set_hidden may write with
+    # update(), which sends no signal: hidden content must leave them at once. Kind: "<module key>.<thing>".
+    generation_bump(case.kind.split(".", 1)[0])
 
 
 def statement_summary(decision: Decision) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.bulletin.capabilities import BulletinSource
@@ -65,7 +66,7 @@ class NewsConfig(FeatureModule):
         has_api=True,
         pillar="Kommunikation",
         provides=(
-            HomeWidget(render="modules.news.views.home_widget", order=10),
+            HomeWidget(render="modules.news.views.home_widget", order=10, cache=CachedFor(vary="place")),
             # Scheduled articles whose time has come are published within a minute.
             PeriodicTask(task="news.publish_due", every_seconds=60),
             NotificationTopic("news.official", _("Official news"),

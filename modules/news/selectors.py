@@ -9,10 +9,16 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.page_cache import cached
 from modules.news.models import Article, ArticleStatus, Category
 from town.models import Ortsgemeinde
 
 _Targets = Article.ortsgemeinden.through
+# What news/_article_card.html shows: the list reads these, not the texts.
+CARD_FIELDS = (
+    "id", "title", "slug", "teaser", "image", "image_alt", "publish_at", "category_id", "organisation_id",
+    "category__id", "category__name", "organisation__id", "organisation__name",
+)
 
 
 def visible_q(now: datetime | None = None) -> Q:
@@ -34,14 +40,18 @@ def article_list_visible(
     organisation_id: int | None = None,
     search: str | None = None,
     with_targets: bool = True,
+    card_fields_only: bool = False,
 ) -> QuerySet[Article]:
     """Visible articles, newest first (best match first when searching).
 
     `ortsgemeinde_id` narrows to whole-town news plus that village's; None
     means every visible article. The search uses PostgreSQL's German
-    stemmer, so "Feuerwehren" finds "Feuerwehr".
+    stemmer, so "Feuerwehren" finds "Feuerwehr". `card_fields_only` reads just
+    what an article card shows (news/_article_card.html), not the texts.
     """
     qs = Article.objects.filter(visible_q()).select_related("category", "organisation")
+    if card_fields_only:
+        qs = qs.only(*CARD_FIELDS)
     if with_targets:
         qs = qs.prefetch_related("ortsgemeinden")
     if ortsgemeinde_id is not None:
@@ -105,7 +115,8 @@ def article_list_fingerprint(qs: QuerySet[Article]) -> tuple[int, Any, Any]:
 
 
 def category_list() -> list[Category]:
-    return list(Category.objects.all())
+    """The categories, cached per town until news data changes (the filter form on every list page)."""
+    return cached("news-categories", ("news",), lambda: list(Category.objects.all()), seconds=3600)
 
 
 def ortsgemeinde_get(*, slug: str) -> Ortsgemeinde | None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
+from core.paging import page_slice
 from modules.news import selectors, services
 from modules.news.facade import articles_for_organisation
 from modules.news.forms import ArticleFilterForm, ArticleForm, ArticlePublishForm
@@ -52,10 +53,14 @@ def article_list(request: HttpRequest) -> HttpResponse:
         ortsgemeinde = next((o for o in ortsgemeinden if o.pk == home_id), None)
     ortsgemeinde_id = ortsgemeinde.pk if ortsgemeinde else None
 
+    search = data.get("q") or None
     articles = selectors.article_list_visible(
-        ortsgemeinde_id=ortsgemeinde_id, category_slug=data.get("category") or None, search=data.get("q") or None
+        ortsgemeinde_id=ortsgemeinde_id, category_slug=data.get("category") or None, search=search,
+        with_targets=False, card_fields_only=True,
     )
-    page = Paginator(articles, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # "Newer / older" needs no COUNT of every visible article; only a search says how many it found.
+    page = page_slice(articles, request.GET.get("page"), LIST_PAGE_SIZE)
+    found = articles.count() if search else None
     query = request.GET.copy()
     query.pop("page", None)
     feeds = _feed_links(ortsgemeinde)
@@ -68,7 +73,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
             "articles": page.object_list,
             "query": query.urlencode(),
             "ortsgemeinde": ortsgemeinde,
-            "search": data.get("q") or "",
+            "search": search or "",
+            "found": found,
             "feeds": feeds,
             "has_ortsgemeinden": bool(ortsgemeinden),
         },

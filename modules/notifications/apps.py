@@ -14,6 +14,7 @@ from core.modules import (
     PeriodicTask,
     SampleObject,
 )
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from modules.notifications.conf import NotificationDefaultsForm
 from modules.notifications.topics import FOLLOWS_TOPIC, URGENT_TOPIC
@@ -64,7 +65,8 @@ class NotificationsConfig(FeatureModule):
         enabled_by_default=True,
         pillar="Kommunikation",
         provides=(
-            HomeWidget(render="modules.notifications.views.home_widget", order=1),  # warnings on top
+            # Warnings on top.
+            HomeWidget(render="modules.notifications.views.home_widget", order=1, cache=CachedFor(vary="place")),
             HeaderItem(render="modules.notifications.views.header_link", order=10),  # the bell, unread count
             HomePrompt(render="modules.notifications.views.welcome_prompt", order=20),  # new residents' topics
             URGENT_TOPIC,

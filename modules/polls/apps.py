@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
@@ -49,7 +50,7 @@ class PollsConfig(FeatureModule):
             NavItem(_("Polls"), "polls:poll-manage", permission="town_admin", order=40, backoffice=True),
         ),
         provides=(
-            HomeWidget(render="modules.polls.views.home_widget", order=30),
+            HomeWidget(render="modules.polls.views.home_widget", order=30, cache=CachedFor(vary="user")),
             NotificationTopic("polls.new", _("New polls"),
                               _("When the town asks the residents of your Ortsgemeinde or of the whole town."),
                               # On: a handful a year, and being asked is the point of the module.

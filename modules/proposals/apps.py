@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
@@ -66,7 +67,7 @@ class ProposalsConfig(FeatureModule):
         settings_form=ProposalsSettingsForm,
         requires=("moderation",),
         provides=(
-            HomeWidget(render="modules.proposals.views.home_widget", order=31),
+            HomeWidget(render="modules.proposals.views.home_widget", order=31, cache=CachedFor(vary="town")),
             NotificationTopic("proposals.answers", _("Answers to proposals you support"),
                               _("When the town answers a proposal you made or support, and when it is done."),
                               default_on=True, order=41),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.calendar import CalendarSource
 from core.maps import MapLayer
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
@@ -136,7 +137,7 @@ class RidesConfig(FeatureModule):
         requires=("moderation",),
         has_api=True,
         provides=(
-            HomeWidget(render="modules.rides.views.home_widget", order=50),
+            HomeWidget(render="modules.rides.views.home_widget", order=50, cache=CachedFor(vary="town")),
             NotificationTopic("rides.matches", _("Rides that fit"),
                               _("When a new ride fits your request or one of your saved searches, "
                                 "or someone needs a ride on your route."), default_on=True, order=50),

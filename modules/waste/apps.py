@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import CalendarSource
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, PeriodicTask, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import PersonalData
 from core.search import SearchProvider
 from modules.bulletin.capabilities import BulletinSource
@@ -40,7 +41,7 @@ class WasteConfig(FeatureModule):
         settings_form=WasteSettingsForm,
         has_api=True,
         provides=(
-            HomeWidget(render="modules.waste.views.home_widget", order=15),
+            HomeWidget(render="modules.waste.views.home_widget", order=15, cache=CachedFor(vary="user")),
             # The Mitteilungsblatt prints the collections of the week after its period, per area.
             BulletinSource(key="waste", label=_("Waste calendar"), items="modules.waste.bulletin.bulletin_items",
                            order=60),

@@ -8,9 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from core import metrics, request_id
+        from core import metrics, page_cache, request_id
 
         request_id.connect_signals()
+        page_cache.connect_signals()
         metrics.connect_signals()
         # sentry-sdk is imported only when a DSN is set: without one it patches and costs nothing.
         if settings.SENTRY_DSN:

@@ -52,13 +52,40 @@ class Fragment(Capability):
 
     render: Ref
     order: int = 100
+    # How the HTML may be cached (core.page_cache.CachedFor); None: rendered on every request.
+    cache: Any = None
 
 
 def fragments(kind: type[Fragment], request: Any, *context: Any) -> list[SafeString]:
-    """The non-empty HTML of every enabled `kind` fragment, in order, ready for a template."""
-    pieces = sorted(provided(kind), key=lambda piece: piece.order)
+    """The non-empty HTML of every enabled `kind` fragment, in order, ready for a template.
+
+    Fragments that declare ``cache`` come from the town's page cache (core.page_cache) when their
+    module's data hasn't changed, all of them in two Redis round trips.
+    """
+    pieces = sorted(provided_by_module(kind), key=lambda pair: pair[1].order)
+    cacheable = [
+        (index, app, piece) for index, (app, piece) in enumerate(pieces) if piece.cache is not None and not context
+    ]
+    html: dict[int, str] = {}
+    if cacheable:
+        from core.page_cache import cached_many, visitor_key
+
+        entries = [
+            (
+                f"fragment:{kind.__name__}:{app.label}:{piece.order}:{visitor_key(request, piece.cache.vary)}",
+                (app.label, *piece.cache.depends_on),
+                piece.cache.seconds,
+                # "" is cached too (nothing to show is the common answer); None would mean "not cached".
+                (lambda piece=piece: call(piece.render, request) or ""),
+            )
+            for _index, app, piece in cacheable
+        ]
+        html.update(zip((index for index, _app, _piece in cacheable), cached_many(entries), strict=True))
+    for index, (_app, piece) in enumerate(pieces):
+        if index not in html:
+            html[index] = call(piece.render, request, *context)
     # Each provider escaped what it rendered itself: marking the result safe keeps it unescaped.
-    return [mark_safe(html) for piece in pieces if (html := call(piece.render, request, *context))]
+    return [mark_safe(html[index]) for index in range(len(pieces)) if html[index]]
 
 
 @cache

@@ -10,16 +10,33 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from core.capabilities import call, provided
+from core.capabilities import call, provided_by_module
 from core.modules import FeedItem, FeedSource
+from core.page_cache import cached, visitor_key
 
 HOME_FEED_SIZE = 12
+# New posts show at once (their module's generation changes); this bounds what only time changes.
+HOME_FEED_CACHE_SECONDS = 60
 
 
 def home_feed(request: HttpRequest, *, limit: int = HOME_FEED_SIZE) -> list[FeedItem]:
-    """The `limit` newest feed items for this visitor, newest first."""
-    items: list[FeedItem] = []
-    for source in provided(FeedSource):
-        items.extend(call(source.items, request, limit))
-    items.sort(key=lambda item: item.published_at, reverse=True)
-    return items[:limit]
+    """The `limit` newest feed items for this visitor, newest first, cached per visitor.
+
+    Per person, not per Ortsgemeinde: sources filter by the visitor's groups too. Any change to a
+    source module's data or to the town app (a resident's village) forgets it.
+    """
+    sources = provided_by_module(FeedSource)
+    if not sources:
+        return []
+
+    def compute() -> list[FeedItem]:
+        items: list[FeedItem] = []
+        for _module, source in sources:
+            items.extend(call(source.items, request, limit))
+        items.sort(key=lambda item: item.published_at, reverse=True)
+        return items[:limit]
+
+    # A module's app label is its key; getattr for stand-ins without one (tests' fake modules).
+    labels = sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})
+    name = f"home-feed:{limit}:{','.join(labels)}:{visitor_key(request, 'user')}"
+    return cached(name, labels, compute, seconds=HOME_FEED_CACHE_SECONDS)

@@ -5,13 +5,21 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from core.page_cache import cached, per_request, per_request_forget
 from town.models import OfficeHour, Ortsgemeinde, TownProfile
 
 _PROFILE_KEY = "town-profile"
 
 
 def town_profile_get() -> TownProfile:
-    """The current town's profile (cached per schema; the cache key carries the schema name)."""
+    """The current town's profile (cached per schema; the cache key carries the schema name).
+
+    Read from Redis once per request however often the page asks (the frame and the view both do).
+    """
+    return per_request(_PROFILE_KEY, _town_profile_cached)
+
+
+def _town_profile_cached() -> TownProfile:
     profile = cache.get(_PROFILE_KEY)
     if profile is None:
         profile = TownProfile.objects.first() or TownProfile(name="")
@@ -24,6 +32,7 @@ def town_profile_get() -> TownProfile:
 
 def forget_town_profile() -> None:
     cache.delete(_PROFILE_KEY)
+    per_request_forget(_PROFILE_KEY)
 
 
 def office_hours_townwide() -> list[OfficeHour]:
@@ -35,7 +44,8 @@ def office_hour_list() -> list[OfficeHour]:
 
 
 def ortsgemeinde_list() -> list[Ortsgemeinde]:
-    return list(Ortsgemeinde.objects.order_by("name"))
+    """The town's villages by name, cached per town until town data changes (filters on every list page)."""
+    return cached("ortsgemeinden", ("town",), lambda: list(Ortsgemeinde.objects.order_by("name")), seconds=3600)
 
 
 def user_ortsgemeinde_id(user) -> int | None:
