@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -366,6 +367,7 @@ def notifications_dispatch(*, notification_ids: Iterable[int]) -> dict[str, int]
         reached: set[int] = set()
         mailed: list[int] = []
         pushed: list[int] = []
+        failure: Exception | None = None
         try:
             mail_connection.open()
             for notification in batch:
@@ -393,6 +395,10 @@ def notifications_dispatch(*, notification_ids: Iterable[int]) -> dict[str, int]
                             reached.add(subscription.pk)
                             counts["push"] += 1
                     pushed.append(notification.pk)
+        except (OSError, smtplib.SMTPException) as exc:
+            # The mail relay went away (or stalled past EMAIL_TIMEOUT) part-way through the batch. What it
+            # accepted is marked sent below; rolling that back would mail those people again on the retry.
+            failure = exc
         finally:
             mail_connection.close()
             session.close()
@@ -401,6 +407,8 @@ def notifications_dispatch(*, notification_ids: Iterable[int]) -> dict[str, int]
         Notification.objects.filter(pk__in=pushed).update(push_state=SENT)
         PushSubscription.objects.filter(pk__in=gone).delete()
         PushSubscription.objects.filter(pk__in=reached - gone).update(last_success_at=timezone.now())
+    if failure is not None:
+        raise failure  # the task fails and is retried for the rest, still pending
     return counts
 
 
