@@ -405,7 +405,7 @@ class Load:
         self.form_post(host, "/reports/melden/", "report", session, {
             "category": category.group(1).decode(), "confirm_new": "1",
             "latitude": f"{50.35 + (visit % 97) / 10000:.5f}", "longitude": f"{7.60 + (visit % 89) / 10000:.5f}",
-            "contact_email": f"melder{visit}@{host.split('.')[0]}.example.org",
+            "contact_email": f"melder{visit}-{self.run_tag}@{host.split('.')[0]}.example.org",
             "description": f"Die Straßenlaterne vor Hausnummer {visit} ist defekt ({self.run_tag})."},
             expect=(200, 302))
 
