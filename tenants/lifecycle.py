@@ -58,7 +58,7 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from core.models import OutboxMessage
 from core.modules import all_modules
 from core.tenancy import connection
-from tenants.models import Domain, Municipality, TownSignup
+from tenants.models import CustomDomain, Domain, Municipality, TownSignup
 from tenants.schema_template import (
     _schema_copy,
     _template_locked,
@@ -545,6 +545,7 @@ def _restore_public_rows(
     skipped: dict[str, int] = {}
     made = 0
     town: Municipality | None = None
+    subdomain = f"{slug}.{settings.BASE_DOMAIN}"
     with path.open("rb") as handle:
         for line in handle:
             row = json.loads(line)
@@ -560,10 +561,21 @@ def _restore_public_rows(
                 instance.is_active = False  # switched on once everything is in place
                 instance.leaving_since = instance.delete_after = instance.export_requested_at = None
                 instance.export_archive = ""
-            elif model is Domain and (copy or Domain.objects.filter(domain=instance.domain).exists()):
+            elif model is Domain and (copy or instance.domain != subdomain
+                                      or Domain.objects.filter(domain=instance.domain).exists()):
                 # A copy answers on its own subdomain only; the original's addresses stay the original's.
+                # A town's own domain is routed again only once proven again (below), never on the old proof.
                 skipped[label] = skipped.get(label, 0) + 1
                 continue
+            elif model is CustomDomain:
+                if copy:
+                    skipped[label] = skipped.get(label, 0) + 1
+                    continue
+                # The proof is as old as the archive (after leaving, at least a grace period): the address may
+                # have moved to someone else since. The claim comes back unproven, with its token, so a DNS
+                # record or token file that is still there proves it again with one check (T11).
+                instance.verified_at = instance.checked_at = None
+                instance.verified_by = ""
             keep = True
             for f in model._meta.concrete_fields:
                 if not f.is_relation or f.primary_key or not f.related_model:
@@ -605,10 +617,9 @@ def _restore_public_rows(
                 town = instance
     if town is None:
         raise ArchiveRefused(_("The export holds no town row."))
-    if not Domain.objects.filter(tenant=town, domain=f"{slug}.{settings.BASE_DOMAIN}").exists():
-        Domain.objects.filter(tenant=town).update(is_primary=False)
-        Domain.objects.create(tenant=town, domain=f"{slug}.{settings.BASE_DOMAIN}", is_primary=True)
-        made += 1
+    # The subdomain is the main address (links, mails) until an own domain is proven and chosen again.
+    created = Domain.objects.update_or_create(tenant=town, domain=subdomain, defaults={"is_primary": True})[1]
+    made += created
     return town, made, skipped
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import smtplib
 
+from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
 from modules.notifications import services, tasks
@@ -38,6 +40,31 @@ def test_a_retry_after_a_crash_sends_what_was_left_pending(in_town_a, daytime, m
     # then: the e-mail goes out once
     assert len(mailoutbox) == 1
     assert Notification.objects.get(user=anna).email_state == "sent"
+
+
+def test_a_relay_that_fails_part_way_loses_no_mail_and_mails_nobody_twice(in_town_a, daytime, mailoutbox, monkeypatch):
+    # given: three people to tell, and a mail relay that drops the connection after accepting two mails
+    people = [UserFactory(email=f"person{n}@example.org") for n in range(3)]
+    kwargs = deliver_kwargs(user_ids=[person.pk for person in people])
+
+    class DropsAfterTwo(EmailBackend):
+        def send_messages(self, messages):
+            if len(mailoutbox) >= 2:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            return super().send_messages(messages)
+
+    monkeypatch.setattr(services, "get_connection", DropsAfterTwo)
+    # when: the delivery fails part-way
+    tasks.deliver(**kwargs)
+    # then: the two mails the relay took count as sent, the third waits (nothing is lost, nothing sent twice)
+    assert sorted(Notification.objects.values_list("email_state", flat=True)) == ["deferred", "sent", "sent"]
+    tasks.deliver(**kwargs)  # a redelivered task sends nothing more
+    assert len(mailoutbox) == 2
+    # and once the relay is back, the periodic release mails only the third person
+    monkeypatch.undo()
+    tasks.release_deferred()
+    assert sorted(m.to[0] for m in mailoutbox) == [person.email for person in people]
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {"sent"}
 
 
 def test_a_disabled_module_sends_nothing(in_town_a, daytime, mailoutbox, django_capture_on_commit_callbacks):
