@@ -99,7 +99,7 @@ def _quote(name: str) -> str:
 
 def _node_check(node: Node, credentials: Credentials) -> tuple[str | None, str | None]:
     """(problem, Citus version available) of one node, through its maintenance database."""
-    import psycopg2  # type: ignore[import-untyped]
+    import psycopg2
 
     try:
         with _connected(node, credentials, MAINTENANCE_DATABASE) as cursor:

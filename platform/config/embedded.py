@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,8 +150,7 @@ def database_create_if_missing(admin_url: str, database: str) -> None:
     try:
         conn.autocommit = True  # CREATE DATABASE can't run inside a transaction
         with conn.cursor() as cursor:
-            cursor.execute("SELECT current_setting('shared_preload_libraries')")
-            citus = "citus" in [name.strip() for name in cursor.fetchone()[0].split(",")]
+            citus = _server_preloads_citus(cursor)
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
             exists = cursor.fetchone() is not None
             if not exists and not citus:
@@ -163,6 +163,12 @@ def database_create_if_missing(admin_url: str, database: str) -> None:
             f"{'has no citus extension' if exists else 'does not exist'}: run "
             "`python manage.py citus_setup` (with CITUS_WORKERS) to create it on every node (docs/scale-out.md)."
         )
+
+
+def _server_preloads_citus(cursor: Any) -> bool:
+    cursor.execute("SELECT current_setting('shared_preload_libraries')")
+    preload = cursor.fetchone()[0]
+    return "citus" in [name.strip() for name in preload.split(",")]
 
 
 def _database_has_citus(url: str) -> bool:
