@@ -29,6 +29,11 @@ logger = logging.getLogger(__name__)
 # The database every PostgreSQL server has: where CREATE DATABASE is sent from.
 MAINTENANCE_DATABASE = "postgres"
 SHARDING_SETTING = "citus.enable_schema_based_sharding"
+# Defaults of the database, so every connection has them (a session setting would cover only this one):
+# towns become distributed schemas, and the append-only guard triggers of the audit logs (core/audit.py)
+# may exist on distributed tables. Citus calls any trigger there "unsafe" because one that reads other
+# tables would run on the worker without them; ours only refuse UPDATE and DELETE of their own row.
+DATABASE_SETTINGS = (SHARDING_SETTING, "citus.enable_unsafe_triggers")
 CONNECT_TIMEOUT_SECONDS = 5
 
 
@@ -260,19 +265,18 @@ def citus_cluster_setup(
             # Not an error: an operator may add a node by hand before updating CITUS_WORKERS. It holds towns.
             say(f"note: worker {node} is registered but not in CITUS_WORKERS")
 
-        # A database-wide default, so every connection (web, workers, migrations, psql) creates towns as
-        # distributed schemas; a session setting would cover only this one.
-        setting = _one(
-            cursor,
-            "SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
-            "WHERE d.datname = %s AND s.setrole = 0 AND %s = ANY(s.setconfig)",
-            [database, f"{SHARDING_SETTING}=on"],
-        )
-        if setting is None:
-            cursor.execute(f"ALTER DATABASE {_quote(database)} SET {SHARDING_SETTING} TO on")
-            report.created.append(f"{SHARDING_SETTING} on for database {database}")
-        else:
-            report.confirmed.append(f"{SHARDING_SETTING} on for database {database}")
+        for name in DATABASE_SETTINGS:
+            setting = _one(
+                cursor,
+                "SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
+                "WHERE d.datname = %s AND s.setrole = 0 AND %s = ANY(s.setconfig)",
+                [database, f"{name}=on"],
+            )
+            if setting is None:
+                cursor.execute(f"ALTER DATABASE {_quote(database)} SET {name} TO on")
+                report.created.append(f"{name} on for database {database}")
+            else:
+                report.confirmed.append(f"{name} on for database {database}")
 
         # Towns created before sharding was on are ordinary schemas on the coordinator: distribute them.
         cursor.execute(
@@ -286,9 +290,10 @@ def citus_cluster_setup(
             report.created.append(f"schema {schema} distributed")
 
     with _connected(coordinator, credentials, database) as cursor:
-        # A new connection sees the database default: proof that web and migrations will too.
-        if _one(cursor, f"SHOW {SHARDING_SETTING}") != "on":
-            raise CitusSetupError(f"{SHARDING_SETTING} is still off for new connections to {database}")
+        # A new connection sees the database defaults: proof that web and migrations will too.
+        for name in DATABASE_SETTINGS:
+            if _one(cursor, f"SHOW {name}") != "on":
+                raise CitusSetupError(f"{name} is still off for new connections to {database}")
     return report
 
 

@@ -100,6 +100,9 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The backend django-tenants' ENGINE builds on: Django's PostgreSQL, with new columns' CHECK constraints
+# added under a name, which Citus requires (core/postgresql_backend/base.py).
+ORIGINAL_BACKEND = "core.postgresql_backend"
 # Citus (docs/scale-out.md): the workers `manage.py citus_setup` registers, as host:port; empty without
 # Citus. CITUS_COORDINATOR: host:port the workers reach the coordinator by, when not DATABASE_URL's.
 CITUS_WORKERS = env.list("CITUS_WORKERS", default=[])
