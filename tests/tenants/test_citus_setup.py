@@ -68,3 +68,17 @@ def test_the_dev_runner_creates_no_database_on_a_citus_server(monkeypatch):
             assert cursor.fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_a_new_checked_column_gets_its_check_as_a_separate_named_constraint(db):
+    # Citus refuses `ADD COLUMN … CHECK (…)` on a town's tables (the constraint would be unnamed), and with it
+    # every migration adding a PositiveIntegerField; the backend adds the column, then the named check.
+    from town.models import Ortsgemeinde
+
+    field = Ortsgemeinde._meta.get_field("inhabitants")
+    with connection.schema_editor(collect_sql=True) as editor:
+        editor.add_field(Ortsgemeinde, field)
+    add_column, add_check = editor.collected_sql
+    assert "ADD COLUMN" in add_column and "CHECK" not in add_column
+    assert add_check.startswith('ALTER TABLE "town_ortsgemeinde" ADD CONSTRAINT "town_ortsgemeinde_inhabitants_')
+    assert add_check.rstrip(";").endswith('_check" CHECK ("inhabitants" >= 0)')

@@ -30,8 +30,9 @@ class DatabaseSchemaEditor(PostgresSchemaEditor):
             super().add_field(model, field)
         finally:
             del self.sql_check_constraint  # back to the class's "CHECK (%(check)s)"
-        name = self._create_index_name(model._meta.db_table, [field.column], suffix="_check")
-        self.execute(self._create_check_sql(model, name, check))
+        # Private helpers of Django's schema editor (alter_field names its checks with them); the stubs omit them.
+        name = self._create_index_name(model._meta.db_table, [field.column], suffix="_check")  # type: ignore[attr-defined]
+        self.execute(self._create_check_sql(model, name, check))  # type: ignore[attr-defined]
 
 
 class DatabaseWrapper(postgresql_base.DatabaseWrapper):
