@@ -157,8 +157,13 @@ def _schema_copy(source: str, target: str) -> None:
                               f" SELECT {columns} FROM {src}.{table}")
         cursor.execute("SELECT sequencename, data_type::text, last_value FROM pg_sequences WHERE schemaname = %s",
                        [source])
-        for sequence, data_type, last_value in cursor.fetchall():
-            if data_type != "bigint":  # LIKE … INCLUDING IDENTITY makes every identity sequence bigint
+        sequences = cursor.fetchall()
+        # Citus refuses ALTER SEQUENCE on a distributed table's sequence: there an integer identity
+        # column keeps the bigint sequence LIKE gave it (it still stops at the column's own limit).
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+        citus = cursor.fetchone()[0]
+        for sequence, data_type, last_value in sequences:
+            if data_type != "bigint" and not citus:  # LIKE … INCLUDING IDENTITY makes every identity sequence bigint
                 script.append(f"ALTER SEQUENCE {_quote(sequence)} AS {data_type}")
             if last_value is not None:
                 script.append(f"SELECT setval('{_quote(sequence)}', {int(last_value)}, true)")
@@ -184,4 +189,9 @@ def _schema_copy(source: str, target: str) -> None:
         # Back to the connection's own search path: inside an outer transaction a SET LOCAL would
         # otherwise outlive this block.
         script.append(f"SELECT set_config('search_path', '{search_path.replace(chr(39), chr(39) * 2)}', true)")
-        cursor.execute(";\n".join(script))
+        if citus:
+            # Citus forwards each DDL to the worker holding the new schema and refuses a string of several.
+            for statement in script:
+                cursor.execute(statement)
+        else:
+            cursor.execute(";\n".join(script))

@@ -372,3 +372,86 @@ def test_the_backup_service_dumps_with_the_servers_major_version_into_a_volume(c
     assert "backup_create" in get_commands()
     assert subprocess.run(["sh", "-n", str(ROOT / command[-1])]).returncode == 0
     assert "/backups/LATEST" in " ".join(backup["healthcheck"]["test"])
+
+
+# --- issue 20 E: the same stack on a Citus cluster (docker-compose.citus.yml over docker-compose.yml) ----------
+
+
+@pytest.fixture(scope="module")
+def citus_override() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.citus.yml").read_text())
+
+
+def _citus_nodes(override: dict) -> dict[str, dict]:
+    return {name: service for name, service in override["services"].items()
+            if str(service.get("image", "")).startswith("citusdata/citus:")}
+
+
+def test_the_citus_stack_replaces_postgres_with_a_coordinator_and_two_workers(compose, citus_override):
+    nodes = _citus_nodes(citus_override)
+    assert "postgres" in nodes, "the coordinator keeps the name every DATABASE_URL and depends_on uses"
+    workers = sorted(set(nodes) - {"postgres"})
+    assert len(workers) == 2
+    # One Citus version everywhere (citus_setup refuses mixed ones), on the PostgreSQL major of the plain stack,
+    # which the backup image's pg_dump matches.
+    assert len({service["image"] for service in nodes.values()}) == 1
+    major = compose["services"]["postgres"]["image"].split(":")[1].split(".")[0]
+    assert nodes["postgres"]["image"].endswith(f"-pg{major}")
+    declared = set(citus_override.get("volumes") or {}) | set(compose.get("volumes") or {})
+    for name, service in nodes.items():
+        assert service["healthcheck"]["test"][1].startswith("pg_isready"), name
+        assert service["logging"]["driver"] == "json-file", name
+        data = [volume.split(":")[0] for volume in service["volumes"] if volume.endswith(":/var/lib/postgresql/data")]
+        assert data and data[0] in declared, f"{name} keeps its data on a named volume"
+    assert len({service["volumes"][0] for service in nodes.values()}) == 3, "each node has its own data"
+
+
+def test_the_citus_stack_sets_up_the_cluster_before_migrating(compose, citus_override):
+    migrate = citus_override["services"]["migrate"]
+    command = _command(migrate)
+    steps = [shlex.split(step) for step in command[2].split("&&")]
+    # citus_setup first, then exactly the plain stack's migration steps (they must not drift apart).
+    assert steps[0] == ["python", "manage.py", "citus_setup"]
+    assert command[2].split("&&", 1)[1].strip() == _command(compose["services"]["migrate"])[2].strip()
+    commands = get_commands()
+    assert "citus_setup" in commands
+    load_command_class(commands["citus_setup"], "citus_setup").create_parser("manage.py", "citus_setup").parse_args([])
+    # The workers citus_setup registers are this file's worker services, healthy before it runs.
+    workers = migrate["environment"]["CITUS_WORKERS"].split(",")
+    nodes = set(_citus_nodes(citus_override)) - {"postgres"}
+    assert {worker.rsplit(":", 1)[0] for worker in workers} == nodes
+    assert all(worker.endswith(":5432") for worker in workers)
+    assert {name: value["condition"] for name, value in migrate["depends_on"].items()} == {
+        name: "service_healthy" for name in nodes
+    }
+    assert {"CITUS_WORKERS", "CITUS_COORDINATOR"} <= _settings_env_names()
+
+
+def test_the_citus_stack_takes_no_coordinator_only_dump_for_a_backup(citus_override):
+    # pg_dump of the coordinator has the towns' empty shells only: the service is off unless asked for by name.
+    assert citus_override["services"]["backup"]["profiles"]
+    assert "Backups" in (ROOT / "docs" / "scale-out.md").read_text()
+
+
+def test_the_compose_client_accepts_the_citus_stack():
+    client = _compose_client()
+    if client is None:
+        pytest.skip("no compose client here (docker compose / docker-compose); the parsing tests above still ran")
+    base = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
+    result = subprocess.run(
+        [*client, "--file", str(ROOT / "docker-compose.yml"), "--file", str(ROOT / "docker-compose.citus.yml"),
+         "config"], cwd=ROOT, env={**base, **REQUIRED_ENV}, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    services = yaml.safe_load(result.stdout)["services"]
+    # Merged as intended: the app services unchanged and still waiting for migrate, migrate for every node.
+    assert set(services) >= {"postgres", "citus-worker-1", "citus-worker-2", *APP_SERVICES}
+    assert services["postgres"]["image"].startswith("citusdata/citus:")
+    assert set(services["migrate"]["depends_on"]) >= {"postgres", "citus-worker-1", "citus-worker-2", "redis"}
+    assert services["migrate"]["environment"]["DATABASE_STATEMENT_TIMEOUT_SECONDS"] == "0"
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert services[name]["image"] == "dorfkern:latest"
+    password = REQUIRED_ENV["POSTGRES_PASSWORD"]
+    for name in ("postgres", "citus-worker-1", "citus-worker-2"):
+        assert services[name]["environment"]["PGPASSWORD"] == password

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,17 +132,53 @@ def stop_leftovers(postgres_name: str | None, redis_name: str | None) -> list[st
     return stopped
 
 
+class CitusDatabaseNotReady(RuntimeError):
+    """The server runs Citus and the database isn't set up for it (only `manage.py citus_setup` does that)."""
+
+
 def database_create_if_missing(admin_url: str, database: str) -> None:
-    """CREATE DATABASE `database` on the server behind `admin_url` unless it exists."""
+    """CREATE DATABASE `database` on the server behind `admin_url` unless it exists.
+
+    Not on a Citus coordinator: a database created there alone has no extension, no workers and no
+    schema-based sharding, so every town would quietly stay on the coordinator. There the database
+    must come from `manage.py citus_setup` (docs/scale-out.md), which creates it on every node; this
+    raises CitusDatabaseNotReady saying so, also for an existing database without the extension.
+    """
     import psycopg2
 
     conn = psycopg2.connect(admin_url)
     try:
         conn.autocommit = True  # CREATE DATABASE can't run inside a transaction
         with conn.cursor() as cursor:
+            citus = _server_preloads_citus(cursor)
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
-            if cursor.fetchone() is None:
+            exists = cursor.fetchone() is not None
+            if not exists and not citus:
                 cursor.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        conn.close()
+    if citus and not (exists and _database_has_citus(database_url_with_name(admin_url, database))):
+        raise CitusDatabaseNotReady(
+            f"The server runs Citus but the database {database} "
+            f"{'has no citus extension' if exists else 'does not exist'}: run "
+            "`python manage.py citus_setup` (with CITUS_WORKERS) to create it on every node (docs/scale-out.md)."
+        )
+
+
+def _server_preloads_citus(cursor: Any) -> bool:
+    cursor.execute("SELECT current_setting('shared_preload_libraries')")
+    preload = cursor.fetchone()[0]
+    return "citus" in [name.strip() for name in preload.split(",")]
+
+
+def _database_has_citus(url: str) -> bool:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'citus'")
+            return cursor.fetchone() is not None
     finally:
         conn.close()
 

@@ -292,23 +292,25 @@ def audit_csv_rows(entries: Iterable[AuditEntryBase]) -> Iterable[list[str]]:
 # --- the database's guarantee -------------------------------------------------------------------
 
 
-def append_only_sql(table: str) -> tuple[str, str]:
-    """(forward, reverse) SQL for a RunSQL that makes `table` refuse UPDATE and DELETE.
+def append_only_sql(table: str) -> tuple[list[str], list[str]]:
+    """(forward, reverse) statements for a RunSQL that makes `table` refuse UPDATE and DELETE.
 
     Runs in whatever schema the migration runs in (django-tenants migrates town by town with the
     town's schema first on the search_path), so each town's table gets its own function and trigger.
+    One statement per entry: on Citus each is forwarded to the worker holding the town, and a string
+    with several is refused there (docs/scale-out.md).
     """
     function = f"{table}_append_only"
-    forward = f"""
-        CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+    forward = [
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
         END;
-        $$;
-        CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {function}();
-    """
-    reverse = f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}; DROP FUNCTION IF EXISTS {function}();"
+        $$""",
+        f"""CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {function}()""",
+    ]
+    reverse = [f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}", f"DROP FUNCTION IF EXISTS {function}()"]
     return forward, reverse
 
 

@@ -114,6 +114,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # rollback, which undoes a SET in PostgreSQL (tests/isolation, tests/core/test_connection_settings.py).
 TENANT_LIMIT_SET_CALLS = env.bool("TENANT_LIMIT_SET_CALLS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The backend django-tenants' ENGINE builds on: Django's PostgreSQL, with new columns' CHECK constraints
+# added under a name, which Citus requires (core/postgresql_backend/base.py).
+ORIGINAL_BACKEND = "core.postgresql_backend"
+# Citus (docs/scale-out.md): the workers `manage.py citus_setup` registers, as host:port; empty without
+# Citus. CITUS_COORDINATOR: host:port the workers reach the coordinator by, when not DATABASE_URL's.
+CITUS_WORKERS = env.list("CITUS_WORKERS", default=[])
+CITUS_COORDINATOR = env("CITUS_COORDINATOR", default="")
 
 # --- request handling -------------------------------------------------------
 MIDDLEWARE = [

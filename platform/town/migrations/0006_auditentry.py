@@ -33,14 +33,21 @@ class Migration(migrations.Migration):
             },
         ),
         # Append-only (core.audit): the database refuses UPDATE and DELETE on the log, whoever asks.
+        # One statement per entry: Citus forwards each to the worker holding the town and refuses several
+        # in one string ("cannot insert multiple commands into a prepared statement").
         migrations.RunSQL(
-            sql="""CREATE OR REPLACE FUNCTION town_auditentry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            sql=[
+                """CREATE OR REPLACE FUNCTION town_auditentry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
         END;
-        $$;
-        CREATE TRIGGER town_auditentry_no_change BEFORE UPDATE OR DELETE ON town_auditentry
-            FOR EACH ROW EXECUTE FUNCTION town_auditentry_append_only();""",
-            reverse_sql="DROP TRIGGER IF EXISTS town_auditentry_no_change ON town_auditentry; DROP FUNCTION IF EXISTS town_auditentry_append_only();",
+        $$""",
+                """CREATE TRIGGER town_auditentry_no_change BEFORE UPDATE OR DELETE ON town_auditentry
+            FOR EACH ROW EXECUTE FUNCTION town_auditentry_append_only()""",
+            ],
+            reverse_sql=[
+                "DROP TRIGGER IF EXISTS town_auditentry_no_change ON town_auditentry",
+                "DROP FUNCTION IF EXISTS town_auditentry_append_only()",
+            ],
         ),
     ]
