@@ -16,6 +16,10 @@ class Command(BaseCommand):
         "skipped, schema-only migrations are replayed as SQL on parallel workers, one transaction per town."
     )
 
+    # The deploy runs `migrate_schemas --shared` (with the system checks) just before; a second round of
+    # checks would double the start-up of a run that usually has nothing to do.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
                             help="Towns migrated side by side (database connections); default: min(4, CPUs).")
