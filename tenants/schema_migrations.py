@@ -135,6 +135,9 @@ class RunReport:
     recorded: list[str] = field(default_factory=list)  # had everything already; state row written
     replayed: list[str] = field(default_factory=list)  # migrated by replaying collected SQL
     migrated: list[str] = field(default_factory=list)  # migrated by migrate_schemas
+    # A town row without its schema: a signup still being copied from the (migrated) template, or a
+    # broken town for an operator; nothing to migrate either way.
+    without_schema: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     template_migrated: bool = False
     seconds: float = 0.0
@@ -190,6 +193,13 @@ def _schemas_behind(schemas: list[str], target_hash: str) -> list[str]:
             [schemas, target_hash],
         )
         return [name for (name,) in cursor.fetchall()]
+
+
+def _schemas_existing(schemas: list[str]) -> set[str]:
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", [schemas])
+        return {name for (name,) in cursor.fetchall()}
 
 
 def _applied_records(schemas: list[str]) -> dict[str, frozenset[MigrationKey] | None]:
@@ -367,7 +377,9 @@ def towns_migrate(*, schemas: list[str] | None = None, workers: int = 4, verify:
 
         groups: dict[frozenset[MigrationKey], _Group] = {}
         normal: list[str] = []
-        for name, applied in _applied_records(behind).items():
+        existing = _schemas_existing(behind)
+        report.without_schema = [name for name in behind if name not in existing]
+        for name, applied in _applied_records([name for name in behind if name in existing]).items():
             if applied is None:
                 normal.append(name)  # migrate_schemas makes the records table, or says what's missing
             else:

@@ -49,6 +49,8 @@ class Command(BaseCommand):
                 f" {len(report.migrated)} migrated with migrate_schemas, {len(report.failed)} failed;"
                 f" template {'migrated' if report.template_migrated else 'current'}; {report.seconds:.1f} s"
             )
+        for name in report.without_schema:
+            self.stderr.write(f"{name}: the town has no schema (still being provisioned?); not migrated")
         if report.failed:
             for name, reason in report.failed.items():
                 self.stderr.write(f"{name}: {reason}")
