@@ -389,7 +389,13 @@ def towns_migrate(*, schemas: list[str] | None = None, workers: int = 4, verify:
             report.failed[name] = str(error)
 
         for group in groups.values():
-            _group_prepare(group)
+            try:
+                _group_prepare(group)
+            except Exception:  # Django couldn't plan or write SQL for these: migrate_schemas will say why
+                logger.exception("no replayable plan for %d towns starting at %s", len(group.schemas),
+                                 group.schemas[0])
+                normal.extend(group.schemas)
+                continue
             if not group.plan:
                 for name in group.schemas:
                     _state_record(name, target_hash)
