@@ -1,17 +1,21 @@
-"""Time of `migrate_schemas` for one new migration at 10, 50 and 200 towns, and how it grows.
+"""Time of one new migration across 10, 100 and 1,000 towns with `manage.py migrate_towns`, and of a no-op run.
 
-    python bench/migrations.py [--counts 10,50,200] [--repeat 2] [--rows 100]
+    python bench/migrations.py [--counts 10,100,1000] [--workers 4] [--rows 100] [--old-upto 100]
 
-Uses bench_settings (the test settings plus the bench-only tenant app bench/benchapp/,
-whose migration 0002 adds a column with a default and an index to a table holding
-`--rows` rows in every town). For each count, towns are provisioned up to that
-count, every town is taken back to benchapp 0001 (timed too, as "rollback"), and
-then `migrate_schemas --tenant benchapp 0002` is timed across all towns.
+Uses bench_settings (the test settings plus the bench-only tenant app bench/benchapp/, whose
+migration 0002 adds a column with a default and an index to a table holding `--rows` rows in every
+town). Towns are copies of the template schema (what provisioning makes, without its other work).
+For each count every town is taken back to benchapp 0001 with the SQL Django's reverse runs (DROP
+COLUMN drops the index too; the record and the town's migration-state row go), then timed:
 
-The baseline is the time per town at the smallest count of the same run; the ratio
-of the time per town at each count to it should stay near 1.0 (linear growth).
-Runs against a throw-away embedded PostgreSQL/Redis (or DATABASE_URL/REDIS_URL) in
-its own test database. 200 towns take several minutes on a 2-core machine.
+- `migrate_towns`: the towns are behind, the migration is replayed (issue 20 §D: ≤ 60 s at 1,000);
+- `migrate_towns` again: nothing to apply, in this process and as a new `manage.py` process (≤ 10 s);
+- up to `--old-upto` towns, the same migration with `migrate_schemas --tenant` for comparison.
+
+The baseline is the time per town at the smallest count of the same run; the ratio of the time per
+town at each count to it should stay ≤ 1.2 (flat). Every town is checked to have the column after
+each forward run. Runs against a throw-away embedded PostgreSQL/Redis (or DATABASE_URL/REDIS_URL) in
+its own test database; 1,000 towns take ~4.6 GiB of disk and most of the time goes to making them.
 """
 
 from __future__ import annotations
@@ -19,28 +23,55 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchlib  # noqa: E402
 
+CHUNK = 100
 
-def _check_applied(connection, schema: str, *, applied: bool) -> None:
-    """Fail loudly if a timed command did not change the table (a bench of a no-op is worthless)."""
+
+def _schemas_with_column(connection, schemas: list[str]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = %s "
-                       "AND table_name = 'benchapp_benchnote' AND column_name = 'pinned'", [schema])
-        if (cursor.fetchone() is not None) != applied:
-            raise RuntimeError(f"benchapp 0002 is {'not ' if applied else ''}applied in {schema}")
+        cursor.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = ANY(%s)"
+                       " AND table_name = 'benchapp_benchnote' AND column_name = 'pinned'", [schemas])
+        return cursor.fetchone()[0]
+
+
+def _check_applied(connection, schemas: list[str], *, applied: bool) -> None:
+    """Fail loudly if a timed command did not change every town (a bench of a no-op is worthless)."""
+    found = _schemas_with_column(connection, schemas)
+    if found != (len(schemas) if applied else 0):
+        raise RuntimeError(f"benchapp 0002 is applied in {found} of {len(schemas)} towns, expected "
+                           f"{'all' if applied else 'none'}")
+
+
+def _roll_back(connection, schemas: list[str]) -> None:
+    """benchapp 0002 undone in every town, as Django's reverse does it, and the towns' state rows gone."""
+    for start in range(0, len(schemas), CHUNK):
+        chunk = schemas[start:start + CHUNK]
+        script = []
+        for schema in chunk:
+            script.append(f'ALTER TABLE "{schema}".benchapp_benchnote DROP COLUMN IF EXISTS pinned')
+            script.append(f"DELETE FROM \"{schema}\".django_migrations WHERE app = 'benchapp' AND name = '0002_pinned'")
+        with connection.cursor() as cursor:
+            cursor.execute(";\n".join(script))
+            cursor.execute("DELETE FROM tenants_schemamigrationstate WHERE schema_name = ANY(%s)", [chunk])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", default="10,50,200")
-    parser.add_argument("--repeat", type=int, default=2, help="timed forward migrations per count (median taken)")
+    parser.add_argument("--counts", default="10,100,1000")
+    parser.add_argument("--workers", type=int, default=4, help="migrate_towns --workers")
     parser.add_argument("--rows", type=int, default=100, help="rows in the migrated table of every town")
+    parser.add_argument("--old-upto", type=int, default=100,
+                        help="also time migrate_schemas --tenant at counts up to this (0: never)")
+    parser.add_argument("--copy-threads", type=int, default=2, help="towns copied side by side while provisioning")
     args = parser.parse_args()
     counts = sorted(int(c) for c in args.counts.split(","))
 
@@ -51,65 +82,98 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, connections
     from django.test.utils import setup_databases, teardown_databases
-    from django_tenants.utils import schema_context
 
-    from tenants.services import town_create
+    from tenants.models import Municipality
+    from tenants.schema_template import _schema_copy, template_schema_ensure_current, template_schema_name
 
-    def migrate(target: str) -> tuple[float, float, float | None]:
-        """Wall seconds, this process's CPU seconds and the database's CPU seconds of one migrate_schemas."""
+    def timed(command: str, *command_args: str, **options) -> tuple[float, float, float | None]:
+        """Wall seconds, this process's CPU seconds and the database's CPU seconds of one command."""
         with benchlib.CpuMeter(pg_dir) as cpu:
             start = time.perf_counter()
-            call_command("migrate_schemas", "benchapp", target, tenant=True, verbosity=0)
+            call_command(command, *command_args, verbosity=0, **options)
             connection.set_schema_to_public()
             wall = time.perf_counter() - start
         return wall, cpu.client_s, cpu.db_s
 
+    def noop_new_process() -> float | None:
+        """`manage.py migrate_towns` as the deploy runs it: Django's start included."""
+        url = urlsplit(os.environ["DATABASE_URL"])
+        env = dict(os.environ, DATABASE_URL=urlunsplit(url._replace(path="/" + settings.DATABASES["default"]["NAME"])),
+                   PYTHONPATH=benchlib.PYTHONPATH)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, str(benchlib.ROOT / "manage.py"), "migrate_towns", "-v", "0"],
+                              env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"manage.py migrate_towns failed: {done.stderr[-2000:]}", flush=True)
+            return None
+        return time.perf_counter() - start
+
+    def town_make(n: int) -> str:
+        schema = f"t_mig_{n}"
+        try:
+            Municipality.objects.create(name=f"Migrationsdorf {n}", kind="gemeinde", slug=f"mig-{n}",
+                                        schema_name=schema)
+            _schema_copy(template, schema)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'INSERT INTO "{schema}".benchapp_benchnote (title, created_at, pinned) '
+                    "SELECT 'Notiz ' || n, now() - n * interval '1 hour', false FROM generate_series(1, %s) n",
+                    [args.rows],
+                )
+        finally:
+            connections.close_all()
+        return schema
+
     old_config = setup_databases(verbosity=0, interactive=False)
     pg_dir = None if external_db else benchlib.embedded_pg_data_dir("test-pg")
     call_command("migrate_schemas", shared=True, verbosity=0)
+    start = time.perf_counter()
+    template_schema_ensure_current()
+    template = template_schema_name()
+    template_s = time.perf_counter() - start
+    print(f"template migrated in {template_s:.0f} s", flush=True)
     results = []
-    made = 0
+    schemas: list[str] = []
     provisioning_s = 0.0
     try:
         for count in counts:
             start = time.perf_counter()
-            while made < count:
-                town = town_create(name=f"Migrationsdorf {made}", kind="gemeinde", slug=f"mig-{made}",
-                                   admin_name="Bench", admin_email="bench@example.org", admin_password="x" * 12)
-                with schema_context(town.schema_name), connection.cursor() as cursor:
-                    cursor.execute(
-                        "INSERT INTO benchapp_benchnote (title, created_at, pinned) "
-                        "SELECT 'Notiz ' || n, now() - n * interval '1 hour', false FROM generate_series(1, %s) n",
-                        [args.rows],
-                    )
-                made += 1
+            with ThreadPoolExecutor(max_workers=args.copy_threads) as pool:
+                schemas.extend(pool.map(town_make, range(len(schemas), count)))
+            connection.set_schema_to_public()
             provisioning_s += time.perf_counter() - start
-            print(f"{count} towns provisioned ({provisioning_s:.0f} s so far)", flush=True)
-            forward, rollback, client_cpu, db_cpu = [], [], [], []
-            for _ in range(args.repeat):
-                rollback.append(migrate("0001")[0])
-                _check_applied(connection, town.schema_name, applied=False)
-                wall, client_s, db_s = migrate("0002")
-                _check_applied(connection, town.schema_name, applied=True)
-                forward.append(wall)
-                client_cpu.append(client_s)
-                db_cpu.append(db_s)
-            median = statistics.median(forward)
-            cpu = statistics.median(c + (d or 0.0) for c, d in zip(client_cpu, db_cpu, strict=True))
-            results.append({
-                "towns": count,
-                "forward_s_median": median,
-                "forward_s_samples": forward,
-                "rollback_s_samples": rollback,
-                "client_cpu_s_samples": client_cpu,
-                "db_cpu_s_samples": db_cpu,
-                "per_town_s": median / count,
-                "cpu_per_town_s": cpu / count,
-                "load_average_1min": os.getloadavg()[0],
-            })
+            print(f"{count} towns made ({provisioning_s:.0f} s so far); load {os.getloadavg()[0]:.1f}", flush=True)
+
+            row: dict = {"towns": count}
+            if count <= args.old_upto:
+                _roll_back(connection, schemas)
+                _check_applied(connection, schemas, applied=False)
+                wall, client_s, db_s = timed("migrate_schemas", "benchapp", "0002", tenant=True)
+                _check_applied(connection, schemas, applied=True)
+                row["old_s"] = wall
+                row["old_cpu_s"] = client_s + (db_s or 0.0)
+            _roll_back(connection, schemas)
+            _check_applied(connection, schemas, applied=False)
+            row["load_average_1min_before"] = os.getloadavg()[0]
+            wall, client_s, db_s = timed("migrate_towns", workers=args.workers)
+            _check_applied(connection, schemas, applied=True)
+            row.update(new_s=wall, new_client_cpu_s=client_s, new_db_cpu_s=db_s,
+                       new_cpu_s=client_s + (db_s or 0.0), per_town_s=wall / count,
+                       cpu_per_town_s=(client_s + (db_s or 0.0)) / count,
+                       load_average_1min=os.getloadavg()[0])
+            noop = [timed("migrate_towns", workers=args.workers)[0] for _ in range(3)]
+            row["noop_s"] = statistics.median(noop)
+            row["noop_new_process_s"] = noop_new_process()
+            connection.set_schema_to_public()
+            results.append(row)
+            print(f"{count}: migrate_towns {wall:.2f} s ({wall / count * 1000:.1f} ms/town,"
+                  f" CPU {row['cpu_per_town_s'] * 1000:.1f} ms/town: client {client_s:.2f} s, db {db_s} s),"
+                  f" no-op {row['noop_s']:.2f} s, as a new process {row['noop_new_process_s']},"
+                  f" migrate_schemas {row.get('old_s', 'not run')}; load {row['load_average_1min']:.1f}", flush=True)
     finally:
         connection.set_schema_to_public()
         teardown_databases(old_config, verbosity=0)
@@ -120,19 +184,24 @@ def main() -> None:
     for row in results:
         row["per_town_ratio_to_baseline"] = row["per_town_s"] / baseline
         row["cpu_per_town_ratio_to_baseline"] = row["cpu_per_town_s"] / cpu_baseline
-        rows.append([row["towns"], f"{row['forward_s_median']:.2f}", f"{row['per_town_s'] * 1000:.1f}",
+        old = row.get("old_s")
+        rows.append([row["towns"], f"{row['new_s']:.2f}", f"{row['per_town_s'] * 1000:.1f}",
                      f"{row['per_town_ratio_to_baseline']:.2f}", f"{row['cpu_per_town_s'] * 1000:.1f}",
-                     f"{row['cpu_per_town_ratio_to_baseline']:.2f}",
-                     f"{statistics.median(row['rollback_s_samples']):.2f}", f"{row['load_average_1min']:.1f}"])
-    print("\nmigrate_schemas --tenant benchapp 0002 (AddField with default + AddIndex)")
-    benchlib.table_print(["towns", "wall s", "wall ms/town", "ratio", "CPU ms/town", "CPU ratio", "rollback s",
-                          "load"], rows)
-    print("ratio ≈ 1.0 at every count means linear growth. CPU = this process + the database's backends"
+                     f"{row['cpu_per_town_ratio_to_baseline']:.2f}", f"{row['noop_s']:.2f}",
+                     "-" if row["noop_new_process_s"] is None else f"{row['noop_new_process_s']:.1f}",
+                     "-" if old is None else f"{old:.2f} ({old / row['towns'] * 1000:.0f} ms/town)",
+                     f"{row['load_average_1min']:.1f}"])
+    print(f"\nbenchapp 0002 (AddField with default + AddIndex, {args.rows} rows per town), "
+          f"migrate_towns --workers {args.workers}")
+    benchlib.table_print(["towns", "wall s", "ms/town", "ratio", "CPU ms/town", "CPU ratio", "no-op s",
+                          "no-op new process s", "migrate_schemas s", "load"], rows)
+    print("ratio ≤ 1.2 at every count means flat per-town cost. CPU = this process + the database's backends"
           + (" (database not measured: external DATABASE_URL)" if pg_dir is None else "")
           + "; it is less disturbed by other load than wall time.")
     benchlib.results_write("migrations", {
         "settings": vars(args),
         "baseline": {"towns": results[0]["towns"], "per_town_s": baseline},
+        "template_migrate_s": template_s,
         "provisioning_s_total": provisioning_s,
         "results": results,
     })

@@ -171,3 +171,22 @@ class TownSignup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug})"
+
+
+class SchemaMigrationState(models.Model):
+    """The migration set a town's schema (or the template) was last brought completely up to.
+
+    ``manage.py migrate_towns`` skips a schema whose row names the code's migration set: reading one
+    public table answers for every town, where Django would load each schema's migration records and
+    build a plan. ``schema_oid`` ties the row to that very schema: a schema dropped and made again
+    under the same name has a new oid, so an old row can't vouch for it. Any other migration run on a
+    schema (``migrate_schemas``) deletes its row first (tenants/receivers.py).
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    schema_oid = models.BigIntegerField()
+    migrations_hash = models.CharField(max_length=64)
+    migrated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.schema_name

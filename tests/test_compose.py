@@ -121,7 +121,7 @@ def test_migrate_runs_real_management_commands(compose):
     command = _command(compose["services"]["migrate"])
     assert command[:2] == ["sh", "-c"]
     steps = [shlex.split(step) for step in command[2].split("&&")]
-    assert [step[2] for step in steps] == ["migrate_schemas", "migrate_schemas", "town_template"]
+    assert [step[2] for step in steps] == ["migrate_schemas", "migrate_towns"]
     commands = get_commands()
     for step in steps:
         assert step[:2] == ["python", "manage.py"]

@@ -361,10 +361,8 @@ def _prepare_database(env: dict[str, str], load_demo: bool, say: Callable[[str],
 
     say("migrating the public schema")
     call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-    say("migrating the towns")
-    call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
-    say("migrating the template new towns are copied from")
-    call_command("town_template", verbosity=0)
+    say("migrating the template new towns are copied from, then the towns")
+    call_command("migrate_towns", verbosity=0)
     if load_demo:
         say("loading the demo town (skipped when it is there already)")
         call_command("load_demo", verbosity=1)
