@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.facade import active_promotions
+from billing.facade import ActivePromotion, active_promotions, promotions_cache_key
 from core.access import role_required
 from core.forms import apply_service_errors
+from core.paging import page_of
 from modules.conversations.facade import conversation_open, conversations_enabled
 from modules.marketplace import selectors, services
 from modules.marketplace.forms import (
@@ -33,6 +34,18 @@ from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
 LIST_PAGE_SIZE = 20
 HOME_WIDGET_SIZE = 4
 PROMOTION_SLOT = "marketplace.top"
+PROMOTIONS_CACHE_SECONDS = 60
+
+
+def _promotions() -> list[ActivePromotion]:
+    """The top slot's entries: the same for every visitor, so cached per town for a minute (the cache's key
+    function adds the town; billing deletes the key when an entry starts, pauses or ends)."""
+    key = promotions_cache_key(PROMOTION_SLOT, None)
+    found = cache.get(key)
+    if found is None:
+        found = active_promotions(slot_key=PROMOTION_SLOT)
+        cache.set(key, found, PROMOTIONS_CACHE_SECONDS)
+    return found
 
 
 def messages_module_available() -> bool:
@@ -90,7 +103,8 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         ortsgemeinde_id=ortsgemeinde.pk if ortsgemeinde else None,
         free_only=bool(data.get("free")),
     )
-    page = Paginator(listings, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # "Older listings" needs no COUNT; a search says how many so far, or "more than" while more follow.
+    page = page_of(listings, LIST_PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     has_filters = any(data.get(name) for name in ("q", "kind", "listing_type", "category", "ortsgemeinde", "free"))
@@ -101,6 +115,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "listings": page.object_list,
+            "found": (page.number - 1) * LIST_PAGE_SIZE + len(page.object_list),
             "query": query.urlencode(),
             "search": data.get("q") or "",
             "filters": {
@@ -111,7 +126,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
                 "free": bool(data.get("free")),
             },
             "has_filters": has_filters,
-            "promotions": active_promotions(slot_key=PROMOTION_SLOT),
+            "promotions": _promotions(),
         },
     )
 
