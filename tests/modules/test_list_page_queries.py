@@ -28,10 +28,11 @@ from tests.town.factories import OrtsgemeindeFactory
 
 FEW, MANY = 5, 30
 
-# What the platform reads on every page today, outside the module (session, user, residency, town
-# profile, Ortsgemeinden, navigation ...): lower these when those reads are cached per town.
-SHARED_ANONYMOUS = 1
-SHARED_RESIDENT = 5
+# What the platform reads on every request today, outside the module: nothing for an anonymous visitor
+# (town, profile, module switches are cached); for a resident the session and the user, and on HTML pages
+# the navigation's two editor checks. Lower these when those reads are cached; every budget follows.
+PLATFORM = {"anonymous": 0, "resident": 2}
+PLATFORM_HTML_EXTRA = {"anonymous": 0, "resident": 2}
 
 
 def _board(n: int, who: Any, place: Any) -> None:
@@ -42,13 +43,18 @@ def _board(n: int, who: Any, place: Any) -> None:
 
 def _directory(n: int, who: Any, place: Any) -> None:
     from modules.directory.models import Business, BusinessCategory, BusinessStatus
+    from town.models import Organisation, OrganisationKind
 
     category = BusinessCategory.objects.first()
     start = Business.objects.count()
-    made = Business.objects.bulk_create(
-        Business(name=f"Betrieb {start + i}", slug=f"betrieb-{start + i}", applicant=who, ortsgemeinde=place,
-                 status=BusinessStatus.APPROVED, is_published=True, latitude=50.7 + i / 1000, longitude=7.8)
+    firms = Organisation.objects.bulk_create(
+        Organisation(name=f"Betrieb {start + i}", slug=f"betrieb-{start + i}", kind=OrganisationKind.BUSINESS)
         for i in range(n)
+    )
+    made = Business.objects.bulk_create(
+        Business(organisation=firm, name=firm.name, slug=firm.slug, applicant=who, ortsgemeinde=place,
+                 status=BusinessStatus.APPROVED, is_published=True, latitude=50.7 + i / 1000, longitude=7.8)
+        for i, firm in enumerate(firms)
     )
     Business.categories.through.objects.bulk_create(
         Business.categories.through(business=business, businesscategory=category) for business in made
@@ -118,8 +124,9 @@ def _notices(n: int, who: Any, place: Any) -> None:
 def _rides(n: int, who: Any, place: Any) -> None:
     from tests.modules.rides.factories import RideFactory, StopFactory
 
-    start = StopFactory(name=f"Dorfplatz {n}", ortsgemeinde=place)
-    bench = StopFactory(name=f"Bank {n}", is_bench=True, ortsgemeinde=place)
+    start = StopFactory(name=f"Dorfplatz {n}", ortsgemeinde=place, latitude=50.75, longitude=7.87)
+    bench = StopFactory(name=f"Bank {n}", kind="bench", is_bench=True, ortsgemeinde=place, latitude=50.78,
+                        longitude=7.95)
     for _ in range(n):
         RideFactory(person=who, from_stop=start, to_stop=bench)
 
@@ -144,43 +151,44 @@ def _nothing(n: int, who: Any, place: Any) -> None:
 
 Seeder = Callable[[int, Any, Any], None]
 
-# path -> (rows to add, budget for an anonymous visitor, budget for a resident), module statements only:
-# the shared ones are added below.
+# path -> (rows to add, the module's own statements for an anonymous visitor, for a resident). "Own" counts
+# everything but PLATFORM below, including the reads of the town's Ortsgemeinden list and of the resident's
+# village (ortsgemeinde_list, user_ortsgemeinde_id): the platform's per-town caching takes those off later.
 PAGES: dict[str, tuple[Seeder, int, int]] = {
-    "/board/": (_board, 99, 99),
-    "/api/v1/board/posts/": (_board, 99, 99),
-    "/directory/": (_directory, 99, 99),
-    "/api/v1/directory/businesses/": (_directory, 99, 99),
-    "/marketplace/": (_marketplace, 99, 99),
-    "/api/v1/marketplace/listings/": (_marketplace, 99, 99),
-    "/errands/": (_errands, 99, 99),
-    "/api/v1/errands/requests/": (_errands, 99, 99),
-    "/groups/": (_groups, 99, 99),
-    "/api/v1/groups/groups/": (_groups, 99, 99),
-    "/events/": (_events, 99, 99),
-    "/events/feed/rss/": (_events, 99, 99),
-    "/api/v1/events/occurrences/": (_events, 99, 99),
-    "/reports/": (_reports, 99, 99),
-    "/open311/v2/requests.json": (_reports, 99, 99),
-    "/proposals/": (_proposals, 99, 99),
-    "/services/fundbuero/": (_found, 99, 99),
-    "/alerts/": (_notices, 99, 99),
-    "/alerts/feed/rss/": (_notices, 99, 99),
-    "/rides/": (_rides, 99, 99),
-    "/rides/bank/": (_rides, 99, 99),
-    "/rides/stops/": (_rides, 99, 99),
-    "/api/v1/rides/offers/": (_rides, 99, 99),
-    "/api/v1/rides/stops/": (_rides, 99, 99),
-    "/services/": (_services, 99, 99),
-    "/api/v1/services/services/": (_services, 99, 99),
-    "/polls/": (_polls, 99, 99),
-    "/open311/v2/services.json": (_nothing, 99, 99),
-    "/api/v1/board/topics/": (_nothing, 99, 99),
-    "/waste/": (_nothing, 99, 99),
-    "/api/v1/waste/areas/": (_nothing, 99, 99),
-    "/council/": (_nothing, 99, 99),
-    "/lotsen/": (_nothing, 99, 99),
-    "/mitteilungsblatt/": (_nothing, 99, 99),
+    "/board/": (_board, 2, 4),
+    "/api/v1/board/posts/": (_board, 3, 4),
+    "/api/v1/board/topics/": (_nothing, 1, 1),
+    "/directory/": (_directory, 4, 5),
+    "/api/v1/directory/businesses/": (_directory, 3, 3),
+    "/marketplace/": (_marketplace, 3, 3),
+    "/api/v1/marketplace/listings/": (_marketplace, 3, 3),
+    "/errands/": (_errands, 3, 5),
+    "/api/v1/errands/requests/": (_errands, 2, 4),
+    "/groups/": (_groups, 2, 3),
+    "/api/v1/groups/groups/": (_groups, 2, 2),
+    "/events/": (_events, 2, 2),
+    "/events/feed/rss/": (_events, 1, 1),
+    "/api/v1/events/occurrences/": (_events, 1, 1),
+    "/reports/": (_reports, 1, 1),
+    "/open311/v2/requests.json": (_reports, 2, 2),
+    "/open311/v2/services.json": (_nothing, 0, 0),
+    "/proposals/": (_proposals, 1, 1),
+    "/services/": (_services, 1, 1),
+    "/api/v1/services/services/": (_services, 2, 2),
+    "/services/fundbuero/": (_found, 1, 1),
+    "/alerts/": (_notices, 4, 5),
+    "/alerts/feed/rss/": (_notices, 1, 1),
+    "/rides/": (_rides, 6, 6),
+    "/rides/bank/": (_rides, 3, 3),
+    "/rides/stops/": (_rides, 6, 6),
+    "/api/v1/rides/offers/": (_rides, 3, 3),
+    "/api/v1/rides/stops/": (_rides, 2, 2),
+    "/polls/": (_polls, 1, 2),
+    "/waste/": (_nothing, 3, 4),
+    "/api/v1/waste/areas/": (_nothing, 1, 1),
+    "/council/": (_nothing, 6, 7),  # 7 before: the RIS check took two statements
+    "/lotsen/": (_nothing, 2, 3),
+    "/mitteilungsblatt/": (_nothing, 1, 2),
 }
 
 
@@ -208,10 +216,13 @@ def test_a_list_page_costs_the_same_statements_for_few_and_many_rows(town_a, in_
 
     # when
     seed(MANY - FEW, author, place)
+    client.get(path)  # the first visit after a change refills what the change dropped from the cache
     many, many_sql = _count(client, path)
 
     # then
-    budget = anonymous_budget + SHARED_ANONYMOUS if who == "anonymous" else resident_budget + SHARED_RESIDENT
+    html = not path.startswith(("/api/", "/open311/")) and "/feed/" not in path
+    own = anonymous_budget if who == "anonymous" else resident_budget
+    budget = own + PLATFORM[who] + (PLATFORM_HTML_EXTRA[who] if html else 0)
     record_property("statements", f"{path} {who}: {few} with {FEW} rows, {many} with {MANY}")
     print(f"\nQUERIES {path} {who}: {few} with {FEW} rows, {many} with {MANY}")
     for sql in many_sql:
