@@ -16,8 +16,10 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django_tenants.utils import schema_context
 
 T = TypeVar("T")
 
@@ -50,4 +52,13 @@ class CachedList(Generic[T]):
         cache.delete(self.key)
 
     def _forget(self, **kwargs: Any) -> None:
+        # Now, and again after the commit (in the same town): a request that refilled the cache in between
+        # read the old rows.
         self.forget()
+        schema_name = getattr(connection, "schema_name", "public")  # django-tenants adds it
+
+        def forget_in_town() -> None:
+            with schema_context(schema_name):
+                self.forget()
+
+        transaction.on_commit(forget_in_town)
