@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing.facade import ActivePromotion, active_promotions, promotions_cache_key
+from billing.facade import active_promotions
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.paging import page_of
@@ -34,18 +33,6 @@ from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
 LIST_PAGE_SIZE = 20
 HOME_WIDGET_SIZE = 4
 PROMOTION_SLOT = "marketplace.top"
-PROMOTIONS_CACHE_SECONDS = 60
-
-
-def _promotions() -> list[ActivePromotion]:
-    """The top slot's entries: the same for every visitor, so cached per town for a minute (the cache's key
-    function adds the town; billing deletes the key when an entry starts, pauses or ends)."""
-    key = promotions_cache_key(PROMOTION_SLOT, None)
-    found = cache.get(key)
-    if found is None:
-        found = active_promotions(slot_key=PROMOTION_SLOT)
-        cache.set(key, found, PROMOTIONS_CACHE_SECONDS)
-    return found
 
 
 def messages_module_available() -> bool:
@@ -126,7 +113,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
                 "free": bool(data.get("free")),
             },
             "has_filters": has_filters,
-            "promotions": _promotions(),
+            "promotions": active_promotions(slot_key=PROMOTION_SLOT),
         },
     )
 
