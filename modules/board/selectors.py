@@ -17,9 +17,10 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.cached_lists import CachedList
 from modules.board.models import Comment, Post, Reaction, ReactionKind, Topic
 from town.models import Ortsgemeinde
-from town.selectors import user_ortsgemeinde_id
+from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
 
 # The Ortsgemeinde filter's value for "only posts for the whole town".
 TOWN_WIDE = "town"
@@ -170,8 +171,16 @@ def feed_posts(*, user: Any, limit: int) -> list[Post]:
     )
 
 
-def topic_list() -> list[Topic]:
+def _topics_build() -> list[Topic]:
     return list(Topic.objects.order_by("position", "name"))
+
+
+# The filter's choices on every visit of the board; a moderator's edit shows on the next request.
+_topics = CachedList("board.topics", _topics_build, models=(Topic,))
+
+
+def topic_list() -> list[Topic]:
+    return _topics.get()
 
 
 def topic_get_by_slug(*, slug: str) -> Topic | None:
@@ -180,9 +189,10 @@ def topic_get_by_slug(*, slug: str) -> Topic | None:
 
 def ortsgemeinden_for_filter(user: Any) -> list[Ortsgemeinde]:
     """The Ortsgemeinden whose posts `user` may filter for: all for moderators, else their own."""
+    # From the town's list (read once per request, cached per town by the platform), not a query of its own.
     if _sees_every_ortsgemeinde(user):
-        return list(Ortsgemeinde.objects.order_by("name"))
+        return ortsgemeinde_list()
     home_id = user_ortsgemeinde_id(user) if _signed_in(user) else None
     if home_id is None:
         return []
-    return list(Ortsgemeinde.objects.filter(pk=home_id))
+    return [place for place in ortsgemeinde_list() if place.pk == home_id]

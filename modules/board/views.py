@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import apply_service_errors
+from core.paging import page_of
 from modules.board import selectors, services
 from modules.board.forms import CommentForm, PostFilterForm, PostForm
 from modules.board.models import Comment, Post
@@ -82,7 +82,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
     elif place_value:
         place = next((o.pk for o in places if o.slug == place_value), None)
     posts = selectors.post_list_visible(user=request.user, topic_slug=topic.slug if topic else None, ortsgemeinde=place)
-    page = Paginator(posts, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(posts, LIST_PAGE_SIZE, request.GET.get("page"))  # "older posts" needs no count
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -208,7 +208,9 @@ def ris_paper_get(*, pk: int) -> OparlPaper | None:
 
 
 def ris_has_data() -> bool:
-    return OparlMeeting.objects.exists() or OparlPaper.objects.exists()
+    # One statement for both tables (at most two rows), not one EXISTS each.
+    meeting = OparlMeeting.objects.order_by().values_list("pk")[:1]
+    return bool(meeting.union(OparlPaper.objects.order_by().values_list("pk")[:1], all=True))
 
 
 def sync_state_get() -> SyncState | None:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +21,7 @@ from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
 from core.maps import map_context
+from core.paging import page_of
 from modules.directory import selectors, services, structured
 from modules.directory.apps import BUSINESS_COLOUR
 from modules.directory.forms import (
@@ -86,9 +86,10 @@ def business_list(request: HttpRequest) -> HttpResponse:
         delivers=bool(data.get("delivers")),
         search=data.get("q") or None,
         open_now=bool(data.get("open_now")),
-    ).prefetch_related("categories")
-    page = Paginator(businesses, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = _with_open_state(list(page.object_list))
+    )
+    # "Next page" needs no COUNT: the status line says how many so far, or "more than" while more follow.
+    page = page_of(selectors.with_category_ids(businesses), LIST_PAGE_SIZE, request.GET.get("page"))
+    entries = _with_open_state(selectors.categories_attach(list(page.object_list), categories))
     query = request.GET.copy()
     query.pop("page", None)
     sponsored = _promotions("directory.category-top", category.pk) if category and page.number == 1 else []
@@ -98,6 +99,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "found": (page.number - 1) * LIST_PAGE_SIZE + len(entries),
             "businesses": entries,
             "query": query.urlencode(),
             "category": category,

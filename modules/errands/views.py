@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import role_required
 from core.forms import apply_service_errors
+from core.paging import page_of
 from modules.errands import selectors, services
 from modules.errands.forms import (
     AcceptForm,
@@ -61,7 +62,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
         ortsgemeinde_id=chosen.pk if chosen else None,
         shop=data.get("shop") or None,
     )
-    page = Paginator(errands, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(errands, PAGE_SIZE, request.GET.get("page"))  # "next page" needs no COUNT
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "errands/request_list.html", {

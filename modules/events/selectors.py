@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.cached_lists import CachedList
 from core.calendar import CATEGORY, ORGANISATION, TOWN_TZ, CalendarEntry, CalendarFacet, occurrences
 from core.maps import MAX_POINTS_PER_LAYER, MapPoint
 from modules.events.models import (
@@ -289,18 +290,39 @@ def _my_date(event: Event, day: datetime.date, registration: Registration | None
                   cancelled=event.is_cancelled or day in event.cancelled_dates)
 
 
-def category_list() -> list[Category]:
+def _categories_build() -> list[Category]:
     return list(Category.objects.all())
+
+
+# The calendar's filter choices on every visit; the town's change shows on the next request.
+_categories = CachedList("events.categories", _categories_build, models=(Category,))
+
+
+def category_list() -> list[Category]:
+    return _categories.get()
 
 
 def venue_list() -> list[Venue]:
     return list(Venue.objects.select_related("ortsgemeinde").order_by("name"))
 
 
-def organisation_list_with_events() -> list[Organisation]:
-    """Organisations that have a visible event (for the filter); one query."""
+def _organisers_build() -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=Event.objects.filter(visible_q()).values(
         "organisation_id")).order_by("name"))
+
+
+# Changes when an event is published, edited, hidden or deleted, or an organisation renamed (services.
+# event_set_hidden, which updates without saving, forgets it itself).
+_organisers = CachedList("events.organisers", _organisers_build, models=(Event, Organisation))
+
+
+def organisation_list_with_events() -> list[Organisation]:
+    """Organisations that have a visible event (for the filter); cached per town, one query to fill."""
+    return _organisers.get()
+
+
+def organisers_forget() -> None:
+    _organisers.forget()
 
 
 # --- capabilities: calendar, map -------------------------------------------------------------------

@@ -398,6 +398,9 @@ def event_review(*, event: Event, acting_user: Any, accept: bool) -> Event:
 def event_set_hidden(*, event_id: int, hidden: bool) -> None:
     """The moderators' decision (modules.moderation)."""
     Event.objects.filter(pk=event_id).update(is_hidden=hidden, updated_at=timezone.now())
+    from modules.events.selectors import organisers_forget  # the calendar's organiser filter (no save signal)
+
+    organisers_forget()
 
 
 # --- registrations ------------------------------------------------------------------------------------

@@ -25,10 +25,18 @@ def _described(field: forms.Field, field_id: str) -> None:
 
 class GroupFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
-    ortsgemeinde = forms.ModelChoiceField(
-        label=_("Ortsgemeinde"), required=False, queryset=Ortsgemeinde.objects.all(), to_field_name="slug",
-        empty_label=_("All Ortsgemeinden"),
-    )
+    # Choices from the town's list the page already has (no query of the form's own); cleaned to the village.
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
+
+    def __init__(self, *args: Any, ortsgemeinden: list[Ortsgemeinde], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._places = {place.slug: place for place in ortsgemeinden}
+        self.fields["ortsgemeinde"].choices = [("", _("All Ortsgemeinden"))] + [
+            (place.slug, place.name) for place in ortsgemeinden
+        ]
+
+    def clean_ortsgemeinde(self) -> Ortsgemeinde | None:
+        return self._places.get(self.cleaned_data.get("ortsgemeinde") or "")
 
 
 class GroupForm(forms.Form):

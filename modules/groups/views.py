@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import role_required
 from core.forms import apply_service_errors
+from core.paging import page_of
 from modules.groups import selectors, services
 from modules.groups.forms import (
     CommentForm,
@@ -29,6 +30,7 @@ from modules.groups.forms import (
 )
 from modules.groups.models import Comment, Group, Post
 from town.models import Organisation
+from town.selectors import ortsgemeinde_list
 
 PAGE_SIZE = 20
 
@@ -69,15 +71,15 @@ def _organisations_for(user: Any, current: Organisation | None = None) -> Any:
 
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
-    form = GroupFilterForm(request.GET or None)
+    form = GroupFilterForm(request.GET or None, ortsgemeinden=ortsgemeinde_list())
     search = ortsgemeinde_id = None
     if form.is_valid():
         search = form.cleaned_data["q"]
         place = form.cleaned_data["ortsgemeinde"]
         ortsgemeinde_id = place.pk if place else None
-    page = Paginator(selectors.group_list(search=search, ortsgemeinde_id=ortsgemeinde_id), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # "Next page" needs no COUNT.
+    page = page_of(selectors.group_list(search=search, ortsgemeinde_id=ortsgemeinde_id), PAGE_SIZE,
+                   request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "groups/group_list.html", {

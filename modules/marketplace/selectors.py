@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Case, Count, F, Max, Prefetch, Q, Que
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.cached_lists import CachedList
 from modules.marketplace.models import (
     PUBLIC_STATUSES,
     Category,
@@ -105,8 +106,16 @@ def listing_list_fingerprint(qs: QuerySet[Listing]) -> tuple[int, Any]:
     return data["count"], data["changed"]
 
 
-def category_list() -> list[Category]:
+def _categories_build() -> list[Category]:
     return list(Category.objects.all())
+
+
+# The filter's choices on every visit; the town admin's change shows on the next request.
+_categories = CachedList("marketplace.categories", _categories_build, models=(Category,))
+
+
+def category_list() -> list[Category]:
+    return _categories.get()
 
 
 def saved_search_list(*, user: Any) -> list[SavedSearch]:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from billing.facade import active_promotions
 from core.access import role_required
 from core.forms import apply_service_errors
+from core.paging import page_of
 from modules.conversations.facade import conversation_open, conversations_enabled
 from modules.marketplace import selectors, services
 from modules.marketplace.forms import (
@@ -90,7 +90,8 @@ def listing_list(request: HttpRequest) -> HttpResponse:
         ortsgemeinde_id=ortsgemeinde.pk if ortsgemeinde else None,
         free_only=bool(data.get("free")),
     )
-    page = Paginator(listings, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # "Older listings" needs no COUNT; a search says how many so far, or "more than" while more follow.
+    page = page_of(listings, LIST_PAGE_SIZE, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     has_filters = any(data.get(name) for name in ("q", "kind", "listing_type", "category", "ortsgemeinde", "free"))
@@ -101,6 +102,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "listings": page.object_list,
+            "found": (page.number - 1) * LIST_PAGE_SIZE + len(page.object_list),
             "query": query.urlencode(),
             "search": data.get("q") or "",
             "filters": {

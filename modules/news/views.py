@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import role_required
 from core.branding import town_url
 from core.forms import apply_service_errors
-from core.paging import page_slice
+from core.paging import page_of
 from modules.news import selectors, services
 from modules.news.facade import articles_for_organisation
 from modules.news.forms import ArticleFilterForm, ArticleForm, ArticlePublishForm
@@ -59,7 +59,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         with_targets=False, card_fields_only=True,
     )
     # "Newer / older" needs no COUNT of every visible article; only a search says how many it found.
-    page = page_slice(articles, request.GET.get("page"), LIST_PAGE_SIZE)
+    page = page_of(articles, LIST_PAGE_SIZE, request.GET.get("page"))
     found = articles.count() if search else None
     query = request.GET.copy()
     query.pop("page", None)

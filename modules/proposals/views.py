@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.access import role_required
 from core.forms import apply_service_errors
+from core.paging import page_of
 from modules.proposals import selectors, services
 from modules.proposals.forms import AnswerForm, CommentForm, ProposalForm, StepForm
 from modules.proposals.models import Proposal, Status
@@ -36,7 +37,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in ("open", "answered") else ""
     proposals = selectors.proposal_list(user=request.user, status=status)
-    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(proposals, PAGE_SIZE, request.GET.get("page"))  # "next page" needs no COUNT
     return render(request, "proposals/proposal_list.html", {"page": page, "proposals": page.object_list,
                                                              "status": status,
                                                              "query": f"status={status}" if status else ""})

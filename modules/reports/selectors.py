@@ -11,14 +11,23 @@ from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Prefetc
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.cached_lists import CachedList
 from core.maps import MAX_POINTS_PER_LAYER, MapPoint
 from modules.reports.conf import reports_settings
 from modules.reports.models import OPEN_STATUSES, Category, Report, ReportPhoto, Status
 from modules.reports.services import EARTH_RADIUS_M, haversine_m, user_is_staff
 
 
-def category_list() -> list[Category]:
+def _categories_build() -> list[Category]:
     return list(Category.objects.order_by("position", "name"))
+
+
+# The list's filter and Open311's services.json on every call; the town's change shows on the next request.
+_categories = CachedList("reports.categories", _categories_build, models=(Category,))
+
+
+def category_list() -> list[Category]:
+    return _categories.get()
 
 
 def town_centre() -> tuple[float, float]:

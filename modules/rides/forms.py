@@ -6,6 +6,8 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from modules.rides.geo import KM_PER_MINUTE
@@ -18,15 +20,59 @@ _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 MAX_DETOUR_MINUTES = int(MAX_DETOUR_KM / KM_PER_MINUTE)
 
 
+class _StopListIterator(ModelChoiceIterator):
+    """The choices from the field's list of stops: a page with four stop selects reads them once, not four times."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for stop in self.field.stops:
+            yield self.choice(stop)
+
+    def __len__(self) -> int:
+        return len(self.field.stops) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.stops)
+
+
 class StopChoiceField(forms.ModelChoiceField):
+    """A stop from the town's cached list (stop_list): no query to render the select nor to check the answer."""
+
+    iterator = _StopListIterator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stops: list[Stop] = []
+
+    def use_stops(self, stops: list[Stop]) -> None:
+        self.stops = stops
+        self.queryset = Stop.objects.filter(pk__in=[stop.pk for stop in stops])  # for anything that asks for it
+        self.widget.choices = self.choices
+
     def label_from_instance(self, obj: Stop) -> str:
         if obj.ortsgemeinde and obj.ortsgemeinde.name not in obj.name:
             return f"{obj.name} ({obj.ortsgemeinde.name})"
         return obj.name
 
+    def to_python(self, value: Any) -> Stop | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Stop):
+            value = value.pk
+        found = next((stop for stop in self.stops if str(stop.pk) == str(value)), None)
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
 
-def _stops() -> Any:
-    return Stop.objects.select_related("ortsgemeinde").order_by("name")
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+
+
+def _stops() -> list[Stop]:
+    from modules.rides.selectors import stop_list
+
+    return stop_list()
 
 
 class RideForm(forms.Form):
@@ -62,8 +108,9 @@ class RideForm(forms.Form):
     def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        self.fields["from_stop"].queryset = _stops()
-        self.fields["to_stop"].queryset = _stops()
+        stops = _stops()
+        self.fields["from_stop"].use_stops(stops)
+        self.fields["to_stop"].use_stops(stops)
         if kind == "offer":
             del self.fields["flex_minutes"]
             self.fields["seats"].label = _("Free seats")
@@ -108,8 +155,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_stop"].queryset = _stops()
-        self.fields["to_stop"].queryset = _stops()
+        stops = _stops()
+        self.fields["from_stop"].use_stops(stops)
+        self.fields["to_stop"].use_stops(stops)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -144,8 +192,9 @@ class SavedSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from_stop"].queryset = _stops()
-        self.fields["to_stop"].queryset = _stops()
+        stops = _stops()
+        self.fields["from_stop"].use_stops(stops)
+        self.fields["to_stop"].use_stops(stops)
 
 
 class BenchRequestForm(forms.Form):
@@ -188,7 +237,7 @@ class StopForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["ortsgemeinde"].queryset = Ortsgemeinde.objects.all()
-        self.fields["directions"].queryset = _stops()
+        self.fields["directions"].queryset = Stop.objects.select_related("ortsgemeinde").order_by("name")
 
 
 class BusLineForm(forms.Form):
@@ -231,8 +280,9 @@ class BusBookingForm(forms.Form):
 
     def __init__(self, *args: Any, stops: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        chosen = list(stops.select_related("ortsgemeinde").order_by("name")) if stops is not None else _stops()
         for name in ("from_stop", "to_stop"):
-            self.fields[name].queryset = stops if stops is not None else _stops()  # type: ignore[attr-defined]
+            self.fields[name].use_stops(chosen)  # type: ignore[attr-defined]
 
 
 class PhoneBookingForm(BusBookingForm):

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core.cached_lists import CachedList
 from modules.rides.geo import KM_PER_MINUTE, Point, detour_km, position_along, road_km
 from modules.rides.models import (
     ACTIVE_BOOKING,
@@ -31,6 +32,7 @@ from modules.rides.models import (
     SavedSearch,
     Stop,
 )
+from town.models import Ortsgemeinde
 
 # Rounding of the geometry: a stop exactly on the route must not miss by a floating-point hair.
 EPSILON_KM = 0.05
@@ -168,12 +170,22 @@ def saved_searches_matching(offer: Ride) -> list[SavedSearch]:
 # --- lists ------------------------------------------------------------------------------------
 
 
+def _stops_build() -> list[Stop]:
+    return list(Stop.objects.select_related("ortsgemeinde").order_by("name", "pk"))
+
+
+# The stop list, the benches and every search, offer and saved-search form show the town's stops; a new
+# stop or a renamed village shows on the next request.
+_stops = CachedList("rides.stops", _stops_build, models=(Stop, Ortsgemeinde))
+
+
 def stop_list() -> list[Stop]:
-    return list(Stop.objects.select_related("ortsgemeinde"))
+    """The town's stops by name (cached per town)."""
+    return _stops.get()
 
 
 def bench_list() -> list[Stop]:
-    return list(Stop.objects.filter(is_bench=True).select_related("ortsgemeinde"))
+    return [stop for stop in stop_list() if stop.is_bench]
 
 
 def stop_get(stop_id: int) -> Stop | None:

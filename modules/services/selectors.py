@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import opening_hours
+from core.cached_lists import CachedList
 from core.calendar import TOWN_TZ, CalendarEntry
 from core.maps import MAX_POINTS_PER_LAYER, MapPoint
 from modules.services.models import FoundItem, LifeSituation, Office, OfficeDay, OfficeHourLink, Service
-from town.models import OfficeHour
+from town.models import OfficeHour, Ortsgemeinde
 
 FOUND_SEARCH_MAX = 100
 
@@ -42,9 +43,20 @@ def _hours_prefetch(qs: QuerySet[Office]) -> QuerySet[Office]:
     )
 
 
-def office_list() -> list[Office]:
-    """Every office with its hours (three queries)."""
+def _offices_build() -> list[Office]:
     return list(_hours_prefetch(Office.objects.select_related("ortsgemeinde")))
+
+
+# Every visit of the Bürgerservice shows every office with its hours (three queries): cached per town and
+# dropped when an office, its hours or a dated day changes. A day that ended since the list was built
+# stays in it for at most the timeout; a day in the past never changes whether an office is open now.
+_offices = CachedList("services.offices", _offices_build,
+                      models=(Office, OfficeHourLink, OfficeHour, OfficeDay, Ortsgemeinde))
+
+
+def office_list() -> list[Office]:
+    """Every office with its hours (from the cache; three queries to fill it)."""
+    return _offices.get()
 
 
 def offices_with_hours(ids: set[int]) -> list[Office]:
@@ -113,8 +125,16 @@ def office_hours_unlinked() -> list[OfficeHour]:
 # --- services A–Z -----------------------------------------------------------------------------
 
 
-def life_situation_list() -> list[LifeSituation]:
+def _life_situations_build() -> list[LifeSituation]:
     return list(LifeSituation.objects.all())
+
+
+# The filter's choices on every visit; the town's change shows on the next request.
+_life_situations = CachedList("services.life-situations", _life_situations_build, models=(LifeSituation,))
+
+
+def life_situation_list() -> list[LifeSituation]:
+    return _life_situations.get()
 
 
 def service_list_visible(*, life_situation: str | None = None, search: str | None = None) -> QuerySet[Service]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.access import role_required
 from core.forms import apply_service_errors
 from core.maps import MapPoint, map_context
+from core.paging import page_of
 from modules.services import selectors, services
 from modules.services.apps import OFFICE_COLOUR
 from modules.services.forms import (
@@ -111,7 +112,7 @@ def found_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     data = form.cleaned_data
     items = selectors.found_item_list_visible(search=data.get("q") or None, category=data.get("category") or None)
-    page = Paginator(items, FOUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(items, FOUND_PAGE_SIZE, request.GET.get("page"))  # "next page" needs no COUNT
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "services/found_list.html", {

@@ -1,67 +1,77 @@
-"""Paging by "newer / older" links, without counting the rows.
+"""A list page that knows only whether a next page exists: one query, no COUNT.
 
-Django's Paginator counts every matching row to say "page 3 of 41": on a list read far more often
-than it is paged through, that COUNT cost as much as the page itself. Asking for one row more than
-the page shows answers the only question the links need (is there a next page?) in the same query.
+Django's Paginator counts every matching row (a second statement that grows with the
+table) to print "page 3 of 41". Public list pages need "newer" and "older" links, nothing
+more, so `page_of` reads one row more than it shows: that extra row says there is a next
+page. The object has the same interface as Django's Page that the templates and views
+use (`object_list`, `number`, `has_next()`, `has_previous()`, ...), without `paginator`;
+core/_pagination.html then leaves out the total.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from django.db.models import QuerySet
+T = TypeVar("T")
 
-# Deep pages are for crawlers, not people: beyond this, the last page is shown instead.
+# Deep pages are for crawlers, not people: a larger number is read as this one.
 MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
-class PageSlice:
-    """One page of a list; the names match Django's Page where templates use them."""
-
-    object_list: list[Any]
+class NextPage(Generic[T]):
+    object_list: list[T]
     number: int
-    has_next: bool
+    has_more: bool
+    per_page: int
+    # Django's Page has a paginator with the total; this page deliberately has none.
+    paginator: None = None
 
-    @property
+    def has_next(self) -> bool:
+        return self.has_more
+
     def has_previous(self) -> bool:
         return self.number > 1
 
-    @property
     def has_other_pages(self) -> bool:
-        return self.has_next or self.has_previous
+        return self.has_more or self.number > 1
 
-    @property
     def next_page_number(self) -> int:
         return self.number + 1
 
-    @property
     def previous_page_number(self) -> int:
         return self.number - 1
 
-    def __iter__(self) -> Any:
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.object_list else 0
+
+    def __iter__(self) -> Iterator[T]:
         return iter(self.object_list)
 
     def __len__(self) -> int:
         return len(self.object_list)
 
 
-def page_number(raw: Any) -> int:
-    """The page a `?page=` value asks for: 1 for anything that isn't a positive number."""
+def page_number(value: Any) -> int:
+    """The requested page: a positive whole number, 1 for anything else (as Paginator.get_page)."""
     try:
-        number = int(raw)
+        number = int(value)
     except (TypeError, ValueError):
         return 1
     return min(max(number, 1), MAX_PAGE)
 
 
-def page_slice(queryset: QuerySet[Any], raw_number: Any, per_page: int) -> PageSlice:
-    """Page `raw_number` (the request's `?page=`) of `queryset`, in one query and without a COUNT.
+def page_of(items: Sequence[T] | Any, per_page: int, number: Any) -> NextPage[T]:
+    """Page `number` of `items` (a queryset or list), reading `per_page` + 1 rows in one statement.
 
-    A number past the end gives an empty page that still links back (has_previous).
+    A page past the end falls back to the first page (as Paginator.get_page does to the last one, which
+    would need the count): a stale "older" link then shows the newest entries instead of an empty page.
     """
-    number = page_number(raw_number)
-    start = (number - 1) * per_page
-    rows = list(queryset[start:start + per_page + 1])
-    return PageSlice(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    wanted = page_number(number)
+    offset = (wanted - 1) * per_page
+    rows = list(items[offset : offset + per_page + 1])
+    if not rows and wanted > 1:
+        wanted, rows = 1, list(items[: per_page + 1])
+    return NextPage(object_list=rows[:per_page], number=wanted, has_more=len(rows) > per_page, per_page=per_page)

@@ -142,6 +142,7 @@ def test_the_list_costs_the_same_queries_for_3_and_30_events(in_town_a, client_a
     for n in range(27):
         EventFactory(title=f"Training {n}", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
                      rrule="FREQ=WEEKLY")
+    count()  # the first visit after new events refills the cached organiser filter
     assert count() == small
 
 
