@@ -96,7 +96,8 @@ def fresh_database_urls(database: str, *, keep: bool = False) -> None:
     """Point DATABASE_URL at an emptied database `database` and REDIS_URL at a Redis, for benches with
     their own processes (gunicorn). Embedded servers unless DATABASE_URL / REDIS_URL are already set;
     with DATABASE_URL set, the database named there is used as it is (the caller's responsibility).
-    With `keep`, an existing database `database` is kept as it is (a bench reusing its set-up)."""
+    With `keep`, an existing database is kept as it is (a bench that reuses what an earlier run made;
+    DORFKERN_STATE_DIR must then be a folder that outlives the run)."""
     state_dir_setup()
     paths_setup()
     from config import embedded
@@ -287,6 +288,19 @@ class CpuMeter:
         self.client_s = time.process_time() - self._client0
         db1 = self._db_total()
         self.db_s = None if db1 is None or self._db0 is None else db1 - self._db0
+
+
+def server_cpu_s(gunicorn_pid: int, pg_dir: Path | None, redis_pid: int | None) -> float:
+    """CPU seconds so far of the gunicorn workers, the embedded database (postmaster, backends) and Redis."""
+    import psutil
+
+    processes = psutil.Process(gunicorn_pid).children()
+    if pg_dir is not None:
+        postmaster = psutil.Process(int((pg_dir / "postmaster.pid").read_text().split()[0]))
+        processes += [postmaster, *postmaster.children()]
+    if redis_pid is not None:
+        processes.append(psutil.Process(redis_pid))
+    return processes_cpu_s(processes)
 
 
 def embedded_pg_data_dir(name: str) -> Path | None:

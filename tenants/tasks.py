@@ -5,6 +5,7 @@ Both arrive through the outbox (core.outbox), so they may be delivered twice: ea
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
@@ -12,6 +13,8 @@ from django.conf import settings
 
 from core.outbox import delivery_once
 from tenants.services import town_signup_provision
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="tenants.tasks.town_provision", acks_late=True)
@@ -41,10 +44,17 @@ def signup_confirmation_mail(self: Any, signup_id: str) -> bool:
 
 @shared_task(name="tenants.provisioning_recover")
 def provisioning_recover() -> int:
-    """Resume or roll back provisioning a killed worker left behind (beat, public schema)."""
+    """Resume or roll back provisioning a killed worker left behind (beat, public schema); then copy the
+    town template ahead for the next signups, in place of the spares they took."""
+    from tenants.schema_template import template_spares_top_up
     from tenants.services import signups_recover_stale
 
-    return signups_recover_stale()
+    recovered = signups_recover_stale()
+    try:
+        template_spares_top_up()
+    except Exception:  # spares only make signups faster: the sweep's own work is done
+        logger.exception("copying the town template ahead failed")
+    return recovered
 
 
 @shared_task(name="tenants.town_export", time_limit=settings.CELERY_TASK_TIME_LIMIT,

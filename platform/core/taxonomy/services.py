@@ -34,9 +34,19 @@ def terms_seed(taxonomy: Taxonomy) -> None:
     objects = _objects(taxonomy)
     if objects.exists():
         return
+    # One INSERT for all of them (it runs for every new town): the table is empty, so a slug is taken
+    # only by a default before it.
+    taken: set[str] = set()
+    terms = []
     for index, entry in enumerate(taxonomy.defaults):
-        slug, name = entry if isinstance(entry, tuple) else (_slug(taxonomy, entry), entry)
-        objects.create(name=name, slug=slug, position=(index + 1) * POSITION_STEP)
+        if isinstance(entry, tuple):
+            slug, name = entry
+        else:
+            name = entry
+            slug = slug_free(german_slugify(name)[:70].strip("-") or taxonomy.fallback_slug, taken=taken.__contains__)
+        taken.add(slug)
+        terms.append(taxonomy.model(name=name, slug=slug, position=(index + 1) * POSITION_STEP))
+    objects.bulk_create(terms)
 
 
 def term_list(taxonomy: Taxonomy, *, with_usage: bool = False) -> list[Term]:

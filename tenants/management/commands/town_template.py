@@ -10,6 +10,7 @@ from tenants.schema_template import (
     template_schema_ensure_current,
     template_schema_name,
     template_schema_pending_migrations,
+    template_spares_top_up,
 )
 
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--check", action="store_true",
                             help="Change nothing; exit with an error if the template is missing or behind.")
+        parser.add_argument("--spares", type=int, default=None,
+                            help="Copies made ahead for the next signups (default: TOWN_SPARE_SCHEMAS, 2).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = template_schema_name()
@@ -33,3 +36,5 @@ class Command(BaseCommand):
             return
         changed = template_schema_ensure_current()
         self.stdout.write(f"town template {name} {'migrated' if changed else 'was current already'}")
+        made = template_spares_top_up(options["spares"])
+        self.stdout.write(f"{made} spare copies made for the next signups")
