@@ -128,3 +128,26 @@ def test_production_refuses_to_start_without_a_mail_relay():
     assert "ImproperlyConfigured: EMAIL_HOST must name the mail relay" in result.stderr
     # A job that sends no mail over SMTP (the image's collectstatic, a console backend) needs no relay.
     assert _stripe_settings({**env, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}).returncode == 0
+
+
+def test_a_new_migration_gives_the_cache_keys_a_new_prefix(tmp_path):
+    """Pickled rows of the previous code's models are never read after a deploy that changed them."""
+    from config.settings.base import models_fingerprint
+
+    migrations = tmp_path / "modules" / "news" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "0001_initial.py").write_text("")
+    (migrations / "__init__.py").write_text("")
+    before = models_fingerprint(tmp_path)
+    assert models_fingerprint(tmp_path) == before  # the same code, the same keys (every host, every start)
+
+    (migrations / "0002_article_summary.py").write_text("")
+    assert models_fingerprint(tmp_path) != before
+
+
+def test_the_cache_keys_carry_the_models_fingerprint():
+    from django.conf import settings
+
+    from config.settings.base import ROOT_DIR, models_fingerprint
+
+    assert settings.CACHES["default"]["KEY_PREFIX"] == models_fingerprint(ROOT_DIR)

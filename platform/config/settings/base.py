@@ -533,6 +533,27 @@ CACHES["default"].setdefault("OPTIONS", {}).update(  # noqa: F821
         "RETRY_AFTER_SECONDS": env.float("CACHE_RETRY_AFTER_SECONDS", default=5.0),
     }
 )
+
+
+def models_fingerprint(root: Path) -> str:
+    """A short name for the models this code has: the list of its migration files, hashed.
+
+    The cache holds pickled model rows (core.cached_lists, core.page_cache). A deploy whose models
+    changed must not read the previous code's rows (a renamed class can't even be unpickled), and every
+    model change comes with a migration, so a new migration file gives every key a new prefix; the old
+    entries expire on their own. Names only, not contents: cheap at start-up, the same on every host.
+    """
+    import hashlib
+
+    names = sorted(
+        str(path.relative_to(root)).replace("\\", "/")
+        for top in ("platform", "modules", "tenants", "billing")
+        for path in (root / top).glob("**/migrations/[0-9]*.py")
+    )
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:10]
+
+
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=None) or models_fingerprint(ROOT_DIR)  # noqa: F821
 # Log lines carry a timestamp, the town (slug, else schema) and the host asked for, also when the
 # error happened before the town was known (they used to read `[public:None]`).
 LOGGING["filters"]["tenant_context"] = {"()": "core.log_context.TownContextFilter"}
