@@ -101,19 +101,6 @@ def _page(port: int, host: str = HOST, path: str = PATH) -> bytes:
     return body
 
 
-def _server_cpu_s(gunicorn_pid: int, pg_dir: Path | None, redis_pid: int | None) -> float:
-    """CPU seconds so far of the gunicorn workers, the database backends and Redis."""
-    import psutil
-
-    processes = psutil.Process(gunicorn_pid).children()
-    if pg_dir is not None:
-        postmaster = psutil.Process(int((pg_dir / "postmaster.pid").read_text().split()[0]))
-        processes += [postmaster, *postmaster.children()]
-    if redis_pid is not None:
-        processes.append(psutil.Process(redis_pid))
-    return benchlib.processes_cpu_s(processes)
-
-
 def _load(port: int, total: int, concurrency: int, host: str = HOST, path: str = PATH) -> float:
     """Requests per second for `total` GETs over `concurrency` keep-alive connections."""
     per_thread = total // concurrency
@@ -175,10 +162,10 @@ def main() -> None:
             try:
                 page_sizes[name] = len(_page(port, host, path))
                 _load(port, 200, args.concurrency, host, path)  # warm-up: imports, templates, connections
-                cpu_before = _server_cpu_s(proc.pid, pg_dir, redis_pid)
+                cpu_before = benchlib.server_cpu_s(proc.pid, pg_dir, redis_pid)
                 results[name].append(_load(port, args.requests, args.concurrency, host, path))
                 done = args.requests // args.concurrency * args.concurrency
-                cpu_ms[name].append((_server_cpu_s(proc.pid, pg_dir, redis_pid) - cpu_before) * 1000 / done)
+                cpu_ms[name].append((benchlib.server_cpu_s(proc.pid, pg_dir, redis_pid) - cpu_before) * 1000 / done)
             finally:
                 benchlib.gunicorn_stop(proc)
         print(f"round {round_no + 1}: " + ", ".join(f"{n} {results[n][-1]:.1f} req/s, {cpu_ms[n][-1]:.2f} CPU ms/req"
