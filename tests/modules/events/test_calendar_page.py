@@ -93,5 +93,6 @@ def test_the_calendar_costs_the_same_queries_for_3_and_30_events(in_town_a, clie
     for n in range(27):
         EventFactory(title=f"Training {n}", starts_at=at(_today(), 18), ends_at=at(_today(), 19),
                      rrule="FREQ=WEEKLY", category=sport, organisation=tus, acting_user=tus_editor)
+    count()  # the new events emptied the cached filter choices (organisers): warm again
     assert count() == small
     assert count() == small  # with a filter too, the same number as without
