@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 class Conversation(models.Model):
     """A conversation; its people are its Participant rows."""
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     # "<smaller user id>-<larger user id>" for a one-to-one conversation, so the same two
     # people always meet in the same one; NULL for a group.
     direct_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
@@ -43,6 +46,9 @@ class Conversation(models.Model):
 
 
 class Participant(models.Model):
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     joined_at = models.DateTimeField(auto_now_add=True)
@@ -62,6 +68,9 @@ class Participant(models.Model):
 
 
 class Message(models.Model):
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -23,6 +23,9 @@ class DeliveryState(models.TextChoices):
 class Notification(models.Model):
     """Something a resident should know about. Written only through modules.notifications.services."""
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event = models.CharField(_("event"), max_length=80)  # e.g. "news.article", "notifications.urgent"
     title = models.CharField(_("title"), max_length=200)
@@ -72,6 +75,9 @@ class EmailFrequency(models.TextChoices):
 class NotificationSettings(models.Model):
     """A resident's channel choices; a resident without a row has the defaults below."""
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
     )
@@ -94,6 +100,9 @@ class NotificationSettings(models.Model):
 class TopicPreference(models.Model):
     """A resident's choice for one topic; without a row the topic's default applies (topics.TOPICS)."""
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     topic = models.CharField(_("topic"), max_length=80)
     enabled = models.BooleanField(_("subscribed"), default=True)  # in-app, and the gate for every channel
@@ -109,6 +118,9 @@ class TopicPreference(models.Model):
 
 class PushSubscription(models.Model):
     """One browser (or installed app) that agreed to receive push messages for a resident."""
+
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # The push service's URL for this browser; unique: a browser that signs in as someone else moves over.

@@ -86,6 +86,9 @@ class LoginAttempt(models.Model):
     SECRET_KEY) of the client's address and of "account + address", enough to count, useless to read.
     """
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     ip = models.CharField(max_length=32)
     account = models.CharField(max_length=32)
     at = models.DateTimeField()
@@ -111,6 +114,9 @@ class MailBounce(models.Model):
 
     Kept per town like the accounts: the same address in two towns has two histories (ISOLATION).
     """
+
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
 
     email = models.EmailField(_("e-mail address"), db_index=True)
     kind = models.CharField(_("kind"), max_length=4, choices=BounceKind.choices)

@@ -101,6 +101,10 @@ def view_label(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is not None:
         return str(match.view_name)
+    # A page served from the visitor page cache (core.visitor_pages) never reached the URL resolver.
+    cached_view = getattr(request, "cached_view_name", None)
+    if cached_view:
+        return str(cached_view)
     if request.path in HEALTH_PATHS:
         return "healthz"
     if request.path in READY_PATHS:

@@ -15,6 +15,9 @@ class OutboxMessage(models.Model):
     See core.outbox for why the table lives in the public schema and how a town's task is routed.
     """
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     task_name = models.CharField(max_length=200)
     args = models.JSONField(default=list, blank=True)
@@ -61,6 +64,9 @@ class AuditEntryBase(models.Model):
     never changed or deleted through the app (save/delete/QuerySet refuse), and a database
     trigger refuses UPDATE and DELETE from anywhere else (core.audit.append_only_sql).
     """
+
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True)  # accounts.User pk in the same schema

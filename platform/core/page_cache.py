@@ -31,6 +31,7 @@ from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
+from django_tenants.utils import schema_context
 
 from core.tenancy import connection
 
@@ -40,6 +41,11 @@ T = TypeVar("T")
 Vary = Literal["town", "place", "user"]
 
 _GENERATION_PREFIX = "page-cache:generation:"
+# One more generation, for every page an anonymous visitor sees in the town (core.visitor_pages): bumped
+# by a change in any tracked app, except by models whose rows no visitor page shows and which are
+# written all the time; such a model says `visitor_pages_unaffected = True` (a notification, an outbox
+# row, an audit entry). Their app's own generation still changes, for the fragments that show them.
+VISITOR_PAGES = "visitor-pages"
 # What this request already read (per_request): one dict per thread or async task, None outside a request.
 _request_memo = Local()
 # Apps whose saves never change what a page shows: no Redis write for them (a login saves a session).
@@ -84,19 +90,44 @@ def _generations(labels: set[str]) -> dict[str, str]:
     return result
 
 
-def generation_bump(label: str) -> None:
-    """Forget every value cached under app `label`'s data, in the current town.
+def generation_bump(label: str, *, visitor_pages: bool = True) -> None:
+    """Forget every value cached under app `label`'s data, in the current town (and its visitor pages).
 
     Bumped at once and again after the transaction commits: a request that read the old rows between
     the two must not keep its value under the new generation.
     """
 
+    labels = [label, VISITOR_PAGES] if visitor_pages else [label]
+    # The cache's key function reads the schema when the keys are written: after commit the connection
+    # may be in another schema (a bump made under schema_context() for another town).
+    schema = connection.schema_name
+
     def bump() -> None:
-        cache.set(_generation_key(label), uuid.uuid4().hex, None)
+        values = {_generation_key(name): uuid.uuid4().hex for name in labels}
+        if connection.schema_name == schema:
+            cache.set_many(values, None)
+        else:
+            with schema_context(schema):
+                cache.set_many(values, None)
 
     bump()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(bump)
+
+
+def visitor_pages_bump() -> None:
+    """Forget the current town's visitor pages (a change they show that is stored outside the town's schema)."""
+    generation_bump(VISITOR_PAGES, visitor_pages=False)
+
+
+def visitor_pages_generation(*, also: str) -> tuple[str, Any]:
+    """The town's visitor-pages generation, and the value cached under key `also` (one Redis round trip)."""
+    generation_key = _generation_key(VISITOR_PAGES)
+    found = cache.get_many([generation_key, also])
+    generation = found.get(generation_key)
+    if generation is None:
+        return _generations({VISITOR_PAGES})[VISITOR_PAGES], None
+    return str(generation), found.get(also)
 
 
 def visitor_key(request: Any, vary: Vary) -> str:
@@ -177,7 +208,7 @@ def _request_finished(**kwargs: Any) -> None:
 def _changed(sender: Any, **kwargs: Any) -> None:
     label = getattr(getattr(sender, "_meta", None), "app_label", None)
     if label and label not in _UNTRACKED:
-        generation_bump(label)
+        generation_bump(label, visitor_pages=not getattr(sender, "visitor_pages_unaffected", False))
 
 
 def _m2m_changed(sender: Any, action: str, instance: Any, **kwargs: Any) -> None:

@@ -491,6 +491,9 @@ class DataExport(models.Model):
     and only until ``expires_at``. Then the file goes, and the row with it.
     """
 
+    # No anonymous visitor's page shows these rows: saving one keeps the cached pages (core.page_cache).
+    visitor_pages_unaffected = True
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
     status = models.CharField(max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.PENDING)
     file_name = models.CharField(max_length=200, blank=True)

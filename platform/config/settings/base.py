@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.languages.SelectableLocaleMiddleware",
+    # After the language is known, before anything that reads the session or renders (core/visitor_pages.py).
+    "core.visitor_pages.VisitorPageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.town",
+                "core.visitor_pages.csrf_placeholder",
             ],
         },
     }
@@ -488,6 +491,10 @@ CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
 CSP_REPORTS_PER_MINUTE = env.int("CSP_REPORTS_PER_MINUTE", default=30)
 CSP_REPORT_MAX_BYTES = env.int("CSP_REPORT_MAX_BYTES", default=16 * 1024)
 TENANT_LOOKUP_CACHE_SECONDS = 300
+# Anonymous visitors' pages come from the cache (core.visitor_pages) until anything in the town changes,
+# and at most this long: what changes with time alone (an event passed, a scheduled article) shows
+# within it. 0 renders every page anew.
+VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60)
 
 # --- a town's own domain (tenants.domain_services, issue 18 §8) ------------------------------
 # A town proves it owns an address by a DNS TXT record (_dorfkern-challenge.<domain>) or a file at

@@ -1,0 +1,141 @@
+"""Whole pages for anonymous visitors, served from the town's page cache.
+
+Most of a town's traffic is people who are not signed in: the start page, the news, the Pinnwand,
+shared links. Their pages are the same for every such visitor in a town, language and address, so
+rendering each one again cost 9–27 ms of server CPU where a cache read costs well under one (issue 20
+B: anonymous pages at least 0.8× a plain Django page).
+
+When a response is kept, and when it is served:
+
+- Only GET (HEAD reads what GET stored) in a town, for a visitor without a session: the request
+  carries no cookie besides the CSRF and language cookies (a session, a flash message or a poll
+  receipt makes the page personal) and no Authorization header.
+- Only a 200 HTML, RSS/Atom or iCalendar response that sets no cookie, has no `Cache-Control:
+  private/no-store/no-cache` (``never_cache`` views) and varies on nothing but Cookie and
+  Accept-Language. JSON (the API) is left out: DRF throttles count each anonymous call.
+- The key holds the town (the cache's KEY_FUNCTION puts the schema in front), scheme, host, full
+  path and the active language; the value holds the town's **visitor-pages generation**
+  (core.page_cache.VISITOR_PAGES). Any tracked save, delete or m2m change in the town gives it a new
+  one, so a change shows on the very next page. What changes with time alone (an event passed, a
+  scheduled article) shows within VISITOR_PAGE_CACHE_SECONDS.
+- A form's CSRF token is personal: while a page is rendered for the cache, ``{% csrf_token %}``
+  writes a placeholder (``csrf_placeholder``, a context processor), and every visitor gets the
+  placeholder replaced by a token of their own, with the cookie Django's CSRF middleware would set.
+  A page whose view asked for a real token itself sets the CSRF cookie, so it isn't kept.
+
+Tenant isolation (ISOLATION T6): keys and generations are per schema; a town's page is never read
+under another town's prefix, whatever the host (tests/core/test_visitor_pages.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils.cache import cc_delim_re
+from django.utils.translation import get_language
+
+from core.page_cache import visitor_pages_generation
+from core.tenancy import connection
+
+# Letters only, and as long as Django's masked token (64), which takes its place in an HTML attribute.
+CSRF_PLACEHOLDER = "dorfkernVisitorPageCacheCsrfTokenPlaceholder".ljust(64, "X")
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+_RENDERING_ATTR = "_visitor_page_render"
+_CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "text/calendar")
+_ALLOWED_VARY = {"cookie", "accept-language"}
+_REFUSED_CACHE_CONTROL = {"private", "no-store", "no-cache"}
+# Headers stored with the page; the ones around it (CSP, Vary, Content-Language) are added per request.
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Robots-Tag", "Link", "Cache-Control")
+
+
+def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: while a page is rendered for the cache, forms get the placeholder token."""
+    if getattr(request, _RENDERING_ATTR, False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {}
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    return "HTTP_AUTHORIZATION" not in request.META and all(name in allowed for name in request.COOKIES)
+
+
+def _page_key(request: HttpRequest) -> str:
+    where = f"{request.scheme}|{request.get_host()}|{get_language()}|{request.get_full_path()}"
+    return "visitor-page:" + hashlib.blake2b(where.encode(), digest_size=20).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not str(response.get("Content-Type", "")).startswith(_CACHEABLE_TYPES):
+        return False
+    if any(part.strip().lower() not in _ALLOWED_VARY for part in cc_delim_re.split(response.get("Vary", ""))
+           if part.strip()):
+        return False
+    directives = {part.split("=")[0].strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    if directives & _REFUSED_CACHE_CONTROL:
+        return False
+    user = getattr(request, "user", None)
+    return not getattr(user, "is_authenticated", False)
+
+
+class VisitorPageCacheMiddleware:
+    """Serves anonymous visitors' pages from the cache; put it right after the locale middlewares."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        # Only its cookie handling is used: reading the visitor's CSRF cookie and setting one.
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        seconds = settings.VISITOR_PAGE_CACHE_SECONDS
+        if (seconds <= 0 or request.method not in ("GET", "HEAD") or connection.schema_name == "public"
+                or not _anonymous(request)):
+            return self.get_response(request)
+        key = _page_key(request)
+        generation, entry = visitor_pages_generation(also=key)
+        if entry is not None and entry["generation"] == generation:
+            return self._served(request, entry)
+        setattr(request, _RENDERING_ATTR, True)
+        response = self.get_response(request)
+        setattr(request, _RENDERING_ATTR, False)
+        if request.method == "GET" and _storable(request, response):
+            assert isinstance(response, HttpResponse)
+            cache.set(key, {
+                "generation": generation,
+                "content": response.content,
+                "headers": {name: response[name] for name in _KEPT_HEADERS if name in response},
+                "view": getattr(getattr(request, "resolver_match", None), "view_name", None),
+                "data_images": getattr(request, "_csp_data_images", False),
+            }, seconds)
+        return self._with_token(request, response)
+
+    def _served(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        response["Content-Length"] = str(len(response.content))
+        # What the middlewares around this one read from the request: the CSP's data: images, the
+        # metrics' view name.
+        if entry["data_images"]:
+            request._csp_data_images = True  # type: ignore[attr-defined]
+        request.cached_view_name = entry["view"]  # type: ignore[attr-defined]
+        return self._with_token(request, response)
+
+    def _with_token(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """The visitor's own CSRF token in place of the placeholder, and their CSRF cookie."""
+        if not isinstance(response, HttpResponse) or response.streaming or _PLACEHOLDER_BYTES not in response.content:
+            return response
+        if "CSRF_COOKIE" not in request.META:
+            self.csrf.process_request(request)
+        response.content = response.content.replace(_PLACEHOLDER_BYTES, get_token(request).encode())
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        self.csrf.process_response(request, response)
+        return response
