@@ -199,13 +199,21 @@ def per_request_forget(name: str) -> None:
 
 def _request_started(**kwargs: Any) -> None:
     _request_memo.values = {}
+    _request_memo.wrote = False
 
 
 def _request_finished(**kwargs: Any) -> None:
     _request_memo.values = None
+    _request_memo.wrote = False
+
+
+def request_wrote() -> bool:
+    """Did this request save or delete a model instance (any app)? False outside a request."""
+    return bool(getattr(_request_memo, "wrote", False))
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
+    _request_memo.wrote = True
     label = getattr(getattr(sender, "_meta", None), "app_label", None)
     if label and label not in _UNTRACKED:
         generation_bump(label, visitor_pages=not getattr(sender, "visitor_pages_unaffected", False))

@@ -10,9 +10,10 @@ When a response is kept, and when it is served:
 - Only GET (HEAD reads what GET stored) in a town, for a visitor without a session: the request
   carries no cookie besides the CSRF and language cookies (a session, a flash message or a poll
   receipt makes the page personal) and no Authorization header.
-- Only a 200 HTML, RSS/Atom or iCalendar response that sets no cookie, has no `Cache-Control:
-  private/no-store/no-cache` (``never_cache`` views) and varies on nothing but Cookie and
-  Accept-Language. JSON (the API) is left out: DRF throttles count each anonymous call.
+- Only a 200 HTML, RSS/Atom or iCalendar response of a request that saved nothing (a confirmation
+  link must work again), that sets no cookie, has no `Cache-Control: private/no-store/no-cache`
+  (``never_cache`` views) and varies on nothing but Cookie and Accept-Language. JSON (the API) is
+  left out: DRF throttles count each anonymous call.
 - The key holds the town (the cache's KEY_FUNCTION puts the schema in front), scheme, host, full
   path and the active language; the value holds the town's **visitor-pages generation**
   (core.page_cache.VISITOR_PAGES). Any tracked save, delete or m2m change in the town gives it a new
@@ -41,7 +42,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
 
-from core.page_cache import visitor_pages_generation
+from core.page_cache import request_wrote, visitor_pages_generation
 from core.tenancy import connection
 
 # Letters only, and as long as Django's masked token (64), which takes its place in an HTML attribute.
@@ -84,7 +85,8 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     if directives & _REFUSED_CACHE_CONTROL:
         return False
     user = getattr(request, "user", None)
-    return not getattr(user, "is_authenticated", False)
+    # A GET that changed something (a confirmation link) must run again on the next visit.
+    return not getattr(user, "is_authenticated", False) and not request_wrote()
 
 
 class VisitorPageCacheMiddleware:
