@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.http import HttpRequest
 from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -52,6 +53,19 @@ class TownAnonRateThrottle(TownRateThrottle):
         if request.user and request.user.is_authenticated:
             return None  # TownUserRateThrottle counts these
         return self.key_for(self.get_ident(request))
+
+
+def cached_answer_allowed(request: HttpRequest) -> bool:
+    """Count an anonymous call answered from the visitor page cache (core.visitor_pages); False over the limit.
+
+    Such a call never reaches DRF, yet it is a call like any other: it uses up the address's
+    allowance, and once that is used up the request goes the normal way and gets DRF's 429.
+    """
+    throttle = TownAnonRateThrottle()
+    key = throttle.key_for(throttle.get_ident(request))  # type: ignore[arg-type]  # client_ip reads META only
+    # DRF's own sliding window, keyed as for an anonymous call to the view (there is no DRF request here).
+    throttle.get_cache_key = lambda _request, _view: key  # type: ignore[method-assign]
+    return bool(throttle.allow_request(request, None))  # type: ignore[arg-type]
 
 
 class TownUserRateThrottle(TownRateThrottle):

@@ -199,21 +199,26 @@ def per_request_forget(name: str) -> None:
 
 def _request_started(**kwargs: Any) -> None:
     _request_memo.values = {}
-    _request_memo.wrote = False
+    _request_memo.personal = False
 
 
 def _request_finished(**kwargs: Any) -> None:
     _request_memo.values = None
-    _request_memo.wrote = False
+    _request_memo.personal = False
 
 
-def request_wrote() -> bool:
-    """Did this request save or delete a model instance (any app)? False outside a request."""
-    return bool(getattr(_request_memo, "wrote", False))
+def request_mark_personal() -> None:
+    """Say that this request's answer is this visitor's alone: it saved something, or counted them."""
+    _request_memo.personal = True
+
+
+def request_is_personal() -> bool:
+    """Did this request save or delete a model instance, or count its visitor (core.ratelimit)?"""
+    return bool(getattr(_request_memo, "personal", False))
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
-    _request_memo.wrote = True
+    request_mark_personal()
     label = getattr(getattr(sender, "_meta", None), "app_label", None)
     if label and label not in _UNTRACKED:
         generation_bump(label, visitor_pages=not getattr(sender, "visitor_pages_unaffected", False))

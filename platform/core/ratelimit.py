@@ -35,6 +35,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import ngettext
 
+from core.page_cache import request_mark_personal
+
 _PERIODS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
 
 
@@ -68,11 +70,14 @@ def _window_key(scope: str, key: str, period: int) -> str:
 
 def limit_reached(scope: str, key: str, *, limit: int, period: int = 3600) -> bool:
     """True when `key` already made `limit` writes of this kind in the current window (counts nothing)."""
+    # What a page says or does depends on this visitor's count now: no other visitor may get it.
+    request_mark_personal()
     return int(cache.get(_window_key(scope, key, period)) or 0) >= limit
 
 
 def count(scope: str, key: str, *, period: int = 3600) -> None:
     """Count one write of `key`; call it once the write really happened."""
+    request_mark_personal()
     window = _window_key(scope, key, period)
     cache.add(window, 0, period)
     try:

@@ -1,28 +1,31 @@
-"""Whole pages for anonymous visitors, served from the town's page cache.
+"""Whole answers for anonymous visitors, served from the town's page cache.
 
 Most of a town's traffic is people who are not signed in: the start page, the news, the Pinnwand,
-shared links. Their pages are the same for every such visitor in a town, language and address, so
-rendering each one again cost 9–27 ms of server CPU where a cache read costs well under one (issue 20
-B: anonymous pages at least 0.8× a plain Django page).
+shared links, feed readers, apps reading the API. What they get is the same for every such visitor
+in a town, language and address, so computing it again cost 9–27 ms of server CPU where a cache
+read costs well under one (issue 20 B: anonymous pages at least 0.8× a plain Django page).
 
-When a response is kept, and when it is served:
+When an answer is kept, and when it is served:
 
 - Only GET (HEAD reads what GET stored) in a town, for a visitor without a session: the request
   carries no cookie besides the CSRF and language cookies (a session, a flash message or a poll
   receipt makes the page personal) and no Authorization header.
-- Only a 200 HTML, RSS/Atom or iCalendar response of a request that saved nothing (a confirmation
-  link must work again), that sets no cookie, has no `Cache-Control: private/no-store/no-cache`
-  (``never_cache`` views) and varies on nothing but Cookie and Accept-Language. JSON (the API) is
-  left out: DRF throttles count each anonymous call.
+- Only a 200 HTML, RSS/Atom, iCalendar or JSON answer of a request that saved nothing and counted
+  its visitor nowhere (core.page_cache.request_is_personal: a confirmation link must work again, a
+  per-IP limit must keep counting), that sets no cookie, has no ``Cache-Control: private, no-store
+  or no-cache`` (``never_cache`` views) and varies on nothing but Cookie, Accept and Accept-Language.
 - The key holds the town (the cache's KEY_FUNCTION puts the schema in front), scheme, host, full
-  path and the active language; the value holds the town's **visitor-pages generation**
-  (core.page_cache.VISITOR_PAGES). Any tracked save, delete or m2m change in the town gives it a new
-  one, so a change shows on the very next page. What changes with time alone (an event passed, a
-  scheduled article) shows within VISITOR_PAGE_CACHE_SECONDS.
+  path, Accept header and the active language; the value holds the town's **visitor-pages
+  generation** (core.page_cache.VISITOR_PAGES). Any tracked save, delete or m2m change in the town
+  gives it a new one, so a change shows on the very next page. What changes with time alone (an
+  event passed, a scheduled article) shows within VISITOR_PAGE_CACHE_SECONDS.
 - A form's CSRF token is personal: while a page is rendered for the cache, ``{% csrf_token %}``
   writes a placeholder (``csrf_placeholder``, a context processor), and every visitor gets the
   placeholder replaced by a token of their own, with the cookie Django's CSRF middleware would set.
   A page whose view asked for a real token itself sets the CSRF cookie, so it isn't kept.
+- Limits that count every call (the API's per-IP throttle) still count a cached answer:
+  VISITOR_PAGE_HIT_CHECKS maps a path prefix to a check run before a hit is served; when it says
+  no, the request takes the normal way and gets the normal refusal.
 
 Tenant isolation (ISOLATION T6): keys and generations are per schema; a town's page is never read
 under another town's prefix, whatever the host (tests/core/test_visitor_pages.py).
@@ -39,21 +42,24 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
-from core.page_cache import request_wrote, visitor_pages_generation
+from core.page_cache import request_is_personal, visitor_pages_generation
 from core.tenancy import connection
 
 # Letters only, and as long as Django's masked token (64), which takes its place in an HTML attribute.
 CSRF_PLACEHOLDER = "dorfkernVisitorPageCacheCsrfTokenPlaceholder".ljust(64, "X")
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 _RENDERING_ATTR = "_visitor_page_render"
-_CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "text/calendar")
-_ALLOWED_VARY = {"cookie", "accept-language"}
+_CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "text/calendar",
+                    "application/json")
+_ALLOWED_VARY = {"cookie", "accept", "accept-language"}
 _REFUSED_CACHE_CONTROL = {"private", "no-store", "no-cache"}
-# Headers stored with the page; the ones around it (CSP, Vary, Content-Language) are added per request.
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Robots-Tag", "Link", "Cache-Control")
+# Set again for every answer; the rest of the inner stack's headers are kept with the page.
+_DROPPED_HEADERS = {"content-length", "set-cookie"}
 
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
@@ -69,7 +75,8 @@ def _anonymous(request: HttpRequest) -> bool:
 
 
 def _page_key(request: HttpRequest) -> str:
-    where = f"{request.scheme}|{request.get_host()}|{get_language()}|{request.get_full_path()}"
+    where = "|".join((request.scheme or "", request.get_host(), get_language() or "",
+                      str(request.META.get("HTTP_ACCEPT", "")), request.get_full_path()))
     return "visitor-page:" + hashlib.blake2b(where.encode(), digest_size=20).hexdigest()
 
 
@@ -85,8 +92,14 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     if directives & _REFUSED_CACHE_CONTROL:
         return False
     user = getattr(request, "user", None)
-    # A GET that changed something (a confirmation link) must run again on the next visit.
-    return not getattr(user, "is_authenticated", False) and not request_wrote()
+    return not getattr(user, "is_authenticated", False) and not request_is_personal()
+
+
+def _hit_allowed(request: HttpRequest) -> bool:
+    for prefix, check in settings.VISITOR_PAGE_HIT_CHECKS.items():
+        if request.path.startswith(prefix) and not import_string(check)(request):
+            return False
+    return True
 
 
 class VisitorPageCacheMiddleware:
@@ -104,7 +117,7 @@ class VisitorPageCacheMiddleware:
             return self.get_response(request)
         key = _page_key(request)
         generation, entry = visitor_pages_generation(also=key)
-        if entry is not None and entry["generation"] == generation:
+        if entry is not None and entry["generation"] == generation and _hit_allowed(request):
             return self._served(request, entry)
         setattr(request, _RENDERING_ATTR, True)
         response = self.get_response(request)
@@ -114,7 +127,7 @@ class VisitorPageCacheMiddleware:
             cache.set(key, {
                 "generation": generation,
                 "content": response.content,
-                "headers": {name: response[name] for name in _KEPT_HEADERS if name in response},
+                "headers": {name: value for name, value in response.items() if name.lower() not in _DROPPED_HEADERS},
                 "view": getattr(getattr(request, "resolver_match", None), "view_name", None),
                 "data_images": getattr(request, "_csp_data_images", False),
             }, seconds)
@@ -128,6 +141,13 @@ class VisitorPageCacheMiddleware:
         if entry["data_images"]:
             request._csp_data_images = True  # type: ignore[attr-defined]
         request.cached_view_name = entry["view"]  # type: ignore[attr-defined]
+        # An API client that has the answer already (ETag, Last-Modified) gets a 304, as from the view.
+        if response.has_header("ETag") or response.has_header("Last-Modified"):
+            modified = parse_http_date_safe(response.get("Last-Modified", ""))
+            conditional = get_conditional_response(request, etag=response.get("ETag"), last_modified=modified,
+                                                   response=response)
+            if conditional is not None and conditional is not response:
+                return conditional
         return self._with_token(request, response)
 
     def _with_token(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -126,3 +126,16 @@ def test_a_notification_leaves_the_visitors_pages_cached(town_a):
 
         # then
         assert cache.get(_generation_key(VISITOR_PAGES)) == before
+
+
+def test_an_api_client_with_the_answer_gets_304_from_the_cache(town_a):
+    # given: the list is cached, with its ETag
+    client = TownClient(host_of(town_a))
+    first = client.get("/api/v1/ortsgemeinden/")
+    assert client.get("/api/v1/ortsgemeinden/").content == first.content
+
+    # when
+    again = client.get("/api/v1/ortsgemeinden/", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    # then
+    assert again.status_code == 304

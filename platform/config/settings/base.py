@@ -495,6 +495,9 @@ TENANT_LOOKUP_CACHE_SECONDS = 300
 # and at most this long: what changes with time alone (an event passed, a scheduled article) shows
 # within it. 0 renders every page anew.
 VISITOR_PAGE_CACHE_SECONDS = env.int("VISITOR_PAGE_CACHE_SECONDS", default=60)
+# Checks a cached answer must pass before it is served, by path prefix: the API's per-IP throttle
+# counts a cached answer like a computed one.
+VISITOR_PAGE_HIT_CHECKS = {"/api/": "api.throttling.cached_answer_allowed"}
 
 # --- a town's own domain (tenants.domain_services, issue 18 §8) ------------------------------
 # A town proves it owns an address by a DNS TXT record (_dorfkern-challenge.<domain>) or a file at

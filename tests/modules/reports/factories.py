@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.page_cache import generation_bump
 from modules.reports.models import Category, Report
 from modules.reports.services import report_create
 
@@ -23,3 +24,4 @@ def bulk_reports(*, category: Category, count: int, lat: float = LAT, lon: float
         Report(category=category, description=f"Meldung {i}", latitude=lat + (i % 100) * 0.001,
                longitude=lon + (i // 100) * 0.001) for i in range(count)
     ])
+    generation_bump("reports")  # bulk_create sends no signal: the writer says so itself
