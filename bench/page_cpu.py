@@ -1,6 +1,6 @@
 """Server CPU per request of Dorfkern's pages against a plain Django 20-item page (the ceiling), as ratios.
 
-    python bench/page_cpu.py [--quick] [--rounds 3] [--requests 20] [--roles anonymous,resident]
+    python bench/page_cpu.py [--quick] [--rounds 3] [--requests 20] [--roles anonymous,uncached,resident]
                              [--only TEXT] [--before] [--plain-every 6]
 
 Two gunicorn servers (one sync worker each, production-like settings, DEBUG off) on loopback, on
@@ -11,7 +11,10 @@ the same embedded PostgreSQL and Redis:
 - Dorfkern: the demo town (`load_demo`: every module on, with its samples) plus news topped up
   to 25 articles, so list pages are full.
 
-Pages, as an anonymous visitor and as a signed-in resident: the start page, news list and detail,
+Pages, as an anonymous visitor (served from the visitor page cache, core.visitor_pages, as the
+second visitor after a change is), as an uncached anonymous visitor (each request adds a query
+parameter of its own, so every page is rendered, as for the first visitor after a change) and as a
+signed-in resident: the start page, news list and detail,
 every module's navigation entries (Pinnwand, Branchenbuch, events, ...), every module's RSS feed
 and every API list without parameters. A page that doesn't answer 200 for a role is skipped (and
 named). With --before a third server runs Dorfkern with the settings before issue 20 (a new
@@ -24,7 +27,8 @@ and backends that exited during the batch) + Redis, read from /proc/<pid>/task/*
 Rounds alternate the order of the pages, and the plain page is measured again every
 `--plain-every` pages: each page's ratio is plain CPU / page CPU against the plain measurement
 next to it, the median over rounds is reported, with the load average. Goals (issue 20 B):
-anonymous ≥ 0.8, resident ≥ 0.5.
+anonymous ≥ 0.8, resident ≥ 0.5 (the uncached figure has no goal of its own: it says what a
+change costs the first visitor).
 
 Writes bench/results/page_cpu.json. --quick (2 rounds × 10 requests) takes about 3 minutes on a
 busy 2-core machine, most of it setting up the demo town.
@@ -48,7 +52,16 @@ import benchlib  # noqa: E402
 PLAIN = "plain Django, 20 items"
 DORFKERN = "dorfkern"
 BEFORE = "dorfkern before"
-ROLES = ("anonymous", "resident")
+# "uncached": an anonymous visitor whose page is not in the visitor page cache (core.visitor_pages), as
+# for the first visitor after a change: each request adds a query parameter of its own.
+ROLES = ("anonymous", "uncached", "resident")
+_unique = iter(range(1, 10**9))
+
+
+def _path_for(path: str, role: str) -> str:
+    if role != "uncached":
+        return path
+    return f"{path}{'&' if '?' in path else '?'}bench-uncached={next(_unique)}"
 PLAIN_HOST = "localhost"
 
 
@@ -219,15 +232,15 @@ def _statements(targets: list[tuple[Page, str]], host: str, session: str, *, lim
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    clients = {"anonymous": Client(), "resident": Client()}
+    clients = {"anonymous": Client(), "uncached": Client(), "resident": Client()}
     clients["resident"].cookies[settings.SESSION_COOKIE_NAME] = session
     counts: dict[tuple[str, str], tuple[int, int]] = {}
     with override_settings(TENANT_LIMIT_SET_CALLS=limit_set_calls):
         for page, role in targets:
-            clients[role].get(page.path, HTTP_HOST=host)  # warm: the cache holds what a second visit finds
+            clients[role].get(_path_for(page.path, role), HTTP_HOST=host)  # warm: what a second visit finds
             reset_queries()  # the log keeps 9,000 statements; a full one would count 0
             with CaptureQueriesContext(connection) as captured:
-                clients[role].get(page.path, HTTP_HOST=host)
+                clients[role].get(_path_for(page.path, role), HTTP_HOST=host)
             connection.set_schema_to_public()
             sets = sum(query["sql"].startswith("SET search_path") for query in captured.captured_queries)
             counts[(page.label, role)] = (len(captured), sets)
@@ -279,15 +292,16 @@ class Server:
     cpu: ServerCpu
 
 
-def _batch_ms(server: Server, path: str, cookie: str | None, requests: int, *, warm_up: bool) -> float | None:
+def _batch_ms(server: Server, path: str, role: str, cookie: str | None, requests: int, *, warm_up: bool
+              ) -> float | None:
     """Server CPU ms per request over `requests` sequential GETs (after one warm-up request in the first
     round); None when a request didn't answer 200 (the page is then left out, not measured with an error
     page's cost)."""
     if warm_up:
-        _get(server.port, server.host, path, cookie)
+        _get(server.port, server.host, _path_for(path, role), cookie)
     before = server.cpu.ns()
     for _ in range(requests):
-        status, _size = _get(server.port, server.host, path, cookie)
+        status, _size = _get(server.port, server.host, _path_for(path, role), cookie)
         if status != 200:
             print(f"{server.name} {path}: {status}, left out", flush=True)
             return None
@@ -327,7 +341,7 @@ def main() -> None:
     host, session = _dorfkern_prepare()
     from django.conf import settings
 
-    cookies = {"anonymous": None, "resident": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    cookies = {"anonymous": None, "uncached": None, "resident": f"{settings.SESSION_COOKIE_NAME}={session}"}
     pages = [page for page in _dorfkern_pages() if args.only.lower() in page.label.lower()]
     print(f"set up in {time.monotonic() - started:.0f} s; {len(pages)} pages × {len(roles)} roles", flush=True)
     cache_us = _cache_get_us()
@@ -366,7 +380,7 @@ def main() -> None:
         failed: set[tuple[str, str]] = set()
 
         def plain_measure() -> float:
-            ms = _batch_ms(servers[PLAIN], "/", None, args.requests, warm_up=not plain_ms)
+            ms = _batch_ms(servers[PLAIN], "/", "anonymous", None, args.requests, warm_up=not plain_ms)
             if ms is None:
                 raise RuntimeError("the plain Django page failed")
             plain_ms.append(ms)
@@ -382,7 +396,8 @@ def main() -> None:
                 for name in names:
                     if (page.label, role) in failed:
                         continue
-                    ms = _batch_ms(servers[name], page.path, cookies[role], args.requests, warm_up=round_no == 0)
+                    ms = _batch_ms(servers[name], page.path, role, cookies[role], args.requests,
+                                   warm_up=round_no == 0)
                     if ms is None:
                         failed.add((page.label, role))
                         skipped.append(f"{page.label} ({role}: failed while measured)")
