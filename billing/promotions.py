@@ -24,6 +24,7 @@ from django_tenants.utils import schema_context
 
 from core.capabilities import Capability, Ref, declared, resolve
 from core.modules import all_modules
+from core.page_cache import visitor_pages_bump
 from core.tenancy import Town, connection, current_tenant
 
 if TYPE_CHECKING:
@@ -219,6 +220,7 @@ def patrons_forget(*, tenant: Town) -> None:
     def forget() -> None:
         with schema_context(schema_name):
             cache.delete(key)
+            visitor_pages_bump()  # anonymous visitors' cached pages name the patrons too
 
     forget()
     transaction.on_commit(forget)
@@ -241,6 +243,7 @@ def promotions_forget(*, tenant: Town, slot_key: str, target_id: int | None) -> 
     def forget() -> None:
         with schema_context(schema_name):
             cache.delete_many(list(keys))
+            visitor_pages_bump()  # anonymous visitors' cached pages show the slot too
 
     forget()
     transaction.on_commit(forget)

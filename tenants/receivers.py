@@ -17,20 +17,23 @@ from tenants.selectors import forget_enabled_modules, forget_primary_domain, for
 def domain_changed(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
     forget_tenant_lookup(instance.domain)
     forget_primary_domain(instance.tenant_id)
-    _visitor_pages_forget(_schema_of(instance.tenant_id))
+    if kwargs["signal"] is post_save:
+        _visitor_pages_forget(_schema_of(instance.tenant_id))
 
 
 @receiver([post_save, post_delete], sender=Municipality)
 def municipality_changed(sender: type[Municipality], instance: Municipality, **kwargs: Any) -> None:
     for domain in Domain.objects.filter(tenant_id=instance.pk).values_list("domain", flat=True):
         forget_tenant_lookup(domain)
-    _visitor_pages_forget(instance.schema_name)
+    if kwargs["signal"] is post_save:
+        _visitor_pages_forget(instance.schema_name)
 
 
 @receiver([post_save, post_delete], sender=TenantModule)
 def module_switched(sender: type[TenantModule], instance: TenantModule, **kwargs: Any) -> None:
     forget_enabled_modules(instance.tenant_id)
-    _visitor_pages_forget(_schema_of(instance.tenant_id))
+    if kwargs["signal"] is post_save:
+        _visitor_pages_forget(_schema_of(instance.tenant_id))
 
 
 def _schema_of(tenant_id: int) -> str | None:
@@ -40,6 +43,7 @@ def _schema_of(tenant_id: int) -> str | None:
 def _visitor_pages_forget(schema_name: str | None) -> None:
     # The town's name, addresses, modules and module settings live in the public schema, yet every
     # page of the town shows them: its anonymous visitors' cached pages (core.visitor_pages) must go.
+    # Not on delete: a town being removed gets its cache keys dropped, and must not get a new one.
     if schema_name:
         with schema_context(schema_name):
             visitor_pages_bump()

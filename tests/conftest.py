@@ -111,6 +111,13 @@ def _fresh_cache_and_schema():
     cache.clear()
 
 
+@pytest.fixture
+def pages_rendered(settings):
+    """Anonymous pages rendered on every request, not served from the visitor page cache
+    (core.visitor_pages): for tests that count what rendering a page costs."""
+    settings.VISITOR_PAGE_CACHE_SECONDS = 0
+
+
 def _town(slug: str):
     town = _ensure_town(next(data for data in (TOWN_A, TOWN_B) if data["slug"] == slug))
     town.domain_url = host_of(town)

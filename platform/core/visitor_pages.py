@@ -18,7 +18,8 @@ When an answer is kept, and when it is served:
   path, Accept header and the active language; the value holds the town's **visitor-pages
   generation** (core.page_cache.VISITOR_PAGES). Any tracked save, delete or m2m change in the town
   gives it a new one, so a change shows on the very next page. What changes with time alone (an
-  event passed, a scheduled article) shows within VISITOR_PAGE_CACHE_SECONDS.
+  event passed, a scheduled article) shows in the next window of VISITOR_PAGE_CACHE_SECONDS (the
+  window is part of the key).
 - A form's CSRF token is personal: while a page is rendered for the cache, ``{% csrf_token %}``
   writes a placeholder (``csrf_placeholder``, a context processor), and every visitor gets the
   placeholder replaced by a token of their own, with the cookie Django's CSRF middleware would set.
@@ -42,6 +43,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
@@ -74,9 +76,12 @@ def _anonymous(request: HttpRequest) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META and all(name in allowed for name in request.COOKIES)
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: HttpRequest, seconds: int) -> str:
+    # The time window in the key, not only the timeout: a page is never served after the window it was
+    # rendered in, also when the clock jumps (the tests' clock; "open now" on a service page).
+    window = int(timezone.now().timestamp()) // seconds
     where = "|".join((request.scheme or "", request.get_host(), get_language() or "",
-                      str(request.META.get("HTTP_ACCEPT", "")), request.get_full_path()))
+                      str(request.META.get("HTTP_ACCEPT", "")), request.get_full_path(), str(window)))
     return "visitor-page:" + hashlib.blake2b(where.encode(), digest_size=20).hexdigest()
 
 
@@ -115,7 +120,7 @@ class VisitorPageCacheMiddleware:
         if (seconds <= 0 or request.method not in ("GET", "HEAD") or connection.schema_name == "public"
                 or not _anonymous(request)):
             return self.get_response(request)
-        key = _page_key(request)
+        key = _page_key(request, seconds)
         generation, entry = visitor_pages_generation(also=key)
         if entry is not None and entry["generation"] == generation and _hit_allowed(request):
             return self._served(request, entry)

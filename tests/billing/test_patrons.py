@@ -239,7 +239,7 @@ def test_the_towns_slots_count_per_module_and_a_full_module_is_refused_before_st
 
 
 def test_a_module_shows_at_most_as_many_patrons_as_the_town_allows_in_a_fixed_number_of_queries(
-        town_a, catalogue, client_a):
+        town_a, catalogue, client_a, pages_rendered):
     # given: one patron, then five (sold before the town lowered its number of slots to three)
     from billing.promotions import patrons_forget
 

@@ -20,7 +20,7 @@ def _town_name() -> str:
         return cursor.fetchone()[0]
 
 
-def test_a_town_page_sets_the_search_path_once_however_many_statements_it_sends(client_a):
+def test_a_town_page_sets_the_search_path_once_however_many_statements_it_sends(client_a, pages_rendered):
     # The warnings page: the start page's widgets come from the cache once warm (no statement at all).
     url = reverse("alerts:overview")
     client_a.get(url)  # the host lookup is cached from now on, as for every request but a town's first

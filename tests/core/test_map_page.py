@@ -56,7 +56,7 @@ def test_without_tiles_the_list_remains(in_town_a, client_a):
     assert 'id="town-map"' not in page and "leaflet.js" not in page
 
 
-def test_the_map_page_costs_the_same_queries_for_one_or_many_places(in_town_a, client_a):
+def test_the_map_page_costs_the_same_queries_for_one_or_many_places(in_town_a, client_a, pages_rendered):
     BusinessFactory(name="Erster Betrieb", latitude="50.75", longitude="7.87", categories=("baeckerei",))
     client_a.get("/karte/")  # warm the per-town caches (modules, profile)
     with CaptureQueriesContext(connection) as one:

@@ -136,7 +136,7 @@ def test_bad_meeting_input_is_refused_with_a_clear_message(town_a, in_town_a):
     assert logged_in_client(town_a, UserFactory()).get("/council/manage/").status_code in (403, 404)
 
 
-def test_the_council_page_costs_the_same_queries_for_few_and_many(town_a, in_town_a, client_a):
+def test_the_council_page_costs_the_same_queries_for_few_and_many(town_a, in_town_a, client_a, pages_rendered):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client_a.get("/council/").status_code == 200

@@ -159,7 +159,7 @@ def test_the_outside_body_answers_through_its_link(town_a, categories, anna):
 
 
 def test_the_list_and_queue_cost_the_same_queries_for_5_and_30_reports(
-        town_a, categories, staff):
+        town_a, categories, staff, pages_rendered):
     from tests.modules.reports.factories import bulk_reports
 
     visitor, office = TownClient(host_of(town_a)), logged_in_client(town_a, staff)

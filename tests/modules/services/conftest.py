@@ -12,8 +12,12 @@ from modules.services import selectors
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Callable[[str], datetime.datetime]:
-    """`clock("2026-12-08 10:00")`: the module's reads see this local time (Europe/Berlin)."""
+def clock(monkeypatch, pages_rendered) -> Callable[[str], datetime.datetime]:
+    """`clock("2026-12-08 10:00")`: the module's reads see this local time (Europe/Berlin).
+
+    Pages are rendered on every request: the visitor page cache keys on the real clock, which this
+    doesn't move.
+    """
 
     def set_to(local: str) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(local).replace(tzinfo=TOWN_TZ)

@@ -70,7 +70,7 @@ def test_the_month_view_shows_each_collection_on_its_day(soon, town_a):
     assert client.get(f"/waste/bereich/{soon.slug}/?monat=1999-13").status_code == 200  # ignored, this month
 
 
-def test_the_area_page_costs_the_same_queries_for_few_and_many_dates(soon, town_a, types):
+def test_the_area_page_costs_the_same_queries_for_few_and_many_dates(soon, town_a, types, pages_rendered):
     client = english(TownClient(host_of(town_a)))
     url = f"/waste/bereich/{soon.slug}/"
     client.get(url)
