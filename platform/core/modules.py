@@ -225,9 +225,34 @@ class FeatureModule(AppConfig):
         """Called inside the town's schema the first time the module is enabled there."""
 
 
+# What the app registry held when all_modules/platform_apps last looked (the registry's dict of app
+# configs, itself kept so its id is never reused): Django's set_installed_apps swaps that dict.
+_registry_memo: tuple[Any, dict[str, FeatureModule], tuple[AppConfig, ...]] | None = None
+
+
+def _registry() -> tuple[dict[str, FeatureModule], tuple[AppConfig, ...]]:
+    global _registry_memo
+    apps.check_apps_ready()
+    configs = apps.app_configs
+    memo = _registry_memo
+    if memo is None or memo[0] is not configs:
+        found = {app.spec.key: app for app in configs.values() if isinstance(app, FeatureModule)}
+        platform = tuple(
+            app for app in configs.values() if not isinstance(app, FeatureModule) and hasattr(app, "provides")
+        )
+        memo = (configs, dict(sorted(found.items())), platform)
+        _registry_memo = memo
+    return memo[1], memo[2]
+
+
 def all_modules() -> dict[str, FeatureModule]:
-    found = {app.spec.key: app for app in apps.get_app_configs() if isinstance(app, FeatureModule)}
-    return dict(sorted(found.items()))
+    """Every installed feature module by key, sorted (a new dict: callers may add to it)."""
+    return dict(_registry()[0])
+
+
+def platform_apps() -> tuple[AppConfig, ...]:
+    """The installed apps that are not feature modules but provide capabilities (town, billing): always on."""
+    return _registry()[1]
 
 
 def get_module(key: str) -> FeatureModule:
