@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
