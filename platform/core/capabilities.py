@@ -107,10 +107,11 @@ def call(ref: Ref, *args: Any, **kwargs: Any) -> Any:
 
 # The registry's answer per kind, built once and reused while the registry stays the same (see
 # _catalogue): (fingerprint, {kind: [(app, capability, module key or None for a platform app)]}).
-_catalogue_memo: tuple[tuple[int, ...], dict[type, list[tuple[Any, Any, str | None]]], tuple[Any, ...]] | None = None
+_Entry = tuple[Any, Any, str | None]
+_catalogue_memo: tuple[tuple[Any, ...], dict[type, list[_Entry]], list[_Entry]] | None = None
 
 
-def _catalogue() -> tuple[dict[type, list[tuple[Any, Any, str | None]]], list[tuple[Any, Any, str | None]]]:
+def _catalogue() -> tuple[dict[type, list[_Entry]], list[_Entry]]:
     """Every (app, its provides, module key) of the registry, and the per-kind index built from it.
 
     Pages ask for capabilities dozens of times per request; scanning every app's ``provides`` each
@@ -120,17 +121,24 @@ def _catalogue() -> tuple[dict[type, list[tuple[Any, Any, str | None]]], list[tu
     each platform app's ``provides``, and is rebuilt the moment any of them is another object.
     """
     global _catalogue_memo
-    from core.modules import all_modules, platform_apps
+    from core import modules
 
-    sources: list[tuple[Any, Any, str | None]] = [(app, getattr(app, "provides", ()), None) for app in platform_apps()]
-    sources += [(module, module.spec.provides, key) for key, module in all_modules().items()]
-    # The objects themselves stay referenced by the memo, so an id can't be reused while it is compared.
-    fingerprint = tuple(id(part) for app, provides, _key in sources for part in (app, provides))
+    found = modules.registered_modules() if modules.all_modules is modules.ALL_MODULES else modules.all_modules()
+    platform = modules.platform_apps()
+    module_provides = [module.spec.provides for module in found.values()]
+    platform_provides = [getattr(app, "provides", ()) for app in platform]
+    # ids compare fast; the memo keeps the objects themselves, so no id is reused while it is compared.
+    fingerprint = (*found, *map(id, found.values()), *map(id, module_provides), *map(id, platform),
+                   *map(id, platform_provides))
     memo = _catalogue_memo
     if memo is None or memo[0] != fingerprint:
-        memo = (fingerprint, {}, tuple(sources))
+        sources: list[_Entry] = [
+            *((app, provides, None) for app, provides in zip(platform, platform_provides, strict=True)),
+            *((module, provides, key) for (key, module), provides in zip(found.items(), module_provides, strict=True)),
+        ]
+        memo = (fingerprint, {}, sources)
         _catalogue_memo = memo
-    return memo[1], sources
+    return memo[1], memo[2]
 
 
 def _pairs(kind: type[C], keys: frozenset[str] | None) -> list[tuple[AppConfig, C]]:
