@@ -16,7 +16,7 @@ subscribers in that audience. The notifications module names no other module.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 
 from core.capabilities import Capability, Ref
@@ -70,6 +70,16 @@ class _Topics(Mapping[str, NotificationTopic]):
 
     def __len__(self) -> int:
         return len(self._all())
+
+    # Mapping's own views look every key up again (each lookup a fresh _all()): read the dict once.
+    def keys(self) -> KeysView[str]:
+        return self._all().keys()
+
+    def values(self) -> ValuesView[NotificationTopic]:
+        return self._all().values()
+
+    def items(self) -> ItemsView[str, NotificationTopic]:
+        return self._all().items()
 
 
 TOPICS: Mapping[str, NotificationTopic] = _Topics()

@@ -30,7 +30,10 @@ def _topic_choices() -> list[tuple[str, Any]]:
 
 def default_from(config: Mapping[str, Any], key: str) -> bool:
     """A topic's default under the stored `config`: the town's choice if it made one, else the topic's own."""
-    topic = TOPICS.get(key)
+    return _default_of(config, key, TOPICS.get(key))
+
+
+def _default_of(config: Mapping[str, Any], key: str, topic: NotificationTopic | None) -> bool:
     if topic is None:
         # A topic no module declares ("groups.42"): the caller already chose exactly whom it notifies.
         return True
@@ -56,14 +59,15 @@ class NotificationDefaultsForm(forms.Form):
         super().__init__(*args, **kwargs)
         stored = dict(self.initial)
         # Saving decides about every topic on the form, also the ones left as they were.
-        self.initial["decided"] = [topic.key for topic in configurable_topics()]
-        self.initial["subscribed"] = [topic.key for topic in configurable_topics() if default_from(stored, topic.key)]
+        topics = configurable_topics()
+        self.initial["decided"] = [topic.key for topic in topics]
+        self.initial["subscribed"] = [topic.key for topic in topics if _default_of(stored, topic.key, topic)]
 
 
 def topic_defaults() -> dict[str, bool]:
     """The current town's default for every declared topic (one cached settings read)."""
     config = module_settings("notifications")
-    return {key: default_from(config, key) for key in TOPICS}
+    return {key: _default_of(config, key, topic) for key, topic in TOPICS.items()}
 
 
 def topic_default(key: str) -> bool:

@@ -38,11 +38,13 @@ earlier processing was lawful (GDPR Art. 5(2), 7(1)) and identify no one on thei
 from __future__ import annotations
 
 import secrets
+from importlib import import_module
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -94,7 +96,10 @@ def _sessions_end(user: User) -> None:
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") == user_id
     ]
-    Session.objects.filter(pk__in=stale).delete()
+    # Through the session engine, not the table: a cached session (cached_db) must go from the cache too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in stale:
+        store().delete(session_key)
 
 
 def erase(user: User) -> None:

@@ -20,12 +20,12 @@ time it is used, so ``apps.py`` needs no lazy-import wrapper functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeVar
 
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -105,22 +105,54 @@ def call(ref: Ref, *args: Any, **kwargs: Any) -> Any:
     return resolve(ref)(*args, **kwargs)
 
 
-def _pairs(kind: type[C], keys: frozenset[str] | None) -> Iterator[tuple[AppConfig, C]]:
+# The registry's answer per kind, built once and reused while the registry stays the same (see
+# _catalogue): (fingerprint, {kind: [(app, capability, module key or None for a platform app)]}).
+_Entry = tuple[Any, Any, str | None]
+_catalogue_memo: tuple[tuple[Any, ...], dict[type, list[_Entry]], list[_Entry]] | None = None
+
+
+def _catalogue() -> tuple[dict[type, list[_Entry]], list[_Entry]]:
+    """Every (app, its provides, module key) of the registry, and the per-kind index built from it.
+
+    Pages ask for capabilities dozens of times per request; scanning every app's ``provides`` each
+    time was a tenth of a resident's start page. The registry is fixed once Django is set up, but
+    tests replace ``core.modules.all_modules`` or a module's ``spec``: so the index is keyed on the
+    identity of what ``all_modules()`` returns now (each module and its ``provides`` tuple) and of
+    each platform app's ``provides``, and is rebuilt the moment any of them is another object.
+    """
+    global _catalogue_memo
+    from core import modules
+
+    found = modules.registered_modules() if modules.all_modules is modules.ALL_MODULES else modules.all_modules()
+    platform = modules.platform_apps()
+    module_provides = [module.spec.provides for module in found.values()]
+    platform_provides = [getattr(app, "provides", ()) for app in platform]
+    # ids compare fast; the memo keeps the objects themselves, so no id is reused while it is compared.
+    fingerprint = (*found, *map(id, found.values()), *map(id, module_provides), *map(id, platform),
+                   *map(id, platform_provides))
+    memo = _catalogue_memo
+    if memo is None or memo[0] != fingerprint:
+        sources: list[_Entry] = [
+            *((app, provides, None) for app, provides in zip(platform, platform_provides, strict=True)),
+            *((module, provides, key) for (key, module), provides in zip(found.items(), module_provides, strict=True)),
+        ]
+        memo = (fingerprint, {}, sources)
+        _catalogue_memo = memo
+    return memo[1], memo[2]
+
+
+def _pairs(kind: type[C], keys: frozenset[str] | None) -> list[tuple[AppConfig, C]]:
     # Platform apps (town, billing) provide through a ``provides`` tuple on their AppConfig and are
     # always on; feature modules provide through their spec, and only where `keys` has them.
-    from core.modules import FeatureModule, all_modules
-
-    for app in apps.get_app_configs():
-        if not isinstance(app, FeatureModule):
-            for capability in getattr(app, "provides", ()):
-                if isinstance(capability, kind):
-                    yield app, capability
-    for key, module in all_modules().items():
-        if keys is not None and key not in keys:
-            continue
-        for capability in module.spec.provides:
-            if isinstance(capability, kind):
-                yield module, capability
+    by_kind, sources = _catalogue()
+    entries = by_kind.get(kind)
+    if entries is None:
+        entries = [
+            (app, capability, key) for app, provides, key in sources for capability in provides
+            if isinstance(capability, kind)
+        ]
+        by_kind[kind] = entries
+    return [(app, capability) for app, capability, key in entries if key is None or keys is None or key in keys]
 
 
 def declared(kind: type[C]) -> list[C]:
@@ -130,7 +162,7 @@ def declared(kind: type[C]) -> list[C]:
 
 def declared_by_module(kind: type[C]) -> list[tuple[AppConfig, C]]:
     """(module, capability) pairs of `kind` over every installed module."""
-    return list(_pairs(kind, None))
+    return _pairs(kind, None)
 
 
 def provided(kind: type[C], *, fresh: bool = False) -> list[C]:
@@ -144,7 +176,7 @@ def provided_by_module(kind: type[C], *, fresh: bool = False) -> list[tuple[AppC
     """(module, capability) pairs of `kind` from the modules enabled in the current town."""
     from core.modules import enabled_module_keys
 
-    return list(_pairs(kind, enabled_module_keys(fresh=fresh)))
+    return _pairs(kind, enabled_module_keys(fresh=fresh))
 
 
 def module_capabilities(module: Any, kind: type[C]) -> list[C]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -11,19 +12,47 @@ from core.search import QUERY_MAX_LENGTH, SearchProvider
 from core.tenancy import connection
 
 
+class _Once:
+    """A value a template asks for by name, computed the first time it is read and then kept.
+
+    Templates call what they find (``{% if main_nav %}`` and ``{% for item in main_nav %}`` read it
+    twice); pages that never show it (the back-office menu on a resident's page) never compute it.
+    """
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute = compute
+        self._done = False
+        self._value: Any = None
+
+    def __call__(self) -> Any:
+        if not self._done:
+            self._value = self._compute()
+            self._done = True
+        return self._value
+
+
 def town(request: HttpRequest) -> dict[str, Any]:
-    """Branding, contact person and navigation for every town page."""
+    """Branding, contact person and navigation for every town page.
+
+    Every render_to_string(request=...) of a widget, prompt or header item runs the context
+    processors again: the answer is kept on the request (per schema) so a start page builds its
+    navigation once instead of once per fragment.
+    """
     if connection.schema_name == "public":
         return {"is_public_site": True}
+    memo: tuple[str, dict[str, Any]] | None = getattr(request, "_dorfkern_town_context", None)
+    if memo is not None and memo[0] == connection.schema_name:
+        return memo[1]
     from core.branding import town_profile
     from core.nav import nav_for
 
-    return {
+    context = {
         "is_public_site": False,
         "town": town_profile(),
         "tenant": getattr(request, "tenant", None),
-        "main_nav": nav_for(request),
-        "backoffice_nav": nav_for(request, backoffice=True),
+        # Built when the template first reads them: only back-office pages show backoffice_nav.
+        "main_nav": _Once(partial(nav_for, request)),
+        "backoffice_nav": _Once(partial(nav_for, request, backoffice=True)),
         # Called by the template only where base.html shows them (no query on pages that don't).
         "header_items": partial(fragments, HeaderItem, request),
         "page_asides": partial(fragments, PageAside, request),
@@ -32,3 +61,5 @@ def town(request: HttpRequest) -> dict[str, Any]:
         "site_search": bool(provided(SearchProvider)),
         "site_search_max_length": QUERY_MAX_LENGTH,
     }
+    request._dorfkern_town_context = (connection.schema_name, context)  # type: ignore[attr-defined]
+    return context

@@ -10,7 +10,8 @@ Read ``modules/README.md`` before writing one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -225,9 +226,43 @@ class FeatureModule(AppConfig):
         """Called inside the town's schema the first time the module is enabled there."""
 
 
+# What the app registry held when all_modules/platform_apps last looked (the registry's dict of app
+# configs, itself kept so its id is never reused): Django's set_installed_apps swaps that dict.
+_registry_memo: tuple[Any, dict[str, FeatureModule], tuple[AppConfig, ...]] | None = None
+
+
+def _registry() -> tuple[dict[str, FeatureModule], tuple[AppConfig, ...]]:
+    global _registry_memo
+    apps.check_apps_ready()
+    configs = apps.app_configs
+    memo = _registry_memo
+    if memo is None or memo[0] is not configs:
+        found = {app.spec.key: app for app in configs.values() if isinstance(app, FeatureModule)}
+        platform = tuple(
+            app for app in configs.values() if not isinstance(app, FeatureModule) and hasattr(app, "provides")
+        )
+        memo = (configs, dict(sorted(found.items())), platform)
+        _registry_memo = memo
+    return memo[1], memo[2]
+
+
 def all_modules() -> dict[str, FeatureModule]:
-    found = {app.spec.key: app for app in apps.get_app_configs() if isinstance(app, FeatureModule)}
-    return dict(sorted(found.items()))
+    """Every installed feature module by key, sorted (a new dict: callers may add to it)."""
+    return dict(_registry()[0])
+
+
+# The real all_modules, to tell whether a test replaced it (core.capabilities reads the registry directly then).
+ALL_MODULES = all_modules
+
+
+def registered_modules() -> Mapping[str, FeatureModule]:
+    """all_modules() without the copy, for hot paths that only read it (never mutate the result)."""
+    return _registry()[0]
+
+
+def platform_apps() -> tuple[AppConfig, ...]:
+    """The installed apps that are not feature modules but provide capabilities (town, billing): always on."""
+    return _registry()[1]
 
 
 def get_module(key: str) -> FeatureModule:
@@ -269,6 +304,7 @@ def module_settings(key: str) -> dict[str, Any]:
     public site, or for a module without a form, the defaults (or {}) come back. Stored settings
     are cached per town and forgotten when the town changes them.
     """
+    from core.page_cache import per_request
     from core.tenancy import current_tenant
 
     form_class = get_module(key).spec.settings_form
@@ -276,6 +312,16 @@ def module_settings(key: str) -> dict[str, Any]:
     stored = tenant.module_config(key) if tenant is not None else {}
     if form_class is None:
         return stored
+    # Building and validating the form cost a millisecond, and a page may ask several times: the
+    # cleaned result is kept for the rest of the request (per town), under the stored values
+    # themselves, so settings saved during the request are read anew. A copy: callers may change it.
+    fingerprint = json.dumps(stored, sort_keys=True, default=str)
+    return dict(per_request(
+        f"module_settings:{key}:{id(form_class)}:{fingerprint}", lambda: _cleaned_settings(form_class, stored)
+    ))
+
+
+def _cleaned_settings(form_class: type[forms.Form], stored: dict[str, Any]) -> dict[str, Any]:
     defaults = {name: field.initial for name, field in form_class.base_fields.items()}
     form = form_class(data={**defaults, **{k: v for k, v in stored.items() if k in defaults and v is not None}})
     form.is_valid()

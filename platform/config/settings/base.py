@@ -190,6 +190,9 @@ PASSWORD_MIN_SCORE = env.int("PASSWORD_MIN_SCORE", default=3)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # No SESSION_COOKIE_DOMAIN: cookies stay host-only, so no session is shared between towns.
+# Sessions are read from the cache (one Redis GET instead of a SELECT per request) and written to
+# PostgreSQL too, so a Redis restart signs nobody out. The cache key carries the schema (KEY_FUNCTION).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
