@@ -30,7 +30,8 @@ def page_banner(request: HttpRequest) -> str:
     banner = selectors.banner_get()
     if not banner.warnings:
         return ""
-    return render_to_string("alerts/_banner.html", {"banner": banner}, request=request)
+    # Without the request: the banner needs no context processor, and running them all again cost ~1 ms a page.
+    return render_to_string("alerts/_banner.html", {"banner": banner})
 
 
 def _feed_links() -> list[dict[str, str]]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modules.board.models import ALT_MAX_LENGTH, COMMENT_MAX_LENGTH, MAX_PHOTOS, TEXT_MAX_LENGTH, Post, Topic
 from modules.board.services import TARGET_ORTSGEMEINDE, TARGET_TOWN
 from town.models import Ortsgemeinde
+from town.widgets import QuickSelect
 
 _IMAGE_TYPES = "image/jpeg,image/png,image/webp,image/gif"
 
@@ -84,8 +85,8 @@ class PostForm(forms.Form):
 class PostFilterForm(forms.Form):
     """Filters above the list. Unknown values are ignored, never an error page."""
 
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
-    ortsgemeinde = forms.ChoiceField(label=_("For"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False, widget=QuickSelect)
+    ortsgemeinde = forms.ChoiceField(label=_("For"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, topics: list[Topic], ortsgemeinden: list[Ortsgemeinde], **kwargs: Any) -> None:
         from modules.board.selectors import TOWN_WIDE

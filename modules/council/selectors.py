@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.calendar import CalendarEntry
@@ -47,6 +48,13 @@ def is_insider(user: Any) -> bool:
     return bool(user.is_town_admin) or member_for_user(user=user, on=timezone.localdate()) is not None
 
 
+def is_insider_among(user: Any, members: list[Member]) -> bool:
+    """is_insider for a page that has read the current members anyway (members_current): no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_town_admin) or any(member.user_id == user.pk for member in members)
+
+
 def members_current() -> list[Member]:
     today = timezone.localdate()
     return list(Member.objects.filter(term_start__lte=today)
@@ -77,6 +85,16 @@ def meetings_past(*, insider: bool, limit: int = 10) -> list[Meeting]:
                 .order_by("-starts_at", "-id")[:limit])
 
 
+def meetings_around(*, insider: bool, upcoming: int = 5, past: int = 5) -> tuple[list[Meeting], list[Meeting]]:
+    """meetings_upcoming and meetings_past in one statement (a UNION of the two), for the overview."""
+    since = timezone.now() - datetime.timedelta(hours=6)
+    coming = _meetings(insider).filter(starts_at__gte=since).order_by("starts_at", "id")[:upcoming]
+    gone = _meetings(insider).filter(starts_at__lt=since).order_by("-starts_at", "-id")[:past]
+    both = list(coming.union(gone, all=True))
+    return (sorted((m for m in both if m.starts_at >= since), key=lambda m: (m.starts_at, m.pk)),
+            sorted((m for m in both if m.starts_at < since), key=lambda m: (m.starts_at, m.pk), reverse=True))
+
+
 def meeting_get_visible(*, pk: int, insider: bool) -> Meeting | None:
     return _meetings(insider).filter(pk=pk).first()
 
@@ -98,13 +116,14 @@ def document_get_visible(*, pk: int, insider: bool) -> Document | None:
     return documents.filter(pk=pk).first()
 
 
-def recommendations(*, insider: bool, meeting: Meeting | None = None) -> list[Recommendation]:
+def recommendations(*, insider: bool, meeting: Meeting | None = None,
+                    limit: int | None = None) -> list[Recommendation]:
     found = Recommendation.objects.select_related("meeting")
     if not insider:
         found = found.exclude(status=RecommendationStatus.DRAFT)
     if meeting is not None:
         found = found.filter(meeting=meeting)
-    return list(found.order_by("-created_at", "-id"))
+    return list(found.order_by("-created_at", "-id")[:limit])
 
 
 def recommendation_get_visible(*, pk: int, insider: bool) -> Recommendation | None:
@@ -154,18 +173,26 @@ def ris_calendar_entries(start: datetime.datetime, end: datetime.datetime, *,
             for m in meetings.order_by("start", "id") if m.start is not None]
 
 
+def _with_organization_names(meetings: QuerySet[OparlMeeting]) -> QuerySet[OparlMeeting]:
+    # The lists show the Gremien's names only: an array in the same statement instead of a prefetch.
+    names = OparlOrganization.objects.filter(meetings=OuterRef("pk")).order_by("name", "id").values("name")
+    return meetings.annotate(organization_names=ArraySubquery(names))
+
+
 def ris_meetings_upcoming(*, limit: int = 10, organization: OparlOrganization | None = None) -> list[OparlMeeting]:
+    """The next meetings, each with `organization_names`."""
     meetings = OparlMeeting.objects.filter(start__gte=timezone.now() - datetime.timedelta(hours=6))
     if organization is not None:
         meetings = meetings.filter(organizations=organization)
-    return list(meetings.prefetch_related("organizations").order_by("start", "id")[:limit])
+    return list(_with_organization_names(meetings).order_by("start", "id")[:limit])
 
 
 def ris_meetings_past(*, limit: int = 10, organization: OparlOrganization | None = None) -> list[OparlMeeting]:
+    """The latest past meetings, each with `organization_names`."""
     meetings = OparlMeeting.objects.filter(start__lt=timezone.now() - datetime.timedelta(hours=6))
     if organization is not None:
         meetings = meetings.filter(organizations=organization)
-    return list(meetings.prefetch_related("organizations").order_by("-start", "-id")[:limit])
+    return list(_with_organization_names(meetings).order_by("-start", "-id")[:limit])
 
 
 def ris_meeting_get(*, pk: int) -> OparlMeeting | None:

@@ -49,14 +49,16 @@ def _proposal_links(items: list[AgendaItem]) -> None:
 
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    insider = selectors.is_insider(request.user)
+    members = selectors.members_current()
+    insider = selectors.is_insider_among(request.user, members)
+    upcoming, past = selectors.meetings_around(insider=insider, upcoming=5, past=5)
     ris_upcoming = selectors.ris_meetings_upcoming(limit=8)
     return render(request, "council/overview.html", {
         **_council(), "insider": insider,
-        "members": selectors.members_current(),
-        "upcoming": selectors.meetings_upcoming(insider=insider),
-        "past": selectors.meetings_past(insider=insider, limit=5),
-        "recommendations": selectors.recommendations(insider=insider)[:10],
+        "members": members,
+        "upcoming": upcoming,
+        "past": past,
+        "recommendations": selectors.recommendations(insider=insider, limit=10),
         "ris_upcoming": ris_upcoming,
         # Upcoming RIS meetings already say the RIS has data: asked only when there are none.
         "ris_has_data": bool(ris_upcoming) or selectors.ris_has_data(),

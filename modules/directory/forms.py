@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core import opening_hours
 from modules.directory.models import Business, BusinessCategory, Weekday
 from town.models import Ortsgemeinde
+from town.widgets import QuickSelect
 
 
 class SearchInput(forms.TextInput):
@@ -20,8 +21,8 @@ class BusinessFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=SearchInput(attrs={"placeholder": _("e.g. bread, plumber")}))
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False, widget=QuickSelect)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     delivers = forms.BooleanField(label=_("Delivers"), required=False)
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from town.models import Ortsgemeinde
+from town.widgets import QuickSelect
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -149,8 +150,8 @@ class ConfirmForm(forms.Form):
 
 
 class ErrandFilterForm(forms.Form):
-    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
-    shop = forms.ChoiceField(label=_("Shop"), required=False)
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False, widget=QuickSelect)
+    shop = forms.ChoiceField(label=_("Shop"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, ortsgemeinden: list[Ortsgemeinde], shops: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from modules.events import recurrence
 from modules.events.models import Category, Event, Venue
 from town.models import Ortsgemeinde
 from town.people_selectors import organisations_publishable_by
+from town.widgets import QuickSelect
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -28,10 +29,10 @@ class EventFilterForm(forms.Form):
 
     WHEN_CHOICES = (("", _("Coming up")), ("today", _("Today")), ("weekend", _("This weekend")),
                     ("month", _("Next 30 days")))
-    when = forms.ChoiceField(label=_("When"), required=False, choices=WHEN_CHOICES)
-    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    organisation = forms.ChoiceField(label=_("Organiser"), required=False)
+    when = forms.ChoiceField(label=_("When"), required=False, widget=QuickSelect, choices=WHEN_CHOICES)
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    organisation = forms.ChoiceField(label=_("Organiser"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, categories: list[Any], ortsgemeinden: list[Any], organisations: list[Any],
                  **kwargs: Any):

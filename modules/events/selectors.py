@@ -12,7 +12,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.dateformat import DateFormat
+from django.utils.functional import cached_property
 
 from core.cached_lists import CachedList
 from core.calendar import CATEGORY, ORGANISATION, TOWN_TZ, CalendarEntry, CalendarFacet, occurrences
@@ -96,6 +98,30 @@ class Occurrence:
     @property
     def last_day(self) -> datetime.date:
         return timezone.localtime(self.end, TOWN_TZ).date()
+
+    @cached_property
+    def labels(self) -> OccurrenceLabels:
+        """Its dates as the list and the start page show them, formatted in one go (the template's `date`
+        filter, once per label, cost a list page about 2 ms)."""
+        start = DateFormat(timezone.localtime(self.start))  # the current zone, as the `date` filter uses
+        all_day = self.event.all_day
+        return OccurrenceLabels(
+            weekday=start.format("D"), day=start.format("j"), month=start.format("M"),
+            iso=start.format("Y-m-d" if all_day else "c"), long=start.format("l, j. F Y"),
+            time="" if all_day else start.format("H:i"),
+            last_day=dateformat.format(timezone.localtime(self.end), "j. F") if all_day else "",
+        )
+
+
+@dataclass(frozen=True)
+class OccurrenceLabels:
+    weekday: str  # "Sa"
+    day: str  # "7"
+    month: str  # "Dez"
+    iso: str  # for <time datetime>: the day of an all-day event, else the moment
+    long: str  # "Samstag, 7. Dezember 2026"
+    time: str  # "18:00"; "" for an all-day event
+    last_day: str  # "8. Dezember": an all-day event's last day; "" otherwise
 
 
 def _aware(moment: datetime.date | datetime.datetime) -> datetime.datetime:

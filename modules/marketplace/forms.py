@@ -23,6 +23,7 @@ from modules.marketplace.money import cents_to_input, euros_to_cents
 from modules.marketplace.services import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS
 from town.models import Ortsgemeinde
 from town.people_selectors import organisations_publishable_by
+from town.widgets import QuickSelect
 
 
 class SearchInput(forms.TextInput):
@@ -154,10 +155,10 @@ class ListingFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=SearchInput(attrs={"placeholder": _("e.g. Kinderwagen")}))
-    kind = forms.ChoiceField(label=_("Offer or request"), required=False)
-    listing_type = forms.ChoiceField(label=_("Type"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
+    kind = forms.ChoiceField(label=_("Offer or request"), required=False, widget=QuickSelect)
+    listing_type = forms.ChoiceField(label=_("Type"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False, widget=QuickSelect)
     free = forms.BooleanField(label=_("Only free things"), required=False)
 
     def __init__(self, *args: Any, categories: list[Category], ortsgemeinden: list[Ortsgemeinde], **kwargs: Any):

@@ -12,6 +12,7 @@ from core.images import image_check
 from modules.news.models import Article, Category
 from modules.news.services import organisations_writable_by, user_can_write_for, user_writes_for_villages
 from town.models import Ortsgemeinde
+from town.widgets import QuickSelect
 
 
 class SearchInput(forms.TextInput):
@@ -25,8 +26,8 @@ class ArticleFilterForm(forms.Form):
         label=_("Search"), required=False, max_length=200,
         widget=SearchInput(attrs={"placeholder": _("e.g. Feuerwehr")}),
     )
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    ortsgemeinde = forms.ChoiceField(label=_("Ortsgemeinde"), required=False, widget=QuickSelect)
 
     ALL = "all"
 

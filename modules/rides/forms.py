@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.rides.geo import KM_PER_MINUTE
 from modules.rides.models import MAX_DETOUR_KM, MAX_SEATS, Stop, StopKind
+from town.widgets import QuickSelect
 
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
             (5, _("Saturday")), (6, _("Sunday"))]
@@ -40,6 +41,7 @@ class StopChoiceField(forms.ModelChoiceField):
     """A stop from the town's cached list (stop_list): no query to render the select nor to check the answer."""
 
     iterator = _StopListIterator
+    widget = QuickSelect
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

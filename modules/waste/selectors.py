@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from core.calendar import CalendarEntry
+from core.page_cache import cached
 from modules.waste.models import AreaStreet, Pickup, PickupArea, WasteHome, WasteImport, WasteType
 from town.models import Ortsgemeinde
 
@@ -48,7 +49,15 @@ class ChoiceGroup:
 
 
 def place_choices() -> list[ChoiceGroup]:
-    """What a resident picks from: each Ortsgemeinde, whole (one area) or by street. Two queries."""
+    """What a resident picks from: each Ortsgemeinde, whole (one area) or by street.
+
+    The same for every visitor and changed only by the town's admins: from the page cache (no query),
+    three queries when a change to areas, streets or Ortsgemeinden dropped it.
+    """
+    return cached("waste-place-choices", ("waste", "town"), _place_choices_read, seconds=3600)
+
+
+def _place_choices_read() -> list[ChoiceGroup]:
     groups: dict[int, ChoiceGroup] = {}
     names: dict[int, str] = dict(Ortsgemeinde.objects.values_list("pk", "name"))
     links = list(AreaStreet.objects.select_related("street").order_by("street__name"))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.page_cache import generation_bump
 from town.models import Ortsgemeinde, OrtsgemeindeBoundary, Street
 from town.places import bbox_of, boundaries_parse, names_list, place_key, street_key, streets_parse
 
@@ -83,4 +84,5 @@ def streets_import(*, ortsgemeinde: Ortsgemeinde, data: bytes) -> StreetImport:
     Street.objects.filter(pk__in=gone).delete()
     Street.objects.bulk_update(changed, ["name", "postal_code"])
     Street.objects.bulk_create(added)
+    generation_bump("town")  # bulk writes send no signal: pages that cache street names (waste) read them anew
     return StreetImport(added=len(added), removed=len(gone), kept=len(wanted) - len(added), duplicates=duplicates)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q
 
+from core.page_cache import per_request, per_request_forget
 from core.tenancy import connection
 from town.models import ResidencyLetterCode, ResidencyMethod, ResidencyPolicy, ResidencyStatus, ResidencyVerification
 
@@ -38,6 +39,11 @@ def confirmed_resident_ids() -> frozenset[int]:
     query each (cached per town; services drop it when a confirmation changes)."""
     if connection.schema_name == "public":
         return frozenset()
+    # A list asks once per name (board posts): Redis once per request, then the request's own copy.
+    return per_request(_CONFIRMED_KEY, _confirmed_resident_ids_cached)
+
+
+def _confirmed_resident_ids_cached() -> frozenset[int]:
     ids = cache.get(_CONFIRMED_KEY)
     if ids is None:
         ids = frozenset(ResidencyVerification.objects.filter(status=ResidencyStatus.VERIFIED)
@@ -48,6 +54,7 @@ def confirmed_resident_ids() -> frozenset[int]:
 
 def confirmed_residents_forget() -> None:
     cache.delete(_CONFIRMED_KEY)
+    per_request_forget(_CONFIRMED_KEY)
 
 
 def is_confirmed_resident(user: Any) -> bool:
