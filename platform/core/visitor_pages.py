@@ -23,7 +23,9 @@ When an answer is kept, and when it is served:
 - A form's CSRF token is personal: while a page is rendered for the cache, ``{% csrf_token %}``
   writes a placeholder (``csrf_placeholder``, a context processor), and every visitor gets the
   placeholder replaced by a token of their own, with the cookie Django's CSRF middleware would set.
-  A page whose view asked for a real token itself sets the CSRF cookie, so it isn't kept.
+  A page whose view asked for a real token itself sets the CSRF cookie, so it isn't kept. The same
+  replacement runs on every page, for signed-in people too: a fragment shared by everyone
+  (core.templatetags.shared_fragments, the footer's language switch) is cached with the placeholder.
 - Limits that count every call (the API's per-IP throttle) still count a cached answer:
   VISITOR_PAGE_HIT_CHECKS maps a path prefix to a check run before a hit is served; when it says
   no, the request takes the normal way and gets the normal refusal.
@@ -119,7 +121,8 @@ class VisitorPageCacheMiddleware:
         seconds = settings.VISITOR_PAGE_CACHE_SECONDS
         if (seconds <= 0 or request.method not in ("GET", "HEAD") or connection.schema_name == "public"
                 or not _anonymous(request)):
-            return self.get_response(request)
+            # Shared fragments (core.templatetags.shared_fragments) carry the placeholder on every page.
+            return self._with_token(request, self.get_response(request))
         key = _page_key(request, seconds)
         generation, entry = visitor_pages_generation(also=key)
         if entry is not None and entry["generation"] == generation and _hit_allowed(request):

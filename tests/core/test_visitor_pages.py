@@ -139,3 +139,22 @@ def test_an_api_client_with_the_answer_gets_304_from_the_cache(town_a):
 
     # then
     assert again.status_code == 304
+
+
+def test_the_shared_footer_switches_language_for_a_signed_in_resident_too(town_a):
+    # given: the footer cached by an earlier page view of another person
+    with schema_context(town_a.schema_name):
+        first, second = UserFactory(), UserFactory()
+    logged_in_client(town_a, first).get("/news/")
+    client = logged_in_client(town_a, second)
+    client.handler.enforce_csrf_checks = True
+
+    # when: the second resident uses the footer's language switch on the same page
+    page = client.get("/news/")
+    token = TOKEN.search(page.content.decode()).group(1)
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/news/", "csrfmiddlewaretoken": token})
+
+    # then: the token in the cached footer was theirs, and it worked
+    assert CSRF_PLACEHOLDER not in page.content.decode()
+    assert switched.status_code == 302
+    assert "Legal notice" in client.get("/news/").content.decode()
