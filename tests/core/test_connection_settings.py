@@ -54,6 +54,23 @@ def test_the_schema_follows_every_switch_and_survives_a_rollback(town_a, town_b)
     assert _town_name() == "Verbandsgemeinde Altdorf"
 
 
+def test_a_switch_back_to_the_path_the_connection_has_sends_no_set(town_a):
+    # given: the town's path is set on the connection
+    connection.set_tenant(town_a)
+    _town_name()
+
+    # when: a cache read under the public schema (no statement there), then the town again
+    with CaptureQueriesContext(connection) as captured:
+        with schema_context("public"):
+            cache.get("connection-settings-probe")
+        connection.set_tenant(town_a)
+        name = _town_name()
+
+    # then
+    assert name == "Verbandsgemeinde Altdorf"
+    assert [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SET ")] == []
+
+
 def test_cache_calls_in_every_thread_share_one_redis_client(monkeypatch):
     cache.set("connection-settings-probe", 1)
     built: list[object] = []

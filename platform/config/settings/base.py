@@ -94,7 +94,7 @@ DATABASES = {
     "default": env.db_url(
         "DATABASE_URL",
         default="postgres://postgres@127.0.0.1:5432/dorfkern",
-        engine="django_tenants.postgresql_backend",
+        engine="core.tenant_backend",  # django-tenants' backend, one SET search_path fewer (its base.py)
     )
 }
 # Persistent connections in every environment (dev, benches, tests, production alike): a new
