@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime
 import re
 
+import icalendar
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
-from modules.events import services
+from modules.events import selectors, services
 from modules.events.models import Event
 from tests.modules.events.factories import EventFactory, at
 
@@ -46,9 +49,6 @@ def _cards(client, query: str = "") -> list[tuple[str, str]]:
 
 def _when(first: datetime.date, last: datetime.date) -> str:
     """The card's date line as a German reader expects it: "Samstag, 27. März 2027 – 29. März"."""
-    from django.utils import translation
-    from django.utils.formats import date_format
-
     with translation.override("de"):
         return f"{date_format(first, 'l, j. F Y')} – {date_format(last, 'j. F')}"
 
@@ -62,9 +62,8 @@ def test_a_multi_day_event_over_the_switch_ends_on_its_last_day(in_town_a, clien
     # then: list and event page say Monday
     assert _cards(client_a) == [("Kirmes", _when(first, last))]
     page = client_a.get(kirmes.get_absolute_url()).content.decode()
-    assert _when(first, last).split(" – ")[0] + " – " in page
-    from django.utils.formats import date_format
-    assert f"– {date_format(last, 'l, j. F Y')}, ganztägig" in page
+    with translation.override("de"):
+        assert f"{date_format(first, 'l, j. F Y')} – {date_format(last, 'l, j. F Y')}, ganztägig" in page
 
     # and: under "Heute" on the last day it is there, the day after it is not
     _today_is(monkeypatch, last)
@@ -79,7 +78,9 @@ def test_a_weekly_all_day_series_has_the_right_last_day_on_every_date(in_town_a,
     # the Bauernmarkt's first
     _today_is(monkeypatch, first - 2 * WEEK)
     _all_day("Flohmarkt", first - WEEK, last - WEEK, rrule="FREQ=WEEKLY;COUNT=3")
-    _all_day("Bauernmarkt", first, last, rrule="FREQ=WEEKLY;COUNT=2")
+    markt = _all_day("Bauernmarkt", first, last, rrule="FREQ=WEEKLY;COUNT=2")
+    # (its text edited later: the event comes from the database, its moments in UTC)
+    services.event_update(event=markt, acting_user=markt.created_by, data={"description": "Mit Kaffee"})
 
     # then: every date on the list ends on its Monday
     assert sorted(_cards(client_a)) == sorted([
@@ -95,3 +96,23 @@ def test_a_weekly_all_day_series_has_the_right_last_day_on_every_date(in_town_a,
     assert sorted(title for title, _when_ in _cards(client_a, "?when=today")) == ["Bauernmarkt", "Flohmarkt"]
     _today_is(monkeypatch, last + DAY)
     assert _cards(client_a, "?when=today") == []
+
+    # and: on the Monday of their last dates, a week on, both are still there
+    _today_is(monkeypatch, last + WEEK)
+    assert sorted(title for title, _when_ in _cards(client_a, "?when=today")) == ["Bauernmarkt", "Flohmarkt"]
+
+
+@SWITCHES
+def test_calendar_files_end_an_all_day_event_the_day_after_its_last_day(in_town_a, client_a, resident, monkeypatch,
+                                                                         first, last):
+    # given: the Kirmes over the clock change, saved by a resident
+    _today_is(monkeypatch, first - WEEK)
+    kirmes = _all_day("Kirmes", first, last)
+    services.event_save(event=kirmes, acting_user=resident)
+
+    # then: its .ics and the resident's own calendar feed carry DATE values, DTEND exclusive (RFC 5545)
+    vevent = next(iter(icalendar.Calendar.from_ical(client_a.get(f"/events/{kirmes.slug}/ical/").content)
+                       .walk("VEVENT")))
+    assert (vevent["dtstart"].dt, vevent["dtend"].dt) == (first, last + DAY)
+    mine = selectors.calendar_registrations(resident, *selectors.day_window(first, last))
+    assert [(entry.start, entry.end) for entry in mine] == [(first, last + DAY)]
