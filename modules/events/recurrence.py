@@ -66,8 +66,22 @@ def rule_parse(rule: str, start: datetime.datetime) -> rrule:
     return parsed
 
 
+def all_day_span(starts_at: datetime.datetime, ends_at: datetime.datetime) -> datetime.timedelta:
+    """From an all-day event's first day to its last, in whole days of the town's calendar.
+
+    Not ``ends_at - starts_at``: a day over a clock change has 23 or 25 hours, so that length, added
+    to a midnight, lands an hour off and in spring on the day before (a Kirmes from Saturday to Monday
+    would end on Sunday). Add this span to a date, or to a midnight in the town's zone.
+    """
+    return ends_at.astimezone(TOWN_TZ).date() - starts_at.astimezone(TOWN_TZ).date()
+
+
 def series_end(rule: str, start: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime | None:
-    """The end of the last occurrence, or None for a series without end (expanded on read, never stored)."""
+    """The end of the last occurrence, or None for a series without end (expanded on read, never stored).
+
+    `duration` is added to the last start in the town's zone (wall clock): an all-day series passes its
+    all_day_span and ends at the midnight of its last day, whatever clock change lies between.
+    """
     parsed = rule_parse(rule, start)
     if parsed._count is None and parsed._until is None:  # noqa: SLF001 (dateutil keeps them private)
         return None

@@ -28,6 +28,7 @@ from modules.events.models import (
     SavedEvent,
     Venue,
 )
+from modules.events.recurrence import all_day_span
 from town.capabilities import WeekPost
 from town.models import Organisation
 
@@ -88,7 +89,7 @@ class Occurrence:
 
     event: Event
     start: datetime.datetime  # aware; midnight in the town for all-day events
-    end: datetime.datetime
+    end: datetime.datetime  # all-day events: midnight in the town of the last day
     cancelled: bool
 
     @property
@@ -109,7 +110,7 @@ class Occurrence:
             weekday=start.format("D"), day=start.format("j"), month=start.format("M"),
             iso=start.format("Y-m-d" if all_day else "c"), long=start.format("l, j. F Y"),
             time="" if all_day else start.format("H:i"),
-            last_day=dateformat.format(timezone.localtime(self.end), "j. F") if all_day else "",
+            last_day=dateformat.format(self.last_day, "j. F") if all_day else "",
         )
 
 
@@ -132,25 +133,33 @@ def _aware(moment: datetime.date | datetime.datetime) -> datetime.datetime:
 
 def event_occurrences(event: Event, start: datetime.datetime, end: datetime.datetime, *,
                       include_cancelled: bool = False) -> list[Occurrence]:
-    """The dates of `event` that overlap [start, end). Cancelled dates of a series only if asked."""
+    """The dates of `event` that overlap [start, end). Cancelled dates of a series only if asked.
+
+    An all-day date is counted in the town's days (its first day plus all_day_span), never by adding
+    hours to a midnight: over a clock change a day has 23 or 25 hours.
+    """
     entry = calendar_entry(event, path="", facets=False)
-    duration = event.ends_at - event.starts_at
-    if event.all_day:
-        duration += datetime.timedelta(days=1)  # an all-day event lasts to the end of its last day
-    # An event that began before `start` but still runs counts: look back by its length.
-    starts = occurrences(entry, start - duration, end) if not include_cancelled else occurrences(
-        CalendarEntry(uid=entry.uid, title=entry.title, start=entry.start, end=entry.end, rrule=entry.rrule),
-        start - duration, end)
+    if include_cancelled:
+        entry = CalendarEntry(uid=entry.uid, title=entry.title, start=entry.start, end=entry.end, rrule=entry.rrule)
+    span = all_day_span(event.starts_at, event.ends_at)
+    length = event.ends_at - event.starts_at
+    # An event that began before `start` but still runs counts: look back by its length (all day: a day
+    # more for its last day and one for the clock change; the exact test is below).
+    back = span + datetime.timedelta(days=2) if event.all_day else length
     cancelled_days = set(event.cancelled_dates)
     found = []
-    for moment in starts:
-        begin = _aware(moment)
-        finish = begin + duration
-        if finish <= start:
+    for moment in occurrences(entry, start - back, end):
+        if isinstance(moment, datetime.datetime):  # timed
+            begin = moment
+            finish = over = moment + length
+        else:
+            begin, finish = _aware(moment), _aware(moment + span)
+            over = _aware(moment + span + datetime.timedelta(days=1))  # the end of its last day
+        if over <= start:
             continue
         day = timezone.localtime(begin, TOWN_TZ).date()
-        found.append(Occurrence(event=event, start=begin, end=finish - datetime.timedelta(
-            days=1) if event.all_day else finish, cancelled=event.is_cancelled or day in cancelled_days))
+        found.append(Occurrence(event=event, start=begin, end=finish,
+                                cancelled=event.is_cancelled or day in cancelled_days))
     return found
 
 
@@ -362,14 +371,14 @@ def calendar_entries(start: datetime.datetime, end: datetime.datetime, *,
 
 def _date_entry(event: Event, day: datetime.date, *, uid: str, title: str, description: str = "") -> CalendarEntry:
     """One date of `event` (a single event's, or one of a series) as a calendar entry without RRULE."""
-    length = event.ends_at - event.starts_at
-    if event.all_day:
+    if event.all_day:  # DATE values, DTEND the day after the last day (RFC 5545)
         start: datetime.date | datetime.datetime = day
-        end: datetime.date | datetime.datetime = day + length + datetime.timedelta(days=1)
+        end: datetime.date | datetime.datetime = (
+            day + all_day_span(event.starts_at, event.ends_at) + datetime.timedelta(days=1))
     else:
         local = timezone.localtime(event.starts_at, TOWN_TZ)
         start = datetime.datetime.combine(day, local.time(), tzinfo=TOWN_TZ)
-        end = start + length
+        end = start + (event.ends_at - event.starts_at)
     return CalendarEntry(uid=uid, title=title, start=start, end=end, location=event.place,
                          path=event.get_absolute_url(), description=description,
                          cancelled=event.is_cancelled or day in event.cancelled_dates, updated_at=event.updated_at)
