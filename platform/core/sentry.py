@@ -7,8 +7,9 @@ line of that request (core.request_id): from a report an operator finds its log 
 
 What leaves the server is kept small, as a town's residents' data must not end up at a third party:
 `send_default_pii=False` (no cookies, no Authorization header, no user's name, e-mail or IP
-address), no request bodies at all (a form may hold a password or a resident's message), and the
-SDK's scrubber on top (fields named password, secret, token, ... are replaced).
+address), no request bodies at all (a form may hold a password or a resident's message), no Redis
+breadcrumbs (cache keys carry session keys, e-mail and IP addresses), and the SDK's scrubber on top
+(fields named password, secret, token, ... are replaced).
 """
 
 from __future__ import annotations
@@ -43,10 +44,14 @@ def sentry_init() -> None:
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.integrations.redis import RedisIntegration
 
     sentry_sdk.init(
         dsn=settings.SENTRY_DSN,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Its breadcrumbs name every cache key a request used: session keys (the sessions are read
+        # from the cache), and rate-limit keys built from an e-mail address or an IP address.
+        disabled_integrations=[RedisIntegration],
         send_default_pii=False,
         max_request_body_size="never",
         environment=settings.SENTRY_ENVIRONMENT,
