@@ -46,7 +46,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
-from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
@@ -144,6 +144,8 @@ class VisitorPageCacheMiddleware:
     def _served(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
         response = HttpResponse(entry["content"], headers=entry["headers"])
         response["Content-Length"] = str(len(response.content))
+        # A signed-in person gets another page at this address: no shared cache may hand this one out.
+        patch_vary_headers(response, ("Cookie",))
         # What the middlewares around this one read from the request: the CSP's data: images, the
         # metrics' view name.
         if entry["data_images"]:
