@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
+from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
@@ -60,7 +61,9 @@ class ConversationsConfig(FeatureModule):
         pillar="Kommunikation",
         requires=("moderation",),
         provides=(
-            HomeWidget(render="modules.conversations.views.home_widget", order=5),
+            # The unread count, per person, from the page cache until a conversation changes.
+            HomeWidget(render="modules.conversations.views.home_widget", order=5,
+                       cache=CachedFor(vary="user", depends_on=())),
             SampleObject(create=_sample_conversation),
             NotificationTopic("messages.new", _("Personal messages"), _("When another resident writes to you."),
                               default_on=True, order=40),

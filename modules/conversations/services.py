@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.names import display_name as display_name
+from core.page_cache import generation_bump
 from core.ratelimit import write_limit_check
 from modules.conversations.models import Block, Conversation, Message, Participant
 
@@ -218,9 +219,12 @@ def conversation_mark_read(*, conversation: Conversation, user: Any, up_to_id: i
     """Everything up to message `up_to_id` counts as read by `user` (never moves backwards)."""
     if up_to_id <= 0:
         return
-    Participant.objects.filter(conversation=conversation, user_id=user.pk, last_read_message_id__lt=up_to_id).update(
-        last_read_message_id=up_to_id
-    )
+    moved = Participant.objects.filter(
+        conversation=conversation, user_id=user.pk, last_read_message_id__lt=up_to_id
+    ).update(last_read_message_id=up_to_id)
+    if moved:
+        # update() sends no signal: the start page's cached unread count must follow (core.page_cache).
+        generation_bump("conversations", visitor_pages=False)
 
 
 # --- blocking ---------------------------------------------------------------------------
@@ -261,6 +265,7 @@ def block_delete(*, acting_user: Any, blocked_id: Any) -> bool:
 def message_set_hidden(message_id: int, hidden: bool) -> None:
     # Positional too: the moderation module calls it as ModeratedContent.set_hidden(pk, hidden).
     Message.objects.filter(pk=message_id).update(is_hidden=hidden)
+    generation_bump("conversations", visitor_pages=False)
 
 
 @transaction.atomic

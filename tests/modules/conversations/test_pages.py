@@ -155,3 +155,16 @@ def test_the_list_pages_through_many_conversations(town_a, anna):
     first = client.get("/conversations/").content.decode()
     assert f"/conversations/{oldest.pk}/" not in first and "?page=2" in first
     assert f"/conversations/{oldest.pk}/" in client.get("/conversations/?page=2").content.decode()
+
+
+def test_the_start_page_counts_unread_messages_until_they_are_read(town_a, anna, ben):
+    # given: Ben's start page, cached with one unread message
+    conversation = ConversationFactory(sender=anna, recipients=[ben], text="Kommst du morgen?")
+    ben_client = logged_in_client(town_a, ben)
+    assert "conversations-widget" in ben_client.get("/").content.decode()
+
+    # when: he reads it
+    ben_client.get(f"/conversations/{conversation.pk}/")
+
+    # then: the start page no longer says a message waits
+    assert "conversations-widget" not in ben_client.get("/").content.decode()
