@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from core.access import user_passes
 from core.branding import town_url
 from core.calendar import TOWN_TZ
+from core.page_cache import cached
 from modules.events import selectors, services
 from modules.events.models import Category, Event, Venue
 from town.models import Organisation, Ortsgemeinde
@@ -126,12 +127,26 @@ class OccurrenceListApi(APIView):
                                .values_list("pk", flat=True).first())
             if organisation_id is None:
                 raise ValidationError({"organisation": ["Unknown organisation."]})
-        found = selectors.occurrence_list(*selectors.day_window(data["start"], data["end"]),
-                                          ortsgemeinde_id=ortsgemeinde_id, category_slug=data.get("category"),
-                                          organisation_id=organisation_id)
+        window = selectors.day_window(data["start"], data["end"])
+        filters = {"ortsgemeinde_id": ortsgemeinde_id, "category_slug": data.get("category"),
+                   "organisation_id": organisation_id}
         paginator = DefaultPagination()
-        page = paginator.paginate_queryset(found, request, view=self)  # type: ignore[arg-type]
-        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+        def page_build() -> tuple[int, list[Any]]:
+            found = selectors.occurrence_list(*window, **filters)
+            page = paginator.paginate_queryset(found, request, view=self)  # type: ignore[arg-type]  # 404 if none
+            return len(found), list(self.OutputSerializer(page, many=True).data)
+
+        # The serialised page, cached per town until an event, venue or organisation changes: querying,
+        # expanding the series and serialising 20 nested events was nearly all of a request's cost.
+        name = (f"events-api-occurrences:{window[0].isoformat()}:{window[1].isoformat()}:"
+                f"{timezone.get_current_timezone_name()}:{filters['ortsgemeinde_id']}:{filters['category_slug']}:"
+                f"{filters['organisation_id']}:{paginator.get_page_size(request)}:"
+                f"{request.query_params.get(paginator.page_query_param, 1)}")
+        count, results = cached(name, ("events", "town"), page_build, seconds=selectors.ROWS_SECONDS)
+        if getattr(paginator, "page", None) is None:  # from the cache: the links and count need the paginator's page
+            paginator.paginate_queryset(range(count), request, view=self)  # type: ignore[arg-type]
+        return paginator.get_paginated_response(results)
 
 
 class EventDetailApi(APIView):

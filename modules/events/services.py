@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from core.calendar import TOWN_TZ
 from core.images import image_reencode
+from core.page_cache import generation_bump
 from core.storage import delete_files_after_commit
 from core.taxonomy.services import terms_seed
 from core.taxonomy.spec import Taxonomy, TaxonomyTexts
@@ -403,6 +404,7 @@ def event_set_hidden(*, event_id: int, hidden: bool) -> None:
     from modules.events.selectors import organisers_forget  # the calendar's organiser filter (no save signal)
 
     organisers_forget()
+    generation_bump("events")  # update() sends no signal: the cached list rows and API pages must follow at once
 
 
 # --- registrations ------------------------------------------------------------------------------------

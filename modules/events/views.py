@@ -71,7 +71,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     place = next((o for o in ortsgemeinden if o.slug == data.get("ortsgemeinde")), None)
     organisation = next((o for o in organisations if o.slug == data.get("organisation")), None)
     start, end = _window_for(data.get("when") or "")
-    found = selectors.occurrence_list(
+    found = selectors.occurrence_rows(
         start, end, ortsgemeinde_id=place.pk if place else None, category_slug=data.get("category") or None,
         organisation_id=organisation.pk if organisation else None)
     page = Paginator(found, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -426,7 +426,8 @@ def home_widget(request: HttpRequest) -> str:
                                       ortsgemeinde_id=user_ortsgemeinde_id(request.user))[:HOME_WIDGET_SIZE]
     if not found:
         return ""
-    return render_to_string("events/widget.html", {"occurrences": found}, request=request)
+    return render_to_string("events/widget.html", {"occurrences": [selectors.occurrence_row(o) for o in found]},
+                            request=request)
 
 
 def organisation_events_section(request: HttpRequest, organisation: Any) -> str:

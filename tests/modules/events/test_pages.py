@@ -153,3 +153,32 @@ def test_an_organisations_calendar_feed_holds_its_events_only(in_town_a, client_
     summaries = [str(c.get("summary")) for c in icalendar.Calendar.from_ical(response.content).walk("VEVENT")]
     assert summaries == ["TuS-Sportfest"]
     assert client_a.get("/events/feed/verein/gibt-es-nicht/ical/").status_code == 404
+
+
+def test_a_change_to_an_event_its_venue_or_organisation_shows_on_the_next_visit_of_the_list_and_api(
+        in_town_a, client_a, tus):
+    # given: the list and the API were visited (their dates are cached per town)
+    venue = VenueFactory(name="Bürgerhaus", street="Hauptstraße 1")
+    event = EventFactory(title="Sommerfest", venue=venue, organisation=tus)
+    assert "Sommerfest" in client_a.get("/events/").content.decode()
+    assert client_a.get("/api/v1/events/occurrences/").json()["results"][0]["event"]["title"] == "Sommerfest"
+
+    # when: the organiser renames it, the town moves the venue and renames the club
+    event.title = "Sommerfest am See"
+    event.save()
+    venue.street = "Seeweg 5"
+    venue.save()
+    tus.name = "TuS Altdorf 1920"
+    tus.save()
+
+    # then: both show the change at once
+    page = client_a.get("/events/").content.decode()
+    assert "Sommerfest am See" in page and "Seeweg 5" in page and "TuS Altdorf 1920" in page
+    found = client_a.get("/api/v1/events/occurrences/").json()["results"][0]["event"]
+    assert (found["title"], found["organisation"]["name"]) == ("Sommerfest am See", "TuS Altdorf 1920")
+    assert "Seeweg 5" in found["place"]
+
+    # and: hidden by the moderators (an update without a save signal), it leaves both
+    services.event_set_hidden(event_id=event.pk, hidden=True)
+    assert "Sommerfest" not in client_a.get("/events/").content.decode()
+    assert client_a.get("/api/v1/events/occurrences/").json()["count"] == 0
