@@ -95,3 +95,29 @@ def test_cache_calls_in_every_thread_share_one_redis_client(monkeypatch):
     reads()
     assert answers == [1] * 80
     assert built == []
+
+
+def test_a_new_database_session_gets_the_towns_path_again(town_a):
+    # given: a connection of its own (outside the test's transaction) with the town's path set
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        other.set_tenant(town_a)
+
+        def path() -> str:
+            with other.cursor() as cursor:
+                cursor.execute("SHOW search_path")
+                return cursor.fetchone()[0]
+
+        assert path() == "t_altdorf, public"
+
+        # when: the server session is gone without the wrapper closing it (a restart, a dropped socket)
+        other.connection.close()
+        other.connection = None
+        other.set_tenant(town_a)
+
+        # then: the new session is told the town's path before its first statement
+        assert path() == "t_altdorf, public"
+    finally:
+        other.close()

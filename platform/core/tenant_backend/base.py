@@ -8,7 +8,9 @@ there, and switching back cost one more SET round trip each time: 3 SETs on a re
 
 Here the path last set on the connection is kept next to django-tenants' own flag and forgotten
 exactly where that flag is forgotten for good reason (close, rollback and savepoint rollback, which
-undo or lose a SET); a switch to the path the connection already has then needs no SET.
+undo or lose a SET) and on every new connection; a switch to the path the connection already has
+then needs no SET. Only django-tenants may set the path: code that sends `SET search_path` itself must
+use `SET LOCAL` / `set_config(…, true)` and restore it, as tenants/schema_template.py does.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
         super()._handle_search_path(cursor)
         if not self._setting_search_path:
             self._path_on_connection = self.search_path_set_schemas
+
+    def connect(self) -> None:
+        # A new database session starts with the server's default path, whatever happened before.
+        self._path_on_connection = None
+        self.search_path_set_schemas = None
+        super().connect()
 
     def close(self) -> None:
         self._path_on_connection = None
