@@ -102,6 +102,13 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return not getattr(user, "is_authenticated", False) and not request_is_personal()
 
 
+def _cache_up() -> bool:
+    # While Redis is away (core.cache_backends' breaker is open) pages are rendered as without this
+    # cache: a page stored then would only add to the keys the backend remembers to delete later.
+    is_available = getattr(cache, "is_available", None)
+    return bool(is_available()) if callable(is_available) else True
+
+
 def _hit_allowed(request: HttpRequest) -> bool:
     for prefix, check in settings.VISITOR_PAGE_HIT_CHECKS.items():
         if request.path.startswith(prefix) and not import_string(check)(request):
@@ -120,7 +127,7 @@ class VisitorPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = settings.VISITOR_PAGE_CACHE_SECONDS
         if (seconds <= 0 or request.method not in ("GET", "HEAD") or connection.schema_name == "public"
-                or not _anonymous(request)):
+                or not _anonymous(request) or not _cache_up()):
             # Shared fragments (core.templatetags.shared_fragments) carry the placeholder on every page.
             return self._with_token(request, self.get_response(request))
         key = _page_key(request, seconds)
