@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,25 +9,6 @@ from core.capabilities import fragments, provided
 from core.modules import HeaderItem, PageAside, PageBanner
 from core.search import QUERY_MAX_LENGTH, SearchProvider
 from core.tenancy import connection
-
-
-class _Once:
-    """A value a template asks for by name, computed the first time it is read and then kept.
-
-    Templates call what they find (``{% if main_nav %}`` and ``{% for item in main_nav %}`` read it
-    twice); pages that never show it (the back-office menu on a resident's page) never compute it.
-    """
-
-    def __init__(self, compute: Callable[[], Any]) -> None:
-        self._compute = compute
-        self._done = False
-        self._value: Any = None
-
-    def __call__(self) -> Any:
-        if not self._done:
-            self._value = self._compute()
-            self._done = True
-        return self._value
 
 
 def town(request: HttpRequest) -> dict[str, Any]:
@@ -51,8 +31,9 @@ def town(request: HttpRequest) -> dict[str, Any]:
         "town": town_profile(),
         "tenant": getattr(request, "tenant", None),
         # Built when the template first reads them: only back-office pages show backoffice_nav.
-        "main_nav": _Once(partial(nav_for, request)),
-        "backoffice_nav": _Once(partial(nav_for, request, backoffice=True)),
+        # Called, not read: {% if main_nav %} and {% for item in main_nav %} build it once between them.
+        "main_nav": cache(partial(nav_for, request)),
+        "backoffice_nav": cache(partial(nav_for, request, backoffice=True)),
         # Called by the template only where base.html shows them (no query on pages that don't).
         "header_items": partial(fragments, HeaderItem, request),
         "page_asides": partial(fragments, PageAside, request),
