@@ -27,6 +27,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.ratelimit import client_ip
+from core.resident_pages import unwatched
 
 
 class TownRateThrottle(SimpleRateThrottle):
@@ -56,13 +57,20 @@ class TownAnonRateThrottle(TownRateThrottle):
 
 
 def cached_answer_allowed(request: HttpRequest) -> bool:
-    """Count an anonymous call answered from the visitor page cache (core.visitor_pages); False over the limit.
+    """Count a call answered from the page cache (core.visitor_pages, core.resident_pages); False over the limit.
 
     Such a call never reaches DRF, yet it is a call like any other: it uses up the address's
     allowance, and once that is used up the request goes the normal way and gets DRF's 429.
     """
-    throttle = TownAnonRateThrottle()
-    key = throttle.key_for(throttle.get_ident(request))  # type: ignore[arg-type]  # client_ip reads META only
+    user = getattr(request, "user", None)
+    throttle: TownRateThrottle
+    if user is not None and user.is_authenticated:
+        # A signed-in person's call answered from their audience's shared page (core.resident_pages).
+        throttle = TownUserRateThrottle()
+        key = throttle.key_for(f"user-{user.pk}")
+    else:
+        throttle = TownAnonRateThrottle()
+        key = throttle.key_for(throttle.get_ident(request))  # type: ignore[arg-type]  # client_ip reads META only
     # DRF's own sliding window, keyed as for an anonymous call to the view (there is no DRF request here).
     throttle.get_cache_key = lambda _request, _view: key  # type: ignore[method-assign]
     return bool(throttle.allow_request(request, None))  # type: ignore[arg-type]
@@ -77,7 +85,9 @@ class TownUserRateThrottle(TownRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         token_id = getattr(request.auth, "pk", None)
-        return self.key_for(f"token-{token_id}" if token_id is not None else f"user-{request.user.pk}")
+        # The person's id only counts calls: it doesn't make the answer personal (core.resident_pages).
+        person = unwatched(request.user)
+        return self.key_for(f"token-{token_id}" if token_id is not None else f"user-{person.pk}")
 
 
 class TokenFailureThrottle(TownRateThrottle):

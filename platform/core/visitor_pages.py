@@ -57,7 +57,7 @@ from core.tenancy import connection
 # Letters only, and as long as Django's masked token (64), which takes its place in an HTML attribute.
 CSRF_PLACEHOLDER = "dorfkernVisitorPageCacheCsrfTokenPlaceholder".ljust(64, "X")
 _PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
-_RENDERING_ATTR = "_visitor_page_render"
+RENDERING_ATTR = "_visitor_page_render"
 _CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "text/calendar",
                     "application/json")
 _ALLOWED_VARY = {"cookie", "accept", "accept-language"}
@@ -68,7 +68,7 @@ _DROPPED_HEADERS = {"content-length", "set-cookie"}
 
 def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
     """Context processor: while a page is rendered for the cache, forms get the placeholder token."""
-    if getattr(request, _RENDERING_ATTR, False):
+    if getattr(request, RENDERING_ATTR, False):
         return {"csrf_token": CSRF_PLACEHOLDER}
     return {}
 
@@ -78,16 +78,18 @@ def _anonymous(request: HttpRequest) -> bool:
     return "HTTP_AUTHORIZATION" not in request.META and all(name in allowed for name in request.COOKIES)
 
 
-def _page_key(request: HttpRequest, seconds: int) -> str:
+def page_key(request: HttpRequest, seconds: int, *, audience: str = "") -> str:
+    """The cache key of this address's page for everyone in `audience` ("" : anonymous visitors)."""
     # The time window in the key, not only the timeout: a page is never served after the window it was
     # rendered in, also when the clock jumps (the tests' clock; "open now" on a service page).
     window = int(timezone.now().timestamp()) // seconds
     where = "|".join((request.scheme or "", request.get_host(), get_language() or "",
-                      str(request.META.get("HTTP_ACCEPT", "")), request.get_full_path(), str(window)))
+                      str(request.META.get("HTTP_ACCEPT", "")), request.get_full_path(), str(window), audience))
     return "visitor-page:" + hashlib.blake2b(where.encode(), digest_size=20).hexdigest()
 
 
-def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+def shareable_answer(response: HttpResponseBase) -> bool:
+    """Is `response` a page anyone else asking the same may get (whatever the request was)?"""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if not str(response.get("Content-Type", "")).startswith(_CACHEABLE_TYPES):
@@ -96,24 +98,49 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
            if part.strip()):
         return False
     directives = {part.split("=")[0].strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
-    if directives & _REFUSED_CACHE_CONTROL:
-        return False
+    return not directives & _REFUSED_CACHE_CONTROL
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     user = getattr(request, "user", None)
-    return not getattr(user, "is_authenticated", False) and not request_is_personal()
+    return (shareable_answer(response) and not getattr(user, "is_authenticated", False)
+            and not request_is_personal())
 
 
-def _cache_up() -> bool:
+def cache_up() -> bool:
     # While Redis is away (core.cache_backends' breaker is open) pages are rendered as without this
     # cache: a page stored then would only add to the keys the backend remembers to delete later.
     is_available = getattr(cache, "is_available", None)
     return bool(is_available()) if callable(is_available) else True
 
 
-def _hit_allowed(request: HttpRequest) -> bool:
+def hit_allowed(request: HttpRequest) -> bool:
     for prefix, check in settings.VISITOR_PAGE_HIT_CHECKS.items():
         if request.path.startswith(prefix) and not import_string(check)(request):
             return False
     return True
+
+
+def page_entry(request: HttpRequest, response: HttpResponse, generation: str) -> dict[str, Any]:
+    """What the cache keeps of an answer: enough to give it again without the view (answer_from)."""
+    return {
+        "generation": generation,
+        "content": response.content,
+        "headers": {name: value for name, value in response.items() if name.lower() not in _DROPPED_HEADERS},
+        "view": getattr(getattr(request, "resolver_match", None), "view_name", None),
+        "data_images": getattr(request, "_csp_data_images", False),
+    }
+
+
+def answer_from(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    """The answer kept in `entry` (page_entry), and what the middlewares around read from the request."""
+    response = HttpResponse(entry["content"], headers=entry["headers"])
+    response["Content-Length"] = str(len(response.content))
+    # The CSP's data: images, the metrics' view name.
+    if entry["data_images"]:
+        request._csp_data_images = True  # type: ignore[attr-defined]
+    request.cached_view_name = entry["view"]  # type: ignore[attr-defined]
+    return response
 
 
 class VisitorPageCacheMiddleware:
@@ -127,37 +154,25 @@ class VisitorPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = settings.VISITOR_PAGE_CACHE_SECONDS
         if (seconds <= 0 or request.method not in ("GET", "HEAD") or connection.schema_name == "public"
-                or not _anonymous(request) or not _cache_up()):
+                or not _anonymous(request) or not cache_up()):
             # Shared fragments (core.templatetags.shared_fragments) carry the placeholder on every page.
             return self._with_token(request, self.get_response(request))
-        key = _page_key(request, seconds)
+        key = page_key(request, seconds)
         generation, entry = visitor_pages_generation(also=key)
-        if entry is not None and entry["generation"] == generation and _hit_allowed(request):
+        if entry is not None and entry["generation"] == generation and hit_allowed(request):
             return self._served(request, entry)
-        setattr(request, _RENDERING_ATTR, True)
+        setattr(request, RENDERING_ATTR, True)
         response = self.get_response(request)
-        setattr(request, _RENDERING_ATTR, False)
+        setattr(request, RENDERING_ATTR, False)
         if request.method == "GET" and _storable(request, response):
             assert isinstance(response, HttpResponse)
-            cache.set(key, {
-                "generation": generation,
-                "content": response.content,
-                "headers": {name: value for name, value in response.items() if name.lower() not in _DROPPED_HEADERS},
-                "view": getattr(getattr(request, "resolver_match", None), "view_name", None),
-                "data_images": getattr(request, "_csp_data_images", False),
-            }, seconds)
+            cache.set(key, page_entry(request, response, generation), seconds)
         return self._with_token(request, response)
 
     def _served(self, request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
-        response = HttpResponse(entry["content"], headers=entry["headers"])
-        response["Content-Length"] = str(len(response.content))
+        response = answer_from(request, entry)
         # A signed-in person gets another page at this address: no shared cache may hand this one out.
         patch_vary_headers(response, ("Cookie",))
-        # What the middlewares around this one read from the request: the CSP's data: images, the
-        # metrics' view name.
-        if entry["data_images"]:
-            request._csp_data_images = True  # type: ignore[attr-defined]
-        request.cached_view_name = entry["view"]  # type: ignore[attr-defined]
         # An API client that has the answer already (ETag, Last-Modified) gets a 304, as from the view.
         if response.has_header("ETag") or response.has_header("Last-Modified"):
             modified = parse_http_date_safe(response.get("Last-Modified", ""))

@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "core.middleware.StaffRequireMFAMiddleware",
     "accounts.middleware.TownRequireMFAMiddleware",
     "api.middleware.ApiJsonErrorsMiddleware",
+    # Last, right before the view: signed-in residents' shared pages (core/resident_pages.py).
+    "core.resident_pages.ResidentPageCacheMiddleware",
 ]
 
 TEMPLATES = [

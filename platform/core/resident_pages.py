@@ -1,0 +1,220 @@
+"""Pages signed-in residents share: rendered once per town, address and audience, then read from the cache.
+
+A resident's list page (news, Pinnwand, Branchenbuch, events, ...) shows what every resident sees;
+only the header's account menu (name, bell, back-office link) is theirs. Rendering it all again cost
+7–13 ms of server CPU per page, twice to four times a plain Django page (issue 20 B: resident
+pages at least 0.5× a plain Django page).
+
+How a page comes to be shared, without each module saying which of its pages are personal:
+
+- The middleware sits last, right before the view: sessions, sign-in, messages, CSRF and the MFA
+  duty all ran as for any request. It takes GET requests in a town from a signed-in person whose
+  cookies are only the session, CSRF and language cookies (no flash message waiting), whose request
+  nothing marked personal (core.page_cache.request_is_personal: the MFA banner) and who sent no
+  Authorization header.
+- While the view runs, ``request.user`` is a watched stand-in for the person (``_WatchedUser``).
+  Reading anything of it but what the **audience** is made of (signed in, active, role, staff,
+  superuser) marks the page personal: the id (every query for "my" rows reads it), the name, the
+  e-mail, the profile, a comparison. So does reading the session, asking for a real CSRF token,
+  adding a message, saving anything, or a private/no-cache answer. A personal page is given to its
+  person and not kept.
+- Personal pieces of otherwise shared pages are **holes**: ``{% personal_part "template.html" %}``
+  renders the template in place, except while a page is rendered for sharing; then it writes a
+  marker, and every answer (new or from the cache) gets the marker replaced by the template
+  rendered for that person with only the request's context processors. The header's account menu
+  is one.
+- The key is the visitor page's (core.visitor_pages.page_key: town, host, language, Accept, full
+  path, time window) plus the audience; the value carries the town's visitor-pages generation, so
+  any change in the town shows on the next page, as for anonymous visitors.
+
+Tenant isolation (ISOLATION T6): keys and generations are per schema, as for visitor pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.template.loader import render_to_string
+from django.utils.functional import LazyObject
+
+from core.page_cache import request_is_personal, visitor_key, visitor_pages_generation
+from core.tenancy import connection
+from core.visitor_pages import (
+    RENDERING_ATTR,
+    answer_from,
+    cache_up,
+    hit_allowed,
+    page_entry,
+    page_key,
+    shareable_answer,
+)
+
+logger = logging.getLogger(__name__)
+# What of the person a shared page may depend on: the same for everyone in the key's audience.
+AUDIENCE_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_active", "role", "is_staff",
+                                 "is_superuser", "is_town_admin", "is_moderator"})
+# Related objects of which a shared page may read some fields: their values are in the audience too.
+AUDIENCE_PARTS = {"resident_profile": frozenset({"ortsgemeinde_id", "ortsgemeinde"})}
+# Read by Django's own machinery on any user object, telling nothing about the person.
+_HARMLESS = frozenset({"_meta", "_state", "__class__", "_wrapped", "_setup", "_personal_reads"})
+# Only letters the template names of holes use; anything else would end the HTML comment.
+_HOLE_NAME = re.compile(r"[\w./-]+")
+
+
+def _hole_prefix() -> str:
+    # Secret-derived: a page's own text can't carry a marker that would pull someone's menu into it.
+    digest = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=8, person=b"dk-holes").hexdigest()
+    return f"<!--dorfkern-personal-{digest}:"
+
+
+def hole_marker(template_name: str) -> str:
+    """What a personal part is while its page is rendered for sharing."""
+    if not _HOLE_NAME.fullmatch(template_name):
+        raise ValueError(f"not a template name for a personal part: {template_name!r}")
+    return f"{_hole_prefix()}{template_name}-->"
+
+
+def rendering_shared(request: Any) -> bool:
+    """Is this request's page being rendered to be shared by its audience (personal parts are holes)?"""
+    return bool(getattr(request, _SHARED_ATTR, False))
+
+
+_SHARED_ATTR = "_resident_page_render"
+
+
+class _Watched(LazyObject):
+    """The signed-in person (or a part of theirs), noting every read that says more than the audience."""
+
+    def __init__(self, wrapped: Any, allowed: frozenset[str], reads: set[str], parts: dict[str, frozenset[str]]
+                 ) -> None:
+        super().__init__()
+        self._wrapped = wrapped
+        self.__dict__.update(_allowed=allowed, _personal_reads=reads, _parts=parts)
+
+    def _setup(self) -> None:  # the person is there from the start
+        raise AssertionError("a watched user is never lazy")
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._wrapped, name)
+        if name in self.__dict__["_parts"]:
+            return _Watched(value, self.__dict__["_parts"][name], self.__dict__["_personal_reads"], {})
+        if name not in self.__dict__["_allowed"] and name not in _HARMLESS:
+            self.__dict__["_personal_reads"].add(name)
+        return value
+
+    def _noted(self, what: str) -> Any:
+        self.__dict__["_personal_reads"].add(what)
+        return self._wrapped
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._noted("==") == other)
+
+    def __hash__(self) -> int:
+        return hash(self._noted("hash"))
+
+    def __str__(self) -> str:
+        return str(self._noted("str"))
+
+
+def unwatched(user: Any) -> Any:
+    """The person behind a watched user, for reads that don't change what a page shows (a rate limit's key)."""
+    return user._wrapped if isinstance(user, _Watched) else user
+
+
+def audience(request: HttpRequest) -> str:
+    """Everyone for whom a shared page is the same: AUDIENCE_ATTRIBUTES and AUDIENCE_PARTS' values."""
+    user: Any = request.user
+    return "|".join(("signed-in", user.role, str(int(user.is_active)), str(int(user.is_staff)),
+                     str(int(user.is_superuser)), visitor_key(request, "place")))
+
+
+def _candidate(request: HttpRequest) -> bool:
+    if (settings.VISITOR_PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD")
+            or connection.schema_name == "public" or "HTTP_AUTHORIZATION" in request.META):
+        return False
+    allowed = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    if any(name not in allowed for name in request.COOKIES):
+        return False  # a flash message waiting (its cookie), or something else of this person's
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and not request_is_personal() and cache_up())
+
+
+def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """Each personal part's marker replaced by the part rendered for this request's person."""
+    if not isinstance(response, HttpResponse) or response.streaming:
+        return response
+    prefix = _hole_prefix().encode()
+    if prefix not in response.content:
+        return response
+    pattern = re.compile(re.escape(prefix) + rb"([\w./-]+)-->")
+    rendered: dict[bytes, bytes] = {}
+
+    def part(match: re.Match[bytes]) -> bytes:
+        name = match.group(1)
+        if name not in rendered:
+            rendered[name] = render_to_string(name.decode(), request=request).encode()
+        return rendered[name]
+
+    response.content = pattern.sub(part, response.content)
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
+    return response
+
+
+class ResidentPageCacheMiddleware:
+    """Shares signed-in residents' pages within their audience; put it last, right before the view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _candidate(request):
+            return self.get_response(request)
+        seconds = settings.VISITOR_PAGE_CACHE_SECONDS
+        user = request.user
+        key = page_key(request, seconds, audience=audience(request))
+        generation, entry = visitor_pages_generation(also=key)
+        if entry is not None and entry["generation"] == generation and hit_allowed(request):
+            return fill_holes(request, answer_from(request, entry))
+        response, personal = self._rendered_watched(request, user)
+        if request.method == "GET" and not personal and shareable_answer(response):
+            assert isinstance(response, HttpResponse)
+            cache.set(key, page_entry(request, response, generation), seconds)
+        return fill_holes(request, response)
+
+    def _rendered_watched(self, request: HttpRequest, user: Any) -> tuple[HttpResponseBase, bool]:
+        """The view's answer, and whether rendering it read anything of the person's own."""
+        session = request.session
+        session_read_before = session.accessed
+        csrf_cookie_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        watched = _Watched(user, AUDIENCE_ATTRIBUTES, set(), AUDIENCE_PARTS)
+        session.accessed = False
+        request.user = watched  # type: ignore[assignment]  # stands in for the person while the view runs
+        setattr(request, _SHARED_ATTR, True)
+        setattr(request, RENDERING_ATTR, True)
+        try:
+            response = self.get_response(request)
+        finally:
+            setattr(request, _SHARED_ATTR, False)
+            setattr(request, RENDERING_ATTR, False)
+            request.user = user
+            session_read = session.accessed
+            session.accessed = session_read_before or session_read
+        storage = getattr(request, "_messages", None)
+        personal = bool(
+            watched.__dict__["_personal_reads"] or session_read or session.modified or request_is_personal()
+            or (request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False) and not csrf_cookie_before)
+            or getattr(storage, "added_new", False)
+        )
+        if personal:
+            logger.debug("not shared, personal: %s %s", request.path,
+                         sorted(watched.__dict__["_personal_reads"]) or "session, token, message or save")
+        return response, personal

@@ -1,0 +1,141 @@
+"""Signed-in residents share the pages that are the same for them all (core.resident_pages): a second
+resident's page comes from the cache with their own name, menu and token; a page that shows anything
+of its person's own is never shared; a change shows at once; nothing crosses to another town."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from core.visitor_pages import CSRF_PLACEHOLDER
+from modules.proposals.models import Proposal
+from tests.accounts.factories import UserFactory
+from tests.helpers import logged_in_client
+from tests.modules.news.factories import ArticleFactory
+from tests.modules.proposals.factories import make_proposal
+from tests.town.factories import OrtsgemeindeFactory, ResidentProfileFactory
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+MARKER = "<!--dorfkern-personal-"
+
+
+def _residents(town, *names: str, place=None):
+    with schema_context(town.schema_name):
+        place = place or OrtsgemeindeFactory()
+        people = [ResidentProfileFactory(user=UserFactory(name=name), ortsgemeinde=place).user for name in names]
+    clients = []
+    for person in people:
+        client = logged_in_client(town, person)
+        client.person = person
+        clients.append(client)
+    return clients
+
+
+def _queries(client, path: str) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode(), [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_second_resident_gets_the_shared_news_page_with_their_own_menu_and_token(town_a):
+    # given: Walburga read the news list
+    anna, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    with schema_context(town_a.schema_name):
+        ArticleFactory(title="Kirmes am Wochenende")
+    anna.get("/news/")
+    bernd.handler.enforce_csrf_checks = True
+
+    # when
+    html, queries = _queries(bernd, "/news/")
+
+    # then: the list came from the cache, the header is Bernd's
+    assert not any("news_article" in query for query in queries)
+    assert "Kirmes am Wochenende" in html
+    assert "Bernd" in html and "Walburga" not in html
+    assert MARKER not in html and CSRF_PLACEHOLDER not in html
+    token = TOKEN.search(html).group(1)
+    signed_out = bernd.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 302
+
+
+def test_a_change_shows_to_the_next_resident_at_once(town_a):
+    # given
+    anna, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    anna.get("/news/")
+
+    # when
+    with schema_context(town_a.schema_name):
+        ArticleFactory(title="Straßensperrung Hauptstraße")
+
+    # then
+    assert "Straßensperrung Hauptstraße" in bernd.get("/news/").content.decode()
+
+
+def test_a_page_that_shows_its_reader_their_own_rows_is_never_shared(town_a):
+    # given: Anna's proposal was hidden by the moderators; only she still sees it in the list
+    anna, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    with schema_context(town_a.schema_name):
+        proposal = make_proposal(author=anna.person, title="Mein verborgener Vorschlag")
+        Proposal.objects.filter(pk=proposal.pk).update(is_hidden=True)
+    assert "Mein verborgener Vorschlag" in anna.get("/proposals/").content.decode()
+
+    # when
+    theirs = bernd.get("/proposals/").content.decode()
+
+    # then
+    assert "Mein verborgener Vorschlag" not in theirs
+    assert "Mein verborgener Vorschlag" in anna.get("/proposals/").content.decode()
+
+
+def test_residents_of_another_village_get_their_own_page(town_a):
+    # given: the page of Anna's village is cached
+    (anna,) = _residents(town_a, "Walburga Arnold")
+    (carla,) = _residents(town_a, "Carla Conrad")
+    anna.get("/news/")
+
+    # when
+    _html, queries = _queries(carla, "/news/")
+
+    # then: rendered for Carla's village, not read from Anna's
+    assert any("news_article" in query for query in queries)
+
+
+def test_a_waiting_message_is_shown_not_a_shared_page(town_a):
+    # given: the page is cached for the audience, and Bernd has a message waiting
+    anna, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    anna.get("/news/")
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(constants.SUCCESS, "Gespeichert.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    bernd.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+
+    # when
+    html = bernd.get("/news/").content.decode()
+
+    # then
+    assert "Gespeichert." in html
+
+
+def test_a_town_never_gets_another_towns_resident_page(town_a, town_b):
+    # given
+    (anna,) = _residents(town_a, "Walburga Arnold")
+    (bruno,) = _residents(town_b, "Bruno Braun")
+    with schema_context(town_a.schema_name):
+        ArticleFactory(title="Nur in Altdorf")
+    assert "Nur in Altdorf" in anna.get("/news/").content.decode()
+
+    # when
+    in_b = bruno.get("/news/").content.decode()
+
+    # then
+    assert "Nur in Altdorf" not in in_b
+    assert "Bruno" in in_b
