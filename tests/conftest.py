@@ -113,8 +113,9 @@ def _fresh_cache_and_schema():
 
 @pytest.fixture
 def pages_rendered(settings):
-    """Anonymous pages rendered on every request, not served from the visitor page cache
-    (core.visitor_pages): for tests that count what rendering a page costs."""
+    """Pages rendered on every request, not served from the visitor or resident page cache
+    (core.visitor_pages, core.resident_pages): for tests that count what rendering a page costs, or
+    change settings between two requests (a deploy's settings reach cached pages within a minute)."""
     settings.VISITOR_PAGE_CACHE_SECONDS = 0
 
 

@@ -110,7 +110,8 @@ def test_the_api_lists_stops_departures_and_offers_without_free_points(stops, dr
     assert "Betzdorf" in offers and "50.73512" not in offers and "7.87833" not in offers
 
 
-def test_the_ride_form_offers_a_map_for_free_points_and_works_without_it(stops, driver, town_a, settings):
+def test_the_ride_form_offers_a_map_for_free_points_and_works_without_it(stops, driver, town_a, settings,
+                                                                          pages_rendered):
     client = logged_in_client(town_a, driver)
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     page = client.get("/rides/offer/").content.decode()
