@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from core.access import user_passes
 from core.images import image_reencode
 from core.storage import delete_files_after_commit
 from core.taxonomy.services import terms_seed
@@ -96,6 +97,8 @@ def user_can_write_for(
 
 def user_can_edit_article(user: Any, article: Article) -> bool:
     """May `user` change, publish or delete this article (as it is stored now)?"""
+    if not user_passes(user, "editor"):
+        return False  # no need to look at the article's villages (nor at the person: core.resident_pages)
     if article.organisation_id is not None or not village_ids_of(user):
         return user_can_write_for(user, article.organisation)
     return user_can_write_for(user, None, list(article.ortsgemeinden.values_list("pk", flat=True)))

@@ -52,15 +52,19 @@ def module_urls(key: str, patterns: list[URLPattern | URLResolver]) -> list[URLP
     return patterns
 
 
+# Where _is_editor keeps its answer on the user object (core.resident_pages lets shared pages read it).
+EDITOR_MEMO = "_dorfkern_is_editor"
+
+
 def _is_editor(user: Any) -> bool:
     # Asked several times per request (nav, menus, the view itself): look it up once per user object.
-    cached = getattr(user, "_dorfkern_is_editor", None)
+    cached = getattr(user, EDITOR_MEMO, None)
     if cached is None:
         # One query for both ways of being an editor: a Verein's member or an Ortsgemeinde's editor.
         # Written out: every signed-in page asks (the header's back-office link), and building the
         # same statement with Exists()/OuterRef cost more CPU than running it.
         cached = user.is_town_admin or _listed_in_any(user.pk, (user.memberships.model, user.village_roles.model))
-        user._dorfkern_is_editor = cached
+        setattr(user, EDITOR_MEMO, cached)
     return bool(cached)
 
 

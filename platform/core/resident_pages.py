@@ -14,7 +14,7 @@ How a page comes to be shared, without each module saying which of its pages are
   Authorization header.
 - While the view runs, ``request.user`` is a watched stand-in for the person (``_WatchedUser``).
   Reading anything of it but what the **audience** is made of (signed in, active, role, staff,
-  superuser) marks the page personal: the id (every query for "my" rows reads it), the name, the
+  superuser, editor or not, village) marks the page personal: the id (every query for "my" rows reads it), the name, the
   e-mail, the profile, a comparison. So does reading the session, asking for a real CSRF token,
   adding a message, saving anything, or a private/no-cache answer. A personal page is given to its
   person and not kept.
@@ -45,6 +45,7 @@ from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.functional import LazyObject
 
+from core.access import EDITOR_MEMO, user_passes
 from core.page_cache import request_is_personal, visitor_key, visitor_pages_generation
 from core.tenancy import connection
 from core.visitor_pages import (
@@ -58,9 +59,10 @@ from core.visitor_pages import (
 )
 
 logger = logging.getLogger(__name__)
-# What of the person a shared page may depend on: the same for everyone in the key's audience.
+# What of the person a shared page may depend on: the same for everyone in the key's audience (the
+# editor check's answer, core.access, is worked out before the view runs and is part of the key).
 AUDIENCE_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_active", "role", "is_staff",
-                                 "is_superuser", "is_town_admin", "is_moderator"})
+                                 "is_superuser", "is_town_admin", "is_moderator", EDITOR_MEMO})
 # Related objects of which a shared page may read some fields: their values are in the audience too.
 AUDIENCE_PARTS = {"resident_profile": frozenset({"ortsgemeinde_id", "ortsgemeinde"})}
 # Read by Django's own machinery on any user object, telling nothing about the person.
@@ -132,8 +134,10 @@ def unwatched(user: Any) -> Any:
 def audience(request: HttpRequest) -> str:
     """Everyone for whom a shared page is the same: AUDIENCE_ATTRIBUTES and AUDIENCE_PARTS' values."""
     user: Any = request.user
+    # Editors see "Edit" buttons and the back office; the check is one statement the header runs anyway.
+    editor = "editor" if user_passes(user, "editor") else "reader"
     return "|".join(("signed-in", user.role, str(int(user.is_active)), str(int(user.is_staff)),
-                     str(int(user.is_superuser)), visitor_key(request, "place")))
+                     str(int(user.is_superuser)), visitor_key(request, "place"), editor))
 
 
 def _candidate(request: HttpRequest) -> bool:

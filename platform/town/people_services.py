@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from core.access import user_passes
 from core.audit import AuditTarget, audit_record, changes_between, model_values
 from core.slugs import german_slugify
 from town.models import (
@@ -104,6 +105,10 @@ def user_can_publish_for(
         return False
     if user.is_town_admin:
         return True
+    if not user_passes(user, "editor"):
+        # Neither a member of an organisation nor a village's editor (one check per request, which a
+        # resident's shared page may read: core.resident_pages).
+        return False
     if organisation is None:
         return user_can_publish_official_for(user, ortsgemeinden)
     if not organisation.is_approved:

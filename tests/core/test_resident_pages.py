@@ -20,7 +20,7 @@ from tests.accounts.factories import UserFactory
 from tests.helpers import logged_in_client
 from tests.modules.news.factories import ArticleFactory
 from tests.modules.proposals.factories import make_proposal
-from tests.town.factories import OrtsgemeindeFactory, ResidentProfileFactory
+from tests.town.factories import MembershipFactory, OrtsgemeindeFactory, ResidentProfileFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MARKER = "<!--dorfkern-personal-"
@@ -139,3 +139,23 @@ def test_a_town_never_gets_another_towns_resident_page(town_a, town_b):
     # then
     assert "Nur in Altdorf" not in in_b
     assert "Bruno" in in_b
+
+
+def test_an_editor_keeps_their_edit_button_and_residents_share_the_article_without_it(town_a):
+    # given: an article of the Verein Walburga edits, read first by its editor
+    walburga, bernd, carla = _residents(town_a, "Walburga Arnold", "Bernd Becker", "Carla Conrad")
+    with schema_context(town_a.schema_name):
+        membership = MembershipFactory(user=walburga.person, organisation__is_approved=True)
+        article = ArticleFactory(title="Vereinsfest", organisation=membership.organisation)
+    path = f"/news/{article.slug}/"
+    edit_link = f"/news/manage/{article.slug}/edit/"
+    assert edit_link in walburga.get(path).content.decode()
+    bernd.get(path)
+
+    # when
+    html, queries = _queries(carla, path)
+
+    # then: Carla got the residents' shared page, with no edit button; the editor keeps hers
+    assert not any("news_article" in query for query in queries)
+    assert "Vereinsfest" in html and edit_link not in html
+    assert edit_link in walburga.get(path).content.decode()
