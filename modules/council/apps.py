@@ -11,6 +11,7 @@ from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.council.conf import CouncilSettingsForm
+from modules.council.facts import INSIDER
 from modules.notifications.capabilities import AnnouncedContent, NotificationTopic
 
 
@@ -100,6 +101,7 @@ class CouncilConfig(FeatureModule):
         ),
         settings_form=CouncilSettingsForm,
         provides=(
+            INSIDER,
             HomeWidget(render="modules.council.views.home_widget", order=33, cache=CachedFor(vary="town")),
             PeriodicTask(task="council.oparl_sync", every_seconds=3600),
             CalendarSource(key="digitalerrat", label=_("Digital council"),

@@ -14,7 +14,10 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.audience import audience_fact
 from core.calendar import CalendarEntry
+from core.page_cache import per_request
+from modules.council.facts import INSIDER
 from modules.council.models import (
     AgendaItem,
     Document,
@@ -41,24 +44,25 @@ def member_for_user(*, user: Any, on: datetime.date) -> Member | None:
             .filter(Q(term_end__isnull=True) | Q(term_end__gte=on)).first())
 
 
+def insider_fact(user: Any) -> str | None:
+    """None for a current member or a town admin (their council pages are their own), else ""."""
+    if user.is_town_admin or any(member.user_id == user.pk for member in members_current()):
+        return None
+    return ""
+
+
 def is_insider(user: Any) -> bool:
-    """A current member or a town admin: sees the members-only area."""
+    """A current member or a town admin: sees the members-only area (asked once per request)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_town_admin) or member_for_user(user=user, on=timezone.localdate()) is not None
-
-
-def is_insider_among(user: Any, members: list[Member]) -> bool:
-    """is_insider for a page that has read the current members anyway (members_current): no query of its own."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_town_admin) or any(member.user_id == user.pk for member in members)
+    return bool(user.is_town_admin) or audience_fact(user, INSIDER) is None
 
 
 def members_current() -> list[Member]:
+    """The members whose term runs today; read once per request (the insider check asks too)."""
     today = timezone.localdate()
-    return list(Member.objects.filter(term_start__lte=today)
-                .filter(Q(term_end__isnull=True) | Q(term_end__gte=today)))
+    return per_request("council.members_current", lambda: list(
+        Member.objects.filter(term_start__lte=today).filter(Q(term_end__isnull=True) | Q(term_end__gte=today))))
 
 
 def member_user_ids() -> list[int]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.modules import module_settings
+from core.page_cache import per_request_forget
 from core.tenancy import current_town
 from modules.council import oparl
 from modules.council.models import (
@@ -96,6 +97,7 @@ def member_save(*, acting_user: Any, member: Member | None = None, user: Any, na
     member.user, member.name, member.group, member.seat = user, name[:150], group, _plain(seat)[:150]
     member.is_chair, member.term_start, member.term_end = is_chair, term_start, term_end
     member.save()
+    per_request_forget("council.members_current")  # the rest of this request reads the new members
     return member
 
 

@@ -50,7 +50,7 @@ def _proposal_links(items: list[AgendaItem]) -> None:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     members = selectors.members_current()
-    insider = selectors.is_insider_among(request.user, members)
+    insider = selectors.is_insider(request.user)
     upcoming, past = selectors.meetings_around(insider=insider, upcoming=5, past=5)
     ris_upcoming = selectors.ris_meetings_upcoming(limit=8)
     return render(request, "council/overview.html", {

@@ -11,6 +11,7 @@ from core.search import SearchProvider
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 from modules.proposals.conf import ProposalsSettingsForm
+from modules.proposals.facts import OWN_HIDDEN
 
 
 def _proposal_visible_to(pk: int, user: Any) -> bool:
@@ -67,6 +68,7 @@ class ProposalsConfig(FeatureModule):
         settings_form=ProposalsSettingsForm,
         requires=("moderation",),
         provides=(
+            OWN_HIDDEN,
             HomeWidget(render="modules.proposals.views.home_widget", order=31, cache=CachedFor(vary="town")),
             NotificationTopic("proposals.answers", _("Answers to proposals you support"),
                               _("When the town answers a proposal you made or support, and when it is done."),

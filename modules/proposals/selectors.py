@@ -6,14 +6,21 @@ from typing import Any
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from core.audience import audience_fact
+from modules.proposals.facts import OWN_HIDDEN
 from modules.proposals.models import Category, Comment, Proposal, Status, Support
 
 OPEN_STATUSES = (Status.COLLECTING, Status.AWAITING)
 
 
+def own_hidden_fact(user: Any) -> str | None:
+    """None when `user` wrote a proposal the moderators hid (their list is their own), else ""."""
+    return None if Proposal.objects.filter(author_id=user.pk, is_hidden=True).exists() else ""
+
+
 def visible_q(user: Any) -> Q:
     """Hidden proposals only for their author."""
-    if getattr(user, "is_authenticated", False):
+    if getattr(user, "is_authenticated", False) and audience_fact(user, OWN_HIDDEN) is None:
         return Q(is_hidden=False) | Q(author_id=user.pk)
     return Q(is_hidden=False)
 

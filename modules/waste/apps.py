@@ -12,6 +12,7 @@ from core.search import SearchProvider
 from modules.bulletin.capabilities import BulletinSource
 from modules.notifications.capabilities import NotificationTopic
 from modules.waste.conf import WasteSettingsForm
+from modules.waste.facts import SAVED_STREET
 
 
 def _sample_area() -> dict[str, Any]:
@@ -41,6 +42,7 @@ class WasteConfig(FeatureModule):
         settings_form=WasteSettingsForm,
         has_api=True,
         provides=(
+            SAVED_STREET,
             HomeWidget(render="modules.waste.views.home_widget", order=15, cache=CachedFor(vary="user")),
             # The Mitteilungsblatt prints the collections of the week after its period, per area.
             BulletinSource(key="waste", label=_("Waste calendar"), items="modules.waste.bulletin.bulletin_items",

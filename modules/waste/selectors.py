@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from core.audience import audience_fact
 from core.calendar import CalendarEntry
 from core.page_cache import cached
+from modules.waste.facts import SAVED_STREET
 from modules.waste.models import AreaStreet, Pickup, PickupArea, WasteHome, WasteImport, WasteType
 from town.models import Ortsgemeinde
 
@@ -90,8 +92,13 @@ def choice_resolve(value: str) -> tuple[PickupArea, Any] | None:
     return None
 
 
+def saved_street_fact(user: Any) -> str | None:
+    """None when `user` saved a street (their waste pages are their own), else ""."""
+    return None if WasteHome.objects.filter(user_id=user.pk).exists() else ""
+
+
 def home_get(user: Any) -> WasteHome | None:
-    if not user.is_authenticated:
+    if not user.is_authenticated or audience_fact(user, SAVED_STREET) == "":
         return None
     return WasteHome.objects.select_related("area__ortsgemeinde", "street").filter(user=user).first()
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
 
 from core.modules import enabled_module_keys
+from core.page_cache import PLACE_MEMO
 from core.tenancy import Town, connection
 
 # A view function; the decorators below return it with its signature intact.
@@ -79,6 +80,31 @@ def _listed_in_any(user_id: int, models: tuple[Any, ...]) -> bool:
         cursor.execute(f"SELECT {checks}", [user_id] * len(models))  # noqa: S608 (names from the models' meta)
         row = cursor.fetchone()
     return bool(row and row[0])
+
+
+def town_standing(user: Any) -> tuple[bool, int | None]:
+    """Is the signed-in `user` an editor, and which Ortsgemeinde is theirs? One statement, remembered on the
+    user object (the editor check and core.page_cache.visitor_key read it): every shared resident page
+    asks both (core.resident_pages), and two statements cost a cache hit a third of its time."""
+    if hasattr(user, EDITOR_MEMO) and hasattr(user, PLACE_MEMO):
+        return bool(getattr(user, EDITOR_MEMO)), getattr(user, PLACE_MEMO)
+    quote = connection.ops.quote_name
+    listed = [(model._meta.db_table, model._meta.get_field("user").column)
+              for model in (user.memberships.model, user.village_roles.model)]
+    profile = user._meta.get_field("resident_profile").related_model
+    editor_sql = " OR ".join(f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = %s)"
+                             for table, column in listed)
+    place_sql = (f"SELECT {quote(profile._meta.get_field('ortsgemeinde').column)} FROM {quote(profile._meta.db_table)}"
+                 f" WHERE {quote(profile._meta.get_field('user').column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT ({editor_sql}), ({place_sql})",  # noqa: S608 (names from the models' meta)
+                       [user.pk] * (len(listed) + 1))
+        row = cursor.fetchone()
+    editor = bool(user.is_town_admin or (row and row[0]))
+    place = row[1] if row else None
+    setattr(user, EDITOR_MEMO, editor)
+    setattr(user, PLACE_MEMO, place)
+    return editor, place
 
 
 def _speaks_for_a_village(user: Any) -> bool:

@@ -41,6 +41,8 @@ T = TypeVar("T")
 Vary = Literal["town", "place", "user"]
 
 _GENERATION_PREFIX = "page-cache:generation:"
+# Where core.access.town_standing keeps the signed-in person's Ortsgemeinde id on the user object.
+PLACE_MEMO = "_dorfkern_place_id"
 # One more generation, for every page an anonymous visitor sees in the town (core.visitor_pages): bumped
 # by a change in any tracked app, except by models whose rows no visitor page shows and which are
 # written all the time; such a model says `visitor_pages_unaffected = True` (a notification, an outbox
@@ -138,6 +140,9 @@ def visitor_key(request: Any, vary: Vary) -> str:
     if vary == "user":
         return f"user-{user.pk}"
     if vary == "place":
+        # core.access.town_standing may know it already (read with the editor check in one statement).
+        if hasattr(user, PLACE_MEMO):
+            return f"place-{getattr(user, PLACE_MEMO)}"
         # town.selectors.user_ortsgemeinde_id, which the kernel may not import (a missing profile is None).
         profile = getattr(user, "resident_profile", None)
         return f"place-{getattr(profile, 'ortsgemeinde_id', None)}"

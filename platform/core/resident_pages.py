@@ -23,6 +23,9 @@ How a page comes to be shared, without each module saying which of its pages are
   marker, and every answer (new or from the cache) gets the marker replaced by the template
   rendered for that person with only the request's context processors. The header's account menu
   is one.
+- A module whose pages depend on a little more of the person (the council's members see more; the
+  Pinnwand shows people their own posts) says so with an audience fact (core.audience): its answer
+  joins the key, or, when it says the person's page is their own, the page is rendered for them alone.
 - The key is the visitor page's (core.visitor_pages.page_key: town, host, language, Accept, full
   path, time window) plus the audience; the value carries the town's visitor-pages generation, so
   any change in the town shows on the next page, as for anonymous visitors.
@@ -45,8 +48,10 @@ from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.functional import LazyObject
 
-from core.access import EDITOR_MEMO, user_passes
-from core.page_cache import request_is_personal, visitor_key, visitor_pages_generation
+from core.access import EDITOR_MEMO, town_standing
+from core.audience import FACT_ATTRIBUTE_PREFIX, AudienceFact, facts_for
+from core.capabilities import provided
+from core.page_cache import PLACE_MEMO, request_is_personal, visitor_pages_generation
 from core.tenancy import connection
 from core.visitor_pages import (
     RENDERING_ATTR,
@@ -62,7 +67,7 @@ logger = logging.getLogger(__name__)
 # What of the person a shared page may depend on: the same for everyone in the key's audience (the
 # editor check's answer, core.access, is worked out before the view runs and is part of the key).
 AUDIENCE_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_active", "role", "is_staff",
-                                 "is_superuser", "is_town_admin", "is_moderator", EDITOR_MEMO})
+                                 "is_superuser", "is_town_admin", "is_moderator", EDITOR_MEMO, PLACE_MEMO})
 # Related objects of which a shared page may read some fields: their values are in the audience too.
 AUDIENCE_PARTS = {"resident_profile": frozenset({"ortsgemeinde_id", "ortsgemeinde"})}
 # Read by Django's own machinery on any user object, telling nothing about the person.
@@ -108,7 +113,8 @@ class _Watched(LazyObject):
         value = getattr(self._wrapped, name)
         if name in self.__dict__["_parts"]:
             return _Watched(value, self.__dict__["_parts"][name], self.__dict__["_personal_reads"], {})
-        if name not in self.__dict__["_allowed"] and name not in _HARMLESS:
+        if (name not in self.__dict__["_allowed"] and name not in _HARMLESS
+                and not name.startswith(FACT_ATTRIBUTE_PREFIX)):
             self.__dict__["_personal_reads"].add(name)
         return value
 
@@ -131,13 +137,18 @@ def unwatched(user: Any) -> Any:
     return user._wrapped if isinstance(user, _Watched) else user
 
 
-def audience(request: HttpRequest) -> str:
-    """Everyone for whom a shared page is the same: AUDIENCE_ATTRIBUTES and AUDIENCE_PARTS' values."""
+def audience(request: HttpRequest) -> str | None:
+    """Everyone for whom this page is the same (AUDIENCE_ATTRIBUTES, AUDIENCE_PARTS' values and the
+    modules' audience facts for this address), or None when the person's page here is their own."""
     user: Any = request.user
-    # Editors see "Edit" buttons and the back office; the check is one statement the header runs anyway.
-    editor = "editor" if user_passes(user, "editor") else "reader"
+    facts = facts_for(user, request.path, provided(AudienceFact))
+    if any(value is None for _name, value in facts):
+        return None
+    # Editors see "Edit" buttons and the back office; the village picks news, notices and the Pinnwand.
+    editor, place = town_standing(user)
     return "|".join(("signed-in", user.role, str(int(user.is_active)), str(int(user.is_staff)),
-                     str(int(user.is_superuser)), visitor_key(request, "place"), editor))
+                     str(int(user.is_superuser)), f"place-{place}", "editor" if editor else "reader",
+                     *(f"{name}={value}" for name, value in facts)))
 
 
 def _candidate(request: HttpRequest) -> bool:
@@ -184,7 +195,10 @@ class ResidentPageCacheMiddleware:
             return self.get_response(request)
         seconds = settings.VISITOR_PAGE_CACHE_SECONDS
         user = request.user
-        key = page_key(request, seconds, audience=audience(request))
+        shared_by = audience(request)
+        if shared_by is None:
+            return self.get_response(request)
+        key = page_key(request, seconds, audience=shared_by)
         generation, entry = visitor_pages_generation(also=key)
         if entry is not None and entry["generation"] == generation and hit_allowed(request):
             return fill_holes(request, answer_from(request, entry))
