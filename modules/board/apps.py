@@ -8,6 +8,7 @@ from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, Periodi
 from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
 from modules.board.conf import BoardSettingsForm
+from modules.board.facts import WROTE_HERE
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -85,6 +86,7 @@ class BoardConfig(FeatureModule):
         enabled_by_default=True,
         has_api=True,
         provides=(
+            WROTE_HERE,
             # Posts past the town's lifetime leave the board within the hour.
             PeriodicTask(task="board.expire_posts", every_seconds=3600),
             FeedSource(items="modules.board.facade.feed_items"),

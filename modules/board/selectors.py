@@ -17,7 +17,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.audience import audience_fact
 from core.cached_lists import CachedList
+from modules.board.facts import WROTE_HERE
 from modules.board.models import Comment, Post, Reaction, ReactionKind, Topic
 from town.models import Ortsgemeinde
 from town.selectors import ortsgemeinde_list, user_ortsgemeinde_id
@@ -52,17 +54,28 @@ def current_q() -> Q:
     return Q(is_expired=False, expires_at__gt=timezone.now())
 
 
+def wrote_here_fact(user: Any) -> str | None:
+    """None when `user` wrote a post or a comment on the board (their board is their own), else ""."""
+    wrote = Post.objects.filter(Q(author_id=user.pk) | Q(comments__author_id=user.pk)).exists()
+    return None if wrote else ""
+
+
+def wrote_here(user: Any) -> bool:
+    """Has the signed-in `user` written anything on the board (asked once per request)?"""
+    return _signed_in(user) and audience_fact(user, WROTE_HERE) is None
+
+
 def visible_q(user: Any) -> Q:
     """On the board for `user`: current, aimed at them, and not hidden (their own hidden posts stay for them)."""
     not_hidden = Q(is_hidden=False)
-    if _signed_in(user):
+    if wrote_here(user):
         not_hidden |= Q(author_id=user.pk)
     return current_q() & audience_q(user) & not_hidden
 
 
 def _visible_comments_q(user: Any) -> Q:
     q = Q(is_hidden=False)
-    if _signed_in(user):
+    if wrote_here(user):
         q |= Q(author_id=user.pk)
     return q
 

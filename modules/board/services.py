@@ -39,6 +39,7 @@ from modules.board.models import (
     ReactionKind,
     Topic,
 )
+from modules.board.selectors import wrote_here
 from town.residency_services import residency_require
 from town.selectors import user_ortsgemeinde_id
 
@@ -66,11 +67,12 @@ def user_can_moderate(user: Any) -> bool:
 
 
 def user_can_edit_post(user: Any, post: Post) -> bool:
-    return _is_active(user) and post.author_id == user.pk
+    # Someone who never wrote here owns nothing (and a reader's shared page doesn't read who they are).
+    return _is_active(user) and wrote_here(user) and post.author_id == user.pk
 
 
 def user_can_delete_comment(user: Any, comment: Comment) -> bool:
-    return _is_active(user) and comment.author_id == user.pk
+    return _is_active(user) and wrote_here(user) and comment.author_id == user.pk
 
 
 # --- the moderation module ------------------------------------------------------------

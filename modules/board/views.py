@@ -42,7 +42,8 @@ def _message_link_maker(request: HttpRequest) -> Callable[[int], str | None]:
         return lambda author_id: None
     from modules.conversations.facade import conversation_start_url
 
-    own_id = request.user.pk
+    # A reader who never wrote here has no posts of their own to leave out (their page is shared).
+    own_id = request.user.pk if selectors.wrote_here(request.user) else None
     return lambda author_id: None if author_id == own_id else conversation_start_url(recipient_id=author_id)
 
 

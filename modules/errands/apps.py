@@ -9,6 +9,7 @@ from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleO
 from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
 from modules.errands.conf import ErrandsSettingsForm
+from modules.errands.facts import INVOLVED
 
 
 def _sample_person(email: str, name: str) -> Any:
@@ -84,6 +85,7 @@ class ErrandsConfig(FeatureModule):
         settings_form=ErrandsSettingsForm,
         has_api=True,
         provides=(
+            INVOLVED,
             HomeWidget(render="modules.errands.views.home_widget", order=40, cache=CachedFor(vary="user")),
             SampleObject(create=_sample_request),
             SampleObject(create=_sample_trip),

@@ -12,6 +12,8 @@ from typing import Any
 from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from core.audience import audience_fact
+from modules.errands.facts import INVOLVED
 from modules.errands.models import ErrandBlock, ErrandReport, ErrandRequest, ErrandStatus, Trip
 from modules.errands.services import users_blocked_between
 
@@ -34,6 +36,13 @@ def _near_first(qs: QuerySet, home_ortsgemeinde_id: int | None, *, time_field: s
     return qs.order_by("distance_rank", "ortsgemeinde__name", time_field, "pk")
 
 
+def involved_fact(user: Any) -> str | None:
+    """None when `user` has an open request or a block either way (the list is their own), else ""."""
+    own = ErrandRequest.objects.filter(requester_id=user.pk, status=ErrandStatus.OPEN).values("pk")
+    blocks = ErrandBlock.objects.filter(Q(blocker_id=user.pk) | Q(blocked_id=user.pk)).values("pk")
+    return None if own.union(blocks).exists() else ""
+
+
 def errand_list_open(
     *,
     viewer: Any = None,
@@ -46,7 +55,7 @@ def errand_list_open(
     qs = ErrandRequest.objects.filter(
         status=ErrandStatus.OPEN, is_hidden=False, window_end__gt=timezone.now()
     ).select_related("ortsgemeinde", "requester")
-    if getattr(viewer, "is_authenticated", False):
+    if getattr(viewer, "is_authenticated", False) and audience_fact(viewer, INVOLVED) is None:
         qs = qs.exclude(requester=viewer)
         blocked = users_blocked_between(viewer)
         if blocked:

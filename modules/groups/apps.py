@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, FeedSource, ModuleSpec, NavItem, SampleObject
 from core.personal_data import Kept, PersonalData
 from core.search import SearchProvider
+from modules.groups.facts import TAKES_PART
 from modules.moderation.capabilities import ModeratedContent
 
 
@@ -72,6 +73,7 @@ class GroupsConfig(FeatureModule):
         has_api=True,
         requires=("moderation",),
         provides=(
+            TAKES_PART,
             FeedSource(items="modules.groups.feed.feed_items"),
             ModeratedContent(kind="groups.post", label=_("Group post"), get="modules.groups.feed.post_summary",
                              set_hidden="modules.groups.services.moderation_post_set_hidden",

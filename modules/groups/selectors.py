@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from core.audience import audience_fact
 from core.names import display_name as display_name
+from modules.groups.facts import TAKES_PART
 from modules.groups.models import Comment, Group, JoinRequest, MemberRole, Membership, Post, RequestStatus
 from town.models import MembershipRole, OrganisationMembership
 
@@ -78,15 +80,29 @@ def group_get(*, slug: str) -> Group | None:
     )
 
 
+def takes_part_fact(user: Any) -> str | None:
+    """None when `user` is a member of a group or wrote in one (their groups pages are their own), else ""."""
+    member = Membership.objects.filter(user_id=user.pk).values("pk")
+    wrote = Post.objects.filter(author_id=user.pk).values("pk")
+    commented = Comment.objects.filter(author_id=user.pk).values("pk")
+    return None if member.union(wrote, commented).exists() else ""
+
+
+def _takes_part(user: Any) -> bool:
+    return _active(user) and audience_fact(user, TAKES_PART) is None
+
+
 def group_ids_of_member(*, user: Any) -> set[int]:
-    if not _active(user):
+    if not _takes_part(user):
         return set()
     return set(Membership.objects.filter(user=user).values_list("group_id", flat=True))
 
 
 def _visible_to(user: Any) -> Q:
     # Hidden content stays visible to its own author only.
-    return Q(is_hidden=False) | Q(author_id=getattr(user, "pk", None))
+    if not _takes_part(user):
+        return Q(is_hidden=False)
+    return Q(is_hidden=False) | Q(author_id=user.pk)
 
 
 def post_list_visible(*, group: Group, user: Any) -> QuerySet[Post]:
