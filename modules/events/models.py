@@ -7,8 +7,6 @@ weekly training without an end costs one row, not thousands.
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -164,10 +162,6 @@ class Event(models.Model):
     @property
     def question_list(self) -> list[str]:
         return [line.strip() for line in self.questions.splitlines() if line.strip()]
-
-    @property
-    def duration(self) -> datetime.timedelta:
-        return self.ends_at - self.starts_at
 
 
 class RegistrationStatus(models.TextChoices):

@@ -76,19 +76,35 @@ def all_day_span(starts_at: datetime.datetime, ends_at: datetime.datetime) -> da
     return ends_at.astimezone(TOWN_TZ).date() - starts_at.astimezone(TOWN_TZ).date()
 
 
-def series_end(rule: str, start: datetime.datetime, duration: datetime.timedelta) -> datetime.datetime | None:
-    """The end of the last occurrence, or None for a series without end (expanded on read, never stored).
+def wall_clock_end(starts_at: datetime.datetime, ends_at: datetime.datetime,
+                   start: datetime.datetime) -> datetime.datetime:
+    """The end of the date of an event that begins at `start`: the end the organiser entered, read on the
+    town's wall clock, on that date (a weekly Saturday 20:00 to Sunday 04:00 ends at 04:00 every week).
 
-    `duration` is added to the last start in the town's zone (wall clock): an all-day series passes its
-    all_day_span and ends at the midnight of its last day, whatever clock change lies between.
+    Not ``start + (ends_at - starts_at)``: that length is elapsed time, 7 or 9 hours for a night over a
+    clock change, so any other date would end an hour early or late (and Python adds a timedelta to a
+    local time on the wall clock, so even the same date goes wrong once its start is local). For the
+    event's own first date it gives ``ends_at`` back; for an all-day event the midnight of the last day.
     """
-    parsed = rule_parse(rule, start)
+    local_start, local_end = starts_at.astimezone(TOWN_TZ), ends_at.astimezone(TOWN_TZ)
+    last_day = start.astimezone(TOWN_TZ).date() + (local_end.date() - local_start.date())
+    # .time() keeps `fold`: an end in the repeated autumn hour stays the second 02:30 on its own date.
+    return datetime.datetime.combine(last_day, local_end.time(), tzinfo=TOWN_TZ)
+
+
+def series_end(rule: str, starts_at: datetime.datetime, ends_at: datetime.datetime) -> datetime.datetime | None:
+    """The end of the last date of a series, or None for a series without end (expanded on read, never stored).
+
+    The last date ends at the wall-clock end of the first (wall_clock_end): an all-day series at the
+    midnight of its last day, whatever clock change lies between.
+    """
+    parsed = rule_parse(rule, starts_at)
     if parsed._count is None and parsed._until is None:  # noqa: SLF001 (dateutil keeps them private)
         return None
-    last = None
+    last = starts_at
     for last in parsed:  # noqa: B007 (bounded by COUNT or UNTIL)
         pass
-    return (last or start) + duration
+    return wall_clock_end(starts_at, ends_at, last)
 
 
 def frequency_label(rule: str) -> str:

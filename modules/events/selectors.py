@@ -29,7 +29,7 @@ from modules.events.models import (
     SavedEvent,
     Venue,
 )
-from modules.events.recurrence import all_day_span
+from modules.events.recurrence import all_day_span, wall_clock_end
 from town.capabilities import WeekPost
 from town.models import Organisation
 
@@ -137,22 +137,24 @@ def event_occurrences(event: Event, start: datetime.datetime, end: datetime.date
     """The dates of `event` that overlap [start, end). Cancelled dates of a series only if asked.
 
     An all-day date is counted in the town's days (its first day plus all_day_span), never by adding
-    hours to a midnight: over a clock change a day has 23 or 25 hours.
+    hours to a midnight: over a clock change a day has 23 or 25 hours. A timed date ends at the
+    wall-clock end the organiser entered (wall_clock_end), not after the first date's length in hours.
     """
     entry = calendar_entry(event, path="", facets=False)
     if include_cancelled:
         entry = CalendarEntry(uid=entry.uid, title=entry.title, start=entry.start, end=entry.end, rrule=entry.rrule)
     span = all_day_span(event.starts_at, event.ends_at)
-    length = event.ends_at - event.starts_at
     # An event that began before `start` but still runs counts: look back by its length (all day: a day
-    # more for its last day and one for the clock change; the exact test is below).
-    back = span + datetime.timedelta(days=2) if event.all_day else length
+    # more for its last day and one for the clock change; timed: two hours more, as a date over a clock
+    # change lasts up to two hours longer than a first date over the other one; the exact test is below).
+    back = span + datetime.timedelta(days=2) if event.all_day else (
+        event.ends_at - event.starts_at + datetime.timedelta(hours=2))
     cancelled_days = set(event.cancelled_dates)
     found = []
     for moment in occurrences(entry, start - back, end):
         if isinstance(moment, datetime.datetime):  # timed
             begin = moment
-            finish = over = moment + length
+            finish = over = wall_clock_end(event.starts_at, event.ends_at, moment)
         else:
             begin, finish = _aware(moment), _aware(moment + span)
             over = _aware(moment + span + datetime.timedelta(days=1))  # the end of its last day
@@ -428,7 +430,7 @@ def _date_entry(event: Event, day: datetime.date, *, uid: str, title: str, descr
     else:
         local = timezone.localtime(event.starts_at, TOWN_TZ)
         start = datetime.datetime.combine(day, local.time(), tzinfo=TOWN_TZ)
-        end = start + (event.ends_at - event.starts_at)
+        end = wall_clock_end(event.starts_at, event.ends_at, start)
     return CalendarEntry(uid=uid, title=title, start=start, end=end, location=event.place,
                          path=event.get_absolute_url(), description=description,
                          cancelled=event.is_cancelled or day in event.cancelled_dates, updated_at=event.updated_at)

@@ -129,9 +129,7 @@ def _validate(event: Event) -> None:
     if errors:
         raise ValidationError(errors)
     if event.rrule:
-        length = (recurrence.all_day_span(event.starts_at, event.ends_at) if event.all_day  # whole days
-                  else event.duration)
-        event.series_ends_at = recurrence.series_end(event.rrule, event.starts_at, length)
+        event.series_ends_at = recurrence.series_end(event.rrule, event.starts_at, event.ends_at)
     else:
         event.series_ends_at = event.ends_at
 
