@@ -14,12 +14,17 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from core.page_cache import generation_bump
 from core.visitor_pages import CSRF_PLACEHOLDER
+from modules.board.models import Post
 from modules.proposals.models import Proposal
 from tests.accounts.factories import UserFactory
 from tests.helpers import logged_in_client
+from tests.modules.board.factories import PostFactory
+from tests.modules.council.factories import make_meeting, make_member
 from tests.modules.news.factories import ArticleFactory
 from tests.modules.proposals.factories import make_proposal
+from tests.modules.waste.factories import WasteHomeFactory
 from tests.town.factories import MembershipFactory, OrtsgemeindeFactory, ResidentProfileFactory
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -159,3 +164,59 @@ def test_an_editor_keeps_their_edit_button_and_residents_share_the_article_witho
     assert not any("news_article" in query for query in queries)
     assert "Vereinsfest" in html and edit_link not in html
     assert edit_link in walburga.get(path).content.decode()
+
+
+def test_an_author_keeps_their_own_hidden_post_while_readers_share_the_pinnwand(town_a):
+    # given: Walburga's post was hidden by the moderators; Carla and Dieter of her village wrote nothing
+    walburga, bernd, carla, dieter = _residents(town_a, "Walburga Arnold", "Bernd Becker", "Carla Conrad",
+                                                "Dieter Dorn")
+    with schema_context(town_a.schema_name):
+        PostFactory(author=bernd.person, text="Wer leiht mir eine Leiter?")
+        hidden = PostFactory(author=walburga.person, text="Mein verborgener Beitrag")
+        Post.objects.filter(pk=hidden.pk).update(is_hidden=True)
+        PostFactory(author=walburga.person, text="Kuchen am Sonntag")
+        generation_bump("board")
+    carla_page = carla.get("/board/").content.decode()
+
+    # when: a second reader, and the author
+    html, queries = _queries(dieter, "/board/")
+    theirs = walburga.get("/board/").content.decode()
+
+    # then: the readers share one page without the hidden post; the author still sees it
+    assert not any('"board_post"."text"' in query for query in queries)
+    assert "Kuchen am Sonntag" in html and "Mein verborgener Beitrag" not in html
+    assert "Mein verborgener Beitrag" not in carla_page
+    assert "Mein verborgener Beitrag" in theirs
+    assert "Wer leiht mir eine Leiter?" in bernd.get("/board/").content.decode()
+
+
+def test_council_members_see_the_members_only_meeting_and_residents_share_the_page_without_it(town_a):
+    # given
+    member, bernd, carla = _residents(town_a, "Walburga Arnold", "Bernd Becker", "Carla Conrad")
+    with schema_context(town_a.schema_name):
+        make_member(user=member.person, name="Walburga Arnold")
+        make_meeting(title="Offene Ratssitzung")
+        make_meeting(title="Klausurtagung", is_public=False)
+    bernd.get("/council/")
+
+    # when
+    html, queries = _queries(carla, "/council/")
+
+    # then
+    assert not any("council_meeting" in query for query in queries)
+    assert "Offene Ratssitzung" in html and "Klausurtagung" not in html
+    assert "Klausurtagung" in member.get("/council/").content.decode()
+
+
+def test_a_resident_who_saved_their_street_still_goes_straight_to_its_calendar(town_a):
+    # given: the street picker is cached for residents without a saved street
+    walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    assert bernd.get("/waste/").status_code == 200
+    with schema_context(town_a.schema_name):
+        home = WasteHomeFactory(user=walburga.person)
+
+    # when
+    response = walburga.get("/waste/")
+
+    # then
+    assert response.status_code == 302 and response["Location"] == home.area.get_absolute_url()
