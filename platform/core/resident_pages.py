@@ -12,12 +12,12 @@ How a page comes to be shared, without each module saying which of its pages are
   cookies are only the session, CSRF and language cookies (no flash message waiting), whose request
   nothing marked personal (core.page_cache.request_is_personal: the MFA banner) and who sent no
   Authorization header.
-- While the view runs, ``request.user`` is a watched stand-in for the person (``_WatchedUser``).
+- While the view runs, ``request.user`` is a watched stand-in for the person (``_Watched``).
   Reading anything of it but what the **audience** is made of (signed in, active, role, staff,
-  superuser, editor or not, village) marks the page personal: the id (every query for "my" rows reads it), the name, the
-  e-mail, the profile, a comparison. So does reading the session, asking for a real CSRF token,
-  adding a message, saving anything, or a private/no-cache answer. A personal page is given to its
-  person and not kept.
+  superuser, editor or not, village) marks the page personal: the id (every query for "my" rows
+  reads it), the name, the e-mail, the rest of the profile, a comparison. So does reading the
+  session, asking for a real CSRF token, adding a message, saving anything, or a private/no-cache
+  answer. A personal page is given to its person and not kept.
 - Personal pieces of otherwise shared pages are **holes**: ``{% personal_part "template.html" %}``
   renders the template in place, except while a page is rendered for sharing; then it writes a
   marker, and every answer (new or from the cache) gets the marker replaced by the template
@@ -74,6 +74,8 @@ AUDIENCE_PARTS = {"resident_profile": frozenset({"ortsgemeinde_id", "ortsgemeind
 _HARMLESS = frozenset({"_meta", "_state", "__class__", "_wrapped", "_setup", "_personal_reads"})
 # Only letters the template names of holes use; anything else would end the HTML comment.
 _HOLE_NAME = re.compile(r"[\w./-]+")
+# Set on the request while its page is rendered to be shared (personal parts become holes).
+_SHARED_ATTR = "_resident_page_render"
 
 
 def _hole_prefix() -> str:
@@ -92,9 +94,6 @@ def hole_marker(template_name: str) -> str:
 def rendering_shared(request: Any) -> bool:
     """Is this request's page being rendered to be shared by its audience (personal parts are holes)?"""
     return bool(getattr(request, _SHARED_ATTR, False))
-
-
-_SHARED_ATTR = "_resident_page_render"
 
 
 class _Watched(LazyObject):
