@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -120,6 +122,46 @@ def fresh_database_urls(database: str, *, keep: bool = False) -> None:
     if "REDIS_URL" not in os.environ:
         os.environ["REDIS_URL"] = embedded.ensure_redis("bench-redis")
     os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+
+
+def pg_setting(name: str, value: str) -> None:
+    """Change a reloadable server setting of the bench's own embedded database server (never a shared one:
+    callers skip this when DATABASE_URL points elsewhere). Through Django's default connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER SYSTEM SET {name} = {value}")
+        cursor.execute("SELECT pg_reload_conf()")
+    time.sleep(0.5)  # the postmaster passes the reload on to the backends asynchronously
+
+
+def fsync_on() -> None:
+    """fsync back on, after a checkpoint taken while it is still off.
+
+    PostgreSQL keeps the files it wrote without fsync as pending sync requests: without the checkpoint
+    the next one (while a bench measures, or at shutdown) would fsync every file the fill wrote, minutes
+    of I/O. Also right at a bench's start: a run killed while filling leaves fsync off.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
+    pg_setting("fsync", "on")
+
+
+@contextmanager
+def fsync_off(active: bool = True) -> Iterator[None]:
+    """The embedded PostgreSQL without fsync while the block fills the database (making towns), with it
+    again afterwards (`fsync_on`), before anything is timed. On this VM one fsync per index built is
+    most of a town copy's wall time. Does nothing unless `active` (pass False for an external database)."""
+    if not active:
+        yield
+        return
+    pg_setting("fsync", "off")
+    try:
+        yield
+    finally:
+        fsync_on()
 
 
 def plain_django_prepare(database: str) -> str:

@@ -114,16 +114,6 @@ def _towns_present() -> int:
         return Municipality.objects.filter(slug__startswith=SLUG_PREFIX, is_active=True).count()
 
 
-def _pg_setting(name: str, value: str) -> None:
-    """Change a reloadable server setting of the bench's own database server (never a shared one)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER SYSTEM SET {name} = {value}")
-        cursor.execute("SELECT pg_reload_conf()")
-    time.sleep(0.5)  # the postmaster passes the reload on to the backends asynchronously
-
-
 def _fill(target: int, jobs: int, fsync_off: bool, external_db: bool) -> float:
     """Add towns until `target` exist, in `jobs` processes; returns the seconds it took."""
     from django.db import connection
@@ -133,29 +123,22 @@ def _fill(target: int, jobs: int, fsync_off: bool, external_db: bool) -> float:
         return 0.0
     print(f"filling {present} → {target} towns with {jobs} processes"
           + (" (fsync off while filling)" if fsync_off and not external_db else ""), flush=True)
-    if fsync_off and not external_db:
-        _pg_setting("fsync", "off")
-    connection.close()
-    start = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": benchlib.PYTHONPATH}
-    workers = [subprocess.Popen([sys.executable, __file__, "--fill-worker", str(j), str(target), str(jobs)],
-                                env=env, cwd=benchlib.ROOT) for j in range(jobs)]
-    try:
-        while any(w.poll() is None for w in workers):
-            time.sleep(15)
-            print(f"  {_towns_present()} towns ({time.perf_counter() - start:.0f} s)", flush=True)
-            connection.close()
-    finally:
-        for w in workers:
-            if w.poll() is None:
-                w.terminate()
-                w.wait()
-        if fsync_off and not external_db:
-            # A checkpoint still without fsync first: otherwise the next one (during the probes, or the
-            # shutdown) would fsync every file the fill wrote, minutes of I/O.
-            with connection.cursor() as cursor:
-                cursor.execute("CHECKPOINT")
-            _pg_setting("fsync", "on")
+    with benchlib.fsync_off(fsync_off and not external_db):
+        connection.close()
+        start = time.perf_counter()
+        env = {**os.environ, "PYTHONPATH": benchlib.PYTHONPATH}
+        workers = [subprocess.Popen([sys.executable, __file__, "--fill-worker", str(j), str(target), str(jobs)],
+                                    env=env, cwd=benchlib.ROOT) for j in range(jobs)]
+        try:
+            while any(w.poll() is None for w in workers):
+                time.sleep(15)
+                print(f"  {_towns_present()} towns ({time.perf_counter() - start:.0f} s)", flush=True)
+                connection.close()
+        finally:
+            for w in workers:
+                if w.poll() is None:
+                    w.terminate()
+                    w.wait()
     if any(w.returncode for w in workers):
         raise RuntimeError("a fill process failed")
     return time.perf_counter() - start
@@ -300,9 +283,7 @@ def main() -> None:
     probes: dict[str, Any] = json.loads(probes_file.read_text()) if probes_file.exists() and not args.fresh else {}
 
     if not external_db:  # a run killed while filling leaves fsync off: measured runs need it on
-        with connection.cursor() as cursor:
-            cursor.execute("CHECKPOINT")
-        _pg_setting("fsync", "on")
+        benchlib.fsync_on()
     call_command("migrate_schemas", shared=True, verbosity=0)
     start = time.perf_counter()
     template_schema_ensure_current()
@@ -321,12 +302,12 @@ def main() -> None:
                 _probe(present, 1, password_hash, None)
                 warmed_up = True
             if not external_db:  # the database's CPU is measured: not autovacuum's on the towns just added
-                _pg_setting("autovacuum", "off")
+                benchlib.pg_setting("autovacuum", "off")
             try:
                 probes[str(stage)] = _probe(present, args.probes, password_hash, pg_dir)
             finally:
                 if not external_db:
-                    _pg_setting("autovacuum", "on")
+                    benchlib.pg_setting("autovacuum", "on")
             p = probes[str(stage)]
             print(f"provisioning with {stage} towns present: {p['wall_s']:.3f} s wall, {p['cpu_s']:.3f} s CPU"
                   f" (median of {args.probes}; load {p['load_1min']:.1f})", flush=True)
@@ -336,13 +317,13 @@ def main() -> None:
     rounds: list[dict[str, Any]] = []
     if not args.no_serve:
         if not external_db:
-            _pg_setting("autovacuum", "off")
+            benchlib.pg_setting("autovacuum", "off")
         connection.close()
         try:
             rounds = _serve(counts, args.requests, pg_dir, redis_pid, args.conn_max_age)
         finally:
             if not external_db:
-                _pg_setting("autovacuum", "on")
+                benchlib.pg_setting("autovacuum", "on")
 
     print(f"\nprovisioning one town (median of {args.probes}; the admin's password hash, done at signup, "
           f"took {hash_s:.2f} s apart)")
