@@ -373,6 +373,18 @@ def _exercise_sample(capability, town, resident):
     assert isinstance(values, dict) and values
 
 
+def _exercise_audience_fact(capability, town, resident):
+    """A resident who did nothing in the module shares its pages: a short answer, not None; paths of its own."""
+    from core.capabilities import call
+
+    module = next(m for m in MODULES if capability in m.spec.provides)
+    assert capability.name.startswith(f"{module.spec.key}."), capability.name
+    assert capability.paths and all(path.startswith((f"/{module.spec.key}/", f"/api/v1/{module.spec.key}/"))
+                                    for path in capability.paths), capability.paths
+    answer = call(capability.compute, resident)
+    assert isinstance(answer, str) and len(answer) <= 40, answer
+
+
 def _exercise_backoffice_link(capability, town, resident):
     assert reverse(capability.url_name)
 
@@ -415,6 +427,7 @@ def _exercise_bulletin_source(capability, town, resident):
 
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
+    from core.audience import AudienceFact
     from core.audit import AuditActions
     from core.calendar import CalendarSource
     from core.maps import MapLayer
@@ -448,6 +461,7 @@ def _exercisers() -> dict[type, object]:
         AuditActions: _exercise_audit_actions, ScreenContent: _exercise_screen_content,
         OrganisationWeekPosts: _exercise_week_posts,
         BulletinSource: _exercise_bulletin_source, CockpitSection: _renders_html,
+        AudienceFact: _exercise_audience_fact,
     }
 
 

@@ -141,7 +141,7 @@ def _queries(client, path: str) -> int:
 @pytest.mark.parametrize("path", ["/moderation/manage/", "/moderation/manage/?kind=test.note&status=open",
                                   "/moderation/manage/log/"])
 def test_the_queue_costs_the_same_queries_for_10_and_200_reports(town_a, fake_kind, resident, moderator, path,
-                                                                 record_property):
+                                                                 record_property, pages_rendered):
     from tests.helpers import admin_of
 
     client = logged_in_client(town_a, admin_of(town_a))
