@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.db import connection
 from django_tenants.utils import schema_context
 
+from core.resident_pages import forget_personal as resident_pages_forget_personal
+
 # Re-exported: the isolation suite and the journeys import these from here.
 from tests.helpers import (  # noqa: F401
     ADMIN_EMAIL,
@@ -106,6 +108,7 @@ def _django_db_helper(_django_db_helper):
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_schema():
     cache.clear()
+    resident_pages_forget_personal()
     yield
     connection.set_schema_to_public()
     cache.clear()

@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -183,6 +184,30 @@ def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponse
     return response
 
 
+# Addresses (per town and audience) whose page came out personal lately, in this process: rendered plainly
+# for a while, without the cache lookup, the watched user and the holes (the start page, the messages; an
+# editor's article). Only a missed chance to share if another person's page there would have been the same.
+PERSONAL_PATH_SECONDS = 60
+_PERSONAL_PATHS_MAX = 10_000
+_personal_paths: dict[tuple[str, str, str], float] = {}
+
+
+def _known_personal(request: HttpRequest, shared_by: str) -> bool:
+    until = _personal_paths.get((connection.schema_name, request.path, shared_by))
+    return until is not None and until > time.monotonic()
+
+
+def forget_personal() -> None:
+    """Forget which addresses came out personal (the tests' towns reuse their schema names)."""
+    _personal_paths.clear()
+
+
+def _remember_personal(request: HttpRequest, shared_by: str) -> None:
+    if len(_personal_paths) >= _PERSONAL_PATHS_MAX:
+        _personal_paths.clear()
+    _personal_paths[(connection.schema_name, request.path, shared_by)] = time.monotonic() + PERSONAL_PATH_SECONDS
+
+
 class ResidentPageCacheMiddleware:
     """Shares signed-in residents' pages within their audience; put it last, right before the view."""
 
@@ -195,14 +220,16 @@ class ResidentPageCacheMiddleware:
         seconds = settings.VISITOR_PAGE_CACHE_SECONDS
         user = request.user
         shared_by = audience(request)
-        if shared_by is None:
+        if shared_by is None or _known_personal(request, shared_by):
             return self.get_response(request)
         key = page_key(request, seconds, audience=shared_by)
         generation, entry = visitor_pages_generation(also=key)
         if entry is not None and entry["generation"] == generation and hit_allowed(request):
             return fill_holes(request, answer_from(request, entry))
         response, personal = self._rendered_watched(request, user)
-        if request.method == "GET" and not personal and shareable_answer(response):
+        if personal:
+            _remember_personal(request, shared_by)
+        elif request.method == "GET" and shareable_answer(response):
             assert isinstance(response, HttpResponse)
             cache.set(key, page_entry(request, response, generation), seconds)
         return fill_holes(request, response)

@@ -5,6 +5,7 @@ of its person's own is never shared; a change shows at once; nothing crosses to 
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -220,3 +221,18 @@ def test_a_resident_who_saved_their_street_still_goes_straight_to_its_calendar(t
 
     # then
     assert response.status_code == 302 and response["Location"] == home.area.get_absolute_url()
+
+
+def test_a_page_known_to_be_personal_is_rendered_for_each_person_without_the_cache(town_a):
+    # given: Walburga's message list came out personal
+    walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    walburga.get("/conversations/")
+
+    # when
+    with mock.patch("core.resident_pages.visitor_pages_generation") as lookup:
+        html = bernd.get("/conversations/").content.decode()
+
+    # then: rendered for Bernd, with his own menu, and no cache lookup for a page that can't be shared
+    assert lookup.call_count == 0
+    assert "Bernd" in html and "Walburga" not in html
+    assert MARKER not in html
