@@ -236,3 +236,17 @@ def test_a_page_known_to_be_personal_is_rendered_for_each_person_without_the_cac
     assert lookup.call_count == 0
     assert "Bernd" in html and "Walburga" not in html
     assert MARKER not in html
+
+
+def test_a_residents_api_calls_answered_from_the_shared_page_still_count_against_their_limit(town_a, settings):
+    # given: three calls a minute per person
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "3/min"}}
+    walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    walburga.get("/api/v1/ortsgemeinden/")  # the list is shared from now on
+
+    # when
+    answers = [bernd.get("/api/v1/ortsgemeinden/").status_code for _ in range(4)]
+
+    # then: the fourth is refused, although the first three came from the cache
+    assert answers == [200, 200, 200, 429]
