@@ -14,7 +14,8 @@ the same embedded PostgreSQL and Redis:
 Pages, as an anonymous visitor (served from the visitor page cache, core.visitor_pages, as the
 second visitor after a change is), as an uncached anonymous visitor (each request adds a query
 parameter of its own, so every page is rendered, as for the first visitor after a change) and as a
-signed-in resident: the start page, news list and detail,
+signed-in resident (whose shared pages come from the cache as for the second resident of the same
+village and role after a change, core.resident_pages): the start page, news list and detail,
 every module's navigation entries (Pinnwand, Branchenbuch, events, ...), every module's RSS feed
 and every API list without parameters. A page that doesn't answer 200 for a role is skipped (and
 named). With --before a third server runs Dorfkern with the settings before issue 20 (a new
