@@ -279,10 +279,13 @@ def citus_cluster_setup(
                 report.confirmed.append(f"{name} on for database {database}")
 
         # Towns created before sharding was on are ordinary schemas on the coordinator: distribute them.
+        # Spare copies of the template too: provisioning renames one into a town, which would otherwise
+        # stay on the coordinator, unsharded, for good.
         cursor.execute(
-            "SELECT nspname FROM pg_namespace n WHERE (nspname LIKE 't\\_%%' OR nspname = %s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_dist_schema d WHERE d.schemaid = n.oid) ORDER BY nspname",
-            [_template_schema_name()],
+            "SELECT nspname FROM pg_namespace n WHERE (nspname LIKE 't\\_%%' OR nspname = %s"
+            " OR starts_with(nspname, %s))"
+            " AND NOT EXISTS (SELECT 1 FROM pg_dist_schema d WHERE d.schemaid = n.oid) ORDER BY nspname",
+            [_template_schema_name(), _spare_prefix()],
         )
         for (schema,) in cursor.fetchall():
             say(f"distributing existing schema {schema}")
@@ -303,7 +306,26 @@ def _template_schema_name() -> str:
     return str(getattr(settings, "TOWN_TEMPLATE_SCHEMA", "town_template"))
 
 
+def _spare_prefix() -> str:
+    from tenants.schema_template import SPARE_PREFIX  # imports this module
+
+    return SPARE_PREFIX
+
+
 def server_runs_citus(cursor: Any) -> bool:
     """Whether the server behind ``cursor`` preloads Citus (a coordinator or worker)."""
     preload = _one(cursor, "SELECT current_setting('shared_preload_libraries')") or ""
     return "citus" in [name.strip() for name in preload.split(",")]
+
+
+_database_has_citus: bool | None = None
+
+
+def database_has_citus(cursor: Any) -> bool:
+    """Whether the platform's database has the citus extension (asked once per process: an extension
+    isn't added mid-run). Then DDL on a town's tables is forwarded to a worker, one statement per string."""
+    global _database_has_citus
+    if _database_has_citus is None:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+        _database_has_citus = bool(cursor.fetchone()[0])
+    return _database_has_citus

@@ -47,6 +47,7 @@ from django.db.migrations.operations.base import Operation
 from django_tenants.utils import get_public_schema_name
 
 from core.tenancy import connection
+from tenants.citus import database_has_citus
 from tenants.models import Municipality
 from tenants.schema_template import template_schema_ensure_current, template_schema_name
 
@@ -270,7 +271,12 @@ def town_replay(schema_name: str, *, applied: frozenset[MigrationKey], statement
             cursor.execute(f"SELECT app, name FROM {table}")
             if frozenset(cursor.fetchall()) != applied:
                 raise _RecordsChanged(schema_name)
-            if statements:
+            if database_has_citus(cursor):
+                # Citus forwards each DDL on a town's table to the worker holding the town, and refuses
+                # a string of several ("cannot insert multiple commands into a prepared statement").
+                for statement in statements:
+                    cursor.execute(statement)
+            elif statements:
                 cursor.execute("\n".join(statements))
             cursor.execute(
                 f"INSERT INTO {table} (app, name, applied) SELECT app, name, now()"

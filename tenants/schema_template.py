@@ -52,6 +52,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tenants.utils import schema_context, schema_exists
 
 from core.tenancy import connection
+from tenants.citus import database_has_citus
 
 logger = logging.getLogger(__name__)
 
@@ -252,24 +253,12 @@ def _schema_copy(source: str, target: str, *, state: TemplateState | None = None
         else:
             script = _script[1]
         statements = [statement.replace(_TARGET, _quote(target)) for statement in script]
-        if _citus(cursor):
+        if database_has_citus(cursor):
             # Citus forwards each DDL to the worker holding the new schema and refuses a string of several.
             for statement in statements:
                 cursor.execute(statement)
         else:
             cursor.execute(";\n".join(statements))
-
-
-_citus_installed: bool | None = None
-
-
-def _citus(cursor: CursorWrapper) -> bool:
-    """Whether the database runs Citus (asked once per process: an extension isn't added mid-run)."""
-    global _citus_installed
-    if _citus_installed is None:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
-        _citus_installed = bool(cursor.fetchone()[0])
-    return _citus_installed
 
 
 def _copy_script(cursor: CursorWrapper, source: str) -> list[str]:
@@ -322,7 +311,7 @@ def _copy_script(cursor: CursorWrapper, source: str) -> list[str]:
     sequences = cursor.fetchall()
     # Citus refuses ALTER SEQUENCE on a distributed table's sequence: there an integer identity
     # column keeps the bigint sequence LIKE gave it (it still stops at the column's own limit).
-    citus = _citus(cursor)
+    citus = database_has_citus(cursor)
     for sequence, data_type, last_value in sequences:
         if data_type != "bigint" and not citus:  # LIKE … INCLUDING IDENTITY makes every identity sequence bigint
             script.append(f"ALTER SEQUENCE {_quote(sequence)} AS {data_type}")
