@@ -4,6 +4,8 @@ A visitor opens the Pinnwand, the Branchenbuch, Suche & Biete ... with a handful
 again after many more were added: the count of statements (without django-tenants'
 `SET search_path`) must be the same, and within the page's budget. 30 rows are more than a
 page (20) for the paged lists, so a COUNT or an N+1 over the shown rows would show up as growth.
+Pages are rendered on every request here (`pages_rendered`): the visitor and resident page caches
+would otherwise answer with no statements at all, and a count straddling their minute would differ.
 
 The budget of a request is the module's own statements (PAGES) plus what the platform reads for
 every request (PLATFORM, PLATFORM_HTML_EXTRA). When the platform's per-town caching lands, lower
@@ -203,7 +205,7 @@ def _count(client: TownClient, path: str) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
 @pytest.mark.parametrize("path", list(PAGES))
 def test_a_list_page_costs_the_same_statements_for_few_and_many_rows(town_a, in_town_a, path, who, request,
-                                                                     record_property):
+                                                                     record_property, pages_rendered):
     # given
     if path.startswith(("/directory/", "/api/v1/directory/")):
         request.getfixturevalue("steady_minute")  # "open now" is cached per minute: count within one minute
