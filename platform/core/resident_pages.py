@@ -35,6 +35,7 @@ Tenant isolation (ISOLATION T6): keys and generations are per schema, as for vis
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -122,14 +123,36 @@ class _Watched(LazyObject):
         self.__dict__["_personal_reads"].add(what)
         return self._wrapped
 
+    # Comparing, hashing, printing or copying the person says who they are (a copy would be unwatched).
     def __eq__(self, other: object) -> bool:
         return bool(self._noted("==") == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._noted("!=") != other)
+
+    def __lt__(self, other: Any) -> bool:
+        return bool(self._noted("<") < other)
+
+    def __gt__(self, other: Any) -> bool:
+        return bool(self._noted(">") > other)
 
     def __hash__(self) -> int:
         return hash(self._noted("hash"))
 
     def __str__(self) -> str:
         return str(self._noted("str"))
+
+    def __bytes__(self) -> bytes:
+        return bytes(self._noted("bytes"))
+
+    def __copy__(self) -> Any:
+        return copy.copy(self._noted("copy"))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return copy.deepcopy(self._noted("copy"), memo)
+
+    def __reduce__(self) -> Any:
+        return self._noted("pickle").__reduce__()
 
 
 def unwatched(user: Any) -> Any:

@@ -4,6 +4,7 @@ of its person's own is never shared; a change shows at once; nothing crosses to 
 
 from __future__ import annotations
 
+import copy
 import re
 from unittest import mock
 
@@ -250,3 +251,23 @@ def test_a_residents_api_calls_answered_from_the_shared_page_still_count_against
 
     # then: the fourth is refused, although the first three came from the cache
     assert answers == [200, 200, 200, 429]
+
+
+def test_the_watched_person_notes_every_read_beyond_the_audience():
+    """What keeps one resident's name or rows out of another's page: every read of the person is seen."""
+    # given
+    from core.resident_pages import AUDIENCE_ATTRIBUTES, AUDIENCE_PARTS, _Watched
+
+    person = UserFactory.build(name="Walburga Arnold", role="resident")
+    reads: set[str] = set()
+    watched = _Watched(person, AUDIENCE_ATTRIBUTES, reads, AUDIENCE_PARTS)
+
+    # when: what shared pages may ask
+    assert watched.is_authenticated and watched.role == "resident" and not watched.is_town_admin
+
+    # then: nothing noted; each personal read is
+    assert reads == set()
+    for read in (lambda: watched.pk, lambda: watched.email, lambda: watched.get_short_name(),
+                 lambda: watched == person, lambda: str(watched), lambda: copy.copy(watched)):
+        read()
+    assert {"pk", "email", "get_short_name", "==", "str", "copy"} <= reads
