@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.mfa import mfa_grace_until
+from core.page_cache import request_mark_personal
 from core.tenancy import connection
 
 
@@ -31,6 +32,10 @@ class TownRequireMFAMiddleware:
         if connection.schema_name != "public" and user is not None and user.is_authenticated:
             grace = mfa_grace_until(request)
             request.mfa_grace_until = grace  # type: ignore[attr-defined]  # read by the banner
+            if grace is not None:
+                # The banner with this person's date is on every page: none of them may be shared
+                # with others of the same role (core.resident_pages).
+                request_mark_personal()
             if grace is not None and grace <= timezone.now() and not request.path.startswith(self.ALLOWED_PREFIXES):
                 messages.warning(request, _(
                     "Please set up two-factor login first: your role in the town needs it, "

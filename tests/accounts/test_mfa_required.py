@@ -262,3 +262,21 @@ def test_the_check_costs_no_query_for_residents_and_once_per_session_for_admins(
     assert _queries(lambda: mfa_grace_until(request)) == 0  # the session remembers the second factor
     request.user = UserFactory()
     assert _queries(lambda: mfa_grace_until(request)) == 0
+
+
+def test_the_grace_banner_is_each_admins_own_on_pages_admins_share(town_a):
+    # given: one admin in the grace period, another with a second factor (no banner)
+    first = logged_in_client(town_a, admin_of(town_a))
+    with schema_context(town_a.schema_name):
+        other = UserFactory(role=Role.ADMIN)
+    _with_totp(town_a, other)
+    second = logged_in_client(town_a, other)
+    assert "mfa-banner" in first.get("/news/").content.decode()
+
+    # when
+    theirs = second.get("/news/").content.decode()
+    again = first.get("/news/").content.decode()
+
+    # then
+    assert "mfa-banner" not in theirs
+    assert "mfa-banner" in again
