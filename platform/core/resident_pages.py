@@ -58,7 +58,7 @@ from core.tenancy import connection
 from core.visitor_pages import (
     RENDERING_ATTR,
     answer_from,
-    cache_up,
+    cacheable_request,
     hit_allowed,
     page_entry,
     page_key,
@@ -175,14 +175,11 @@ def audience(request: HttpRequest) -> str | None:
 
 
 def _candidate(request: HttpRequest) -> bool:
-    if (settings.VISITOR_PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD")
-            or connection.schema_name == "public" or "HTTP_AUTHORIZATION" in request.META):
+    cookies = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
+    if not cacheable_request(request, cookies=cookies):
         return False
-    allowed = {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-    if any(name not in allowed for name in request.COOKIES):
-        return False  # a flash message waiting (its cookie), or something else of this person's
     user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and not request_is_personal() and cache_up())
+    return bool(user is not None and user.is_authenticated and not request_is_personal())
 
 
 def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

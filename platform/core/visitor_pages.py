@@ -73,9 +73,13 @@ def csrf_placeholder(request: HttpRequest) -> dict[str, Any]:
     return {}
 
 
-def _anonymous(request: HttpRequest) -> bool:
-    allowed = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-    return "HTTP_AUTHORIZATION" not in request.META and all(name in allowed for name in request.COOKIES)
+def cacheable_request(request: HttpRequest, *, cookies: set[str]) -> bool:
+    """May this request's answer come from (and go to) a town's page cache at all? A GET or HEAD in a
+    town while Redis answers, without credentials in a header, and carrying no cookie but `cookies`
+    (anything else, a flash message say, is the visitor's own)."""
+    return (settings.VISITOR_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
+            and connection.schema_name != "public" and "HTTP_AUTHORIZATION" not in request.META
+            and all(name in cookies for name in request.COOKIES) and cache_up())
 
 
 def page_key(request: HttpRequest, seconds: int, *, audience: str = "") -> str:
@@ -152,11 +156,10 @@ class VisitorPageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        seconds = settings.VISITOR_PAGE_CACHE_SECONDS
-        if (seconds <= 0 or request.method not in ("GET", "HEAD") or connection.schema_name == "public"
-                or not _anonymous(request) or not cache_up()):
+        if not cacheable_request(request, cookies={settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}):
             # Shared fragments (core.templatetags.shared_fragments) carry the placeholder on every page.
             return self._with_token(request, self.get_response(request))
+        seconds = settings.VISITOR_PAGE_CACHE_SECONDS
         key = page_key(request, seconds)
         generation, entry = visitor_pages_generation(also=key)
         if entry is not None and entry["generation"] == generation and hit_allowed(request):
