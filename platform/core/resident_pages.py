@@ -36,6 +36,7 @@ Tenant isolation (ISOLATION T6): keys and generations are per schema, as for vis
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import logging
 import re
@@ -80,17 +81,24 @@ _HOLE_NAME = re.compile(r"[\w./-]+")
 _SHARED_ATTR = "_resident_page_render"
 
 
-def _hole_prefix() -> str:
+@functools.cache
+def _hole_prefix(secret: str) -> str:
     # Secret-derived: a page's own text can't carry a marker that would pull someone's menu into it.
-    digest = hashlib.blake2b(settings.SECRET_KEY.encode(), digest_size=8, person=b"dk-holes").hexdigest()
+    digest = hashlib.blake2b(secret.encode(), digest_size=8, person=b"dk-holes").hexdigest()
     return f"<!--dorfkern-personal-{digest}:"
+
+
+@functools.cache
+def _hole_pattern(secret: str) -> re.Pattern[bytes]:
+    """A marker in a rendered page; group 1 is the personal part's template name."""
+    return re.compile(re.escape(_hole_prefix(secret).encode()) + rb"([\w./-]+)-->")
 
 
 def hole_marker(template_name: str) -> str:
     """What a personal part is while its page is rendered for sharing."""
     if not _HOLE_NAME.fullmatch(template_name):
         raise ValueError(f"not a template name for a personal part: {template_name!r}")
-    return f"{_hole_prefix()}{template_name}-->"
+    return f"{_hole_prefix(settings.SECRET_KEY)}{template_name}-->"
 
 
 def rendering_shared(request: Any) -> bool:
@@ -186,10 +194,8 @@ def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponse
     """Each personal part's marker replaced by the part rendered for this request's person."""
     if not isinstance(response, HttpResponse) or response.streaming:
         return response
-    prefix = _hole_prefix().encode()
-    if prefix not in response.content:
+    if _hole_prefix(settings.SECRET_KEY).encode() not in response.content:
         return response
-    pattern = re.compile(re.escape(prefix) + rb"([\w./-]+)-->")
     rendered: dict[bytes, bytes] = {}
 
     def part(match: re.Match[bytes]) -> bytes:
@@ -198,7 +204,7 @@ def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponse
             rendered[name] = render_to_string(name.decode(), request=request).encode()
         return rendered[name]
 
-    response.content = pattern.sub(part, response.content)
+    response.content = _hole_pattern(settings.SECRET_KEY).sub(part, response.content)
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
