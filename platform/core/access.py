@@ -64,22 +64,27 @@ def _is_editor(user: Any) -> bool:
         # One query for both ways of being an editor: a Verein's member or an Ortsgemeinde's editor.
         # Written out: every signed-in page asks (the header's back-office link), and building the
         # same statement with Exists()/OuterRef cost more CPU than running it.
-        cached = user.is_town_admin or _listed_in_any(user.pk, (user.memberships.model, user.village_roles.model))
+        cached = user.is_town_admin or _first_row(user, _editor_sql(user))[0]
         setattr(user, EDITOR_MEMO, cached)
     return bool(cached)
 
 
-def _listed_in_any(user_id: int, models: tuple[Any, ...]) -> bool:
-    """Has any of `models` (each with a `user` foreign key) a row of this user? One statement."""
+def _editor_sql(user: Any) -> str:
+    """True if `user` (every %s) is a Verein's member or an Ortsgemeinde's editor: one expression."""
     quote = connection.ops.quote_name
-    checks = " OR ".join(
+    return "(" + " OR ".join(
         f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.get_field('user').column)} = %s)"
-        for model in models
-    )
+        for model in (user.memberships.model, user.village_roles.model)
+    ) + ")"
+
+
+def _first_row(user: Any, *expressions: str) -> tuple[Any, ...]:
+    """SELECT the `expressions` (each %s in them is `user`'s id) in one statement."""
+    sql = "SELECT " + ", ".join(expressions)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {checks}", [user_id] * len(models))  # noqa: S608 (names from the models' meta)
+        cursor.execute(sql, [user.pk] * sql.count("%s"))  # noqa: S608 (names from the models' meta)
         row = cursor.fetchone()
-    return bool(row and row[0])
+    return tuple(row) if row else (None,) * len(expressions)
 
 
 def town_standing(user: Any) -> tuple[bool, int | None]:
@@ -89,19 +94,11 @@ def town_standing(user: Any) -> tuple[bool, int | None]:
     if hasattr(user, EDITOR_MEMO) and hasattr(user, PLACE_MEMO):
         return bool(getattr(user, EDITOR_MEMO)), getattr(user, PLACE_MEMO)
     quote = connection.ops.quote_name
-    listed = [(model._meta.db_table, model._meta.get_field("user").column)
-              for model in (user.memberships.model, user.village_roles.model)]
     profile = user._meta.get_field("resident_profile").related_model
-    editor_sql = " OR ".join(f"EXISTS (SELECT 1 FROM {quote(table)} WHERE {quote(column)} = %s)"
-                             for table, column in listed)
-    place_sql = (f"SELECT {quote(profile._meta.get_field('ortsgemeinde').column)} FROM {quote(profile._meta.db_table)}"
-                 f" WHERE {quote(profile._meta.get_field('user').column)} = %s")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ({editor_sql}), ({place_sql})",  # noqa: S608 (names from the models' meta)
-                       [user.pk] * (len(listed) + 1))
-        row = cursor.fetchone()
-    editor = bool(user.is_town_admin or (row and row[0]))
-    place = row[1] if row else None
+    place_sql = (f"(SELECT {quote(profile._meta.get_field('ortsgemeinde').column)} FROM "
+                 f"{quote(profile._meta.db_table)} WHERE {quote(profile._meta.get_field('user').column)} = %s)")
+    listed, place = _first_row(user, _editor_sql(user), place_sql)
+    editor = bool(user.is_town_admin or listed)
     setattr(user, EDITOR_MEMO, editor)
     setattr(user, PLACE_MEMO, place)
     return editor, place
