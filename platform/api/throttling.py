@@ -67,7 +67,7 @@ def cached_answer_allowed(request: HttpRequest) -> bool:
     if user is not None and user.is_authenticated:
         # A signed-in person's call answered from their audience's shared page (core.resident_pages).
         throttle = TownUserRateThrottle()
-        key = throttle.key_for(f"user-{user.pk}")
+        key = throttle.key_for_person(user)
     else:
         throttle = TownAnonRateThrottle()
         key = throttle.key_for(throttle.get_ident(request))  # type: ignore[arg-type]  # client_ip reads META only
@@ -85,9 +85,12 @@ class TownUserRateThrottle(TownRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         token_id = getattr(request.auth, "pk", None)
+        return self.key_for(f"token-{token_id}") if token_id is not None else self.key_for_person(request.user)
+
+    def key_for_person(self, user: Any) -> str:
+        """The count of a signed-in session's calls, also those answered from the page cache."""
         # The person's id only counts calls: it doesn't make the answer personal (core.resident_pages).
-        person = unwatched(request.user)
-        return self.key_for(f"token-{token_id}" if token_id is not None else f"user-{person.pk}")
+        return self.key_for(f"user-{unwatched(user).pk}")
 
 
 class TokenFailureThrottle(TownRateThrottle):
