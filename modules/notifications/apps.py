@@ -14,7 +14,7 @@ from core.modules import (
     PeriodicTask,
     SampleObject,
 )
-from core.page_cache import CachedFor
+from core.page_cache import VISITOR_PAGES, CachedFor
 from core.personal_data import PersonalData
 from modules.notifications.conf import NotificationDefaultsForm
 from modules.notifications.topics import FOLLOWS_TOPIC, URGENT_TOPIC
@@ -68,7 +68,9 @@ class NotificationsConfig(FeatureModule):
             # Warnings on top.
             HomeWidget(render="modules.notifications.views.home_widget", order=1, cache=CachedFor(vary="place")),
             HeaderItem(render="modules.notifications.views.header_link", order=10),  # the bell, unread count
-            HomePrompt(render="modules.notifications.views.welcome_prompt", order=20),  # new residents' topics
+            # New residents' topics: their choices (this app), the town's defaults and modules (the town's row).
+            HomePrompt(render="modules.notifications.views.welcome_prompt", order=20,
+                       cache=CachedFor(vary="user", depends_on=(VISITOR_PAGES,))),
             URGENT_TOPIC,
             FOLLOWS_TOPIC,
             PeriodicTask(task="notifications.release_deferred", every_seconds=300),

@@ -60,32 +60,72 @@ def fragments(kind: type[Fragment], request: Any, *context: Any) -> list[SafeStr
     """The non-empty HTML of every enabled `kind` fragment, in order, ready for a template.
 
     Fragments that declare ``cache`` come from the town's page cache (core.page_cache) when their
-    module's data hasn't changed, all of them in two Redis round trips.
+    module's data hasn't changed, all of them in two Redis round trips. While a signed-in resident's
+    page is rendered to be shared by their audience (core.resident_pages), a fragment cached per person
+    (``vary="user"``) is left as a hole there, filled for each person by :func:`personal_fragments`.
     """
-    pieces = sorted(provided_by_module(kind), key=lambda pair: pair[1].order)
-    cacheable = [
-        (index, app, piece) for index, (app, piece) in enumerate(pieces) if piece.cache is not None and not context
-    ]
-    html: dict[int, str] = {}
-    if cacheable:
-        from core.page_cache import cached_many, visitor_key
+    from core.resident_pages import hole_marker, rendering_shared
 
-        entries = [
-            (
-                f"fragment:{kind.__name__}:{app.label}:{piece.order}:{visitor_key(request, piece.cache.vary)}",
-                (app.label, *piece.cache.depends_on),
-                piece.cache.seconds,
-                # "" is cached too (nothing to show is the common answer); None would mean "not cached".
-                (lambda piece=piece: call(piece.render, request) or ""),
-            )
-            for _index, app, piece in cacheable
-        ]
+    pieces = sorted(provided_by_module(kind), key=lambda pair: pair[1].order)
+    html: dict[int, str] = {}
+    if not context and rendering_shared(request):
+        html.update((index, hole_marker(_hole_name(kind, app, piece))) for index, (app, piece) in enumerate(pieces)
+                    if piece.cache is not None and piece.cache.vary == "user")
+    cacheable = [
+        (index, app, piece) for index, (app, piece) in enumerate(pieces)
+        if piece.cache is not None and not context and index not in html
+    ]
+    if cacheable:
+        from core.page_cache import cached_many
+
+        entries = [_cache_entry(kind, app, piece, request) for _index, app, piece in cacheable]
         html.update(zip((index for index, _app, _piece in cacheable), cached_many(entries), strict=True))
     for index, (_app, piece) in enumerate(pieces):
         if index not in html:
             html[index] = call(piece.render, request, *context)
     # Each provider escaped what it rendered itself: marking the result safe keeps it unescaped.
     return [mark_safe(html[index]) for index in range(len(pieces)) if html[index]]
+
+
+def personal_fragments(request: Any, holes: list[str]) -> list[str]:
+    """The HTML of the per-person fragments a shared page left as holes (named by :func:`fragments`),
+    for this request's person, in two Redis round trips; "" for one that is no longer provided."""
+    from core.page_cache import cached_many
+
+    kinds = {kind.__name__: kind for kind in _subclasses(Fragment)}
+    found: dict[int, tuple[type[Fragment], AppConfig, Fragment]] = {}
+    for position, hole in enumerate(holes):
+        kind = kinds.get(hole.split(":")[1]) if hole.count(":") == 3 else None
+        if kind is None:
+            continue
+        pieces: list[tuple[AppConfig, Fragment]] = provided_by_module(kind)
+        found.update((position, (kind, app, piece)) for app, piece in pieces
+                     if piece.cache is not None and _hole_name(kind, app, piece) == hole)
+    html = dict(zip(found, cached_many([_cache_entry(*found[position], request) for position in found]),
+                    strict=True)) if found else {}
+    return [str(html.get(position, "")) for position in range(len(holes))]
+
+
+def _hole_name(kind: type[Fragment], app: AppConfig, piece: Fragment) -> str:
+    return f"fragment:{kind.__name__}:{app.label}:{piece.order}"
+
+
+def _cache_entry(kind: type[Fragment], app: AppConfig, piece: Fragment, request: Any
+                 ) -> tuple[str, tuple[str, ...], int, Callable[[], str]]:
+    """How core.page_cache.cached_many keeps a fragment: name, the apps it depends on, lifetime, render."""
+    from core.page_cache import visitor_key
+
+    return (
+        f"fragment:{kind.__name__}:{app.label}:{piece.order}:{visitor_key(request, piece.cache.vary)}",
+        (app.label, *piece.cache.depends_on),
+        piece.cache.seconds,
+        # "" is cached too (nothing to show is the common answer); None would mean "not cached".
+        (lambda: call(piece.render, request) or ""),
+    )
+
+
+def _subclasses(kind: type) -> list[type]:
+    return [sub for direct in kind.__subclasses__() for sub in (direct, *_subclasses(direct))]
 
 
 @cache

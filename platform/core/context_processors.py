@@ -24,7 +24,7 @@ def town(request: HttpRequest) -> dict[str, Any]:
     if memo is not None and memo[0] == connection.schema_name:
         return memo[1]
     from core.branding import town_profile
-    from core.nav import nav_for
+    from core.nav import nav_audience, nav_for
 
     context = {
         "is_public_site": False,
@@ -33,6 +33,8 @@ def town(request: HttpRequest) -> dict[str, Any]:
         # Built when the template first reads them: only back-office pages show backoffice_nav.
         # Called, not read: {% if main_nav %} and {% for item in main_nav %} build it once between them.
         "main_nav": cache(partial(nav_for, request)),
+        # Who shares the site header (its menu), with the address: called only where base.html keys it.
+        "nav_audience": partial(nav_audience, request),
         "backoffice_nav": cache(partial(nav_for, request, backoffice=True)),
         # Called by the template only where base.html shows them (no query on pages that don't).
         "header_items": partial(fragments, HeaderItem, request),

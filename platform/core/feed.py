@@ -9,6 +9,7 @@ sources' whatever the number of posts.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from core.capabilities import call, provided_by_module
 from core.modules import FeedItem, FeedSource
@@ -39,4 +40,21 @@ def home_feed(request: HttpRequest, *, limit: int = HOME_FEED_SIZE) -> list[Feed
     # A module's app label is its key; getattr for stand-ins without one (tests' fake modules).
     labels = sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})
     name = f"home-feed:{limit}:{','.join(labels)}:{visitor_key(request, 'user')}"
+    return cached(name, labels, compute, seconds=HOME_FEED_CACHE_SECONDS)
+
+
+def home_feed_section(request: HttpRequest) -> str:
+    """The start page's "New in your village" section for this visitor, "" when there is nothing in it.
+
+    A hole in the start page residents share (core.resident_pages): each person's feed is kept rendered,
+    so filling it costs a cache read, not a template render, for as long as the feed itself is kept.
+    """
+    sources = provided_by_module(FeedSource)
+    labels = sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})
+
+    def compute() -> str:
+        feed = home_feed(request)
+        return render_to_string("core/_home_feed.html", {"feed": feed}) if feed else ""
+
+    name = f"home-feed-section:{','.join(labels)}:{visitor_key(request, 'user')}"
     return cached(name, labels, compute, seconds=HOME_FEED_CACHE_SECONDS)

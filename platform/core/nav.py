@@ -34,6 +34,21 @@ def nav_for(request: HttpRequest, *, backoffice: bool = False) -> list[dict[str,
     return result
 
 
+def nav_audience(request: HttpRequest) -> str:
+    """Everyone with the same main menu: which of the permissions its entries ask for the visitor has.
+
+    Part of the key under which the site header is shared (core/base.html); the active entry follows
+    from the address, which is in the key too.
+    """
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name == "public":
+        return ""
+    enabled = tenant.enabled_module_keys()
+    asked = sorted({item.permission for key, module in all_modules().items() if key in enabled
+                    for item in module.spec.nav if not item.backoffice and item.permission is not None})
+    return ",".join(f"{permission}={int(user_passes(request.user, permission))}" for permission in asked)
+
+
 def backoffice_menu(request: HttpRequest) -> list[dict[str, Any]]:
     """The back office's sections (BackofficeLink capabilities) this user may open, in order."""
     entries = []

@@ -41,7 +41,8 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -53,7 +54,7 @@ from django.utils.functional import LazyObject
 
 from core.access import EDITOR_MEMO, town_standing
 from core.audience import FACT_ATTRIBUTE_PREFIX, AudienceFact, facts_for
-from core.capabilities import provided
+from core.capabilities import personal_fragments, provided
 from core.page_cache import PLACE_MEMO, request_is_personal, visitor_pages_generation
 from core.tenancy import connection
 from core.visitor_pages import (
@@ -75,8 +76,11 @@ AUDIENCE_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_active"
 AUDIENCE_PARTS = {"resident_profile": frozenset({"ortsgemeinde_id", "ortsgemeinde"})}
 # Read by Django's own machinery on any user object, telling nothing about the person.
 _HARMLESS = frozenset({"_meta", "_state", "__class__", "_wrapped", "_setup", "_personal_reads"})
-# Only letters the template names of holes use; anything else would end the HTML comment.
-_HOLE_NAME = re.compile(r"[\w./-]+")
+# A hole is named by its personal part's template ("core/_account_nav.html") or, for a fragment cached
+# per person, "fragment:<kind>:<app>:<order>" (core.capabilities.fragments). Only these letters:
+# anything else could end the HTML comment.
+_HOLE_NAME = re.compile(r"[\w./:-]+")
+_FRAGMENT_HOLE = b"fragment:"
 # Set on the request while its page is rendered to be shared (personal parts become holes).
 _SHARED_ATTR = "_resident_page_render"
 
@@ -90,15 +94,15 @@ def _hole_prefix(secret: str) -> str:
 
 @functools.cache
 def _hole_pattern(secret: str) -> re.Pattern[bytes]:
-    """A marker in a rendered page; group 1 is the personal part's template name."""
-    return re.compile(re.escape(_hole_prefix(secret).encode()) + rb"([\w./-]+)-->")
+    """A marker in a rendered page; group 1 is the hole's name."""
+    return re.compile(re.escape(_hole_prefix(secret).encode()) + rb"([\w./:-]+)-->")
 
 
-def hole_marker(template_name: str) -> str:
-    """What a personal part is while its page is rendered for sharing."""
-    if not _HOLE_NAME.fullmatch(template_name):
-        raise ValueError(f"not a template name for a personal part: {template_name!r}")
-    return f"{_hole_prefix(settings.SECRET_KEY)}{template_name}-->"
+def hole_marker(name: str) -> str:
+    """What a personal part (a template's name) or a per-person fragment is while its page is rendered for sharing."""
+    if not _HOLE_NAME.fullmatch(name):
+        raise ValueError(f"not a name for a personal part: {name!r}")
+    return f"{_hole_prefix(settings.SECRET_KEY)}{name}-->"
 
 
 def rendering_shared(request: Any) -> bool:
@@ -191,23 +195,42 @@ def _candidate(request: HttpRequest) -> bool:
 
 
 def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-    """Each personal part's marker replaced by the part rendered for this request's person."""
+    """Each hole's marker replaced by its part rendered for this request's person."""
     if not isinstance(response, HttpResponse) or response.streaming:
         return response
     if _hole_prefix(settings.SECRET_KEY).encode() not in response.content:
         return response
-    rendered: dict[bytes, bytes] = {}
-
-    def part(match: re.Match[bytes]) -> bytes:
-        name = match.group(1)
-        if name not in rendered:
-            rendered[name] = render_to_string(name.decode(), request=request).encode()
-        return rendered[name]
-
-    response.content = _hole_pattern(settings.SECRET_KEY).sub(part, response.content)
+    response.content = holes_filled(
+        response.content, request, lambda name: render_to_string(name, request=request)
+    ).encode()
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
+
+
+def holes_filled(html: str | bytes, request: HttpRequest, render: Callable[[str], str]) -> str:
+    """`html` with each hole filled for this request's person: a personal part's template by `render`,
+    the per-person fragments all in one batch (two Redis round trips)."""
+    content = html.encode() if isinstance(html, str) else html
+    pattern = _hole_pattern(settings.SECRET_KEY)
+    names = list(dict.fromkeys(match.group(1) for match in pattern.finditer(content)))
+    fragment_holes = [name for name in names if name.startswith(_FRAGMENT_HOLE)]
+    rendered = {name: render(name.decode()).encode() for name in names if not name.startswith(_FRAGMENT_HOLE)}
+    if fragment_holes:
+        pieces = personal_fragments(request, [name.decode() for name in fragment_holes])
+        rendered.update(zip(fragment_holes, (piece.encode() for piece in pieces), strict=True))
+    return pattern.sub(lambda match: rendered[match.group(1)], content).decode()
+
+
+@contextmanager
+def holes_for_personal_parts(request: Any) -> Iterator[None]:
+    """While inside, personal parts and per-person fragments render as holes (a shared piece of a page)."""
+    before = getattr(request, _SHARED_ATTR, False)
+    setattr(request, _SHARED_ATTR, True)
+    try:
+        yield
+    finally:
+        setattr(request, _SHARED_ATTR, before)
 
 
 # Addresses (per town and audience) whose page came out personal lately, in this process: rendered plainly

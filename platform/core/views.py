@@ -13,7 +13,6 @@ from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
 from core.capabilities import fragments
-from core.feed import home_feed
 from core.forms import SiteSearchForm
 from core.modules import HomePrompt, HomeWidget
 from core.search import clean_query, highlight, site_search
@@ -35,11 +34,8 @@ def home_prompts(request: HttpRequest) -> list[str]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {
-        "widgets": home_widgets(request),
-        "feed": home_feed(request),
-        "prompts": home_prompts(request),
-    })
+    # The feed is a personal part of the template (core/_home_own_feed.html): residents share the rest.
+    return render(request, "core/home.html", {"widgets": home_widgets(request), "prompts": home_prompts(request)})
 
 
 @require_GET

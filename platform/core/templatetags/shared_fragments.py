@@ -8,7 +8,10 @@ town's visitor-pages generation (core.page_cache.VISITOR_PAGES: any change in th
 show). Its `{% csrf_token %}` renders the placeholder that core.visitor_pages replaces with each
 visitor's own token, so a form inside it stays personal.
 
-Only for what shows nobody's personal data: the body must not read `user` or anything derived from it.
+Only for what shows nobody's personal data: the body must not read `user` or anything derived from it,
+except what its `vary` values capture (the header's menu: which of its entries' permissions the visitor
+has, core.nav.nav_audience). A person's own pieces inside are personal parts (`{% personal_part %}`):
+the fragment keeps holes for them, filled for each visitor.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.utils.safestring import SafeString, mark_safe
 
 from core.page_cache import VISITOR_PAGES, cached
+from core.resident_pages import holes_filled, holes_for_personal_parts, rendering_shared
 from core.tenancy import connection
 from core.visitor_pages import CSRF_PLACEHOLDER
 
@@ -37,14 +41,20 @@ class SharedFragmentNode(template.Node):
     def render(self, context: Any) -> SafeString:
         if connection.schema_name == "public":
             return mark_safe(self.nodelist.render(context))
+        request = context.get("request")
         values = "|".join(str(expression.resolve(context)) for expression in self.vary)
         digest = hashlib.blake2b(values.encode(), digest_size=12).hexdigest()
 
         def compute() -> str:
-            with context.push(csrf_token=CSRF_PLACEHOLDER):
+            # Personal parts inside (the account menu) are kept as holes, filled below for each person.
+            with context.push(csrf_token=CSRF_PLACEHOLDER), holes_for_personal_parts(request):
                 return str(self.nodelist.render(context))
 
-        return mark_safe(cached(f"shared-fragment:{self.name}:{digest}", (VISITOR_PAGES,), compute, seconds=SECONDS))
+        html = cached(f"shared-fragment:{self.name}:{digest}", (VISITOR_PAGES,), compute, seconds=SECONDS)
+        if request is None or rendering_shared(request):
+            return mark_safe(html)  # the page is shared too: its answers fill the holes (core.resident_pages)
+        engine = context.template.engine
+        return mark_safe(holes_filled(html, request, lambda name: str(engine.get_template(name).render(context))))
 
 
 @register.tag
