@@ -8,9 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
+from core.paging import NextPage, page_of
 from modules.conversations.models import Block, Conversation, Message, Participant
 
 _MAX_ID = 2**63 - 1
@@ -63,20 +76,53 @@ def conversation_list_for(*, user: Any) -> QuerySet[Conversation]:
     )
 
 
+def conversation_page_for(*, user: Any, number: Any, per_page: int) -> NextPage[Conversation]:
+    """Page `number` of conversation_list_for(user), each conversation with `unread` and its people.
+
+    For the list page: the page's conversations come first in a plain query, and only when there are
+    any, their unread counts (one grouped query) and their people. Someone who never wrote a message,
+    most residents, costs one simple statement instead of the correlated unread count's.
+    """
+    if not _signed_in(user):
+        return page_of([], per_page, number)
+    page = page_of(
+        Conversation.objects.filter(participants__user_id=user.pk).order_by("-last_message_at", "-id"),
+        per_page, number,
+    )
+    if page.object_list:
+        ids = [conversation.pk for conversation in page.object_list]
+        unread = dict(
+            _unread_messages(user.pk).filter(conversation_id__in=ids).values("conversation_id")
+            .annotate(n=Count("id")).values_list("conversation_id", "n")
+        )
+        for conversation in page.object_list:
+            conversation.unread = unread.get(conversation.pk, 0)  # type: ignore[attr-defined]
+        prefetch_related_objects(
+            page.object_list,
+            Prefetch("participants", queryset=Participant.objects.select_related("user").order_by("pk")),
+        )
+    return page
+
+
+def _unread_messages(user_id: int) -> QuerySet[Message]:
+    """Messages in `user_id`'s conversations after the last one they read: not hidden, not their own,
+    not from someone they blocked."""
+    return (
+        Message.objects.filter(
+            conversation__participants__user_id=user_id,
+            id__gt=F("conversation__participants__last_read_message_id"),
+            is_hidden=False,
+        )
+        .exclude(sender_id=user_id)
+        .exclude(_from_blocked_q(user_id))
+    )
+
+
 def unread_total(*, user: Any) -> int:
     """Unread messages over all of `user`'s conversations (one query)."""
     if not _signed_in(user):
         return 0
-    return (
-        Message.objects.filter(
-            conversation__participants__user_id=user.pk,
-            id__gt=F("conversation__participants__last_read_message_id"),
-            is_hidden=False,
-        )
-        .exclude(sender_id=user.pk)
-        .exclude(_from_blocked_q(user.pk))
-        .count()
-    )
+    return _unread_messages(user.pk).count()
 
 
 def message_list_for(

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -70,15 +69,20 @@ def _message_view(message: Message, viewer: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.conversation_list_for(user=request.user), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The person's conversations are a personal part of the page (conversations/_own_list.html, filled by
+    # own_conversations): signed-in residents share the rest of it (core.resident_pages).
+    return render(request, "conversations/conversation_list.html")
+
+
+def own_conversations(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in person's page of conversations, with each one's title and unread count, and the total."""
+    # "Older" and "newer" links need no count of all conversations: one row more says there is a next page.
+    page = selectors.conversation_page_for(user=request.user, number=request.GET.get("page"), per_page=LIST_PAGE_SIZE)
     rows = [{"conversation": c, "title": _title(c, request.user), "unread": c.unread} for c in page.object_list]
-    return render(
-        request,
-        "conversations/conversation_list.html",
-        {"rows": rows, "page": page, "unread_total": selectors.unread_total(user=request.user)},
-    )
+    # All of the person's conversations are on this page: their unread counts add up to the total.
+    whole = page.number == 1 and not page.has_next()
+    unread_total = sum(row["unread"] for row in rows) if whole else selectors.unread_total(user=request.user)
+    return {"rows": rows, "page": page, "unread_total": unread_total}
 
 
 def home_widget(request: HttpRequest) -> str:
