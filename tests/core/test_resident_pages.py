@@ -21,9 +21,12 @@ from core.visitor_pages import CSRF_PLACEHOLDER
 from modules.board.models import Post
 from modules.proposals.models import Proposal
 from tests.accounts.factories import UserFactory
-from tests.helpers import logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client
 from tests.modules.board.factories import PostFactory
+from tests.modules.conversations.factories import ConversationFactory
 from tests.modules.council.factories import make_meeting, make_member
+from tests.modules.groups.factories import GroupFactory
+from tests.modules.groups.factories import PostFactory as GroupPostFactory
 from tests.modules.news.factories import ArticleFactory
 from tests.modules.proposals.factories import make_proposal
 from tests.modules.waste.factories import WasteHomeFactory
@@ -225,18 +228,72 @@ def test_a_resident_who_saved_their_street_still_goes_straight_to_its_calendar(t
 
 
 def test_a_page_known_to_be_personal_is_rendered_for_each_person_without_the_cache(town_a):
-    # given: Walburga's message list came out personal
+    # given: Walburga's account page came out personal
     walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
-    walburga.get("/conversations/")
+    walburga.get("/konto/")
 
     # when
     with mock.patch("core.resident_pages.visitor_pages_generation") as lookup:
-        html = bernd.get("/conversations/").content.decode()
+        html = bernd.get("/konto/").content.decode()
 
     # then: rendered for Bernd, with his own menu, and no cache lookup for a page that can't be shared
     assert lookup.call_count == 0
     assert "Bernd" in html and "Walburga" not in html
     assert MARKER not in html
+
+
+def test_residents_share_the_start_page_each_with_their_own_feed_and_messages(town_a):
+    # given: Bernd is in a group with a new post and has a message from Walburga; Walburga saw the start page
+    walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    with schema_context(town_a.schema_name):
+        GroupPostFactory(group=GroupFactory(name="Chor", members=(bernd.person,)), author=bernd.person,
+                         text="Probe am Dienstag fällt aus.")
+        ConversationFactory(sender=walburga.person, recipients=[bernd.person], text="Kommst du?")
+    walburga_home = walburga.get("/").content.decode()
+
+    # when
+    with mock.patch("core.views.home_widgets") as widgets:
+        bernd_home = bernd.get("/").content.decode()
+
+    # then: Bernd's page came from the cache (no widgets built), with his own feed, message count and menu
+    assert widgets.call_count == 0
+    assert "Probe am Dienstag" in bernd_home and "conversations-widget" in bernd_home and "Bernd" in bernd_home
+    assert "Probe am Dienstag" not in walburga_home and "conversations-widget" not in walburga_home
+    assert "Walburga" not in bernd_home and MARKER not in bernd_home
+
+
+def test_residents_share_the_message_list_page_each_with_their_own_conversations(town_a):
+    # given: Walburga writes with Carla; Bernd has no conversation; Walburga opened her list
+    walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    with schema_context(town_a.schema_name):
+        ConversationFactory(sender=UserFactory(name="Carla Conrad"), recipients=[walburga.person], text="Hallo!")
+    walburga_list = walburga.get("/conversations/").content.decode()
+
+    # when
+    with mock.patch("modules.conversations.views.render") as render:
+        bernd_list = bernd.get("/conversations/").content.decode()
+
+    # then: the page came from the cache; each list is its reader's own
+    assert render.call_count == 0
+    assert "Carla" in walburga_list and "1 ungelesene Nachricht" in walburga_list
+    assert "Carla" not in bernd_list and "Noch keine Unterhaltungen" in bernd_list
+    assert "Bernd" in bernd_list and MARKER not in bernd_list
+
+
+def test_the_cached_site_header_gives_signed_in_and_anonymous_visitors_their_own_menu(town_a, settings):
+    # given: whole pages are not cached, the header is; a resident saw the news
+    settings.VISITOR_PAGE_CACHE_SECONDS = 0
+    walburga, bernd = _residents(town_a, "Walburga Arnold", "Bernd Becker")
+    assert 'href="/conversations/"' in walburga.get("/news/").content.decode()
+
+    # when
+    anonymous = TownClient(host_of(town_a)).get("/news/").content.decode()
+    second = bernd.get("/news/").content.decode()
+
+    # then: the menu's entry for signed-in people is theirs alone, and each account menu its person's
+    assert 'href="/conversations/"' not in anonymous and "Walburga" not in anonymous
+    assert 'href="/conversations/"' in second and "Bernd" in second and "Walburga" not in second
+    assert MARKER not in second and MARKER not in anonymous
 
 
 def test_a_residents_api_calls_answered_from_the_shared_page_still_count_against_their_limit(town_a, settings):
@@ -271,3 +328,15 @@ def test_the_watched_person_notes_every_read_beyond_the_audience():
                  lambda: watched == person, lambda: str(watched), lambda: copy.copy(watched)):
         read()
     assert {"pk", "email", "get_short_name", "==", "str", "copy"} <= reads
+
+
+def test_a_hole_whose_fragment_is_no_longer_provided_is_left_empty(town_a):
+    """A page cached just before its town switched a module off: the module's widget is simply not there."""
+    from core.capabilities import personal_fragments
+
+    (walburga,) = _residents(town_a, "Walburga Arnold")
+    request = RequestFactory().get("/")
+    request.user = walburga.person
+    with schema_context(town_a.schema_name):
+        assert personal_fragments(request, ["fragment:HomeWidget:gone:5", "fragment:NoKind:x:1", "odd"]) == [
+            "", "", ""]
