@@ -112,6 +112,7 @@ class ConversationListApi(APIView):
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.conversation_list_for(user=request.user), request, view=self)
+        selectors.with_unread_and_people(page or [], user=request.user)
         context = {"viewer_id": request.user.pk}
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True, context=context).data)
 
