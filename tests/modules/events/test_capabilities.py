@@ -44,7 +44,7 @@ def test_an_editor_creates_an_event_through_the_api_and_end_before_start_is_refu
 
 
 def test_a_persons_registrations_are_in_their_export_and_their_calendar_and_erased_with_them(
-        in_town_a, celery_eager, django_capture_on_commit_callbacks):
+        in_town_a, celery_eager, django_capture_on_commit_callbacks, daytime):
     event = EventFactory(title="Sommerfest", registration_enabled=True, capacity=2)
     anna = UserFactory(email="anna@example.org", name="Anna")
     bernd = UserFactory(email="bernd@example.org", name="Bernd")
