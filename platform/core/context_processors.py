@@ -4,6 +4,7 @@ from functools import cache, partial
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from core.capabilities import fragments, provided
 from core.modules import HeaderItem, PageAside, PageBanner
@@ -28,7 +29,9 @@ def town(request: HttpRequest) -> dict[str, Any]:
 
     context = {
         "is_public_site": False,
-        "town": town_profile(),
+        # Lazy: the personal parts of a page from the cache (core.resident_pages) run the context
+        # processors again but never show the profile.
+        "town": SimpleLazyObject(town_profile),
         "tenant": getattr(request, "tenant", None),
         # Built when the template first reads them: only back-office pages show backoffice_nav.
         # Called, not read: {% if main_nav %} and {% for item in main_nav %} build it once between them.
@@ -41,7 +44,7 @@ def town(request: HttpRequest) -> dict[str, Any]:
         "page_asides": partial(fragments, PageAside, request),
         "page_banners": partial(fragments, PageBanner, request),
         # The header's search box, where an enabled module can be searched (no query: the switches are memoised).
-        "site_search": bool(provided(SearchProvider)),
+        "site_search": cache(lambda: bool(provided(SearchProvider))),
         "site_search_max_length": QUERY_MAX_LENGTH,
     }
     request._dorfkern_town_context = (connection.schema_name, context)  # type: ignore[attr-defined]

@@ -21,8 +21,10 @@ How a page comes to be shared, without each module saying which of its pages are
 - Personal pieces of otherwise shared pages are **holes**: ``{% personal_part "template.html" %}``
   renders the template in place, except while a page is rendered for sharing; then it writes a
   marker, and every answer (new or from the cache) gets the marker replaced by the template
-  rendered for that person with only the request's context processors. The header's account menu
-  is one.
+  rendered for that person with only the request's context processors. The header's account menu,
+  the start page's feed and the list of one's conversations are such parts. A fragment cached per
+  person (core.capabilities.fragments, ``CachedFor(vary="user")``: the start page's unread-messages
+  widget) becomes a hole by itself; all of a page's fragment holes are filled in one batch.
 - A module whose pages depend on a little more of the person (the council's members see more; the
   Pinnwand shows people their own posts) says so with an audience fact (core.audience): its answer
   joins the key, or, when it says the person's page is their own, the page is rendered for them alone.
@@ -49,7 +51,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.template.loader import render_to_string
+from django.template import Context, engines
 from django.utils.functional import LazyObject
 
 from core.access import EDITOR_MEMO, town_standing
@@ -200,12 +202,29 @@ def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponse
         return response
     if _hole_prefix(settings.SECRET_KEY).encode() not in response.content:
         return response
-    response.content = holes_filled(
-        response.content, request, lambda name: render_to_string(name, request=request)
-    ).encode()
+    response.content = holes_filled(response.content, request, _parts_renderer(request)).encode()
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
+
+
+def _parts_renderer(request: HttpRequest) -> Callable[[str], str]:
+    """Renders personal parts by template name with the request's context processors, run once for all of
+    a page's parts (render_to_string would run them again for each)."""
+    engine = engines["django"].engine  # type: ignore[attr-defined]
+    context: Context | None = None
+
+    def render(name: str) -> str:
+        nonlocal context
+        if context is None:
+            values: dict[str, Any] = {}
+            for processor in engine.template_context_processors:
+                values.update(processor(request))
+            context = Context(values, autoescape=engine.autoescape)
+        with context.push():
+            return str(engine.get_template(name).render(context))
+
+    return render
 
 
 def holes_filled(html: str | bytes, request: HttpRequest, render: Callable[[str], str]) -> str:
