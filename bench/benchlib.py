@@ -334,15 +334,22 @@ class CpuMeter:
 
 def server_cpu_s(gunicorn_pid: int, pg_dir: Path | None, redis_pid: int | None) -> float:
     """CPU seconds so far of the gunicorn workers, the embedded database (postmaster, backends) and Redis."""
+    return sum(server_cpu_parts_s(gunicorn_pid, pg_dir, redis_pid).values())
+
+
+def server_cpu_parts_s(gunicorn_pid: int, pg_dir: Path | None, redis_pid: int | None) -> dict[str, float]:
+    """server_cpu_s by part: "web" (the gunicorn workers), "database" and "redis" (0.0 when not measured)."""
     import psutil
 
-    processes = psutil.Process(gunicorn_pid).children()
+    database: list[Any] = []
     if pg_dir is not None:
         postmaster = psutil.Process(int((pg_dir / "postmaster.pid").read_text().split()[0]))
-        processes += [postmaster, *postmaster.children()]
-    if redis_pid is not None:
-        processes.append(psutil.Process(redis_pid))
-    return processes_cpu_s(processes)
+        database = [postmaster, *postmaster.children()]
+    return {
+        "web": processes_cpu_s(psutil.Process(gunicorn_pid).children()),
+        "database": processes_cpu_s(database),
+        "redis": processes_cpu_s([psutil.Process(redis_pid)]) if redis_pid is not None else 0.0,
+    }
 
 
 def embedded_pg_data_dir(name: str) -> Path | None:

@@ -229,17 +229,25 @@ def _serve(counts: list[int], requests: int, pg_dir: Path | None, redis_pid: int
             for n in order:
                 for i in range(n if pass_no == 0 else 0):  # every town's first visit: not measured
                     get(hosts[i], PATHS[i % len(PATHS)])
-                cpu_before = benchlib.server_cpu_s(proc.pid, pg_dir, redis_pid)
+                before = benchlib.server_cpu_parts_s(proc.pid, pg_dir, redis_pid)
                 latencies = [get(hosts[k % n], PATHS[(k // n + k) % len(PATHS)]) for k in range(requests)]
-                cpu_ms = (benchlib.server_cpu_s(proc.pid, pg_dir, redis_pid) - cpu_before) * 1000 / requests
+                after = benchlib.server_cpu_parts_s(proc.pid, pg_dir, redis_pid)
+                # Which part grows with the towns: the web worker, or the database (its per-connection
+                # catalogue caches meet each town's tables), or Redis.
+                parts_ms = {part: (after[part] - before[part]) * 1000 / requests for part in after}
+                cpu_ms = sum(parts_ms.values())
                 latencies.sort()
                 rounds.append({"pass": pass_no + 1, "towns": n, "requests": requests,
                                "median_ms": statistics.median(latencies) * 1000,
                                "p90_ms": latencies[int(len(latencies) * 0.9)] * 1000,
-                               "server_cpu_ms_per_request": cpu_ms, "load_1min": os.getloadavg()[0]})
+                               "server_cpu_ms_per_request": cpu_ms,
+                               **{f"{part}_cpu_ms_per_request": value for part, value in parts_ms.items()},
+                               "load_1min": os.getloadavg()[0]})
                 r = rounds[-1]
                 print(f"pass {pass_no + 1}, {n} towns: median {r['median_ms']:.1f} ms, p90 {r['p90_ms']:.1f} ms,"
-                      f" server CPU {cpu_ms:.2f} ms/req (load {r['load_1min']:.1f})", flush=True)
+                      f" server CPU {cpu_ms:.2f} ms/req (web {parts_ms['web']:.2f}, database"
+                      f" {parts_ms['database']:.2f}, Redis {parts_ms['redis']:.2f}; load {r['load_1min']:.1f})",
+                      flush=True)
     finally:
         conn.close()
         benchlib.gunicorn_stop(proc)
@@ -338,10 +346,13 @@ def main() -> None:
         print(f"\npages round-robin over N towns ({args.requests} GETs per round, / and /news/ alternating,"
               " 1 sync worker, 1 client)")
         benchlib.table_print(
-            ["pass", "towns", "median ms", "p90 ms", "latency ratio", "CPU ms/req", "CPU ratio", "load"],
+            ["pass", "towns", "median ms", "p90 ms", "latency ratio", "CPU ms/req", "CPU ratio", "web ms",
+             "database ms", "Redis ms", "load"],
             [[r["pass"], r["towns"], f"{r['median_ms']:.1f}", f"{r['p90_ms']:.1f}", f"{r['latency_ratio']:.2f}",
-              f"{r['server_cpu_ms_per_request']:.2f}", f"{r['cpu_ratio']:.2f}", f"{r['load_1min']:.1f}"]
-             for r in rounds], align=">>>>>>>>")
+              f"{r['server_cpu_ms_per_request']:.2f}", f"{r['cpu_ratio']:.2f}",
+              *(f"{r[f'{part}_cpu_ms_per_request']:.2f}" for part in ("web", "database", "redis")),
+              f"{r['load_1min']:.1f}"]
+             for r in rounds], align=">>>>>>>>>>>")
     per_town_bytes = size["database_bytes_per_town"]
     last_probe = probes[max(probes, key=int)] if probes else None
     print(f"\n{size['town_schemas']} town schemas: database {size['database_bytes'] / 2**30:.2f} GiB"
