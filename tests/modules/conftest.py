@@ -10,10 +10,12 @@ the e-mail goes out whatever time of day the test runs.
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -44,6 +46,15 @@ def no_quiet_hours() -> Callable[..., None]:
             NotificationSettings.objects.update_or_create(user=user, defaults={"quiet_hours": False})
 
     return turn_off
+
+
+@pytest.fixture
+def daytime(monkeypatch: pytest.MonkeyPatch) -> datetime.datetime:
+    """The clock says 12:00 in Berlin on 25 November 2026, outside everyone's quiet hours, whenever the test
+    runs: at night the notification centre rightly holds mail back until the morning."""
+    noon = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: noon)
+    return noon
 
 
 @pytest.fixture

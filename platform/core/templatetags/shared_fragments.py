@@ -39,9 +39,9 @@ class SharedFragmentNode(template.Node):
         self.vary = vary
 
     def render(self, context: Any) -> SafeString:
-        if connection.schema_name == "public":
-            return mark_safe(self.nodelist.render(context))
         request = context.get("request")
+        if connection.schema_name == "public" or request is None:  # no town, or no visitor to fill holes for
+            return mark_safe(self.nodelist.render(context))
         values = "|".join(str(expression.resolve(context)) for expression in self.vary)
         digest = hashlib.blake2b(values.encode(), digest_size=12).hexdigest()
 
@@ -51,7 +51,7 @@ class SharedFragmentNode(template.Node):
                 return str(self.nodelist.render(context))
 
         html = cached(f"shared-fragment:{self.name}:{digest}", (VISITOR_PAGES,), compute, seconds=SECONDS)
-        if request is None or rendering_shared(request):
+        if rendering_shared(request):
             return mark_safe(html)  # the page is shared too: its answers fill the holes (core.resident_pages)
         engine = context.template.engine
         return mark_safe(holes_filled(html, request, lambda name: str(engine.get_template(name).render(context))))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from accounts.models import User
@@ -41,12 +38,3 @@ def resident(in_town_a) -> User:
 @pytest.fixture(autouse=True)
 def _mails_at_once(celery_eager) -> None:
     """The events' mails go through the outbox (core.mail.town_mail_enqueue); here they run at commit, like a worker."""
-
-
-@pytest.fixture
-def daytime(monkeypatch) -> datetime.datetime:
-    """The clock says 12:00 in Berlin, outside everyone's quiet hours: the notification centre mails at once,
-    whenever the test runs (at night it would rightly hold the mail back until the morning)."""
-    noon = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: noon)
-    return noon

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -58,13 +56,6 @@ def fire_manager(feuerwehr) -> User:
     return MembershipFactory(user=UserFactory(email="wehrfuehrer@example.org"), organisation=feuerwehr,
                              role=MembershipRole.MANAGER).user
 
-
-@pytest.fixture
-def daytime(monkeypatch) -> datetime.datetime:
-    """The clock says 12:00 in Berlin, outside everyone's quiet hours."""
-    noon = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: noon)
-    return noon
 
 
 @pytest.fixture
