@@ -207,11 +207,14 @@ def _size() -> dict[str, Any]:
 
 
 def _serve(counts: list[int], requests: int, pg_dir: Path | None, redis_pid: int | None,
-           conn_max_age: str) -> list[dict[str, Any]]:
+           conn_max_age: str, page_cache: bool) -> list[dict[str, Any]]:
     base_domain = os.environ.get("BASE_DOMAIN", "localhost")
     hosts = [f"{_slug(i)}.{base_domain}" for i in range(max(counts))]
     port = benchlib.free_port()
-    proc = benchlib.gunicorn_start(port, workers=1, probe_host=hosts[0], extra_env={"CONN_MAX_AGE": conn_max_age})
+    env = {"CONN_MAX_AGE": conn_max_age}
+    if not page_cache:  # every request renders its page: the database meets each town's tables every time
+        env["VISITOR_PAGE_CACHE_SECONDS"] = "0"
+    proc = benchlib.gunicorn_start(port, workers=1, probe_host=hosts[0], extra_env=env)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def get(host: str, path: str) -> float:
@@ -270,6 +273,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="processes adding towns between the probes")
     parser.add_argument("--fill-fsync", choices=["on", "off"], default="off")
     parser.add_argument("--conn-max-age", default="60")
+    parser.add_argument("--page-cache", choices=["on", "off"], default="on",
+                        help="off: whole pages are rendered for every request (VISITOR_PAGE_CACHE_SECONDS=0)")
     parser.add_argument("--fresh", action="store_true", help="start from an empty database")
     parser.add_argument("--no-serve", action="store_true", help="provision and measure size only")
     parser.add_argument("--reprobe", action="store_true",
@@ -328,7 +333,7 @@ def main() -> None:
             benchlib.pg_setting("autovacuum", "off")
         connection.close()
         try:
-            rounds = _serve(counts, args.requests, pg_dir, redis_pid, args.conn_max_age)
+            rounds = _serve(counts, args.requests, pg_dir, redis_pid, args.conn_max_age, args.page_cache == "on")
         finally:
             if not external_db:
                 benchlib.pg_setting("autovacuum", "on")
@@ -344,7 +349,7 @@ def main() -> None:
                           "measured"], rows, align=">>>>>>><")
     if rounds:
         print(f"\npages round-robin over N towns ({args.requests} GETs per round, / and /news/ alternating,"
-              " 1 sync worker, 1 client)")
+              f" 1 sync worker, 1 client; whole-page cache {args.page_cache})")
         benchlib.table_print(
             ["pass", "towns", "median ms", "p90 ms", "latency ratio", "CPU ms/req", "CPU ratio", "web ms",
              "database ms", "Redis ms", "load"],
