@@ -231,9 +231,12 @@ def _serve(counts: list[int], requests: int, pg_dir: Path | None, redis_pid: int
         for pass_no, order in enumerate((counts, list(reversed(counts)))):
             for n in order:
                 for i in range(n if pass_no == 0 else 0):  # every town's first visit: not measured
-                    get(hosts[i], PATHS[i % len(PATHS)])
+                    for path in PATHS:
+                        get(hosts[i], path)
                 before = benchlib.server_cpu_parts_s(proc.pid, pg_dir, redis_pid)
-                latencies = [get(hosts[k % n], PATHS[(k // n + k) % len(PATHS)]) for k in range(requests)]
+                # Each town gets the start page and then the news list, town after town: every round is
+                # half and half (with one town, the earlier (k // n + k) % 2 always chose the start page).
+                latencies = [get(hosts[k // len(PATHS) % n], PATHS[k % len(PATHS)]) for k in range(requests)]
                 after = benchlib.server_cpu_parts_s(proc.pid, pg_dir, redis_pid)
                 # Which part grows with the towns: the web worker, or the database (its per-connection
                 # catalogue caches meet each town's tables), or Redis.
