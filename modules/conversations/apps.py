@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.modules import FeatureModule, HomeWidget, ModuleSpec, NavItem, SampleObject
 from core.page_cache import CachedFor
 from core.personal_data import Kept, PersonalData
+from modules.conversations.facts import PRIVATE
 from modules.moderation.capabilities import ModeratedContent
 from modules.notifications.capabilities import NotificationTopic
 
@@ -61,6 +62,7 @@ class ConversationsConfig(FeatureModule):
         pillar="Kommunikation",
         requires=("moderation",),
         provides=(
+            PRIVATE,  # the API's answers are each person's own (facts.py)
             # The unread count, per person, from the page cache until a conversation changes.
             HomeWidget(render="modules.conversations.views.home_widget", order=5,
                        cache=CachedFor(vary="user", depends_on=())),

@@ -41,6 +41,22 @@ class AudienceFact(Capability):
     paths: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class PersonalPages(Capability):
+    """Addresses where every page is each signed-in person's own (their messages through the API): the
+    resident page cache leaves them to the view at once, without working out an audience (a statement)
+    or watching the view for reads of the person."""
+
+    kind_label = "personal pages"
+
+    paths: tuple[str, ...]
+
+
+def personal_path(path: str, declared: list[PersonalPages]) -> bool:
+    """Is `path` under one of the `declared` personal pages' paths?"""
+    return any(path.startswith(pages.paths) for pages in declared)
+
+
 def _attribute(fact: AudienceFact) -> str:
     return FACT_ATTRIBUTE_PREFIX + fact.name.replace(".", "_")
 

@@ -55,7 +55,7 @@ from django.template import Context, engines
 from django.utils.functional import LazyObject
 
 from core.access import EDITOR_MEMO, town_standing
-from core.audience import FACT_ATTRIBUTE_PREFIX, AudienceFact, facts_for
+from core.audience import FACT_ATTRIBUTE_PREFIX, AudienceFact, PersonalPages, facts_for, personal_path
 from core.capabilities import personal_fragments, provided
 from core.page_cache import PLACE_MEMO, request_is_personal, visitor_pages_generation
 from core.tenancy import connection
@@ -176,8 +176,11 @@ def unwatched(user: Any) -> Any:
 
 def audience(request: HttpRequest) -> str | None:
     """Everyone for whom this page is the same (AUDIENCE_ATTRIBUTES, AUDIENCE_PARTS' values and the
-    modules' audience facts for this address), or None when the person's page here is their own."""
+    modules' audience facts for this address), or None when the person's page here is their own (a
+    module's PersonalPages, or an audience fact that says so)."""
     user: Any = request.user
+    if personal_path(request.path, provided(PersonalPages)):
+        return None
     facts = facts_for(user, request.path, provided(AudienceFact))
     if any(value is None for _name, value in facts):
         return None

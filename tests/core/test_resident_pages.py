@@ -340,3 +340,17 @@ def test_a_hole_whose_fragment_is_no_longer_provided_is_left_empty(town_a):
     with schema_context(town_a.schema_name):
         assert personal_fragments(request, ["fragment:HomeWidget:gone:5", "fragment:NoKind:x:1", "odd"]) == [
             "", "", ""]
+
+
+def test_pages_a_module_declares_personal_are_left_to_the_view_at_once(town_a):
+    # given: the messages API is each person's own (modules.conversations.facts.PRIVATE)
+    (walburga,) = _residents(town_a, "Walburga Arnold")
+
+    # when
+    with mock.patch("core.resident_pages.town_standing") as standing, \
+            mock.patch("core.resident_pages.visitor_pages_generation") as lookup:
+        response = walburga.get("/api/v1/conversations/")
+
+    # then: answered by the view, without working out an audience or looking in the cache
+    assert response.status_code == 200 and response.json()["count"] == 0
+    assert standing.call_count == 0 and lookup.call_count == 0

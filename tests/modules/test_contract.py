@@ -385,6 +385,13 @@ def _exercise_audience_fact(capability, town, resident):
     assert isinstance(answer, str) and len(answer) <= 40, answer
 
 
+def _exercise_personal_pages(capability, town, resident):
+    """Only the module's own addresses, never a whole section of the site."""
+    module = next(m for m in MODULES if capability in m.spec.provides)
+    assert capability.paths and all(path.startswith((f"/{module.spec.key}/", f"/api/v1/{module.spec.key}/"))
+                                    for path in capability.paths), capability.paths
+
+
 def _exercise_backoffice_link(capability, town, resident):
     assert reverse(capability.url_name)
 
@@ -427,7 +434,7 @@ def _exercise_bulletin_source(capability, town, resident):
 
 def _exercisers() -> dict[type, object]:
     from billing.facade import PromotionSlot
-    from core.audience import AudienceFact
+    from core.audience import AudienceFact, PersonalPages
     from core.audit import AuditActions
     from core.calendar import CalendarSource
     from core.maps import MapLayer
@@ -461,7 +468,7 @@ def _exercisers() -> dict[type, object]:
         AuditActions: _exercise_audit_actions, ScreenContent: _exercise_screen_content,
         OrganisationWeekPosts: _exercise_week_posts,
         BulletinSource: _exercise_bulletin_source, CockpitSection: _renders_html,
-        AudienceFact: _exercise_audience_fact,
+        AudienceFact: _exercise_audience_fact, PersonalPages: _exercise_personal_pages,
     }
 
 

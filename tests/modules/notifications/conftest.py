@@ -1,4 +1,4 @@
-"""Fixtures for the notifications tests: villages (the clock at noon, `daytime`, is in tests/modules/conftest.py; the push service too)."""
+"""Fixtures for the notifications tests: villages (the noon clock, `daytime`, is in tests/modules/conftest.py)."""
 
 from __future__ import annotations
 
