@@ -8,6 +8,8 @@ sources' whatever the number of posts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -37,8 +39,7 @@ def home_feed(request: HttpRequest, *, limit: int = HOME_FEED_SIZE) -> list[Feed
         items.sort(key=lambda item: item.published_at, reverse=True)
         return items[:limit]
 
-    # A module's app label is its key; getattr for stand-ins without one (tests' fake modules).
-    labels = sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})
+    labels = _depends_on(sources)
     name = f"home-feed:{limit}:{','.join(labels)}:{visitor_key(request, 'user')}"
     return cached(name, labels, compute, seconds=HOME_FEED_CACHE_SECONDS)
 
@@ -49,8 +50,7 @@ def home_feed_section(request: HttpRequest) -> str:
     A hole in the start page residents share (core.resident_pages): each person's feed is kept rendered,
     so filling it costs a cache read, not a template render, for as long as the feed itself is kept.
     """
-    sources = provided_by_module(FeedSource)
-    labels = sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})
+    labels = _depends_on(provided_by_module(FeedSource))
 
     def compute() -> str:
         feed = home_feed(request)
@@ -58,3 +58,9 @@ def home_feed_section(request: HttpRequest) -> str:
 
     name = f"home-feed-section:{','.join(labels)}:{visitor_key(request, 'user')}"
     return cached(name, labels, compute, seconds=HOME_FEED_CACHE_SECONDS)
+
+
+def _depends_on(sources: list[tuple[Any, FeedSource]]) -> list[str]:
+    """The apps whose changes the feed shows: every source module's, and the town app's (a resident's village)."""
+    # A module's app label is its key; getattr for stand-ins without one (tests' fake modules).
+    return sorted({getattr(module, "label", "") for module, _source in sources} | {"town"})

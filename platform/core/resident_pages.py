@@ -205,7 +205,7 @@ def fill_holes(request: HttpRequest, response: HttpResponseBase) -> HttpResponse
         return response
     if _hole_prefix(settings.SECRET_KEY).encode() not in response.content:
         return response
-    response.content = holes_filled(response.content, request, _parts_renderer(request)).encode()
+    response.content = holes_filled(response.content, request, _parts_renderer(request))
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
     return response
@@ -230,10 +230,9 @@ def _parts_renderer(request: HttpRequest) -> Callable[[str], str]:
     return render
 
 
-def holes_filled(html: str | bytes, request: HttpRequest, render: Callable[[str], str]) -> str:
-    """`html` with each hole filled for this request's person: a personal part's template by `render`,
-    the per-person fragments all in one batch (two Redis round trips)."""
-    content = html.encode() if isinstance(html, str) else html
+def holes_filled(content: bytes, request: HttpRequest, render: Callable[[str], str]) -> bytes:
+    """`content` (UTF-8) with each hole filled for this request's person: a personal part's template by
+    `render`, the per-person fragments all in one batch (two Redis round trips)."""
     pattern = _hole_pattern(settings.SECRET_KEY)
     names = list(dict.fromkeys(match.group(1) for match in pattern.finditer(content)))
     fragment_holes = [name for name in names if name.startswith(_FRAGMENT_HOLE)]
@@ -241,7 +240,7 @@ def holes_filled(html: str | bytes, request: HttpRequest, render: Callable[[str]
     if fragment_holes:
         pieces = personal_fragments(request, [name.decode() for name in fragment_holes])
         rendered.update(zip(fragment_holes, (piece.encode() for piece in pieces), strict=True))
-    return pattern.sub(lambda match: rendered[match.group(1)], content).decode()
+    return pattern.sub(lambda match: rendered[match.group(1)], content)
 
 
 @contextmanager

@@ -54,7 +54,8 @@ class SharedFragmentNode(template.Node):
         if rendering_shared(request):
             return mark_safe(html)  # the page is shared too: its answers fill the holes (core.resident_pages)
         engine = context.template.engine
-        return mark_safe(holes_filled(html, request, lambda name: str(engine.get_template(name).render(context))))
+        filled = holes_filled(html.encode(), request, lambda name: str(engine.get_template(name).render(context)))
+        return mark_safe(filled.decode())
 
 
 @register.tag
