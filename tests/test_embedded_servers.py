@@ -65,14 +65,19 @@ def test_the_embedded_redis_stops_when_the_process_that_started_it_ends(tmp_path
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "platform")]),
     }
     env.pop("REDIS_URL", None)  # the test run's own Redis is not this process's to stop
-    process = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, "wait" if ending.startswith("SIG") else ending],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        preexec_fn=_ctrl_c_as_in_a_terminal,
-    )
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, "wait" if ending.startswith("SIG") else ending],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True,
+            preexec_fn=_ctrl_c_as_in_a_terminal,
+        )
     try:
         assert process.stdout is not None
-        redis_pid = int(process.stdout.readline())
+        line = process.stdout.readline()
+        # Once (CI, under load) the command printed no pid; its error output says why next time.
+        assert line.strip().isdigit(), f"the command printed {line!r}; its error output:\n{errors.read_text()}"
+        redis_pid = int(line)
         assert _alive(redis_pid)
         if ending.startswith("SIG"):
             process.send_signal(getattr(signal, ending))

@@ -75,7 +75,7 @@ def test_a_nonsense_month_shows_this_month(calendar_town):
     assert _today().strftime("%Y") in response.content.decode()
 
 
-def test_the_month_view_costs_the_same_queries_however_many_office_hours(calendar_town):
+def test_the_month_view_costs_the_same_queries_however_many_office_hours(calendar_town, pages_rendered):
     town, _resident = calendar_town
     client = TownClient(host_of(town))
 

@@ -34,7 +34,7 @@ def test_german_word_forms_and_word_starts_are_found(in_town_a, client_a):
     assert link not in client_a.get("/suche/", {"q": "Fahrrad -Grundschule"}).content.decode()
 
 
-def test_an_empty_search_asks_for_words_without_searching(in_town_a, client_a):
+def test_an_empty_search_asks_for_words_without_searching(in_town_a, client_a, pages_rendered):
     client_a.get("/suche/")  # the town's lookups, cached from now on
     with CaptureQueriesContext(connection) as empty:
         response = client_a.get("/suche/", {"q": "   "})

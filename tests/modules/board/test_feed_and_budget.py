@@ -58,7 +58,8 @@ def test_hidden_and_expired_posts_stay_out_of_the_feed(town_a, anna, ben, make_p
 
 @pytest.mark.parametrize("path", ["/", "/board/", "/api/v1/board/posts/"])
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
-def test_query_count_does_not_grow_with_the_number_of_posts(town_a, villages, anna, path, who, record_property):
+def test_query_count_does_not_grow_with_the_number_of_posts(town_a, villages, anna, path, who, record_property,
+                                                            pages_rendered):
     # given
     client = logged_in_client(town_a, anna) if who == "resident" else TownClient(host_of(town_a))
     neighbour = UserFactory(email="nachbar@example.org", ortsgemeinde=villages["x"])

@@ -20,7 +20,8 @@ def _count(client, path: str) -> int:
 
 
 @pytest.mark.parametrize("path", ["poll", "detail", "list", "api-messages", "api-list"])
-def test_query_count_does_not_grow_with_the_number_of_messages(town_a, anna, ben, carla, path, record_property):
+def test_query_count_does_not_grow_with_the_number_of_messages(town_a, anna, ben, carla, path, record_property,
+                                                               pages_rendered):
     conversation = ConversationFactory(sender=anna, recipients=[ben, carla])
     ConversationFactory(sender=ben, recipients=[carla])
     paths = {

@@ -174,7 +174,7 @@ def _queries(client, url: str, params: dict, *, cold_open_state: bool = False) -
 @pytest.mark.parametrize("cold", [False, True], ids=["open-now-cached", "open-now-computed"])
 @pytest.mark.parametrize("params", [{}, {"open_now": "on"}, {"category": "baeckerei", "q": "Betrieb"}])
 def test_the_list_costs_the_same_queries_for_10_and_1000_businesses(in_town_a, client_a, params, cold,
-                                                                     record_property, steady_minute):
+                                                                     record_property, steady_minute, pages_rendered):
     # steady_minute: "open now" is cached per minute; a minute change between the two counts refills it (+2).
     _bulk_businesses(10)
     with_10 = _queries(client_a, "/directory/", params, cold_open_state=cold)
@@ -187,7 +187,7 @@ def test_the_list_costs_the_same_queries_for_10_and_1000_businesses(in_town_a, c
     assert with_1000 <= (8 if cold else 6)
 
 
-def test_the_home_widget_costs_no_query_while_cached(in_town_a, client_a):
+def test_the_home_widget_costs_no_query_while_cached(in_town_a, client_a, pages_rendered):
     _bulk_businesses(2)
     few = _queries(client_a, "/", {})
     _bulk_businesses(48)

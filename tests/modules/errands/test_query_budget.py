@@ -34,7 +34,8 @@ def _count(client, path: str) -> int:
 
 @pytest.mark.parametrize("path", list(BUDGETS))
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
-def test_query_count_does_not_grow_with_the_number_of_requests(town_a, villages, path, who, record_property):
+def test_query_count_does_not_grow_with_the_number_of_requests(town_a, villages, path, who, record_property,
+                                                               pages_rendered):
     # given
     client = TownClient(host_of(town_a))
     if who == "resident":

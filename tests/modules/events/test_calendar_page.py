@@ -77,7 +77,8 @@ def test_category_and_organisation_filters_narrow_the_calendar(in_town_a, client
 
 
 @pytest.mark.parametrize("view", ["monat", "woche"])
-def test_the_calendar_costs_the_same_queries_for_3_and_30_events(in_town_a, client_a, tus, tus_editor, view):
+def test_the_calendar_costs_the_same_queries_for_3_and_30_events(in_town_a, client_a, tus, tus_editor, view,
+                                                                 pages_rendered):
     path = f"/kalender/?ansicht={view}&ort=alle"
 
     def count() -> int:

@@ -128,7 +128,7 @@ def test_drafts_are_hidden_from_the_public(in_town_a, client_a):
     assert "Geheimes Fest" not in client_a.get("/events/").content.decode()
 
 
-def test_the_list_costs_the_same_queries_for_3_and_30_events(in_town_a, client_a):
+def test_the_list_costs_the_same_queries_for_3_and_30_events(in_town_a, client_a, pages_rendered):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client_a.get("/events/").status_code == 200

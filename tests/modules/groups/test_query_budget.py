@@ -40,7 +40,8 @@ def _count(client, path: str) -> int:
 
 
 @pytest.mark.parametrize("path", list(BUDGETS))
-def test_queries_do_not_grow_with_the_number_of_posts(town_a, public_group, people, path, record_property):
+def test_queries_do_not_grow_with_the_number_of_posts(town_a, public_group, people, path, record_property,
+                                                      pages_rendered):
     # given: a member of the group (token-less: the API accepts the site session too)
     people["member"].refresh_from_db()
     client = logged_in_client(town_a, people["member"])

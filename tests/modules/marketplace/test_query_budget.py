@@ -61,7 +61,8 @@ def _count(client, path: str) -> int:
 
 @pytest.mark.parametrize("path", list(BUDGETS))
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
-def test_query_count_is_the_same_for_10_and_1000_listings(town_a, villages, seller, path, who, record_property):
+def test_query_count_is_the_same_for_10_and_1000_listings(town_a, villages, seller, path, who, record_property,
+                                                          pages_rendered):
     # given
     client = (logged_in_client(town_a, UserFactory(email="leser@example.org", ortsgemeinde=villages["x"]))
               if who == "resident" else TownClient(host_of(town_a)))

@@ -43,7 +43,8 @@ def _count(client, path: str) -> int:
 
 @pytest.mark.parametrize("path", list(BUDGETS))
 @pytest.mark.parametrize("who", ["anonymous", "resident"])
-def test_query_count_does_not_grow_with_the_number_of_articles(town_a, villages, feuerwehr, path, who, record_property):
+def test_query_count_does_not_grow_with_the_number_of_articles(town_a, villages, feuerwehr, path, who, record_property,
+                                                               pages_rendered):
     # given
     if who == "resident":
         client = logged_in_client(town_a, UserFactory(email="x@example.org", ortsgemeinde=villages["x"]))

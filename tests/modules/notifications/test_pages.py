@@ -151,7 +151,7 @@ def test_delivered_notifications_show_up_in_the_centre(in_town_a, daytime):
     assert "Willkommen im Dorf" in logged_in_client(in_town_a, anna).get("/notifications/").content.decode()
 
 
-def test_the_header_count_and_the_urgent_widget_cost_no_query_once_warm(in_town_a):
+def test_the_header_count_and_the_urgent_widget_cost_no_query_once_warm(in_town_a, pages_rendered):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

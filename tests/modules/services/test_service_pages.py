@@ -64,10 +64,11 @@ def _queries(client, url: str) -> int:
     client.get(url)  # the town's profile, modules and menus are cached after the first request
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-    return len(captured)
+    # django-tenants' `SET search_path` comes only when the schema changed since the last request.
+    return sum(1 for query in captured.captured_queries if not query["sql"].startswith("SET search_path"))
 
 
-def test_a_to_z_and_service_page_cost_the_same_queries_for_5_and_30_services(buergerbuero, client_a):
+def test_a_to_z_and_service_page_cost_the_same_queries_for_5_and_30_services(buergerbuero, client_a, pages_rendered):
     for number in range(5):
         ServiceFactory(title=f"Aleistung {number}", office=buergerbuero, documents="Ausweis")
     small = (_queries(client_a, "/services/"), _queries(client_a, "/services/aleistung-0/"))
