@@ -86,14 +86,7 @@ def run_tests(args: list[str], *, with_static_checks: bool = True) -> int:
     try:
         returncode = _wait_letting_it_clean_up(process)
     finally:
-        # pytest stops the embedded servers it started; if it was killed before it could, this does.
-        leftovers = embedded.stop_leftovers(
-            None if "DATABASE_URL" in os.environ else "test-pg", None if "REDIS_URL" in os.environ else "test-redis"
-        )
-        # The probe's session (tests/probe/settings.py) and xdist workers (config/settings/test.py) start
-        # Redis servers of their own; a child killed before its cleanup leaves them too.
-        for redis_name in ("probe-redis", *(f"test-redis-gw{number}" for number in range(8))):
-            leftovers += embedded.stop_leftovers(None, redis_name)
+        leftovers = [] if "PYTEST_CURRENT_TEST" in os.environ else _stop_leftovers()
         for what in leftovers:
             print(f"» stopped the embedded {what} the test run left running", flush=True)
     if returncode == PYTEST_NO_TESTS_COLLECTED:
@@ -101,6 +94,22 @@ def run_tests(args: list[str], *, with_static_checks: bool = True) -> int:
         # the suite is missing or the selection is wrong, never a pass.
         print("✗ pytest collected no tests: check the path or -k/-m selection.", file=sys.stderr)
     return returncode
+
+
+def _stop_leftovers() -> list[str]:
+    """pytest stops the embedded servers it started; if it was killed before it could, this does.
+
+    Not for a runner called from inside a test (tests/test_commands.py): the servers around it are
+    the calling run's, and its xdist workers' Redis servers are still in use.
+    """
+    leftovers = embedded.stop_leftovers(
+        None if "DATABASE_URL" in os.environ else "test-pg", None if "REDIS_URL" in os.environ else "test-redis"
+    )
+    # The probe's session (tests/probe/settings.py) and xdist workers (config/settings/test.py) start
+    # Redis servers of their own; a child killed before its cleanup leaves them too.
+    for redis_name in ("probe-redis", *(f"test-redis-gw{number}" for number in range(8))):
+        leftovers += embedded.stop_leftovers(None, redis_name)
+    return leftovers
 
 
 def pytest_worker_args(args: list[str]) -> list[str]:
@@ -118,6 +127,8 @@ def pytest_worker_args(args: list[str]) -> list[str]:
         return args
     if importlib.util.find_spec("xdist") is None or "no:xdist" in args:
         return args
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD") and not ({"-p", "xdist"} <= set(args) or "-pxdist" in args):
+        return args  # xdist is installed but not loaded: pytest would refuse -n
     if any(arg in {"-n", "--numprocesses"} or arg.startswith(("-n", "--numprocesses=", "--dist")) for arg in args):
         return args
     return [*args, "-n", wanted, "--dist", "loadfile"]
