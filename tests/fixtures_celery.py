@@ -33,6 +33,7 @@ the end of a transactional test is never blocked by the worker.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -55,6 +56,10 @@ def wait_for(predicate: Callable[[], Any], *, timeout: float = 60.0, interval: f
 def _close_connections(**kwargs: Any) -> None:
     from django.db import connections
 
+    # Only the worker thread's: a task a test runs in its own thread (apply(), eager) must not close the
+    # test's connection, inside its atomic block, for the rest of the test ("connection already closed").
+    if threading.current_thread() is threading.main_thread():
+        return
     connections.close_all()
 
 
