@@ -79,7 +79,7 @@ def test_a_price_outside_the_platform_range_changes_nothing(town_a, catalogue, a
     assert not TownSponsorshipSettings.objects.filter(tenant=town_a, enabled=True).exists()
 
 
-def test_only_town_admins_see_the_settings_and_the_ledger(town_a, client_a):
+def test_only_town_admins_see_the_settings_and_the_ledger(town_a, client_a, catalogue):
 
     with schema_context(town_a.schema_name):
         resident = UserFactory(email="bewohner@example.org", name="Bea")
