@@ -221,11 +221,24 @@ def test_demo_places_agree_with_the_demo_businesses(demo_town):
         assert len(address_matches("Hauptstr. 1")) == 3  # Gebhardshain, Steinebach/Sieg, Elkenroth
 
 
-def test_test_command_splits_the_suite_over_workers_only_when_asked(monkeypatch):
+def test_test_command_splits_the_whole_suite_over_two_workers_and_a_selection_when_asked(monkeypatch):
     from config.devtools import pytest_worker_args
 
     pytest.importorskip("xdist")
     monkeypatch.delenv("DORFKERN_TEST_WORKERS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    # the whole suite: one worker per core, up to two
+    assert pytest_worker_args(["--durations=60"]) == ["--durations=60", "-n", "2", "--dist", "loadfile"]
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert pytest_worker_args([]) == ["-n", "2", "--dist", "loadfile"]
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert pytest_worker_args([]) == []
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    # a selection runs in one process
+    assert pytest_worker_args(["tests/core/test_health.py", "-x"]) == ["tests/core/test_health.py", "-x"]
+    assert pytest_worker_args(["-k", "isolation"]) == ["-k", "isolation"]
+    # one process when asked
+    monkeypatch.setenv("DORFKERN_TEST_WORKERS", "1")
     assert pytest_worker_args(["-q"]) == ["-q"]
 
     monkeypatch.setenv("DORFKERN_TEST_WORKERS", "2")
