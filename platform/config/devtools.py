@@ -127,8 +127,8 @@ def pytest_worker_args(args: list[str]) -> list[str]:
 
     wanted = os.environ.get("DORFKERN_TEST_WORKERS", "")
     if not wanted.isdigit():
-        selection = any(arg in {"-k", "-m"} or (ROOT / arg.split("::")[0]).exists()
-                        for arg in args if arg in {"-k", "-m"} or not arg.startswith("-"))
+        selection = any(arg in {"-k", "-m"} or (not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists())
+                        for arg in args)
         wanted = "1" if selection else str(min(os.cpu_count() or 1, 2))
     if int(wanted) < 2:
         return args
