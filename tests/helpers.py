@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from PIL import Image
 
@@ -24,6 +25,12 @@ START_PAGE_QUERY_BUDGET = 8
 # Both towns' admins share the same e-mail address and password on purpose.
 ADMIN_EMAIL = "admin@example.org"
 ADMIN_PASSWORD = "Rathaus-Passwort-2026"
+
+
+def sql_statements(captured: CaptureQueriesContext) -> list[str]:
+    """The SQL statements `captured` saw, without django-tenants' `SET search_path`: it comes only when the
+    schema changed since the last statement, so a count with it would depend on what ran before."""
+    return [query["sql"] for query in captured.captured_queries if not query["sql"].startswith("SET search_path")]
 
 
 def host_of(town) -> str:

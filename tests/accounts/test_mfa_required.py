@@ -17,7 +17,16 @@ from accounts.sensitive import AUTHENTICATED_AT_SESSION_KEY
 from tests.accounts.factories import PASSWORD, MembershipFactory, UserFactory
 from tests.accounts.test_mfa import _code
 from tests.api.helpers import issue_token, token_client
-from tests.helpers import ADMIN_EMAIL, ADMIN_PASSWORD, TownClient, admin_of, host_of, logged_in_client, shown
+from tests.helpers import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    TownClient,
+    admin_of,
+    host_of,
+    logged_in_client,
+    shown,
+    sql_statements,
+)
 
 BACK_OFFICE = ("/backoffice/", "/backoffice/modules/", "/backoffice/personen/", "/news/manage/")
 
@@ -244,7 +253,7 @@ def _queries(call) -> int:
 
     with CaptureQueriesContext(connection) as captured:
         call()
-    return sum(not query["sql"].startswith("SET search_path") for query in captured.captured_queries)
+    return len(sql_statements(captured))
 
 
 def test_the_check_costs_no_query_for_residents_and_once_per_session_for_admins(in_town_a, rf):

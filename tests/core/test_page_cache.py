@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from core.page_cache import generation_bump
 from modules.news.models import Article, ArticleStatus, Category
 from tests.accounts.factories import UserFactory
-from tests.helpers import START_PAGE_QUERY_BUDGET, TownClient, host_of, logged_in_client
+from tests.helpers import START_PAGE_QUERY_BUDGET, TownClient, host_of, logged_in_client, sql_statements
 from tests.modules.news.factories import ArticleFactory
 from town.models import Ortsgemeinde, TownProfile
 
@@ -28,7 +28,7 @@ def _statements(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 def _articles(town, count: int, village: Ortsgemeinde) -> None:

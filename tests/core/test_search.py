@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.search import QUERY_MAX_LENGTH, excerpt, highlight
 from tests.core import search_content as content
-from tests.helpers import logged_in_client
+from tests.helpers import logged_in_client, sql_statements
 
 
 def test_the_page_shows_results_of_every_module_with_their_kind(in_town_a, client_a):
@@ -72,7 +72,7 @@ def test_odd_input_never_breaks_the_search(in_town_a, client_a):
 def _queries(client, path: str, data: dict) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path, data).status_code == 200
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 def test_each_module_costs_a_fixed_number_of_queries(in_town_a, town_a):

@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
-from tests.helpers import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client, sql_statements
 from tests.town.factories import OrtsgemeindeFactory
 
 FEW, MANY = 5, 30
@@ -198,7 +198,7 @@ def _count(client: TownClient, path: str) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, path
-    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SET search_path")]
+    statements = sql_statements(captured)
     return len(statements), statements
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.helpers import sql_statements
 from town.models import Ortsgemeinde
 from town.places import address_split, place_key, point_in_area, street_key
 from town.places_forms import AddressField
@@ -64,7 +65,7 @@ def test_point_in_an_area_with_a_hole():
 
 def _selects(queries: CaptureQueriesContext) -> list[str]:
     # django-tenants may set the schema first; that is not a query of ours
-    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    return sql_statements(queries)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from modules.alerts.models import OfficialWarning
 from modules.alerts.selectors import forget_banner
 from modules.notifications.models import Notification
 from tests.accounts.factories import UserFactory
+from tests.helpers import sql_statements
 from tests.modules.alerts.factories import NoticeFactory, OfficialWarningFactory
 from tests.modules.alerts.helpers import MOWAS_ID
 
@@ -69,7 +70,7 @@ def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     # django-tenants' `SET search_path` comes only when the schema changed since the last request.
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 def test_the_banner_costs_no_query_while_cached_and_pages_a_fixed_number(in_town_a, client_a, pages_rendered):

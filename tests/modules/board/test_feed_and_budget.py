@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import UserFactory
-from tests.helpers import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client, sql_statements
 from tests.modules.board.factories import posts_bulk
 
 # "Open now" on the start page is cached per minute: compare within one minute.
@@ -23,7 +23,7 @@ def _count(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 def test_the_start_page_shows_posts_of_my_ortsgemeinde_but_not_of_another(town_a, anna, yara, make_post):
@@ -92,7 +92,7 @@ def test_the_board_feed_itself_is_one_query(town_a, villages, anna, rf):
     with CaptureQueriesContext(connection) as queries:
         items = feed_items(request, 12)
 
-    statements = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    statements = sql_statements(queries)
     assert len(items) == 12 and len(statements) == 1
     assert items[0].kind_label.endswith("Plausch") and items[0].place == "Xanten-Au"
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.board import services
 from tests.accounts.factories import UserFactory
+from tests.helpers import sql_statements
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_recipients_are_chosen_in_one_query_however_many_residents(town_a, villa
         recipients = services.post_recipient_ids(post)
 
     assert len(recipients) == 30
-    statements = [q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    statements = sql_statements(queries)
     assert len(statements) == 1
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.helpers import issue_token, token_client
-from tests.helpers import logged_in_client
+from tests.helpers import logged_in_client, sql_statements
 from tests.modules.conversations.factories import ConversationFactory, messages_bulk
 
 
@@ -16,7 +16,7 @@ def _count(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 @pytest.mark.parametrize("path", ["poll", "detail", "list", "api-messages", "api-list"])

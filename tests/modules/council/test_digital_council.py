@@ -17,7 +17,7 @@ from modules.council.services import (
     recommendation_vote,
 )
 from tests.accounts.factories import UserFactory
-from tests.helpers import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client, sql_statements
 from tests.modules.council.factories import make_item, make_meeting, make_member, make_recommendation
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +141,7 @@ def test_the_council_page_costs_the_same_queries_for_few_and_many(town_a, in_tow
         with CaptureQueriesContext(connection) as queries:
             assert client_a.get("/council/").status_code == 200
         # Data statements only: whether the connection needs its SET search_path depends on what ran before.
-        return sum(not query["sql"].startswith("SET search_path") for query in queries.captured_queries)
+        return len(sql_statements(queries))
 
     make_meeting()
     make_recommendation(status=RecommendationStatus.ADOPTED)

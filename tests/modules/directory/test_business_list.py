@@ -18,7 +18,7 @@ from modules.directory.models import Business, BusinessStatus, OpeningInterval
 from tenants.services import tenant_module_disable, tenant_module_enable
 from tests.accounts.factories import UserFactory, town_admin
 from tests.billing.factories import PromotionFactory
-from tests.helpers import logged_in_client
+from tests.helpers import logged_in_client, sql_statements
 from tests.modules.directory.factories import BusinessCategoryFactory, BusinessFactory
 from tests.modules.directory.helpers import ALWAYS
 from town.models import Organisation, OrganisationKind
@@ -168,7 +168,7 @@ def _queries(client, url: str, params: dict, *, cold_open_state: bool = False) -
     assert response.status_code == 200
     if "businesses" in (response.context or {}):
         assert response.context["businesses"]  # the page really lists something
-    return len([q for q in captured.captured_queries if not q["sql"].startswith("SET search_path")])
+    return len(sql_statements(captured))
 
 
 @pytest.mark.parametrize("cold", [False, True], ids=["open-now-cached", "open-now-computed"])

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.accounts.factories import UserFactory
-from tests.helpers import START_PAGE_QUERY_BUDGET, TownClient, host_of, logged_in_client
+from tests.helpers import START_PAGE_QUERY_BUDGET, TownClient, host_of, logged_in_client, sql_statements
 from tests.modules.errands.factories import ErrandFactory, TripFactory
 
 # "Open now" on the start page is cached per minute: compare within one minute.
@@ -29,7 +29,7 @@ def _count(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 @pytest.mark.parametrize("path", list(BUDGETS))

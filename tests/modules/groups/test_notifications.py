@@ -9,6 +9,7 @@ from modules.groups import services
 from modules.groups.models import Membership
 from modules.notifications.models import Notification
 from tests.accounts.factories import UserFactory
+from tests.helpers import sql_statements
 from tests.modules.groups.factories import GroupMembershipFactory
 
 
@@ -45,7 +46,7 @@ def test_recipients_of_a_post_are_found_in_one_query(public_group, people, sent)
     with CaptureQueriesContext(connection) as queries:
         services.post_notify_members(post=post)
 
-    assert len([q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]) == 1
+    assert len(sql_statements(queries)) == 1
     (notice,) = sent
     assert len(notice["user_ids"]) == 31  # founder and the 30 runners, not the author
     assert notice["dedupe_key"] == f"groups.post:{post.pk}"

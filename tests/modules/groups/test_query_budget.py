@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.groups.models import Comment, Group, Membership, Post
 from tests.accounts.factories import UserFactory
-from tests.helpers import START_PAGE_QUERY_BUDGET, logged_in_client
+from tests.helpers import START_PAGE_QUERY_BUDGET, logged_in_client, sql_statements
 
 # "Open now" on the start page is cached per minute: compare within one minute.
 pytestmark = pytest.mark.usefixtures("steady_minute")
@@ -36,7 +36,7 @@ def _count(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, path
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 @pytest.mark.parametrize("path", list(BUDGETS))
@@ -70,5 +70,5 @@ def test_the_feed_source_is_one_query(public_group, people):
     request = SimpleNamespace(user=UserFactory(email="neu@example.org"))
     with CaptureQueriesContext(connection) as queries:
         feed_items(SimpleNamespace(user=people["member"]), 12)
-    assert len([q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]) == 1
+    assert len(sql_statements(queries)) == 1
     assert feed_items(request, 12) == []

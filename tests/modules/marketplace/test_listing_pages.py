@@ -19,7 +19,7 @@ from billing.promotions import promotions_forget
 from modules.marketplace.models import Listing, ListingKind, ListingPhoto, ListingStatus, ListingType
 from tests.accounts.factories import UserFactory
 from tests.billing.factories import PromotionFactory
-from tests.helpers import TownClient, host_of, image_upload, logged_in_client
+from tests.helpers import TownClient, host_of, image_upload, logged_in_client, sql_statements
 from tests.modules.marketplace.factories import CategoryFactory, ListingFactory
 
 
@@ -254,7 +254,7 @@ def test_category_management_for_town_admins(town_a, admin_client_a, seller):
 
 
 def _statements(queries) -> int:
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 def test_home_selection_is_the_newest_per_village_and_elsewhere_in_one_query(seller, villages):

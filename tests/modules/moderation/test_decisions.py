@@ -15,7 +15,7 @@ from accounts.models import User
 from modules.moderation.models import AuditEntry, Case, CaseStatus, Decision, Report
 from modules.moderation.services import MAX_BULK, Statement, case_decide, cases_decide_bulk
 from tests.accounts.factories import UserFactory
-from tests.helpers import logged_in_client
+from tests.helpers import logged_in_client, sql_statements
 from tests.modules.moderation.factories import ReportFactory
 
 STATEMENT = {"facts": "Spam-Welle mit Uhrenwerbung", "ground": "terms", "ground_detail": "§ 4 Nutzungsbedingungen"}
@@ -135,7 +135,7 @@ def _queries(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200
-    return sum(1 for query in queries.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(queries))
 
 
 @pytest.mark.parametrize("path", ["/moderation/manage/", "/moderation/manage/?kind=test.note&status=open",

@@ -11,7 +11,7 @@ from modules.notifications.conf import topic_default
 from modules.notifications.models import Notification
 from modules.notifications.receivers import content_announce
 from tests.accounts.factories import UserFactory, town_admin
-from tests.helpers import admin_of, logged_in_client
+from tests.helpers import admin_of, logged_in_client, sql_statements
 from tests.modules.board.factories import PostFactory
 from tests.modules.notifications.factories import TopicPreferenceFactory
 from tests.town.factories import OrtsgemeindeFactory
@@ -161,7 +161,7 @@ def test_announcing_news_costs_the_same_queries_for_3_as_for_30_residents(in_tow
     def statements(article) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
             reached = content_announce(kind="news.article", object_id=article.pk, ortsgemeinde_ids=[village.pk])
-        return reached, len([q for q in queries.captured_queries if not q["sql"].startswith("SET search_path")])
+        return reached, len(sql_statements(queries))
 
     reached_few, cost_few = statements(few)
     for number in range(3, 30):

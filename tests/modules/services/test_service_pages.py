@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.services.models import LifeSituation, Service
 from tests.accounts.factories import UserFactory
-from tests.helpers import logged_in_client, shown
+from tests.helpers import logged_in_client, shown, sql_statements
 from tests.modules.services.factories import OfficeFactory, ServiceFactory
 
 
@@ -65,7 +65,7 @@ def _queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     # django-tenants' `SET search_path` comes only when the schema changed since the last request.
-    return sum(1 for query in captured.captured_queries if not query["sql"].startswith("SET search_path"))
+    return len(sql_statements(captured))
 
 
 def test_a_to_z_and_service_page_cost_the_same_queries_for_5_and_30_services(buergerbuero, client_a, pages_rendered):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.waste.models import Pickup, WasteHome
 from tests.accounts.factories import UserFactory
-from tests.helpers import TownClient, host_of, logged_in_client
+from tests.helpers import TownClient, host_of, logged_in_client, sql_statements
 from tests.modules.waste.factories import PickupFactory
 from tests.modules.waste.helpers import english
 
@@ -85,7 +85,7 @@ def test_the_area_page_costs_the_same_queries_for_few_and_many_dates(soon, town_
 
 
 def _data(captured) -> int:
-    return sum(not query["sql"].startswith("SET search_path") for query in captured.captured_queries)
+    return len(sql_statements(captured))
 
 
 def test_admin_imports_a_file_previews_and_applies_it(admin, areas, ics_file, town_a):
